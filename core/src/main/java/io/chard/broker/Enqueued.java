@@ -1,0 +1,7 @@
+package io.chard.broker;
+
+import java.util.UUID;
+
+/** @param created false when an idempotency key matched: {@code id} is then the earlier execution's */
+public record Enqueued(UUID id, boolean created) {
+}

@@ -1,0 +1,32 @@
+package io.chard.broker;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * What a dispatch puts on the broker and a worker runs: JSON data only, never serialised Java objects.
+ *
+ * @param eta       not to start before (null: as soon as possible)
+ * @param expires   not to start after (null: never expires)
+ */
+@Serdeable
+public record Envelope(
+        UUID id,
+        String task,
+        JsonNode args,
+        JsonNode kwargs,
+        String queue,
+        int priority,
+        @Nullable Instant eta,
+        @Nullable Instant expires,
+        @Nullable String idempotencyKey,
+        Instant queuedAt) {
+
+    /** An envelope with its JSON form, serialised once by the dispatcher (to check its size) for the broker. */
+    public record Encoded(Envelope envelope, String json) {
+    }
+}

@@ -1,0 +1,156 @@
+package io.chard.broker;
+
+import io.chard.broker.LuaScripts.Script;
+import io.chard.config.ChardConfig;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/** The broker on Redis: state in hashes and sorted sets, every transition one Lua script. */
+@Singleton
+public final class RedisBroker implements Broker {
+    private final RedisClient client;
+    private final RedisCommands<String, String> redis;
+    private final ChardConfig config;
+    private final RedisKeys keys;
+    private volatile LuaScripts scripts;
+
+    public RedisBroker(RedisClient client, StatefulRedisConnection<String, String> connection,
+                       ChardConfig config) {
+        this.client = client;
+        this.redis = connection.sync();
+        this.config = config;
+        this.keys = RedisKeys.of(config.namespace());
+    }
+
+    @Override
+    public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
+        List<String> argv = new ArrayList<>(2 + envelopes.size() * 8);
+        argv.add(keys.prefix());
+        argv.add(Long.toString(config.idempotencyWindow().toSeconds()));
+        for (Envelope.Encoded encoded : envelopes) {
+            Envelope envelope = encoded.envelope();
+            argv.add(envelope.id().toString());
+            argv.add(envelope.queue());
+            argv.add(Integer.toString(envelope.priority()));
+            argv.add(envelope.eta() == null ? "0" : Long.toString(envelope.eta().toEpochMilli()));
+            argv.add(envelope.expires() == null ? "0" : Long.toString(envelope.expires().toEpochMilli()));
+            argv.add(envelope.idempotencyKey() == null ? "" : envelope.idempotencyKey());
+            argv.add(Long.toString(envelope.queuedAt().toEpochMilli()));
+            argv.add(encoded.json());
+        }
+        List<Object> reply = run(Script.ENQUEUE, argv);
+        List<Enqueued> result = new ArrayList<>(envelopes.size());
+        for (int i = 0; i < reply.size(); i += 2) {
+            result.add(new Enqueued(UUID.fromString((String) reply.get(i)), ((Long) reply.get(i + 1)) == 1));
+        }
+        return result;
+    }
+
+    @Override
+    public Revocation revoke(UUID id, String reason) {
+        List<Object> reply = run(Script.REVOKE, List.of(keys.prefix(), id.toString(), reason,
+                Long.toString(config.resultTtl().toSeconds())));
+        return switch (((Long) reply.getFirst()).intValue()) {
+            case 1 -> Revocation.REVOKED;
+            case 2 -> Revocation.STOP_REQUESTED;
+            case 0 -> Revocation.ALREADY_FINISHED;
+            default -> Revocation.UNKNOWN;
+        };
+    }
+
+    @Override
+    public Optional<ExecutionSnapshot> snapshot(UUID id) {
+        Map<String, String> h = call(() -> redis.hgetall(keys.task(id)));
+        if (h.isEmpty() || !h.containsKey("state")) {
+            return Optional.empty();
+        }
+        return Optional.of(new ExecutionSnapshot(id, h.get("env"), ExecutionStatus.of(h.get("state")),
+                h.get("queue"), intOf(h.get("progress")), h.get("step"), h.get("result"), h.get("exc"),
+                h.get("message"), h.get("traceback"), h.get("reason"), intOf(h.get("retries")),
+                intOf(h.get("deliveries")), h.get("worker"), instantOf(h.get("queued")),
+                instantOf(h.get("started")), instantOf(h.get("finished")), instantOf(h.get("eta"))));
+    }
+
+    @Override
+    public BrokerConsumer consumer(String workerId) {
+        return new RedisBrokerConsumer(this, workerId);
+    }
+
+    /** The event stream for one recorder; {@code consumer} names it in the consumer group. */
+    public EventStream eventStream(String consumer) {
+        return new RedisEventStream(this, consumer);
+    }
+
+    @Override
+    public void ping() {
+        call(redis::ping);
+    }
+
+    RedisKeys keys() {
+        return keys;
+    }
+
+    ChardConfig config() {
+        return config;
+    }
+
+    RedisCommands<String, String> commands() {
+        return redis;
+    }
+
+    StatefulRedisConnection<String, String> connectBlocking() {
+        return call(client::connect);
+    }
+
+    <T> T run(Script script, List<String> argv) {
+        return call(() -> scripts().run(redis, script, ScriptOutputType.MULTI, argv));
+    }
+
+    Long runForInteger(Script script, List<String> argv) {
+        return call(() -> scripts().run(redis, script, ScriptOutputType.INTEGER, argv));
+    }
+
+    static <T> T call(Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (RedisCommandExecutionException e) {
+            throw new IllegalStateException("Redis refused a Chard command: " + e.getMessage(), e);
+        } catch (RedisException e) {
+            throw new BrokerUnavailableException("Redis is unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    private LuaScripts scripts() {
+        LuaScripts loaded = scripts;
+        if (loaded == null) {
+            synchronized (this) {
+                if (scripts == null) {
+                    scripts = new LuaScripts(redis);
+                }
+                loaded = scripts;
+            }
+        }
+        return loaded;
+    }
+
+    private static int intOf(String value) {
+        return value == null || value.isEmpty() ? 0 : (int) Double.parseDouble(value);
+    }
+
+    private static Instant instantOf(String millis) {
+        return millis == null || millis.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(millis));
+    }
+}

@@ -1,0 +1,148 @@
+package io.chard.broker;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XTrimArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.models.stream.PendingMessages;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The event stream as a Redis Stream read through the consumer group {@code recorder}. A consumer first
+ * re-reads what it was handed but never acknowledged (it crashed, or the database was down), then takes
+ * over entries another consumer left unacknowledged for a minute, then reads new entries.
+ */
+final class RedisEventStream implements EventStream {
+    private static final String GROUP = "recorder";
+    private static final Duration ABANDONED_AFTER = Duration.ofMinutes(1);
+
+    private final RedisBroker broker;
+    private final String stream;
+    private final Consumer<String> consumer;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisCommands<String, String> redis;
+    private boolean ownBacklogDrained;
+
+    RedisEventStream(RedisBroker broker, String consumerName) {
+        this.broker = broker;
+        this.stream = broker.keys().events();
+        this.consumer = Consumer.from(GROUP, consumerName);
+        this.connection = broker.connectBlocking();
+        this.redis = connection.sync();
+        RedisBroker.call(this::createGroup);
+    }
+
+    @Override
+    public List<BrokerEvent> read(int max, Duration block) {
+        return RedisBroker.call(() -> {
+            if (!ownBacklogDrained) {
+                List<StreamMessage<String, String>> own = redis.xreadgroup(consumer, XReadArgs.Builder.count(max),
+                        XReadArgs.StreamOffset.from(stream, "0"));
+                if (!own.isEmpty()) {
+                    return events(own);
+                }
+                ownBacklogDrained = true;
+            }
+            var claimed = redis.xautoclaim(stream, XAutoClaimArgs.Builder
+                    .xautoclaim(consumer, ABANDONED_AFTER, "0").count(max));
+            if (claimed != null && !claimed.getMessages().isEmpty()) {
+                return events(claimed.getMessages());
+            }
+            return events(redis.xreadgroup(consumer, XReadArgs.Builder.count(max).block(block),
+                    XReadArgs.StreamOffset.lastConsumed(stream)));
+        });
+    }
+
+    @Override
+    public void acknowledge(List<BrokerEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        String[] ids = events.stream().map(BrokerEvent::streamId).toArray(String[]::new);
+        RedisBroker.call(() -> redis.xack(stream, GROUP, ids));
+    }
+
+    @Override
+    public void rewind() {
+        ownBacklogDrained = false;
+    }
+
+    @Override
+    public void trim() {
+        RedisBroker.call(() -> {
+            PendingMessages pending = redis.xpending(stream, GROUP);
+            String keepFrom;
+            if (pending.getCount() > 0) {
+                keepFrom = pending.getMessageIds().getLower().getValue();
+            } else {
+                keepFrom = lastDelivered();
+                if (keepFrom == null) {
+                    return 0L;
+                }
+                keepFrom = next(keepFrom);
+            }
+            return redis.xtrim(stream, XTrimArgs.Builder.minId(keepFrom));
+        });
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+
+    private String lastDelivered() {
+        for (Object group : redis.xinfoGroups(stream)) {
+            List<?> fields = (List<?>) group;
+            Map<String, Object> info = new HashMap<>();
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                info.put(String.valueOf(fields.get(i)), fields.get(i + 1));
+            }
+            if (GROUP.equals(info.get("name"))) {
+                return String.valueOf(info.get("last-delivered-id"));
+            }
+        }
+        return null;
+    }
+
+    /** The smallest stream id after {@code id}, so MINID keeps nothing that was delivered. */
+    private static String next(String id) {
+        int dash = id.indexOf('-');
+        return id.substring(0, dash) + "-" + (Long.parseLong(id.substring(dash + 1)) + 1);
+    }
+
+    private String createGroup() {
+        try {
+            return redis.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), GROUP,
+                    XGroupCreateArgs.Builder.mkstream());
+        } catch (RedisBusyException exists) {
+            return "OK";
+        }
+    }
+
+    /** Entries trimmed while pending come back without a body: acknowledged here so they do not recur. */
+    private List<BrokerEvent> events(List<StreamMessage<String, String>> messages) {
+        List<BrokerEvent> events = new ArrayList<>(messages.size());
+        for (StreamMessage<String, String> message : messages) {
+            Map<String, String> body = message.getBody();
+            if (body == null || body.get("id") == null) {
+                redis.xack(stream, GROUP, message.getId());
+                continue;
+            }
+            events.add(new BrokerEvent(message.getId(), body.get("type"), UUID.fromString(body.get("id")),
+                    Long.parseLong(body.get("seq")), Instant.ofEpochMilli(Long.parseLong(body.get("ts"))), body));
+        }
+        return events;
+    }
+}

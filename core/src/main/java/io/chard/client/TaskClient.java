@@ -1,0 +1,140 @@
+package io.chard.client;
+
+import io.chard.broker.Broker;
+import io.chard.broker.Envelope;
+import io.chard.broker.Enqueued;
+import io.chard.broker.ExecutionSnapshot;
+import io.chard.broker.Revocation;
+import io.chard.config.ChardConfig;
+import io.chard.task.ArgumentBinder;
+import io.chard.task.TaskDefinition;
+import io.chard.task.TaskOptions;
+import io.chard.task.TaskRegistry;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Dispatches tasks from Java. A dispatch is checked against the registry and bound like a call before
+ * anything is enqueued, so a typo fails in the caller, not on a worker hours later.
+ */
+@Singleton
+public final class TaskClient {
+    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
+
+    private final TaskRegistry registry;
+    private final ArgumentBinder binder;
+    private final Broker broker;
+    private final JsonMapper json;
+    private final ChardConfig config;
+    private final Clock clock;
+
+    public TaskClient(TaskRegistry registry, ArgumentBinder binder, Broker broker, JsonMapper json,
+                      ChardConfig config, Clock clock) {
+        this.registry = registry;
+        this.binder = binder;
+        this.broker = broker;
+        this.json = json;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Dispatches {@code task} with positional arguments, converted to JSON. */
+    public Dispatched dispatch(String task, Object... args) {
+        return dispatch(DispatchRequest.of(task, toJson(Arrays.asList(args))));
+    }
+
+    public Dispatched dispatch(DispatchRequest request) {
+        return dispatchAll(List.of(request)).getFirst();
+    }
+
+    /** Validates every request first; enqueues all of them in one atomic step, or none. */
+    public List<Dispatched> dispatchAll(List<DispatchRequest> requests) {
+        Instant now = clock.instant();
+        List<Envelope.Encoded> envelopes = new ArrayList<>(requests.size());
+        for (DispatchRequest request : requests) {
+            envelopes.add(envelope(request, now));
+        }
+        List<Enqueued> enqueued = broker.enqueue(envelopes);
+        List<Dispatched> dispatched = new ArrayList<>(envelopes.size());
+        for (int i = 0; i < envelopes.size(); i++) {
+            dispatched.add(new Dispatched(enqueued.get(i).id(), envelopes.get(i).envelope(),
+                    !enqueued.get(i).created()));
+        }
+        return dispatched;
+    }
+
+    public Revocation revoke(UUID id) {
+        return broker.revoke(id, "revoked");
+    }
+
+    public Optional<ExecutionSnapshot> snapshot(UUID id) {
+        return broker.snapshot(id);
+    }
+
+    public JsonNode toJson(Object value) {
+        try {
+            return json.writeValueToTree(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Envelope.Encoded envelope(DispatchRequest request, Instant now) {
+        TaskDefinition task = registry.require(request.task());
+        binder.bind(task.method(), request.args(), request.kwargs(), null);
+        TaskOptions options = task.options();
+        String queue = request.queue() != null ? request.queue() : options.queue();
+        if (!QUEUE_NAME.matcher(queue).matches()) {
+            throw new InvalidDispatchException("queue must be 1-100 letters, digits, '_', '-' or '.': " + queue);
+        }
+        int priority = request.priority() != null ? request.priority() : options.priority();
+        if (priority < 0 || priority > 9) {
+            throw new InvalidDispatchException("priority must be between 0 and 9, got " + priority);
+        }
+        Instant eta = request.eta();
+        if (request.countdown() != null) {
+            if (request.countdown().isNegative()) {
+                throw new InvalidDispatchException("countdown must not be negative");
+            }
+            Instant due = now.plus(request.countdown());
+            eta = eta == null || due.isAfter(eta) ? due : eta;
+        }
+        Instant expires = request.expires();
+        if (expires == null && !options.expires().isZero()) {
+            expires = now.plus(options.expires());
+        }
+        Envelope envelope = new Envelope(UUID.randomUUID(), task.name(), request.args(), request.kwargs(), queue,
+                priority, eta, expires, blankToNull(request.idempotencyKey()), now);
+        String encoded = encode(envelope);
+        int size = encoded.getBytes(StandardCharsets.UTF_8).length;
+        if (size > config.maxPayloadBytes()) {
+            throw new PayloadTooLargeException(size, config.maxPayloadBytes());
+        }
+        return new Envelope.Encoded(envelope, encoded);
+    }
+
+    private String encode(Envelope envelope) {
+        try {
+            return json.writeValueAsString(envelope);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

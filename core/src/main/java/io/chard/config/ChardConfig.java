@@ -1,0 +1,30 @@
+package io.chard.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+
+import java.time.Duration;
+
+/**
+ * Engine-wide settings under {@code chard.*}; every key is listed in {@link ChardSettings}.
+ *
+ * @param namespace          prefix and Redis Cluster hash tag of every key ({@code {chard}:...})
+ * @param defaultQueue       queue of tasks that name none
+ * @param defaultPriority    0-9, higher first
+ * @param maxRetries         retries of a task that declares none
+ * @param leaseDuration      how long a worker may go silent before its task is delivered again
+ * @param resultTtl          how long a finished execution stays in Redis for fast polling
+ * @param idempotencyWindow  how long an idempotency key maps to its first execution
+ * @param maxPayloadBytes    largest serialised arguments (and result) accepted
+ */
+@ConfigurationProperties(ChardSettings.PREFIX)
+public record ChardConfig(
+        @Bindable(defaultValue = "chard") String namespace,
+        @Bindable(defaultValue = "default") String defaultQueue,
+        @Bindable(defaultValue = "5") int defaultPriority,
+        @Bindable(defaultValue = "3") int maxRetries,
+        @Bindable(defaultValue = "30s") Duration leaseDuration,
+        @Bindable(defaultValue = "1d") Duration resultTtl,
+        @Bindable(defaultValue = "1h") Duration idempotencyWindow,
+        @Bindable(defaultValue = "1048576") int maxPayloadBytes) {
+}

@@ -1,0 +1,27 @@
+package io.chard.config;
+
+/** Every configuration key Chard reads, in one place. Environment variables map as Micronaut maps them. */
+public final class ChardSettings {
+    public static final String PREFIX = "chard";
+
+    public static final String NAMESPACE = PREFIX + ".namespace";
+    public static final String DEFAULT_QUEUE = PREFIX + ".default-queue";
+    public static final String MAX_RETRIES = PREFIX + ".max-retries";
+    public static final String LEASE_DURATION = PREFIX + ".lease-duration";
+    public static final String RESULT_TTL = PREFIX + ".result-ttl";
+    public static final String MAX_PAYLOAD_BYTES = PREFIX + ".max-payload-bytes";
+
+    public static final String WORKER_ENABLED = PREFIX + ".worker.enabled";
+    public static final String WORKER_QUEUES = PREFIX + ".worker.queues";
+    public static final String WORKER_CONCURRENCY = PREFIX + ".worker.concurrency";
+
+    public static final String RECORDER_ENABLED = PREFIX + ".recorder.enabled";
+
+    public static final String REDIS_URI = "redis.uri";
+    public static final String JDBC_URL = "datasources.default.url";
+    public static final String JDBC_USER = "datasources.default.username";
+    public static final String JDBC_PASSWORD = "datasources.default.password";
+
+    private ChardSettings() {
+    }
+}

@@ -1,0 +1,17 @@
+package io.chard.task;
+
+import java.time.Duration;
+
+/** Thrown through a task by {@link TaskContext#retry(Duration)}; the worker turns it into a retry. */
+public final class RetryRequested extends RuntimeException {
+    private final Duration countdown;
+
+    public RetryRequested(Duration countdown) {
+        super("retry requested in " + countdown, null, false, false);
+        this.countdown = countdown;
+    }
+
+    public Duration countdown() {
+        return countdown;
+    }
+}

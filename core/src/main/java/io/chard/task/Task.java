@@ -1,0 +1,52 @@
+package io.chard.task;
+
+import io.micronaut.context.annotation.Executable;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method of a bean as a task. The enclosing class must be a bean ({@code @Singleton}); Micronaut's
+ * annotation processor records the method at compile time, so a module on the classpath contributes its
+ * tasks with no registration code. Durations are in seconds; zero means "none".
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+@Executable(processOnStartup = true)
+public @interface Task {
+
+    /** The task name callers dispatch by, such as {@code orders.send_receipt}. */
+    String value();
+
+    String queue() default "";
+
+    /** 0 to 9, higher runs first; -1 takes the dispatcher's or the default (5). */
+    int priority() default -1;
+
+    /** -1 takes the configured default ({@code chard.max-retries}). */
+    int maxRetries() default -1;
+
+    /** Exceptions (and their subclasses) that schedule a retry instead of failing the execution. */
+    Class<? extends Throwable>[] autoretryFor() default {};
+
+    /** Base of the exponential backoff: attempt n waits up to {@code retryBackoff * 2^n} seconds. */
+    double retryBackoff() default 1;
+
+    double retryBackoffMax() default 600;
+
+    /** Full jitter: the wait is drawn uniformly from [0, backoff]. */
+    boolean retryJitter() default true;
+
+    /** The task's thread is interrupted and {@link TaskContext#softTimeLimitExceeded()} turns true. */
+    double softTimeLimit() default 0;
+
+    /** The execution is failed with {@code TimeLimitExceeded} and its slot freed, whatever the code does. */
+    double timeLimit() default 0;
+
+    /** Seconds after dispatch past which an execution that has not started is not run. */
+    double expires() default 0;
+}

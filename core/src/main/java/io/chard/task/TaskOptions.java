@@ -1,0 +1,24 @@
+package io.chard.task;
+
+import java.time.Duration;
+import java.util.List;
+
+/** A task's declared options, with the configured defaults already applied. Zero durations mean "none". */
+public record TaskOptions(
+        String queue,
+        int priority,
+        int maxRetries,
+        List<Class<? extends Throwable>> autoretryFor,
+        Backoff backoff,
+        Duration softTimeLimit,
+        Duration timeLimit,
+        Duration expires) {
+
+    public TaskOptions {
+        autoretryFor = List.copyOf(autoretryFor);
+    }
+
+    public boolean retriesOn(Throwable error) {
+        return autoretryFor.stream().anyMatch(type -> type.isInstance(error));
+    }
+}

@@ -1,0 +1,86 @@
+package io.chard.task;
+
+import io.chard.config.ChardConfig;
+import io.micronaut.context.processor.ExecutableMethodProcessor;
+import io.micronaut.core.annotation.AnnotationValue;
+import io.micronaut.inject.BeanDefinition;
+import io.micronaut.inject.ExecutableMethod;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The tasks of this process, keyed by name. Micronaut hands every {@link Task} method to this processor at
+ * start-up from metadata written at compile time: no classpath scanning, and no task bean is created until
+ * a worker first runs it.
+ */
+@Singleton
+public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
+    private final Map<String, TaskDefinition> tasks = new ConcurrentHashMap<>();
+    private final ChardConfig config;
+
+    public TaskRegistry(ChardConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void process(BeanDefinition<?> bean, ExecutableMethod<?, ?> method) {
+        AnnotationValue<Task> task = method.getAnnotation(Task.class);
+        if (task == null) {
+            return;
+        }
+        String name = task.stringValue().orElseThrow();
+        TaskDefinition definition = new TaskDefinition(name, options(task), bean, method);
+        TaskDefinition previous = tasks.putIfAbsent(name, definition);
+        if (previous != null && !previous.method().equals(method)) {
+            throw new IllegalStateException("task name '" + name + "' is declared twice: by "
+                    + describe(previous) + " and by " + describe(definition));
+        }
+    }
+
+    public Optional<TaskDefinition> find(String name) {
+        return Optional.ofNullable(tasks.get(name));
+    }
+
+    public TaskDefinition require(String name) {
+        return find(name).orElseThrow(() -> new UnknownTaskException(name));
+    }
+
+    public Collection<TaskDefinition> all() {
+        return List.copyOf(tasks.values());
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private TaskOptions options(AnnotationValue<Task> task) {
+        String queue = task.stringValue("queue").filter(q -> !q.isBlank()).orElse(config.defaultQueue());
+        int priority = task.intValue("priority").orElse(-1);
+        int maxRetries = task.intValue("maxRetries").orElse(-1);
+        List<Class<? extends Throwable>> autoretryFor = (List) Arrays.asList(task.classValues("autoretryFor"));
+        Backoff backoff = new Backoff.Exponential(
+                seconds(task, "retryBackoff", 1),
+                seconds(task, "retryBackoffMax", 600),
+                task.booleanValue("retryJitter").orElse(true));
+        return new TaskOptions(queue,
+                priority < 0 ? config.defaultPriority() : Math.min(priority, 9),
+                maxRetries < 0 ? config.maxRetries() : maxRetries,
+                autoretryFor, backoff,
+                seconds(task, "softTimeLimit", 0),
+                seconds(task, "timeLimit", 0),
+                seconds(task, "expires", 0));
+    }
+
+    private static Duration seconds(AnnotationValue<Task> task, String member, double fallback) {
+        double seconds = task.doubleValue(member).orElse(fallback);
+        return Duration.ofMillis(Math.round(seconds * 1000));
+    }
+
+    private static String describe(TaskDefinition definition) {
+        return definition.bean().getBeanType().getName() + "#" + definition.method().getMethodName();
+    }
+}

@@ -1,0 +1,30 @@
+--[[
+  heartbeat: renews a worker's leases and its entry in the worker registry.
+
+  ARGV[2]  worker id
+  ARGV[3]  lease duration, ms
+  ARGV[4]  registry entry TTL, seconds
+  ARGV[5]  registry entry (JSON written by the worker)
+  ARGV[6..] pairs: id, token
+  Returns  {cancel ids, lost ids}: cancel = revoked while running (stop them); lost = the lease is no longer
+           this worker's (it lapsed and was handed on): drop the work without reporting
+  Events   heartbeat (per renewed lease)
+]]
+local worker, lease_ms, entry_ttl, entry = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local cancel, lost = {}, {}
+for i = 6, #ARGV, 2 do
+  local id, token = ARGV[i], ARGV[i + 1]
+  local h = task_key(id)
+  local f = redis.call('HMGET', h, 'state', 'token', 'queue', 'revoke')
+  if f[1] == 'running' and f[2] == token then
+    redis.call('ZADD', queue_key(f[3], 'leased'), NOW + lease_ms, id)
+    redis.call('HSET', h, 'heartbeat', ms(NOW))
+    emit(id, 'heartbeat', 'heartbeat', ms(NOW))
+    if f[4] == '1' then cancel[#cancel + 1] = id end
+  else
+    lost[#lost + 1] = id
+  end
+end
+redis.call('ZADD', prefix .. 'workers', NOW, worker)
+redis.call('SET', prefix .. 'w:' .. worker, entry, 'EX', entry_ttl)
+return {cancel, lost}

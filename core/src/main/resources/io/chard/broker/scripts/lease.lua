@@ -1,0 +1,85 @@
+--[[
+  lease: hands a worker up to `max` executions from its queues, in queue order, highest priority first.
+  On the way it moves due delayed executions to ready and takes back leases whose deadline passed (their
+  worker went silent), so no separate reaper is needed. Revoked and expired executions are never leased.
+
+  ARGV[2]  worker id
+  ARGV[3]  lease duration, ms
+  ARGV[4]  max executions to lease
+  ARGV[5]  result TTL, seconds (for executions that expire here)
+  ARGV[6..] queue names
+  Returns  {wait_ms, id1, token1, deliveries1, retries1, env1, id2, ...}; wait_ms is how long until the
+           next delayed execution is due or lease may lapse (-1: nothing scheduled)
+  Events   started (worker, deliveries), revoked (reason expired), lease_expired (worker)
+]]
+local worker, lease_ms, max, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local out = {-1}
+local taken = 0
+local wait = -1
+
+local function sooner(key)
+  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  if first[2] then
+    local in_ms = math.max(0, tonumber(first[2]) - NOW)
+    if wait < 0 or in_ms < wait then wait = in_ms end
+  end
+end
+
+for q = 6, #ARGV do
+  local queue = ARGV[q]
+  local ready, delayed, leased = queue_key(queue, 'ready'), queue_key(queue, 'delayed'), queue_key(queue, 'leased')
+
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', delayed, '-inf', NOW, 'LIMIT', 0, 1000)) do
+    redis.call('ZREM', delayed, id)
+    redis.call('ZADD', ready, ready_score(tonumber(redis.call('HGET', task_key(id), 'priority'))), id)
+  end
+
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', leased, '-inf', NOW, 'LIMIT', 0, 1000)) do
+    redis.call('ZREM', leased, id)
+    local h = task_key(id)
+    local lost = redis.call('HGET', h, 'worker') or ''
+    redis.call('HSET', h, 'state', 'pending', 'token', '')
+    redis.call('ZADD', ready, redis.call('HGET', h, 'score'), id)
+    emit(id, 'lease_expired', 'worker', lost)
+  end
+
+  while taken < max do
+    local popped = redis.call('ZPOPMIN', ready, max - taken)
+    if #popped == 0 then break end
+    for i = 1, #popped, 2 do
+      local id = popped[i]
+      local h = task_key(id)
+      local f = redis.call('HMGET', h, 'state', 'expires', 'env', 'deliveries', 'retries')
+      if f[1] == 'pending' or f[1] == 'retrying' then
+        local expires = tonumber(f[2]) or 0
+        if expires > 0 and NOW > expires then
+          redis.call('HSET', h, 'state', 'revoked', 'reason', 'expired', 'finished', ms(NOW))
+          redis.call('EXPIRE', h, ttl)
+          emit(id, 'revoked', 'reason', 'expired', 'finished', ms(NOW))
+        else
+          local token = redis.call('INCR', prefix .. 'fence')
+          local deliveries = tonumber(f[4]) + 1
+          redis.call('HSET', h, 'state', 'running', 'token', token, 'worker', worker, 'started', ms(NOW),
+            'heartbeat', ms(NOW), 'deliveries', deliveries)
+          redis.call('ZADD', leased, NOW + lease_ms, id)
+          emit(id, 'started', 'worker', worker, 'deliveries', deliveries, 'retries', f[5])
+          out[#out + 1] = id
+          out[#out + 1] = token
+          out[#out + 1] = deliveries
+          out[#out + 1] = tonumber(f[5])
+          out[#out + 1] = f[3]
+          taken = taken + 1
+        end
+      end
+    end
+  end
+
+  if redis.call('ZCARD', ready) > 0 then
+    wake(queue)
+    wait = 0
+  end
+  sooner(delayed)
+  sooner(leased)
+end
+out[1] = wait
+return out

@@ -1,0 +1,19 @@
+--[[
+  progress: records a running execution's progress, if the reporter still holds its lease.
+
+  ARGV[2]  id
+  ARGV[3]  token
+  ARGV[4]  percent (0-100)
+  ARGV[5]  step label
+  Returns  1 recorded, 0 stale
+  Events   progress
+]]
+local id, token = ARGV[2], ARGV[3]
+local h = task_key(id)
+local f = redis.call('HMGET', h, 'state', 'token')
+if f[1] ~= 'running' or f[2] ~= token then
+  return 0
+end
+redis.call('HSET', h, 'progress', ARGV[4], 'step', ARGV[5])
+emit(id, 'progress', 'progress', ARGV[4], 'step', ARGV[5])
+return 1

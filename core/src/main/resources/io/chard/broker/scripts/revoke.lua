@@ -1,0 +1,31 @@
+--[[
+  revoke: a waiting execution is taken out of its queue and marked revoked at once, so it never runs even
+  if no worker is up; a running one is flagged and its worker told at its next heartbeat.
+
+  ARGV[2]  id
+  ARGV[3]  reason
+  ARGV[4]  result TTL, seconds
+  Returns  {code, state}: code 1 revoked, 2 stop requested (running), 0 already terminal, -1 unknown id
+  Events   revoked | revoke_requested
+]]
+local id, reason, ttl = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local h = task_key(id)
+local f = redis.call('HMGET', h, 'state', 'queue')
+local state, queue = f[1], f[2]
+if not state then
+  return {-1, ''}
+end
+if state == 'pending' or state == 'retrying' then
+  redis.call('ZREM', queue_key(queue, 'ready'), id)
+  redis.call('ZREM', queue_key(queue, 'delayed'), id)
+  redis.call('HSET', h, 'state', 'revoked', 'reason', reason, 'finished', ms(NOW))
+  redis.call('EXPIRE', h, ttl)
+  emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
+  return {1, 'revoked'}
+end
+if state == 'running' then
+  redis.call('HSET', h, 'revoke', '1', 'reason', reason)
+  emit(id, 'revoke_requested', 'reason', reason)
+  return {2, state}
+end
+return {0, state}

@@ -1,0 +1,54 @@
+--[[
+  settle: records how leased executions ended. The fencing token is checked here: a report from a worker
+  whose lease was taken over (a zombie) changes nothing and is recorded as stale.
+
+  ARGV[2]  worker id (of the reporter)
+  ARGV[3]  result TTL, seconds
+  ARGV[4..] per execution, 7 values: id, token, outcome, a, b, c, d
+            success: a = result JSON
+            failure: a = exception type, b = message, c = traceback
+            retry:   a = delay ms, b = exception type, c = message, d = traceback
+            revoked: a = reason
+  Returns  per execution: 1 settled, 0 stale (token or state no longer match)
+  Events   succeeded | failed | retrying | revoked; stale (worker, outcome)
+]]
+local reporter, ttl = ARGV[2], tonumber(ARGV[3])
+local out = {}
+for i = 4, #ARGV, 7 do
+  local id, token, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local a, b, c, d = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
+  local h = task_key(id)
+  local f = redis.call('HMGET', h, 'state', 'token', 'queue')
+  if f[1] ~= 'running' or f[2] ~= token then
+    local stale = redis.call('HINCRBY', h, 'stale', 1)
+    emit(id, 'stale', 'worker', reporter, 'outcome', outcome, 'stale', stale)
+    out[#out + 1] = 0
+  else
+    local queue = f[3]
+    redis.call('ZREM', queue_key(queue, 'leased'), id)
+    local now = ms(NOW)
+    if outcome == 'success' then
+      redis.call('HSET', h, 'state', 'success', 'result', a, 'finished', now, 'progress', 100)
+      redis.call('EXPIRE', h, ttl)
+      emit(id, 'succeeded', 'result', a, 'finished', now)
+    elseif outcome == 'failure' then
+      redis.call('HSET', h, 'state', 'failed', 'exc', a, 'message', b, 'traceback', c, 'finished', now)
+      redis.call('EXPIRE', h, ttl)
+      emit(id, 'failed', 'exc', a, 'message', b, 'traceback', c, 'finished', now)
+    elseif outcome == 'retry' then
+      local due = NOW + tonumber(a)
+      local retries = redis.call('HINCRBY', h, 'retries', 1)
+      redis.call('HSET', h, 'state', 'retrying', 'token', '', 'eta', ms(due), 'exc', b, 'message', c,
+        'traceback', d)
+      redis.call('ZADD', queue_key(queue, 'delayed'), due, id)
+      wake(queue)
+      emit(id, 'retrying', 'retries', retries, 'eta', ms(due), 'exc', b, 'message', c, 'traceback', d)
+    else
+      redis.call('HSET', h, 'state', 'revoked', 'reason', a, 'finished', now)
+      redis.call('EXPIRE', h, ttl)
+      emit(id, 'revoked', 'reason', a, 'finished', now)
+    end
+    out[#out + 1] = 1
+  end
+end
+return out

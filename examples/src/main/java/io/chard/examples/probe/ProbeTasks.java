@@ -1,0 +1,86 @@
+package io.chard.examples.probe;
+
+import io.chard.task.AllArgs;
+import io.chard.task.AllKwargs;
+import io.chard.task.Task;
+import io.chard.task.TaskContext;
+import io.micronaut.json.tree.JsonNode;
+import jakarta.inject.Singleton;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Tasks with known behaviour, for smoke tests, documentation and benchmarks: each does one thing a real task
+ * does (return, wait, fail, fail then succeed, report progress).
+ */
+@Singleton
+public class ProbeTasks {
+
+    @Task("background_tasks.demo_echo")
+    public Map<String, JsonNode> demoEcho(@AllArgs JsonNode args, @AllKwargs JsonNode kwargs) {
+        Map<String, JsonNode> echo = new LinkedHashMap<>();
+        echo.put("args", args);
+        echo.put("kwargs", kwargs);
+        return echo;
+    }
+
+    @Task("examples.noop")
+    public void noop() {
+    }
+
+    @Task("examples.add")
+    public long add(long a, long b) {
+        return a + b;
+    }
+
+    /** Sleeps; returns the seconds slept. Stops early (and fails) when revoked or past its soft limit. */
+    @Task("examples.sleep")
+    public double sleep(double seconds) throws InterruptedException {
+        Thread.sleep(Math.round(seconds * 1000));
+        return seconds;
+    }
+
+    /**
+     * Fails with a retryable error on its first {@code failures} attempts, retrying after one second, then
+     * returns the attempt number. Counts attempts through the context, so it behaves the same on any worker.
+     */
+    @Task(value = "examples.flaky", autoretryFor = FlakyFailure.class, maxRetries = 10, retryBackoff = 1,
+            retryBackoffMax = 1, retryJitter = false)
+    public int flaky(String key, int failures, TaskContext context) {
+        if (context.attempt() <= failures) {
+            throw new FlakyFailure("attempt " + context.attempt() + " of '" + key + "' fails on purpose");
+        }
+        return context.attempt();
+    }
+
+    @Task("examples.fail")
+    public void fail(String message) {
+        throw new ProbeFailure(message);
+    }
+
+    /** Walks {@code steps} steps of {@code step_ms} each, reporting progress after each. */
+    @Task("examples.progress")
+    public int progress(int steps, long step_ms, TaskContext context) throws InterruptedException {
+        for (int step = 1; step <= steps; step++) {
+            Thread.sleep(step_ms);
+            context.checkCancelled();
+            context.progress(step * 100 / steps, "step " + step + " of " + steps);
+        }
+        return steps;
+    }
+
+    /** The retryable error of {@code examples.flaky}. */
+    public static final class FlakyFailure extends RuntimeException {
+        public FlakyFailure(String message) {
+            super(message);
+        }
+    }
+
+    /** The error of {@code examples.fail}: not in any autoretry list, so it fails at once. */
+    public static final class ProbeFailure extends RuntimeException {
+        public ProbeFailure(String message) {
+            super(message);
+        }
+    }
+}

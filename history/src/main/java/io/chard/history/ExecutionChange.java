@@ -1,0 +1,158 @@
+package io.chard.history;
+
+import io.chard.broker.BrokerEvent;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The net change to one history row from a run of its events, folded in event order: a later event's
+ * value replaces an earlier one's, a field no event touched stays null (and leaves the column alone).
+ */
+public final class ExecutionChange {
+    final UUID id;
+    long seq;
+    String taskName;
+    String status;
+    String queue;
+    String priority;
+    String args;
+    String kwargs;
+    String result;
+    String traceback;
+    String exceptionType;
+    String exceptionMessage;
+    String revokeReason;
+    String worker;
+    String retries;
+    String deliveries;
+    String staleReports;
+    String progress;
+    String progressStep;
+    String idempotencyKey;
+    String queuedAt;
+    String eta;
+    String expiresAt;
+    String startedAt;
+    String finishedAt;
+    String heartbeatAt;
+
+    ExecutionChange(UUID id) {
+        this.id = id;
+    }
+
+    void apply(BrokerEvent event, JsonMapper json) {
+        seq = Math.max(seq, event.seq());
+        Map<String, String> d = event.data();
+        switch (event.type()) {
+            case "enqueued" -> {
+                status = "pending";
+                enqueued(d.get("env"), json);
+                eta = instant(d.get("eta"));
+            }
+            case "started" -> {
+                status = "running";
+                worker = d.get("worker");
+                deliveries = d.get("deliveries");
+                retries = d.get("retries");
+                startedAt = event.at().toString();
+                heartbeatAt = startedAt;
+            }
+            case "heartbeat" -> heartbeatAt = instant(d.get("heartbeat"));
+            case "progress" -> {
+                progress = d.get("progress");
+                progressStep = d.get("step");
+            }
+            case "succeeded" -> {
+                status = "success";
+                result = d.get("result");
+                progress = "100";
+                finishedAt = instant(d.get("finished"));
+            }
+            case "failed" -> {
+                status = "failed";
+                failure(d.get("exc"), d.get("message"), d.get("traceback"));
+                finishedAt = instant(d.get("finished"));
+            }
+            case "retrying" -> {
+                status = "retrying";
+                retries = d.get("retries");
+                eta = instant(d.get("eta"));
+                failure(d.get("exc"), d.get("message"), d.get("traceback"));
+            }
+            case "revoked" -> {
+                status = "revoked";
+                revokeReason = d.get("reason");
+                finishedAt = instant(d.get("finished"));
+            }
+            case "revoke_requested" -> revokeReason = d.get("reason");
+            case "lease_expired", "released" -> status = "pending";
+            case "stale" -> staleReports = d.get("stale");
+            default -> {
+                // An event type from a newer Chard: its seq still counts, its fields are not ours to guess.
+            }
+        }
+    }
+
+    private void failure(String type, String message, String trace) {
+        exceptionType = type;
+        exceptionMessage = message;
+        traceback = trace;
+    }
+
+    private void enqueued(String envelope, JsonMapper json) {
+        JsonNode env;
+        try {
+            env = json.readValue(envelope, JsonNode.class);
+        } catch (IOException e) {
+            exceptionType = "PoisonMessage";
+            exceptionMessage = "unreadable envelope: " + e.getMessage();
+            return;
+        }
+        taskName = text(env.get("task"));
+        queue = text(env.get("queue"));
+        priority = text(env.get("priority"));
+        args = jsonOf(env.get("args"), json);
+        kwargs = jsonOf(env.get("kwargs"), json);
+        idempotencyKey = text(env.get("idempotencyKey"));
+        queuedAt = instant(env.get("queuedAt"));
+        expiresAt = instant(env.get("expires"));
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() ? null : node.coerceStringValue();
+    }
+
+    /** An envelope instant, written as ISO-8601 text or (with timestamps on) as epoch seconds. */
+    private static String instant(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isNumber()) {
+            BigDecimal seconds = node.getBigDecimalValue();
+            return Instant.ofEpochSecond(seconds.longValue(),
+                    seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue()).toString();
+        }
+        return node.getStringValue();
+    }
+
+    private static String jsonOf(JsonNode node, JsonMapper json) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        try {
+            return json.writeValueAsString(node);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String instant(String millis) {
+        return millis == null || millis.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(millis)).toString();
+    }
+}

@@ -1,0 +1,109 @@
+package io.chard.history;
+
+import io.chard.broker.BrokerEvent;
+import io.chard.broker.BrokerUnavailableException;
+import io.chard.broker.EventStream;
+import io.chard.loop.Outage;
+import io.chard.loop.Waiter;
+import io.micronaut.json.JsonMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Moves execution events from the broker's stream into the history: reads a batch, folds the events of each
+ * execution into one change, writes the batch, then acknowledges it. A batch is acknowledged only once
+ * written, so while PostgreSQL is down events wait in Redis and nothing is lost; the stream is trimmed only
+ * behind what was acknowledged.
+ */
+public final class HistoryRecorder {
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryRecorder.class);
+    private static final int BATCH = 5_000;
+    private static final Duration TRIM_EVERY = Duration.ofSeconds(10);
+
+    private final EventStream events;
+    private final HistoryStore store;
+    private final JsonMapper json;
+    private final Outage redisOutage = new Outage(LOG, "reading events from Redis");
+    private final Outage databaseOutage = new Outage(LOG, "writing the history to PostgreSQL");
+    private final Waiter waiter = new Waiter();
+    private volatile boolean stopping;
+    private Thread thread;
+    private long lastTrim = System.nanoTime();
+
+    public HistoryRecorder(EventStream events, HistoryStore store, JsonMapper json) {
+        this.events = events;
+        this.store = store;
+        this.json = json;
+    }
+
+    public synchronized void start() {
+        if (thread == null) {
+            thread = Thread.ofPlatform().name("chard-recorder").start(this::run);
+        }
+    }
+
+    public void stop() {
+        stopping = true;
+        waiter.wake();
+        Thread running;
+        synchronized (this) {
+            running = thread;
+        }
+        if (running != null) {
+            try {
+                running.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        events.close();
+    }
+
+    /** Records one batch; answers how many events it held (0 when none arrived within {@code wait}). */
+    public int recordOnce(Duration wait) throws HistoryUnavailableException {
+        List<BrokerEvent> batch = events.read(BATCH, wait);
+        if (!batch.isEmpty()) {
+            store.apply(fold(batch, json).values());
+            events.acknowledge(batch);
+        }
+        if (System.nanoTime() - lastTrim > TRIM_EVERY.toNanos()) {
+            events.trim();
+            lastTrim = System.nanoTime();
+        }
+        return batch.size();
+    }
+
+    static Map<UUID, ExecutionChange> fold(List<BrokerEvent> batch, JsonMapper json) {
+        Map<UUID, ExecutionChange> changes = new LinkedHashMap<>();
+        for (BrokerEvent event : batch) {
+            changes.computeIfAbsent(event.id(), ExecutionChange::new).apply(event, json);
+        }
+        return changes;
+    }
+
+    private void run() {
+        while (!stopping) {
+            try {
+                recordOnce(Duration.ofSeconds(1));
+                redisOutage.recovered();
+                databaseOutage.recovered();
+            } catch (HistoryUnavailableException e) {
+                events.rewind();
+                databaseOutage.failed(e);
+                waiter.sleep(Duration.ofMillis(databaseOutage.backoffMillis()));
+            } catch (BrokerUnavailableException e) {
+                redisOutage.failed(e);
+                waiter.sleep(Duration.ofMillis(redisOutage.backoffMillis()));
+            } catch (RuntimeException e) {
+                LOG.error("recorder error", e);
+                waiter.sleep(Duration.ofSeconds(1));
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.chard.history;
+
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The history in PostgreSQL. A batch of changes is two statements over arrays (one round trip each, however
+ * many rows): insert the executions new to the table, then update the others column by column, where a
+ * newer change (higher event seq) overrides and an older one only fills what is still empty.
+ */
+@Singleton
+public final class JdbcHistoryStore implements HistoryStore {
+    private static final String TABLE = "background_tasks_task_execution";
+
+    /** The columns a change carries, with their SQL types, in the order of {@link #COLUMN_VALUES}. */
+    private static final String[][] COLUMNS = {
+            {"task_name", "text"}, {"status", "text"}, {"queue", "text"}, {"priority", "smallint"},
+            {"args", "jsonb"}, {"kwargs", "jsonb"}, {"result", "jsonb"}, {"traceback", "text"},
+            {"exception_type", "text"}, {"exception_message", "text"}, {"revoke_reason", "text"},
+            {"worker", "text"}, {"retries", "integer"}, {"deliveries", "integer"}, {"stale_reports", "integer"},
+            {"progress", "smallint"}, {"progress_step", "text"}, {"idempotency_key", "text"},
+            {"queued_at", "timestamptz"}, {"eta", "timestamptz"}, {"expires_at", "timestamptz"},
+            {"started_at", "timestamptz"}, {"finished_at", "timestamptz"}, {"heartbeat_at", "timestamptz"}};
+
+    private static final List<Function<ExecutionChange, String>> COLUMN_VALUES = List.of(
+            c -> c.taskName, c -> c.status, c -> c.queue, c -> c.priority, c -> c.args, c -> c.kwargs,
+            c -> c.result, c -> c.traceback, c -> c.exceptionType, c -> c.exceptionMessage, c -> c.revokeReason,
+            c -> c.worker, c -> c.retries, c -> c.deliveries, c -> c.staleReports, c -> c.progress,
+            c -> c.progressStep, c -> c.idempotencyKey, c -> c.queuedAt, c -> c.eta, c -> c.expiresAt,
+            c -> c.startedAt, c -> c.finishedAt, c -> c.heartbeatAt);
+
+    private static final String INSERT = insertSql();
+    private static final String UPDATE = updateSql();
+
+    private final DataSource dataSource;
+
+    public JdbcHistoryStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public void apply(Collection<ExecutionChange> changes) throws HistoryUnavailableException {
+        if (changes.isEmpty()) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                run(connection, INSERT, changes);
+                run(connection, UPDATE, changes);
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new HistoryUnavailableException("writing " + changes.size() + " history rows failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<ExecutionRecord> find(UUID id) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT * FROM " + TABLE + " WHERE id = ?")) {
+            select.setObject(1, id);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(record(row)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading execution " + id + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    static ExecutionRecord record(ResultSet row) throws SQLException {
+        return new ExecutionRecord(row.getObject("id", UUID.class), row.getString("task_id"),
+                row.getString("task_name"), row.getString("status"), row.getString("queue"), row.getInt("priority"),
+                row.getString("args"), row.getString("kwargs"), row.getString("result"), row.getString("traceback"),
+                row.getString("exception_type"), row.getString("exception_message"), row.getString("revoke_reason"),
+                row.getString("worker"), row.getInt("retries"), row.getInt("deliveries"),
+                row.getInt("stale_reports"), row.getInt("progress"), row.getString("progress_step"),
+                row.getObject("retried_from_id", UUID.class), instant(row, "queued_at"), instant(row, "eta"),
+                instant(row, "expires_at"), instant(row, "started_at"), instant(row, "finished_at"),
+                instant(row, "heartbeat_at"));
+    }
+
+    private static java.time.Instant instant(ResultSet row, String column) throws SQLException {
+        Timestamp value = row.getTimestamp(column);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static void run(Connection connection, String sql, Collection<ExecutionChange> changes)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            List<Array> arrays = new ArrayList<>();
+            arrays.add(connection.createArrayOf("text", changes.stream().map(c -> c.id.toString()).toArray()));
+            arrays.add(connection.createArrayOf("text",
+                    changes.stream().map(c -> Long.toString(c.seq)).toArray()));
+            for (Function<ExecutionChange, String> value : COLUMN_VALUES) {
+                arrays.add(connection.createArrayOf("text", changes.stream().map(value).toArray()));
+            }
+            for (int i = 0; i < arrays.size(); i++) {
+                statement.setArray(i + 1, arrays.get(i));
+            }
+            statement.executeUpdate();
+        }
+    }
+
+    /** {@code SELECT ... FROM unnest(?::uuid[], ?::bigint[], ...) AS c(id, seq, ...)}: one row per change. */
+    private static String changesSource() {
+        StringBuilder casts = new StringBuilder("?::uuid[], ?::bigint[]");
+        StringBuilder names = new StringBuilder("id, seq");
+        for (String[] column : COLUMNS) {
+            casts.append(", ?::").append(column[1]).append("[]");
+            names.append(", ").append(column[0]);
+        }
+        return "unnest(" + casts + ") AS c(" + names + ")";
+    }
+
+    private static String insertSql() {
+        StringBuilder columns = new StringBuilder("id, task_id, last_event_seq");
+        StringBuilder values = new StringBuilder("c.id, c.id::text, c.seq");
+        for (String[] column : COLUMNS) {
+            columns.append(", ").append(column[0]);
+            values.append(", ").append(defaulted(column[0]));
+        }
+        return "INSERT INTO " + TABLE + " (" + columns + ") SELECT " + values + " FROM " + changesSource()
+                + " ON CONFLICT (id) DO NOTHING";
+    }
+
+    /** Columns that are NOT NULL take their default on insert when no change set them. */
+    private static String defaulted(String column) {
+        return switch (column) {
+            case "status" -> "COALESCE(c.status, 'pending')";
+            case "queue" -> "COALESCE(c.queue, 'default')";
+            case "priority" -> "COALESCE(c.priority, 5)";
+            case "retries", "deliveries", "stale_reports", "progress" -> "COALESCE(c." + column + ", 0)";
+            default -> "c." + column;
+        };
+    }
+
+    private static String updateSql() {
+        StringBuilder sets = new StringBuilder("last_event_seq = GREATEST(t.last_event_seq, c.seq), updated_at = now()");
+        for (String[] column : COLUMNS) {
+            String name = column[0];
+            sets.append(", ").append(name).append(" = CASE WHEN c.seq > t.last_event_seq THEN COALESCE(c.")
+                    .append(name).append(", t.").append(name).append(") ELSE COALESCE(t.").append(name)
+                    .append(", c.").append(name).append(") END");
+        }
+        // A row whose last_event_seq equals the change's was inserted by this batch (or already holds it).
+        return "UPDATE " + TABLE + " t SET " + sets + " FROM " + changesSource()
+                + " WHERE t.id = c.id AND t.last_event_seq <> c.seq";
+    }
+}

@@ -1,0 +1,40 @@
+package io.chard.history;
+
+import io.chard.broker.RedisBroker;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** Runs the recorder inside any process that sets {@code chard.recorder.enabled} (admin-api does). */
+@Factory
+@Requires(property = "chard.recorder.enabled", value = "true")
+class RecorderFactory {
+
+    @Singleton
+    @Bean(preDestroy = "stop")
+    HistoryRecorder recorder(RedisBroker broker, HistoryStore store, JsonMapper json,
+                             @Value("${chard.recorder.consumer:}") String consumer) {
+        return new HistoryRecorder(broker.eventStream(consumer.isBlank() ? host() : consumer), store, json);
+    }
+
+    @EventListener
+    void onStartup(StartupEvent event) {
+        event.getSource().getBean(HistoryRecorder.class).start();
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "recorder";
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.chard.worker;
+
+import io.chard.broker.Delivery;
+import io.chard.broker.LeaseRef;
+
+import java.time.Instant;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One leased execution inside the worker, from lease to settlement. Exactly one path ends it (its own thread,
+ * the hard time limit, a lost lease, or shutdown): {@link #end()} lets only the first through.
+ */
+final class Execution {
+    final Delivery delivery;
+    final Instant leasedAt;
+    volatile String taskName = "?";
+    volatile Instant startedAt;
+    volatile Thread thread;
+    volatile boolean cancelRequested;
+    volatile boolean softLimitPassed;
+    volatile Future<?> softLimit;
+    volatile Future<?> hardLimit;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean runSlotHeld = new AtomicBoolean();
+
+    Execution(Delivery delivery, Instant leasedAt) {
+        this.delivery = delivery;
+        this.leasedAt = leasedAt;
+    }
+
+    LeaseRef lease() {
+        return delivery.lease();
+    }
+
+    /** True for the one caller that ends this execution. */
+    boolean end() {
+        if (!ended.compareAndSet(false, true)) {
+            return false;
+        }
+        cancel(softLimit);
+        cancel(hardLimit);
+        return true;
+    }
+
+    /** Records that this execution took a run slot; whoever ends it gives the slot back. */
+    void holdRunSlot() {
+        runSlotHeld.set(true);
+    }
+
+    /** True for the one caller that must give the run slot back. */
+    boolean releaseRunSlot() {
+        return runSlotHeld.compareAndSet(true, false);
+    }
+
+    boolean ended() {
+        return ended.get();
+    }
+
+    void interrupt() {
+        Thread running = thread;
+        if (running != null) {
+            running.interrupt();
+        }
+    }
+
+    private static void cancel(Future<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+}

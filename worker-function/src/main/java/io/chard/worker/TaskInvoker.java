@@ -1,0 +1,146 @@
+package io.chard.worker;
+
+import io.chard.broker.Envelope;
+import io.chard.broker.Outcome;
+import io.chard.config.ChardConfig;
+import io.chard.task.ArgumentBinder;
+import io.chard.task.ArgumentBindingException;
+import io.chard.task.RetryRequested;
+import io.chard.task.TaskCancelled;
+import io.chard.task.TaskContext;
+import io.chard.task.TaskDefinition;
+import io.chard.task.TaskOptions;
+import io.chard.task.TaskRegistry;
+import io.micronaut.context.BeanContext;
+import io.micronaut.inject.ExecutableMethod;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Runs one execution's task method and turns whatever happens into an {@link Outcome}: the result, a retry
+ * under the task's policy, or a failure with its type and traceback. Never throws: a message that cannot be
+ * read or bound (a poison message) becomes a failure that names the reason.
+ */
+@Singleton
+final class TaskInvoker {
+    static final String POISON = "PoisonMessage";
+    static final String UNKNOWN_TASK = "UnknownTask";
+    static final String BAD_ARGUMENTS = "ArgumentBindingError";
+    static final String SOFT_TIME_LIMIT = "SoftTimeLimitExceeded";
+    static final String MAX_RETRIES = "MaxRetriesExceeded";
+    private static final int TRACEBACK_LIMIT = 64 * 1024;
+
+    private final TaskRegistry registry;
+    private final ArgumentBinder binder;
+    private final BeanContext beans;
+    private final JsonMapper json;
+    private final ChardConfig config;
+
+    TaskInvoker(TaskRegistry registry, ArgumentBinder binder, BeanContext beans, JsonMapper json,
+                ChardConfig config) {
+        this.registry = registry;
+        this.binder = binder;
+        this.beans = beans;
+        this.json = json;
+        this.config = config;
+    }
+
+    /** Reads the envelope and resolves its task; empty (with the failure set) for a poison message. */
+    Prepared prepare(Execution execution) {
+        Envelope envelope;
+        try {
+            envelope = json.readValue(execution.delivery.envelope(), Envelope.class);
+        } catch (Exception e) {
+            return Prepared.poison(new Outcome.Failure(POISON, "unreadable envelope: " + e.getMessage(), ""));
+        }
+        if (envelope == null || envelope.task() == null) {
+            return Prepared.poison(new Outcome.Failure(POISON, "envelope names no task", ""));
+        }
+        Optional<TaskDefinition> definition = registry.find(envelope.task());
+        if (definition.isEmpty()) {
+            return Prepared.poison(new Outcome.Failure(UNKNOWN_TASK,
+                    "no task '" + envelope.task() + "' is registered on this worker", ""));
+        }
+        return new Prepared(envelope, definition.get(), null);
+    }
+
+    @SuppressWarnings("unchecked")
+    Outcome invoke(Prepared prepared, Execution execution, TaskContext context) {
+        TaskDefinition task = prepared.task();
+        Object[] arguments;
+        try {
+            arguments = binder.bind(task.method(), prepared.envelope().args(), prepared.envelope().kwargs(), context);
+        } catch (ArgumentBindingException e) {
+            return new Outcome.Failure(BAD_ARGUMENTS, e.getMessage(), "");
+        }
+        try {
+            Object bean = beans.getBean(task.bean());
+            Object result = ((ExecutableMethod<Object, Object>) task.method()).invoke(bean, arguments);
+            return success(result);
+        } catch (Throwable error) {
+            return afterError(error, task.options(), execution);
+        }
+    }
+
+    private Outcome success(Object result) {
+        String encoded;
+        try {
+            encoded = json.writeValueAsString(result);
+        } catch (Exception e) {
+            return new Outcome.Failure("ResultNotSerializable", "the result cannot be written as JSON: "
+                    + e.getMessage(), traceback(e));
+        }
+        int size = encoded.getBytes(StandardCharsets.UTF_8).length;
+        if (size > config.maxPayloadBytes()) {
+            return new Outcome.Failure("ResultTooLarge", "the result takes " + size + " bytes; the limit is "
+                    + config.maxPayloadBytes(), "");
+        }
+        return new Outcome.Success(encoded);
+    }
+
+    private Outcome afterError(Throwable error, TaskOptions options, Execution execution) {
+        if (execution.cancelRequested) {
+            return new Outcome.Revoked("revoked");
+        }
+        int retries = execution.delivery.retries();
+        boolean retriesLeft = retries < options.maxRetries();
+        if (error instanceof RetryRequested requested) {
+            return retriesLeft
+                    ? new Outcome.Retry(requested.countdown(), "RetryRequested", "", "")
+                    : new Outcome.Failure(MAX_RETRIES, "retry requested after " + retries + " retries", "");
+        }
+        if (execution.softLimitPassed && (error instanceof InterruptedException || error instanceof TaskCancelled
+                || error.getCause() instanceof InterruptedException)) {
+            return new Outcome.Failure(SOFT_TIME_LIMIT, "soft time limit exceeded", traceback(error));
+        }
+        if (options.retriesOn(error) && retriesLeft) {
+            Duration delay = options.backoff().delayBefore(retries);
+            return new Outcome.Retry(delay, error.getClass().getName(), message(error), traceback(error));
+        }
+        return new Outcome.Failure(error.getClass().getName(), message(error), traceback(error));
+    }
+
+    static String message(Throwable error) {
+        return error.getMessage() == null ? "" : error.getMessage();
+    }
+
+    static String traceback(Throwable error) {
+        StringWriter out = new StringWriter();
+        error.printStackTrace(new PrintWriter(out));
+        String text = out.toString();
+        return text.length() > TRACEBACK_LIMIT ? text.substring(0, TRACEBACK_LIMIT) + "\n..." : text;
+    }
+
+    /** An envelope ready to run, or the failure that stands for a poison message. */
+    record Prepared(Envelope envelope, TaskDefinition task, Outcome.Failure poison) {
+        static Prepared poison(Outcome.Failure failure) {
+            return new Prepared(null, null, failure);
+        }
+    }
+}

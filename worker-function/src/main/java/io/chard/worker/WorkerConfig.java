@@ -1,0 +1,29 @@
+package io.chard.worker;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of one worker process, under {@code chard.worker.*}.
+ *
+ * @param queues        queues to consume, in order of preference (an earlier queue is always emptied first)
+ * @param concurrency   tasks running at once (each on its own virtual thread)
+ * @param prefetch      executions leased beyond those running, so a finished slot refills without a round
+ *                      trip; they count as started (their leases are renewed while they wait)
+ * @param leaseBatch    most executions leased by one call
+ * @param pollInterval  longest idle wait before looking for due work again (delayed work wakes it sooner)
+ * @param shutdownGrace how long a stopping worker lets running tasks finish before giving their leases back
+ */
+@ConfigurationProperties("chard.worker")
+public record WorkerConfig(
+        @Bindable(defaultValue = "false") boolean enabled,
+        @Bindable(defaultValue = "default") List<String> queues,
+        @Bindable(defaultValue = "16") int concurrency,
+        @Bindable(defaultValue = "0") int prefetch,
+        @Bindable(defaultValue = "256") int leaseBatch,
+        @Bindable(defaultValue = "1s") Duration pollInterval,
+        @Bindable(defaultValue = "30s") Duration shutdownGrace) {
+}

@@ -1,0 +1,26 @@
+package io.chard.worker;
+
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** What a worker publishes about itself in the registry at every heartbeat (read by the admin dashboard). */
+@Serdeable
+record WorkerEntry(
+        String id,
+        String host,
+        long pid,
+        List<String> queues,
+        int concurrency,
+        List<ActiveTask> active,
+        long processed,
+        long failed,
+        Instant startedAt,
+        Instant heartbeatAt) {
+
+    @Serdeable
+    record ActiveTask(UUID id, String task, Instant startedAt) {
+    }
+}
