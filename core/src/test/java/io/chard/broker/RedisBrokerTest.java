@@ -1,0 +1,239 @@
+package io.chard.broker;
+
+import io.chard.client.DispatchRequest;
+import io.chard.client.Dispatched;
+import io.chard.client.TaskClient;
+import io.chard.testing.Await;
+import io.chard.testing.TestRedis;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.tree.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The broker's delivery semantics, against a real Redis. */
+class RedisBrokerTest {
+    static final List<String> DEFAULT = List.of("default");
+    static final Duration LEASE = Duration.ofSeconds(30);
+
+    ApplicationContext context;
+    RedisBroker broker;
+    TaskClient client;
+    BrokerConsumer worker;
+
+    @BeforeEach
+    void start() {
+        context = ApplicationContext.run(TestRedis.properties());
+        broker = context.getBean(RedisBroker.class);
+        client = context.getBean(TaskClient.class);
+        worker = broker.consumer("worker-a");
+    }
+
+    @AfterEach
+    void stop() {
+        worker.close();
+        context.close();
+    }
+
+    @Test
+    void aDispatchedExecutionIsLeasedOnceWithAFencingToken() {
+        Dispatched dispatched = client.dispatch("test.add", 1, 2);
+        List<Delivery> first = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(1, first.size());
+        assertEquals(dispatched.id(), first.getFirst().id());
+        assertEquals(1, first.getFirst().deliveries());
+        assertTrue(worker.lease(DEFAULT, 10, LEASE).deliveries().isEmpty());
+        assertEquals(ExecutionStatus.RUNNING, broker.snapshot(dispatched.id()).orElseThrow().status());
+    }
+
+    @Test
+    void higherPriorityIsLeasedFirstAndEqualPrioritiesInDispatchOrder() {
+        UUID low1 = dispatch(request().withPriority(1)).id();
+        UUID high = dispatch(request().withPriority(9)).id();
+        UUID low2 = dispatch(request().withPriority(1)).id();
+        UUID middle = dispatch(request().withPriority(5)).id();
+        assertEquals(List.of(high, middle, low1, low2), ids(worker.lease(DEFAULT, 10, LEASE).deliveries()));
+    }
+
+    @Test
+    void delayedWorkIsNotLeasedBeforeItIsDue() {
+        Instant dispatchedAt = Instant.now();
+        UUID id = dispatch(request().withCountdown(Duration.ofMillis(1500))).id();
+        BrokerConsumer.LeaseBatch early = worker.lease(DEFAULT, 10, LEASE);
+        assertTrue(early.deliveries().isEmpty());
+        assertTrue(early.nextDueIn().toMillis() <= 1500, "next due in " + early.nextDueIn());
+        Delivery delivery = Await.value("the delayed execution is leased", Duration.ofSeconds(5), () -> {
+            List<Delivery> leased = worker.lease(DEFAULT, 10, LEASE).deliveries();
+            return leased.isEmpty() ? null : leased.getFirst();
+        });
+        assertEquals(id, delivery.id());
+        assertFalse(Instant.now().isBefore(dispatchedAt.plusMillis(1500)));
+    }
+
+    @Test
+    void aLapsedLeaseIsDeliveredAgainAndTheZombieHolderIsRefused() {
+        UUID id = client.dispatch("test.add", 1, 2).id();
+        Delivery zombie = worker.lease(DEFAULT, 1, Duration.ofMillis(200)).deliveries().getFirst();
+        try (BrokerConsumer other = broker.consumer("worker-b")) {
+            Delivery again = Await.value("the lapsed lease is handed on", Duration.ofSeconds(5), () -> {
+                List<Delivery> leased = other.lease(DEFAULT, 1, LEASE).deliveries();
+                return leased.isEmpty() ? null : leased.getFirst();
+            });
+            assertEquals(id, again.id());
+            assertEquals(2, again.deliveries());
+            assertNotEquals(zombie.token(), again.token());
+
+            assertEquals(List.of(false), worker.settle(List.of(new Settlement(zombie.lease(),
+                    new Outcome.Success("3")))));
+            assertEquals(ExecutionStatus.RUNNING, broker.snapshot(id).orElseThrow().status());
+            assertEquals(List.of(true), other.settle(List.of(new Settlement(again.lease(),
+                    new Outcome.Success("3")))));
+        }
+        ExecutionSnapshot done = broker.snapshot(id).orElseThrow();
+        assertEquals(ExecutionStatus.SUCCESS, done.status());
+        assertEquals("3", done.resultJson());
+        assertTrue(eventTypes(id).contains("stale"), "the refused report is recorded: " + eventTypes(id));
+    }
+
+    @Test
+    void heartbeatsKeepALeaseFromLapsing() throws InterruptedException {
+        client.dispatch("test.add", 1, 2);
+        Duration shortLease = Duration.ofMillis(300);
+        Delivery held = worker.lease(DEFAULT, 1, shortLease).deliveries().getFirst();
+        try (BrokerConsumer other = broker.consumer("worker-b")) {
+            for (int i = 0; i < 10; i++) {
+                HeartbeatReply reply = worker.heartbeat(List.of(held.lease()), shortLease, "{}", LEASE);
+                assertTrue(reply.lost().isEmpty() && reply.cancel().isEmpty());
+                Thread.sleep(100);
+                assertTrue(other.lease(DEFAULT, 1, LEASE).deliveries().isEmpty(), "leased twice at beat " + i);
+            }
+        }
+    }
+
+    @Test
+    void aRevokedExecutionIsNeverLeasedEvenWhenRevokedWhileNoWorkerRuns() {
+        UUID waiting = client.dispatch("test.add", 1, 2).id();
+        UUID delayed = dispatch(request().withCountdown(Duration.ofMillis(100))).id();
+        assertEquals(Revocation.REVOKED, client.revoke(waiting));
+        assertEquals(Revocation.REVOKED, client.revoke(delayed));
+        Await.until("the delay has passed", Duration.ofSeconds(2),
+                () -> worker.lease(DEFAULT, 10, LEASE).deliveries().isEmpty()
+                        && Instant.now().isAfter(broker.snapshot(delayed).orElseThrow().eta().plusMillis(50)));
+        assertTrue(worker.lease(DEFAULT, 10, LEASE).deliveries().isEmpty());
+        assertEquals(ExecutionStatus.REVOKED, broker.snapshot(waiting).orElseThrow().status());
+        assertEquals(Revocation.ALREADY_FINISHED, client.revoke(waiting));
+        assertEquals(Revocation.UNKNOWN, client.revoke(UUID.randomUUID()));
+    }
+
+    @Test
+    void revokingARunningExecutionAsksItsWorkerToStopAtTheNextHeartbeat() {
+        UUID id = client.dispatch("test.add", 1, 2).id();
+        Delivery running = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
+        assertEquals(Revocation.STOP_REQUESTED, client.revoke(id));
+        HeartbeatReply reply = worker.heartbeat(List.of(running.lease()), LEASE, "{}", LEASE);
+        assertEquals(java.util.Set.of(id), reply.cancel());
+        worker.settle(List.of(new Settlement(running.lease(), new Outcome.Revoked("revoked"))));
+        assertEquals(ExecutionStatus.REVOKED, broker.snapshot(id).orElseThrow().status());
+    }
+
+    @Test
+    void anExecutionPastItsExpiryIsRevokedWithReasonExpiredInsteadOfRun() {
+        UUID id = client.dispatch(DispatchRequest.of("test.short_lived", null)).id();
+        Await.until("the expiry passed", Duration.ofSeconds(2),
+                () -> Instant.now().isAfter(broker.snapshot(id).orElseThrow().queuedAt().plusMillis(300)));
+        assertTrue(worker.lease(DEFAULT, 10, LEASE).deliveries().isEmpty());
+        ExecutionSnapshot snapshot = broker.snapshot(id).orElseThrow();
+        assertEquals(ExecutionStatus.REVOKED, snapshot.status());
+        assertEquals("expired", snapshot.reason());
+    }
+
+    @Test
+    void aSecondDispatchWithTheSameIdempotencyKeyReturnsTheFirstExecution() {
+        Dispatched first = dispatch(request().withIdempotencyKey("invoice-42"));
+        Dispatched second = dispatch(request().withIdempotencyKey("invoice-42"));
+        assertEquals(first.id(), second.id());
+        assertFalse(first.duplicate());
+        assertTrue(second.duplicate());
+        assertEquals(1, worker.lease(DEFAULT, 10, LEASE).deliveries().size());
+    }
+
+    @Test
+    void aReleasedLeaseIsLeasedAgainAtOnce() {
+        UUID id = client.dispatch("test.add", 1, 2).id();
+        Delivery delivery = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
+        worker.release(List.of(delivery.lease()));
+        assertEquals(List.of(id), ids(worker.lease(DEFAULT, 1, LEASE).deliveries()));
+    }
+
+    @Test
+    void aRetryWaitsForItsDelayThenRunsAgainWithTheRetryCounted() {
+        UUID id = client.dispatch("test.add", 1, 2).id();
+        Delivery first = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
+        worker.settle(List.of(new Settlement(first.lease(),
+                new Outcome.Retry(Duration.ofMillis(300), "java.io.IOException", "boom", "trace"))));
+        assertEquals(ExecutionStatus.RETRYING, broker.snapshot(id).orElseThrow().status());
+        assertTrue(worker.lease(DEFAULT, 1, LEASE).deliveries().isEmpty());
+        Delivery second = Await.value("the retry is leased", Duration.ofSeconds(3), () -> {
+            List<Delivery> leased = worker.lease(DEFAULT, 1, LEASE).deliveries();
+            return leased.isEmpty() ? null : leased.getFirst();
+        });
+        assertEquals(1, second.retries());
+        assertEquals(2, second.deliveries());
+    }
+
+    @Test
+    void everyTransitionAppendsAnEventInOrder() {
+        UUID id = client.dispatch("test.add", 1, 2).id();
+        Delivery delivery = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
+        worker.progress(delivery.lease(), 50, "half");
+        worker.settle(List.of(new Settlement(delivery.lease(), new Outcome.Failure("E", "m", "t"))));
+        assertEquals(List.of("enqueued", "started", "progress", "failed"), eventTypes(id));
+    }
+
+    @Test
+    void theWorkerRegistryHoldsEachLiveWorkerUntilItDeregisters() {
+        worker.heartbeat(List.of(), LEASE, "{\"id\":\"worker-a\"}", LEASE);
+        RedisKeys keys = broker.keys();
+        assertEquals("{\"id\":\"worker-a\"}", broker.commands().get(keys.worker("worker-a")));
+        assertTrue(broker.commands().zscore(keys.workers(), "worker-a") != null);
+        worker.deregister();
+        assertEquals(null, broker.commands().get(keys.worker("worker-a")));
+    }
+
+    private List<String> eventTypes(UUID id) {
+        try (EventStream stream = broker.eventStream("test-" + UUID.randomUUID())) {
+            stream.rewind();
+            List<String> types = new ArrayList<>();
+            List<BrokerEvent> batch;
+            while (!(batch = stream.read(1000, Duration.ofMillis(10))).isEmpty()) {
+                batch.stream().filter(e -> e.id().equals(id)).forEach(e -> types.add(e.type()));
+                stream.acknowledge(batch);
+            }
+            return types;
+        }
+    }
+
+    private DispatchRequest request() {
+        JsonNode args = client.toJson(List.of(1, 2));
+        return DispatchRequest.of("test.add", args);
+    }
+
+    private Dispatched dispatch(DispatchRequest request) {
+        return client.dispatch(request);
+    }
+
+    private static List<UUID> ids(List<Delivery> deliveries) {
+        return deliveries.stream().map(Delivery::id).toList();
+    }
+}

@@ -1,0 +1,83 @@
+package io.chard.client;
+
+import io.chard.broker.RedisKeys;
+import io.chard.config.ChardConfig;
+import io.chard.task.ArgumentBindingException;
+import io.chard.task.UnknownTaskException;
+import io.chard.testing.TestRedis;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Dispatches that cannot run are refused in the caller, and nothing reaches Redis. */
+class TaskClientTest {
+    ApplicationContext context;
+    TaskClient client;
+    StatefulRedisConnection<String, String> redis;
+    String prefix;
+
+    @BeforeEach
+    void start() {
+        Map<String, Object> properties = TestRedis.properties();
+        properties.put("chard.max-payload-bytes", 2_000);
+        context = ApplicationContext.run(properties);
+        client = context.getBean(TaskClient.class);
+        redis = context.getBean(StatefulRedisConnection.class);
+        prefix = RedisKeys.of(context.getBean(ChardConfig.class).namespace()).prefix();
+    }
+
+    @AfterEach
+    void stop() {
+        context.close();
+    }
+
+    @Test
+    void anUnknownTaskIsRefusedAndNothingIsEnqueued() {
+        assertThrows(UnknownTaskException.class, () -> client.dispatch("test.missing", 1));
+        assertNothingEnqueued();
+    }
+
+    @Test
+    void argumentsThatDoNotBindAreRefusedAndNothingIsEnqueued() {
+        assertEquals("b", assertThrows(ArgumentBindingException.class,
+                () -> client.dispatch("test.add", 1, "two")).parameter());
+        assertNothingEnqueued();
+    }
+
+    @Test
+    void oversizedArgumentsAreRefusedAndNothingIsEnqueued() {
+        assertThrows(PayloadTooLargeException.class, () -> client.dispatch(DispatchRequest.of("test.collect",
+                client.toJson(List.of(List.of("x".repeat(3_000)), Map.of())))));
+        assertNothingEnqueued();
+    }
+
+    @Test
+    void aPriorityOutsideZeroToNineIsRefused() {
+        assertThrows(InvalidDispatchException.class, () -> client.dispatch(DispatchRequest.of("test.add",
+                client.toJson(List.of(1, 2))).withPriority(10)));
+        assertNothingEnqueued();
+    }
+
+    @Test
+    void aBatchIsValidatedWholeBeforeAnyOfItIsEnqueued() {
+        var good = DispatchRequest.of("test.add", client.toJson(List.of(1, 2)));
+        var bad = DispatchRequest.of("test.add", client.toJson(List.of(1)));
+        assertThrows(ArgumentBindingException.class, () -> client.dispatchAll(List.of(good, bad)));
+        assertNothingEnqueued();
+        assertEquals(2, client.dispatchAll(List.of(good, good)).size());
+        assertEquals(2L, redis.sync().zcard(prefix + "q:default:ready"));
+    }
+
+    private void assertNothingEnqueued() {
+        assertTrue(redis.sync().keys(prefix + "*").isEmpty(), "keys were written: " + redis.sync().keys(prefix + "*"));
+    }
+}

@@ -1,0 +1,38 @@
+package io.chard.task;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.tree.JsonNode;
+import jakarta.inject.Singleton;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Task declarations the core tests bind and dispatch against (never run here: core has no worker). */
+@Singleton
+public class CoreTestTasks {
+
+    @Task("test.add")
+    public long add(long a, long b) {
+        return a + b;
+    }
+
+    @Task(value = "test.greet", queue = "mail", priority = 7)
+    public String greet(String name, @Nullable String greeting, Optional<Integer> times, TaskContext context) {
+        return greeting + name + times;
+    }
+
+    @Task("test.collect")
+    public int collect(List<String> names, Map<String, Integer> scores) {
+        return names.size() + scores.size();
+    }
+
+    @Task("test.echo")
+    public JsonNode echo(String first, @AllArgs JsonNode rest, @AllKwargs JsonNode named) {
+        return rest;
+    }
+
+    @Task(value = "test.short_lived", expires = 0.2)
+    public void shortLived() {
+    }
+}

@@ -1,0 +1,192 @@
+package io.chard.worker;
+
+import io.chard.broker.Broker;
+import io.chard.broker.BrokerConsumer;
+import io.chard.broker.Envelope;
+import io.chard.broker.ExecutionSnapshot;
+import io.chard.broker.ExecutionStatus;
+import io.chard.broker.RedisBroker;
+import io.chard.client.TaskClient;
+import io.chard.testing.Await;
+import io.chard.testing.TestRedis;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.tree.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The worker runtime against a real Redis: outcomes, retries, time limits, revokes, leases, shutdown. */
+class WorkerTest {
+    static final Duration WAIT = Duration.ofSeconds(15);
+    ApplicationContext context;
+    TaskClient client;
+    Broker broker;
+
+    private void startWorker(Map<String, Object> overrides) {
+        Map<String, Object> properties = new HashMap<>(TestRedis.properties());
+        properties.put("chard.worker.enabled", true);
+        properties.put("chard.worker.concurrency", 4);
+        properties.putAll(overrides);
+        context = ApplicationContext.run(properties);
+        client = context.getBean(TaskClient.class);
+        broker = context.getBean(Broker.class);
+    }
+
+    @AfterEach
+    void stop() {
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    @Test
+    void aDispatchedTaskRunsAndItsResultIsKept() {
+        startWorker(Map.of());
+        ExecutionSnapshot done = finished(client.dispatch("w.add", 2, 3).id());
+        assertEquals(ExecutionStatus.SUCCESS, done.status());
+        assertEquals("5", done.resultJson());
+        assertEquals(1, done.deliveries());
+        assertEquals(context.getBean(Worker.class).id(), done.worker());
+        assertTrue(done.startedAt() != null && done.finishedAt() != null);
+    }
+
+    @Test
+    void retryableErrorsAreRetriedWithBackoffUntilTheTaskSucceeds() {
+        startWorker(Map.of());
+        ExecutionSnapshot done = finished(client.dispatch("w.flaky", 2).id());
+        assertEquals(ExecutionStatus.SUCCESS, done.status());
+        assertEquals("3", done.resultJson());
+        assertEquals(2, done.retries());
+        assertEquals(3, done.deliveries());
+    }
+
+    @Test
+    void retriesStopAtMaxRetriesAndTheExecutionFailsWithTheLastError() {
+        startWorker(Map.of());
+        ExecutionSnapshot done = finished(client.dispatch("w.flaky", 100).id());
+        assertEquals(ExecutionStatus.FAILED, done.status());
+        assertEquals(5, done.retries());
+        assertEquals("java.lang.IllegalStateException", done.exceptionType());
+    }
+
+    @Test
+    void aNonRetryableErrorFailsAtOnceWithItsTypeMessageAndTraceback() {
+        startWorker(Map.of());
+        ExecutionSnapshot done = finished(client.dispatch("w.fail", "no such order").id());
+        assertEquals(ExecutionStatus.FAILED, done.status());
+        assertEquals(0, done.retries());
+        assertEquals("java.lang.UnsupportedOperationException", done.exceptionType());
+        assertEquals("no such order", done.message());
+        assertTrue(done.traceback().contains("WorkerTestTasks.fail"), done.traceback());
+    }
+
+    @Test
+    void aRetryRequestedThroughTheContextRunsAgainAndStopsAtMaxRetries() {
+        startWorker(Map.of());
+        ExecutionSnapshot retried = finished(client.dispatch("w.retry_once").id());
+        assertEquals(ExecutionStatus.SUCCESS, retried.status());
+        assertEquals("2", retried.resultJson());
+        ExecutionSnapshot exhausted = finished(client.dispatch("w.always_retry").id());
+        assertEquals(ExecutionStatus.FAILED, exhausted.status());
+        assertEquals(TaskInvoker.MAX_RETRIES, exhausted.exceptionType());
+    }
+
+    @Test
+    void poisonMessagesFailWithTheirReasonAndTheWorkerKeepsWorking() {
+        startWorker(Map.of());
+        UUID unreadable = UUID.randomUUID();
+        UUID unknown = UUID.randomUUID();
+        UUID unbound = UUID.randomUUID();
+        broker.enqueue(List.of(
+                new Envelope.Encoded(envelope(unreadable, "w.add", null), "{not json"),
+                encoded(envelope(unknown, "w.nope", null)),
+                encoded(envelope(unbound, "w.add", client.toJson(List.of("x", "y"))))));
+        assertEquals(TaskInvoker.POISON, finished(unreadable).exceptionType());
+        assertEquals(TaskInvoker.UNKNOWN_TASK, finished(unknown).exceptionType());
+        ExecutionSnapshot badArguments = finished(unbound);
+        assertEquals(TaskInvoker.BAD_ARGUMENTS, badArguments.exceptionType());
+        assertTrue(badArguments.message().contains("'a'"), badArguments.message());
+        assertEquals(ExecutionStatus.SUCCESS, finished(client.dispatch("w.add", 1, 1).id()).status());
+    }
+
+    @Test
+    void theHardTimeLimitFailsTheExecutionAndFreesItsSlotEvenIfTheCodeIgnoresInterrupts() {
+        startWorker(Map.of("chard.worker.concurrency", 1));
+        UUID stubborn = client.dispatch("w.stubborn", 5).id();
+        ExecutionSnapshot failed = finished(stubborn);
+        assertEquals("TimeLimitExceeded", failed.exceptionType());
+        Instant failedAt = failed.finishedAt();
+        ExecutionSnapshot next = finished(client.dispatch("w.add", 1, 1).id());
+        assertEquals(ExecutionStatus.SUCCESS, next.status());
+        assertTrue(next.startedAt().isBefore(failedAt.plusSeconds(3)),
+                "the only slot was freed while the stubborn code still spun");
+    }
+
+    @Test
+    void theSoftTimeLimitInterruptsTheTask() {
+        startWorker(Map.of());
+        ExecutionSnapshot failed = finished(client.dispatch("w.soft", 10).id());
+        assertEquals(TaskInvoker.SOFT_TIME_LIMIT, failed.exceptionType());
+    }
+
+    @Test
+    void revokingARunningTaskStopsItAtTheNextHeartbeat() {
+        startWorker(Map.of("chard.lease-duration", "600ms"));
+        UUID id = client.dispatch("w.cancellable").id();
+        Await.until("it runs", WAIT, () -> status(id) == ExecutionStatus.RUNNING);
+        client.revoke(id);
+        ExecutionSnapshot done = finished(id);
+        assertEquals(ExecutionStatus.REVOKED, done.status());
+    }
+
+    @Test
+    void aTaskRunningLongerThanItsLeaseIsDeliveredOnlyOnce() {
+        startWorker(Map.of("chard.lease-duration", "900ms"));
+        ExecutionSnapshot done = finished(client.dispatch("w.sleep", 3).id());
+        assertEquals(ExecutionStatus.SUCCESS, done.status());
+        assertEquals(1, done.deliveries());
+    }
+
+    @Test
+    void aStoppingWorkerGivesUnfinishedLeasesBackForAnotherWorker() {
+        startWorker(Map.of("chard.worker.shutdown-grace", "200ms"));
+        UUID id = client.dispatch("w.sleep", 30).id();
+        Await.until("it runs", WAIT, () -> status(id) == ExecutionStatus.RUNNING);
+        context.getBean(Worker.class).stop();
+        assertEquals(ExecutionStatus.PENDING, status(id));
+        try (BrokerConsumer other = ((RedisBroker) broker).consumer("other")) {
+            assertEquals(id, other.lease(List.of("default"), 1, Duration.ofSeconds(30)).deliveries().getFirst().id());
+        }
+    }
+
+    private ExecutionStatus status(UUID id) {
+        return broker.snapshot(id).orElseThrow().status();
+    }
+
+    private ExecutionSnapshot finished(UUID id) {
+        return Await.value("execution " + id + " ends", WAIT, () -> broker.snapshot(id)
+                .filter(s -> s.status().terminal()).orElse(null));
+    }
+
+    private static Envelope envelope(UUID id, String task, JsonNode args) {
+        return new Envelope(id, task, args, null, "default", 5, null, null, null, Instant.now());
+    }
+
+    private Envelope.Encoded encoded(Envelope envelope) {
+        try {
+            return new Envelope.Encoded(envelope, context.getBean(io.micronaut.json.JsonMapper.class)
+                    .writeValueAsString(envelope));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.chard.worker;
+
+import io.chard.task.Task;
+import io.chard.task.TaskContext;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Tasks with known behaviour for the worker tests. */
+@Singleton
+public class WorkerTestTasks {
+    static final AtomicInteger runs = new AtomicInteger();
+
+    @Task("w.add")
+    public long add(long a, long b) {
+        runs.incrementAndGet();
+        return a + b;
+    }
+
+    @Task(value = "w.flaky", autoretryFor = IllegalStateException.class, maxRetries = 5, retryBackoff = 0.05,
+            retryBackoffMax = 0.05, retryJitter = false)
+    public int flaky(int failures, TaskContext context) {
+        if (context.attempt() <= failures) {
+            throw new IllegalStateException("attempt " + context.attempt() + " fails");
+        }
+        return context.attempt();
+    }
+
+    @Task("w.fail")
+    public void fail(String message) {
+        throw new UnsupportedOperationException(message);
+    }
+
+    @Task("w.sleep")
+    public double sleep(double seconds) throws InterruptedException {
+        Thread.sleep(Math.round(seconds * 1000));
+        return seconds;
+    }
+
+    /** Ignores interrupts, as careless code does: only the hard time limit can end it. */
+    @Task(value = "w.stubborn", timeLimit = 0.5)
+    public void stubborn(double seconds) {
+        long until = System.nanoTime() + Duration.ofMillis(Math.round(seconds * 1000)).toNanos();
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Task(value = "w.soft", softTimeLimit = 0.3)
+    public void soft(double seconds) throws InterruptedException {
+        Thread.sleep(Math.round(seconds * 1000));
+    }
+
+    /** Loops until cancelled, the way cooperative code checks its context. */
+    @Task("w.cancellable")
+    public void cancellable(TaskContext context) throws InterruptedException {
+        while (true) {
+            context.checkCancelled();
+            Thread.sleep(20);
+        }
+    }
+
+    @Task(value = "w.retry_once", maxRetries = 1)
+    public int retryOnce(TaskContext context) {
+        if (context.retries() == 0) {
+            throw context.retry(Duration.ofMillis(100));
+        }
+        return context.attempt();
+    }
+
+    @Task(value = "w.always_retry", maxRetries = 2)
+    public int alwaysRetry(TaskContext context) {
+        throw context.retry(Duration.ofMillis(50));
+    }
+}
