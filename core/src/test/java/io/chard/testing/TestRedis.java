@@ -65,7 +65,7 @@ public final class TestRedis {
         }
     }
 
-    static boolean dockerAvailable() {
+    public static boolean dockerAvailable() {
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (Throwable e) {

@@ -65,6 +65,10 @@ public final class HistoryRecorder {
         events.close();
     }
 
+    EventStream events() {
+        return events;
+    }
+
     /** Records one batch; answers how many events it held (0 when none arrived within {@code wait}). */
     public int recordOnce(Duration wait) throws HistoryUnavailableException {
         List<BrokerEvent> batch = events.read(BATCH, wait);

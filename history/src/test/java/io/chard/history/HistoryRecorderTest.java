@@ -1,0 +1,190 @@
+package io.chard.history;
+
+import io.chard.broker.BrokerConsumer;
+import io.chard.broker.BrokerEvent;
+import io.chard.broker.Delivery;
+import io.chard.broker.EventStream;
+import io.chard.broker.Outcome;
+import io.chard.broker.RedisBroker;
+import io.chard.broker.RedisKeys;
+import io.chard.broker.Settlement;
+import io.chard.client.TaskClient;
+import io.chard.config.ChardConfig;
+import io.chard.testing.TcpProxy;
+import io.chard.testing.TestPostgres;
+import io.chard.testing.TestRedis;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The recorder moves broker events into PostgreSQL: idempotent, order-safe, and lossless through outages. */
+class HistoryRecorderTest {
+    static final Duration LEASE = Duration.ofSeconds(30);
+    ApplicationContext context;
+    TaskClient client;
+    RedisBroker broker;
+    HistoryStore store;
+    HistoryRecorder recorder;
+    TcpProxy proxy;
+
+    private void start(boolean throughProxy) throws Exception {
+        Map<String, Object> properties = new HashMap<>(TestRedis.properties());
+        TestPostgres.Server server = TestPostgres.server();
+        String database = TestPostgres.freshDatabase();
+        if (throughProxy) {
+            proxy = new TcpProxy(server.host(), server.port());
+            properties.putAll(TestPostgres.properties(database, "127.0.0.1", proxy.port()));
+            properties.put("datasources.default.connection-timeout", 1_000);
+        } else {
+            properties.putAll(TestPostgres.properties(database, server.host(), server.port()));
+        }
+        context = ApplicationContext.run(properties);
+        client = context.getBean(TaskClient.class);
+        broker = context.getBean(RedisBroker.class);
+        store = context.getBean(HistoryStore.class);
+        recorder = new HistoryRecorder(broker.eventStream("test"), store, context.getBean(JsonMapper.class));
+    }
+
+    @AfterEach
+    void stop() {
+        if (context != null) {
+            context.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    @Test
+    void eachExecutionBecomesOneRowHoldingItsLatestState() throws Exception {
+        start(false);
+        UUID id = client.dispatch("test.add", 2, 3).id();
+        try (BrokerConsumer worker = broker.consumer("worker-a")) {
+            Delivery delivery = worker.lease(List.of("default"), 1, LEASE).deliveries().getFirst();
+            worker.settle(List.of(new Settlement(delivery.lease(), new Outcome.Success("5"))));
+        }
+        recorder.recordOnce(Duration.ofMillis(100));
+        ExecutionRecord row = store.find(id).orElseThrow();
+        assertEquals("test.add", row.taskName());
+        assertEquals("success", row.status());
+        assertEquals("5", row.result());
+        assertEquals("[2, 3]", row.args());
+        assertEquals("worker-a", row.worker());
+        assertEquals(1, row.deliveries());
+        assertEquals(id.toString(), row.taskId());
+        assertNotNull(row.queuedAt());
+        assertNotNull(row.startedAt());
+        assertNotNull(row.finishedAt());
+    }
+
+    @Test
+    void replayedAndLateChangesNeverOverwriteNewerState() throws Exception {
+        start(false);
+        UUID id = UUID.randomUUID();
+        JsonMapper json = context.getBean(JsonMapper.class);
+        BrokerEvent enqueued = event(id, 1, "enqueued", Map.of("env", "{\"task\":\"test.add\",\"args\":[1],"
+                + "\"queue\":\"default\",\"priority\":5,\"queuedAt\":\"2026-01-01T00:00:00Z\"}", "eta", ""));
+        BrokerEvent started = event(id, 2, "started", Map.of("worker", "w", "deliveries", "1", "retries", "0"));
+        BrokerEvent failed = event(id, 3, "failed", Map.of("exc", "E", "message", "m", "traceback", "t",
+                "finished", "1767225600000"));
+
+        store.apply(HistoryRecorder.fold(List.of(started, failed), json).values());
+        store.apply(HistoryRecorder.fold(List.of(enqueued), json).values());
+        store.apply(HistoryRecorder.fold(List.of(started), json).values());
+        store.apply(HistoryRecorder.fold(List.of(started, failed), json).values());
+
+        ExecutionRecord row = store.find(id).orElseThrow();
+        assertEquals("failed", row.status(), "a late 'enqueued' or a replayed 'started' does not win");
+        assertEquals("test.add", row.taskName(), "the late event still fills what was missing");
+        assertEquals("[1]", row.args());
+        assertEquals("E", row.exceptionType());
+        assertEquals(1, row.deliveries());
+    }
+
+    @Test
+    void whilePostgresIsDownEventsWaitInRedisAndTheHistoryCatchesUpAfterwards() throws Exception {
+        start(true);
+        proxy.cut();
+        List<UUID> ids = client.dispatchAll(java.util.Collections.nCopies(50,
+                io.chard.client.DispatchRequest.of("test.add", client.toJson(List.of(1, 2))))).stream()
+                .map(io.chard.client.Dispatched::id).toList();
+        assertThrows(HistoryUnavailableException.class, () -> recorder.recordOnce(Duration.ofMillis(100)));
+        assertEquals(50L, pendingEvents(), "nothing acknowledged while the write failed");
+
+        proxy.restore();
+        recorderCatchesUp();
+        for (UUID id : ids) {
+            assertEquals("pending", store.find(id).orElseThrow().status());
+        }
+        assertEquals(0L, pendingEvents());
+    }
+
+    @Test
+    void theStreamIsTrimmedOnlyBehindWhatWasAcknowledged() throws Exception {
+        start(false);
+        client.dispatch("test.add", 1, 2);
+        client.dispatch("test.add", 3, 4);
+        try (EventStream stream = broker.eventStream("trimmer")) {
+            List<BrokerEvent> first = stream.read(1, Duration.ofMillis(10));
+            stream.acknowledge(first);
+            stream.trim();
+            assertEquals(1L, streamLength(), "the unread event stays");
+            stream.acknowledge(stream.read(10, Duration.ofMillis(10)));
+            stream.trim();
+            assertEquals(0L, streamLength());
+        }
+    }
+
+    private void recorderCatchesUp() throws Exception {
+        recorder.events().rewind();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                if (recorder.recordOnce(Duration.ofMillis(50)) == 0 && pendingEvents() == 0) {
+                    return;
+                }
+            } catch (HistoryUnavailableException e) {
+                recorder.events().rewind();
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private long pendingEvents() {
+        return redis().xpending(keys().events(), "recorder").getCount();
+    }
+
+    private long streamLength() {
+        return redis().xlen(keys().events());
+    }
+
+    @SuppressWarnings("unchecked")
+    private io.lettuce.core.api.sync.RedisCommands<String, String> redis() {
+        return ((StatefulRedisConnection<String, String>) context.getBean(StatefulRedisConnection.class)).sync();
+    }
+
+    private RedisKeys keys() {
+        return RedisKeys.of(context.getBean(ChardConfig.class).namespace());
+    }
+
+    private static BrokerEvent event(UUID id, long seq, String type, Map<String, String> data) {
+        return new BrokerEvent(seq + "-0", type, id, seq, Instant.parse("2026-01-01T00:00:00Z"), data);
+    }
+}
