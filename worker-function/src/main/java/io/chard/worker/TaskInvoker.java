@@ -89,6 +89,9 @@ final class TaskInvoker {
     }
 
     private Outcome success(Object result) {
+        if (result == null) {
+            return new Outcome.Success("null");
+        }
         String encoded;
         try {
             encoded = json.writeValueAsString(result);

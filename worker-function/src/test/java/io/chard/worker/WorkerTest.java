@@ -60,6 +60,14 @@ class WorkerTest {
     }
 
     @Test
+    void aTaskReturningNothingSucceedsWithANullResult() {
+        startWorker(Map.of());
+        ExecutionSnapshot done = finished(client.dispatch("w.nothing").id());
+        assertEquals(ExecutionStatus.SUCCESS, done.status());
+        assertEquals("null", done.resultJson());
+    }
+
+    @Test
     void retryableErrorsAreRetriedWithBackoffUntilTheTaskSucceeds() {
         startWorker(Map.of());
         ExecutionSnapshot done = finished(client.dispatch("w.flaky", 2).id());

@@ -27,6 +27,10 @@ public class WorkerTestTasks {
         return context.attempt();
     }
 
+    @Task("w.nothing")
+    public void nothing() {
+    }
+
     @Task("w.fail")
     public void fail(String message) {
         throw new UnsupportedOperationException(message);
