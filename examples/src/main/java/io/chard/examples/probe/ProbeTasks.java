@@ -54,6 +54,13 @@ public class ProbeTasks {
         return context.attempt();
     }
 
+    /** Returns the worker's wall clock, in microseconds since the epoch, as the task starts (for latency). */
+    @Task("examples.clock")
+    public long clock() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    }
+
     @Task("examples.fail")
     public void fail(String message) {
         throw new ProbeFailure(message);
