@@ -166,12 +166,20 @@ public final class Worker {
         }
     }
 
-    /** Waits up to 200 ms for one free slot, then takes every free one (at most one lease batch). */
+    /**
+     * Waits up to 200 ms for one free slot, then takes every free one (at most one lease batch). When only a
+     * few are free, it lingers up to 2 ms for a quarter of the capacity: under a stream of short tasks slots
+     * free one by one, and leasing them one per round trip would cap throughput at the round-trip rate.
+     */
     private int freeSlots() throws InterruptedException {
         if (!leaseSlots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
             return 0;
         }
         int taken = 1 + leaseSlots.drainPermits();
+        int worthATrip = Math.min(config.leaseBatch(), Math.max(1, (config.concurrency() + config.prefetch()) / 4));
+        if (taken < worthATrip && leaseSlots.tryAcquire(worthATrip - taken, 2, TimeUnit.MILLISECONDS)) {
+            taken = worthATrip + leaseSlots.drainPermits();
+        }
         int excess = taken - config.leaseBatch();
         if (excess > 0) {
             leaseSlots.release(excess);
