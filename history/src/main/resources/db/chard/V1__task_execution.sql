@@ -38,6 +38,5 @@ CREATE TABLE background_tasks_task_execution (
 
 CREATE INDEX background_tasks_task_execution_task_id ON background_tasks_task_execution (task_id);
 CREATE INDEX background_tasks_task_execution_task_name ON background_tasks_task_execution (task_name);
-CREATE INDEX background_tasks_task_execution_status ON background_tasks_task_execution (status);
 CREATE INDEX background_tasks_task_execution_status_queued ON background_tasks_task_execution (status, queued_at);
 CREATE INDEX background_tasks_task_execution_queued ON background_tasks_task_execution (queued_at DESC);

@@ -27,6 +27,8 @@ import java.util.UUID;
 final class RedisEventStream implements EventStream {
     private static final String GROUP = "recorder";
     private static final Duration ABANDONED_AFTER = Duration.ofMinutes(1);
+    /** Events per millisecond that the order number can tell apart (a million: far beyond what Redis writes). */
+    private static final int SEQUENCE_BITS = 20;
 
     private final RedisBroker broker;
     private final String stream;
@@ -118,8 +120,14 @@ final class RedisEventStream implements EventStream {
 
     /** The smallest stream id after {@code id}, so MINID keeps nothing that was delivered. */
     private static String next(String id) {
+        long[] position = position(id);
+        return position[0] + "-" + (position[1] + 1);
+    }
+
+    /** A stream id "millis-sequence" as its two numbers. */
+    private static long[] position(String id) {
         int dash = id.indexOf('-');
-        return id.substring(0, dash) + "-" + (Long.parseLong(id.substring(dash + 1)) + 1);
+        return new long[]{Long.parseLong(id.substring(0, dash)), Long.parseLong(id.substring(dash + 1))};
     }
 
     private String createGroup() {
@@ -140,8 +148,9 @@ final class RedisEventStream implements EventStream {
                 redis.xack(stream, GROUP, message.getId());
                 continue;
             }
+            long[] position = position(message.getId());
             events.add(new BrokerEvent(message.getId(), body.get("type"), UUID.fromString(body.get("id")),
-                    Long.parseLong(body.get("seq")), Instant.ofEpochMilli(Long.parseLong(body.get("ts"))), body));
+                    (position[0] << SEQUENCE_BITS) | position[1], Instant.ofEpochMilli(position[0]), body));
         }
         return events;
     }

@@ -17,9 +17,9 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The history in PostgreSQL. A batch of changes is two statements over arrays (one round trip each, however
- * many rows): insert the executions new to the table, then update the others column by column, where a
- * newer change (higher event seq) overrides and an older one only fills what is still empty.
+ * The history in PostgreSQL. A batch of changes is one statement over arrays (one round trip however many
+ * rows): insert the executions new to the table, and update the others column by column, where a newer change
+ * (higher event seq) overrides and an older one only fills what is still empty.
  */
 @Singleton
 public final class JdbcHistoryStore implements HistoryStore {
@@ -42,8 +42,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             c -> c.progressStep, c -> c.idempotencyKey, c -> c.queuedAt, c -> c.eta, c -> c.expiresAt,
             c -> c.startedAt, c -> c.finishedAt, c -> c.heartbeatAt);
 
-    private static final String INSERT = insertSql();
-    private static final String UPDATE = updateSql();
+    private static final String UPSERT = upsertSql();
 
     private final DataSource dataSource;
 
@@ -59,8 +58,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                run(connection, INSERT, changes);
-                run(connection, UPDATE, changes);
+                run(connection, UPSERT, changes);
                 connection.commit();
             } catch (SQLException e) {
                 connection.rollback();
@@ -130,15 +128,26 @@ public final class JdbcHistoryStore implements HistoryStore {
         return "unnest(" + casts + ") AS c(" + names + ")";
     }
 
-    private static String insertSql() {
+    /**
+     * {@code WITH c AS (changes), inserted AS (INSERT new rows ... RETURNING id) UPDATE the rest}: the UPDATE
+     * runs on the statement's snapshot, so it never sees (or touches) the rows the INSERT just wrote.
+     */
+    private static String upsertSql() {
         StringBuilder columns = new StringBuilder("id, task_id, last_event_seq");
         StringBuilder values = new StringBuilder("c.id, c.id::text, c.seq");
+        StringBuilder sets = new StringBuilder("last_event_seq = GREATEST(t.last_event_seq, c.seq), updated_at = now()");
         for (String[] column : COLUMNS) {
-            columns.append(", ").append(column[0]);
-            values.append(", ").append(defaulted(column[0]));
+            String name = column[0];
+            columns.append(", ").append(name);
+            values.append(", ").append(defaulted(name));
+            sets.append(", ").append(name).append(" = CASE WHEN c.seq > t.last_event_seq THEN COALESCE(c.")
+                    .append(name).append(", t.").append(name).append(") ELSE COALESCE(t.").append(name)
+                    .append(", c.").append(name).append(") END");
         }
-        return "INSERT INTO " + TABLE + " (" + columns + ") SELECT " + values + " FROM " + changesSource()
-                + " ON CONFLICT (id) DO NOTHING";
+        return "WITH c AS (SELECT * FROM " + changesSource() + "), inserted AS (INSERT INTO " + TABLE + " ("
+                + columns + ") SELECT " + values + " FROM c ON CONFLICT (id) DO NOTHING RETURNING id) "
+                + "UPDATE " + TABLE + " t SET " + sets + " FROM c WHERE t.id = c.id AND t.last_event_seq <> c.seq "
+                + "AND c.id NOT IN (SELECT id FROM inserted)";
     }
 
     /** Columns that are NOT NULL take their default on insert when no change set them. */
@@ -150,18 +159,5 @@ public final class JdbcHistoryStore implements HistoryStore {
             case "retries", "deliveries", "stale_reports", "progress" -> "COALESCE(c." + column + ", 0)";
             default -> "c." + column;
         };
-    }
-
-    private static String updateSql() {
-        StringBuilder sets = new StringBuilder("last_event_seq = GREATEST(t.last_event_seq, c.seq), updated_at = now()");
-        for (String[] column : COLUMNS) {
-            String name = column[0];
-            sets.append(", ").append(name).append(" = CASE WHEN c.seq > t.last_event_seq THEN COALESCE(c.")
-                    .append(name).append(", t.").append(name).append(") ELSE COALESCE(t.").append(name)
-                    .append(", c.").append(name).append(") END");
-        }
-        // A row whose last_event_seq equals the change's was inserted by this batch (or already holds it).
-        return "UPDATE " + TABLE + " t SET " + sets + " FROM " + changesSource()
-                + " WHERE t.id = c.id AND t.last_event_seq <> c.seq";
     }
 }

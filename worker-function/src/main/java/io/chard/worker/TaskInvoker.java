@@ -13,14 +13,19 @@ import io.chard.task.TaskOptions;
 import io.chard.task.TaskRegistry;
 import io.micronaut.context.BeanContext;
 import io.micronaut.inject.ExecutableMethod;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs one execution's task method and turns whatever happens into an {@link Outcome}: the result, a retry
@@ -41,6 +46,7 @@ final class TaskInvoker {
     private final BeanContext beans;
     private final JsonMapper json;
     private final ChardConfig config;
+    private final Map<TaskDefinition, Object> singletons = new ConcurrentHashMap<>();
 
     TaskInvoker(TaskRegistry registry, ArgumentBinder binder, BeanContext beans, JsonMapper json,
                 ChardConfig config) {
@@ -53,9 +59,9 @@ final class TaskInvoker {
 
     /** Reads the envelope and resolves its task; empty (with the failure set) for a poison message. */
     Prepared prepare(Execution execution) {
-        Envelope envelope;
+        Call envelope;
         try {
-            envelope = json.readValue(execution.delivery.envelope(), Envelope.class);
+            envelope = json.readValue(execution.delivery.envelope(), Call.class);
         } catch (Exception e) {
             return Prepared.poison(new Outcome.Failure(POISON, "unreadable envelope: " + e.getMessage(), ""));
         }
@@ -80,7 +86,9 @@ final class TaskInvoker {
             return new Outcome.Failure(BAD_ARGUMENTS, e.getMessage(), "");
         }
         try {
-            Object bean = beans.getBean(task.bean());
+            Object bean = task.bean().isSingleton()
+                    ? singletons.computeIfAbsent(task, t -> beans.getBean(t.bean()))
+                    : beans.getBean(task.bean());
             Object result = ((ExecutableMethod<Object, Object>) task.method()).invoke(bean, arguments);
             return success(result);
         } catch (Throwable error) {
@@ -140,8 +148,16 @@ final class TaskInvoker {
         return text.length() > TRACEBACK_LIMIT ? text.substring(0, TRACEBACK_LIMIT) + "\n..." : text;
     }
 
+    /**
+     * The parts of an {@link Envelope} a worker needs to run it; reading only these skips parsing the rest
+     * (timestamps are the costly part) on every execution.
+     */
+    @Serdeable
+    record Call(String task, @Nullable JsonNode args, @Nullable JsonNode kwargs) {
+    }
+
     /** An envelope ready to run, or the failure that stands for a poison message. */
-    record Prepared(Envelope envelope, TaskDefinition task, Outcome.Failure poison) {
+    record Prepared(Call envelope, TaskDefinition task, Outcome.Failure poison) {
         static Prepared poison(Outcome.Failure failure) {
             return new Prepared(null, null, failure);
         }

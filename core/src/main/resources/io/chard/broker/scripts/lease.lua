@@ -46,6 +46,8 @@ for q = 6, #ARGV do
   while taken < max do
     local popped = redis.call('ZPOPMIN', ready, max - taken)
     if #popped == 0 then break end
+    -- One counter step per popped batch: tokens base+1..base+n are this call's fencing tokens.
+    local base = redis.call('INCRBY', prefix .. 'fence', #popped / 2) - #popped / 2
     for i = 1, #popped, 2 do
       local id = popped[i]
       local h = task_key(id)
@@ -57,7 +59,7 @@ for q = 6, #ARGV do
           redis.call('EXPIRE', h, ttl)
           emit(id, 'revoked', 'reason', 'expired', 'finished', ms(NOW))
         else
-          local token = redis.call('INCR', prefix .. 'fence')
+          local token = base + (i + 1) / 2
           local deliveries = tonumber(f[4]) + 1
           redis.call('HSET', h, 'state', 'running', 'token', token, 'worker', worker, 'started', ms(NOW),
             'heartbeat', ms(NOW), 'deliveries', deliveries)
