@@ -46,6 +46,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Benchmark {
     private static final int BATCH = 500;
+    /**
+     * The worker JVM's flags, as recommended for small machines: C1 only (C2 compiling competes with the work on
+     * 2 cores), the serial collector and a bounded heap (lower RSS). Override with CHARD_BENCH_WORKER_JAVA_OPTS.
+     */
+    private static final String WORKER_JAVA_OPTS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     private final int tasks;
     private final Duration latencyRun;
@@ -65,8 +70,15 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
-        new Benchmark(quick, io.chard.examples.LocalServers.environment()).run();
+        run(quick, io.chard.examples.LocalServers.environment());
         System.exit(0);
+    }
+
+    /** Runs the benchmark against the servers {@code env} names; answers the table's rows. */
+    public static List<String[]> run(boolean quick, Map<String, String> env) throws Exception {
+        Benchmark benchmark = new Benchmark(quick, env);
+        benchmark.run();
+        return benchmark.rows;
     }
 
     private void run() throws Exception {
@@ -293,10 +305,10 @@ public final class Benchmark {
     private Process startWorker() throws Exception {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        String options = env.getOrDefault("CHARD_BENCH_WORKER_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
+        String options = env.getOrDefault("CHARD_BENCH_WORKER_JAVA_OPTS", WORKER_JAVA_OPTS);
         command.addAll(Arrays.asList(options.trim().split("\\s+")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.chard.worker.WorkerMain",
-                "--concurrency", env.getOrDefault("CHARD_BENCH_CONCURRENCY", "64")));
+                "--concurrency", env.getOrDefault("CHARD_BENCH_CONCURRENCY", "256")));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("REDIS_URI", env.get("REDIS_URI"));
         builder.environment().put("CHARD_NAMESPACE", namespace);
