@@ -8,6 +8,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
@@ -18,19 +19,20 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-/** The broker on Redis: state in hashes and sorted sets, every transition one Lua script. */
+/**
+ * The broker on Redis: state in hashes and sorted sets, every transition one Lua script. It owns its
+ * connections (one shared, pipelined; one per blocking consumer), each with {@code chard.redis-timeout}.
+ */
 @Singleton
 public final class RedisBroker implements Broker {
     private final RedisClient client;
-    private final RedisCommands<String, String> redis;
+    private volatile StatefulRedisConnection<String, String> connection;
     private final ChardConfig config;
     private final RedisKeys keys;
     private volatile LuaScripts scripts;
 
-    public RedisBroker(RedisClient client, StatefulRedisConnection<String, String> connection,
-                       ChardConfig config) {
+    public RedisBroker(RedisClient client, ChardConfig config) {
         this.client = client;
-        this.redis = connection.sync();
         this.config = config;
         this.keys = RedisKeys.of(config.namespace());
     }
@@ -73,7 +75,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Optional<ExecutionSnapshot> snapshot(UUID id) {
-        Map<String, String> h = call(() -> redis.hgetall(keys.task(id)));
+        Map<String, String> h = call(() -> commands().hgetall(keys.task(id)));
         if (h.isEmpty() || !h.containsKey("state")) {
             return Optional.empty();
         }
@@ -96,7 +98,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void ping() {
-        call(redis::ping);
+        call(() -> commands().ping());
     }
 
     RedisKeys keys() {
@@ -107,20 +109,40 @@ public final class RedisBroker implements Broker {
         return config;
     }
 
+    /** The shared connection, opened on first use so that a process starts even while Redis is down. */
     RedisCommands<String, String> commands() {
-        return redis;
+        StatefulRedisConnection<String, String> open = connection;
+        if (open == null) {
+            synchronized (this) {
+                if (connection == null) {
+                    connection = connect();
+                }
+                open = connection;
+            }
+        }
+        return open.sync();
     }
 
-    StatefulRedisConnection<String, String> connectBlocking() {
-        return call(client::connect);
+    /** A new connection of Chard's own (for the broker, or for one consumer's blocking reads). */
+    StatefulRedisConnection<String, String> connect() {
+        StatefulRedisConnection<String, String> opened = call(client::connect);
+        opened.setTimeout(config.redisTimeout());
+        return opened;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (connection != null) {
+            connection.close();
+        }
     }
 
     <T> T run(Script script, List<String> argv) {
-        return call(() -> scripts().run(redis, script, ScriptOutputType.MULTI, argv));
+        return call(() -> scripts().run(commands(), script, ScriptOutputType.MULTI, argv));
     }
 
     Long runForInteger(Script script, List<String> argv) {
-        return call(() -> scripts().run(redis, script, ScriptOutputType.INTEGER, argv));
+        return call(() -> scripts().run(commands(), script, ScriptOutputType.INTEGER, argv));
     }
 
     static <T> T call(Supplier<T> command) {
@@ -138,7 +160,7 @@ public final class RedisBroker implements Broker {
         if (loaded == null) {
             synchronized (this) {
                 if (scripts == null) {
-                    scripts = new LuaScripts(redis);
+                    scripts = new LuaScripts(commands());
                 }
                 loaded = scripts;
             }

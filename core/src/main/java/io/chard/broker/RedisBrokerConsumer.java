@@ -128,7 +128,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
 
     private synchronized StatefulRedisConnection<String, String> blocking() {
         if (blocking == null) {
-            blocking = broker.connectBlocking();
+            blocking = broker.connect();
         }
         return blocking;
     }

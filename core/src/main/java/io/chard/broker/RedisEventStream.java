@@ -2,6 +2,7 @@ package io.chard.broker;
 
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
@@ -41,13 +42,29 @@ final class RedisEventStream implements EventStream {
         this.broker = broker;
         this.stream = broker.keys().events();
         this.consumer = Consumer.from(GROUP, consumerName);
-        this.connection = broker.connectBlocking();
+        this.connection = broker.connect();
         this.redis = connection.sync();
         RedisBroker.call(this::createGroup);
     }
 
     @Override
     public List<BrokerEvent> read(int max, Duration block) {
+        try {
+            return readOrFail(max, block);
+        } catch (IllegalStateException e) {
+            if (!(e.getCause() instanceof RedisCommandExecutionException gone)
+                    || !(String.valueOf(gone.getMessage()).startsWith("NOGROUP")
+                    || String.valueOf(gone.getMessage()).startsWith("UNBLOCKED"))) {
+                throw e;
+            }
+            // The stream went away (a Redis without persistence restarted, or the keys were deleted): start over.
+            RedisBroker.call(this::createGroup);
+            ownBacklogDrained = false;
+            return List.of();
+        }
+    }
+
+    private List<BrokerEvent> readOrFail(int max, Duration block) {
         return RedisBroker.call(() -> {
             if (!ownBacklogDrained) {
                 List<StreamMessage<String, String>> own = redis.xreadgroup(consumer, XReadArgs.Builder.count(max),

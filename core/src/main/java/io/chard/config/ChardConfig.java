@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param resultTtl          how long a finished execution stays in Redis for fast polling
  * @param idempotencyWindow  how long an idempotency key maps to its first execution
  * @param maxPayloadBytes    largest serialised arguments (and result) accepted
+ * @param redisTimeout       how long a Redis command may take before it fails (a dead connection must not
+ *                           stall a worker for Lettuce's default minute)
  */
 @ConfigurationProperties(ChardSettings.PREFIX)
 public record ChardConfig(
@@ -26,5 +28,6 @@ public record ChardConfig(
         @Bindable(defaultValue = "30s") Duration leaseDuration,
         @Bindable(defaultValue = "1d") Duration resultTtl,
         @Bindable(defaultValue = "1h") Duration idempotencyWindow,
-        @Bindable(defaultValue = "1048576") int maxPayloadBytes) {
+        @Bindable(defaultValue = "1048576") int maxPayloadBytes,
+        @Bindable(defaultValue = "10s") Duration redisTimeout) {
 }

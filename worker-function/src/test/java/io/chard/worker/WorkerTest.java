@@ -8,14 +8,17 @@ import io.chard.broker.ExecutionStatus;
 import io.chard.broker.RedisBroker;
 import io.chard.client.TaskClient;
 import io.chard.testing.Await;
+import io.chard.testing.TcpProxy;
 import io.chard.testing.TestRedis;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,6 +176,27 @@ class WorkerTest {
         assertEquals(ExecutionStatus.PENDING, status(id));
         try (BrokerConsumer other = ((RedisBroker) broker).consumer("other")) {
             assertEquals(id, other.lease(List.of("default"), 1, Duration.ofSeconds(30)).deliveries().getFirst().id());
+        }
+    }
+
+    @Test
+    void aWorkerRidesOutARedisOutageAndEveryTaskStillSucceedsOnce() throws Exception {
+        URI redis = URI.create(TestRedis.uri());
+        try (TcpProxy proxy = new TcpProxy(redis.getHost(), redis.getPort())) {
+            startWorker(Map.of("redis.uri", "redis://127.0.0.1:" + proxy.port(), "chard.worker.concurrency", 1));
+            List<UUID> ids = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                ids.add(client.dispatch("w.sleep", 0.3).id());
+            }
+            Await.until("the first runs", WAIT, () -> status(ids.getFirst()) == ExecutionStatus.RUNNING);
+            proxy.cut();
+            Thread.sleep(2_000);
+            proxy.restore();
+            for (UUID id : ids) {
+                ExecutionSnapshot done = finished(id);
+                assertEquals(ExecutionStatus.SUCCESS, done.status());
+                assertEquals(1, done.deliveries());
+            }
         }
     }
 
