@@ -191,7 +191,7 @@ class SystemTest {
         List<UUID> ids = new ArrayList<>();
         database.cut();
         try {
-            long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < until) {
                 client.dispatchAll(java.util.Collections.nCopies(50, DispatchRequest.of("examples.add",
                         client.toJson(List.of(1, 2))))).forEach(d -> ids.add(d.id()));

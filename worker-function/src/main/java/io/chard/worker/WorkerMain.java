@@ -2,10 +2,9 @@ package io.chard.worker;
 
 import io.chard.config.ChardSettings;
 import io.chard.config.LaunchProperties;
-import io.micronaut.context.ApplicationContext;
+import io.chard.config.ProcessRunner;
 
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The worker as a long-lived process (a container, or {@code ./chard worker}): runs until SIGTERM, then
@@ -24,18 +23,6 @@ public final class WorkerMain {
                         + "; usage: worker [--queues a,b] [--concurrency N]");
             }
         }
-        runUntilSignalled(ApplicationContext.builder().properties(properties).deduceEnvironment(false));
-    }
-
-    /** Starts the context, closes it (gracefully stopping its beans) on SIGTERM or Ctrl-C, and waits. */
-    public static void runUntilSignalled(io.micronaut.context.ApplicationContextBuilder builder)
-            throws InterruptedException {
-        ApplicationContext context = builder.start();
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            context.close();
-            closed.countDown();
-        }, "chard-shutdown"));
-        closed.await();
+        ProcessRunner.runUntilSignalled(properties);
     }
 }

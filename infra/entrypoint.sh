@@ -1,0 +1,11 @@
+#!/bin/sh
+# Runs one Chard role in the container image. SIGTERM reaches the JVM (exec), which stops gracefully.
+set -e
+role="${1:-worker}"
+[ $# -gt 0 ] && shift
+case "$role" in
+  worker)   exec java $CHARD_WORKER_JAVA_OPTS ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.worker.WorkerMain "$@" ;;
+  admin)    exec java ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.admin.AdminMain "$@" ;;
+  recorder) exec java ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.history.RecorderMain "$@" ;;
+  *) echo "usage: worker [--queues a,b] [--concurrency N] | admin | recorder" >&2; exit 2 ;;
+esac
