@@ -31,6 +31,7 @@ CREATE TABLE background_tasks_task_execution (
     started_at        TIMESTAMPTZ,
     finished_at       TIMESTAMPTZ,
     heartbeat_at      TIMESTAMPTZ,
+    timeline          JSONB        NOT NULL DEFAULT '[]',
     last_event_seq    BIGINT       NOT NULL DEFAULT 0,
     created_at        TIMESTAMPTZ  NOT NULL DEFAULT now(),
     updated_at        TIMESTAMPTZ  NOT NULL DEFAULT now()

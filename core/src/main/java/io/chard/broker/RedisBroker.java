@@ -39,7 +39,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
-        List<String> argv = new ArrayList<>(2 + envelopes.size() * 8);
+        List<String> argv = new ArrayList<>(2 + envelopes.size() * 9);
         argv.add(keys.prefix());
         argv.add(Long.toString(config.idempotencyWindow().toSeconds()));
         for (Envelope.Encoded encoded : envelopes) {
@@ -51,6 +51,7 @@ public final class RedisBroker implements Broker {
             argv.add(envelope.expires() == null ? "0" : Long.toString(envelope.expires().toEpochMilli()));
             argv.add(envelope.idempotencyKey() == null ? "" : envelope.idempotencyKey());
             argv.add(Long.toString(envelope.queuedAt().toEpochMilli()));
+            argv.add(envelope.task());
             argv.add(encoded.json());
         }
         List<Object> reply = run(Script.ENQUEUE, argv);

@@ -7,6 +7,8 @@ import io.micronaut.json.tree.JsonNode;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -41,14 +43,37 @@ public final class ExecutionChange {
     String startedAt;
     String finishedAt;
     String heartbeatAt;
+    String timelineJson;
+    private final List<Map<String, Object>> timeline = new ArrayList<>();
 
     ExecutionChange(UUID id) {
         this.id = id;
     }
 
+    /** Writes the timeline entries gathered so far as a JSON array (null when none), each with its seq. */
+    void sealTimeline(JsonMapper json) {
+        if (timeline.isEmpty()) {
+            return;
+        }
+        try {
+            timelineJson = json.writeValueAsString(timeline);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    boolean failed() {
+        return "failed".equals(status);
+    }
+
     void apply(BrokerEvent event, JsonMapper json) {
         seq = Math.max(seq, event.seq());
         Map<String, String> d = event.data();
+        String detail = TimelineDetail.of(event.type(), d);
+        if (detail != null) {
+            timeline.add(Map.of("seq", event.seq(), "at", event.at().toString(), "event", event.type(),
+                    "detail", detail));
+        }
         switch (event.type()) {
             case "enqueued" -> {
                 status = "pending";
@@ -76,6 +101,7 @@ public final class ExecutionChange {
             }
             case "failed" -> {
                 status = "failed";
+                taskName = d.get("task") != null ? d.get("task") : taskName;
                 failure(d.get("exc"), d.get("message"), d.get("traceback"));
                 finishedAt = instant(d.get("finished"));
             }

@@ -5,7 +5,7 @@ import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One row of {@code background_tasks_task_execution}; JSON columns as JSON text. */
+/** One row of {@code background_tasks_task_execution}; JSON columns (args, kwargs, result, timeline) as JSON text. */
 public record ExecutionRecord(
         UUID id,
         @Nullable String taskId,
@@ -32,5 +32,6 @@ public record ExecutionRecord(
         @Nullable Instant expiresAt,
         @Nullable Instant startedAt,
         @Nullable Instant finishedAt,
-        @Nullable Instant heartbeatAt) {
+        @Nullable Instant heartbeatAt,
+        String timeline) {
 }

@@ -5,6 +5,7 @@ import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.EventStream;
 import io.chard.loop.Outage;
 import io.chard.loop.Waiter;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.json.JsonMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ public final class HistoryRecorder {
     private final EventStream events;
     private final HistoryStore store;
     private final JsonMapper json;
+    private final ApplicationEventPublisher<TaskFailed> failures;
     private final Outage redisOutage = new Outage(LOG, "reading events from Redis");
     private final Outage databaseOutage = new Outage(LOG, "writing the history to PostgreSQL");
     private final Waiter waiter = new Waiter();
@@ -36,10 +38,12 @@ public final class HistoryRecorder {
     private Thread thread;
     private long lastTrim = System.nanoTime();
 
-    public HistoryRecorder(EventStream events, HistoryStore store, JsonMapper json) {
+    public HistoryRecorder(EventStream events, HistoryStore store, JsonMapper json,
+                           ApplicationEventPublisher<TaskFailed> failures) {
         this.events = events;
         this.store = store;
         this.json = json;
+        this.failures = failures;
     }
 
     public synchronized void start() {
@@ -73,8 +77,14 @@ public final class HistoryRecorder {
     public int recordOnce(Duration wait) throws HistoryUnavailableException {
         List<BrokerEvent> batch = events.read(BATCH, wait);
         if (!batch.isEmpty()) {
-            store.apply(fold(batch, json).values());
+            Map<UUID, ExecutionChange> changes = fold(batch, json);
+            store.apply(changes.values());
             events.acknowledge(batch);
+            for (ExecutionChange change : changes.values()) {
+                if (change.failed()) {
+                    failures.publishEvent(new TaskFailed(change.id, change.taskName, change.exceptionType));
+                }
+            }
         }
         if (System.nanoTime() - lastTrim > TRIM_EVERY.toNanos()) {
             events.trim();
@@ -88,6 +98,7 @@ public final class HistoryRecorder {
         for (BrokerEvent event : batch) {
             changes.computeIfAbsent(event.id(), ExecutionChange::new).apply(event, json);
         }
+        changes.values().forEach(change -> change.sealTimeline(json));
         return changes;
     }
 

@@ -33,14 +33,15 @@ public final class JdbcHistoryStore implements HistoryStore {
             {"worker", "text"}, {"retries", "integer"}, {"deliveries", "integer"}, {"stale_reports", "integer"},
             {"progress", "smallint"}, {"progress_step", "text"}, {"idempotency_key", "text"},
             {"queued_at", "timestamptz"}, {"eta", "timestamptz"}, {"expires_at", "timestamptz"},
-            {"started_at", "timestamptz"}, {"finished_at", "timestamptz"}, {"heartbeat_at", "timestamptz"}};
+            {"started_at", "timestamptz"}, {"finished_at", "timestamptz"}, {"heartbeat_at", "timestamptz"},
+            {"timeline", "jsonb"}};
 
     private static final List<Function<ExecutionChange, String>> COLUMN_VALUES = List.of(
             c -> c.taskName, c -> c.status, c -> c.queue, c -> c.priority, c -> c.args, c -> c.kwargs,
             c -> c.result, c -> c.traceback, c -> c.exceptionType, c -> c.exceptionMessage, c -> c.revokeReason,
             c -> c.worker, c -> c.retries, c -> c.deliveries, c -> c.staleReports, c -> c.progress,
             c -> c.progressStep, c -> c.idempotencyKey, c -> c.queuedAt, c -> c.eta, c -> c.expiresAt,
-            c -> c.startedAt, c -> c.finishedAt, c -> c.heartbeatAt);
+            c -> c.startedAt, c -> c.finishedAt, c -> c.heartbeatAt, c -> c.timelineJson);
 
     private static final String UPSERT = upsertSql();
 
@@ -92,7 +93,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 row.getInt("stale_reports"), row.getInt("progress"), row.getString("progress_step"),
                 row.getObject("retried_from_id", UUID.class), instant(row, "queued_at"), instant(row, "eta"),
                 instant(row, "expires_at"), instant(row, "started_at"), instant(row, "finished_at"),
-                instant(row, "heartbeat_at"));
+                instant(row, "heartbeat_at"), row.getString("timeline"));
     }
 
     private static java.time.Instant instant(ResultSet row, String column) throws SQLException {
@@ -140,14 +141,25 @@ public final class JdbcHistoryStore implements HistoryStore {
             String name = column[0];
             columns.append(", ").append(name);
             values.append(", ").append(defaulted(name));
-            sets.append(", ").append(name).append(" = CASE WHEN c.seq > t.last_event_seq THEN COALESCE(c.")
-                    .append(name).append(", t.").append(name).append(") ELSE COALESCE(t.").append(name)
-                    .append(", c.").append(name).append(") END");
+            sets.append(", ").append(name).append(" = ").append(merged(name));
         }
         return "WITH c AS (SELECT * FROM " + changesSource() + "), inserted AS (INSERT INTO " + TABLE + " ("
                 + columns + ") SELECT " + values + " FROM c ON CONFLICT (id) DO NOTHING RETURNING id) "
                 + "UPDATE " + TABLE + " t SET " + sets + " FROM c WHERE t.id = c.id AND t.last_event_seq <> c.seq "
                 + "AND c.id NOT IN (SELECT id FROM inserted)";
+    }
+
+    /**
+     * A newer change overrides, an older one fills gaps; the timeline instead gains the change's entries the
+     * row has not seen (by event seq), so replays never duplicate them.
+     */
+    private static String merged(String column) {
+        if (column.equals("timeline")) {
+            return "t.timeline || COALESCE((SELECT jsonb_agg(e ORDER BY (e->>'seq')::bigint) "
+                    + "FROM jsonb_array_elements(c.timeline) e WHERE (e->>'seq')::bigint > t.last_event_seq), '[]')";
+        }
+        return "CASE WHEN c.seq > t.last_event_seq THEN COALESCE(c." + column + ", t." + column
+                + ") ELSE COALESCE(t." + column + ", c." + column + ") END";
     }
 
     /** Columns that are NOT NULL take their default on insert when no change set them. */
@@ -157,6 +169,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             case "queue" -> "COALESCE(c.queue, 'default')";
             case "priority" -> "COALESCE(c.priority, 5)";
             case "retries", "deliveries", "stale_reports", "progress" -> "COALESCE(c." + column + ", 0)";
+            case "timeline" -> "COALESCE(c.timeline, '[]')";
             default -> "c." + column;
         };
     }

@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -21,8 +22,10 @@ class RecorderFactory {
     @Singleton
     @Bean(preDestroy = "stop")
     HistoryRecorder recorder(RedisBroker broker, HistoryStore store, JsonMapper json,
+                             ApplicationEventPublisher<TaskFailed> failures,
                              @Value("${chard.recorder.consumer:}") String consumer) {
-        return new HistoryRecorder(broker.eventStream(consumer.isBlank() ? host() : consumer), store, json);
+        return new HistoryRecorder(broker.eventStream(consumer.isBlank() ? host() : consumer), store, json,
+                failures);
     }
 
     @EventListener

@@ -15,7 +15,10 @@ import io.chard.testing.TestPostgres;
 import io.chard.testing.TestRedis;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +59,8 @@ class HistoryRecorderTest {
         client = context.getBean(TaskClient.class);
         broker = context.getBean(RedisBroker.class);
         store = context.getBean(HistoryStore.class);
-        recorder = new HistoryRecorder(broker.eventStream("test"), store, context.getBean(JsonMapper.class));
+        recorder = new HistoryRecorder(broker.eventStream("test"), store, context.getBean(JsonMapper.class),
+                context.getBean(ApplicationEventPublisher.class));
     }
 
     @AfterEach
@@ -89,6 +93,33 @@ class HistoryRecorderTest {
         assertNotNull(row.queuedAt());
         assertNotNull(row.startedAt());
         assertNotNull(row.finishedAt());
+    }
+
+    @Test
+    void aFailureIsPublishedAsTaskFailedAndTheTimelineListsTheAttempt() throws Exception {
+        start(false);
+        UUID id = client.dispatch("test.add", 2, 3).id();
+        try (BrokerConsumer worker = broker.consumer("worker-a")) {
+            Delivery delivery = worker.lease(List.of("default"), 1, LEASE).deliveries().getFirst();
+            worker.settle(List.of(new Settlement(delivery.lease(), new Outcome.Failure("x.Boom", "m", "t"))));
+        }
+        recorder.recordOnce(Duration.ofMillis(100));
+        assertEquals(List.of(new TaskFailed(id, "test.add", "x.Boom")), context.getBean(FailureListener.class).seen);
+        String timeline = store.find(id).orElseThrow().timeline();
+        assertTrue(timeline.contains("\"event\": \"enqueued\"") && timeline.contains("delivery 1 to worker-a")
+                && timeline.contains("x.Boom: m"), timeline);
+        recorder.recordOnce(Duration.ofMillis(10));
+        assertEquals(timeline, store.find(id).orElseThrow().timeline(), "nothing new, nothing appended");
+    }
+
+    @Singleton
+    static class FailureListener {
+        final List<TaskFailed> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @EventListener
+        void on(TaskFailed failed) {
+            seen.add(failed);
+        }
     }
 
     @Test

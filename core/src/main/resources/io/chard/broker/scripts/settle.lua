@@ -10,7 +10,7 @@
             retry:   a = delay ms, b = exception type, c = message, d = traceback
             revoked: a = reason
   Returns  per execution: 1 settled, 0 stale (token or state no longer match)
-  Events   succeeded | failed | retrying | revoked; stale (worker, outcome)
+  Events   succeeded | failed (with the task name, for subscribers) | retrying | revoked; stale (worker, outcome)
 ]]
 local reporter, ttl = ARGV[2], tonumber(ARGV[3])
 local out = {}
@@ -18,7 +18,7 @@ for i = 4, #ARGV, 7 do
   local id, token, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local a, b, c, d = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
   local h = task_key(id)
-  local f = redis.call('HMGET', h, 'state', 'token', 'queue')
+  local f = redis.call('HMGET', h, 'state', 'token', 'queue', 'task')
   if f[1] ~= 'running' or f[2] ~= token then
     local stale = redis.call('HINCRBY', h, 'stale', 1)
     emit(id, 'stale', 'worker', reporter, 'outcome', outcome, 'stale', stale)
@@ -34,7 +34,7 @@ for i = 4, #ARGV, 7 do
     elseif outcome == 'failure' then
       redis.call('HSET', h, 'state', 'failed', 'exc', a, 'message', b, 'traceback', c, 'finished', now)
       redis.call('EXPIRE', h, ttl)
-      emit(id, 'failed', 'exc', a, 'message', b, 'traceback', c, 'finished', now)
+      emit(id, 'failed', 'task', f[4], 'exc', a, 'message', b, 'traceback', c, 'finished', now)
     elseif outcome == 'retry' then
       local due = NOW + tonumber(a)
       local retries = redis.call('HINCRBY', h, 'retries', 1)
