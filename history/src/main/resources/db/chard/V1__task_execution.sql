@@ -21,7 +21,7 @@ CREATE TABLE background_tasks_task_execution (
     progress          SMALLINT     NOT NULL DEFAULT 0,
     progress_step     VARCHAR(200),
     idempotency_key   VARCHAR(200),
-    retried_from_id   UUID REFERENCES background_tasks_task_execution (id) ON DELETE SET NULL,
+    retried_from_id   UUID,
     parent_id         UUID,
     root_id           UUID,
     group_id          UUID,
@@ -41,3 +41,5 @@ CREATE INDEX background_tasks_task_execution_task_id ON background_tasks_task_ex
 CREATE INDEX background_tasks_task_execution_task_name ON background_tasks_task_execution (task_name);
 CREATE INDEX background_tasks_task_execution_status_queued ON background_tasks_task_execution (status, queued_at);
 CREATE INDEX background_tasks_task_execution_queued ON background_tasks_task_execution (queued_at DESC);
+CREATE INDEX background_tasks_task_execution_retried_from ON background_tasks_task_execution (retried_from_id)
+    WHERE retried_from_id IS NOT NULL;

@@ -5,7 +5,12 @@ import io.chard.config.LaunchProperties;
 import io.chard.history.HistorySettings;
 import io.micronaut.runtime.Micronaut;
 
+import io.chard.admin.auth.Sessions;
+
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,10 +34,42 @@ public final class AdminMain {
     public static Map<String, Object> defaults() {
         Map<String, Object> defaults = new HashMap<>(HistorySettings.defaults());
         defaults.put(ChardSettings.RECORDER_ENABLED, true);
+        defaults.put(ChardSettings.ADMIN_ENABLED, true);
         defaults.put("micronaut.server.max-request-size", 4 * 1024 * 1024);
         defaults.put("endpoints.health.enabled", true);
         defaults.put("endpoints.health.sensitive", false);
         defaults.put("endpoints.health.details-visible", "ANONYMOUS");
+        defaults.putAll(security());
+        defaults.put("micronaut.router.static-resources.admin.enabled", true);
+        defaults.put("micronaut.router.static-resources.admin.paths", "classpath:public/admin/background-tasks");
+        defaults.put("micronaut.router.static-resources.admin.mapping", "/admin/background-tasks/**");
         return defaults;
+    }
+
+    /**
+     * Sessions are JWTs signed with {@code CHARD_JWT_SECRET} (at least 32 characters); without it each start
+     * draws a random secret, which signs everyone out on restart and cannot be shared by several instances.
+     */
+    private static Map<String, Object> security() {
+        String secret = System.getenv().getOrDefault("CHARD_JWT_SECRET", "");
+        if (secret.length() < 32) {
+            byte[] random = new byte[48];
+            new SecureRandom().nextBytes(random);
+            secret = Base64.getEncoder().encodeToString(random);
+        }
+        Map<String, Object> security = new HashMap<>();
+        security.put("micronaut.security.enabled", true);
+        security.put("micronaut.security.redirect.enabled", false);
+        security.put("micronaut.security.authentication", "cookie");
+        security.put("micronaut.security.endpoints.login.enabled", false);
+        security.put("micronaut.security.endpoints.logout.enabled", false);
+        security.put("micronaut.security.token.jwt.signatures.secret.generator.secret", secret);
+        security.put("micronaut.security.token.cookie.enabled", true);
+        security.put("micronaut.security.token.cookie.cookie-name", Sessions.COOKIE);
+        security.put("micronaut.security.token.bearer.enabled", true);
+        security.put("micronaut.security.intercept-url-map", List.of(
+                Map.of("pattern", "/admin/background-tasks/**", "access", List.of("isAnonymous()")),
+                Map.of("pattern", "/health/**", "access", List.of("isAnonymous()"))));
+        return security;
     }
 }

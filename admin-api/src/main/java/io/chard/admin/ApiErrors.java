@@ -9,9 +9,12 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Error;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
 
 /** One place that turns the engine's refusals into HTTP answers with a JSON body. */
 @Controller
+@Secured(SecurityRule.IS_ANONYMOUS)
 class ApiErrors {
 
     @Error(global = true, exception = UnknownTaskException.class)
@@ -41,6 +44,18 @@ class ApiErrors {
     HttpResponse<ApiError> brokerDown(BrokerUnavailableException e) {
         return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE)
                 .body(ApiError.of("broker_unavailable", e.getMessage()));
+    }
+
+    @Error(global = true, exception = InvalidParameterException.class)
+    HttpResponse<ApiError> invalidParameter(InvalidParameterException e) {
+        return HttpResponse.<ApiError>status(HttpStatus.UNPROCESSABLE_ENTITY)
+                .body(ApiError.of("invalid_parameter", e.getMessage()));
+    }
+
+    @Error(global = true, exception = AdministrationController.InvalidFieldException.class)
+    HttpResponse<ApiError> invalidField(AdministrationController.InvalidFieldException e) {
+        return HttpResponse.<ApiError>status(HttpStatus.UNPROCESSABLE_ENTITY)
+                .body(ApiError.of("invalid_field", e.getMessage()));
     }
 
     @Error(global = true, exception = MalformedRequestException.class)

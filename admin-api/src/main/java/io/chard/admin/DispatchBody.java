@@ -49,7 +49,7 @@ final class DispatchBody {
                 seconds(root.get("countdown"), "countdown"),
                 instant(root.get("eta"), "eta", now),
                 instant(root.get("expires"), "expires", now),
-                string(root, "idempotency_key"));
+                string(root, "idempotency_key"), null);
     }
 
     private static JsonNode present(JsonNode node) {

@@ -12,6 +12,7 @@ import java.util.UUID;
  *
  * @param eta       not to start before (null: as soon as possible)
  * @param expires   not to start after (null: never expires)
+ * @param retriedFrom the failed execution an operator retried as this one (null otherwise)
  */
 @Serdeable
 public record Envelope(
@@ -24,7 +25,8 @@ public record Envelope(
         @Nullable Instant eta,
         @Nullable Instant expires,
         @Nullable String idempotencyKey,
-        Instant queuedAt) {
+        Instant queuedAt,
+        @Nullable UUID retriedFrom) {
 
     /** An envelope with its JSON form, serialised once by the dispatcher (to check its size) for the broker. */
     public record Encoded(Envelope envelope, String json) {

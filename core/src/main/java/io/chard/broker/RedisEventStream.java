@@ -34,17 +34,31 @@ final class RedisEventStream implements EventStream {
     private final RedisBroker broker;
     private final String stream;
     private final Consumer<String> consumer;
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisCommands<String, String> redis;
+    private StatefulRedisConnection<String, String> connection;
+    private RedisCommands<String, String> redis;
     private boolean ownBacklogDrained;
 
+    /** Connects on first use, so a recorder starts (and waits) while Redis is down. */
     RedisEventStream(RedisBroker broker, String consumerName) {
         this.broker = broker;
         this.stream = broker.keys().events();
         this.consumer = Consumer.from(GROUP, consumerName);
-        this.connection = broker.connect();
-        this.redis = connection.sync();
-        RedisBroker.call(this::createGroup);
+    }
+
+    private synchronized RedisCommands<String, String> redis() {
+        if (redis == null) {
+            StatefulRedisConnection<String, String> opened = broker.connect();
+            RedisCommands<String, String> commands = opened.sync();
+            try {
+                createGroup(commands);
+            } catch (RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+            connection = opened;
+            redis = commands;
+        }
+        return redis;
     }
 
     @Override
@@ -58,7 +72,7 @@ final class RedisEventStream implements EventStream {
                 throw e;
             }
             // The stream went away (a Redis without persistence restarted, or the keys were deleted): start over.
-            RedisBroker.call(this::createGroup);
+            RedisBroker.call(() -> createGroup(redis()));
             ownBacklogDrained = false;
             return List.of();
         }
@@ -67,19 +81,19 @@ final class RedisEventStream implements EventStream {
     private List<BrokerEvent> readOrFail(int max, Duration block) {
         return RedisBroker.call(() -> {
             if (!ownBacklogDrained) {
-                List<StreamMessage<String, String>> own = redis.xreadgroup(consumer, XReadArgs.Builder.count(max),
+                List<StreamMessage<String, String>> own = redis().xreadgroup(consumer, XReadArgs.Builder.count(max),
                         XReadArgs.StreamOffset.from(stream, "0"));
                 if (!own.isEmpty()) {
                     return events(own);
                 }
                 ownBacklogDrained = true;
             }
-            var claimed = redis.xautoclaim(stream, XAutoClaimArgs.Builder
+            var claimed = redis().xautoclaim(stream, XAutoClaimArgs.Builder
                     .xautoclaim(consumer, ABANDONED_AFTER, "0").count(max));
             if (claimed != null && !claimed.getMessages().isEmpty()) {
                 return events(claimed.getMessages());
             }
-            return events(redis.xreadgroup(consumer, XReadArgs.Builder.count(max).block(block),
+            return events(redis().xreadgroup(consumer, XReadArgs.Builder.count(max).block(block),
                     XReadArgs.StreamOffset.lastConsumed(stream)));
         });
     }
@@ -90,7 +104,7 @@ final class RedisEventStream implements EventStream {
             return;
         }
         String[] ids = events.stream().map(BrokerEvent::streamId).toArray(String[]::new);
-        RedisBroker.call(() -> redis.xack(stream, GROUP, ids));
+        RedisBroker.call(() -> redis().xack(stream, GROUP, ids));
     }
 
     @Override
@@ -101,7 +115,7 @@ final class RedisEventStream implements EventStream {
     @Override
     public void trim() {
         RedisBroker.call(() -> {
-            PendingMessages pending = redis.xpending(stream, GROUP);
+            PendingMessages pending = redis().xpending(stream, GROUP);
             String keepFrom;
             if (pending.getCount() > 0) {
                 keepFrom = pending.getMessageIds().getLower().getValue();
@@ -112,17 +126,19 @@ final class RedisEventStream implements EventStream {
                 }
                 keepFrom = next(keepFrom);
             }
-            return redis.xtrim(stream, XTrimArgs.Builder.minId(keepFrom));
+            return redis().xtrim(stream, XTrimArgs.Builder.minId(keepFrom));
         });
     }
 
     @Override
-    public void close() {
-        connection.close();
+    public synchronized void close() {
+        if (connection != null) {
+            connection.close();
+        }
     }
 
     private String lastDelivered() {
-        for (Object group : redis.xinfoGroups(stream)) {
+        for (Object group : redis().xinfoGroups(stream)) {
             List<?> fields = (List<?>) group;
             Map<String, Object> info = new HashMap<>();
             for (int i = 0; i + 1 < fields.size(); i += 2) {
@@ -147,9 +163,9 @@ final class RedisEventStream implements EventStream {
         return new long[]{Long.parseLong(id.substring(0, dash)), Long.parseLong(id.substring(dash + 1))};
     }
 
-    private String createGroup() {
+    private String createGroup(RedisCommands<String, String> commands) {
         try {
-            return redis.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), GROUP,
+            return commands.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), GROUP,
                     XGroupCreateArgs.Builder.mkstream());
         } catch (RedisBusyException exists) {
             return "OK";
@@ -162,7 +178,7 @@ final class RedisEventStream implements EventStream {
         for (StreamMessage<String, String> message : messages) {
             Map<String, String> body = message.getBody();
             if (body == null || body.get("id") == null) {
-                redis.xack(stream, GROUP, message.getId());
+                redis().xack(stream, GROUP, message.getId());
                 continue;
             }
             long[] position = position(message.getId());

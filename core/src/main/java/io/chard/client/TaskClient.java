@@ -117,7 +117,7 @@ public final class TaskClient {
             expires = now.plus(options.expires());
         }
         Envelope envelope = new Envelope(UUID.randomUUID(), task.name(), request.args(), request.kwargs(), queue,
-                priority, eta, expires, blankToNull(request.idempotencyKey()), now);
+                priority, eta, expires, blankToNull(request.idempotencyKey()), now, request.retriedFrom());
         String encoded = encode(envelope);
         int size = encoded.getBytes(StandardCharsets.UTF_8).length;
         if (size > config.maxPayloadBytes()) {

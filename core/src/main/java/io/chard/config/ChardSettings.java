@@ -16,6 +16,8 @@ public final class ChardSettings {
     public static final String WORKER_CONCURRENCY = PREFIX + ".worker.concurrency";
 
     public static final String RECORDER_ENABLED = PREFIX + ".recorder.enabled";
+    /** Set by admin-api's launcher: this process serves the admin API (and must have an administrator). */
+    public static final String ADMIN_ENABLED = PREFIX + ".admin.enabled";
 
     public static final String REDIS_URI = "redis.uri";
     public static final String JDBC_URL = "datasources.default.url";

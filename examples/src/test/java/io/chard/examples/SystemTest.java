@@ -1,6 +1,7 @@
 package io.chard.examples;
 
 import io.chard.admin.AdminMain;
+import io.chard.admin.testing.ApiClient;
 import io.chard.broker.Broker;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.Revocation;
@@ -19,10 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,6 +57,7 @@ class SystemTest {
         properties.put("micronaut.server.port", -1);
         properties.put("chard.worker.enabled", true);
         properties.put("chard.worker.concurrency", 32);
+        properties.put("chard.admin.password", "system-test-password");
         context = AdminMain.start(new String[0], properties);
         client = context.getBean(TaskClient.class);
         broker = context.getBean(Broker.class);
@@ -74,17 +72,14 @@ class SystemTest {
     }
 
     @Test
-    void anAdditionDispatchedOverHttpSucceedsAndItsHistoryRowIsComplete() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(base + "/api/background_tasks/tasks"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"task\":\"examples.add\",\"args\":[2,3]}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(202, accepted.statusCode());
-        String id = accepted.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+    void anAdditionDispatchedOverHttpSucceedsAndItsHistoryRowIsComplete() {
+        ApiClient api = new ApiClient(base).as("admin", "system-test-password");
+        ApiClient.Answer accepted = api.post("/api/background_tasks/tasks", "{\"task\":\"examples.add\",\"args\":[2,3]}");
+        assertEquals(202, accepted.status());
+        String id = accepted.text("id");
         Await.until("the API shows success with result 5", WAIT, () -> {
-            String body = get(http, "/api/background_tasks/tasks/" + id);
-            return body.contains("\"status\":\"success\"") && body.contains("\"result\":5");
+            ApiClient.Answer state = api.get("/api/background_tasks/tasks/" + id);
+            return "success".equals(state.text("status")) && "5".equals(state.text("result"));
         });
         ExecutionRecord row = recorded(UUID.fromString(id), "success");
         assertEquals("5", row.result());
@@ -213,7 +208,7 @@ class SystemTest {
         return Await.value("execution " + id + " is recorded as " + status, WAIT, () -> {
             try {
                 return history.find(id).filter(r -> r.status().equals(status)).orElse(null);
-            } catch (IllegalStateException databaseDown) {
+            } catch (RuntimeException databaseDown) {
                 return null;
             }
         });
@@ -227,15 +222,6 @@ class SystemTest {
         builder.environment().put("CHARD_LEASE_DURATION", "3s");
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         return builder.start();
-    }
-
-    private static String get(HttpClient http, String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static final class ProbeFailureName {

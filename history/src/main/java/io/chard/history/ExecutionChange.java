@@ -37,6 +37,7 @@ public final class ExecutionChange {
     String progress;
     String progressStep;
     String idempotencyKey;
+    String retriedFromId;
     String queuedAt;
     String eta;
     String expiresAt;
@@ -146,6 +147,7 @@ public final class ExecutionChange {
         args = jsonOf(env.get("args"), json);
         kwargs = jsonOf(env.get("kwargs"), json);
         idempotencyKey = text(env.get("idempotencyKey"));
+        retriedFromId = text(env.get("retriedFrom"));
         queuedAt = instant(env.get("queuedAt"));
         expiresAt = instant(env.get("expires"));
     }

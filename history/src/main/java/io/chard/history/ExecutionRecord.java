@@ -33,5 +33,6 @@ public record ExecutionRecord(
         @Nullable Instant startedAt,
         @Nullable Instant finishedAt,
         @Nullable Instant heartbeatAt,
-        String timeline) {
+        String timeline,
+        Instant updatedAt) {
 }

@@ -12,6 +12,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -32,23 +33,27 @@ public final class JdbcHistoryStore implements HistoryStore {
             {"exception_type", "text"}, {"exception_message", "text"}, {"revoke_reason", "text"},
             {"worker", "text"}, {"retries", "integer"}, {"deliveries", "integer"}, {"stale_reports", "integer"},
             {"progress", "smallint"}, {"progress_step", "text"}, {"idempotency_key", "text"},
-            {"queued_at", "timestamptz"}, {"eta", "timestamptz"}, {"expires_at", "timestamptz"},
-            {"started_at", "timestamptz"}, {"finished_at", "timestamptz"}, {"heartbeat_at", "timestamptz"},
-            {"timeline", "jsonb"}};
+            {"retried_from_id", "uuid"}, {"queued_at", "timestamptz"}, {"eta", "timestamptz"},
+            {"expires_at", "timestamptz"}, {"started_at", "timestamptz"}, {"finished_at", "timestamptz"},
+            {"heartbeat_at", "timestamptz"}, {"timeline", "jsonb"}};
 
     private static final List<Function<ExecutionChange, String>> COLUMN_VALUES = List.of(
             c -> c.taskName, c -> c.status, c -> c.queue, c -> c.priority, c -> c.args, c -> c.kwargs,
             c -> c.result, c -> c.traceback, c -> c.exceptionType, c -> c.exceptionMessage, c -> c.revokeReason,
             c -> c.worker, c -> c.retries, c -> c.deliveries, c -> c.staleReports, c -> c.progress,
-            c -> c.progressStep, c -> c.idempotencyKey, c -> c.queuedAt, c -> c.eta, c -> c.expiresAt,
-            c -> c.startedAt, c -> c.finishedAt, c -> c.heartbeatAt, c -> c.timelineJson);
+            c -> c.progressStep, c -> c.idempotencyKey,
+            c -> c.retriedFromId, c -> c.queuedAt, c -> c.eta,
+            c -> c.expiresAt, c -> c.startedAt, c -> c.finishedAt,
+            c -> c.heartbeatAt, c -> c.timelineJson);
 
     private static final String UPSERT = upsertSql();
 
     private final DataSource dataSource;
+    private final Jdbc jdbc;
 
-    public JdbcHistoryStore(DataSource dataSource) {
+    public JdbcHistoryStore(DataSource dataSource, Jdbc jdbc) {
         this.dataSource = dataSource;
+        this.jdbc = jdbc;
     }
 
     @Override
@@ -73,15 +78,92 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     @Override
     public Optional<ExecutionRecord> find(UUID id) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT * FROM " + TABLE + " WHERE id = ?")) {
-            select.setObject(1, id);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(record(row)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading execution " + id + " failed: " + e.getMessage(), e);
+        return jdbc.one("SELECT * FROM " + TABLE + " WHERE id = ?", JdbcHistoryStore::record, id);
+    }
+
+    @Override
+    public Page search(ExecutionFilter filter, int page, int perPage) {
+        Where where = where(filter);
+        List<Object> parameters = new ArrayList<>(where.parameters());
+        parameters.add(perPage);
+        parameters.add((long) (page - 1) * perPage);
+        List<ExecutionRecord> items = jdbc.list("SELECT * FROM " + TABLE + where.sql()
+                + " ORDER BY queued_at DESC NULLS LAST, id LIMIT ? OFFSET ?", JdbcHistoryStore::record, parameters.toArray());
+        long total = jdbc.count("SELECT count(*) FROM " + TABLE + where.sql(), where.parameters().toArray());
+        return new Page(items, total);
+    }
+
+    @Override
+    public List<UUID> ids(ExecutionFilter filter, int limit) {
+        Where where = where(filter);
+        List<Object> parameters = new ArrayList<>(where.parameters());
+        parameters.add(limit);
+        return jdbc.list("SELECT id FROM " + TABLE + where.sql() + " ORDER BY queued_at DESC NULLS LAST LIMIT ?",
+                row -> row.getObject(1, UUID.class), parameters.toArray());
+    }
+
+    @Override
+    public List<UUID> retriedBy(UUID id) {
+        return jdbc.list("SELECT id FROM " + TABLE + " WHERE retried_from_id = ? ORDER BY queued_at",
+                row -> row.getObject(1, UUID.class), id);
+    }
+
+    @Override
+    public List<ExecutionRecord> changedSince(Instant since, int limit) {
+        return jdbc.list("SELECT * FROM " + TABLE + " WHERE updated_at > ? ORDER BY updated_at LIMIT ?",
+                JdbcHistoryStore::record, Timestamp.from(since), limit);
+    }
+
+    @Override
+    public List<MinuteCount> outcomesPerMinute(Instant since) {
+        return perMinute("status", "status IN ('success', 'failed')", since);
+    }
+
+    @Override
+    public List<MinuteCount> successesPerQueueMinute(Instant since) {
+        return perMinute("queue", "status = 'success'", since);
+    }
+
+    private List<MinuteCount> perMinute(String key, String condition, Instant since) {
+        return jdbc.list("SELECT date_trunc('minute', finished_at) AS minute, " + key + ", count(*) FROM " + TABLE
+                        + " WHERE " + condition + " AND finished_at >= ? GROUP BY 1, 2 ORDER BY 1",
+                row -> new MinuteCount(row.getTimestamp(1).toInstant(), row.getString(2), row.getLong(3)),
+                Timestamp.from(since));
+    }
+
+    private record Where(String sql, List<Object> parameters) {
+    }
+
+    private static Where where(ExecutionFilter filter) {
+        List<String> conditions = new ArrayList<>();
+        List<Object> parameters = new ArrayList<>();
+        if (filter.statuses() != null && !filter.statuses().isEmpty()) {
+            conditions.add("status = ANY(?)");
+            parameters.add(filter.statuses().toArray(String[]::new));
         }
+        if (filter.taskName() != null) {
+            conditions.add("task_name = ?");
+            parameters.add(filter.taskName());
+        }
+        if (filter.queue() != null) {
+            conditions.add("queue = ?");
+            parameters.add(filter.queue());
+        }
+        if (filter.since() != null) {
+            conditions.add("queued_at >= ?");
+            parameters.add(Timestamp.from(filter.since()));
+        }
+        if (filter.until() != null) {
+            conditions.add("queued_at < ?");
+            parameters.add(Timestamp.from(filter.until()));
+        }
+        if (filter.text() != null) {
+            conditions.add("(id::text LIKE ? OR task_name ILIKE ?)");
+            String text = filter.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            parameters.add(text.toLowerCase() + "%");
+            parameters.add("%" + text + "%");
+        }
+        return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), parameters);
     }
 
     static ExecutionRecord record(ResultSet row) throws SQLException {
@@ -93,7 +175,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 row.getInt("stale_reports"), row.getInt("progress"), row.getString("progress_step"),
                 row.getObject("retried_from_id", UUID.class), instant(row, "queued_at"), instant(row, "eta"),
                 instant(row, "expires_at"), instant(row, "started_at"), instant(row, "finished_at"),
-                instant(row, "heartbeat_at"), row.getString("timeline"));
+                instant(row, "heartbeat_at"), row.getString("timeline"), instant(row, "updated_at"));
     }
 
     private static java.time.Instant instant(ResultSet row, String column) throws SQLException {

@@ -1,13 +1,14 @@
 package io.chard.worker;
 
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /** What a worker publishes about itself in the registry at every heartbeat (read by the admin dashboard). */
-@Serdeable
+@Serdeable(naming = SnakeCaseStrategy.class)
 record WorkerEntry(
         String id,
         String host,
@@ -20,7 +21,7 @@ record WorkerEntry(
         Instant startedAt,
         Instant heartbeatAt) {
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record ActiveTask(UUID id, String task, Instant startedAt) {
     }
 }

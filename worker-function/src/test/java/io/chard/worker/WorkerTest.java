@@ -210,7 +210,7 @@ class WorkerTest {
     }
 
     private static Envelope envelope(UUID id, String task, JsonNode args) {
-        return new Envelope(id, task, args, null, "default", 5, null, null, null, Instant.now());
+        return new Envelope(id, task, args, null, "default", 5, null, null, null, Instant.now(), null);
     }
 
     private Envelope.Encoded encoded(Envelope envelope) {

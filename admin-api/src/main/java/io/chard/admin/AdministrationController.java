@@ -1,0 +1,202 @@
+package io.chard.admin;
+
+import io.chard.admin.audit.AuditLog;
+import io.chard.admin.auth.ApiToken;
+import io.chard.admin.auth.Permissions;
+import io.chard.admin.auth.Role;
+import io.chard.admin.auth.TokenRepository;
+import io.chard.admin.auth.User;
+import io.chard.admin.auth.UserRepository;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Users, API tokens, roles and the audit log, for administrators. */
+@Controller("/api/background_tasks/admin")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Secured(Permissions.ADMIN)
+class AdministrationController {
+    private static final int MIN_PASSWORD = 8;
+    private final UserRepository users;
+    private final TokenRepository tokens;
+    private final AuditLog audit;
+
+    AdministrationController(UserRepository users, TokenRepository tokens, AuditLog audit) {
+        this.users = users;
+        this.tokens = tokens;
+        this.audit = audit;
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record UserView(UUID id, String username, List<String> roles, boolean disabled, Instant createdAt) {
+        static UserView of(User user) {
+            return new UserView(user.id(), user.username(), user.roles().stream().map(Role::value).toList(),
+                    user.disabled(), user.createdAt());
+        }
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record TokenView(UUID id, String name, String username, List<String> roles, Instant createdAt,
+                     @Nullable Instant lastUsedAt, @Nullable String token) {
+        static TokenView of(ApiToken token, String secret) {
+            return new TokenView(token.id(), token.name(), token.username(),
+                    token.roles().stream().map(Role::value).toList(), token.createdAt(), token.lastUsedAt(), secret);
+        }
+    }
+
+    @Serdeable
+    record NewUser(@Nullable String username, @Nullable String password, @Nullable List<String> roles) {
+    }
+
+    @Serdeable
+    record UserChange(@Nullable String password, @Nullable List<String> roles, @Nullable Boolean disabled) {
+    }
+
+    @Serdeable
+    record NewToken(@Nullable String name, @Nullable List<String> roles) {
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record AuditPage(List<AuditLog.Entry> items, long total, int page, int perPage) {
+    }
+
+    @Get("/users")
+    Map<String, List<UserView>> listUsers() {
+        return Map.of("items", users.list().stream().map(UserView::of).toList());
+    }
+
+    @Post("/users")
+    HttpResponse<?> createUser(@Body NewUser body, Authentication admin) {
+        if (body.username() == null || !body.username().matches("[A-Za-z0-9_.@-]{1,100}")) {
+            return invalid("username must be 1-100 letters, digits or _ . @ -");
+        }
+        if (body.password() == null || body.password().length() < MIN_PASSWORD) {
+            return invalid("password must have at least " + MIN_PASSWORD + " characters");
+        }
+        List<Role> roles = roles(body.roles());
+        try {
+            User user = users.create(body.username(), body.password(), roles);
+            audit.record(admin.getName(), "create_user", user.username(), Role.store(roles));
+            return HttpResponse.created(UserView.of(user));
+        } catch (UserRepository.UsernameTakenException e) {
+            return HttpResponse.status(HttpStatus.CONFLICT).body(ApiError.of("username_taken", e.getMessage()));
+        }
+    }
+
+    @Patch("/users/{id}")
+    HttpResponse<?> updateUser(UUID id, @Body UserChange body, Authentication admin) {
+        if (body.password() != null && body.password().length() < MIN_PASSWORD) {
+            return invalid("password must have at least " + MIN_PASSWORD + " characters");
+        }
+        List<Role> roles = body.roles() == null ? null : roles(body.roles());
+        return users.update(id, body.password(), roles, body.disabled()).<HttpResponse<?>>map(user -> {
+            audit.record(admin.getName(), "update_user", user.username(), describe(body));
+            return HttpResponse.ok(UserView.of(user));
+        }).orElseGet(() -> notFound("user", id));
+    }
+
+    @Delete("/users/{id}")
+    HttpResponse<?> deleteUser(UUID id, Authentication admin) {
+        return users.find(id).<HttpResponse<?>>map(user -> {
+            users.delete(id);
+            audit.record(admin.getName(), "delete_user", user.username(), null);
+            return HttpResponse.noContent();
+        }).orElseGet(() -> notFound("user", id));
+    }
+
+    @Get("/tokens")
+    Map<String, List<TokenView>> listTokens() {
+        return Map.of("items", tokens.list().stream().map(token -> TokenView.of(token, null)).toList());
+    }
+
+    @Post("/tokens")
+    HttpResponse<?> createToken(@Body NewToken body, Authentication admin) {
+        if (body.name() == null || body.name().isBlank() || body.name().length() > 100) {
+            return invalid("name must be 1-100 characters");
+        }
+        User owner = users.list().stream().filter(u -> u.username().equals(admin.getName())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the signed-in user no longer exists"));
+        TokenRepository.Created created = tokens.create(body.name(), owner, roles(body.roles()));
+        audit.record(admin.getName(), "create_token", body.name(), Role.store(created.token().roles()));
+        return HttpResponse.created(TokenView.of(created.token(), created.secret()));
+    }
+
+    @Delete("/tokens/{id}")
+    HttpResponse<?> deleteToken(UUID id, Authentication admin) {
+        return tokens.find(id).<HttpResponse<?>>map(token -> {
+            tokens.delete(id);
+            audit.record(admin.getName(), "delete_token", token.name(), null);
+            return HttpResponse.noContent();
+        }).orElseGet(() -> notFound("token", id));
+    }
+
+    @Get("/roles")
+    Map<String, List<Map<String, Object>>> roles() {
+        return Map.of("items", Arrays.stream(Role.values())
+                .map(role -> Map.<String, Object>of("name", role.value(), "permissions", role.permissions())).toList());
+    }
+
+    @Get("/audit")
+    HttpResponse<?> audit(@Nullable @QueryValue Integer page, @Nullable @QueryValue("per_page") Integer perPage) {
+        int pageNumber = page == null ? 1 : page;
+        int size = perPage == null ? 50 : perPage;
+        if (pageNumber < 1 || size < 1 || size > ExecutionAdminController.MAX_PER_PAGE) {
+            return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(ApiError.of("invalid_parameter",
+                    "page must be at least 1 and per_page between 1 and " + ExecutionAdminController.MAX_PER_PAGE));
+        }
+        return HttpResponse.ok(new AuditPage(audit.page(pageNumber, size), audit.total(), pageNumber, size));
+    }
+
+    private static List<Role> roles(List<String> names) {
+        if (names == null || names.isEmpty()) {
+            throw new InvalidFieldException("roles must name at least one of viewer, operator, admin");
+        }
+        try {
+            return names.stream().map(Role::of).distinct().toList();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException(e.getMessage());
+        }
+    }
+
+    private static String describe(UserChange change) {
+        StringBuilder text = new StringBuilder();
+        if (change.password() != null) text.append("password changed; ");
+        if (change.roles() != null) text.append("roles ").append(change.roles()).append("; ");
+        if (change.disabled() != null) text.append(change.disabled() ? "disabled" : "enabled");
+        return text.toString().trim();
+    }
+
+    private static HttpResponse<?> invalid(String message) {
+        return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(ApiError.of("invalid_field", message));
+    }
+
+    private static HttpResponse<?> notFound(String what, UUID id) {
+        return HttpResponse.status(HttpStatus.NOT_FOUND).body(ApiError.of("not_found", "no " + what + " " + id));
+    }
+
+    /** A field of an administration request is missing or not one of the allowed values. */
+    static final class InvalidFieldException extends RuntimeException {
+        InvalidFieldException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.chard.admin;
+
+import io.chard.admin.auth.Permissions;
+import io.chard.history.ExecutionFilter;
+import io.chard.history.ExecutionRecord;
+import io.chard.history.HistoryStore;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The execution history for operators: search, inspect, retry, revoke, retry in bulk. */
+@Controller("/api/background_tasks/admin/executions")
+@ExecuteOn(TaskExecutors.BLOCKING)
+class ExecutionAdminController {
+    static final int MAX_PER_PAGE = 200;
+    /** Most executions one bulk retry dispatches; a larger selection is retried in several calls. */
+    static final int MAX_BULK = 10_000;
+
+    private final HistoryStore history;
+    private final Executions executions;
+
+    ExecutionAdminController(HistoryStore history, Executions executions) {
+        this.history = history;
+        this.executions = executions;
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record ExecutionList(List<ExecutionSummary> items, long total, int page, int perPage) {
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record BulkRetry(@Nullable String status, @Nullable String taskName, @Nullable String queue,
+                     @Nullable String since, @Nullable String until, @Nullable String q, @Nullable Boolean dryRun) {
+    }
+
+    @Get
+    @Secured(Permissions.VIEW)
+    HttpResponse<?> list(@Nullable @QueryValue String status, @Nullable @QueryValue("task_name") String taskName,
+                         @Nullable @QueryValue String queue, @Nullable @QueryValue String since,
+                         @Nullable @QueryValue String until, @Nullable @QueryValue String q,
+                         @Nullable @QueryValue Integer page, @Nullable @QueryValue("per_page") Integer perPage) {
+        int pageNumber = page == null ? 1 : page;
+        int size = perPage == null ? 50 : perPage;
+        if (pageNumber < 1 || size < 1 || size > MAX_PER_PAGE) {
+            return invalid("page must be at least 1 and per_page between 1 and " + MAX_PER_PAGE);
+        }
+        ExecutionFilter filter = filter(status, taskName, queue, since, until, q);
+        HistoryStore.Page found = history.search(filter, pageNumber, size);
+        return HttpResponse.ok(new ExecutionList(found.items().stream().map(ExecutionSummary::of).toList(),
+                found.total(), pageNumber, size));
+    }
+
+    @Get("/{id}")
+    @Secured(Permissions.VIEW)
+    HttpResponse<?> detail(UUID id) {
+        return executions.detail(id).<HttpResponse<?>>map(HttpResponse::ok).orElseGet(() -> Executions.notFound(id));
+    }
+
+    @Post("/{id}/retry")
+    @Secured(Permissions.MANAGE)
+    HttpResponse<?> retry(UUID id, Authentication user) {
+        return executions.retry(id, user.getName());
+    }
+
+    @Post("/{id}/revoke")
+    @Secured(Permissions.MANAGE)
+    HttpResponse<?> revoke(UUID id, Authentication user) {
+        return executions.revoke(id, user.getName());
+    }
+
+    @Post("/bulk-retry")
+    @Secured(Permissions.MANAGE)
+    HttpResponse<?> bulkRetry(@Body BulkRetry body, Authentication user) {
+        List<String> statuses = body.status() == null ? List.copyOf(Executions.RETRYABLE)
+                : Executions.RETRYABLE.contains(body.status()) ? List.of(body.status()) : List.of();
+        if (statuses.isEmpty()) {
+            return invalid("only failed or stuck executions can be retried, not " + body.status());
+        }
+        ExecutionFilter filter = filter(null, body.taskName(), body.queue(), body.since(), body.until(), body.q())
+                .withStatuses(statuses);
+        long matched = history.search(filter, 1, 1).total();
+        if (body.dryRun() == null || body.dryRun()) {
+            return HttpResponse.ok(Map.of("matched", matched));
+        }
+        List<UUID> created = new ArrayList<>();
+        for (UUID id : history.ids(filter, MAX_BULK)) {
+            history.find(id).ifPresent(original -> created.add(executions.retryUnchecked(original, user.getName())));
+        }
+        return HttpResponse.ok(Map.of("matched", matched, "retried", created));
+    }
+
+    private static ExecutionFilter filter(String status, String taskName, String queue, String since, String until,
+                                          String q) {
+        return new ExecutionFilter(blank(status) ? null : List.of(status), blank(taskName) ? null : taskName,
+                blank(queue) ? null : queue, instant("since", since), instant("until", until), blank(q) ? null : q);
+    }
+
+    private static Instant instant(String name, String value) {
+        if (blank(value)) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new InvalidParameterException("'" + name + "' must be an ISO-8601 instant such as "
+                    + "2026-01-31T09:00:00Z, got " + value);
+        }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static HttpResponse<?> invalid(String message) {
+        return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(ApiError.of("invalid_parameter", message));
+    }
+}

@@ -1,0 +1,108 @@
+package io.chard.admin;
+
+import io.chard.broker.ExecutionSnapshot;
+import io.chard.history.ExecutionRecord;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One execution in full (TaskExecutionDetail), from the history or, while the history has not recorded it
+ * yet, from the broker's live state. The task API and the admin API both answer with it.
+ */
+@Serdeable(naming = SnakeCaseStrategy.class)
+public record ExecutionDetail(
+        UUID id,
+        @Nullable String taskId,
+        @Nullable String taskName,
+        String status,
+        @Nullable String queue,
+        int priority,
+        int progress,
+        @Nullable String progressStep,
+        @Nullable JsonNode args,
+        @Nullable JsonNode kwargs,
+        @Nullable JsonNode result,
+        @Nullable String exceptionType,
+        @Nullable String exceptionMessage,
+        @Nullable String traceback,
+        @Nullable String revokeReason,
+        int retries,
+        int deliveries,
+        int staleReports,
+        @Nullable String worker,
+        @Nullable Instant queuedAt,
+        @Nullable Instant eta,
+        @Nullable Instant expiresAt,
+        @Nullable Instant startedAt,
+        @Nullable Instant finishedAt,
+        @Nullable Instant heartbeatAt,
+        @Nullable UUID retriedFromId,
+        List<UUID> retriedBy,
+        JsonNode timeline) {
+
+    public static ExecutionDetail of(ExecutionRecord r, List<UUID> retriedBy, JsonMapper json) {
+        return new ExecutionDetail(r.id(), r.taskId(), r.taskName(), r.status(), r.queue(), r.priority(),
+                r.progress(), r.progressStep(), parse(r.args(), json), parse(r.kwargs(), json),
+                parse(r.result(), json), r.exceptionType(), r.exceptionMessage(), r.traceback(), r.revokeReason(),
+                r.retries(), r.deliveries(), r.staleReports(), r.worker(), r.queuedAt(), r.eta(), r.expiresAt(),
+                r.startedAt(), r.finishedAt(), r.heartbeatAt(), r.retriedFromId(), retriedBy,
+                orEmpty(parse(r.timeline(), json)));
+    }
+
+    public static ExecutionDetail of(ExecutionSnapshot s, JsonMapper json) {
+        JsonNode envelope = parse(s.envelope(), json);
+        return new ExecutionDetail(s.id(), s.id().toString(), text(envelope, "task"), s.status().value(), s.queue(),
+                number(envelope, "priority"), s.progress(), blankToNull(s.step()), field(envelope, "args"),
+                field(envelope, "kwargs"), parse(s.resultJson(), json), blankToNull(s.exceptionType()),
+                blankToNull(s.message()), blankToNull(s.traceback()), blankToNull(s.reason()), s.retries(),
+                s.deliveries(), 0, blankToNull(s.worker()), s.queuedAt(), s.eta(), null, s.startedAt(),
+                s.finishedAt(), null, uuid(text(envelope, "retriedFrom")), List.of(),
+                JsonNode.createArrayNode(List.of()));
+    }
+
+    private static JsonNode parse(String text, JsonMapper json) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            return json.readValue(text, JsonNode.class);
+        } catch (IOException e) {
+            return JsonNode.createStringNode(text);
+        }
+    }
+
+    private static JsonNode orEmpty(JsonNode node) {
+        return node == null ? JsonNode.createArrayNode(List.of()) : node;
+    }
+
+    private static JsonNode field(JsonNode node, String name) {
+        JsonNode value = node == null ? null : node.get(name);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    private static String text(JsonNode node, String name) {
+        JsonNode value = field(node, name);
+        return value == null ? null : value.coerceStringValue();
+    }
+
+    private static int number(JsonNode node, String name) {
+        JsonNode value = field(node, name);
+        return value != null && value.isNumber() ? value.getIntValue() : 0;
+    }
+
+    private static UUID uuid(String text) {
+        return text == null ? null : UUID.fromString(text);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

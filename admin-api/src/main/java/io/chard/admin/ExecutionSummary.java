@@ -1,0 +1,23 @@
+package io.chard.admin;
+
+import io.chard.history.ExecutionRecord;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** One row of the execution list. */
+@Serdeable(naming = SnakeCaseStrategy.class)
+public record ExecutionSummary(UUID id, @Nullable String taskName, String status, String queue, int priority,
+                               int retries, int deliveries, @Nullable String worker, int progress,
+                               @Nullable String exceptionType, @Nullable Instant queuedAt,
+                               @Nullable Instant startedAt, @Nullable Instant finishedAt) {
+
+    public static ExecutionSummary of(ExecutionRecord r) {
+        return new ExecutionSummary(r.id(), r.taskName(), r.status(), r.queue(), r.priority(), r.retries(),
+                r.deliveries(), r.worker(), r.progress(), r.exceptionType(), r.queuedAt(), r.startedAt(),
+                r.finishedAt());
+    }
+}

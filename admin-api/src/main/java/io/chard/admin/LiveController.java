@@ -1,0 +1,144 @@
+package io.chard.admin;
+
+import io.chard.admin.auth.Permissions;
+import io.chard.broker.BrokerMonitor;
+import io.chard.history.ExecutionRecord;
+import io.chard.history.HistoryStore;
+import io.chard.history.MinuteCount;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.sse.Event;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Live state for the dashboards: workers and queues from Redis, throughput from the history, and a stream. */
+@Controller("/api/background_tasks/admin")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Secured(Permissions.VIEW)
+class LiveController {
+    private static final Duration HOUR = Duration.ofHours(1);
+    private final BrokerMonitor monitor;
+    private final HistoryStore history;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    LiveController(BrokerMonitor monitor, HistoryStore history, JsonMapper json, Clock clock) {
+        this.monitor = monitor;
+        this.history = history;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record Workers(boolean brokerReachable, @Nullable String error, List<JsonNode> workers) {
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    record Queue(String name, long depth, long delayed, long inFlight, List<Map<String, Object>> throughput) {
+    }
+
+    @Serdeable
+    record Queues(List<Queue> queues) {
+    }
+
+    @Serdeable
+    record Stats(List<Map<String, Object>> minutes) {
+    }
+
+    /** Never a 500: with Redis down the answer says so (the dashboard shows a banner). */
+    @Get("/workers")
+    Workers workers() {
+        String unreachable = monitor.unreachableReason();
+        if (unreachable != null) {
+            return new Workers(false, unreachable, List.of());
+        }
+        List<JsonNode> workers = new ArrayList<>();
+        for (String entry : monitor.workers()) {
+            try {
+                workers.add(json.readValue(entry, JsonNode.class));
+            } catch (IOException e) {
+                // An entry from an incompatible worker version: left out rather than failing the page.
+            }
+        }
+        return new Workers(true, null, workers);
+    }
+
+    @Get("/queues")
+    Queues queues() {
+        Map<String, List<Map<String, Object>>> throughput = new TreeMap<>();
+        for (MinuteCount count : history.successesPerQueueMinute(clock.instant().minus(HOUR))) {
+            throughput.computeIfAbsent(count.key(), q -> new ArrayList<>())
+                    .add(Map.of("minute", count.minute().toString(), "count", count.count()));
+        }
+        List<Queue> queues = new ArrayList<>();
+        for (BrokerMonitor.QueueDepth depth : monitor.queues()) {
+            queues.add(new Queue(depth.name(), depth.ready(), depth.delayed(), depth.leased(),
+                    throughput.getOrDefault(depth.name(), List.of())));
+        }
+        return new Queues(queues);
+    }
+
+    @Get("/stats")
+    Stats stats(@Nullable @QueryValue Integer minutes) {
+        int window = minutes == null ? 60 : Math.clamp(minutes, 1, 24 * 60);
+        Instant since = clock.instant().minus(Duration.ofMinutes(window)).truncatedTo(ChronoUnit.MINUTES);
+        Map<Instant, Map<String, Object>> perMinute = new LinkedHashMap<>();
+        for (Instant minute = since; !minute.isAfter(clock.instant()); minute = minute.plus(Duration.ofMinutes(1))) {
+            perMinute.put(minute, new LinkedHashMap<>(Map.of("minute", minute.toString(), "success", 0L, "failed", 0L)));
+        }
+        for (MinuteCount count : history.outcomesPerMinute(since)) {
+            Map<String, Object> row = perMinute.get(count.minute());
+            if (row != null) {
+                row.put(count.key(), count.count());
+            }
+        }
+        return new Stats(new ArrayList<>(perMinute.values()));
+    }
+
+    /** Server-sent events: {@code execution} for each history change, {@code workers} every 2 s. */
+    @Get(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM)
+    Publisher<Event<?>> stream() {
+        AtomicReference<Instant> seen = new AtomicReference<>(clock.instant());
+        Flux<Event<?>> executions = Flux.interval(Duration.ofSeconds(1))
+                .publishOn(Schedulers.boundedElastic())
+                .concatMapIterable(tick -> changesSince(seen));
+        Flux<Event<?>> workers = Flux.interval(Duration.ZERO, Duration.ofSeconds(2))
+                .publishOn(Schedulers.boundedElastic())
+                .map(tick -> Event.of(workers()).name("workers"));
+        return Flux.merge(executions, workers);
+    }
+
+    private List<Event<?>> changesSince(AtomicReference<Instant> seen) {
+        List<Event<?>> events = new ArrayList<>();
+        for (ExecutionRecord row : history.changedSince(seen.get(), 500)) {
+            events.add(Event.of(ExecutionSummary.of(row)).name("execution"));
+            if (row.updatedAt().isAfter(seen.get())) {
+                seen.set(row.updatedAt());
+            }
+        }
+        return events;
+    }
+}

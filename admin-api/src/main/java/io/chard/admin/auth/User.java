@@ -1,0 +1,9 @@
+package io.chard.admin.auth;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** An operator account (the password hash never leaves the repository). */
+public record User(UUID id, String username, List<Role> roles, boolean disabled, Instant createdAt) {
+}

@@ -1,0 +1,90 @@
+package io.chard.admin.auth;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.chard.history.Jdbc;
+import jakarta.inject.Singleton;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Users in PostgreSQL; passwords as BCrypt hashes (cost 10, about 50 ms a check here). */
+@Singleton
+public final class UserRepository {
+    private static final int COST = 10;
+    private static final String SELECT = "SELECT id, username, roles, disabled, created_at, password_hash "
+            + "FROM background_tasks_user";
+    private final Jdbc jdbc;
+
+    public UserRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** @throws UsernameTakenException when the name is in use */
+    public User create(String username, String password, List<Role> roles) {
+        UUID id = UUID.randomUUID();
+        int inserted = jdbc.update("INSERT INTO background_tasks_user (id, username, password_hash, roles) "
+                + "VALUES (?, ?, ?, ?) ON CONFLICT (username) DO NOTHING", id, username, hash(password),
+                Role.store(roles));
+        if (inserted == 0) {
+            throw new UsernameTakenException(username);
+        }
+        return find(id).orElseThrow();
+    }
+
+    /** The user, when the password matches and the account is enabled. */
+    public Optional<User> authenticate(String username, String password) {
+        return jdbc.one(SELECT + " WHERE username = ?", UserRepository::row, username)
+                .filter(row -> !row.user().disabled())
+                .filter(row -> BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8),
+                        row.hash().getBytes(StandardCharsets.UTF_8)).verified)
+                .map(Row::user);
+    }
+
+    public Optional<User> find(UUID id) {
+        return jdbc.one(SELECT + " WHERE id = ?", UserRepository::row, id).map(Row::user);
+    }
+
+    public boolean any() {
+        return jdbc.count("SELECT count(*) FROM background_tasks_user") > 0;
+    }
+
+    public List<User> list() {
+        return jdbc.list(SELECT + " ORDER BY username", row -> row(row).user());
+    }
+
+    /** Changes what is given (null leaves it); answers the updated user, empty if there is none. */
+    public Optional<User> update(UUID id, String password, List<Role> roles, Boolean disabled) {
+        jdbc.update("UPDATE background_tasks_user SET password_hash = COALESCE(?, password_hash), "
+                        + "roles = COALESCE(?, roles), disabled = COALESCE(?, disabled), updated_at = now() WHERE id = ?",
+                password == null ? null : hash(password), roles == null ? null : Role.store(roles), disabled, id);
+        return find(id);
+    }
+
+    public boolean delete(UUID id) {
+        return jdbc.update("DELETE FROM background_tasks_user WHERE id = ?", id) > 0;
+    }
+
+    private static Row row(ResultSet row) throws SQLException {
+        User user = new User(row.getObject("id", UUID.class), row.getString("username"),
+                Role.load(row.getString("roles")), row.getBoolean("disabled"), row.getTimestamp("created_at").toInstant());
+        return new Row(user, row.getString("password_hash"));
+    }
+
+    private static String hash(String password) {
+        return BCrypt.withDefaults().hashToString(COST, password.toCharArray());
+    }
+
+    private record Row(User user, String hash) {
+    }
+
+    /** The username is in use by another account. */
+    public static final class UsernameTakenException extends RuntimeException {
+        public UsernameTakenException(String username) {
+            super("username '" + username + "' is taken");
+        }
+    }
+}

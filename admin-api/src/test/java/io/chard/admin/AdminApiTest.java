@@ -1,0 +1,272 @@
+package io.chard.admin;
+
+import io.chard.admin.testing.AdminApiServer;
+import io.chard.admin.testing.ApiClient;
+import io.chard.admin.testing.ApiClient.Answer;
+import io.chard.broker.BrokerConsumer;
+import io.chard.broker.Delivery;
+import io.chard.broker.Outcome;
+import io.chard.broker.RedisBroker;
+import io.chard.broker.Settlement;
+import io.chard.history.HistoryStore;
+import io.chard.history.TaskRetried;
+import io.chard.testing.Await;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static io.chard.admin.TaskApiTest.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every admin route: what it answers, and whom it refuses (401 anonymous, 403 without the permission). */
+class AdminApiTest {
+    static final String ADMIN = "/api/background_tasks/admin";
+    static final String EXECUTIONS = ADMIN + "/executions";
+    static AdminApiServer server;
+
+    @BeforeAll
+    static void start() {
+        server = new AdminApiServer(Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Singleton
+    static class RetriedListener {
+        final List<TaskRetried> seen = new CopyOnWriteArrayList<>();
+
+        @EventListener
+        void on(TaskRetried retried) {
+            seen.add(retried);
+        }
+    }
+
+    @Test
+    void everyAdminRouteRefusesAnAnonymousRequest() {
+        String id = UUID.randomUUID().toString();
+        for (String path : List.of(EXECUTIONS, EXECUTIONS + "/" + id, ADMIN + "/workers", ADMIN + "/queues",
+                ADMIN + "/stats", ADMIN + "/users", ADMIN + "/tokens", ADMIN + "/audit", ADMIN + "/roles", ADMIN + "/me")) {
+            assertEquals(401, server.anonymous.get(path).status(), path);
+        }
+        for (String path : List.of(EXECUTIONS + "/" + id + "/retry", EXECUTIONS + "/" + id + "/revoke",
+                EXECUTIONS + "/bulk-retry", ADMIN + "/users", ADMIN + "/tokens")) {
+            assertEquals(401, server.anonymous.post(path, "{}").status(), path);
+        }
+    }
+
+    @Test
+    void aViewerReadsButCannotRetryRevokeOrAdminister() {
+        UUID failed = failedExecution();
+        assertEquals(200, server.viewer.get(EXECUTIONS + "/" + failed).status());
+        assertEquals(403, server.viewer.post(EXECUTIONS + "/" + failed + "/retry", "").status());
+        assertEquals(403, server.viewer.post(EXECUTIONS + "/" + failed + "/revoke", "").status());
+        assertEquals(403, server.viewer.post(EXECUTIONS + "/bulk-retry", "{\"dry_run\":true}").status());
+        assertEquals(403, server.viewer.get(ADMIN + "/users").status());
+        assertEquals(403, server.operator.get(ADMIN + "/audit").status());
+        assertEquals(List.of("background_tasks.view"), strings(server.viewer.get(ADMIN + "/me").json().get("permissions")));
+    }
+
+    @Test
+    void theListFiltersAndPagesNewestFirstAndRefusesPagesOverTwoHundred() {
+        UUID failed = failedExecution();
+        Answer page = server.viewer.get(EXECUTIONS + "?status=failed&task_name=test.add&per_page=200");
+        assertEquals(200, page.status());
+        assertTrue(page.json().get("total").getLongValue() >= 1);
+        assertEquals(200, page.json().get("per_page").getIntValue());
+        assertTrue(page.body().contains(failed.toString()));
+        Answer byText = server.viewer.get(EXECUTIONS + "?q=" + failed.toString().substring(0, 8));
+        assertEquals(failed.toString(), byText.json().get("items").get(0).get("id").getStringValue());
+        assertError(server.viewer.get(EXECUTIONS + "?per_page=201"), 422, "invalid_parameter");
+        assertError(server.viewer.get(EXECUTIONS + "?since=yesterday"), 422, "invalid_parameter");
+    }
+
+    @Test
+    void theDetailShowsArgumentsTracebackAndTimelineAnd404ForAnUnknownId() {
+        UUID failed = failedExecution();
+        Answer detail = server.viewer.get(EXECUTIONS + "/" + failed);
+        assertEquals("failed", detail.text("status"));
+        assertTrue(detail.body().contains("\"args\":[2,3]"), detail.body());
+        assertEquals("trace of the failure", detail.text("traceback"));
+        assertTrue(detail.json().get("timeline").size() >= 3, detail.body());
+        assertError(server.viewer.get(EXECUTIONS + "/" + UUID.randomUUID()), 404, "not_found");
+    }
+
+    @Test
+    void aRetryCreatesANewExecutionPointingBackAndIs409UnlessFailedOrStuck() {
+        UUID failed = failedExecution();
+        Answer retried = server.operator.post(EXECUTIONS + "/" + failed + "/retry", "");
+        assertEquals(200, retried.status(), retried.body());
+        UUID newId = UUID.fromString(retried.text("id"));
+        assertEquals(failed.toString(), retried.text("retried_from_id"));
+        assertEquals("pending", retried.text("status"));
+        assertTrue(server.context.getBean(RetriedListener.class).seen
+                .contains(new TaskRetried(failed, newId, "test.add")));
+        Await.until("the original lists its retry", Duration.ofSeconds(10), () ->
+                server.viewer.get(EXECUTIONS + "/" + failed).body().contains(newId.toString()));
+        assertError(server.operator.post(EXECUTIONS + "/" + newId + "/retry", ""), 409, "not_retryable");
+        assertError(server.operator.post(EXECUTIONS + "/" + UUID.randomUUID() + "/retry", ""), 404, "not_found");
+    }
+
+    @Test
+    void revokeAnswers200ThenConflictOnceEnded() {
+        String id = server.operator.post("/api/background_tasks/tasks", "{\"task\":\"test.add\",\"args\":[1,2]}")
+                .text("id");
+        assertEquals("revoked", server.operator.post(EXECUTIONS + "/" + id + "/revoke", "").text("revocation"));
+        assertError(server.operator.post(EXECUTIONS + "/" + id + "/revoke", ""), 409, "already_finished");
+    }
+
+    @Test
+    void bulkRetryCountsFirstThenRetriesWhatMatches() {
+        UUID failed = failedExecution();
+        String filter = "\"task_name\":\"test.add\",\"q\":\"" + failed.toString().substring(0, 13) + "\"";
+        Answer dryRun = server.operator.post(EXECUTIONS + "/bulk-retry", "{" + filter + ",\"dry_run\":true}");
+        assertEquals(1, dryRun.json().get("matched").getIntValue(), dryRun.body());
+        Answer done = server.operator.post(EXECUTIONS + "/bulk-retry", "{" + filter + ",\"dry_run\":false}");
+        assertEquals(1, done.json().get("retried").size());
+        assertError(server.operator.post(EXECUTIONS + "/bulk-retry", "{\"status\":\"success\"}"), 422,
+                "invalid_parameter");
+    }
+
+    @Test
+    void liveRoutesAnswerWorkersQueuesAndPerMinuteCounts() {
+        failedExecution();
+        Answer workers = server.viewer.get(ADMIN + "/workers");
+        assertEquals(200, workers.status());
+        assertTrue(workers.json().get("broker_reachable").getBooleanValue());
+        Answer queues = server.viewer.get(ADMIN + "/queues");
+        assertTrue(queues.body().contains("\"name\":\"default\""), queues.body());
+        Answer stats = server.viewer.get(ADMIN + "/stats?minutes=5");
+        JsonNode minutes = stats.json().get("minutes");
+        assertTrue(minutes.size() >= 5);
+        long failures = 0;
+        for (JsonNode minute : minutes.values()) {
+            failures += minute.get("failed").getLongValue();
+        }
+        assertTrue(failures >= 1, stats.body());
+    }
+
+    @Test
+    void theWorkerSnapshotSaysTheBrokerIsUnreachableInsteadOfFailing() throws Exception {
+        URI redis = URI.create(io.chard.testing.TestRedis.uri());
+        try (var proxy = new io.chard.testing.TcpProxy(redis.getHost(), redis.getPort());
+             var cutOff = new AdminApiServer(Map.of("redis.uri", "redis://127.0.0.1:" + proxy.port()))) {
+            proxy.cut();
+            Answer workers = cutOff.viewer.get(ADMIN + "/workers");
+            assertEquals(200, workers.status());
+            assertFalse(workers.json().get("broker_reachable").getBooleanValue());
+            assertFalse(workers.text("error").isBlank());
+        }
+    }
+
+    @Test
+    void theEventStreamSendsWorkerSnapshots() throws Exception {
+        String token = server.viewer.get(ADMIN + "/me").status() == 200 ? tokenFor("viewer") : null;
+        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(server.baseUrl() + ADMIN + "/stream")).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        try (var in = response.body()) {
+            byte[] first = new byte[200];
+            int read = in.read(first);
+            String text = new String(first, 0, read);
+            assertTrue(text.contains("workers") && text.contains("broker_reachable"), text);
+        }
+    }
+
+    @Test
+    void administratorsManageUsersAndTokensAndEveryActionIsAudited() {
+        ApiClient admin = server.admin;
+        assertError(admin.post(ADMIN + "/users", "{\"username\":\"ada\",\"password\":\"short\",\"roles\":[\"viewer\"]}"),
+                422, "invalid_field");
+        assertError(admin.post(ADMIN + "/users", "{\"username\":\"ada\",\"password\":\"long-enough\",\"roles\":[\"boss\"]}"),
+                422, "invalid_field");
+        Answer created = admin.post(ADMIN + "/users", "{\"username\":\"ada\",\"password\":\"long-enough\",\"roles\":[\"viewer\"]}");
+        assertEquals(201, created.status());
+        assertError(admin.post(ADMIN + "/users", "{\"username\":\"ada\",\"password\":\"long-enough\",\"roles\":[\"viewer\"]}"),
+                409, "username_taken");
+        String userId = created.text("id");
+        assertEquals(200, admin.patch(ADMIN + "/users/" + userId, "{\"disabled\":true}").status());
+        assertEquals(401, server.anonymous.post("/login", "{\"username\":\"ada\",\"password\":\"long-enough\"}").status());
+        assertEquals(204, admin.delete(ADMIN + "/users/" + userId).status());
+        assertEquals(404, admin.delete(ADMIN + "/users/" + userId).status());
+
+        Answer token = admin.post(ADMIN + "/tokens", "{\"name\":\"billing-service\",\"roles\":[\"operator\"]}");
+        assertEquals(201, token.status());
+        ApiClient service = server.anonymous.withToken(token.text("token"));
+        assertEquals(202, service.post("/api/background_tasks/tasks", "{\"task\":\"test.add\",\"args\":[1,2]}").status());
+        assertEquals(403, service.get(ADMIN + "/users").status());
+        assertEquals(204, admin.delete(ADMIN + "/tokens/" + token.text("id")).status());
+        assertEquals(401, service.get(EXECUTIONS).status());
+
+        String audit = admin.get(ADMIN + "/audit?per_page=100").body();
+        for (String action : List.of("create_user", "update_user", "delete_user", "create_token", "delete_token")) {
+            assertTrue(audit.contains("\"action\":\"" + action + "\""), action + " missing in " + audit);
+        }
+        assertEquals(3, admin.get(ADMIN + "/roles").json().get("items").size());
+    }
+
+    @Test
+    void aWrongPasswordIs401AndLoginSetsAnHttpOnlyCookie() throws Exception {
+        assertError(server.anonymous.post("/login", "{\"username\":\"admin\",\"password\":\"nope\"}"), 401,
+                "invalid_credentials");
+        HttpResponse<String> login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(server.baseUrl() + "/login")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\""
+                        + AdminApiServer.PASSWORD + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        String cookie = login.headers().firstValue("set-cookie").orElseThrow();
+        assertTrue(cookie.startsWith("CHARD_SESSION=") && cookie.contains("HTTPOnly") || cookie.contains("HttpOnly"),
+                cookie);
+        HttpResponse<String> me = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(server.baseUrl() + ADMIN + "/me")).header("Cookie", cookie.split(";")[0]).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, me.statusCode(), me.body());
+        assertFalse(me.body().contains("password"));
+    }
+
+    private static String tokenFor(String username) {
+        return server.anonymous.post("/login", "{\"username\":\"" + username + "\",\"password\":\""
+                + AdminApiServer.PASSWORD + "\"}").text("access_token");
+    }
+
+    /** An execution of test.add that failed on a (simulated) worker, once the history has recorded it. */
+    private static UUID failedExecution() {
+        UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks",
+                "{\"task\":\"test.add\",\"args\":[2,3]}").text("id"));
+        RedisBroker broker = server.context.getBean(RedisBroker.class);
+        try (BrokerConsumer worker = broker.consumer("test-worker")) {
+            Delivery delivery = Await.value("it is leased", Duration.ofSeconds(10), () -> worker
+                    .lease(List.of("default"), 100, Duration.ofSeconds(30)).deliveries().stream()
+                    .filter(d -> d.id().equals(id)).findFirst().orElse(null));
+            worker.settle(List.of(new Settlement(delivery.lease(),
+                    new Outcome.Failure("java.lang.IllegalStateException", "boom", "trace of the failure"))));
+        }
+        HistoryStore history = server.context.getBean(HistoryStore.class);
+        Await.until("the failure is recorded", Duration.ofSeconds(10),
+                () -> history.find(id).map(r -> r.status().equals("failed")).orElse(false));
+        return id;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new java.util.ArrayList<>();
+        array.values().forEach(v -> values.add(v.getStringValue()));
+        return values;
+    }
+}

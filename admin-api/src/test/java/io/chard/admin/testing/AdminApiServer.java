@@ -1,0 +1,56 @@
+package io.chard.admin.testing;
+
+import io.chard.admin.AdminMain;
+import io.chard.testing.TestPostgres;
+import io.chard.testing.TestRedis;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * An admin-api on a random port over the test Redis and a fresh database, with an administrator
+ * ({@link #ADMIN}) and, created through the API, an operator and a viewer.
+ */
+public final class AdminApiServer implements AutoCloseable {
+    public static final String ADMIN = "admin";
+    public static final String PASSWORD = "test-password";
+
+    public final ApplicationContext context;
+    public final ApiClient anonymous;
+    public final ApiClient admin;
+    public final ApiClient operator;
+    public final ApiClient viewer;
+
+    public AdminApiServer(Map<String, Object> overrides) {
+        Map<String, Object> properties = new HashMap<>(TestRedis.properties());
+        properties.putAll(TestPostgres.properties());
+        properties.put("micronaut.server.port", -1);
+        properties.put("chard.admin.password", PASSWORD);
+        properties.putAll(overrides);
+        context = AdminMain.start(new String[0], properties);
+        anonymous = new ApiClient("http://localhost:" + context.getBean(EmbeddedServer.class).getPort());
+        admin = anonymous.as(ADMIN, PASSWORD);
+        operator = userWithRole("operator");
+        viewer = userWithRole("viewer");
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + context.getBean(EmbeddedServer.class).getPort();
+    }
+
+    private ApiClient userWithRole(String role) {
+        ApiClient.Answer created = admin.post("/api/background_tasks/admin/users",
+                "{\"username\":\"" + role + "\",\"password\":\"" + PASSWORD + "\",\"roles\":[\"" + role + "\"]}");
+        if (created.status() != 201) {
+            throw new AssertionError("creating the " + role + " failed: " + created);
+        }
+        return anonymous.as(role, PASSWORD);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
