@@ -1,5 +1,6 @@
 package io.chard.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.audit.AuditLog;
 import io.chard.admin.auth.ApiToken;
 import io.chard.admin.auth.Permissions;
@@ -47,6 +48,8 @@ class AdministrationController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record UserView(UUID id, String username, List<String> roles, boolean disabled, Instant createdAt) {
         static UserView of(User user) {
             return new UserView(user.id(), user.username(), user.roles().stream().map(Role::value).toList(),
@@ -55,6 +58,8 @@ class AdministrationController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record TokenView(UUID id, String name, String username, List<String> roles, Instant createdAt,
                      @Nullable Instant lastUsedAt, @Nullable String token) {
         static TokenView of(ApiToken token, String secret) {
@@ -64,18 +69,26 @@ class AdministrationController {
     }
 
     @Serdeable
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record NewUser(@Nullable String username, @Nullable String password, @Nullable List<String> roles) {
     }
 
     @Serdeable
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record UserChange(@Nullable String password, @Nullable List<String> roles, @Nullable Boolean disabled) {
     }
 
     @Serdeable
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record NewToken(@Nullable String name, @Nullable List<String> roles) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record AuditPage(List<AuditLog.Entry> items, long total, int page, int perPage) {
     }
 

@@ -1,5 +1,6 @@
 package io.chard.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.auth.Permissions;
 import io.chard.history.ExecutionFilter;
 import io.chard.history.ExecutionRecord;
@@ -43,10 +44,14 @@ class ExecutionAdminController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record ExecutionList(List<ExecutionSummary> items, long total, int page, int perPage) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record BulkRetry(@Nullable String status, @Nullable String taskName, @Nullable String queue,
                      @Nullable String since, @Nullable String until, @Nullable String q, @Nullable Boolean dryRun) {
     }

@@ -1,5 +1,6 @@
 package io.chard.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.history.ExecutionRecord;
 import io.micronaut.core.annotation.Nullable;
@@ -18,6 +19,7 @@ import java.util.UUID;
  * yet, from the broker's live state. The task API and the admin API both answer with it.
  */
 @Serdeable(naming = SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record ExecutionDetail(
         UUID id,
         @Nullable String taskId,

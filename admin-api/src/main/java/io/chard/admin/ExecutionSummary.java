@@ -1,5 +1,6 @@
 package io.chard.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.history.ExecutionRecord;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -10,6 +11,7 @@ import java.util.UUID;
 
 /** One row of the execution list. */
 @Serdeable(naming = SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record ExecutionSummary(UUID id, @Nullable String taskName, String status, String queue, int priority,
                                int retries, int deliveries, @Nullable String worker, int progress,
                                @Nullable String exceptionType, @Nullable Instant queuedAt,

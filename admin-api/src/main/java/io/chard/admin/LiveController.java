@@ -1,5 +1,6 @@
 package io.chard.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.auth.Permissions;
 import io.chard.broker.BrokerMonitor;
 import io.chard.history.ExecutionRecord;
@@ -53,18 +54,26 @@ class LiveController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record Workers(boolean brokerReachable, @Nullable String error, List<JsonNode> workers) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record Queue(String name, long depth, long delayed, long inFlight, List<Map<String, Object>> throughput) {
     }
 
     @Serdeable
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record Queues(List<Queue> queues) {
     }
 
     @Serdeable
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record Stats(List<Map<String, Object>> minutes) {
     }
 

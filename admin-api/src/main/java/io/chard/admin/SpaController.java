@@ -30,7 +30,7 @@ class SpaController {
         this.resources = resources;
     }
 
-    @Get(uris = {"/", "/login", "/workers", "/queues", "/schedules", "/users", "/audit",
+    @Get(uris = {"", "/", "/login", "/workers", "/queues", "/schedules", "/users", "/audit",
             "/{executionId:[0-9a-fA-F-]+}"},
             produces = MediaType.TEXT_HTML)
     HttpResponse<?> index() {

@@ -61,7 +61,15 @@ public record Schedule(ScheduleSpec spec, ZoneId zone, Instant start, Instant ex
         Duration lookBack = policy == MisfirePolicy.SKIP || window.compareTo(GRACE) < 0 ? GRACE : window;
         Instant from = now.minus(lookBack).isAfter(lastFire) ? now.minus(lookBack) : lastFire;
         List<Instant> due = between(from, now);
-        return policy == MisfirePolicy.FIRE_ONCE && due.size() > 1 ? List.of(due.getLast()) : due;
+        // Due within the grace is on time, however many (a sub-minute interval under a once-a-minute tick);
+        // the policy only decides about older, missed ones.
+        Instant graceStart = now.minus(GRACE);
+        List<Instant> onTime = due.stream().filter(t -> !t.isBefore(graceStart)).toList();
+        return switch (policy) {
+            case FIRE_ALL -> due;
+            case SKIP -> onTime;
+            case FIRE_ONCE -> onTime.isEmpty() && !due.isEmpty() ? List.of(due.getLast()) : onTime;
+        };
     }
 
     // Due times in (from, to].

@@ -45,6 +45,15 @@ class MisfirePolicyTest {
     }
 
     @Test
+    void everyDueTimeWithinTheGraceFiresUnderEveryPolicy() {
+        Schedule everySecond = new Schedule(new ScheduleSpec.Interval(Duration.ofSeconds(1)), ZoneOffset.UTC);
+        for (MisfirePolicy policy : MisfirePolicy.values()) {
+            assertDue(everySecond.dueNow(at("2024-05-01T12:00:00Z"), at("2024-05-01T12:00:03Z"), policy, DAY),
+                    "2024-05-01T12:00:01Z", "2024-05-01T12:00:02Z", "2024-05-01T12:00:03Z");
+        }
+    }
+
+    @Test
     void nothingFiresWhenNothingIsDueSinceTheLastFire() {
         for (MisfirePolicy policy : MisfirePolicy.values()) {
             assertEquals(List.of(), HOURLY.dueNow(at("2024-05-01T12:00Z"), at("2024-05-01T12:30Z"), policy, DAY));

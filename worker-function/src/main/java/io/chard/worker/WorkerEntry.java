@@ -1,5 +1,6 @@
 package io.chard.worker;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
@@ -9,6 +10,7 @@ import java.util.UUID;
 
 /** What a worker publishes about itself in the registry at every heartbeat (read by the admin dashboard). */
 @Serdeable(naming = SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.ALWAYS)
 record WorkerEntry(
         String id,
         String host,
@@ -22,6 +24,8 @@ record WorkerEntry(
         Instant heartbeatAt) {
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record ActiveTask(UUID id, String task, Instant startedAt) {
     }
 }

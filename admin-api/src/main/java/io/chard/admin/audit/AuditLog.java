@@ -1,5 +1,6 @@
 package io.chard.admin.audit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.history.Jdbc;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
@@ -40,6 +41,8 @@ public final class AuditLog {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Entry(long id, Instant at, String username, String action, @Nullable String target,
                         @Nullable String detail) {
     }

@@ -1,5 +1,6 @@
 package io.chard.admin.auth;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.ApiError;
 import io.chard.admin.audit.AuditLog;
 import io.micronaut.core.annotation.Nullable;
@@ -46,15 +47,21 @@ public class Sessions {
     }
 
     @Serdeable
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Credentials(@Nullable String username, @Nullable String password) {
     }
 
     @Serdeable(naming = io.micronaut.serde.config.naming.SnakeCaseStrategy.class)
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Session(String accessToken, String tokenType, long expiresIn, String username, List<String> roles,
                           Collection<String> permissions) {
     }
 
     @Serdeable
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Me(String username, List<String> roles, Collection<String> permissions) {
     }
 

@@ -1,0 +1,32 @@
+package io.chard.beat.function;
+
+import io.chard.beat.MaintenanceTasks;
+import io.chard.config.ChardSettings;
+import io.chard.config.LaunchProperties;
+import io.chard.config.ProcessRunner;
+import io.chard.history.HistorySettings;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Beat as a long-lived process ({@code ./chard beat}): ticks every second and runs the built-in maintenance
+ * tasks on their own queue. Any number may run at once. Environment as admin-api (REDIS_URI, CHARD_JDBC_*).
+ */
+public final class BeatMain {
+
+    public static void main(String[] args) throws InterruptedException {
+        ProcessRunner.runUntilSignalled(properties(System.getenv()));
+    }
+
+    static Map<String, Object> properties(Map<String, String> env) {
+        Map<String, Object> properties = new HashMap<>(HistorySettings.defaults());
+        properties.putAll(LaunchProperties.server(env));
+        properties.remove("micronaut.server.port");
+        properties.put("chard.beat.enabled", true);
+        properties.put(ChardSettings.WORKER_ENABLED, true);
+        properties.put(ChardSettings.WORKER_QUEUES, MaintenanceTasks.QUEUE);
+        properties.put(ChardSettings.WORKER_CONCURRENCY, 2);
+        return properties;
+    }
+}

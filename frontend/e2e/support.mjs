@@ -1,0 +1,90 @@
+// Shared pieces of the browser tests: where the app is, who signs in, and the few steps every flow takes.
+import assert from 'node:assert/strict'
+import { mkdir } from 'node:fs/promises'
+import { chromium } from 'playwright-core'
+
+export const BASE_URL = (process.env.BASE_URL ?? 'http://localhost:8080').replace(/\/$/, '')
+export const APP_PATH = '/admin/background-tasks'
+export const ADMIN_API = '/api/background_tasks/admin'
+
+/** Long enough for a worker to pick a task up and run it on a busy CI machine. */
+export const EXECUTION_TIMEOUT_MS = 60_000
+
+const SCREENSHOTS = new URL('../target/e2e/', import.meta.url)
+
+export function account(role) {
+  const username = process.env[`${role}_USER`]
+  const password = process.env[`${role}_PASSWORD`]
+  assert.ok(username && password, `set ${role}_USER and ${role}_PASSWORD for the browser tests`)
+  return { username, password }
+}
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  })
+}
+
+/** A page in its own context, so each user has their own session cookie. */
+export async function newPage(browser) {
+  const context = await browser.newContext({ baseURL: BASE_URL })
+  const page = await context.newPage()
+  page.setDefaultTimeout(20_000)
+  return page
+}
+
+/** Runs a step and keeps a screenshot under target/e2e/ when it fails. */
+export async function step(page, name, body) {
+  try {
+    return await body()
+  } catch (failure) {
+    await mkdir(SCREENSHOTS, { recursive: true })
+    await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname, fullPage: true }).catch(() => {})
+    throw failure
+  }
+}
+
+export async function signIn(page, { username, password }) {
+  await page.goto(`${APP_PATH}/login`)
+  await page.getByTestId('login-username').fill(username)
+  await page.getByTestId('login-password').fill(password)
+  await page.getByTestId('login-submit').click()
+  await page.waitForURL((url) => url.pathname.replace(/\/$/, '') === APP_PATH)
+  await page.getByTestId('nav-logout').waitFor()
+}
+
+/** Calls the API from inside the page, with the page's session cookie. */
+export function callApi(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const response = await fetch(path, {
+        method,
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      const text = await response.text()
+      return { status: response.status, body: text ? JSON.parse(text) : null }
+    },
+    { method, path, body },
+  )
+}
+
+export async function dispatch(page, task, args) {
+  const answer = await callApi(page, 'POST', '/api/background_tasks/tasks', { task, args })
+  assert.equal(answer.status, 202, `dispatch of ${task}: ${JSON.stringify(answer.body)}`)
+  return answer.body.id
+}
+
+export async function waitForStatus(page, id, status) {
+  const deadline = Date.now() + EXECUTION_TIMEOUT_MS
+  for (;;) {
+    const answer = await callApi(page, 'GET', `${ADMIN_API}/executions/${id}`)
+    if (answer.status === 200 && answer.body.status === status) {
+      return answer.body
+    }
+    assert.ok(Date.now() < deadline, `execution ${id} did not become ${status}: ${JSON.stringify(answer.body)}`)
+    await page.waitForTimeout(500)
+  }
+}

@@ -1,0 +1,72 @@
+import type { LoginAnswer } from './types'
+
+/** An answer other than 2xx, with the contract's `{"error", "message"}` body when there is one. */
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+
+  constructor(status: number, code: string, message: string) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+  }
+}
+
+export function isUnauthorized(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+
+async function send(method: Method, path: string, body?: unknown): Promise<Response> {
+  return fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers:
+      body === undefined
+        ? { Accept: 'application/json' }
+        : { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+}
+
+async function errorOf(response: Response): Promise<ApiError> {
+  const text = await response.text()
+  try {
+    const body = JSON.parse(text) as { error?: string; message?: string }
+    return new ApiError(response.status, body.error ?? 'http_error', body.message ?? response.statusText)
+  } catch {
+    return new ApiError(response.status, 'http_error', text || response.statusText || String(response.status))
+  }
+}
+
+async function read<T>(response: Response): Promise<T> {
+  if (!response.ok) {
+    throw await errorOf(response)
+  }
+  if (response.status === 204) {
+    return undefined as T
+  }
+  return (await response.json()) as T
+}
+
+export async function apiGet<T>(path: string): Promise<T> {
+  return read<T>(await send('GET', path))
+}
+
+export async function apiSend<T>(method: Exclude<Method, 'GET'>, path: string, body?: unknown): Promise<T> {
+  return read<T>(await send(method, path, body))
+}
+
+export async function login(username: string, password: string): Promise<LoginAnswer> {
+  return read<LoginAnswer>(await send('POST', '/login', { username, password }))
+}
+
+export async function logout(): Promise<void> {
+  return read<void>(await send('POST', '/logout'))
+}

@@ -1,0 +1,1 @@
+export const ADMIN_API = '/api/background_tasks/admin'

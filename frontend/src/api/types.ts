@@ -1,0 +1,162 @@
+export const EXECUTION_STATUSES = [
+  'pending',
+  'running',
+  'success',
+  'failed',
+  'stuck',
+  'revoked',
+  'retrying',
+] as const
+
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number]
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+
+export interface Me {
+  username: string
+  roles: string[]
+  permissions: string[]
+}
+
+export interface LoginAnswer extends Me {
+  access_token: string
+  token_type: string
+  expires_in: number
+}
+
+export interface ExecutionSummary {
+  id: string
+  task_name: string
+  status: ExecutionStatus
+  queue: string
+  priority: number | null
+  retries: number
+  deliveries: number
+  worker: string | null
+  progress: number | null
+  exception_type: string | null
+  queued_at: string
+  started_at: string | null
+  finished_at: string | null
+}
+
+export interface TimelineEvent {
+  at: string
+  event: string
+  detail: Json
+}
+
+export interface ExecutionDetail extends ExecutionSummary {
+  task_id: string
+  args: Json
+  kwargs: Json
+  result: Json
+  traceback: string | null
+  exception_message: string | null
+  revoke_reason: string | null
+  progress_step: string | null
+  retried_from_id: string | null
+  retried_by: string[]
+  eta: string | null
+  expires_at: string | null
+  heartbeat_at: string | null
+  stale_reports: number | null
+  timeline: TimelineEvent[]
+}
+
+export interface Page<T> {
+  items: T[]
+  total: number
+  page: number
+  per_page: number
+}
+
+export interface Revocation {
+  id: string
+  revocation: 'revoked' | 'stop_requested'
+}
+
+export interface ActiveTask {
+  id: string
+  task: string
+  started_at: string
+}
+
+export interface Worker {
+  id: string
+  host: string
+  pid: number
+  queues: string[]
+  concurrency: number
+  active: ActiveTask[]
+  processed: number
+  failed: number
+  started_at: string
+  heartbeat_at: string
+}
+
+export interface WorkersSnapshot {
+  broker_reachable: boolean
+  error: string | null
+  workers: Worker[]
+}
+
+interface MinuteCount {
+  minute: string
+  count: number
+}
+
+export interface QueueState {
+  name: string
+  depth: number
+  delayed: number
+  in_flight: number
+  throughput: MinuteCount[]
+}
+
+export interface MinuteOutcomes {
+  minute: string
+  success: number
+  failed: number
+}
+
+/** Users, tokens and audit entries: the contract does not say whether their ids are numbers or UUIDs. */
+export type RecordId = string | number
+
+export interface User {
+  id: RecordId
+  username: string
+  roles: string[]
+  disabled: boolean
+  created_at: string
+}
+
+export interface ApiToken {
+  id: RecordId
+  name: string
+  username: string
+  roles: string[]
+  created_at: string
+  last_used_at: string | null
+}
+
+export interface CreatedToken {
+  id: RecordId
+  name: string
+  roles: string[]
+  token: string
+}
+
+export interface AuditEntry {
+  id: RecordId
+  at: string
+  username: string
+  action: string
+  target: string | null
+  detail: Json
+}
+
+export interface Role {
+  name: string
+  permissions: string[]
+}

@@ -1,0 +1,28 @@
+import { Outlet } from 'react-router'
+import { useMe } from '../api/session'
+import { t } from '../i18n'
+import { ErrorMessage } from './ErrorMessage'
+import { NavBar } from './NavBar'
+
+/** Every page but the login: the signed-in user's navigation above the page. */
+export function AppLayout() {
+  const me = useMe()
+  if (me.isPending) {
+    return <p className="page">{t('app.loading')}</p>
+  }
+  if (me.isError) {
+    return (
+      <main className="page">
+        <ErrorMessage error={me.error} />
+      </main>
+    )
+  }
+  return (
+    <>
+      <NavBar me={me.data} />
+      <main className="page">
+        <Outlet />
+      </main>
+    </>
+  )
+}

@@ -1,0 +1,48 @@
+import { fireEvent, render, screen } from '@testing-library/react'
+import { describe, expect, it, vi } from 'vitest'
+import { Pagination, pageCount } from './Pagination'
+
+function renderPagination(page: number, total: number, perPage = 50) {
+  const onPageChange = vi.fn()
+  const onPerPageChange = vi.fn()
+  render(
+    <Pagination page={page} perPage={perPage} total={total} onPageChange={onPageChange} onPerPageChange={onPerPageChange} />,
+  )
+  return { onPageChange, onPerPageChange }
+}
+
+describe('pageCount', () => {
+  it('rounds up and never says zero pages', () => {
+    expect(pageCount(0, 50)).toBe(1)
+    expect(pageCount(50, 50)).toBe(1)
+    expect(pageCount(51, 50)).toBe(2)
+    expect(pageCount(1000, 200)).toBe(5)
+  })
+})
+
+describe('Pagination', () => {
+  it('shows where the user is and cannot go before the first page', () => {
+    renderPagination(1, 120)
+    expect(screen.getByTestId('page-info').textContent).toBe('Page 1 of 3')
+    expect((screen.getByTestId('page-previous') as HTMLButtonElement).disabled).toBe(true)
+    expect((screen.getByTestId('page-next') as HTMLButtonElement).disabled).toBe(false)
+  })
+
+  it('cannot go past the last page', () => {
+    renderPagination(3, 120)
+    expect((screen.getByTestId('page-next') as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it('asks for the neighbouring pages', () => {
+    const { onPageChange } = renderPagination(2, 120)
+    fireEvent.click(screen.getByTestId('page-next'))
+    fireEvent.click(screen.getByTestId('page-previous'))
+    expect(onPageChange.mock.calls).toEqual([[3], [1]])
+  })
+
+  it('asks for another page size', () => {
+    const { onPerPageChange } = renderPagination(1, 120)
+    fireEvent.change(screen.getByTestId('per-page'), { target: { value: '200' } })
+    expect(onPerPageChange).toHaveBeenCalledWith(200)
+  })
+})

@@ -1,0 +1,60 @@
+import { t } from './i18n'
+import type { Json } from './api/types'
+
+const SECOND = 1_000
+const MINUTE = 60 * SECOND
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+
+function twoDigits(value: number): string {
+  return String(value).padStart(2, '0')
+}
+
+/** A span of time as people read it: `350 ms`, `4.2 s`, `3m 05s`, `2h 07m`, `1d 04h`; `—` when unknown. */
+export function formatDuration(milliseconds: number | null): string {
+  if (milliseconds === null || !Number.isFinite(milliseconds) || milliseconds < 0) {
+    return t('app.empty_value')
+  }
+  if (milliseconds < SECOND) {
+    return `${Math.round(milliseconds)} ms`
+  }
+  if (milliseconds < MINUTE) {
+    return `${(Math.floor(milliseconds / 100) / 10).toFixed(1)} s`
+  }
+  if (milliseconds < HOUR) {
+    return `${Math.floor(milliseconds / MINUTE)}m ${twoDigits(Math.floor((milliseconds % MINUTE) / SECOND))}s`
+  }
+  if (milliseconds < DAY) {
+    return `${Math.floor(milliseconds / HOUR)}h ${twoDigits(Math.floor((milliseconds % HOUR) / MINUTE))}m`
+  }
+  return `${Math.floor(milliseconds / DAY)}d ${twoDigits(Math.floor((milliseconds % DAY) / HOUR))}h`
+}
+
+/** Milliseconds from `from` to `to`, or to `now` while `to` is not reached; null before `from`. */
+export function elapsed(from: string | null, to: string | null, now: number): number | null {
+  if (from === null) {
+    return null
+  }
+  const end = to === null ? now : Date.parse(to)
+  return Math.max(0, end - Date.parse(from))
+}
+
+export function formatInstant(instant: string | null): string {
+  return instant === null ? t('app.empty_value') : new Date(instant).toLocaleString()
+}
+
+export function formatJson(value: Json): string {
+  return JSON.stringify(value, null, 2)
+}
+
+/** Short free-form values (an event's or audit entry's detail) on one line. */
+export function formatDetail(value: Json): string {
+  if (value === null) {
+    return ''
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
+export function shortId(id: string): string {
+  return id.slice(0, 8)
+}

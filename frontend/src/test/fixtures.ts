@@ -1,0 +1,65 @@
+import type { ExecutionDetail, ExecutionSummary, Worker } from '../api/types'
+
+export const FAILED_ID = '0b7f5c2e-4a1d-4c55-9a0e-2f1d7c3b9e01'
+export const RETRIED_ID = '5e2d1c0b-7a6f-4e3d-8c2b-1a0f9e8d7c6b'
+
+export function summary(overrides: Partial<ExecutionSummary> = {}): ExecutionSummary {
+  return {
+    id: FAILED_ID,
+    task_name: 'examples.fail',
+    status: 'failed',
+    queue: 'default',
+    priority: 5,
+    retries: 0,
+    deliveries: 1,
+    worker: 'worker-1',
+    progress: null,
+    exception_type: 'ProbeFailure',
+    queued_at: '2025-01-01T10:00:00Z',
+    started_at: '2025-01-01T10:00:01Z',
+    finished_at: '2025-01-01T10:00:03.500Z',
+    ...overrides,
+  }
+}
+
+export function detail(overrides: Partial<ExecutionDetail> = {}): ExecutionDetail {
+  return {
+    ...summary(),
+    task_id: 'msg-1',
+    args: ['boom'],
+    kwargs: {},
+    result: null,
+    traceback: 'io.chard.examples.ProbeFailure: boom\n\tat ProbeTasks.fail(ProbeTasks.java:66)',
+    exception_message: 'boom',
+    revoke_reason: null,
+    progress_step: null,
+    retried_from_id: null,
+    retried_by: [],
+    eta: null,
+    expires_at: null,
+    heartbeat_at: '2025-01-01T10:00:03Z',
+    stale_reports: 0,
+    timeline: [
+      { at: '2025-01-01T10:00:00Z', event: 'enqueued', detail: null },
+      { at: '2025-01-01T10:00:01Z', event: 'started', detail: { worker: 'worker-1', delivery: 1 } },
+      { at: '2025-01-01T10:00:03.500Z', event: 'failed', detail: 'ProbeFailure' },
+    ],
+    ...overrides,
+  }
+}
+
+export function worker(overrides: Partial<Worker> = {}): Worker {
+  return {
+    id: 'worker-1',
+    host: 'box-1',
+    pid: 4242,
+    queues: ['default', 'mail'],
+    concurrency: 8,
+    active: [],
+    processed: 120,
+    failed: 3,
+    started_at: '2025-01-01T09:00:00Z',
+    heartbeat_at: new Date().toISOString(),
+    ...overrides,
+  }
+}

@@ -1,0 +1,47 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { render } from '@testing-library/react'
+import type { ReactElement } from 'react'
+import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
+import { ME_KEY } from '../api/session'
+import type { Me } from '../api/types'
+import { ToastProvider } from '../components/Toasts'
+
+export const VIEWER: Me = { username: 'vera', roles: ['viewer'], permissions: ['background_tasks.view'] }
+
+export const OPERATOR: Me = {
+  username: 'otto',
+  roles: ['operator'],
+  permissions: ['background_tasks.view', 'background_tasks.manage', 'background_tasks.dispatch'],
+}
+
+function LocationProbe() {
+  const location = useLocation()
+  return <output data-testid="location">{location.pathname + location.search}</output>
+}
+
+interface RenderOptions {
+  me?: Me
+  path?: string
+  at?: string
+}
+
+/** Renders `ui` at route `path` (reached through the address `at`) with a fresh query cache and toasts. */
+export function renderPage(ui: ReactElement, { me, path = '/', at = '/' }: RenderOptions = {}) {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+  if (me) {
+    queryClient.setQueryData(ME_KEY, me)
+  }
+  return render(
+    <QueryClientProvider client={queryClient}>
+      <ToastProvider>
+        <MemoryRouter initialEntries={[at]}>
+          <Routes>
+            <Route path={path} element={ui} />
+            <Route path="*" element={null} />
+          </Routes>
+          <LocationProbe />
+        </MemoryRouter>
+      </ToastProvider>
+    </QueryClientProvider>,
+  )
+}

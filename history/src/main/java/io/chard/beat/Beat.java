@@ -1,0 +1,109 @@
+package io.chard.beat;
+
+import io.chard.client.DispatchRequest;
+import io.chard.client.Dispatched;
+import io.chard.client.TaskClient;
+import io.chard.schedule.Schedule;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One beat tick: for every schedule due by {@code now + lookahead}, claim each due time (the database makes
+ * the claim exactly-once), dispatch what this tick claimed with an idempotency key made of schedule and
+ * time (and an eta, so a lookahead tick's fires start on time), then re-dispatch claims whose dispatch never
+ * happened (a crash between claim and dispatch). Any number of beats may tick at once.
+ */
+@Singleton
+public final class Beat {
+    private static final Logger LOG = LoggerFactory.getLogger(Beat.class);
+    /** A claim older than this without an execution is taken to be orphaned and is dispatched again. */
+    private static final Duration ORPHANED_AFTER = Duration.ofSeconds(10);
+
+    private final ScheduleStore store;
+    private final TaskClient client;
+    private final JsonMapper json;
+    private final Map<UUID, String> brokenSchedules = new ConcurrentHashMap<>();
+
+    public Beat(ScheduleStore store, TaskClient client, JsonMapper json) {
+        this.store = store;
+        this.client = client;
+        this.json = json;
+    }
+
+    /** Fires what is due; answers how many fires this tick claimed. */
+    public int tick(Instant now, Duration lookahead) {
+        Instant horizon = now.plus(lookahead);
+        int claimed = 0;
+        for (StoredSchedule schedule : store.due(horizon)) {
+            try {
+                claimed += fire(schedule, horizon);
+                brokenSchedules.remove(schedule.id());
+            } catch (RuntimeException e) {
+                if (brokenSchedules.put(schedule.id(), e.toString()) == null) {
+                    LOG.warn("schedule '{}' could not fire: {}", schedule.name(), e.toString());
+                }
+            }
+        }
+        for (ScheduleStore.Fire orphan : store.undispatched(now.minus(ORPHANED_AFTER))) {
+            store.find(orphan.scheduleId()).ifPresent(schedule -> dispatch(schedule, orphan.fireTime()));
+        }
+        return claimed;
+    }
+
+    /** Dispatches a schedule's task now, outside its timetable ("run now"); not a claimed fire. */
+    public Dispatched runNow(StoredSchedule schedule) {
+        return client.dispatch(request(schedule));
+    }
+
+    private int fire(StoredSchedule stored, Instant horizon) {
+        Schedule schedule = stored.schedule();
+        Instant last = stored.lastRunAt() != null ? stored.lastRunAt() : stored.createdAt();
+        List<Instant> due = schedule.dueNow(last, horizon, stored.misfirePolicy(), stored.catchUp());
+        int claimed = 0;
+        Instant latest = last;
+        for (Instant fireTime : due) {
+            if (store.claim(stored.id(), fireTime)) {
+                claimed++;
+                dispatch(stored, fireTime);
+            }
+            latest = fireTime.isAfter(latest) ? fireTime : latest;
+        }
+        List<Instant> next = schedule.next(horizon, 1);
+        store.advance(stored.id(), latest, claimed, next.isEmpty() ? null : next.getFirst());
+        return claimed;
+    }
+
+    private void dispatch(StoredSchedule schedule, Instant fireTime) {
+        Dispatched dispatched = client.dispatch(request(schedule).withEta(fireTime)
+                .withIdempotencyKey("beat:" + schedule.id() + ":" + fireTime.toEpochMilli()));
+        store.dispatched(schedule.id(), fireTime, dispatched.id());
+    }
+
+    private DispatchRequest request(StoredSchedule schedule) {
+        DispatchRequest request = DispatchRequest.of(schedule.taskName(), parse(schedule.args()))
+                .withKwargs(parse(schedule.kwargs()));
+        if (schedule.queue() != null) {
+            request = request.withQueue(schedule.queue());
+        }
+        return schedule.priority() == null ? request : request.withPriority(schedule.priority());
+    }
+
+    private JsonNode parse(String text) {
+        try {
+            return text == null ? null : json.readValue(text, JsonNode.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored arguments are not JSON: " + e.getMessage(), e);
+        }
+    }
+}

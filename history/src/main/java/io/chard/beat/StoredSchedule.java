@@ -1,0 +1,59 @@
+package io.chard.beat;
+
+import io.chard.schedule.MisfirePolicy;
+import io.chard.schedule.Schedule;
+import io.chard.schedule.ScheduleSpec;
+import io.micronaut.core.annotation.Nullable;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One row of {@code background_tasks_schedule}: what to dispatch, when, and how far it has got.
+ *
+ * @param args     JSON array text, or null
+ * @param kwargs   JSON object text, or null
+ * @param catchUp  how far back missed due times are considered (the misfire window)
+ * @param source   api (editable), code (declared by a module), builtin (Chard's own)
+ */
+public record StoredSchedule(
+        UUID id,
+        String name,
+        String taskName,
+        ScheduleSpec spec,
+        ZoneId zone,
+        @Nullable Instant startAt,
+        @Nullable Instant expiresAt,
+        boolean enabled,
+        @Nullable String args,
+        @Nullable String kwargs,
+        @Nullable String queue,
+        @Nullable Integer priority,
+        MisfirePolicy misfirePolicy,
+        Duration catchUp,
+        String source,
+        @Nullable Instant lastRunAt,
+        long totalRuns,
+        @Nullable Instant nextRunAt,
+        Instant createdAt) {
+
+    public Schedule schedule() {
+        return new Schedule(spec, zone, startAt, expiresAt);
+    }
+
+    /** The definition part, as a module or the API gives it (no run state). */
+    public record Definition(String name, String taskName, ScheduleSpec spec, ZoneId zone, @Nullable Instant startAt,
+                             @Nullable Instant expiresAt, boolean enabled, @Nullable String args,
+                             @Nullable String kwargs, @Nullable String queue, @Nullable Integer priority,
+                             MisfirePolicy misfirePolicy, Duration catchUp) {
+
+        /** The first due time after {@code instant}, or null when the schedule never fires again. */
+        public Instant nextAfter(Instant instant) {
+            List<Instant> next = new Schedule(spec, zone, startAt, expiresAt).next(instant, 1);
+            return next.isEmpty() ? null : next.getFirst();
+        }
+    }
+}
