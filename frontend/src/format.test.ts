@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { elapsed, formatDuration, formatJson } from './format'
+import { elapsed, formatDuration, formatInterval, formatJson } from './format'
 
 describe('formatDuration', () => {
   it.each([
@@ -44,5 +44,20 @@ describe('elapsed', () => {
 describe('formatJson', () => {
   it('pretty-prints with two spaces', () => {
     expect(formatJson({ a: [1, 'x'] })).toBe('{\n  "a": [\n    1,\n    "x"\n  ]\n}')
+  })
+})
+
+describe('formatInterval', () => {
+  it.each([
+    [45, '45s'],
+    [60, '1m'],
+    [90, '1m 30s'],
+    [900, '15m'],
+    [5_400, '1h 30m'],
+    [86_400, '1d'],
+    [90_061, '1d 1h 1m 1s'],
+    [0, '0s'],
+  ])('formats %i s as %s', (seconds, text) => {
+    expect(formatInterval(seconds)).toBe(text)
   })
 })

@@ -39,6 +39,26 @@ export function elapsed(from: string | null, to: string | null, now: number): nu
   return Math.max(0, end - Date.parse(from))
 }
 
+const INTERVAL_UNITS = [
+  ['d', DAY / SECOND],
+  ['h', HOUR / SECOND],
+  ['m', MINUTE / SECOND],
+  ['s', 1],
+] as const
+
+/** A schedule's interval in whole units: `45s`, `15m`, `1h 30m`, `1d`. */
+export function formatInterval(seconds: number): string {
+  let rest = Math.round(seconds)
+  const parts: string[] = []
+  for (const [unit, size] of INTERVAL_UNITS) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`)
+      rest %= size
+    }
+  }
+  return parts.length > 0 ? parts.join(' ') : '0s'
+}
+
 export function formatInstant(instant: string | null): string {
   return instant === null ? t('app.empty_value') : new Date(instant).toLocaleString()
 }

@@ -3,7 +3,6 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { createBrowserRouter } from 'react-router'
 import { RouterProvider } from 'react-router/dom'
-import { ToastProvider } from './components/Toasts'
 import { createQueryClient } from './queryClient'
 import { BASENAME, LOGIN_PATH, routes } from './routes'
 import './styles.css'
@@ -35,9 +34,7 @@ const queryClient = createQueryClient(sendToLogin)
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <ToastProvider>
-        <RouterProvider router={router} />
-      </ToastProvider>
+      <RouterProvider router={router} />
     </QueryClientProvider>
   </StrictMode>,
 )

@@ -6,6 +6,7 @@ import { AuditPage } from './pages/AuditPage'
 import { ExecutionDetailPage } from './pages/ExecutionDetailPage'
 import { ExecutionListPage } from './pages/ExecutionListPage'
 import { LoginPage } from './pages/LoginPage'
+import { SchedulesPage } from './pages/SchedulesPage'
 import { UsersPage } from './pages/UsersPage'
 import { WorkersPage } from './pages/WorkersPage'
 
@@ -28,6 +29,7 @@ export const routes: RouteObject[] = [
         path: 'queues',
         lazy: async () => ({ Component: (await import('./pages/QueuesPage')).QueuesPage }),
       },
+      { path: 'schedules', element: <SchedulesPage /> },
       {
         path: 'users',
         element: (

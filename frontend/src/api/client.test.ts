@@ -17,6 +17,14 @@ describe('the API client', () => {
     expect(failure).toMatchObject({ status: 409, code: 'not_retryable', message: 'status is success' })
   })
 
+  it('keeps where a 422 found the problem', async () => {
+    mockFetch({
+      'POST /api/x': { status: 422, body: { error: 'invalid_schedule', message: 'minute 61 out of range', field: 1, offset: 0 } },
+    })
+    const failure = await apiSend('POST', '/api/x').catch((error: unknown) => error)
+    expect(failure).toMatchObject({ status: 422, code: 'invalid_schedule', field: 1, offset: 0 })
+  })
+
   it('answers nothing for 204', async () => {
     mockFetch({ 'DELETE /api/x': { status: 204 } })
     expect(await apiSend('DELETE', '/api/x')).toBeUndefined()

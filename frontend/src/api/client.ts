@@ -1,15 +1,27 @@
 import type { LoginAnswer } from './types'
 
-/** An answer other than 2xx, with the contract's `{"error", "message"}` body when there is one. */
+/** Where a 422 found the problem in an expression, when the server says: the 1-based field and the character. */
+interface ProblemPlace {
+  field: number | null
+  offset: number | null
+}
+
+const NOWHERE: ProblemPlace = { field: null, offset: null }
+
+/** An answer other than 2xx, with the contract's `{"error", "message"}` body (and `field`, `offset`) when there is one. */
 export class ApiError extends Error {
   readonly status: number
   readonly code: string
+  readonly field: number | null
+  readonly offset: number | null
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, { field, offset }: ProblemPlace = NOWHERE) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
+    this.field = field
+    this.offset = offset
   }
 }
 
@@ -21,7 +33,7 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 async function send(method: Method, path: string, body?: unknown): Promise<Response> {
   return fetch(path, {
@@ -38,8 +50,11 @@ async function send(method: Method, path: string, body?: unknown): Promise<Respo
 async function errorOf(response: Response): Promise<ApiError> {
   const text = await response.text()
   try {
-    const body = JSON.parse(text) as { error?: string; message?: string }
-    return new ApiError(response.status, body.error ?? 'http_error', body.message ?? response.statusText)
+    const body = JSON.parse(text) as { error?: string; message?: string } & Partial<ProblemPlace>
+    return new ApiError(response.status, body.error ?? 'http_error', body.message ?? response.statusText, {
+      field: body.field ?? null,
+      offset: body.offset ?? null,
+    })
   } catch {
     return new ApiError(response.status, 'http_error', text || response.statusText || String(response.status))
   }

@@ -160,3 +160,46 @@ export interface Role {
   name: string
   permissions: string[]
 }
+
+export const SCHEDULE_KINDS = ['cron', 'interval', 'solar', 'one_off'] as const
+
+export type ScheduleKind = (typeof SCHEDULE_KINDS)[number]
+
+export const SOLAR_EVENTS = ['sunrise', 'sunset', 'dawn_civil', 'dusk_civil', 'solar_noon'] as const
+
+export type SolarEvent = (typeof SOLAR_EVENTS)[number]
+
+export const MISFIRE_POLICIES = ['fire_once', 'skip', 'fire_all'] as const
+
+export type MisfirePolicy = (typeof MISFIRE_POLICIES)[number]
+
+/** `api` schedules are edited here; `code` (declared by a module) and `builtin` ones only where they are declared. */
+export type ScheduleSource = 'api' | 'code' | 'builtin'
+
+/** Only the fields of the schedule's `kind` are set; the others are null. */
+export interface Schedule {
+  id: RecordId
+  name: string
+  task_name: string
+  kind: ScheduleKind
+  cron: string | null
+  interval_seconds: number | null
+  solar_event: SolarEvent | null
+  latitude: number | null
+  longitude: number | null
+  run_at: string | null
+  timezone: string
+  start_at: string | null
+  expires_at: string | null
+  enabled: boolean
+  args: Json[] | null
+  kwargs: { [key: string]: Json } | null
+  queue: string | null
+  priority: number | null
+  misfire_policy: MisfirePolicy
+  catch_up_seconds: number
+  source: ScheduleSource
+  last_run_at: string | null
+  total_runs: number
+  next_run_at: string | null
+}

@@ -3,8 +3,9 @@ import { useMe } from '../api/session'
 import { t } from '../i18n'
 import { ErrorMessage } from './ErrorMessage'
 import { NavBar } from './NavBar'
+import { ToastProvider } from './Toasts'
 
-/** Every page but the login: the signed-in user's navigation above the page. */
+/** Every page but the login: the signed-in user's navigation above the page, and the toasts of its actions. */
 export function AppLayout() {
   const me = useMe()
   if (me.isPending) {
@@ -18,11 +19,11 @@ export function AppLayout() {
     )
   }
   return (
-    <>
+    <ToastProvider>
       <NavBar me={me.data} />
       <main className="page">
         <Outlet />
       </main>
-    </>
+    </ToastProvider>
   )
 }

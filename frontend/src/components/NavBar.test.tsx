@@ -16,6 +16,7 @@ describe('NavBar', () => {
     mockFetch({})
     renderPage(<NavBar me={VIEWER} />)
     expect(screen.getByTestId('nav-workers')).toBeTruthy()
+    expect(screen.getByTestId('nav-schedules').getAttribute('href')).toBe('/schedules')
     expect(screen.queryByTestId('nav-users')).toBeNull()
     expect(screen.queryByTestId('nav-audit')).toBeNull()
     expect(screen.getByTestId('nav-user').textContent).toBe('Signed in as vera')

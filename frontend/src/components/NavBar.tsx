@@ -32,6 +32,9 @@ export function NavBar({ me }: { me: Me }) {
         <NavLink to="/queues" data-testid="nav-queues">
           {t('nav.queues')}
         </NavLink>
+        <NavLink to="/schedules" data-testid="nav-schedules">
+          {t('nav.schedules')}
+        </NavLink>
         {isAdmin && (
           <>
             <NavLink to="/users" data-testid="nav-users">

@@ -1,4 +1,4 @@
-import type { ExecutionDetail, ExecutionSummary, Worker } from '../api/types'
+import type { ExecutionDetail, ExecutionSummary, Schedule, Worker } from '../api/types'
 
 export const FAILED_ID = '0b7f5c2e-4a1d-4c55-9a0e-2f1d7c3b9e01'
 export const RETRIED_ID = '5e2d1c0b-7a6f-4e3d-8c2b-1a0f9e8d7c6b'
@@ -60,6 +60,36 @@ export function worker(overrides: Partial<Worker> = {}): Worker {
     failed: 3,
     started_at: '2025-01-01T09:00:00Z',
     heartbeat_at: new Date().toISOString(),
+    ...overrides,
+  }
+}
+
+export function schedule(overrides: Partial<Schedule> = {}): Schedule {
+  return {
+    id: 7,
+    name: 'nightly-report',
+    task_name: 'examples.add',
+    kind: 'cron',
+    cron: '0 3 * * *',
+    interval_seconds: null,
+    solar_event: null,
+    latitude: null,
+    longitude: null,
+    run_at: null,
+    timezone: 'America/New_York',
+    start_at: null,
+    expires_at: null,
+    enabled: true,
+    args: [1, 2],
+    kwargs: {},
+    queue: 'reports',
+    priority: null,
+    misfire_policy: 'fire_once',
+    catch_up_seconds: 3600,
+    source: 'api',
+    last_run_at: '2026-03-07T08:00:00Z',
+    total_runs: 12,
+    next_run_at: '2026-03-08T07:00:00Z',
     ...overrides,
   }
 }

@@ -33,15 +33,15 @@ export function renderPage(ui: ReactElement, { me, path = '/', at = '/' }: Rende
   }
   return render(
     <QueryClientProvider client={queryClient}>
-      <ToastProvider>
-        <MemoryRouter initialEntries={[at]}>
+      <MemoryRouter initialEntries={[at]}>
+        <ToastProvider>
           <Routes>
             <Route path={path} element={ui} />
             <Route path="*" element={null} />
           </Routes>
           <LocationProbe />
-        </MemoryRouter>
-      </ToastProvider>
+        </ToastProvider>
+      </MemoryRouter>
     </QueryClientProvider>,
   )
 }

@@ -9,6 +9,16 @@ import java.util.Objects;
 // and a bad one is refused when the schedule is defined, not when it falls due.
 public sealed interface ScheduleSpec {
 
+    /** The kind's name as stored and shown: cron, interval, solar, one_off. */
+    default String kind() {
+        return switch (this) {
+            case Cron c -> "cron";
+            case Interval i -> "interval";
+            case Solar s -> "solar";
+            case OneOff o -> "one_off";
+        };
+    }
+
     // Five-field Vixie cron (or an @-macro), read in the schedule's time zone.
     record Cron(String expression) implements ScheduleSpec {
         public Cron {

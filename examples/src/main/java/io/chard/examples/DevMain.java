@@ -7,6 +7,7 @@ import io.micronaut.context.ApplicationContext;
 
 import io.chard.admin.auth.Role;
 import io.chard.admin.auth.UserRepository;
+import io.chard.beat.MaintenanceTasks;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ./chard dev}: the whole system in one JVM (admin-api with the recorder, a worker, the example
+ * {@code ./chard dev}: the whole system in one JVM (admin-api with the recorder, a worker, beat, the example
  * tasks). Starts an embedded Redis and PostgreSQL unless {@code REDIS_URI} and {@code CHARD_JDBC_URL} name
  * running ones.
  */
@@ -25,6 +26,8 @@ public final class DevMain {
         Map<String, String> env = LocalServers.environment();
         Map<String, Object> properties = LaunchProperties.server(env);
         properties.put(ChardSettings.WORKER_ENABLED, true);
+        properties.put(ChardSettings.WORKER_QUEUES, "default," + MaintenanceTasks.QUEUE);
+        properties.put("chard.beat.enabled", true);
         String adminPassword = env.getOrDefault("CHARD_ADMIN_PASSWORD", "admin-" + secret());
         String viewerPassword = "viewer-" + secret();
         properties.put("chard.admin.password", adminPassword);

@@ -115,7 +115,7 @@ public final class ScheduleStore {
     /** The definition's values in the order of DEFINITION_COLUMNS, then {@code more}. */
     private static Object[] values(StoredSchedule.Definition d, Object... more) {
         ScheduleSpec spec = d.spec();
-        List<Object> values = new java.util.ArrayList<>(java.util.Arrays.asList(d.name(), d.taskName(), kind(spec),
+        List<Object> values = new java.util.ArrayList<>(java.util.Arrays.asList(d.name(), d.taskName(), spec.kind(),
                 spec instanceof ScheduleSpec.Cron cron ? cron.expression() : null,
                 spec instanceof ScheduleSpec.Interval interval ? interval.every().toSeconds() : null,
                 spec instanceof ScheduleSpec.Solar solar ? solar.event().name().toLowerCase(Locale.ROOT) : null,
@@ -127,15 +127,6 @@ public final class ScheduleStore {
                 (int) d.catchUp().toSeconds()));
         values.addAll(java.util.Arrays.asList(more));
         return values.toArray();
-    }
-
-    static String kind(ScheduleSpec spec) {
-        return switch (spec) {
-            case ScheduleSpec.Cron c -> "cron";
-            case ScheduleSpec.Interval i -> "interval";
-            case ScheduleSpec.Solar s -> "solar";
-            case ScheduleSpec.OneOff o -> "one_off";
-        };
     }
 
     private static Timestamp timestamp(Instant instant) {

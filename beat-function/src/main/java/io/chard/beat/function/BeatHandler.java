@@ -3,6 +3,7 @@ package io.chard.beat.function;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.chard.beat.Beat;
 import io.chard.beat.DeclaredSchedules;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.function.aws.MicronautRequestHandler;
 import jakarta.inject.Inject;
 
@@ -25,6 +26,15 @@ public class BeatHandler extends MicronautRequestHandler<ScheduledEvent, Integer
     @Inject
     Clock clock;
     private boolean merged;
+
+    /** The constructor Lambda calls: the context is built from the function's environment. */
+    public BeatHandler() {
+    }
+
+    /** Runs inside an existing context (tests, or a host that already has one). */
+    public BeatHandler(ApplicationContext context) {
+        super(context);
+    }
 
     @Override
     public Integer execute(ScheduledEvent event) {
