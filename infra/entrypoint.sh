@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs one Chard role in the container image. SIGTERM reaches the JVM (exec), which stops gracefully.
+# Runs one Chard role (worker, admin, recorder, beat) in the container image. SIGTERM reaches the JVM (exec), which stops gracefully.
 set -e
 role="${1:-worker}"
 [ $# -gt 0 ] && shift
@@ -7,5 +7,6 @@ case "$role" in
   worker)   exec java $CHARD_WORKER_JAVA_OPTS ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.worker.WorkerMain "$@" ;;
   admin)    exec java ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.admin.AdminMain "$@" ;;
   recorder) exec java ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.history.RecorderMain "$@" ;;
-  *) echo "usage: worker [--queues a,b] [--concurrency N] | admin | recorder" >&2; exit 2 ;;
+  beat)     exec java ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.beat.function.BeatMain "$@" ;;
+  *) echo "usage: worker [--queues a,b] [--concurrency N] | admin | recorder | beat" >&2; exit 2 ;;
 esac
