@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import {
   ADMIN_API,
   APP_PATH,
@@ -7,26 +7,18 @@ import {
   account,
   callApi,
   dispatch,
-  launchBrowser,
-  newPage,
+  openBrowser,
   signIn,
   step,
 } from './support.mjs'
 
 describe('an admin', { timeout: 180_000 }, () => {
-  let browser
-  let page
+  const session = openBrowser()
   let failedId
   let flakyId
 
-  before(async () => {
-    browser = await launchBrowser()
-    page = await newPage(browser)
-  })
-
-  after(() => browser?.close())
-
   test('signs in and lands on the execution list', async () => {
+    const { page } = session
     await step(page, 'admin-login', async () => {
       await signIn(page, account('ADMIN'))
       await page.getByTestId('nav-users').waitFor()
@@ -34,11 +26,13 @@ describe('an admin', { timeout: 180_000 }, () => {
   })
 
   test('dispatches a flaky and a failing task', async () => {
+    const { page } = session
     flakyId = await dispatch(page, 'examples.flaky', ['e2e', 1])
     failedId = await dispatch(page, 'examples.fail', ['e2e boom'])
   })
 
   test('finds the failed execution through the filters and reads its traceback', async () => {
+    const { page } = session
     await step(page, 'admin-find-failed', async () => {
       await page.getByTestId('nav-executions').click()
       await page.getByTestId('filter-status').selectOption('failed')
@@ -54,6 +48,7 @@ describe('an admin', { timeout: 180_000 }, () => {
   })
 
   test('retries it through the confirm dialog and sees the new execution', async () => {
+    const { page } = session
     await step(page, 'admin-retry', async () => {
       await page.getByTestId('retry-button').click()
       await page.getByTestId('retry-dialog').waitFor()
@@ -74,6 +69,7 @@ describe('an admin', { timeout: 180_000 }, () => {
   })
 
   test('sees the flaky task succeed after one automatic retry', async () => {
+    const { page } = session
     await step(page, 'admin-flaky', async () => {
       await page.goto(`${APP_PATH}/${flakyId}`)
       await page
@@ -84,6 +80,7 @@ describe('an admin', { timeout: 180_000 }, () => {
   })
 
   test('sees at least one worker on the live dashboard', async () => {
+    const { page } = session
     await step(page, 'admin-workers', async () => {
       await page.getByTestId('nav-workers').click()
       await page.getByTestId('workers-table').waitFor()

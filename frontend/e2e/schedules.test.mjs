@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import { ADMIN_API, APP_PATH, account, callApi, launchBrowser, newPage, signIn, step } from './support.mjs'
+import { describe, test } from 'node:test'
+import { ADMIN_API, APP_PATH, account, callApi, openBrowser, signIn, step } from './support.mjs'
 
 const NAME = 'e2e-every-minute'
 const BUILT_IN = ['background-tasks-sweep-stuck', 'background-tasks-purge-old']
@@ -26,17 +26,10 @@ async function waitForPreview(page) {
 }
 
 describe('an admin managing schedules', { timeout: 180_000 }, () => {
-  let browser
-  let page
-
-  before(async () => {
-    browser = await launchBrowser()
-    page = await newPage(browser)
-  })
-
-  after(() => browser?.close())
+  const session = openBrowser()
 
   test('opens the schedules and sees the built-in ones, which cannot be edited', async () => {
+    const { page } = session
     await step(page, 'schedules-list', async () => {
       await signIn(page, account('ADMIN'))
       await deleteLeftover(page)
@@ -54,6 +47,7 @@ describe('an admin managing schedules', { timeout: 180_000 }, () => {
   })
 
   test('creates a cron schedule, checking the expression while typing', async () => {
+    const { page } = session
     await step(page, 'schedules-create', async () => {
       await page.getByTestId('schedule-create').click()
       const form = page.getByTestId('schedule-form')
@@ -85,6 +79,7 @@ describe('an admin managing schedules', { timeout: 180_000 }, () => {
   })
 
   test('runs it now and is shown the new execution', async () => {
+    const { page } = session
     await step(page, 'schedules-run', async () => {
       await scheduleRow(page, NAME).getByTestId('schedule-run').click()
       const link = page.getByTestId('toast-link')
@@ -95,6 +90,7 @@ describe('an admin managing schedules', { timeout: 180_000 }, () => {
   })
 
   test('disables it with the toggle', async () => {
+    const { page } = session
     await step(page, 'schedules-disable', async () => {
       await scheduleRow(page, NAME).getByTestId('schedule-enabled').click()
       await page.locator(`[data-testid="schedule-row"][data-name="${NAME}"][data-enabled="false"]`).waitFor()
@@ -102,6 +98,7 @@ describe('an admin managing schedules', { timeout: 180_000 }, () => {
   })
 
   test('deletes it through the confirm dialog', async () => {
+    const { page } = session
     await step(page, 'schedules-delete', async () => {
       await scheduleRow(page, NAME).getByTestId('schedule-delete').click()
       await page.getByTestId('delete-schedule-dialog').waitFor()
@@ -114,17 +111,10 @@ describe('an admin managing schedules', { timeout: 180_000 }, () => {
 })
 
 describe('a viewer looking at schedules', { timeout: 60_000 }, () => {
-  let browser
-  let page
-
-  before(async () => {
-    browser = await launchBrowser()
-    page = await newPage(browser)
-  })
-
-  after(() => browser?.close())
+  const session = openBrowser()
 
   test('sees the table but nothing that changes a schedule', async () => {
+    const { page } = session
     await step(page, 'schedules-viewer', async () => {
       await signIn(page, account('VIEWER'))
       await page.getByTestId('nav-schedules').click()

@@ -1,6 +1,7 @@
 // Shared pieces of the browser tests: where the app is, who signs in, and the few steps every flow takes.
 import assert from 'node:assert/strict'
 import { mkdir } from 'node:fs/promises'
+import { after, before } from 'node:test'
 import { chromium } from 'playwright-core'
 
 export const BASE_URL = (process.env.BASE_URL ?? 'http://localhost:8080').replace(/\/$/, '')
@@ -19,7 +20,7 @@ export function account(role) {
   return { username, password }
 }
 
-export function launchBrowser() {
+function launchBrowser() {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -32,6 +33,20 @@ export async function newPage(browser) {
   const page = await context.newPage()
   page.setDefaultTimeout(20_000)
   return page
+}
+
+/**
+ * Launches Chromium before the tests of the enclosing `describe` and closes it after them. Once they run, the
+ * answer holds the `browser` and a `page` of its own.
+ */
+export function openBrowser() {
+  const session = {}
+  before(async () => {
+    session.browser = await launchBrowser()
+    session.page = await newPage(session.browser)
+  })
+  after(() => session.browser?.close())
+  return session
 }
 
 /** Runs a step and keeps a screenshot under target/e2e/ when it fails. */

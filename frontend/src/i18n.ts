@@ -1,7 +1,8 @@
 import messages from './locales/en.json'
 
 type Messages = typeof messages
-type Section = keyof Messages
+/** A top-level group of the messages, e.g. `status` or `schedules`. */
+export type Section = keyof Messages
 
 export type MessageKey = {
   [S in Section]: `${S}.${keyof Messages[S] & string}`

@@ -27,6 +27,11 @@ export const TIME_ZONES: readonly string[] = [
   ]),
 ]
 
+/** The zone this browser's clock is set to. */
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone
+}
+
 /** An instant as the wall clock of `timeZone` shows it, with the zone's offset; as sent for a zone unknown here. */
 export function formatInZone(instant: string | null, timeZone: string): string {
   if (instant === null) {

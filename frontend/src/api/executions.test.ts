@@ -17,6 +17,13 @@ describe('executionsQuery', () => {
     })
   })
 
+  it('sends the time range as the instants the filters hold', () => {
+    const range = { since: '2026-01-31T08:00:00.000Z', until: '2026-02-01T08:00:00.000Z' }
+    expect(executionsQuery({ ...DEFAULT_FILTERS, ...range })).toBe(
+      'since=2026-01-31T08%3A00%3A00.000Z&until=2026-02-01T08%3A00%3A00.000Z&page=1&per_page=50',
+    )
+  })
+
   it('encodes characters that mean something in a query string', () => {
     expect(executionsQuery({ ...DEFAULT_FILTERS, q: 'a&b=c' })).toContain('q=a%26b%3Dc')
   })
@@ -33,13 +40,32 @@ describe('searchFromFilters', () => {
 
 describe('filtersFromSearch', () => {
   it('reads back what searchFromFilters wrote', () => {
-    const filters = { ...DEFAULT_FILTERS, status: 'stuck' as const, task_name: 't', queue: 'q', q: 'x', page: 2, per_page: 20 }
+    const filters = {
+      ...DEFAULT_FILTERS,
+      status: 'stuck' as const,
+      task_name: 't',
+      queue: 'q',
+      q: 'x',
+      since: '2026-01-31T08:00:00.000Z',
+      until: '2026-02-01T08:00:00.000Z',
+      page: 2,
+      per_page: 20,
+    }
     expect(filtersFromSearch(searchFromFilters(filters))).toEqual(filters)
   })
 
   it('falls back to defaults for values the API would refuse', () => {
-    const filters = filtersFromSearch(new URLSearchParams('status=exploded&page=0&per_page=abc'))
+    const filters = filtersFromSearch(
+      new URLSearchParams('status=exploded&page=0&per_page=abc&since=yesterday&until=2026-01-31T09:00'),
+    )
     expect(filters).toEqual(DEFAULT_FILTERS)
+  })
+
+  it('reads an instant with an offset as the same instant in UTC', () => {
+    const address = new URLSearchParams({ since: '2026-01-31T09:00+01:00', until: '2026-02-01T00:00:00Z' })
+    const filters = filtersFromSearch(address)
+    expect(filters.since).toBe('2026-01-31T08:00:00.000Z')
+    expect(filters.until).toBe('2026-02-01T00:00:00.000Z')
   })
 
   it('caps the page size at the contract maximum of 200', () => {

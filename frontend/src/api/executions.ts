@@ -8,6 +8,10 @@ export interface ExecutionFilters {
   task_name: string
   queue: string
   q: string
+  /** ISO instant (`Z`): queued at or after. */
+  since: string
+  /** ISO instant (`Z`): queued before. */
+  until: string
   page: number
   per_page: number
 }
@@ -17,6 +21,8 @@ export const DEFAULT_FILTERS: ExecutionFilters = {
   task_name: '',
   queue: '',
   q: '',
+  since: '',
+  until: '',
   page: 1,
   per_page: 50,
 }
@@ -26,6 +32,14 @@ const MAX_PER_PAGE = 200
 function positiveInteger(text: string | null, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const value = Number(text)
   return Number.isInteger(value) && value >= 1 ? Math.min(value, max) : fallback
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
+
+/** An ISO-8601 instant with `Z` or an offset, as `Z`; empty for anything else. */
+function instant(text: string | null): string {
+  const time = text !== null && INSTANT.test(text) ? Date.parse(text) : NaN
+  return Number.isNaN(time) ? '' : new Date(time).toISOString()
 }
 
 function isStatus(text: string | null): text is ExecutionStatus {
@@ -40,6 +54,8 @@ export function filtersFromSearch(params: URLSearchParams): ExecutionFilters {
     task_name: params.get('task_name')?.trim() ?? '',
     queue: params.get('queue')?.trim() ?? '',
     q: params.get('q')?.trim() ?? '',
+    since: instant(params.get('since')),
+    until: instant(params.get('until')),
     page: positiveInteger(params.get('page'), DEFAULT_FILTERS.page),
     per_page: positiveInteger(params.get('per_page'), DEFAULT_FILTERS.per_page, MAX_PER_PAGE),
   }

@@ -4,8 +4,20 @@ import type { ExecutionFilters as Filters } from '../api/executions'
 import { EXECUTION_STATUSES } from '../api/types'
 import type { ExecutionStatus } from '../api/types'
 import { t } from '../i18n'
+import { browserTimeZone, instantAt, wallTimeIn } from '../timeZones'
 
-type TextFilters = Pick<Filters, 'task_name' | 'queue' | 'q'>
+/** The fields that apply on submit; `since` and `until` as the inputs show them, in the browser's zone. */
+type Draft = Pick<Filters, 'task_name' | 'queue' | 'q' | 'since' | 'until'>
+
+function draftOf(filters: Filters, zone: string): Draft {
+  return {
+    task_name: filters.task_name,
+    queue: filters.queue,
+    q: filters.q,
+    since: filters.since && wallTimeIn(filters.since, zone),
+    until: filters.until && wallTimeIn(filters.until, zone),
+  }
+}
 
 interface ExecutionFiltersProps {
   filters: Filters
@@ -13,20 +25,25 @@ interface ExecutionFiltersProps {
   onClear: () => void
 }
 
-/** The status applies at once; the text fields apply on Enter or with the Apply button. */
+/** The status applies at once; the text and time fields apply on Enter or with the Apply button. */
 export function ExecutionFilters({ filters, onApply, onClear }: ExecutionFiltersProps) {
-  const [draft, setDraft] = useState<TextFilters>({ task_name: filters.task_name, queue: filters.queue, q: filters.q })
+  const zone = browserTimeZone()
+  const [draft, setDraft] = useState(() => draftOf(filters, zone))
 
   function submit(event: FormEvent) {
     event.preventDefault()
-    onApply(draft)
+    onApply({
+      ...draft,
+      since: instantAt(draft.since, zone) ?? '',
+      until: instantAt(draft.until, zone) ?? '',
+    })
   }
 
-  function textField(name: keyof TextFilters, testId: string, placeholder: string) {
+  function field(name: keyof Draft, testId: string, type: 'search' | 'datetime-local', placeholder?: string) {
     return (
       <input
         data-testid={testId}
-        type="search"
+        type={type}
         placeholder={placeholder}
         value={draft[name]}
         onChange={(event) => setDraft({ ...draft, [name]: event.target.value })}
@@ -53,15 +70,23 @@ export function ExecutionFilters({ filters, onApply, onClear }: ExecutionFilters
       </label>
       <label>
         {t('filters.task_name')}
-        {textField('task_name', 'filter-task', t('filters.task_name_placeholder'))}
+        {field('task_name', 'filter-task', 'search', t('filters.task_name_placeholder'))}
       </label>
       <label>
         {t('filters.queue')}
-        {textField('queue', 'filter-queue', t('filters.queue_placeholder'))}
+        {field('queue', 'filter-queue', 'search', t('filters.queue_placeholder'))}
+      </label>
+      <label>
+        {t('filters.since')}
+        {field('since', 'filter-since', 'datetime-local')}
+      </label>
+      <label>
+        {t('filters.until')}
+        {field('until', 'filter-until', 'datetime-local')}
       </label>
       <label className="grow">
         {t('filters.q')}
-        {textField('q', 'filter-q', t('filters.q_placeholder'))}
+        {field('q', 'filter-q', 'search', t('filters.q_placeholder'))}
       </label>
       <button type="submit" className="primary" data-testid="filter-apply">
         {t('filters.apply')}

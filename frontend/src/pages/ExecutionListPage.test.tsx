@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { mockFetch } from '../test/fetchMock'
 import type { RecordedCall } from '../test/fetchMock'
 import { RETRIED_ID, summary } from '../test/fixtures'
@@ -59,6 +59,29 @@ describe('ExecutionListPage', () => {
     await waitFor(() =>
       expect(lastQuery(calls)).toEqual({ task_name: 'examples.flaky', queue: 'mail', page: '1', per_page: '50' }),
     )
+  })
+
+  it('applies the time range as instants, reading the inputs in the browser zone', async () => {
+    vi.stubEnv('TZ', 'Asia/Kolkata')
+    const calls = mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER })
+    await screen.findAllByTestId('execution-row')
+    fireEvent.change(screen.getByTestId('filter-since'), { target: { value: '2026-01-31T09:00' } })
+    fireEvent.change(screen.getByTestId('filter-until'), { target: { value: '2026-02-01T09:00' } })
+    fireEvent.click(screen.getByTestId('filter-apply'))
+    const range = { since: '2026-01-31T03:30:00.000Z', until: '2026-02-01T03:30:00.000Z' }
+    await waitFor(() => expect(lastQuery(calls)).toEqual({ ...range, page: '1', per_page: '50' }))
+    expect(screen.getByTestId('location').textContent).toBe(`/?${new URLSearchParams(range)}`)
+  })
+
+  it('shows the time range from the address as the clock of the browser zone', async () => {
+    vi.stubEnv('TZ', 'America/New_York')
+    const calls = mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER, at: '/?since=2026-07-01T16:30:00Z' })
+    await screen.findAllByTestId('execution-row')
+    expect(lastQuery(calls).since).toBe('2026-07-01T16:30:00.000Z')
+    expect((screen.getByTestId('filter-since') as HTMLInputElement).value).toBe('2026-07-01T12:30')
+    expect((screen.getByTestId('filter-until') as HTMLInputElement).value).toBe('')
   })
 
   it('pages through the results', async () => {

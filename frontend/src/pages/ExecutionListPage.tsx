@@ -38,7 +38,7 @@ export function ExecutionListPage() {
         <span className="muted small">{t('app.live')}</span>
       </header>
       <ExecutionFilters
-        key={`${filters.task_name}\n${filters.queue}\n${filters.q}`}
+        key={[filters.task_name, filters.queue, filters.q, filters.since, filters.until].join('\n')}
         filters={filters}
         onApply={apply}
         onClear={() => setSearchParams(searchFromFilters({ ...DEFAULT_FILTERS, per_page: filters.per_page }))}

@@ -7,6 +7,7 @@ import { MISFIRE_POLICIES, SCHEDULE_KINDS, SOLAR_EVENTS } from '../api/types'
 import type { Json, MisfirePolicy, Schedule, ScheduleKind, SolarEvent } from '../api/types'
 import { useNotifyFailure, useToast } from '../components/Toasts'
 import { label, t } from '../i18n'
+import type { Section } from '../i18n'
 import { DEFAULT_TIME_ZONE, TIME_ZONES, instantAt, wallTimeIn } from '../timeZones'
 import { SchedulePreview } from './SchedulePreview'
 
@@ -104,6 +105,57 @@ function keptOptions(schedule: Schedule | null): ScheduleOptions {
   ) as ScheduleOptions
 }
 
+interface ChoiceFieldProps<T extends string> {
+  testId: string
+  caption: string
+  choices: readonly T[]
+  /** The section of the messages that names each choice. */
+  labels: Section
+  value: T
+  onChange: (value: T) => void
+}
+
+function ChoiceField<T extends string>({ testId, caption, choices, labels, value, onChange }: ChoiceFieldProps<T>) {
+  return (
+    <label>
+      {caption}
+      <select data-testid={testId} value={value} onChange={(event) => onChange(event.target.value as T)}>
+        {choices.map((choice) => (
+          <option key={choice} value={choice}>
+            {label(labels, choice)}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
+
+interface CoordinateFieldProps {
+  name: 'latitude' | 'longitude'
+  /** The largest number of degrees either way. */
+  limit: number
+  draft: Draft
+  change: ChangeDraft
+}
+
+function CoordinateField({ name, limit, draft, change }: CoordinateFieldProps) {
+  return (
+    <label>
+      {t(`schedules.${name}`)}
+      <input
+        data-testid={`schedule-${name}`}
+        type="number"
+        step="any"
+        min={-limit}
+        max={limit}
+        required
+        value={draft[name]}
+        onChange={(event) => change(name, event.target.value)}
+      />
+    </label>
+  )
+}
+
 function SpecFields({ draft, change }: { draft: Draft; change: ChangeDraft }) {
   switch (draft.kind) {
     case 'cron':
@@ -138,46 +190,16 @@ function SpecFields({ draft, change }: { draft: Draft; change: ChangeDraft }) {
     case 'solar':
       return (
         <>
-          <label>
-            {t('schedules.solar_event')}
-            <select
-              data-testid="schedule-solar-event"
-              value={draft.solar_event}
-              onChange={(event) => change('solar_event', event.target.value as SolarEvent)}
-            >
-              {SOLAR_EVENTS.map((solarEvent) => (
-                <option key={solarEvent} value={solarEvent}>
-                  {label('solar_events', solarEvent)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('schedules.latitude')}
-            <input
-              data-testid="schedule-latitude"
-              type="number"
-              step="any"
-              min={-90}
-              max={90}
-              required
-              value={draft.latitude}
-              onChange={(event) => change('latitude', event.target.value)}
-            />
-          </label>
-          <label>
-            {t('schedules.longitude')}
-            <input
-              data-testid="schedule-longitude"
-              type="number"
-              step="any"
-              min={-180}
-              max={180}
-              required
-              value={draft.longitude}
-              onChange={(event) => change('longitude', event.target.value)}
-            />
-          </label>
+          <ChoiceField
+            testId="schedule-solar-event"
+            caption={t('schedules.solar_event')}
+            choices={SOLAR_EVENTS}
+            labels="solar_events"
+            value={draft.solar_event}
+            onChange={(solarEvent) => change('solar_event', solarEvent)}
+          />
+          <CoordinateField name="latitude" limit={90} draft={draft} change={change} />
+          <CoordinateField name="longitude" limit={180} draft={draft} change={change} />
         </>
       )
     case 'one_off':
@@ -290,20 +312,14 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
           onChange={(e) => change('task_name', e.target.value)}
         />
       </label>
-      <label>
-        {t('schedules.kind')}
-        <select
-          data-testid="schedule-kind"
-          value={draft.kind}
-          onChange={(e) => change('kind', e.target.value as ScheduleKind)}
-        >
-          {SCHEDULE_KINDS.map((kind) => (
-            <option key={kind} value={kind}>
-              {label('schedule_kinds', kind)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ChoiceField
+        testId="schedule-kind"
+        caption={t('schedules.kind')}
+        choices={SCHEDULE_KINDS}
+        labels="schedule_kinds"
+        value={draft.kind}
+        onChange={(kind) => change('kind', kind)}
+      />
       <label>
         {t('schedules.timezone')}
         <input
@@ -323,20 +339,14 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
       <div className="wide">
         <SchedulePreview request={preview} />
       </div>
-      <label>
-        {t('schedules.misfire')}
-        <select
-          data-testid="schedule-misfire"
-          value={draft.misfire_policy}
-          onChange={(e) => change('misfire_policy', e.target.value as MisfirePolicy)}
-        >
-          {MISFIRE_POLICIES.map((policy) => (
-            <option key={policy} value={policy}>
-              {label('misfire_policies', policy)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ChoiceField
+        testId="schedule-misfire"
+        caption={t('schedules.misfire')}
+        choices={MISFIRE_POLICIES}
+        labels="misfire_policies"
+        value={draft.misfire_policy}
+        onChange={(policy) => change('misfire_policy', policy)}
+      />
       <JsonField
         testId="schedule-args"
         caption={t('schedules.args')}

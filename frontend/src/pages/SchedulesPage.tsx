@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { LIVE_REFRESH_MS } from '../api/live'
 import { SCHEDULES_KEY, deleteSchedule, fetchSchedule, fetchSchedules, scheduleKey } from '../api/schedules'
@@ -6,7 +6,7 @@ import { PERMISSIONS, useCan } from '../api/session'
 import type { RecordId, Schedule } from '../api/types'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { ErrorMessage } from '../components/ErrorMessage'
-import { useNotifyFailure, useToast } from '../components/Toasts'
+import { useConfirmedDelete } from '../components/useConfirmedDelete'
 import { t } from '../i18n'
 import { ScheduleForm } from './ScheduleForm'
 import { ScheduleTable } from './ScheduleTable'
@@ -28,17 +28,10 @@ export function SchedulesPage() {
   const canManage = useCan(PERMISSIONS.manage)
   const schedules = useQuery({ queryKey: SCHEDULES_KEY, queryFn: fetchSchedules, refetchInterval: LIVE_REFRESH_MS })
   const [editing, setEditing] = useState<Schedule | 'new' | null>(null)
-  const [deleting, setDeleting] = useState<Schedule | null>(null)
-  const queryClient = useQueryClient()
-  const notify = useToast()
-  const remove = useMutation({
-    mutationFn: (schedule: Schedule) => deleteSchedule(schedule.id),
-    onSuccess: async (_, schedule) => {
-      notify(t('toasts.schedule_deleted', { name: schedule.name }))
-      await queryClient.invalidateQueries({ queryKey: SCHEDULES_KEY })
-    },
-    onError: useNotifyFailure(),
-    onSettled: () => setDeleting(null),
+  const deletion = useConfirmedDelete({
+    remove: (schedule: Schedule) => deleteSchedule(schedule.id),
+    queryKey: SCHEDULES_KEY,
+    deletedText: (schedule) => t('toasts.schedule_deleted', { name: schedule.name }),
   })
 
   const close = () => setEditing(null)
@@ -70,19 +63,17 @@ export function SchedulesPage() {
             schedules={schedules.data.items}
             canManage={canManage}
             onEdit={setEditing}
-            onDelete={setDeleting}
+            onDelete={deletion.ask}
           />
         ))}
-      {deleting && (
+      {deletion.deleting && (
         <ConfirmDialog
           testId="delete-schedule"
-          title={t('schedules.delete_title', { name: deleting.name })}
+          title={t('schedules.delete_title', { name: deletion.deleting.name })}
           message={t('schedules.delete_message')}
           confirmLabel={t('schedules.delete')}
           cancelLabel={t('schedules.cancel')}
-          busy={remove.isPending}
-          onConfirm={() => remove.mutate(deleting)}
-          onCancel={() => setDeleting(null)}
+          {...deletion.dialog}
         />
       )}
     </section>

@@ -6,7 +6,8 @@ import type { ApiToken, CreatedToken } from '../api/types'
 import { ConfirmDialog } from '../components/ConfirmDialog'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { RolePicker } from '../components/RolePicker'
-import { useNotifyFailure, useToast } from '../components/Toasts'
+import { useNotifyFailure } from '../components/Toasts'
+import { useConfirmedDelete } from '../components/useConfirmedDelete'
 import { formatInstant } from '../format'
 import { t } from '../i18n'
 
@@ -86,17 +87,10 @@ function TokenRow({ token, onDelete }: { token: ApiToken; onDelete: (token: ApiT
 export function TokensSection() {
   const tokens = useQuery({ queryKey: TOKENS_KEY, queryFn: fetchTokens })
   const [created, setCreated] = useState<CreatedToken | null>(null)
-  const [deleting, setDeleting] = useState<ApiToken | null>(null)
-  const queryClient = useQueryClient()
-  const notify = useToast()
-  const remove = useMutation({
-    mutationFn: (token: ApiToken) => deleteToken(token.id),
-    onSuccess: async (_, token) => {
-      notify(t('toasts.token_deleted', { name: token.name }))
-      await queryClient.invalidateQueries({ queryKey: TOKENS_KEY })
-    },
-    onError: useNotifyFailure(),
-    onSettled: () => setDeleting(null),
+  const deletion = useConfirmedDelete({
+    remove: (token: ApiToken) => deleteToken(token.id),
+    queryKey: TOKENS_KEY,
+    deletedText: (token) => t('toasts.token_deleted', { name: token.name }),
   })
 
   return (
@@ -118,22 +112,20 @@ export function TokensSection() {
           </thead>
           <tbody>
             {tokens.data.items.map((token) => (
-              <TokenRow key={token.id} token={token} onDelete={setDeleting} />
+              <TokenRow key={token.id} token={token} onDelete={deletion.ask} />
             ))}
           </tbody>
         </table>
       )}
       <NewTokenForm onCreated={setCreated} />
-      {deleting && (
+      {deletion.deleting && (
         <ConfirmDialog
           testId="delete-token"
-          title={t('tokens.delete_title', { name: deleting.name })}
+          title={t('tokens.delete_title', { name: deletion.deleting.name })}
           message={t('tokens.delete_message')}
           confirmLabel={t('tokens.delete')}
           cancelLabel={t('tokens.cancel')}
-          busy={remove.isPending}
-          onConfirm={() => remove.mutate(deleting)}
-          onCancel={() => setDeleting(null)}
+          {...deletion.dialog}
         />
       )}
     </section>

@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { RolePicker } from '../components/RolePicker'
 import { useNotifyFailure, useToast } from '../components/Toasts'
+import { useConfirmedDelete } from '../components/useConfirmedDelete'
 import { formatInstant } from '../format'
 import { t } from '../i18n'
 
@@ -97,17 +98,10 @@ function UserRow({ user, onDelete }: { user: User; onDelete: (user: User) => voi
 
 export function UsersSection() {
   const users = useQuery({ queryKey: USERS_KEY, queryFn: fetchUsers })
-  const [deleting, setDeleting] = useState<User | null>(null)
-  const queryClient = useQueryClient()
-  const notify = useToast()
-  const remove = useMutation({
-    mutationFn: (user: User) => deleteUser(user.id),
-    onSuccess: async (_, user) => {
-      notify(t('toasts.user_deleted', { username: user.username }))
-      await queryClient.invalidateQueries({ queryKey: USERS_KEY })
-    },
-    onError: useNotifyFailure(),
-    onSettled: () => setDeleting(null),
+  const deletion = useConfirmedDelete({
+    remove: (user: User) => deleteUser(user.id),
+    queryKey: USERS_KEY,
+    deletedText: (user) => t('toasts.user_deleted', { username: user.username }),
   })
 
   return (
@@ -127,22 +121,20 @@ export function UsersSection() {
           </thead>
           <tbody>
             {users.data.items.map((user) => (
-              <UserRow key={user.id} user={user} onDelete={setDeleting} />
+              <UserRow key={user.id} user={user} onDelete={deletion.ask} />
             ))}
           </tbody>
         </table>
       )}
       <NewUserForm />
-      {deleting && (
+      {deletion.deleting && (
         <ConfirmDialog
           testId="delete-user"
-          title={t('users.delete_title', { username: deleting.username })}
+          title={t('users.delete_title', { username: deletion.deleting.username })}
           message={t('users.delete_message')}
           confirmLabel={t('users.delete')}
           cancelLabel={t('users.cancel')}
-          busy={remove.isPending}
-          onConfirm={() => remove.mutate(deleting)}
-          onCancel={() => setDeleting(null)}
+          {...deletion.dialog}
         />
       )}
     </section>
