@@ -4,7 +4,7 @@ import io.chard.broker.BrokerEvent;
 import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.EventStream;
 import io.chard.loop.Outage;
-import io.chard.loop.Waiter;
+import io.chard.loop.Loop;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.json.JsonMapper;
 import org.slf4j.Logger;
@@ -33,9 +33,7 @@ public final class HistoryRecorder {
     private final ApplicationEventPublisher<TaskFailed> failures;
     private final Outage redisOutage = new Outage(LOG, "reading events from Redis");
     private final Outage databaseOutage = new Outage(LOG, "writing the history to PostgreSQL");
-    private final Waiter waiter = new Waiter();
-    private volatile boolean stopping;
-    private Thread thread;
+    private final Loop loop = new Loop("chard-recorder", this::step);
     private long lastTrim = System.nanoTime();
 
     public HistoryRecorder(EventStream events, HistoryStore store, JsonMapper json,
@@ -46,26 +44,12 @@ public final class HistoryRecorder {
         this.failures = failures;
     }
 
-    public synchronized void start() {
-        if (thread == null) {
-            thread = Thread.ofPlatform().name("chard-recorder").start(this::run);
-        }
+    public void start() {
+        loop.start();
     }
 
     public void stop() {
-        stopping = true;
-        waiter.wake();
-        Thread running;
-        synchronized (this) {
-            running = thread;
-        }
-        if (running != null) {
-            try {
-                running.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop(Duration.ofSeconds(10));
         events.close();
     }
 
@@ -102,23 +86,19 @@ public final class HistoryRecorder {
         return changes;
     }
 
-    private void run() {
-        while (!stopping) {
-            try {
-                recordOnce(Duration.ofSeconds(1));
-                redisOutage.recovered();
-                databaseOutage.recovered();
-            } catch (HistoryUnavailableException e) {
-                events.rewind();
-                databaseOutage.failed(e);
-                waiter.sleep(Duration.ofMillis(databaseOutage.backoffMillis()));
-            } catch (BrokerUnavailableException e) {
-                redisOutage.failed(e);
-                waiter.sleep(Duration.ofMillis(redisOutage.backoffMillis()));
-            } catch (RuntimeException e) {
-                LOG.error("recorder error", e);
-                waiter.sleep(Duration.ofSeconds(1));
-            }
+    private Duration step() {
+        try {
+            recordOnce(Duration.ofSeconds(1));
+            redisOutage.recovered();
+            databaseOutage.recovered();
+            return Duration.ZERO;
+        } catch (HistoryUnavailableException e) {
+            events.rewind();
+            databaseOutage.failed(e);
+            return Duration.ofMillis(databaseOutage.backoffMillis());
+        } catch (BrokerUnavailableException e) {
+            redisOutage.failed(e);
+            return Duration.ofMillis(redisOutage.backoffMillis());
         }
     }
 }

@@ -5,7 +5,7 @@ import io.chard.beat.DeclaredSchedules;
 import io.chard.broker.BrokerUnavailableException;
 import io.chard.history.Jdbc;
 import io.chard.loop.Outage;
-import io.chard.loop.Waiter;
+import io.chard.loop.Loop;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -30,11 +30,10 @@ class BeatLoop {
     private final Beat beat;
     private final DeclaredSchedules declared;
     private final Clock clock;
-    private final Waiter waiter = new Waiter();
+    private final Loop loop = new Loop("chard-beat", this::step);
     private final Outage databaseOutage = new Outage(LOG, "beat tick on PostgreSQL");
     private final Outage brokerOutage = new Outage(LOG, "beat dispatch to Redis");
-    private volatile boolean stopping;
-    private Thread thread;
+    private boolean merged;
 
     BeatLoop(Beat beat, DeclaredSchedules declared, Clock clock) {
         this.beat = beat;
@@ -43,48 +42,32 @@ class BeatLoop {
     }
 
     @EventListener
-    synchronized void onStartup(StartupEvent event) {
-        if (thread == null) {
-            thread = Thread.ofPlatform().name("chard-beat").start(this::run);
-        }
+    void onStartup(StartupEvent event) {
+        loop.start();
     }
 
     @PreDestroy
-    void stop() throws InterruptedException {
-        stopping = true;
-        waiter.wake();
-        Thread running;
-        synchronized (this) {
-            running = thread;
-        }
-        if (running != null) {
-            running.join(10_000);
-        }
+    void stop() {
+        loop.stop(Duration.ofSeconds(10));
     }
 
-    private void run() {
-        boolean merged = false;
-        while (!stopping) {
-            try {
-                if (!merged) {
-                    declared.merge();
-                    merged = true;
-                    LOG.info("beat started");
-                }
-                beat.tick(clock.instant(), Duration.ZERO);
-                databaseOutage.recovered();
-                brokerOutage.recovered();
-                waiter.sleep(untilNextSecond());
-            } catch (Jdbc.DatabaseException e) {
-                databaseOutage.failed(e);
-                waiter.sleep(Duration.ofMillis(databaseOutage.backoffMillis()));
-            } catch (BrokerUnavailableException e) {
-                brokerOutage.failed(e);
-                waiter.sleep(Duration.ofMillis(brokerOutage.backoffMillis()));
-            } catch (RuntimeException e) {
-                LOG.error("beat tick failed", e);
-                waiter.sleep(Duration.ofSeconds(1));
+    private Duration step() {
+        try {
+            if (!merged) {
+                declared.merge();
+                merged = true;
+                LOG.info("beat started");
             }
+            beat.tick(clock.instant(), Duration.ZERO);
+            databaseOutage.recovered();
+            brokerOutage.recovered();
+            return untilNextSecond();
+        } catch (Jdbc.DatabaseException e) {
+            databaseOutage.failed(e);
+            return Duration.ofMillis(databaseOutage.backoffMillis());
+        } catch (BrokerUnavailableException e) {
+            brokerOutage.failed(e);
+            return Duration.ofMillis(brokerOutage.backoffMillis());
         }
     }
 
