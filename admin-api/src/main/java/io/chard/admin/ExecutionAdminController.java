@@ -107,7 +107,9 @@ class ExecutionAdminController {
         }
         List<UUID> created = new ArrayList<>();
         for (UUID id : history.ids(filter, MAX_BULK)) {
-            history.find(id).ifPresent(original -> created.add(executions.retryUnchecked(original, user.getName())));
+            if (!executions.stillRunning(id)) {
+                history.find(id).ifPresent(original -> created.add(executions.retryUnchecked(original, user.getName())));
+            }
         }
         return HttpResponse.ok(Map.of("matched", matched, "retried", created));
     }

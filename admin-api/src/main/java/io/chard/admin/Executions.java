@@ -1,6 +1,7 @@
 package io.chard.admin;
 
 import io.chard.admin.audit.AuditLog;
+import io.chard.broker.ExecutionStatus;
 import io.chard.broker.Revocation;
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
@@ -77,8 +78,17 @@ public class Executions {
             return HttpResponse.status(HttpStatus.CONFLICT).body(ApiError.of("not_retryable",
                     "only failed or stuck executions can be retried; " + id + " is " + original.status()));
         }
+        if (stillRunning(id)) {
+            return HttpResponse.status(HttpStatus.CONFLICT).body(ApiError.of("not_retryable",
+                    id + " is still running according to the broker"));
+        }
         UUID newId = retryUnchecked(original, username);
         return HttpResponse.ok(detail(newId).orElseThrow());
+    }
+
+    /** "stuck" in a history that lags behind, while the broker still sees it run: a retry would run it twice. */
+    boolean stillRunning(UUID id) {
+        return client.snapshot(id).map(live -> live.status() == ExecutionStatus.RUNNING).orElse(false);
     }
 
     UUID retryUnchecked(ExecutionRecord original, String username) {

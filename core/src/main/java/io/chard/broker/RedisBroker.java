@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  */
 @Singleton
 public final class RedisBroker implements Broker {
+    private static final List<String> TRANSIENT = List.of("LOADING", "READONLY", "BUSY", "OOM", "MASTERDOWN",
+            "TRYAGAIN", "CLUSTERDOWN");
     private final RedisClient client;
     private volatile StatefulRedisConnection<String, String> connection;
     private final ChardConfig config;
@@ -150,6 +152,9 @@ public final class RedisBroker implements Broker {
         try {
             return command.get();
         } catch (RedisCommandExecutionException e) {
+            if (isTransient(e)) {
+                throw new BrokerUnavailableException("Redis is not serving commands: " + e.getMessage(), e);
+            }
             throw new IllegalStateException("Redis refused a Chard command: " + e.getMessage(), e);
         } catch (RedisException e) {
             throw new BrokerUnavailableException("Redis is unavailable: " + e.getMessage(), e);
@@ -167,6 +172,12 @@ public final class RedisBroker implements Broker {
             }
         }
         return loaded;
+    }
+
+    /** Refusals that pass (loading after a restart, a replica during failover, a busy script, memory pressure). */
+    private static boolean isTransient(RedisCommandExecutionException e) {
+        String message = String.valueOf(e.getMessage());
+        return TRANSIENT.stream().anyMatch(message::startsWith);
     }
 
     private static int intOf(String value) {

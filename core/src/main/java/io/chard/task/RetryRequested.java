@@ -6,9 +6,10 @@ import java.time.Duration;
 public final class RetryRequested extends RuntimeException {
     private final Duration countdown;
 
+    /** @param countdown how long to wait; null means at once */
     public RetryRequested(Duration countdown) {
         super("retry requested in " + countdown, null, false, false);
-        this.countdown = countdown;
+        this.countdown = countdown == null || countdown.isNegative() ? Duration.ZERO : countdown;
     }
 
     public Duration countdown() {

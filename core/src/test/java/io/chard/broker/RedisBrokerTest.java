@@ -148,6 +148,19 @@ class RedisBrokerTest {
     }
 
     @Test
+    void anExecutionRevokedWhileRunningIsNotRunAgainWhenItsWorkerDies() {
+        UUID id = client.dispatch("test.add", 1, 2).id();
+        worker.lease(DEFAULT, 1, Duration.ofMillis(200)).deliveries().getFirst();
+        assertEquals(Revocation.STOP_REQUESTED, broker.revoke(id, "operator ada"));
+        try (BrokerConsumer other = broker.consumer("worker-b")) {
+            Await.until("the lapsed lease is taken back", Duration.ofSeconds(5), () ->
+                    other.lease(DEFAULT, 1, LEASE).deliveries().isEmpty()
+                            && broker.snapshot(id).orElseThrow().status() == ExecutionStatus.REVOKED);
+        }
+        assertEquals("operator ada", broker.snapshot(id).orElseThrow().reason());
+    }
+
+    @Test
     void anExecutionPastItsExpiryIsRevokedWithReasonExpiredInsteadOfRun() {
         UUID id = client.dispatch(DispatchRequest.of("test.short_lived", null)).id();
         Await.until("the expiry passed", Duration.ofSeconds(2),

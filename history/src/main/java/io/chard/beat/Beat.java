@@ -50,15 +50,29 @@ public final class Beat {
                 claimed += fire(schedule, horizon);
                 brokenSchedules.remove(schedule.id());
             } catch (RuntimeException e) {
-                if (brokenSchedules.put(schedule.id(), e.toString()) == null) {
-                    LOG.warn("schedule '{}' could not fire: {}", schedule.name(), e.toString());
-                }
+                failed(schedule, e);
             }
         }
         for (ScheduleStore.Fire orphan : store.undispatched(now.minus(ORPHANED_AFTER))) {
-            store.find(orphan.scheduleId()).ifPresent(schedule -> dispatch(schedule, orphan.fireTime()));
+            store.find(orphan.scheduleId()).ifPresent(schedule -> {
+                try {
+                    dispatch(schedule, orphan.fireTime());
+                } catch (RuntimeException e) {
+                    failed(schedule, e);
+                }
+            });
         }
         return claimed;
+    }
+
+    /** Logs once per broken schedule (a renamed task, arguments that no longer bind), not once per tick. */
+    private void failed(StoredSchedule schedule, RuntimeException e) {
+        if (e instanceof io.chard.broker.BrokerUnavailableException) {
+            throw e;
+        }
+        if (brokenSchedules.put(schedule.id(), e.toString()) == null) {
+            LOG.warn("schedule '{}' could not fire: {}", schedule.name(), e.toString());
+        }
     }
 
     /** Dispatches a schedule's task now, outside its timetable ("run now"); not a claimed fire. */

@@ -99,9 +99,15 @@ public final class ScheduleStore {
         return find(id);
     }
 
+    /**
+     * Enabling counts the schedule as run up to now, so the due times it missed while disabled are not caught
+     * up (they were switched off on purpose).
+     */
     public void setEnabled(UUID id, boolean enabled, Instant next) {
-        jdbc.update("UPDATE " + TABLE + " SET enabled = ?, next_run_at = ?, updated_at = now() WHERE id = ?",
-                enabled, timestamp(next), id);
+        jdbc.update("UPDATE " + TABLE + " SET enabled = ?, next_run_at = ?, updated_at = now(), "
+                        + "last_run_at = CASE WHEN ? AND NOT enabled THEN GREATEST(COALESCE(last_run_at, now()), now()) "
+                        + "ELSE last_run_at END WHERE id = ?",
+                enabled, timestamp(next), enabled, id);
     }
 
     public boolean delete(UUID id) {

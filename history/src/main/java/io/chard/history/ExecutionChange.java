@@ -51,16 +51,44 @@ public final class ExecutionChange {
         this.id = id;
     }
 
-    /** Writes the timeline entries gathered so far as a JSON array (null when none), each with its seq. */
-    void sealTimeline(JsonMapper json) {
+    /**
+     * Finishes the change for writing: the timeline as a JSON array (null when none), and values PostgreSQL
+     * would refuse made storable (NUL characters, texts longer than their columns).
+     */
+    void seal(JsonMapper json) {
+        taskName = text(taskName, 200);
+        queue = text(queue, 100);
+        exceptionType = text(exceptionType, 300);
+        exceptionMessage = text(exceptionMessage, Integer.MAX_VALUE);
+        traceback = text(traceback, Integer.MAX_VALUE);
+        revokeReason = text(revokeReason, 200);
+        worker = text(worker, 200);
+        progressStep = text(progressStep, 200);
+        idempotencyKey = text(idempotencyKey, 200);
+        args = jsonText(args);
+        kwargs = jsonText(kwargs);
+        result = jsonText(result);
         if (timeline.isEmpty()) {
             return;
         }
         try {
-            timelineJson = json.writeValueAsString(timeline);
+            timelineJson = jsonText(json.writeValueAsString(timeline));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String text(String value, int limit) {
+        if (value == null) {
+            return null;
+        }
+        String clean = value.indexOf('\u0000') < 0 ? value : value.replace("\u0000", "");
+        return clean.length() <= limit ? clean : clean.substring(0, limit);
+    }
+
+    /** jsonb cannot hold the escaped NUL character; it becomes the replacement character. */
+    private static String jsonText(String json) {
+        return json == null || !json.contains("\\u0000") ? json : json.replace("\\u0000", "\\ufffd");
     }
 
     boolean failed() {
@@ -89,7 +117,11 @@ public final class ExecutionChange {
                 startedAt = event.at().toString();
                 heartbeatAt = startedAt;
             }
-            case "heartbeat" -> heartbeatAt = instant(d.get("heartbeat"));
+            case "heartbeat" -> {
+                // Still running: this undoes a sweep that marked it stuck while the history lagged behind.
+                status = "running";
+                heartbeatAt = instant(d.get("heartbeat"));
+            }
             case "progress" -> {
                 progress = d.get("progress");
                 progressStep = d.get("step");

@@ -82,7 +82,7 @@ public final class HistoryRecorder {
         for (BrokerEvent event : batch) {
             changes.computeIfAbsent(event.id(), ExecutionChange::new).apply(event, json);
         }
-        changes.values().forEach(change -> change.sealTimeline(json));
+        changes.values().forEach(change -> change.seal(json));
         return changes;
     }
 

@@ -1,6 +1,8 @@
 package io.chard.history;
 
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Array;
@@ -13,7 +15,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -24,6 +28,7 @@ import java.util.function.Function;
  */
 @Singleton
 public final class JdbcHistoryStore implements HistoryStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcHistoryStore.class);
     private static final String TABLE = "background_tasks_task_execution";
 
     /** The columns a change carries, with their SQL types, in the order of {@link #COLUMN_VALUES}. */
@@ -56,24 +61,52 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Writes the batch. Two rare cases get a second statement: a row another recorder inserted concurrently
+     * (invisible to this statement's snapshot, so neither inserted nor updated here) is updated again once
+     * committed; and when PostgreSQL refuses a value (class 22/23: a NUL character, an over-long text), the
+     * changes are written one by one so that one bad execution cannot hold up the whole history.
+     */
     @Override
     public void apply(Collection<ExecutionChange> changes) throws HistoryUnavailableException {
         if (changes.isEmpty()) {
             return;
         }
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
             try {
-                run(connection, UPSERT, changes);
-                connection.commit();
+                Set<UUID> written = upsert(connection, changes);
+                List<ExecutionChange> unseen = changes.stream().filter(c -> !written.contains(c.id)).toList();
+                if (!unseen.isEmpty()) {
+                    upsert(connection, unseen);
+                }
             } catch (SQLException e) {
-                connection.rollback();
-                throw e;
+                if (!refusedValue(e)) {
+                    throw e;
+                }
+                for (ExecutionChange change : changes) {
+                    applyAlone(connection, change);
+                }
             }
         } catch (SQLException e) {
             throw new HistoryUnavailableException("writing " + changes.size() + " history rows failed: "
                     + e.getMessage(), e);
         }
+    }
+
+    private void applyAlone(Connection connection, ExecutionChange change) throws SQLException {
+        try {
+            upsert(connection, List.of(change));
+        } catch (SQLException e) {
+            if (!refusedValue(e)) {
+                throw e;
+            }
+            LOG.error("history change of {} refused by PostgreSQL and left out: {}", change.id, e.getMessage());
+        }
+    }
+
+    private static boolean refusedValue(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     @Override
@@ -183,9 +216,9 @@ public final class JdbcHistoryStore implements HistoryStore {
         return value == null ? null : value.toInstant();
     }
 
-    private static void run(Connection connection, String sql, Collection<ExecutionChange> changes)
-            throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+    /** One statement (auto-commit) over the batch; answers the ids it inserted or updated. */
+    private static Set<UUID> upsert(Connection connection, Collection<ExecutionChange> changes) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(UPSERT)) {
             List<Array> arrays = new ArrayList<>();
             arrays.add(connection.createArrayOf("text", changes.stream().map(c -> c.id.toString()).toArray()));
             arrays.add(connection.createArrayOf("text",
@@ -196,7 +229,13 @@ public final class JdbcHistoryStore implements HistoryStore {
             for (int i = 0; i < arrays.size(); i++) {
                 statement.setArray(i + 1, arrays.get(i));
             }
-            statement.executeUpdate();
+            Set<UUID> written = new HashSet<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    written.add(rows.getObject(1, UUID.class));
+                }
+            }
+            return written;
         }
     }
 
@@ -212,8 +251,9 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     /**
-     * {@code WITH c AS (changes), inserted AS (INSERT new rows ... RETURNING id) UPDATE the rest}: the UPDATE
-     * runs on the statement's snapshot, so it never sees (or touches) the rows the INSERT just wrote.
+     * {@code WITH c AS (changes), inserted AS (INSERT new rows ... RETURNING id), updated AS (UPDATE the rest ...
+     * RETURNING id)}, answering every id it wrote or that already held the change (a replay). The UPDATE runs on
+     * the statement's snapshot, so it never sees (or touches) the rows the INSERT just wrote.
      */
     private static String upsertSql() {
         StringBuilder columns = new StringBuilder("id, task_id, last_event_seq");
@@ -227,8 +267,10 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
         return "WITH c AS (SELECT * FROM " + changesSource() + "), inserted AS (INSERT INTO " + TABLE + " ("
                 + columns + ") SELECT " + values + " FROM c ON CONFLICT (id) DO NOTHING RETURNING id) "
-                + "UPDATE " + TABLE + " t SET " + sets + " FROM c WHERE t.id = c.id AND t.last_event_seq <> c.seq "
-                + "AND c.id NOT IN (SELECT id FROM inserted)";
+                + ", updated AS (UPDATE " + TABLE + " t SET " + sets + " FROM c WHERE t.id = c.id "
+                + "AND t.last_event_seq <> c.seq AND c.id NOT IN (SELECT id FROM inserted) RETURNING t.id) "
+                + "SELECT id FROM inserted UNION ALL SELECT id FROM updated UNION ALL "
+                + "SELECT t.id FROM " + TABLE + " t JOIN c ON t.id = c.id AND t.last_event_seq = c.seq";
     }
 
     /**

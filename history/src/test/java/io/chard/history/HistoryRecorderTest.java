@@ -112,6 +112,25 @@ class HistoryRecorderTest {
         assertEquals(timeline, store.find(id).orElseThrow().timeline(), "nothing new, nothing appended");
     }
 
+    @Test
+    void valuesPostgresWouldRefuseAreMadeStorableInsteadOfHoldingUpTheHistory() throws Exception {
+        start(false);
+        UUID id = client.dispatch("test.add", 2, 3).id();
+        try (BrokerConsumer worker = broker.consumer("worker-a")) {
+            Delivery delivery = worker.lease(List.of("default"), 1, LEASE).deliveries().getFirst();
+            worker.progress(delivery.lease(), 10, "x".repeat(500));
+            worker.settle(List.of(new Settlement(delivery.lease(),
+                    new Outcome.Failure("x.Boom", "nul \u0000 inside", "trace \u0000"))));
+        }
+        UUID next = client.dispatch("test.add", 1, 1).id();
+        recorder.recordOnce(Duration.ofMillis(100));
+        ExecutionRecord row = store.find(id).orElseThrow();
+        assertEquals("failed", row.status());
+        assertEquals("nul  inside", row.exceptionMessage());
+        assertEquals(200, row.progressStep().length());
+        assertEquals("pending", store.find(next).orElseThrow().status(), "the rest of the batch is recorded too");
+    }
+
     @Singleton
     static class FailureListener {
         final List<TaskFailed> seen = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -5,11 +5,17 @@ import io.chard.task.RetryRequested;
 import io.chard.task.TaskCancelled;
 import io.chard.task.TaskContext;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.UUID;
 
 /** The {@link TaskContext} handed to a task running on this worker. */
 final class RunningTaskContext implements TaskContext {
+    private static final Logger LOG = LoggerFactory.getLogger(RunningTaskContext.class);
+    /** The history's progress_step column width. */
+    private static final int STEP_LIMIT = 200;
     private final Execution execution;
     private final BrokerConsumer broker;
 
@@ -38,9 +44,15 @@ final class RunningTaskContext implements TaskContext {
         return execution.delivery.retries();
     }
 
+    /** Best effort: a broker that cannot take the report must not fail the task that made it. */
     @Override
     public void progress(int percent, String step) {
-        broker.progress(execution.lease(), Math.clamp(percent, 0, 100), step);
+        String label = step == null || step.length() <= STEP_LIMIT ? step : step.substring(0, STEP_LIMIT);
+        try {
+            broker.progress(execution.lease(), Math.clamp(percent, 0, 100), label);
+        } catch (RuntimeException e) {
+            LOG.debug("progress of {} not recorded: {}", execution.delivery.id(), e.toString());
+        }
     }
 
     @Override

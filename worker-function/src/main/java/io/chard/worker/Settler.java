@@ -77,6 +77,7 @@ final class Settler {
             } catch (RuntimeException e) {
                 LOG.error("settling {} outcomes failed; they will be delivered again when their leases lapse",
                         batch.size(), e);
+                onSettled.accept(List.copyOf(batch));
                 batch.clear();
             }
         }

@@ -199,7 +199,11 @@ public final class Worker {
 
     private void start(Delivery delivery) {
         Execution execution = new Execution(delivery, clock.instant());
-        active.put(delivery.id(), execution);
+        Execution earlier = active.put(delivery.id(), execution);
+        if (earlier != null) {
+            // This worker lost the earlier lease (silent longer than the lease) and was handed it again.
+            abandon(earlier);
+        }
         threads.execute(() -> run(execution));
     }
 
@@ -210,9 +214,12 @@ public final class Worker {
             return;
         }
         execution.taskName = prepared.envelope().task();
+        // Set before anything can interrupt it: a revoke from here on interrupts this thread instead of settling.
+        execution.thread = Thread.currentThread();
         try {
             runSlots.acquire();
         } catch (InterruptedException e) {
+            finish(execution, new Outcome.Revoked("revoked"));
             return;
         }
         execution.holdRunSlot();
@@ -222,7 +229,6 @@ public final class Worker {
             }
             return;
         }
-        execution.thread = Thread.currentThread();
         execution.startedAt = clock.instant();
         armTimeLimits(execution, prepared.task().options());
         try {
@@ -271,7 +277,7 @@ public final class Worker {
             return false;
         }
         releaseSlots(execution);
-        active.remove(execution.delivery.id());
+        active.remove(execution.delivery.id(), execution);
         execution.interrupt();
         return true;
     }
@@ -285,7 +291,8 @@ public final class Worker {
 
     private void settled(List<Settlement> settlements) {
         for (Settlement settlement : settlements) {
-            active.remove(settlement.lease().id());
+            active.computeIfPresent(settlement.lease().id(),
+                    (id, execution) -> execution.lease().token().equals(settlement.lease().token()) ? null : execution);
         }
     }
 

@@ -10,7 +10,8 @@
   ARGV[6..] queue names
   Returns  {wait_ms, id1, token1, deliveries1, retries1, env1, id2, ...}; wait_ms is how long until the
            next delayed execution is due or lease may lapse (-1: nothing scheduled)
-  Events   started (worker, deliveries), revoked (reason expired), lease_expired (worker)
+  Events   started (worker, deliveries), revoked (reason expired, or the revoke reason of an execution revoked
+           while running whose lease then lapsed), lease_expired (worker)
 ]]
 local worker, lease_ms, max, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local out = {-1}
@@ -51,13 +52,20 @@ for q = 6, #ARGV do
     for i = 1, #popped, 2 do
       local id = popped[i]
       local h = task_key(id)
-      local f = redis.call('HMGET', h, 'state', 'expires', 'env', 'deliveries', 'retries')
+      local f = redis.call('HMGET', h, 'state', 'expires', 'env', 'deliveries', 'retries', 'revoke', 'reason')
       if f[1] == 'pending' or f[1] == 'retrying' then
         local expires = tonumber(f[2]) or 0
-        if expires > 0 and NOW > expires then
-          redis.call('HSET', h, 'state', 'revoked', 'reason', 'expired', 'finished', ms(NOW))
+        local reason = false
+        if f[6] == '1' then
+          reason = f[7] or 'revoked'
+        elseif expires > 0 and NOW > expires then
+          reason = 'expired'
+        end
+        if reason then
+          -- Revoked while it ran (its worker then died) or expired while waiting: never started again.
+          redis.call('HSET', h, 'state', 'revoked', 'reason', reason, 'finished', ms(NOW))
           redis.call('EXPIRE', h, ttl)
-          emit(id, 'revoked', 'reason', 'expired', 'finished', ms(NOW))
+          emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
         else
           local token = base + (i + 1) / 2
           local deliveries = tonumber(f[4]) + 1

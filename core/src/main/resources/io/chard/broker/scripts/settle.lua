@@ -44,9 +44,10 @@ for i = 4, #ARGV, 7 do
       wake(queue)
       emit(id, 'retrying', 'retries', retries, 'eta', ms(due), 'exc', b, 'message', c, 'traceback', d)
     else
-      redis.call('HSET', h, 'state', 'revoked', 'reason', a, 'finished', now)
+      local reason = redis.call('HGET', h, 'reason') or a
+      redis.call('HSET', h, 'state', 'revoked', 'reason', reason, 'finished', now)
       redis.call('EXPIRE', h, ttl)
-      emit(id, 'revoked', 'reason', a, 'finished', now)
+      emit(id, 'revoked', 'reason', reason, 'finished', now)
     end
     out[#out + 1] = 1
   end
