@@ -283,14 +283,9 @@ class ScheduleController {
     }
 
     private View view(StoredSchedule s) {
-        ScheduleSpec spec = s.spec();
-        return new View(s.id(), s.name(), s.taskName(), spec.kind(),
-                spec instanceof ScheduleSpec.Cron cron ? cron.expression() : null,
-                spec instanceof ScheduleSpec.Interval interval ? interval.every().toSeconds() : null,
-                spec instanceof ScheduleSpec.Solar solar ? solar.event().name().toLowerCase(Locale.ROOT) : null,
-                spec instanceof ScheduleSpec.Solar solar ? solar.latitude() : null,
-                spec instanceof ScheduleSpec.Solar solar ? solar.longitude() : null,
-                spec instanceof ScheduleSpec.OneOff oneOff ? oneOff.at() : null, s.zone().getId(), s.startAt(),
+        StoredSchedule.SpecFields f = StoredSchedule.SpecFields.of(s.spec());
+        return new View(s.id(), s.name(), s.taskName(), s.spec().kind(), f.cron(), f.intervalSeconds(),
+                f.solarEvent(), f.latitude(), f.longitude(), f.runAt(), s.zone().getId(), s.startAt(),
                 s.expiresAt(), s.enabled(), parse(s.args()), parse(s.kwargs()), s.queue(), s.priority(),
                 s.misfirePolicy().name().toLowerCase(Locale.ROOT), s.catchUp().toSeconds(), s.source(), s.lastRunAt(),
                 s.totalRuns(), s.nextRunAt());

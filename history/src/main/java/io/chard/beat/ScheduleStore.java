@@ -120,14 +120,10 @@ public final class ScheduleStore {
 
     /** The definition's values in the order of DEFINITION_COLUMNS, then {@code more}. */
     private static Object[] values(StoredSchedule.Definition d, Object... more) {
-        ScheduleSpec spec = d.spec();
-        List<Object> values = new java.util.ArrayList<>(java.util.Arrays.asList(d.name(), d.taskName(), spec.kind(),
-                spec instanceof ScheduleSpec.Cron cron ? cron.expression() : null,
-                spec instanceof ScheduleSpec.Interval interval ? interval.every().toSeconds() : null,
-                spec instanceof ScheduleSpec.Solar solar ? solar.event().name().toLowerCase(Locale.ROOT) : null,
-                spec instanceof ScheduleSpec.Solar solar ? solar.latitude() : null,
-                spec instanceof ScheduleSpec.Solar solar ? solar.longitude() : null,
-                spec instanceof ScheduleSpec.OneOff oneOff ? Timestamp.from(oneOff.at()) : null,
+        StoredSchedule.SpecFields f = StoredSchedule.SpecFields.of(d.spec());
+        List<Object> values = new java.util.ArrayList<>(java.util.Arrays.asList(d.name(), d.taskName(),
+                d.spec().kind(), f.cron(), f.intervalSeconds(), f.solarEvent(), f.latitude(), f.longitude(),
+                timestamp(f.runAt()),
                 d.zone().getId(), timestamp(d.startAt()), timestamp(d.expiresAt()), d.enabled(), d.args(), d.kwargs(),
                 d.queue(), d.priority(), d.misfirePolicy().name().toLowerCase(Locale.ROOT),
                 (int) d.catchUp().toSeconds()));

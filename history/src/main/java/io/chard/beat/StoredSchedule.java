@@ -44,6 +44,23 @@ public record StoredSchedule(
         return new Schedule(spec, zone, startAt, expiresAt);
     }
 
+    /** A spec flattened into the columns (and API fields) of its kind; the other kinds' fields are null. */
+    public record SpecFields(@Nullable String cron, @Nullable Long intervalSeconds, @Nullable String solarEvent,
+                             @Nullable Double latitude, @Nullable Double longitude, @Nullable Instant runAt) {
+
+        public static SpecFields of(ScheduleSpec spec) {
+            return switch (spec) {
+                case ScheduleSpec.Cron cron -> new SpecFields(cron.expression(), null, null, null, null, null);
+                case ScheduleSpec.Interval interval ->
+                        new SpecFields(null, interval.every().toSeconds(), null, null, null, null);
+                case ScheduleSpec.Solar solar -> new SpecFields(null, null,
+                        solar.event().name().toLowerCase(java.util.Locale.ROOT), solar.latitude(), solar.longitude(),
+                        null);
+                case ScheduleSpec.OneOff oneOff -> new SpecFields(null, null, null, null, null, oneOff.at());
+            };
+        }
+    }
+
     /** The definition part, as a module or the API gives it (no run state). */
     public record Definition(String name, String taskName, ScheduleSpec spec, ZoneId zone, @Nullable Instant startAt,
                              @Nullable Instant expiresAt, boolean enabled, @Nullable String args,

@@ -77,10 +77,7 @@ class HistoryRecorderTest {
     void eachExecutionBecomesOneRowHoldingItsLatestState() throws Exception {
         start(false);
         UUID id = client.dispatch("test.add", 2, 3).id();
-        try (BrokerConsumer worker = broker.consumer("worker-a")) {
-            Delivery delivery = worker.lease(List.of("default"), 1, LEASE).deliveries().getFirst();
-            worker.settle(List.of(new Settlement(delivery.lease(), new Outcome.Success("5"))));
-        }
+        runOnWorkerA(new Outcome.Success("5"), (worker, delivery) -> { });
         recorder.recordOnce(Duration.ofMillis(100));
         ExecutionRecord row = store.find(id).orElseThrow();
         assertEquals("test.add", row.taskName());
@@ -99,10 +96,7 @@ class HistoryRecorderTest {
     void aFailureIsPublishedAsTaskFailedAndTheTimelineListsTheAttempt() throws Exception {
         start(false);
         UUID id = client.dispatch("test.add", 2, 3).id();
-        try (BrokerConsumer worker = broker.consumer("worker-a")) {
-            Delivery delivery = worker.lease(List.of("default"), 1, LEASE).deliveries().getFirst();
-            worker.settle(List.of(new Settlement(delivery.lease(), new Outcome.Failure("x.Boom", "m", "t"))));
-        }
+        runOnWorkerA(new Outcome.Failure("x.Boom", "m", "t"), (worker, delivery) -> { });
         recorder.recordOnce(Duration.ofMillis(100));
         assertEquals(List.of(new TaskFailed(id, "test.add", "x.Boom")), context.getBean(FailureListener.class).seen);
         String timeline = store.find(id).orElseThrow().timeline();
@@ -116,12 +110,8 @@ class HistoryRecorderTest {
     void valuesPostgresWouldRefuseAreMadeStorableInsteadOfHoldingUpTheHistory() throws Exception {
         start(false);
         UUID id = client.dispatch("test.add", 2, 3).id();
-        try (BrokerConsumer worker = broker.consumer("worker-a")) {
-            Delivery delivery = worker.lease(List.of("default"), 1, LEASE).deliveries().getFirst();
-            worker.progress(delivery.lease(), 10, "x".repeat(500));
-            worker.settle(List.of(new Settlement(delivery.lease(),
-                    new Outcome.Failure("x.Boom", "nul \u0000 inside", "trace \u0000"))));
-        }
+        runOnWorkerA(new Outcome.Failure("x.Boom", "nul \u0000 inside", "trace \u0000"),
+                (worker, delivery) -> worker.progress(delivery.lease(), 10, "x".repeat(500)));
         UUID next = client.dispatch("test.add", 1, 1).id();
         recorder.recordOnce(Duration.ofMillis(100));
         ExecutionRecord row = store.find(id).orElseThrow();
@@ -196,6 +186,15 @@ class HistoryRecorderTest {
             stream.acknowledge(stream.read(10, Duration.ofMillis(10)));
             stream.trim();
             assertEquals(0L, streamLength());
+        }
+    }
+
+    /** Leases the next execution as worker-a, runs {@code meanwhile}, then settles it with {@code outcome}. */
+    private void runOnWorkerA(Outcome outcome, java.util.function.BiConsumer<BrokerConsumer, Delivery> meanwhile) {
+        try (BrokerConsumer worker = broker.consumer("worker-a")) {
+            Delivery delivery = worker.lease(List.of("default"), 1, LEASE).deliveries().getFirst();
+            meanwhile.accept(worker, delivery);
+            worker.settle(List.of(new Settlement(delivery.lease(), outcome)));
         }
     }
 
