@@ -4,9 +4,9 @@ set -e
 role="${1:-worker}"
 [ $# -gt 0 ] && shift
 case "$role" in
-  worker)   exec java $CHARD_WORKER_JAVA_OPTS ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.worker.WorkerMain "$@" ;;
-  admin)    exec java ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.admin.AdminMain "$@" ;;
-  recorder) exec java ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.history.RecorderMain "$@" ;;
-  beat)     exec java ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.beat.function.BeatMain "$@" ;;
+  worker)   exec java -Dlogback.configurationFile=/app/logback.xml $CHARD_WORKER_JAVA_OPTS ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.worker.WorkerMain "$@" ;;
+  admin)    exec java -Dlogback.configurationFile=/app/logback.xml ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.admin.AdminMain "$@" ;;
+  recorder) exec java -Dlogback.configurationFile=/app/logback.xml ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.history.RecorderMain "$@" ;;
+  beat)     exec java -Dlogback.configurationFile=/app/logback.xml ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.beat.function.BeatMain "$@" ;;
   *) echo "usage: worker [--queues a,b] [--concurrency N] | admin | recorder | beat" >&2; exit 2 ;;
 esac

@@ -2,7 +2,7 @@ package io.chard.admin;
 
 import io.chard.config.ChardSettings;
 import io.chard.config.LaunchProperties;
-import io.chard.history.HistorySettings;
+import io.chard.database.DatabaseProperties;
 import io.micronaut.runtime.Micronaut;
 
 import io.chard.admin.auth.Sessions;
@@ -32,7 +32,7 @@ public final class AdminMain {
     }
 
     public static Map<String, Object> defaults() {
-        Map<String, Object> defaults = new HashMap<>(HistorySettings.defaults());
+        Map<String, Object> defaults = new HashMap<>(DatabaseProperties.defaults());
         defaults.put(ChardSettings.RECORDER_ENABLED, true);
         defaults.put(ChardSettings.ADMIN_ENABLED, true);
         defaults.put("micronaut.server.max-request-size", 4 * 1024 * 1024);

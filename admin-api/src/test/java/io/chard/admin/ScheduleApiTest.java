@@ -1,5 +1,6 @@
 package io.chard.admin;
 
+import io.chard.config.ChardSettings;
 import io.chard.admin.testing.AdminApiServer;
 import io.chard.admin.testing.ApiClient.Answer;
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +22,7 @@ class ScheduleApiTest {
 
     @BeforeAll
     static void start() {
-        server = new AdminApiServer(Map.of("chard.recorder.enabled", false));
+        server = new AdminApiServer(Map.of(ChardSettings.RECORDER_ENABLED, false));
     }
 
     @AfterAll

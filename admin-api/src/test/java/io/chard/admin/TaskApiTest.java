@@ -1,5 +1,6 @@
 package io.chard.admin;
 
+import io.chard.config.ChardSettings;
 import io.chard.admin.testing.AdminApiServer;
 import io.chard.admin.testing.ApiClient;
 import io.chard.admin.testing.ApiClient.Answer;
@@ -25,7 +26,7 @@ class TaskApiTest {
 
     @BeforeAll
     static void start() {
-        server = new AdminApiServer(Map.of("chard.max-payload-bytes", 4_000, "chard.recorder.enabled", false));
+        server = new AdminApiServer(Map.of(ChardSettings.MAX_PAYLOAD_BYTES, 4_000, ChardSettings.RECORDER_ENABLED, false));
         api = server.operator;
     }
 

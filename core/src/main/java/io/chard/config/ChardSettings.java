@@ -11,13 +11,22 @@ public final class ChardSettings {
     public static final String RESULT_TTL = PREFIX + ".result-ttl";
     public static final String MAX_PAYLOAD_BYTES = PREFIX + ".max-payload-bytes";
 
-    public static final String WORKER_ENABLED = PREFIX + ".worker.enabled";
-    public static final String WORKER_QUEUES = PREFIX + ".worker.queues";
-    public static final String WORKER_CONCURRENCY = PREFIX + ".worker.concurrency";
+    public static final String WORKER = PREFIX + ".worker";
+    public static final String WORKER_ENABLED = WORKER + ".enabled";
+    public static final String WORKER_QUEUES = WORKER + ".queues";
+    public static final String WORKER_CONCURRENCY = WORKER + ".concurrency";
+    public static final String WORKER_SHUTDOWN_GRACE = WORKER + ".shutdown-grace";
+
+    public static final String BEAT_ENABLED = PREFIX + ".beat.enabled";
 
     public static final String RECORDER_ENABLED = PREFIX + ".recorder.enabled";
+    /** The recorder's consumer name in the stream's group; defaults to one made from the host. */
+    public static final String RECORDER_CONSUMER = PREFIX + ".recorder.consumer";
     /** Set by admin-api's launcher: this process serves the admin API (and must have an administrator). */
     public static final String ADMIN_ENABLED = PREFIX + ".admin.enabled";
+    /** The first administrator, created when there are no users yet ({@code CHARD_ADMIN_PASSWORD}). */
+    public static final String ADMIN_USERNAME = PREFIX + ".admin.username";
+    public static final String ADMIN_PASSWORD = PREFIX + ".admin.password";
 
     public static final String REDIS_URI = "redis.uri";
     public static final String JDBC_URL = "datasources.default.url";

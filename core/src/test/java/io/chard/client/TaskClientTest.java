@@ -1,5 +1,6 @@
 package io.chard.client;
 
+import io.chard.config.ChardSettings;
 import io.chard.broker.RedisKeys;
 import io.chard.config.ChardConfig;
 import io.chard.task.ArgumentBindingException;
@@ -28,7 +29,7 @@ class TaskClientTest {
     @BeforeEach
     void start() {
         Map<String, Object> properties = TestRedis.properties();
-        properties.put("chard.max-payload-bytes", 2_000);
+        properties.put(ChardSettings.MAX_PAYLOAD_BYTES, 2_000);
         context = ApplicationContext.run(properties);
         client = context.getBean(TaskClient.class);
         redis = context.getBean(StatefulRedisConnection.class);

@@ -1,5 +1,6 @@
 package io.chard.testing;
 
+import io.chard.config.ChardSettings;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import redis.embedded.RedisServer;
@@ -33,7 +34,7 @@ public final class TestRedis {
     public static Map<String, Object> properties() {
         Map<String, Object> properties = new HashMap<>();
         properties.put("redis.uri", uri());
-        properties.put("chard.namespace", "test-" + UUID.randomUUID().toString().substring(0, 8));
+        properties.put(ChardSettings.NAMESPACE, "test-" + UUID.randomUUID().toString().substring(0, 8));
         return properties;
     }
 

@@ -1,5 +1,6 @@
 package io.chard.history;
 
+import io.chard.database.Jdbc;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

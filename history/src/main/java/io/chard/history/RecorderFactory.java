@@ -1,5 +1,6 @@
 package io.chard.history;
 
+import io.chard.config.ChardSettings;
 import io.chard.broker.RedisBroker;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -16,14 +17,14 @@ import java.net.UnknownHostException;
 
 /** Runs the recorder inside any process that sets {@code chard.recorder.enabled} (admin-api does). */
 @Factory
-@Requires(property = "chard.recorder.enabled", value = "true")
+@Requires(property = ChardSettings.RECORDER_ENABLED, value = "true")
 class RecorderFactory {
 
     @Singleton
     @Bean(preDestroy = "stop")
     HistoryRecorder recorder(RedisBroker broker, HistoryStore store, JsonMapper json,
                              ApplicationEventPublisher<TaskFailed> failures,
-                             @Value("${chard.recorder.consumer:}") String consumer) {
+                             @Value("${" + ChardSettings.RECORDER_CONSUMER + ":}") String consumer) {
         return new HistoryRecorder(broker.eventStream(consumer.isBlank() ? host() : consumer), store, json,
                 failures);
     }

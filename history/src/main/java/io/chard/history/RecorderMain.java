@@ -1,5 +1,6 @@
 package io.chard.history;
 
+import io.chard.database.DatabaseProperties;
 import io.chard.config.ChardSettings;
 import io.chard.config.LaunchProperties;
 import io.chard.config.ProcessRunner;
@@ -14,7 +15,7 @@ import java.util.Map;
 public final class RecorderMain {
 
     public static void main(String[] args) throws InterruptedException {
-        Map<String, Object> properties = new HashMap<>(HistorySettings.defaults());
+        Map<String, Object> properties = new HashMap<>(DatabaseProperties.defaults());
         properties.putAll(LaunchProperties.server(System.getenv()));
         properties.remove("micronaut.server.port");
         properties.put(ChardSettings.RECORDER_ENABLED, true);

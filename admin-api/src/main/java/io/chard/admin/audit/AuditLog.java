@@ -1,7 +1,7 @@
 package io.chard.admin.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.chard.history.Jdbc;
+import io.chard.database.Jdbc;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;

@@ -23,8 +23,8 @@ class AdminBootstrap {
     private final String username;
     private final String password;
 
-    AdminBootstrap(UserRepository users, @Value("${chard.admin.username:admin}") String username,
-                   @Value("${chard.admin.password:}") String password) {
+    AdminBootstrap(UserRepository users, @Value("${" + ChardSettings.ADMIN_USERNAME + ":admin}") String username,
+                   @Value("${" + ChardSettings.ADMIN_PASSWORD + ":}") String password) {
         this.users = users;
         this.username = username;
         this.password = password;

@@ -1,6 +1,6 @@
 package io.chard.admin.auth;
 
-import io.chard.history.Jdbc;
+import io.chard.database.Jdbc;
 import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;

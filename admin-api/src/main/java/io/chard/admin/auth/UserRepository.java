@@ -1,7 +1,7 @@
 package io.chard.admin.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import io.chard.history.Jdbc;
+import io.chard.database.Jdbc;
 import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.chard.admin.testing;
 
+import io.chard.config.ChardSettings;
 import io.chard.admin.AdminMain;
 import io.chard.testing.TestPostgres;
 import io.chard.testing.TestRedis;
@@ -27,7 +28,7 @@ public final class AdminApiServer implements AutoCloseable {
         Map<String, Object> properties = new HashMap<>(TestRedis.properties());
         properties.putAll(TestPostgres.properties());
         properties.put("micronaut.server.port", -1);
-        properties.put("chard.admin.password", PASSWORD);
+        properties.put(ChardSettings.ADMIN_PASSWORD, PASSWORD);
         properties.putAll(overrides);
         context = AdminMain.start(new String[0], properties);
         anonymous = new ApiClient("http://localhost:" + context.getBean(EmbeddedServer.class).getPort());

@@ -1,9 +1,10 @@
 package io.chard.beat.function;
 
+import io.chard.config.ChardSettings;
 import io.chard.beat.Beat;
 import io.chard.beat.DeclaredSchedules;
 import io.chard.broker.BrokerUnavailableException;
-import io.chard.history.Jdbc;
+import io.chard.database.Jdbc;
 import io.chard.loop.Outage;
 import io.chard.loop.Loop;
 import io.micronaut.context.annotation.Requires;
@@ -24,7 +25,7 @@ import java.time.Instant;
  * lost: missed due times follow each schedule's misfire policy when the tick works again).
  */
 @Singleton
-@Requires(property = "chard.beat.enabled", value = "true")
+@Requires(property = ChardSettings.BEAT_ENABLED, value = "true")
 class BeatLoop {
     private static final Logger LOG = LoggerFactory.getLogger(BeatLoop.class);
     private final Beat beat;

@@ -4,7 +4,7 @@ import io.chard.beat.MaintenanceTasks;
 import io.chard.config.ChardSettings;
 import io.chard.config.LaunchProperties;
 import io.chard.config.ProcessRunner;
-import io.chard.history.HistorySettings;
+import io.chard.database.DatabaseProperties;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -20,10 +20,10 @@ public final class BeatMain {
     }
 
     static Map<String, Object> properties(Map<String, String> env) {
-        Map<String, Object> properties = new HashMap<>(HistorySettings.defaults());
+        Map<String, Object> properties = new HashMap<>(DatabaseProperties.defaults());
         properties.putAll(LaunchProperties.server(env));
         properties.remove("micronaut.server.port");
-        properties.put("chard.beat.enabled", true);
+        properties.put(ChardSettings.BEAT_ENABLED, true);
         properties.put(ChardSettings.WORKER_ENABLED, true);
         properties.put(ChardSettings.WORKER_QUEUES, MaintenanceTasks.QUEUE);
         properties.put(ChardSettings.WORKER_CONCURRENCY, 2);

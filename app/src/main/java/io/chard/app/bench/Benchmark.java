@@ -1,0 +1,396 @@
+package io.chard.app.bench;
+
+import io.chard.broker.Broker;
+import io.chard.broker.ExecutionSnapshot;
+import io.chard.client.DispatchRequest;
+import io.chard.client.Dispatched;
+import io.chard.client.TaskClient;
+import io.chard.config.ChardSettings;
+import io.chard.config.LaunchProperties;
+import io.chard.database.DatabaseProperties;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.micronaut.context.ApplicationContext;
+
+import javax.sql.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Measures Chard beside a raw-Redis baseline in one run and prints a table: enqueue throughput (one call each,
+ * and batched), processing throughput of one worker process (queue pre-filled; from the worker's start until
+ * the last success is in the history table), dispatch-to-start latency at a steady 200 dispatches/s, and the
+ * worker's memory. The baseline does the least the same job needs with plain Redis lists (no leases, no
+ * events, no history), so the gap is what Chard's guarantees cost.
+ *
+ * <p>Usage: {@code ./chard bench [--quick]}; uses REDIS_URI / CHARD_JDBC_URL or starts embedded servers.
+ */
+public final class Benchmark {
+    private static final int BATCH = 500;
+    /**
+     * The worker JVM's flags, as recommended for small machines: C1 only (C2 compiling competes with the work on
+     * 2 cores), the serial collector and a bounded heap (lower RSS). Override with CHARD_BENCH_WORKER_JAVA_OPTS.
+     */
+    private static final String WORKER_JAVA_OPTS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
+    private final int tasks;
+    private final Duration latencyRun;
+    private final Map<String, String> env;
+    private final String namespace = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    private final List<String[]> rows = new ArrayList<>();
+    private ApplicationContext context;
+    private TaskClient client;
+    private RedisCommands<String, String> redis;
+    private RedisClient rawClient;
+
+    private Benchmark(boolean quick, Map<String, String> env) {
+        this.tasks = quick ? 2_000 : 20_000;
+        this.latencyRun = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(30);
+        this.env = env;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = Arrays.asList(args).contains("--quick");
+        run(quick, io.chard.app.LocalServers.environment());
+        System.exit(0);
+    }
+
+    /** Runs the benchmark against the servers {@code env} names; answers the table's rows. */
+    public static List<String[]> run(boolean quick, Map<String, String> env) throws Exception {
+        Benchmark benchmark = new Benchmark(quick, env);
+        benchmark.run();
+        return benchmark.rows;
+    }
+
+    private void run() throws Exception {
+        Map<String, Object> properties = new HashMap<>(DatabaseProperties.defaults());
+        properties.putAll(LaunchProperties.server(env));
+        properties.remove("micronaut.server.port");
+        properties.put(ChardSettings.NAMESPACE, namespace);
+        properties.put(ChardSettings.RECORDER_ENABLED, true);
+        context = ApplicationContext.run(properties);
+        client = context.getBean(TaskClient.class);
+        rawClient = RedisClient.create(env.get("REDIS_URI"));
+        StatefulRedisConnection<String, String> connection = rawClient.connect();
+        redis = connection.sync();
+        try {
+            List<UUID> queued = new ArrayList<>(enqueueOneByOne());
+            queued.addAll(enqueueBatched());
+            DataSource history = context.getBean(DataSource.class);
+            awaitRecorded(history, queued, false);
+            Process worker = startWorker();
+            try {
+                processing(worker, history, queued);
+                memory(worker);
+                latency();
+            } finally {
+                worker.destroy();
+                worker.waitFor(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            context.close();
+            cleanUp();
+            connection.close();
+            rawClient.shutdown();
+        }
+        print();
+    }
+
+    private List<UUID> enqueueOneByOne() {
+        String payload = samplePayload();
+        String key = "{" + namespace + "}:baseline";
+        long start = System.nanoTime();
+        for (int i = 0; i < tasks; i++) {
+            redis.rpush(key, payload);
+        }
+        double baseline = rate(tasks, start);
+        redis.del(key);
+
+        List<UUID> ids = new ArrayList<>(tasks);
+        start = System.nanoTime();
+        for (int i = 0; i < tasks; i++) {
+            ids.add(client.dispatch("examples.noop").id());
+        }
+        row("enqueue " + tasks + " x examples.noop, one call each", perSecond(rate(tasks, start)), perSecond(baseline));
+        return ids;
+    }
+
+    private List<UUID> enqueueBatched() {
+        String[] payloads = Collections.nCopies(BATCH, samplePayload()).toArray(String[]::new);
+        String key = "{" + namespace + "}:baseline";
+        long start = System.nanoTime();
+        for (int i = 0; i < tasks; i += BATCH) {
+            redis.rpush(key, payloads);
+        }
+        double baseline = rate(tasks, start);
+        redis.del(key);
+
+        List<DispatchRequest> batch = Collections.nCopies(BATCH, DispatchRequest.of("examples.noop", null));
+        List<UUID> ids = new ArrayList<>(tasks);
+        start = System.nanoTime();
+        for (int i = 0; i < tasks; i += BATCH) {
+            client.dispatchAll(batch).forEach(d -> ids.add(d.id()));
+        }
+        row("enqueue " + tasks + " x examples.noop, batches of " + BATCH, perSecond(rate(tasks, start)),
+                perSecond(baseline));
+        return ids;
+    }
+
+    /**
+     * Times one worker process draining the pre-filled queue: Redis alone is polled while it works (cheap), the
+     * history once the queue is empty, so the measuring does not compete with what it measures.
+     */
+    private void processing(Process worker, DataSource history, List<UUID> queued) throws Exception {
+        long spawned = worker.info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (redis.zcard(queueKey("ready")) + redis.zcard(queueKey("leased")) > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the worker did not drain the queue in 10 minutes");
+            }
+            Thread.sleep(20);
+        }
+        Instant workerDone = Instant.now();
+        long firstStart = awaitRecorded(history, queued, true);
+        Instant lastRecorded = Instant.now();
+        double seconds = (lastRecorded.toEpochMilli() - firstStart) / 1000.0;
+        double baseline = baselineDrain(queued.size());
+        row("process " + queued.size() + " pre-filled no-ops, one worker, until all in history",
+                perSecond(queued.size() / seconds) + " (" + perSecond(queued.size()
+                        / ((lastRecorded.toEpochMilli() - spawned) / 1000.0)) + " incl. JVM start)",
+                perSecond(baseline));
+        row("  of which: until the worker settled the last one (Redis only)", perSecond(queued.size()
+                / ((workerDone.toEpochMilli() - firstStart) / 1000.0)), "-");
+    }
+
+    /** Waits until every id has a history row (a success, if {@code succeeded}); answers the earliest start. */
+    private static long awaitRecorded(DataSource history, List<UUID> ids, boolean succeeded) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (true) {
+            long[] progress = recorded(history, ids, succeeded);
+            if (progress[0] == ids.size()) {
+                return progress[1];
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + progress[0] + " of " + ids.size() + " recorded");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** [rows recorded (successes only if asked), earliest started_at in epoch ms] for {@code ids}. */
+    private static long[] recorded(DataSource history, List<UUID> ids, boolean succeeded) throws Exception {
+        try (Connection connection = history.getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT count(*), "
+                     + "coalesce((extract(epoch from min(started_at)) * 1000)::bigint, 0) "
+                     + "FROM background_tasks_task_execution WHERE id = ANY(?)"
+                     + (succeeded ? " AND status = 'success'" : ""))) {
+            query.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet result = query.executeQuery()) {
+                result.next();
+                return new long[]{result.getLong(1), result.getLong(2)};
+            }
+        }
+    }
+
+    /** The floor: pop the same number of envelopes from a plain list in batches and parse each. */
+    private double baselineDrain(int count) throws Exception {
+        String key = "{" + namespace + "}:baseline";
+        String[] payloads = Collections.nCopies(BATCH, samplePayload()).toArray(String[]::new);
+        for (int i = 0; i < count; i += BATCH) {
+            redis.rpush(key, payloads);
+        }
+        var json = context.getBean(io.micronaut.json.JsonMapper.class);
+        long start = System.nanoTime();
+        int done = 0;
+        while (done < count) {
+            List<String> popped = redis.lpop(key, 256);
+            for (String envelope : popped) {
+                json.readValue(envelope, io.chard.broker.Envelope.class);
+            }
+            done += popped.size();
+        }
+        return rate(count, start);
+    }
+
+    private void memory(Process worker) throws Exception {
+        Path status = Path.of("/proc/" + worker.pid() + "/status");
+        String rss = "n/a";
+        String peak = "n/a";
+        if (Files.exists(status)) {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmRSS:")) rss = mib(line);
+                if (line.startsWith("VmHWM:")) peak = mib(line);
+            }
+        }
+        row("worker RSS after processing (peak)", rss + " (" + peak + ")", "-");
+    }
+
+    private void latency() throws Exception {
+        int rate = 200;
+        int count = (int) (latencyRun.toSeconds() * rate);
+        Broker broker = context.getBean(Broker.class);
+        Map<UUID, Long> sentMicros = new ConcurrentHashMap<>();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        var sent = new java.util.concurrent.CountDownLatch(count);
+        ticker.scheduleAtFixedRate(() -> {
+            if (sent.getCount() == 0) {
+                return;
+            }
+            long micros = nowMicros();
+            Dispatched dispatched = client.dispatch("examples.clock");
+            sentMicros.put(dispatched.id(), micros);
+            sent.countDown();
+        }, 0, 1_000_000 / rate, TimeUnit.MICROSECONDS);
+        sent.await();
+        ticker.shutdownNow();
+        List<Double> latencies = new ArrayList<>(count);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        for (Map.Entry<UUID, Long> entry : sentMicros.entrySet()) {
+            ExecutionSnapshot done;
+            do {
+                done = broker.snapshot(entry.getKey()).filter(s -> s.resultJson() != null).orElse(null);
+                if (done == null) {
+                    Thread.sleep(5);
+                }
+            } while (done == null && System.nanoTime() < deadline);
+            if (done != null) {
+                latencies.add((Long.parseLong(done.resultJson()) - entry.getValue()) / 1000.0);
+            }
+        }
+        row("dispatch-to-start latency at " + rate + "/s for " + latencyRun.toSeconds() + " s, p50 / p95 / p99",
+                percentiles(latencies), percentiles(baselineLatency(rate, count)));
+    }
+
+    /** The floor: a producer LPUSHes a timestamp at the same rate, a consumer on its own connection BLPOPs. */
+    private List<Double> baselineLatency(int rate, int count) throws Exception {
+        String key = "{" + namespace + "}:baseline-latency";
+        List<Double> latencies = Collections.synchronizedList(new ArrayList<>(count));
+        StatefulRedisConnection<String, String> blocking = rawClient.connect();
+        Thread consumer = Thread.ofPlatform().start(() -> {
+            while (latencies.size() < count) {
+                var popped = blocking.sync().blpop(1, key);
+                if (popped != null) {
+                    latencies.add((nowMicros() - Long.parseLong(popped.getValue())) / 1000.0);
+                }
+            }
+        });
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        ticker.scheduleAtFixedRate(() -> redis.lpush(key, Long.toString(nowMicros())), 0, 1_000_000 / rate,
+                TimeUnit.MICROSECONDS);
+        consumer.join(Duration.ofSeconds(latencyRun.toSeconds() + 30));
+        ticker.shutdownNow();
+        blocking.close();
+        return latencies;
+    }
+
+    private Process startWorker() throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        String options = env.getOrDefault("CHARD_BENCH_WORKER_JAVA_OPTS", WORKER_JAVA_OPTS);
+        command.addAll(Arrays.asList(options.trim().split("\\s+")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.chard.worker.WorkerMain",
+                "--concurrency", env.getOrDefault("CHARD_BENCH_CONCURRENCY", "256")));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("REDIS_URI", env.get("REDIS_URI"));
+        builder.environment().put("CHARD_NAMESPACE", namespace);
+        builder.environment().putIfAbsent("CHARD_WORKER_PREFETCH", "64");
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        return builder.start();
+    }
+
+    private String queueKey(String part) {
+        return "{" + namespace + "}:q:default:" + part;
+    }
+
+    private void cleanUp() {
+        ScanIterator<String> keys = ScanIterator.scan(redis, ScanArgs.Builder.matches("{" + namespace + "}:*").limit(1000));
+        List<String> batch = new ArrayList<>();
+        while (keys.hasNext()) {
+            batch.add(keys.next());
+            if (batch.size() == 1000) {
+                redis.unlink(batch.toArray(String[]::new));
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            redis.unlink(batch.toArray(String[]::new));
+        }
+    }
+
+    private String samplePayload() {
+        return "{\"id\":\"" + UUID.randomUUID() + "\",\"task\":\"examples.noop\",\"args\":null,\"kwargs\":null,"
+                + "\"queue\":\"default\",\"priority\":5,\"queuedAt\":\"" + Instant.now() + "\"}";
+    }
+
+    private void row(String measure, String chard, String baseline) {
+        rows.add(new String[]{measure, chard, baseline});
+        System.out.printf("  %s: %s (baseline %s)%n", measure, chard, baseline);
+    }
+
+    private void print() {
+        int[] widths = {7, 5, 20};
+        for (String[] row : rows) {
+            for (int i = 0; i < 3; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        String format = "| %-" + widths[0] + "s | %-" + widths[1] + "s | %-" + widths[2] + "s |%n";
+        System.out.printf("%nChard benchmark (%d cores, Java %s)%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.version());
+        System.out.printf(format, "measure", "Chard", "baseline (raw Redis)");
+        System.out.printf(format, "-".repeat(widths[0]), "-".repeat(widths[1]), "-".repeat(widths[2]));
+        for (String[] row : rows) {
+            System.out.printf(format, (Object[]) row);
+        }
+    }
+
+    private static double rate(int count, long startNanos) {
+        return count / ((System.nanoTime() - startNanos) / 1e9);
+    }
+
+    private static String perSecond(double rate) {
+        return String.format("%,.0f/s", rate);
+    }
+
+    private static String percentiles(List<Double> values) {
+        if (values.isEmpty()) {
+            return "n/a";
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return String.format("%.2f / %.2f / %.2f ms", at(sorted, 0.50), at(sorted, 0.95), at(sorted, 0.99));
+    }
+
+    private static double at(List<Double> sorted, double quantile) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(quantile * sorted.size()) - 1));
+    }
+
+    private static String mib(String statusLine) {
+        long kib = Long.parseLong(statusLine.replaceAll("\\D", ""));
+        return (kib / 1024) + " MiB";
+    }
+
+    private static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    }
+}

@@ -1,0 +1,30 @@
+package io.chard.app.bench;
+
+import io.chard.testing.TestPostgres;
+import io.chard.testing.TestRedis;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The benchmark program runs end to end in its short form and measures every row (figures not judged). */
+class BenchmarkSmokeTest {
+
+    @Test
+    void theQuickBenchmarkMeasuresEveryRow() throws Exception {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("REDIS_URI", TestRedis.uri());
+        env.put("CHARD_JDBC_URL", TestPostgres.server().urlOf(TestPostgres.freshDatabase()));
+        env.put("CHARD_JDBC_USER", TestPostgres.server().user());
+        env.put("CHARD_JDBC_PASSWORD", TestPostgres.server().password());
+        List<String[]> rows = Benchmark.run(true, env);
+        assertEquals(6, rows.size());
+        for (String[] row : rows) {
+            assertTrue(row[1].matches(".*\\d.*"), "no figure for " + row[0] + ": " + row[1]);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.chard.beat.function;
+
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.chard.beat.ScheduleStore;
+import io.chard.beat.testing.BeatFixture;
+import io.chard.config.ChardSettings;
+import io.chard.database.Jdbc;
+import io.chard.schedule.MisfirePolicy;
+import io.chard.schedule.ScheduleSpec;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Beat's hosts (the long-lived loop and the Lambda handler) against a real PostgreSQL and Redis. */
+class BeatHostsTest {
+    final BeatFixture fixture = new BeatFixture();
+
+    @AfterEach
+    void stop() {
+        fixture.close();
+    }
+
+    @Test
+    void threeBeatsRacingFireEveryOneSecondScheduleExactlyOncePerSecond() throws Exception {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        List<UUID> schedules = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            schedules.add(store.create(BeatFixture.definition("race-" + i, new ScheduleSpec.Interval(Duration.ofSeconds(1)),
+                    MisfirePolicy.FIRE_ONCE, null), "api", null).id());
+        }
+        Map<String, Object> beatProperties = new HashMap<>(fixture.properties);
+        beatProperties.put(ChardSettings.BEAT_ENABLED, true);
+        beatProperties.remove("flyway.datasources.default.enabled");
+        List<ApplicationContext> beats = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            beats.add(ApplicationContext.run(beatProperties));
+        }
+        Thread.sleep(Duration.ofSeconds(60));
+        beats.forEach(ApplicationContext::close);
+
+        Jdbc jdbc = fixture.bean(Jdbc.class);
+        long totalFires = 0;
+        for (UUID schedule : schedules) {
+            List<Instant> fires = jdbc.list("SELECT fire_time FROM background_tasks_schedule_fire WHERE schedule_id = ? "
+                    + "ORDER BY fire_time", row -> row.getTimestamp(1).toInstant(), schedule);
+            assertTrue(fires.size() >= 55, "only " + fires.size() + " fires in 60 s");
+            long seconds = Duration.between(fires.getFirst(), fires.getLast()).toSeconds();
+            assertEquals(seconds + 1, fires.size(), "one fire per second, none missing, none twice: " + fires);
+            totalFires += fires.size();
+        }
+        assertEquals(totalFires, jdbc.count("SELECT sum(total_runs) FROM background_tasks_schedule WHERE name LIKE 'race-%'"));
+        // The built-in schedules fire too (the sweep, every minute): every fire of every schedule counts below.
+        long allFires = jdbc.count("SELECT count(*) FROM background_tasks_schedule_fire");
+        assertEquals(0, jdbc.count("SELECT count(*) FROM background_tasks_schedule_fire WHERE execution_id IS NULL"));
+        assertEquals(allFires, jdbc.count("SELECT count(DISTINCT execution_id) FROM background_tasks_schedule_fire"));
+        assertEquals(allFires, fixture.executionsInRedis(), "each fire dispatched exactly one execution");
+    }
+
+    @Test
+    void theLambdaHandlerFiresSubMinuteIntervalsDueInItsMinuteWithTheirDueTimesAsEta() throws Exception {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        UUID schedule = store.create(BeatFixture.definition("every-10-s", new ScheduleSpec.Interval(Duration.ofSeconds(10)),
+                MisfirePolicy.FIRE_ONCE, null), "api", null).id();
+        Instant invokedAt = Instant.now();
+        new BeatHandler(fixture.context).execute(new ScheduledEvent());
+        Instant endOfMinute = invokedAt.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+        List<Instant> fires = fixture.fires(schedule);
+        assertTrue(!fires.isEmpty() && !fires.getLast().isAfter(endOfMinute.plusSeconds(1)), fires.toString());
+        for (int i = 1; i < fires.size(); i++) {
+            assertEquals(Duration.ofSeconds(10), Duration.between(fires.get(i - 1), fires.get(i)));
+        }
+        long delayed = fixture.redis().zcard(fixture.keys().queue("default", "delayed"));
+        assertTrue(delayed >= fires.size() - 1, "future fires wait in the broker's delayed set: " + delayed);
+    }
+}

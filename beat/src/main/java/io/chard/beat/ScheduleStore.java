@@ -1,0 +1,159 @@
+package io.chard.beat;
+
+import io.chard.database.Jdbc;
+import io.chard.schedule.MisfirePolicy;
+import io.chard.schedule.ScheduleSpec;
+import io.chard.schedule.SolarEvent;
+import jakarta.inject.Singleton;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Schedules and their fires in PostgreSQL. {@link #claim} is the exactly-once point: the primary key
+ * (schedule, fire_time) lets one inserter win, however many beat processes or Lambda ticks race.
+ */
+@Singleton
+public final class ScheduleStore {
+    private static final String TABLE = "background_tasks_schedule";
+    private final Jdbc jdbc;
+
+    public ScheduleStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A claimed fire that was not dispatched yet (its claimer crashed, or Redis was down). */
+    public record Fire(UUID scheduleId, Instant fireTime) {
+    }
+
+    public List<StoredSchedule> list() {
+        return jdbc.list("SELECT * FROM " + TABLE + " ORDER BY name", ScheduleStore::row);
+    }
+
+    public Optional<StoredSchedule> find(UUID id) {
+        return jdbc.one("SELECT * FROM " + TABLE + " WHERE id = ?", ScheduleStore::row, id);
+    }
+
+    public Optional<StoredSchedule> findByName(String name) {
+        return jdbc.one("SELECT * FROM " + TABLE + " WHERE name = ?", ScheduleStore::row, name);
+    }
+
+    /** Enabled schedules with a due time at or before {@code horizon} (or none computed yet). */
+    public List<StoredSchedule> due(Instant horizon) {
+        return jdbc.list("SELECT * FROM " + TABLE + " WHERE enabled AND (next_run_at IS NULL OR next_run_at <= ?)",
+                ScheduleStore::row, Timestamp.from(horizon));
+    }
+
+    public boolean claim(UUID scheduleId, Instant fireTime) {
+        return jdbc.update("INSERT INTO background_tasks_schedule_fire (schedule_id, fire_time) VALUES (?, ?) "
+                + "ON CONFLICT DO NOTHING", scheduleId, Timestamp.from(fireTime)) == 1;
+    }
+
+    public void dispatched(UUID scheduleId, Instant fireTime, UUID executionId) {
+        jdbc.update("UPDATE background_tasks_schedule_fire SET execution_id = ? WHERE schedule_id = ? AND fire_time = ?",
+                executionId, scheduleId, Timestamp.from(fireTime));
+    }
+
+    public List<Fire> undispatched(Instant claimedBefore) {
+        return jdbc.list("SELECT schedule_id, fire_time FROM background_tasks_schedule_fire "
+                        + "WHERE execution_id IS NULL AND claimed_at < ? ORDER BY claimed_at LIMIT 1000",
+                row -> new Fire(row.getObject(1, UUID.class), row.getTimestamp(2).toInstant()),
+                Timestamp.from(claimedBefore));
+    }
+
+    /** The executions dispatched for a schedule, newest first. */
+    public List<UUID> executions(UUID scheduleId, int limit) {
+        return jdbc.list("SELECT execution_id FROM background_tasks_schedule_fire WHERE schedule_id = ? "
+                        + "AND execution_id IS NOT NULL ORDER BY fire_time DESC LIMIT ?",
+                row -> row.getObject(1, UUID.class), scheduleId, limit);
+    }
+
+    /** Records progress: the latest fire, how many fires this caller claimed, and the next due time. */
+    public void advance(UUID id, Instant lastFire, int claimed, Instant next) {
+        jdbc.update("UPDATE " + TABLE + " SET last_run_at = GREATEST(COALESCE(last_run_at, ?), ?), "
+                        + "total_runs = total_runs + ?, next_run_at = ? WHERE id = ?",
+                Timestamp.from(lastFire), Timestamp.from(lastFire), claimed, next == null ? null : Timestamp.from(next), id);
+    }
+
+    public StoredSchedule create(StoredSchedule.Definition definition, String source, Instant next) {
+        UUID id = UUID.randomUUID();
+        jdbc.update("INSERT INTO " + TABLE + " (" + DEFINITION_COLUMNS + ", source, next_run_at, id) VALUES ("
+                + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)",
+                values(definition, source, timestamp(next), id));
+        return find(id).orElseThrow();
+    }
+
+    /** Replaces the definition; keeps the run state (last run, total runs). */
+    public Optional<StoredSchedule> update(UUID id, StoredSchedule.Definition definition, Instant next) {
+        jdbc.update("UPDATE " + TABLE + " SET (" + DEFINITION_COLUMNS + ", next_run_at, updated_at) = ("
+                + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, now()) WHERE id = ?",
+                values(definition, timestamp(next), id));
+        return find(id);
+    }
+
+    /**
+     * Enabling counts the schedule as run up to now, so the due times it missed while disabled are not caught
+     * up (they were switched off on purpose).
+     */
+    public void setEnabled(UUID id, boolean enabled, Instant next) {
+        jdbc.update("UPDATE " + TABLE + " SET enabled = ?, next_run_at = ?, updated_at = now(), "
+                        + "last_run_at = CASE WHEN ? AND NOT enabled THEN GREATEST(COALESCE(last_run_at, now()), now()) "
+                        + "ELSE last_run_at END WHERE id = ?",
+                enabled, timestamp(next), enabled, id);
+    }
+
+    public boolean delete(UUID id) {
+        return jdbc.update("DELETE FROM " + TABLE + " WHERE id = ?", id) > 0;
+    }
+
+    private static final String DEFINITION_COLUMNS = "name, task_name, kind, cron, interval_seconds, solar_event, "
+            + "latitude, longitude, run_at, timezone, start_at, expires_at, enabled, args, kwargs, queue, priority, "
+            + "misfire_policy, catch_up_seconds";
+
+    /** The definition's values in the order of DEFINITION_COLUMNS, then {@code more}. */
+    private static Object[] values(StoredSchedule.Definition d, Object... more) {
+        StoredSchedule.SpecFields f = StoredSchedule.SpecFields.of(d.spec());
+        List<Object> values = new java.util.ArrayList<>(java.util.Arrays.asList(d.name(), d.taskName(),
+                d.spec().kind(), f.cron(), f.intervalSeconds(), f.solarEvent(), f.latitude(), f.longitude(),
+                timestamp(f.runAt()),
+                d.zone().getId(), timestamp(d.startAt()), timestamp(d.expiresAt()), d.enabled(), d.args(), d.kwargs(),
+                d.queue(), d.priority(), d.misfirePolicy().name().toLowerCase(Locale.ROOT),
+                (int) d.catchUp().toSeconds()));
+        values.addAll(java.util.Arrays.asList(more));
+        return values.toArray();
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        Timestamp value = row.getTimestamp(column);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static StoredSchedule row(ResultSet row) throws SQLException {
+        ScheduleSpec spec = switch (row.getString("kind")) {
+            case "cron" -> new ScheduleSpec.Cron(row.getString("cron"));
+            case "interval" -> new ScheduleSpec.Interval(Duration.ofSeconds(row.getLong("interval_seconds")));
+            case "solar" -> new ScheduleSpec.Solar(SolarEvent.valueOf(row.getString("solar_event").toUpperCase(Locale.ROOT)),
+                    row.getDouble("latitude"), row.getDouble("longitude"));
+            default -> new ScheduleSpec.OneOff(row.getTimestamp("run_at").toInstant());
+        };
+        return new StoredSchedule(row.getObject("id", UUID.class), row.getString("name"), row.getString("task_name"),
+                spec, ZoneId.of(row.getString("timezone")), instant(row, "start_at"), instant(row, "expires_at"),
+                row.getBoolean("enabled"), row.getString("args"), row.getString("kwargs"), row.getString("queue"),
+                row.getObject("priority", Integer.class),
+                MisfirePolicy.valueOf(row.getString("misfire_policy").toUpperCase(Locale.ROOT)),
+                Duration.ofSeconds(row.getInt("catch_up_seconds")), row.getString("source"), instant(row, "last_run_at"),
+                row.getLong("total_runs"), instant(row, "next_run_at"), row.getTimestamp("created_at").toInstant());
+    }
+}

@@ -1,0 +1,94 @@
+package io.chard.beat;
+
+import io.chard.beat.testing.BeatFixture;
+import io.chard.database.Jdbc;
+import io.chard.schedule.MisfirePolicy;
+import io.chard.schedule.ScheduleSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Beat's tick, store and maintenance tasks against a real PostgreSQL and Redis: misfires, repair, sweep, purge. */
+class BeatTest {
+    final BeatFixture fixture = new BeatFixture();
+
+    @AfterEach
+    void stop() {
+        fixture.close();
+    }
+
+    @Test
+    void aBeatStoppedForFiveMinutesFollowsEachMisfirePolicyOnRestart() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Beat beat = fixture.bean(Beat.class);
+        Instant t0 = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
+        Map<MisfirePolicy, UUID> byPolicy = new HashMap<>();
+        for (MisfirePolicy policy : MisfirePolicy.values()) {
+            byPolicy.put(policy, store.create(BeatFixture.definition("every-2-min-" + policy, new ScheduleSpec.Cron("*/2 * * * *"),
+                    policy, t0), "api", null).id());
+        }
+        assertEquals(3, beat.tick(t0, Duration.ZERO), "each fires its first due time on time");
+        beat.tick(t0.plus(Duration.ofMinutes(5)).plusSeconds(30), Duration.ZERO);
+
+        assertEquals(List.of(t0, t0.plusSeconds(240)), fixture.fires(byPolicy.get(MisfirePolicy.FIRE_ONCE)));
+        assertEquals(List.of(t0), fixture.fires(byPolicy.get(MisfirePolicy.SKIP)));
+        assertEquals(List.of(t0, t0.plusSeconds(120), t0.plusSeconds(240)), fixture.fires(byPolicy.get(MisfirePolicy.FIRE_ALL)));
+        assertEquals(t0.plusSeconds(360), store.find(byPolicy.get(MisfirePolicy.SKIP)).orElseThrow().nextRunAt());
+    }
+
+    @Test
+    void aClaimWhoseDispatchNeverHappenedIsDispatchedByTheNextTick() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Instant fireTime = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
+        UUID schedule = store.create(BeatFixture.definition("crashed", new ScheduleSpec.Interval(Duration.ofHours(1)),
+                MisfirePolicy.FIRE_ONCE, null), "api", Instant.now().plus(Duration.ofHours(1))).id();
+        assertTrue(store.claim(schedule, fireTime), "claimed, then the claimer 'crashed' before dispatching");
+        fixture.bean(Jdbc.class).update("UPDATE background_tasks_schedule_fire SET claimed_at = now() - interval '1 minute'");
+
+        fixture.bean(Beat.class).tick(Instant.now(), Duration.ZERO);
+        assertEquals(1, fixture.bean(Jdbc.class).count(
+                "SELECT count(*) FROM background_tasks_schedule_fire WHERE execution_id IS NOT NULL"));
+        assertEquals(1, fixture.executionsInRedis());
+    }
+
+    @Test
+    void theSweepMarksRunningRowsWithStaleHeartbeatsStuckAndThePurgeDeletesOldEndedRows() {
+        Jdbc jdbc = fixture.bean(Jdbc.class);
+        UUID stale = insertExecution(jdbc, "running", Instant.now().minus(Duration.ofMinutes(10)));
+        UUID fresh = insertExecution(jdbc, "running", Instant.now());
+        UUID old = insertExecution(jdbc, "success", Instant.now().minus(Duration.ofDays(30)));
+        UUID recent = insertExecution(jdbc, "success", Instant.now().minus(Duration.ofDays(1)));
+        MaintenanceTasks maintenance = fixture.bean(MaintenanceTasks.class);
+        assertEquals(1, maintenance.sweepStuckTasks());
+        assertEquals("stuck", status(jdbc, stale));
+        assertEquals("running", status(jdbc, fresh));
+        assertEquals(1, maintenance.purgeOldExecutions());
+        assertEquals(0, jdbc.count("SELECT count(*) FROM background_tasks_task_execution WHERE id = ?", old));
+        assertEquals("success", status(jdbc, recent));
+    }
+
+    private UUID insertExecution(Jdbc jdbc, String status, Instant at) {
+        UUID id = UUID.randomUUID();
+        jdbc.update("INSERT INTO background_tasks_task_execution (id, task_id, task_name, status, queued_at, started_at, "
+                        + "heartbeat_at, finished_at) VALUES (?, ?, 'test.add', ?, ?, ?, ?, ?)", id, id.toString(), status,
+                Timestamp.from(at), Timestamp.from(at), Timestamp.from(at),
+                status.equals("running") ? null : Timestamp.from(at));
+        return id;
+    }
+
+    private static String status(Jdbc jdbc, UUID id) {
+        return jdbc.one("SELECT status FROM background_tasks_task_execution WHERE id = ?", row -> row.getString(1), id)
+                .orElseThrow();
+    }
+}

@@ -1,0 +1,30 @@
+package io.chard.database;
+
+import java.util.Map;
+
+/**
+ * The Micronaut properties every process with a PostgreSQL connection needs, whatever launched it.
+ *
+ * <p>Each module owns its migrations under {@code db/chard/<module>}, in a version range of its own
+ * (settings 1-99, history 100-199, beat 200-299, admin 300-399). A role migrates only the modules on its
+ * classpath, so Flyway runs out of order (admin-api may start after the recorder applied V100 and still apply
+ * V1) and ignores applied migrations another role brought (the recorder does not have beat's V200).
+ */
+public final class DatabaseProperties {
+    private static final String FLYWAY = "flyway.datasources.default.";
+
+    public static Map<String, Object> defaults() {
+        return Map.of(
+                FLYWAY + "enabled", true,
+                FLYWAY + "locations", "classpath:db/chard/settings,classpath:db/chard/history,"
+                        + "classpath:db/chard/beat,classpath:db/chard/admin",
+                FLYWAY + "out-of-order", true,
+                FLYWAY + "ignore-migration-patterns", "*:missing",
+                "datasources.default.driver-class-name", "org.postgresql.Driver",
+                "datasources.default.maximum-pool-size", 8,
+                "datasources.default.connection-timeout", 5_000);
+    }
+
+    private DatabaseProperties() {
+    }
+}
