@@ -125,6 +125,11 @@ public final class Worker {
         LOG.info("worker {} stopped ({} processed, {} failed)", id, runner.processed(), runner.failed());
     }
 
+    /** Time-limit timers not yet run or released (for tests). */
+    int pendingTimers() {
+        return runner.pendingTimers();
+    }
+
     private void settled(List<Settlement> settlements) {
         runner.settled(settlements);
     }
