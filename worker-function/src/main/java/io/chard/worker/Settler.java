@@ -37,10 +37,10 @@ final class Settler {
     private final Waiter backoff = new Waiter();
     private final Loop loop;
 
-    Settler(BrokerConsumer broker, Consumer<List<Settlement>> onSettled) {
+    Settler(BrokerConsumer broker, Consumer<List<Settlement>> onSettled, LoopGuard loops) {
         this.broker = broker;
         this.onSettled = onSettled;
-        this.loop = new Loop("chard-settler", this::round);
+        this.loop = loops.loop("chard-settler", this::round);
         loop.start();
     }
 

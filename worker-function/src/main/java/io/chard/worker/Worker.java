@@ -18,13 +18,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 
 /**
  * The worker: wires the lease loop, the execution runner, the heartbeater and the settler together, and
  * runs them as a long-lived process ({@link #start()}/{@link #stop()}) or until a deadline, for
- * short-lived invocations ({@link #drain(Instant)}). Stopping gives the running tasks a grace period.
+ * short-lived invocations ({@link #drain(Instant)}). Stopping gives the running tasks a grace period; a loop
+ * that dies on an Error stops the worker at once and exits the process with status 1 (see {@link LoopGuard}).
  */
 public final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -39,6 +42,8 @@ public final class Worker {
     private final ExecutionRunner runner;
     private final LeaseLoop leasing;
     private final Loop heartbeat;
+    private final LoopGuard loops;
+    private final IntConsumer exit;
     private final Waiter waiter = new Waiter();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile boolean stopping;
@@ -50,23 +55,28 @@ public final class Worker {
 
     private Worker(String id, Broker broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker,
                    JsonMapper json, Clock clock) {
-        this(id, broker.consumer(id), config, chard, invoker, json, clock);
+        this(id, broker.consumer(id), config, chard, invoker, json, clock, System::exit);
     }
 
-    /** With a consumer of the caller's choosing (tests wrap the real one to inject faults). */
+    /**
+     * With a consumer and an exit of the caller's choosing: tests wrap the real consumer to inject faults, and
+     * must not end their JVM.
+     */
     Worker(String id, BrokerConsumer broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker,
-           JsonMapper json, Clock clock) {
+           JsonMapper json, Clock clock, IntConsumer exit) {
         this.config = config;
         this.clock = clock;
         this.id = id;
         this.broker = broker;
+        this.exit = exit;
+        this.loops = new LoopGuard(this::failed);
         Slots slots = new Slots(config.concurrency(), config.prefetch(), config.leaseBatch());
-        this.settler = new Settler(broker, this::settled);
+        this.settler = new Settler(broker, this::settled, loops);
         this.runner = new ExecutionRunner(invoker, broker, slots, clock, settler::submit);
         this.leasing = new LeaseLoop(broker, config, chard.leaseDuration(), slots, runner::start, clock);
         Heartbeater heartbeater = new Heartbeater(broker, runner,
                 new Heartbeater.Identity(id, host(), config, clock.instant()), chard.leaseDuration(), json, clock);
-        this.heartbeat = new Loop("chard-heartbeat", heartbeater::beat);
+        this.heartbeat = loops.loop("chard-heartbeat", heartbeater::beat);
         heartbeat.start();
     }
 
@@ -77,7 +87,7 @@ public final class Worker {
     /** Starts leasing on a thread of its own; returns at once. */
     public synchronized void start() {
         if (leaseLoop == null) {
-            leaseLoop = new Loop("chard-lease", () -> leasing.round(Instant.MAX));
+            leaseLoop = loops.loop("chard-lease", () -> leasing.round(Instant.MAX));
             leaseLoop.start();
             LOG.info("worker {} consuming {} with concurrency {}", id, config.queues(), config.concurrency());
         }
@@ -88,7 +98,7 @@ public final class Worker {
      * gives back the rest, and reports everything. Returns how many executions ended here.
      */
     public long drain(Instant deadline) {
-        Loop draining = new Loop("chard-lease", () -> leasing.round(deadline));
+        Loop draining = loops.loop("chard-lease", () -> leasing.round(deadline));
         draining.start();
         while (!stopping && clock.instant().isBefore(deadline)) {
             Duration left = Duration.between(clock.instant(), deadline);
@@ -101,6 +111,15 @@ public final class Worker {
 
     /** Graceful stop: no more leasing, running tasks get the grace period, then their leases go back. */
     public void stop() {
+        shutdown(config.shutdownGrace());
+    }
+
+    /** The Error that killed one of the worker's loops and stopped it, if one did. */
+    public Optional<Error> failure() {
+        return loops.failure();
+    }
+
+    private void shutdown(Duration grace) {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
@@ -113,7 +132,7 @@ public final class Worker {
         if (leaseRounds != null) {
             leaseRounds.stop(config.pollInterval().plus(ROUND_PATIENCE));
         }
-        finishOrGiveBack(clock.instant().plus(config.shutdownGrace()));
+        finishOrGiveBack(clock.instant().plus(grace));
         heartbeat.stop(ROUND_PATIENCE);
         runner.close();
         try {
@@ -128,6 +147,25 @@ public final class Worker {
     /** Time-limit timers not yet run or released (for tests). */
     int pendingTimers() {
         return runner.pendingTimers();
+    }
+
+    /**
+     * A loop died on an Error: the worker cannot keep its promises (a dead heartbeat lets leases lapse under
+     * running tasks), so it stops without a grace period, settles what has finished, gives back what runs,
+     * and exits non-zero so that its supervisor starts a fresh one.
+     */
+    private void failed(String loop, Error error) {
+        LOG.error("worker {}: the {} loop died; giving back what it holds and exiting with status 1", id, loop,
+                error);
+        Thread.ofPlatform().name("chard-worker-failed").start(() -> {
+            try {
+                shutdown(Duration.ZERO);
+            } catch (Throwable e) {
+                LOG.error("worker {}: giving back after the failure failed too", id, e);
+            } finally {
+                exit.accept(1);
+            }
+        });
     }
 
     private void settled(List<Settlement> settlements) {
