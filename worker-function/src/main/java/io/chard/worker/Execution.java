@@ -38,9 +38,13 @@ final class Execution {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }
+        cancelTimers();
+        return true;
+    }
+
+    void cancelTimers() {
         cancel(softLimit);
         cancel(hardLimit);
-        return true;
     }
 
     /** Records that this execution took a run slot; whoever ends it gives the slot back. */

@@ -3,6 +3,7 @@ package io.chard.worker;
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.Settlement;
+import io.chard.loop.Loop;
 import io.chard.loop.Outage;
 import io.chard.loop.Waiter;
 import org.slf4j.Logger;
@@ -13,10 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Reports outcomes to the broker in batches: one thread takes whatever has finished since its last call
+ * Reports outcomes to the broker in batches: one loop takes whatever has finished since its last call
  * (up to 512) and settles it in one script call, so under load a round trip serves hundreds of tasks and
  * when idle a single outcome goes out at once. While Redis is down it keeps the batch and retries.
  */
@@ -27,60 +29,71 @@ final class Settler {
     private final BrokerConsumer broker;
     private final Consumer<List<Settlement>> onSettled;
     private final LinkedBlockingQueue<Settlement> pending = new LinkedBlockingQueue<>();
+    /** Submitted and not yet settled or dropped: pending plus the batch in hand. */
+    private final AtomicInteger unsettled = new AtomicInteger();
+    private final List<Settlement> batch = new ArrayList<>(BATCH);
     private final Outage outage = new Outage(LOG, "settling outcomes in Redis");
-    private final Waiter waiter = new Waiter();
-    private final Thread thread;
-    private volatile boolean closing;
+    /** Its own waiter for the backoff, so that closing cuts the backoff short but lets the loop flush. */
+    private final Waiter backoff = new Waiter();
+    private final Loop loop;
 
-    Settler(BrokerConsumer broker, Consumer<List<Settlement>> onSettled) {
+    Settler(BrokerConsumer broker, Consumer<List<Settlement>> onSettled, LoopGuard loops) {
         this.broker = broker;
         this.onSettled = onSettled;
-        this.thread = Thread.ofPlatform().name("chard-settler").daemon().start(this::run);
+        this.loop = loops.loop("chard-settler", this::round);
+        loop.start();
     }
 
     void submit(Settlement settlement) {
+        unsettled.incrementAndGet();
         pending.add(settlement);
     }
 
     /** Flushes what is pending, waiting at most {@code grace} for Redis to take it. */
     void close(Duration grace) {
-        closing = true;
-        waiter.wake();
+        backoff.wake();
+        long deadline = System.nanoTime() + grace.toNanos();
         try {
-            thread.join(grace.toMillis());
+            while (unsettled.get() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        thread.interrupt();
+        loop.stop(Duration.ofMillis(Math.max(0, (deadline - System.nanoTime()) / 1_000_000)));
     }
 
-    private void run() {
-        List<Settlement> batch = new ArrayList<>(BATCH);
-        while (!(closing && pending.isEmpty() && batch.isEmpty())) {
-            try {
-                if (batch.isEmpty()) {
-                    Settlement first = pending.poll(100, TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        continue;
-                    }
-                    batch.add(first);
-                    pending.drainTo(batch, BATCH - 1);
+    /** One batch; always answers no pause (the poll and the backoff wait inside, where close can cut them). */
+    private Duration round() {
+        try {
+            if (batch.isEmpty()) {
+                Settlement first = pending.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    return Duration.ZERO;
                 }
-                flush(batch);
-                batch.clear();
-                outage.recovered();
-            } catch (BrokerUnavailableException e) {
-                outage.failed(e);
-                waiter.sleep(Duration.ofMillis(outage.backoffMillis()));
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("settling {} outcomes failed; they will be delivered again when their leases lapse",
-                        batch.size(), e);
-                onSettled.accept(List.copyOf(batch));
-                batch.clear();
+                batch.add(first);
+                pending.drainTo(batch, BATCH - 1);
             }
+            flush(batch);
+            done();
+            outage.recovered();
+        } catch (BrokerUnavailableException e) {
+            outage.failed(e);
+            backoff.sleep(Duration.ofMillis(outage.backoffMillis()));
+        } catch (InterruptedException e) {
+            return Duration.ZERO;
+        } catch (RuntimeException e) {
+            LOG.error("settling {} outcomes failed; they will be delivered again when their leases lapse",
+                    batch.size(), e);
+            onSettled.accept(List.copyOf(batch));
+            done();
         }
+        return Duration.ZERO;
+    }
+
+    private void done() {
+        unsettled.addAndGet(-batch.size());
+        batch.clear();
     }
 
     private void flush(List<Settlement> batch) {

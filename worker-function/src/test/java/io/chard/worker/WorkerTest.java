@@ -143,6 +143,18 @@ class WorkerTest {
     }
 
     @Test
+    void finishedExecutionsLeaveNoTimeLimitTimerBehind() {
+        startWorker(Map.of());
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ids.add(client.dispatch("w.limited", i).id());
+        }
+        ids.forEach(id -> assertEquals(ExecutionStatus.SUCCESS, finished(id).status()));
+        assertEquals(0, context.getBean(Worker.class).pendingTimers(),
+                "a cancelled timer would keep its execution for the 60 s of its limit");
+    }
+
+    @Test
     void theSoftTimeLimitInterruptsTheTask() {
         startWorker(Map.of());
         ExecutionSnapshot failed = finished(client.dispatch("w.soft", 10).id());

@@ -51,6 +51,12 @@ public class WorkerTestTasks {
         }
     }
 
+    /** Quick, under limits far longer than it runs. */
+    @Task(value = "w.limited", softTimeLimit = 50, timeLimit = 60)
+    public int limited(int n) {
+        return n;
+    }
+
     @Task(value = "w.soft", softTimeLimit = 0.3)
     public void soft(double seconds) throws InterruptedException {
         Thread.sleep(Math.round(seconds * 1000));

@@ -1,0 +1,93 @@
+package io.chard.worker;
+
+import io.chard.broker.BrokerConsumer;
+import io.chard.broker.BrokerUnavailableException;
+import io.chard.broker.HeartbeatReply;
+import io.chard.broker.LeaseRef;
+import io.chard.loop.Outage;
+import io.micronaut.json.JsonMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Every lease/3, renews the leases of what the worker holds and its entry in the worker registry, in one
+ * call. Stops the executions the reply says were revoked, and drops those whose lease was lost.
+ */
+final class Heartbeater {
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeater.class);
+
+    private final BrokerConsumer broker;
+    private final ExecutionRunner runner;
+    private final Identity identity;
+    private final Duration lease;
+    private final Duration every;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final Outage outage = new Outage(LOG, "heartbeat to Redis");
+
+    /** What the registry entry says about this worker besides its running tasks. */
+    record Identity(String id, String host, WorkerConfig config, Instant startedAt) {
+    }
+
+    Heartbeater(BrokerConsumer broker, ExecutionRunner runner, Identity identity, Duration lease, JsonMapper json,
+                Clock clock) {
+        this.broker = broker;
+        this.runner = runner;
+        this.identity = identity;
+        this.lease = lease;
+        this.every = lease.dividedBy(3);
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** One heartbeat; answers the pause before the next. */
+    Duration beat() {
+        try {
+            List<LeaseRef> leases = new ArrayList<>();
+            List<WorkerEntry.ActiveTask> running = new ArrayList<>();
+            for (Execution execution : runner.active()) {
+                leases.add(execution.lease());
+                running.add(new WorkerEntry.ActiveTask(execution.delivery.id(), execution.taskName,
+                        execution.startedAt != null ? execution.startedAt : execution.leasedAt));
+            }
+            HeartbeatReply reply = broker.heartbeat(leases, lease, registryEntry(running), every.multipliedBy(3));
+            for (UUID id : reply.cancel()) {
+                Execution execution = runner.get(id);
+                if (execution != null) {
+                    runner.cancel(execution);
+                }
+            }
+            for (UUID id : reply.lost()) {
+                Execution execution = runner.get(id);
+                if (execution != null && runner.abandon(execution)) {
+                    LOG.warn("lease on {} was lost (this worker was silent longer than {}); dropped it", id, lease);
+                }
+            }
+            outage.recovered();
+        } catch (BrokerUnavailableException e) {
+            outage.failed(e);
+        } catch (RuntimeException e) {
+            LOG.error("heartbeat error", e);
+        }
+        return every;
+    }
+
+    private String registryEntry(List<WorkerEntry.ActiveTask> running) {
+        WorkerConfig config = identity.config();
+        try {
+            return json.writeValueAsString(new WorkerEntry(identity.id(), identity.host(),
+                    ProcessHandle.current().pid(), config.queues(), config.concurrency(), running, runner.processed(),
+                    runner.failed(), identity.startedAt(), clock.instant()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

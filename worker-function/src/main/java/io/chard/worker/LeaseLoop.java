@@ -1,0 +1,84 @@
+package io.chard.worker;
+
+import io.chard.broker.BrokerConsumer;
+import io.chard.broker.BrokerConsumer.LeaseBatch;
+import io.chard.broker.BrokerUnavailableException;
+import io.chard.broker.Delivery;
+import io.chard.loop.Outage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * Fills free slots: each round leases as many executions as slots are free (one call) and hands them on to
+ * run; when nothing is ready it blocks on the queues' wake-up list until work arrives, a delayed execution
+ * falls due, or the poll interval passes.
+ */
+final class LeaseLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseLoop.class);
+
+    private final BrokerConsumer broker;
+    private final WorkerConfig config;
+    private final Duration lease;
+    private final Slots slots;
+    private final Consumer<Delivery> start;
+    private final Clock clock;
+    private final Outage outage = new Outage(LOG, "leasing from Redis");
+
+    LeaseLoop(BrokerConsumer broker, WorkerConfig config, Duration lease, Slots slots,
+              Consumer<Delivery> start, Clock clock) {
+        this.broker = broker;
+        this.config = config;
+        this.lease = lease;
+        this.slots = slots;
+        this.start = start;
+        this.clock = clock;
+    }
+
+    /** One round, leasing nothing once {@code deadline} has passed; answers the pause before the next. */
+    Duration round(Instant deadline) {
+        if (!clock.instant().isBefore(deadline)) {
+            return config.pollInterval();
+        }
+        int taken = 0;
+        try {
+            taken = slots.takeForLease();
+            if (taken == 0) {
+                return Duration.ZERO;
+            }
+            LeaseBatch batch = broker.lease(config.queues(), taken, lease);
+            slots.returnLeaseSlots(taken - batch.deliveries().size());
+            taken = 0;
+            batch.deliveries().forEach(start);
+            outage.recovered();
+            if (batch.deliveries().isEmpty()) {
+                broker.awaitWork(config.queues(), idleWait(batch.nextDueIn(), deadline));
+            }
+            return Duration.ZERO;
+        } catch (BrokerUnavailableException e) {
+            slots.returnLeaseSlots(taken);
+            outage.failed(e);
+            return Duration.ofMillis(outage.backoffMillis());
+        } catch (InterruptedException e) {
+            // Nothing here is meant to be interrupted; the loop's stop flag ends it.
+            return Duration.ZERO;
+        } catch (RuntimeException e) {
+            slots.returnLeaseSlots(taken);
+            LOG.error("lease loop error", e);
+            return Duration.ofSeconds(1);
+        }
+    }
+
+    private Duration idleWait(Duration nextDueIn, Instant deadline) {
+        Duration wait = config.pollInterval();
+        if (nextDueIn != null && nextDueIn.compareTo(wait) < 0) {
+            wait = nextDueIn;
+        }
+        Duration untilDeadline = Duration.between(clock.instant(), deadline);
+        return untilDeadline.compareTo(wait) < 0 ? untilDeadline : wait;
+    }
+}

@@ -1,0 +1,75 @@
+package io.chard.worker;
+
+import io.chard.broker.BrokerConsumer;
+import io.chard.broker.HeartbeatReply;
+import io.chard.broker.LeaseRef;
+import io.chard.broker.Settlement;
+
+import java.time.Duration;
+import java.util.List;
+
+/** A real consumer with a hook before each heartbeat, for fault tests: the hook can throw or stall. */
+final class FaultyConsumer implements BrokerConsumer {
+    /** Runs on the heartbeat's thread with the leases it is about to renew. */
+    @FunctionalInterface
+    interface HeartbeatHook {
+        void before(List<LeaseRef> leases) throws InterruptedException;
+    }
+
+    private final BrokerConsumer real;
+    private volatile HeartbeatHook beforeHeartbeat = leases -> { };
+
+    FaultyConsumer(BrokerConsumer real) {
+        this.real = real;
+    }
+
+    void beforeHeartbeat(HeartbeatHook hook) {
+        this.beforeHeartbeat = hook;
+    }
+
+    @Override
+    public LeaseBatch lease(List<String> queues, int max, Duration leaseDuration) {
+        return real.lease(queues, max, leaseDuration);
+    }
+
+    @Override
+    public List<Boolean> settle(List<Settlement> settlements) {
+        return real.settle(settlements);
+    }
+
+    @Override
+    public HeartbeatReply heartbeat(List<LeaseRef> leases, Duration leaseDuration, String registryEntry,
+                                    Duration entryTtl) {
+        try {
+            beforeHeartbeat.before(leases);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return real.heartbeat(leases, leaseDuration, registryEntry, entryTtl);
+    }
+
+    @Override
+    public void release(List<LeaseRef> leases) {
+        real.release(leases);
+    }
+
+    @Override
+    public boolean progress(LeaseRef lease, int percent, String step) {
+        return real.progress(lease, percent, step);
+    }
+
+    @Override
+    public void awaitWork(List<String> queues, Duration max) {
+        real.awaitWork(queues, max);
+    }
+
+    @Override
+    public void deregister() {
+        real.deregister();
+    }
+
+    @Override
+    public void close() {
+        real.close();
+    }
+}

@@ -1,0 +1,86 @@
+package io.chard.worker;
+
+import io.chard.broker.Broker;
+import io.chard.broker.ExecutionSnapshot;
+import io.chard.broker.ExecutionStatus;
+import io.chard.client.TaskClient;
+import io.chard.config.ChardConfig;
+import io.chard.testing.Await;
+import io.chard.testing.TestRedis;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/** A worker on real Redis whose broker calls a test can break: dying loops and stale heartbeat replies. */
+class WorkerFaultTest {
+    static final Duration WAIT = Duration.ofSeconds(15);
+    ApplicationContext context;
+    TaskClient client;
+    Broker broker;
+    FaultyConsumer consumer;
+    Worker worker;
+    final AtomicInteger exitStatus = new AtomicInteger(-1);
+
+    private void startWorker(String lease, int concurrency) {
+        Map<String, Object> properties = TestRedis.properties();
+        properties.put("chard.lease-duration", lease);
+        context = ApplicationContext.run(properties);
+        client = context.getBean(TaskClient.class);
+        broker = context.getBean(Broker.class);
+        String id = "fault-" + UUID.randomUUID().toString().substring(0, 8);
+        consumer = new FaultyConsumer(broker.consumer(id));
+        WorkerConfig config = new WorkerConfig(true, List.of("default"), concurrency, 0, 256, Duration.ofSeconds(1),
+                Duration.ofSeconds(30));
+        worker = new Worker(id, consumer, config, context.getBean(ChardConfig.class),
+                context.getBean(TaskInvoker.class), context.getBean(JsonMapper.class), Clock.systemUTC(),
+                exitStatus::set);
+        worker.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (worker != null) {
+            worker.stop();
+        }
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    @Test
+    void aHeartbeatLoopKilledByAnErrorStopsTheWorkerGivesBackItsTaskAndExitsNonZero() {
+        startWorker("3s", 2);
+        assertEquals(ExecutionStatus.SUCCESS, finished(client.dispatch("w.add", 1, 2).id()).status());
+        UUID running = client.dispatch("w.sleep", 30).id();
+        Await.until("it runs", WAIT, () -> status(running) == ExecutionStatus.RUNNING);
+        OutOfMemoryError injected = new OutOfMemoryError("injected by the test");
+        consumer.beforeHeartbeat(leases -> {
+            throw injected;
+        });
+        Await.until("the worker exits", WAIT, () -> exitStatus.get() != -1);
+        assertEquals(1, exitStatus.get(), "a non-zero status, so that the supervisor restarts the worker");
+        assertSame(injected, worker.failure().orElseThrow());
+        assertEquals(ExecutionStatus.PENDING, status(running),
+                "the running task was given back at once, not left to run under a lease nobody renews");
+    }
+
+    private ExecutionStatus status(UUID id) {
+        return broker.snapshot(id).orElseThrow().status();
+    }
+
+    private ExecutionSnapshot finished(UUID id) {
+        return Await.value("execution " + id + " ends", WAIT, () -> broker.snapshot(id)
+                .filter(s -> s.status().terminal()).orElse(null));
+    }
+}
