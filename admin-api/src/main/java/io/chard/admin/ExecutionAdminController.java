@@ -2,6 +2,7 @@ package io.chard.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.auth.Permissions;
+import io.chard.broker.ExecutionStatus;
 import io.chard.history.ExecutionFilter;
 import io.chard.history.ExecutionRecord;
 import io.chard.history.HistoryStore;
@@ -22,7 +23,6 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -76,26 +76,27 @@ class ExecutionAdminController {
     @Get("/{id}")
     @Secured(Permissions.VIEW)
     HttpResponse<?> detail(UUID id) {
-        return executions.detail(id).<HttpResponse<?>>map(HttpResponse::ok).orElseGet(() -> Executions.notFound(id));
+        return executions.detail(id).<HttpResponse<?>>map(HttpResponse::ok).orElseGet(() -> ActionAnswers.notFound(id));
     }
 
     @Post("/{id}/retry")
     @Secured(Permissions.MANAGE)
     HttpResponse<?> retry(UUID id, Authentication user) {
-        return executions.retry(id, user.getName());
+        return ActionAnswers.retry(executions.retry(id, user.getName()));
     }
 
     @Post("/{id}/revoke")
     @Secured(Permissions.MANAGE)
     HttpResponse<?> revoke(UUID id, Authentication user) {
-        return executions.revoke(id, user.getName());
+        return ActionAnswers.revoke(executions.revoke(id, user.getName()));
     }
 
     @Post("/bulk-retry")
     @Secured(Permissions.MANAGE)
     HttpResponse<?> bulkRetry(@Body BulkRetry body, Authentication user) {
-        List<String> statuses = body.status() == null ? List.copyOf(Executions.RETRYABLE)
-                : Executions.RETRYABLE.contains(body.status()) ? List.of(body.status()) : List.of();
+        List<String> retryable = ExecutionStatus.retryableValues();
+        List<String> statuses = body.status() == null ? retryable
+                : retryable.contains(body.status()) ? List.of(body.status()) : List.of();
         if (statuses.isEmpty()) {
             return invalid("only failed or stuck executions can be retried, not " + body.status());
         }
@@ -105,13 +106,8 @@ class ExecutionAdminController {
         if (body.dryRun() == null || body.dryRun()) {
             return HttpResponse.ok(Map.of("matched", matched));
         }
-        List<UUID> created = new ArrayList<>();
-        for (UUID id : history.ids(filter, MAX_BULK)) {
-            if (!executions.stillRunning(id)) {
-                history.find(id).ifPresent(original -> created.add(executions.retryUnchecked(original, user.getName())));
-            }
-        }
-        return HttpResponse.ok(Map.of("matched", matched, "retried", created));
+        List<UUID> retried = executions.retryAll(filter, MAX_BULK, user.getName());
+        return HttpResponse.ok(Map.of("matched", matched, "retried", retried));
     }
 
     private static ExecutionFilter filter(String status, String taskName, String queue, String since, String until,

@@ -1,36 +1,36 @@
 package io.chard.admin;
 
 import io.chard.admin.audit.AuditLog;
+import io.chard.broker.BrokerUnavailableException;
+import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
 import io.chard.broker.Revocation;
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
 import io.chard.client.TaskClient;
+import io.chard.history.ExecutionFilter;
 import io.chard.history.ExecutionRecord;
 import io.chard.history.HistoryStore;
 import io.chard.history.TaskRetried;
 import io.micronaut.context.event.ApplicationEventPublisher;
-import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
  * The operations on one execution that both APIs offer: read it (history first, live state while the
- * history has not caught up), revoke it, retry it. Admin actions are checked against the allowed
- * transitions here, audited, and published.
+ * history has not caught up), revoke it, retry it. Admin actions are checked against the transition table
+ * ({@link ExecutionStatus}) before they run, audited, and published; they answer {@link ActionResult}s, which the
+ * routes turn into HTTP.
  */
 @Singleton
 public class Executions {
-    /** An operator may retry only what ended badly: retrying a success or a running task would run it twice. */
-    static final Set<String> RETRYABLE = Set.of("failed", "stuck");
-
     private final TaskClient client;
     private final HistoryStore history;
     private final AuditLog audit;
@@ -54,44 +54,88 @@ public class Executions {
         return client.snapshot(id).map(snapshot -> ExecutionDetail.of(snapshot, json));
     }
 
-    HttpResponse<?> revoke(UUID id, String username) {
-        Revocation revocation = client.revoke(id);
-        return switch (revocation) {
-            case REVOKED, STOP_REQUESTED -> {
-                audit.record(username, "revoke", id.toString(), revocation.name().toLowerCase());
-                yield HttpResponse.ok(Map.of("id", id.toString(), "revocation", revocation.name().toLowerCase()));
-            }
-            case ALREADY_FINISHED -> alreadyFinished(id);
-            case UNKNOWN -> history.find(id).<HttpResponse<?>>map(row -> alreadyFinished(id))
-                    .orElseGet(() -> notFound(id));
-        };
+    /**
+     * Revokes a waiting execution at once, or asks the worker of a running one to stop. An execution the history
+     * has seen end is refused without asking the broker; otherwise the revoke script decides, atomically, by the
+     * same table.
+     */
+    ActionResult.OfRevoke revoke(UUID id, String username) {
+        Optional<ExecutionStatus> recorded = history.find(id).map(row -> ExecutionStatus.of(row.status()));
+        if (recorded.isPresent() && !recorded.get().canBecome(ExecutionStatus.REVOKED)) {
+            return ended(id, recorded.get());
+        }
+        try {
+            Revocation revocation = client.revoke(id);
+            return switch (revocation) {
+                case REVOKED, STOP_REQUESTED -> {
+                    audit.record(username, "revoke", id.toString(), revocation.name().toLowerCase(Locale.ROOT));
+                    yield new ActionResult.Revoked(id, revocation);
+                }
+                case ALREADY_FINISHED -> ended(id, liveStatus(id).or(() -> recorded).orElse(null));
+                case UNKNOWN -> recorded.<ActionResult.OfRevoke>map(status -> new ActionResult.NotAllowed(id, status,
+                                "the broker no longer holds execution " + id + " (" + status.value()
+                                        + " in the history), so nothing is left to revoke"))
+                        .orElseGet(() -> new ActionResult.NotFound(id));
+            };
+        } catch (BrokerUnavailableException e) {
+            return new ActionResult.BrokerUnavailable(e.getMessage());
+        }
     }
 
     /** Dispatches a failed or stuck execution again as a new one pointing back at it. */
-    HttpResponse<?> retry(UUID id, String username) {
+    ActionResult.OfRetry retry(UUID id, String username) {
         Optional<ExecutionRecord> found = history.find(id);
         if (found.isEmpty()) {
-            return notFound(id);
+            return new ActionResult.NotFound(id);
         }
-        ExecutionRecord original = found.get();
-        if (!RETRYABLE.contains(original.status())) {
-            return HttpResponse.status(HttpStatus.CONFLICT).body(ApiError.of("not_retryable",
-                    "only failed or stuck executions can be retried; " + id + " is " + original.status()));
+        try {
+            Optional<ActionResult.NotAllowed> refused = retryRefusal(found.get());
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+            UUID newId = dispatchAgain(found.get(), username);
+            return new ActionResult.Retried(detail(newId).orElseThrow());
+        } catch (BrokerUnavailableException e) {
+            return new ActionResult.BrokerUnavailable(e.getMessage());
         }
-        if (stillRunning(id)) {
-            return HttpResponse.status(HttpStatus.CONFLICT).body(ApiError.of("not_retryable",
-                    id + " is still running according to the broker"));
-        }
-        UUID newId = retryUnchecked(original, username);
-        return HttpResponse.ok(detail(newId).orElseThrow());
     }
 
-    /** "stuck" in a history that lags behind, while the broker still sees it run: a retry would run it twice. */
-    boolean stillRunning(UUID id) {
-        return client.snapshot(id).map(live -> live.status() == ExecutionStatus.RUNNING).orElse(false);
+    /**
+     * Retries up to {@code max} executions the filter matches, leaving out those a single retry would refuse;
+     * answers the new ids.
+     */
+    List<UUID> retryAll(ExecutionFilter filter, int max, String username) {
+        List<UUID> created = new ArrayList<>();
+        for (UUID id : history.ids(filter, max)) {
+            history.find(id).filter(original -> retryRefusal(original).isEmpty())
+                    .ifPresent(original -> created.add(dispatchAgain(original, username)));
+        }
+        return created;
     }
 
-    UUID retryUnchecked(ExecutionRecord original, String username) {
+    /**
+     * Why an operator may not retry it now, if so. The history's status must be retryable (failed or stuck), and
+     * so must the broker's while it still holds the execution: "stuck" in a history that lags behind may be
+     * running, waiting for a redelivery, or even succeeded in the broker, and a retry would run it twice.
+     */
+    private Optional<ActionResult.NotAllowed> retryRefusal(ExecutionRecord original) {
+        UUID id = original.id();
+        ExecutionStatus recorded = ExecutionStatus.of(original.status());
+        if (!recorded.retryable()) {
+            return Optional.of(new ActionResult.NotAllowed(id, recorded,
+                    "only failed or stuck executions can be retried; " + id + " is " + recorded.value()));
+        }
+        return liveStatus(id).filter(live -> !live.retryable()).map(live -> new ActionResult.NotAllowed(id, live,
+                id + " is " + (live == ExecutionStatus.RUNNING ? "still running" : live.value())
+                        + " according to the broker"));
+    }
+
+    /** The broker's status while it holds the execution (until the result TTL after it ends). */
+    private Optional<ExecutionStatus> liveStatus(UUID id) {
+        return client.snapshot(id).map(ExecutionSnapshot::status);
+    }
+
+    private UUID dispatchAgain(ExecutionRecord original, String username) {
         DispatchRequest request = new DispatchRequest(original.taskName(), parse(original.args()),
                 parse(original.kwargs()), original.queue(), original.priority(), null, null, null, null,
                 original.id());
@@ -101,14 +145,9 @@ public class Executions {
         return dispatched.id();
     }
 
-    static HttpResponse<?> notFound(UUID id) {
-        return HttpResponse.status(HttpStatus.NOT_FOUND).body(ApiError.of("not_found", "no execution " + id));
-    }
-
-    private HttpResponse<?> alreadyFinished(UUID id) {
-        String status = detail(id).map(ExecutionDetail::status).orElse("finished");
-        return HttpResponse.status(HttpStatus.CONFLICT).body(ApiError.of("already_finished",
-                "execution " + id + " has already ended (" + status + ")"));
+    private static ActionResult.NotAllowed ended(UUID id, ExecutionStatus status) {
+        return new ActionResult.NotAllowed(id, status, "execution " + id + " has already ended ("
+                + (status == null ? "finished" : status.value()) + ")");
     }
 
     private JsonNode parse(String text) {

@@ -47,12 +47,12 @@ class TaskController {
     @Get("/{id}")
     @Secured(Permissions.VIEW)
     HttpResponse<?> get(UUID id) {
-        return executions.detail(id).<HttpResponse<?>>map(HttpResponse::ok).orElseGet(() -> Executions.notFound(id));
+        return executions.detail(id).<HttpResponse<?>>map(HttpResponse::ok).orElseGet(() -> ActionAnswers.notFound(id));
     }
 
     @Post("/{id}/revoke")
     @Secured(Permissions.MANAGE)
     HttpResponse<?> revoke(UUID id, Authentication user) {
-        return executions.revoke(id, user.getName());
+        return ActionAnswers.revoke(executions.revoke(id, user.getName()));
     }
 }

@@ -8,6 +8,7 @@ import io.chard.broker.Delivery;
 import io.chard.broker.Outcome;
 import io.chard.broker.RedisBroker;
 import io.chard.broker.Settlement;
+import io.chard.database.Jdbc;
 import io.chard.history.HistoryStore;
 import io.chard.history.TaskRetried;
 import io.chard.testing.Await;
@@ -123,6 +124,31 @@ class AdminApiTest {
                 server.viewer.get(EXECUTIONS + "/" + failed).body().contains(newId.toString()));
         assertError(server.operator.post(EXECUTIONS + "/" + newId + "/retry", ""), 409, "not_retryable");
         assertError(server.operator.post(EXECUTIONS + "/" + UUID.randomUUID() + "/retry", ""), 404, "not_found");
+    }
+
+    @Test
+    void aStuckExecutionTheBrokerStillRunsIsNotRetriedButCanBeRevoked() {
+        UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks",
+                "{\"task\":\"test.add\",\"args\":[4,5]}").text("id"));
+        RedisBroker broker = server.context.getBean(RedisBroker.class);
+        try (BrokerConsumer worker = broker.consumer("silent-worker")) {
+            Await.until("it is leased", Duration.ofSeconds(10), () -> worker
+                    .lease(List.of("default"), 100, Duration.ofSeconds(30)).deliveries().stream()
+                    .anyMatch(d -> d.id().equals(id)));
+            HistoryStore history = server.context.getBean(HistoryStore.class);
+            Await.until("the start is recorded", Duration.ofSeconds(10),
+                    () -> history.find(id).map(r -> r.status().equals("running")).orElse(false));
+            // What the sweep does once the heartbeat is older than the stuck threshold.
+            server.context.getBean(Jdbc.class)
+                    .update("UPDATE background_tasks_task_execution SET status = 'stuck' WHERE id = ?", id);
+
+            assertError(server.operator.post(EXECUTIONS + "/" + id + "/retry", ""), 409, "not_retryable");
+            String onlyThis = "\"q\":\"" + id + "\",\"dry_run\":false";
+            assertEquals(0, server.operator.post(EXECUTIONS + "/bulk-retry", "{" + onlyThis + "}").json()
+                    .get("retried").size(), "a bulk retry leaves it out too");
+            assertEquals("stop_requested",
+                    server.operator.post(EXECUTIONS + "/" + id + "/revoke", "").text("revocation"));
+        }
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.chard.history;
 
 import io.chard.broker.BrokerEvent;
+import io.chard.broker.ExecutionEvent;
+import io.chard.broker.ExecutionStatus;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 
@@ -14,7 +16,8 @@ import java.util.UUID;
 
 /**
  * The net change to one history row from a run of its events, folded in event order: a later event's
- * value replaces an earlier one's, a field no event touched stays null (and leaves the column alone).
+ * value replaces an earlier one's, a field no event touched stays null (and leaves the column alone). The status
+ * is the one {@link ExecutionEvent#status()} names for the latest event that changes it.
  */
 public final class ExecutionChange {
     final UUID id;
@@ -92,68 +95,62 @@ public final class ExecutionChange {
     }
 
     boolean failed() {
-        return "failed".equals(status);
+        return ExecutionStatus.FAILED.value().equals(status);
     }
 
     void apply(BrokerEvent event, JsonMapper json) {
         seq = Math.max(seq, event.seq());
         Map<String, String> d = event.data();
-        String detail = TimelineDetail.of(event.type(), d);
+        ExecutionEvent kind = ExecutionEvent.of(event.type()).orElse(null);
+        if (kind == null) {
+            return; // An event type from a newer Chard: its seq still counts, its fields are not ours to guess.
+        }
+        String detail = TimelineDetail.of(kind, d);
         if (detail != null) {
             timeline.add(Map.of("seq", event.seq(), "at", event.at().toString(), "event", event.type(),
                     "detail", detail));
         }
-        switch (event.type()) {
-            case "enqueued" -> {
-                status = "pending";
+        kind.status().ifPresent(next -> status = next.value());
+        switch (kind) {
+            case ENQUEUED -> {
                 enqueued(d.get("env"), json);
                 eta = instant(d.get("eta"));
             }
-            case "started" -> {
-                status = "running";
+            case STARTED -> {
                 worker = d.get("worker");
                 deliveries = d.get("deliveries");
                 retries = d.get("retries");
                 startedAt = event.at().toString();
                 heartbeatAt = startedAt;
             }
-            case "heartbeat" -> {
-                // Still running: this undoes a sweep that marked it stuck while the history lagged behind.
-                status = "running";
-                heartbeatAt = instant(d.get("heartbeat"));
-            }
-            case "progress" -> {
+            case HEARTBEAT -> heartbeatAt = instant(d.get("heartbeat"));
+            case PROGRESS -> {
                 progress = d.get("progress");
                 progressStep = d.get("step");
             }
-            case "succeeded" -> {
-                status = "success";
+            case SUCCEEDED -> {
                 result = d.get("result");
                 progress = "100";
                 finishedAt = instant(d.get("finished"));
             }
-            case "failed" -> {
-                status = "failed";
+            case FAILED -> {
                 taskName = d.get("task") != null ? d.get("task") : taskName;
                 failure(d.get("exc"), d.get("message"), d.get("traceback"));
                 finishedAt = instant(d.get("finished"));
             }
-            case "retrying" -> {
-                status = "retrying";
+            case RETRYING -> {
                 retries = d.get("retries");
                 eta = instant(d.get("eta"));
                 failure(d.get("exc"), d.get("message"), d.get("traceback"));
             }
-            case "revoked" -> {
-                status = "revoked";
+            case REVOKED -> {
                 revokeReason = d.get("reason");
                 finishedAt = instant(d.get("finished"));
             }
-            case "revoke_requested" -> revokeReason = d.get("reason");
-            case "lease_expired", "released" -> status = "pending";
-            case "stale" -> staleReports = d.get("stale");
-            default -> {
-                // An event type from a newer Chard: its seq still counts, its fields are not ours to guess.
+            case REVOKE_REQUESTED -> revokeReason = d.get("reason");
+            case STALE -> staleReports = d.get("stale");
+            case LEASE_EXPIRED, RELEASED -> {
+                // Only the status changes: back to pending.
             }
         }
     }

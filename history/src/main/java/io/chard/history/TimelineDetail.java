@@ -1,5 +1,7 @@
 package io.chard.history;
 
+import io.chard.broker.ExecutionEvent;
+
 import java.util.Map;
 
 /** What the timeline of an execution says about each event; null for events it leaves out (heartbeats). */
@@ -8,20 +10,20 @@ final class TimelineDetail {
     private TimelineDetail() {
     }
 
-    static String of(String type, Map<String, String> d) {
-        return switch (type) {
-            case "enqueued" -> d.getOrDefault("eta", "").isEmpty() ? "queued" : "queued, due at " + instant(d.get("eta"));
-            case "started" -> "delivery " + d.get("deliveries") + " to " + d.get("worker");
-            case "retrying" -> "retry " + d.get("retries") + " at " + instant(d.get("eta")) + " after " + d.get("exc")
+    static String of(ExecutionEvent event, Map<String, String> d) {
+        return switch (event) {
+            case ENQUEUED -> d.getOrDefault("eta", "").isEmpty() ? "queued" : "queued, due at " + instant(d.get("eta"));
+            case STARTED -> "delivery " + d.get("deliveries") + " to " + d.get("worker");
+            case RETRYING -> "retry " + d.get("retries") + " at " + instant(d.get("eta")) + " after " + d.get("exc")
                     + messageOf(d);
-            case "succeeded" -> "succeeded";
-            case "failed" -> d.get("exc") + messageOf(d);
-            case "revoked" -> "revoked (" + d.get("reason") + ")";
-            case "revoke_requested" -> "revoke requested (" + d.get("reason") + ")";
-            case "lease_expired" -> "lease of " + d.get("worker") + " lapsed; delivered again";
-            case "released" -> "given back by a stopping worker";
-            case "stale" -> "refused a late report from " + d.get("worker");
-            default -> null;
+            case SUCCEEDED -> "succeeded";
+            case FAILED -> d.get("exc") + messageOf(d);
+            case REVOKED -> "revoked (" + d.get("reason") + ")";
+            case REVOKE_REQUESTED -> "revoke requested (" + d.get("reason") + ")";
+            case LEASE_EXPIRED -> "lease of " + d.get("worker") + " lapsed; delivered again";
+            case RELEASED -> "given back by a stopping worker";
+            case STALE -> "refused a late report from " + d.get("worker");
+            case HEARTBEAT, PROGRESS -> null;
         };
     }
 

@@ -81,6 +81,6 @@ class WorkerFaultTest {
 
     private ExecutionSnapshot finished(UUID id) {
         return Await.value("execution " + id + " ends", WAIT, () -> broker.snapshot(id)
-                .filter(s -> s.status().terminal()).orElse(null));
+                .filter(s -> s.status().ended()).orElse(null));
     }
 }

@@ -218,7 +218,7 @@ class WorkerTest {
 
     private ExecutionSnapshot finished(UUID id) {
         return Await.value("execution " + id + " ends", WAIT, () -> broker.snapshot(id)
-                .filter(s -> s.status().terminal()).orElse(null));
+                .filter(s -> s.status().ended()).orElse(null));
     }
 
     private static Envelope envelope(UUID id, String task, JsonNode args) {
