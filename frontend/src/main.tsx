@@ -3,8 +3,9 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { createBrowserRouter } from 'react-router'
 import { RouterProvider } from 'react-router/dom'
-import { createQueryClient } from './queryClient'
-import { BASENAME, LOGIN_PATH, routes } from './routes'
+import { BASENAME, LOGIN_PATH } from './app/paths'
+import { createQueryClient } from './app/queryClient'
+import { routes } from './app/routes'
 import './styles.css'
 
 // The router ignores the address without the basename's trailing slash.

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
-import { createQueryClient } from '../queryClient'
+import { createQueryClient } from '../app/queryClient'
 import { mockFetch } from '../test/fetchMock'
-import { ApiError, apiGet, apiSend, login } from './client'
+import { ApiError, apiGet, apiSend } from './client'
 
 describe('the API client', () => {
   it('sends the session cookie and reads JSON', async () => {
@@ -28,12 +28,6 @@ describe('the API client', () => {
   it('answers nothing for 204', async () => {
     mockFetch({ 'DELETE /api/x': { status: 204 } })
     expect(await apiSend('DELETE', '/api/x')).toBeUndefined()
-  })
-
-  it('posts the credentials to /login as JSON', async () => {
-    const calls = mockFetch({ 'POST /login': { body: { username: 'ann', roles: [], permissions: [] } } })
-    await login('ann', 'secret')
-    expect(calls[0].body).toEqual({ username: 'ann', password: 'secret' })
   })
 })
 

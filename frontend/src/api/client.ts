@@ -1,5 +1,3 @@
-import type { LoginAnswer } from './types'
-
 /** Where a 422 found the problem in an expression, when the server says: the 1-based field and the character. */
 interface ProblemPlace {
   field: number | null
@@ -76,12 +74,4 @@ export async function apiGet<T>(path: string): Promise<T> {
 
 export async function apiSend<T>(method: Exclude<Method, 'GET'>, path: string, body?: unknown): Promise<T> {
   return read<T>(await send(method, path, body))
-}
-
-export async function login(username: string, password: string): Promise<LoginAnswer> {
-  return read<LoginAnswer>(await send('POST', '/login', { username, password }))
-}
-
-export async function logout(): Promise<void> {
-  return read<void>(await send('POST', '/logout'))
 }

@@ -1,17 +1,5 @@
-import { apiGet } from './client'
-import { ADMIN_API } from './paths'
-import type { MinuteOutcomes, QueueState, WorkersSnapshot } from './types'
-
+/**
+ * How often live pages poll; React Query pauses while the tab is hidden. The list needs the server's filtering and
+ * paging on every change anyway, and the stream's workers event comes at the same 2-second pace.
+ */
 export const LIVE_REFRESH_MS = 2_000
-
-export function fetchWorkers(): Promise<WorkersSnapshot> {
-  return apiGet(`${ADMIN_API}/workers`)
-}
-
-export function fetchQueues(): Promise<{ queues: QueueState[] }> {
-  return apiGet(`${ADMIN_API}/queues`)
-}
-
-export function fetchStats(minutes: number): Promise<{ minutes: MinuteOutcomes[] }> {
-  return apiGet(`${ADMIN_API}/stats?minutes=${minutes}`)
-}

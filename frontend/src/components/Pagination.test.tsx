@@ -1,6 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
-import { Pagination, pageCount } from './Pagination'
+import { Pagination } from './Pagination'
+import { pageCount } from './pageCount'
 
 function renderPagination(page: number, total: number, perPage = 50) {
   const onPageChange = vi.fn()

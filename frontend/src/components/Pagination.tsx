@@ -1,10 +1,7 @@
 import { t } from '../i18n'
+import { pageCount } from './pageCount'
 
 const PAGE_SIZES = [20, 50, 100, 200] as const
-
-export function pageCount(total: number, perPage: number): number {
-  return Math.max(1, Math.ceil(total / perPage))
-}
 
 interface PaginationProps {
   page: number

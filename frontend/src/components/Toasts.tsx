@@ -1,16 +1,9 @@
-import { createContext, useCallback, useContext, useRef, useState } from 'react'
+import { useCallback, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
 import { Link } from 'react-router'
-import { errorText } from '../api/client'
 import { t } from '../i18n'
-
-type ToastKind = 'success' | 'error'
-
-/** Somewhere in the app the message is about, e.g. the execution an action started. */
-interface ToastLink {
-  to: string
-  label: string
-}
+import { ToastContext } from './toast'
+import type { Notify, ToastKind, ToastLink } from './toast'
 
 interface Toast {
   id: number
@@ -18,10 +11,6 @@ interface Toast {
   message: string
   link?: ToastLink
 }
-
-type Notify = (message: string, kind?: ToastKind, link?: ToastLink) => void
-
-const ToastContext = createContext<Notify>(() => {})
 
 const TOAST_LIFETIME_MS = 5_000
 
@@ -65,19 +54,5 @@ export function ToastProvider({ children }: { children: ReactNode }) {
         ))}
       </div>
     </ToastContext.Provider>
-  )
-}
-
-export function useToast(): Notify {
-  return useContext(ToastContext)
-}
-
-/** Reports a failed action with the server's own message. */
-export function useNotifyFailure(): (error: unknown) => void {
-  const notify = useToast()
-  return useCallback(
-    (error: unknown) =>
-      notify(t('toasts.failed', { message: errorText(error) }), 'error'),
-    [notify],
   )
 }

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { QueryKey } from '@tanstack/react-query'
 import { useState } from 'react'
-import { useNotifyFailure, useToast } from './Toasts'
+import { useNotifyFailure, useToast } from './toast'
 
 interface ConfirmedDeleteOptions<T> {
   remove: (item: T) => Promise<unknown>

@@ -2,9 +2,9 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render } from '@testing-library/react'
 import type { ReactElement } from 'react'
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
-import { ME_KEY } from '../api/session'
 import type { Me } from '../api/types'
 import { ToastProvider } from '../components/Toasts'
+import { sessionKeys } from '../features/session/queries'
 
 export const VIEWER: Me = { username: 'vera', roles: ['viewer'], permissions: ['background_tasks.view'] }
 
@@ -29,7 +29,7 @@ interface RenderOptions {
 export function renderPage(ui: ReactElement, { me, path = '/', at = '/' }: RenderOptions = {}) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
   if (me) {
-    queryClient.setQueryData(ME_KEY, me)
+    queryClient.setQueryData(sessionKeys.me, me)
   }
   return render(
     <QueryClientProvider client={queryClient}>

@@ -1,0 +1,36 @@
+import type { RouteObject } from 'react-router'
+import { AdminOnly } from '../features/admin/AdminOnly'
+import { AuditPage } from '../features/admin/AuditPage'
+import { UsersPage } from '../features/admin/UsersPage'
+import { ExecutionDetailPage } from '../features/executions/ExecutionDetailPage'
+import { ExecutionListPage } from '../features/executions/ExecutionListPage'
+import { SchedulesPage } from '../features/schedules/SchedulesPage'
+import { LoginPage } from '../features/session/LoginPage'
+import { WorkersPage } from '../features/workers/WorkersPage'
+import { AppLayout } from './AppLayout'
+import { LOGIN_PATH } from './paths'
+
+/** Relative to BASENAME. The queues page (charts) loads on demand. */
+export const routes: RouteObject[] = [
+  { path: LOGIN_PATH, Component: LoginPage },
+  {
+    Component: AppLayout,
+    children: [
+      { index: true, Component: ExecutionListPage },
+      { path: 'workers', Component: WorkersPage },
+      {
+        path: 'queues',
+        lazy: async () => ({ Component: (await import('../features/queues/QueuesPage')).QueuesPage }),
+      },
+      { path: 'schedules', Component: SchedulesPage },
+      {
+        Component: AdminOnly,
+        children: [
+          { path: 'users', Component: UsersPage },
+          { path: 'audit', Component: AuditPage },
+        ],
+      },
+      { path: ':executionId', Component: ExecutionDetailPage },
+    ],
+  },
+]

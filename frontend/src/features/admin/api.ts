@@ -1,0 +1,56 @@
+import { apiGet, apiSend } from '../../api/client'
+import { ADMIN_API } from '../../api/paths'
+import type { ApiToken, AuditEntry, CreatedToken, Page, RecordId, Role, User } from '../../api/types'
+
+export interface NewUser {
+  username: string
+  password: string
+  roles: string[]
+}
+
+export interface UserChange {
+  password?: string
+  roles?: string[]
+  disabled?: boolean
+}
+
+export interface NewToken {
+  name: string
+  roles: string[]
+}
+
+export function fetchUsers(): Promise<{ items: User[] }> {
+  return apiGet(`${ADMIN_API}/users`)
+}
+
+export function createUser(user: NewUser): Promise<User> {
+  return apiSend('POST', `${ADMIN_API}/users`, user)
+}
+
+export function updateUser(id: RecordId, change: UserChange): Promise<User> {
+  return apiSend('PATCH', `${ADMIN_API}/users/${encodeURIComponent(id)}`, change)
+}
+
+export function deleteUser(id: RecordId): Promise<void> {
+  return apiSend('DELETE', `${ADMIN_API}/users/${encodeURIComponent(id)}`)
+}
+
+export function fetchTokens(): Promise<{ items: ApiToken[] }> {
+  return apiGet(`${ADMIN_API}/tokens`)
+}
+
+export function createToken(token: NewToken): Promise<CreatedToken> {
+  return apiSend('POST', `${ADMIN_API}/tokens`, token)
+}
+
+export function deleteToken(id: RecordId): Promise<void> {
+  return apiSend('DELETE', `${ADMIN_API}/tokens/${encodeURIComponent(id)}`)
+}
+
+export function fetchRoles(): Promise<{ items: Role[] }> {
+  return apiGet(`${ADMIN_API}/roles`)
+}
+
+export function fetchAudit(page: number, perPage: number): Promise<Page<AuditEntry>> {
+  return apiGet(`${ADMIN_API}/audit?page=${page}&per_page=${perPage}`)
+}

@@ -1,0 +1,97 @@
+import { useState } from 'react'
+import type { FormEvent } from 'react'
+import { EXECUTION_STATUSES } from '../../api/types'
+import type { ExecutionStatus } from '../../api/types'
+import { SelectField } from '../../components/form/SelectField'
+import { TextField } from '../../components/form/TextField'
+import { t } from '../../i18n'
+import { browserTimeZone, instantAt, wallTimeIn } from '../../timeZones'
+import type { ExecutionFilters as Filters } from './api'
+
+/** Any status first, then each status of the contract. */
+const STATUS_CHOICES: readonly (ExecutionStatus | '')[] = ['', ...EXECUTION_STATUSES]
+
+function statusLabel(status: ExecutionStatus | ''): string {
+  return status === '' ? t('filters.any_status') : t(`status.${status}`)
+}
+
+/** The fields that apply on submit; `since` and `until` as the inputs show them, in the browser's zone. */
+type Draft = Pick<Filters, 'task_name' | 'queue' | 'q' | 'since' | 'until'>
+
+function draftOf(filters: Filters, zone: string): Draft {
+  return {
+    task_name: filters.task_name,
+    queue: filters.queue,
+    q: filters.q,
+    since: filters.since && wallTimeIn(filters.since, zone),
+    until: filters.until && wallTimeIn(filters.until, zone),
+  }
+}
+
+interface ExecutionFiltersProps {
+  filters: Filters
+  onApply: (change: Partial<Filters>) => void
+  onClear: () => void
+}
+
+/** The status applies at once; the text and time fields apply on Enter or with the Apply button. */
+export function ExecutionFilters({ filters, onApply, onClear }: ExecutionFiltersProps) {
+  const zone = browserTimeZone()
+  const [draft, setDraft] = useState(() => draftOf(filters, zone))
+
+  function submit(event: FormEvent) {
+    event.preventDefault()
+    onApply({
+      ...draft,
+      since: instantAt(draft.since, zone) ?? '',
+      until: instantAt(draft.until, zone) ?? '',
+    })
+  }
+
+  function field(name: keyof Draft) {
+    return { value: draft[name], onChange: (value: string) => setDraft({ ...draft, [name]: value }) }
+  }
+
+  return (
+    <form className="filters" role="search" onSubmit={submit}>
+      <SelectField
+        label={t('filters.status')}
+        testId="filter-status"
+        choices={STATUS_CHOICES}
+        choiceLabel={statusLabel}
+        value={filters.status}
+        onChange={(status) => onApply({ status })}
+      />
+      <TextField
+        label={t('filters.task_name')}
+        testId="filter-task"
+        type="search"
+        placeholder={t('filters.task_name_placeholder')}
+        {...field('task_name')}
+      />
+      <TextField
+        label={t('filters.queue')}
+        testId="filter-queue"
+        type="search"
+        placeholder={t('filters.queue_placeholder')}
+        {...field('queue')}
+      />
+      <TextField label={t('filters.since')} testId="filter-since" type="datetime-local" {...field('since')} />
+      <TextField label={t('filters.until')} testId="filter-until" type="datetime-local" {...field('until')} />
+      <TextField
+        label={t('filters.q')}
+        testId="filter-q"
+        type="search"
+        placeholder={t('filters.q_placeholder')}
+        className="grow"
+        {...field('q')}
+      />
+      <button type="submit" className="primary" data-testid="filter-apply">
+        {t('filters.apply')}
+      </button>
+      <button type="button" data-testid="filter-clear" onClick={onClear}>
+        {t('filters.clear')}
+      </button>
+    </form>
+  )
+}

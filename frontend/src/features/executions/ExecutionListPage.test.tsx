@@ -1,0 +1,95 @@
+import { fireEvent, screen, waitFor } from '@testing-library/react'
+import { describe, expect, it, vi } from 'vitest'
+import { mockFetch } from '../../test/fetchMock'
+import type { RecordedCall } from '../../test/fetchMock'
+import { RETRIED_ID, summary } from '../../test/fixtures'
+import { VIEWER, renderPage } from '../../test/render'
+import { ExecutionListPage } from './ExecutionListPage'
+
+const LIST = 'GET /api/background_tasks/admin/executions'
+
+function lastQuery(calls: RecordedCall[]): Record<string, string> {
+  return Object.fromEntries(new URL(calls[calls.length - 1].url, 'http://x').searchParams)
+}
+
+function listAnswer() {
+  return {
+    body: {
+      items: [summary(), summary({ id: RETRIED_ID, status: 'success', exception_type: null })],
+      total: 120,
+      page: 1,
+      per_page: 50,
+    },
+  }
+}
+
+describe('ExecutionListPage', () => {
+  it('lists executions with their status', async () => {
+    mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER })
+    const rows = await screen.findAllByTestId('execution-row')
+    expect(rows.map((row) => row.dataset.status)).toEqual(['failed', 'success'])
+    expect(rows[0].textContent).toContain('2.5 s')
+  })
+
+  it('reads its filters from the address', async () => {
+    const calls = mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER, at: '/?status=failed&task_name=examples.fail&page=2' })
+    await screen.findAllByTestId('execution-row')
+    expect(lastQuery(calls)).toEqual({ status: 'failed', task_name: 'examples.fail', page: '2', per_page: '50' })
+    expect((screen.getByTestId('filter-status') as HTMLSelectElement).value).toBe('failed')
+  })
+
+  it('filters by status at once, back on the first page', async () => {
+    const calls = mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER, at: '/?page=3' })
+    await screen.findAllByTestId('execution-row')
+    fireEvent.change(screen.getByTestId('filter-status'), { target: { value: 'failed' } })
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/?status=failed'))
+    await waitFor(() => expect(lastQuery(calls)).toEqual({ status: 'failed', page: '1', per_page: '50' }))
+  })
+
+  it('applies the text filters on submit', async () => {
+    const calls = mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER })
+    await screen.findAllByTestId('execution-row')
+    fireEvent.change(screen.getByTestId('filter-task'), { target: { value: 'examples.flaky' } })
+    fireEvent.change(screen.getByTestId('filter-queue'), { target: { value: 'mail' } })
+    fireEvent.click(screen.getByTestId('filter-apply'))
+    await waitFor(() =>
+      expect(lastQuery(calls)).toEqual({ task_name: 'examples.flaky', queue: 'mail', page: '1', per_page: '50' }),
+    )
+  })
+
+  it('applies the time range as instants, reading the inputs in the browser zone', async () => {
+    vi.stubEnv('TZ', 'Asia/Kolkata')
+    const calls = mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER })
+    await screen.findAllByTestId('execution-row')
+    fireEvent.change(screen.getByTestId('filter-since'), { target: { value: '2026-01-31T09:00' } })
+    fireEvent.change(screen.getByTestId('filter-until'), { target: { value: '2026-02-01T09:00' } })
+    fireEvent.click(screen.getByTestId('filter-apply'))
+    const range = { since: '2026-01-31T03:30:00.000Z', until: '2026-02-01T03:30:00.000Z' }
+    await waitFor(() => expect(lastQuery(calls)).toEqual({ ...range, page: '1', per_page: '50' }))
+    expect(screen.getByTestId('location').textContent).toBe(`/?${new URLSearchParams(range)}`)
+  })
+
+  it('shows the time range from the address as the clock of the browser zone', async () => {
+    vi.stubEnv('TZ', 'America/New_York')
+    const calls = mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER, at: '/?since=2026-07-01T16:30:00Z' })
+    await screen.findAllByTestId('execution-row')
+    expect(lastQuery(calls).since).toBe('2026-07-01T16:30:00.000Z')
+    expect((screen.getByTestId('filter-since') as HTMLInputElement).value).toBe('2026-07-01T12:30')
+    expect((screen.getByTestId('filter-until') as HTMLInputElement).value).toBe('')
+  })
+
+  it('pages through the results', async () => {
+    const calls = mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER })
+    await screen.findAllByTestId('execution-row')
+    expect(screen.getByTestId('page-info').textContent).toBe('Page 1 of 3')
+    fireEvent.click(screen.getByTestId('page-next'))
+    await waitFor(() => expect(lastQuery(calls).page).toBe('2'))
+  })
+})

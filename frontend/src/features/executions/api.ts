@@ -1,0 +1,121 @@
+import { apiGet, apiSend } from '../../api/client'
+import { ADMIN_API } from '../../api/paths'
+import { EXECUTION_STATUSES } from '../../api/types'
+import type { ExecutionDetail, ExecutionStatus, ExecutionSummary, Page, Revocation } from '../../api/types'
+
+export interface ExecutionFilters {
+  status: ExecutionStatus | ''
+  task_name: string
+  queue: string
+  q: string
+  /** ISO instant (`Z`): queued at or after. */
+  since: string
+  /** ISO instant (`Z`): queued before. */
+  until: string
+  page: number
+  per_page: number
+}
+
+export const DEFAULT_FILTERS: ExecutionFilters = {
+  status: '',
+  task_name: '',
+  queue: '',
+  q: '',
+  since: '',
+  until: '',
+  page: 1,
+  per_page: 50,
+}
+
+const MAX_PER_PAGE = 200
+
+function positiveInteger(text: string | null, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(text)
+  return Number.isInteger(value) && value >= 1 ? Math.min(value, max) : fallback
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
+
+/** An ISO-8601 instant with `Z` or an offset, as `Z`; empty for anything else. */
+function instant(text: string | null): string {
+  const time = text !== null && INSTANT.test(text) ? Date.parse(text) : NaN
+  return Number.isNaN(time) ? '' : new Date(time).toISOString()
+}
+
+function isStatus(text: string | null): text is ExecutionStatus {
+  return EXECUTION_STATUSES.includes(text as ExecutionStatus)
+}
+
+/** Reads the list's filters from the page's address; anything missing or malformed takes its default. */
+export function filtersFromSearch(params: URLSearchParams): ExecutionFilters {
+  const status = params.get('status')
+  return {
+    status: isStatus(status) ? status : '',
+    task_name: params.get('task_name')?.trim() ?? '',
+    queue: params.get('queue')?.trim() ?? '',
+    q: params.get('q')?.trim() ?? '',
+    since: instant(params.get('since')),
+    until: instant(params.get('until')),
+    page: positiveInteger(params.get('page'), DEFAULT_FILTERS.page),
+    per_page: positiveInteger(params.get('per_page'), DEFAULT_FILTERS.per_page, MAX_PER_PAGE),
+  }
+}
+
+/** The filters that differ from the defaults, for the page's address. */
+export function searchFromFilters(filters: ExecutionFilters): URLSearchParams {
+  const params = new URLSearchParams()
+  for (const key of Object.keys(DEFAULT_FILTERS) as (keyof ExecutionFilters)[]) {
+    const value = String(filters[key]).trim()
+    if (value !== '' && value !== String(DEFAULT_FILTERS[key])) {
+      params.set(key, value)
+    }
+  }
+  return params
+}
+
+/** The API query: every non-empty filter, and always the page and its size. */
+export function executionsQuery(filters: ExecutionFilters): string {
+  const params = searchFromFilters(filters)
+  params.set('page', String(filters.page))
+  params.set('per_page', String(filters.per_page))
+  return params.toString()
+}
+
+export function fetchExecutions(filters: ExecutionFilters): Promise<Page<ExecutionSummary>> {
+  return apiGet(`${ADMIN_API}/executions?${executionsQuery(filters)}`)
+}
+
+function executionPath(id: string): string {
+  return `${ADMIN_API}/executions/${encodeURIComponent(id)}`
+}
+
+export function fetchExecution(id: string): Promise<ExecutionDetail> {
+  return apiGet(executionPath(id))
+}
+
+export function retryExecution(id: string): Promise<ExecutionDetail> {
+  return apiSend('POST', `${executionPath(id)}/retry`)
+}
+
+export function revokeExecution(id: string): Promise<Revocation> {
+  return apiSend('POST', `${executionPath(id)}/revoke`)
+}
+
+const RETRYABLE: ReadonlySet<ExecutionStatus> = new Set(['failed', 'stuck'])
+const FINISHED: ReadonlySet<ExecutionStatus> = new Set(['success', 'failed', 'revoked'])
+
+/** The server retries only failed and stuck executions (409 `not_retryable` otherwise). */
+export function isRetryable(status: ExecutionStatus): boolean {
+  return RETRYABLE.has(status)
+}
+
+/** Finished executions cannot be revoked (409 `already_finished`) and no longer change. */
+export function isFinished(status: ExecutionStatus): boolean {
+  return FINISHED.has(status)
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export function isExecutionId(text: string): boolean {
+  return UUID.test(text)
+}

@@ -1,0 +1,100 @@
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import type { MinuteOutcomes, QueueState } from '../../api/types'
+import { DataTable } from '../../components/DataTable'
+import type { Column } from '../../components/DataTable'
+import { LivePageHeader } from '../../components/LivePageHeader'
+import { QueryState } from '../../components/QueryState'
+import { t } from '../../i18n'
+import { useOutcomeStats, useQueues } from './queries'
+import { throughputByMinute } from './throughput'
+
+const STATS_MINUTES = 60
+const CHART_HEIGHT = 260
+const SERIES_COLOURS = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#db2777', '#65a30d', '#475569']
+
+function minuteLabel(minute: string): string {
+  return new Date(minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+}
+
+const QUEUE_COLUMNS: Column<QueueState>[] = [
+  { header: t('queues.name'), cell: (queue) => queue.name },
+  { header: t('queues.depth'), numeric: true, cell: (queue) => queue.depth },
+  { header: t('queues.delayed'), numeric: true, cell: (queue) => queue.delayed },
+  { header: t('queues.in_flight'), numeric: true, cell: (queue) => queue.in_flight },
+]
+
+function ThroughputChart({ queues }: { queues: QueueState[] }) {
+  return (
+    <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+      <LineChart data={throughputByMinute(queues)}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="minute" tickFormatter={minuteLabel} />
+        <YAxis allowDecimals={false} />
+        <Tooltip labelFormatter={(minute) => minuteLabel(String(minute))} />
+        <Legend />
+        {queues.map((queue, index) => (
+          <Line
+            key={queue.name}
+            type="linear"
+            dataKey={queue.name}
+            stroke={SERIES_COLOURS[index % SERIES_COLOURS.length]}
+            dot={false}
+            isAnimationActive={false}
+          />
+        ))}
+      </LineChart>
+    </ResponsiveContainer>
+  )
+}
+
+function OutcomesChart({ minutes }: { minutes: MinuteOutcomes[] }) {
+  return (
+    <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+      <BarChart data={minutes}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="minute" tickFormatter={minuteLabel} />
+        <YAxis allowDecimals={false} />
+        <Tooltip labelFormatter={(minute) => minuteLabel(String(minute))} />
+        <Legend />
+        <Bar dataKey="success" name={t('queues.success')} stackId="outcome" fill="#16a34a" isAnimationActive={false} />
+        <Bar dataKey="failed" name={t('queues.failed')} stackId="outcome" fill="#dc2626" isAnimationActive={false} />
+      </BarChart>
+    </ResponsiveContainer>
+  )
+}
+
+export function QueuesPage() {
+  const queues = useQueues()
+  const stats = useOutcomeStats(STATS_MINUTES)
+  return (
+    <section>
+      <LivePageHeader title={t('queues.title')} />
+      <QueryState query={queues} isEmpty={(data) => data.queues.length === 0} emptyText={t('queues.empty')}>
+        {(data) => (
+          <>
+            <DataTable
+              testId="queues-table"
+              columns={QUEUE_COLUMNS}
+              rows={data.queues}
+              rowKey={(queue) => queue.name}
+              rowTestId="queue-row"
+              rowAttributes={(queue) => ({ 'data-name': queue.name })}
+            />
+            <section className="card" data-testid="throughput-chart">
+              <h2>{t('queues.throughput_title')}</h2>
+              <ThroughputChart queues={data.queues} />
+            </section>
+          </>
+        )}
+      </QueryState>
+      <QueryState query={stats} pending={null}>
+        {(data) => (
+          <section className="card" data-testid="outcomes-chart">
+            <h2>{t('queues.outcomes_title')}</h2>
+            <OutcomesChart minutes={data.minutes} />
+          </section>
+        )}
+      </QueryState>
+    </section>
+  )
+}
