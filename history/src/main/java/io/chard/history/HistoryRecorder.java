@@ -28,7 +28,7 @@ public final class HistoryRecorder {
     private static final Duration TRIM_EVERY = Duration.ofSeconds(10);
 
     private final EventStream events;
-    private final HistoryStore store;
+    private final HistoryWriter history;
     private final JsonMapper json;
     private final ApplicationEventPublisher<TaskFailed> failures;
     private final Outage redisOutage = new Outage(LOG, "reading events from Redis");
@@ -36,10 +36,10 @@ public final class HistoryRecorder {
     private final Loop loop = new Loop("chard-recorder", this::step);
     private long lastTrim = System.nanoTime();
 
-    public HistoryRecorder(EventStream events, HistoryStore store, JsonMapper json,
+    public HistoryRecorder(EventStream events, HistoryWriter history, JsonMapper json,
                            ApplicationEventPublisher<TaskFailed> failures) {
         this.events = events;
-        this.store = store;
+        this.history = history;
         this.json = json;
         this.failures = failures;
     }
@@ -62,7 +62,7 @@ public final class HistoryRecorder {
         List<BrokerEvent> batch = events.read(BATCH, wait);
         if (!batch.isEmpty()) {
             Map<UUID, ExecutionChange> changes = fold(batch, json);
-            store.apply(changes.values());
+            history.apply(changes.values());
             events.acknowledge(batch);
             for (ExecutionChange change : changes.values()) {
                 if (change.failed()) {

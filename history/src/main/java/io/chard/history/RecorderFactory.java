@@ -22,10 +22,10 @@ class RecorderFactory {
 
     @Singleton
     @Bean(preDestroy = "stop")
-    HistoryRecorder recorder(RedisBroker broker, HistoryStore store, JsonMapper json,
+    HistoryRecorder recorder(RedisBroker broker, HistoryWriter history, JsonMapper json,
                              ApplicationEventPublisher<TaskFailed> failures,
                              @Value("${" + ChardSettings.RECORDER_CONSUMER + ":}") String consumer) {
-        return new HistoryRecorder(broker.eventStream(consumer.isBlank() ? host() : consumer), store, json,
+        return new HistoryRecorder(broker.eventStream(consumer.isBlank() ? host() : consumer), history, json,
                 failures);
     }
 

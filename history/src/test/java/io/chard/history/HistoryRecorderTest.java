@@ -41,6 +41,7 @@ class HistoryRecorderTest {
     TaskClient client;
     RedisBroker broker;
     HistoryStore store;
+    HistoryWriter writer;
     HistoryRecorder recorder;
     TcpProxy proxy;
 
@@ -59,7 +60,8 @@ class HistoryRecorderTest {
         client = context.getBean(TaskClient.class);
         broker = context.getBean(RedisBroker.class);
         store = context.getBean(HistoryStore.class);
-        recorder = new HistoryRecorder(broker.eventStream("test"), store, context.getBean(JsonMapper.class),
+        writer = context.getBean(HistoryWriter.class);
+        recorder = new HistoryRecorder(broker.eventStream("test"), writer, context.getBean(JsonMapper.class),
                 context.getBean(ApplicationEventPublisher.class));
     }
 
@@ -142,10 +144,10 @@ class HistoryRecorderTest {
         BrokerEvent failed = event(id, 3, "failed", Map.of("exc", "E", "message", "m", "traceback", "t",
                 "finished", "1767225600000"));
 
-        store.apply(HistoryRecorder.fold(List.of(started, failed), json).values());
-        store.apply(HistoryRecorder.fold(List.of(enqueued), json).values());
-        store.apply(HistoryRecorder.fold(List.of(started), json).values());
-        store.apply(HistoryRecorder.fold(List.of(started, failed), json).values());
+        writer.apply(HistoryRecorder.fold(List.of(started, failed), json).values());
+        writer.apply(HistoryRecorder.fold(List.of(enqueued), json).values());
+        writer.apply(HistoryRecorder.fold(List.of(started), json).values());
+        writer.apply(HistoryRecorder.fold(List.of(started, failed), json).values());
 
         ExecutionRecord row = store.find(id).orElseThrow();
         assertEquals("failed", row.status(), "a late 'enqueued' or a replayed 'started' does not win");

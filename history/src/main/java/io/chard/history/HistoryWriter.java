@@ -1,0 +1,137 @@
+package io.chard.history;
+
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The recorder's write path into the history. A batch of changes is one statement over arrays (one round trip
+ * however many rows): insert the executions new to the table, and update the others column by column, where a
+ * newer change (higher event seq) overrides and an older one only fills what is still empty.
+ */
+@Singleton
+public final class HistoryWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryWriter.class);
+    private static final String UPSERT = upsertSql();
+
+    private final DataSource dataSource;
+
+    public HistoryWriter(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Applies folded changes idempotently: replaying them, or applying an older one late, changes nothing.
+     * Two rare cases get a second statement: a row another recorder inserted concurrently (invisible to this
+     * statement's snapshot, so neither inserted nor updated here) is updated again once committed; and when
+     * PostgreSQL refuses a value (class 22/23: a NUL character, an over-long text), the changes are written one
+     * by one so that one bad execution cannot hold up the whole history.
+     */
+    public void apply(Collection<ExecutionChange> changes) throws HistoryUnavailableException {
+        if (changes.isEmpty()) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            try {
+                Set<UUID> written = upsert(connection, changes);
+                List<ExecutionChange> unseen = changes.stream().filter(c -> !written.contains(c.id)).toList();
+                if (!unseen.isEmpty()) {
+                    upsert(connection, unseen);
+                }
+            } catch (SQLException e) {
+                if (!refusedValue(e)) {
+                    throw e;
+                }
+                for (ExecutionChange change : changes) {
+                    applyAlone(connection, change);
+                }
+            }
+        } catch (SQLException e) {
+            throw new HistoryUnavailableException("writing " + changes.size() + " history rows failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void applyAlone(Connection connection, ExecutionChange change) throws SQLException {
+        try {
+            upsert(connection, List.of(change));
+        } catch (SQLException e) {
+            if (!refusedValue(e)) {
+                throw e;
+            }
+            LOG.error("history change of {} refused by PostgreSQL and left out: {}", change.id, e.getMessage());
+        }
+    }
+
+    private static boolean refusedValue(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
+    /**
+     * One statement (auto-commit) over the batch; answers the ids it inserted or updated. The parameters are
+     * one text array per column, in the order of the statement: id, seq, then {@link HistoryColumn}.
+     */
+    private static Set<UUID> upsert(Connection connection, Collection<ExecutionChange> changes) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(UPSERT)) {
+            int parameter = 1;
+            statement.setArray(parameter++, texts(connection, changes.stream().map(c -> c.id.toString()).toArray()));
+            statement.setArray(parameter++, texts(connection, changes.stream().map(c -> Long.toString(c.seq)).toArray()));
+            for (HistoryColumn column : HistoryColumn.values()) {
+                statement.setArray(parameter++, texts(connection, changes.stream().map(column::valueOf).toArray()));
+            }
+            Set<UUID> written = new HashSet<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    written.add(rows.getObject(1, UUID.class));
+                }
+            }
+            return written;
+        }
+    }
+
+    private static Array texts(Connection connection, Object[] values) throws SQLException {
+        return connection.createArrayOf("text", values);
+    }
+
+    /**
+     * {@code WITH c AS (SELECT * FROM unnest(?::uuid[], ?::bigint[], ...) AS c(id, seq, ...)), inserted AS
+     * (INSERT new rows ... RETURNING id), updated AS (UPDATE the rest ... RETURNING id)}, answering every id it
+     * wrote or that already held the change (a replay). The UPDATE runs on the statement's snapshot, so it never
+     * sees (or touches) the rows the INSERT just wrote.
+     */
+    private static String upsertSql() {
+        String table = HistoryStore.TABLE;
+        String placeholders = "?::uuid[], ?::bigint[], " + each(HistoryColumn::placeholder);
+        String names = "id, seq, " + each(column -> column.column);
+        String columns = "id, task_id, last_event_seq, " + each(column -> column.column);
+        String values = "c.id, c.id::text, c.seq, " + each(HistoryColumn::inserted);
+        String sets = "last_event_seq = GREATEST(t.last_event_seq, c.seq), updated_at = now(), "
+                + each(column -> column.column + " = " + column.merged());
+        return "WITH c AS (SELECT * FROM unnest(" + placeholders + ") AS c(" + names + ")), inserted AS (INSERT INTO "
+                + table + " (" + columns + ") SELECT " + values + " FROM c ON CONFLICT (id) DO NOTHING RETURNING id) "
+                + ", updated AS (UPDATE " + table + " t SET " + sets + " FROM c WHERE t.id = c.id "
+                + "AND t.last_event_seq <> c.seq AND c.id NOT IN (SELECT id FROM inserted) RETURNING t.id) "
+                + "SELECT id FROM inserted UNION ALL SELECT id FROM updated UNION ALL "
+                + "SELECT t.id FROM " + table + " t JOIN c ON t.id = c.id AND t.last_event_seq = c.seq";
+    }
+
+    private static String each(Function<HistoryColumn, String> part) {
+        return Arrays.stream(HistoryColumn.values()).map(part).collect(Collectors.joining(", "));
+    }
+}
