@@ -22,5 +22,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
+    // above setup.ts's 5 s wait for asynchronous UI, so a slow render fails as a clear assertion, not a timeout
+    testTimeout: 15_000,
   },
 })
