@@ -52,6 +52,17 @@ final class Heartbeater {
 
     /** One heartbeat; answers the pause before the next. */
     Duration beat() {
+        renew();
+        return every;
+    }
+
+    /** True while heartbeats fail: the leases held may be lapsing on Redis' clock. */
+    boolean failing() {
+        return outage.failures() > 0;
+    }
+
+    /** Renews every lease held now (also called by the lease loop after an outage); true when Redis took it. */
+    boolean renew() {
         try {
             // The reply speaks of the leases sent, by id: it applies to the executions sent, not to whatever
             // holds the id when it arrives (a lease that lapsed meanwhile may be this worker's again, re-tokened).
@@ -78,12 +89,13 @@ final class Heartbeater {
                 }
             }
             outage.recovered();
+            return true;
         } catch (BrokerUnavailableException e) {
             outage.failed(e);
         } catch (RuntimeException e) {
             LOG.error("heartbeat error", e);
         }
-        return every;
+        return false;
     }
 
     private String registryEntry(List<WorkerEntry.ActiveTask> running) {

@@ -98,6 +98,30 @@ class WorkerFaultTest {
         assertEquals(2, done.deliveries(), "the second lease was dropped on the first one's reply and ran again");
     }
 
+    @Test
+    void afterAnOutageTheWorkerSettlesAndRenewsBeforeItLeasesSoNothingRunsTwice() throws Exception {
+        startWorker("1500ms", 2);
+        UUID longer = client.dispatch("w.sleep", 5).id();
+        UUID shorter = client.dispatch("w.sleep", 0.5).id();
+        Await.until("both run", WAIT, () -> status(longer) == ExecutionStatus.RUNNING
+                && status(shorter) == ExecutionStatus.RUNNING);
+        consumer.leaseDown = true;
+        consumer.heartbeatDown = true;
+        consumer.settleDown = true;
+        // Longer than the lease: both leases lapse on Redis' clock, and the shorter task ends meanwhile.
+        Thread.sleep(2_500);
+        consumer.leaseDown = false;
+        // Leasing answers again before heartbeats and settling do (their connections, say, reconnect later).
+        Thread.sleep(1_500);
+        consumer.heartbeatDown = false;
+        consumer.settleDown = false;
+        for (UUID id : List.of(shorter, longer)) {
+            ExecutionSnapshot done = finished(id);
+            assertEquals(ExecutionStatus.SUCCESS, done.status());
+            assertEquals(1, done.deliveries(), "this live worker leased back an execution it still held");
+        }
+    }
+
     private ExecutionStatus status(UUID id) {
         return broker.snapshot(id).orElseThrow().status();
     }
