@@ -25,8 +25,14 @@ import java.util.function.Supplier;
  */
 @Singleton
 public final class RedisBroker implements Broker {
+    /**
+     * Refusals that pass: loading after a restart, a replica during failover, a busy script, memory pressure,
+     * a cluster resharding or failing over, a snapshot or AOF that cannot be written (MISCONF: a full disk),
+     * and too few replicas for {@code min-replicas-to-write} (NOREPLICAS). Callers retry these with backoff;
+     * any other refusal is a bug in Chard.
+     */
     private static final List<String> TRANSIENT = List.of("LOADING", "READONLY", "BUSY", "OOM", "MASTERDOWN",
-            "TRYAGAIN", "CLUSTERDOWN");
+            "TRYAGAIN", "CLUSTERDOWN", "MISCONF", "NOREPLICAS");
     private final RedisClient client;
     private volatile StatefulRedisConnection<String, String> connection;
     private final ChardConfig config;
@@ -174,7 +180,6 @@ public final class RedisBroker implements Broker {
         return loaded;
     }
 
-    /** Refusals that pass (loading after a restart, a replica during failover, a busy script, memory pressure). */
     private static boolean isTransient(RedisCommandExecutionException e) {
         String message = String.valueOf(e.getMessage());
         return TRANSIENT.stream().anyMatch(message::startsWith);

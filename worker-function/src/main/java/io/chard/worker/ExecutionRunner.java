@@ -67,11 +67,6 @@ final class ExecutionRunner {
         return active.values();
     }
 
-    /** The execution this worker holds under {@code id}, or null. */
-    Execution get(UUID id) {
-        return active.get(id);
-    }
-
     boolean idle() {
         return active.isEmpty();
     }

@@ -14,7 +14,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -50,34 +52,50 @@ final class Heartbeater {
 
     /** One heartbeat; answers the pause before the next. */
     Duration beat() {
+        renew();
+        return every;
+    }
+
+    /** True while heartbeats fail: the leases held may be lapsing on Redis' clock. */
+    boolean failing() {
+        return outage.failures() > 0;
+    }
+
+    /** Renews every lease held now (also called by the lease loop after an outage); true when Redis took it. */
+    boolean renew() {
         try {
+            // The reply speaks of the leases sent, by id: it applies to the executions sent, not to whatever
+            // holds the id when it arrives (a lease that lapsed meanwhile may be this worker's again, re-tokened).
+            Map<UUID, Execution> sent = new HashMap<>();
             List<LeaseRef> leases = new ArrayList<>();
             List<WorkerEntry.ActiveTask> running = new ArrayList<>();
             for (Execution execution : runner.active()) {
+                sent.put(execution.delivery.id(), execution);
                 leases.add(execution.lease());
                 running.add(new WorkerEntry.ActiveTask(execution.delivery.id(), execution.taskName,
                         execution.startedAt != null ? execution.startedAt : execution.leasedAt));
             }
             HeartbeatReply reply = broker.heartbeat(leases, lease, registryEntry(running), every.multipliedBy(3));
             for (UUID id : reply.cancel()) {
-                Execution execution = runner.get(id);
+                Execution execution = sent.get(id);
                 if (execution != null) {
                     runner.cancel(execution);
                 }
             }
             for (UUID id : reply.lost()) {
-                Execution execution = runner.get(id);
+                Execution execution = sent.get(id);
                 if (execution != null && runner.abandon(execution)) {
                     LOG.warn("lease on {} was lost (this worker was silent longer than {}); dropped it", id, lease);
                 }
             }
             outage.recovered();
+            return true;
         } catch (BrokerUnavailableException e) {
             outage.failed(e);
         } catch (RuntimeException e) {
             LOG.error("heartbeat error", e);
         }
-        return every;
+        return false;
     }
 
     private String registryEntry(List<WorkerEntry.ActiveTask> running) {

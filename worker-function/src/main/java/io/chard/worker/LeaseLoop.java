@@ -16,10 +16,14 @@ import java.util.function.Consumer;
 /**
  * Fills free slots: each round leases as many executions as slots are free (one call) and hands them on to
  * run; when nothing is ready it blocks on the queues' wake-up list until work arrives, a delayed execution
- * falls due, or the poll interval passes.
+ * falls due, or the poll interval passes. After an outage it first waits for the outcomes finished meanwhile
+ * to be settled and renews the leases still running: a lease call takes back every lease that lapsed on
+ * Redis' clock, and would hand this worker's own executions back to it to run a second time.
  */
 final class LeaseLoop {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseLoop.class);
+    /** How often, after an outage, it looks whether the settler has caught up. */
+    private static final Duration CATCH_UP_PAUSE = Duration.ofMillis(50);
 
     private final BrokerConsumer broker;
     private final WorkerConfig config;
@@ -28,10 +32,15 @@ final class LeaseLoop {
     private final Consumer<Delivery> start;
     private final Clock clock;
     private final Outage outage = new Outage(LOG, "leasing from Redis");
+    private final Settler settler;
+    private final Heartbeater heartbeater;
+    private boolean recovering;
 
-    LeaseLoop(BrokerConsumer broker, WorkerConfig config, Duration lease, Slots slots,
-              Consumer<Delivery> start, Clock clock) {
+    LeaseLoop(BrokerConsumer broker, WorkerConfig config, Duration lease, Slots slots, Consumer<Delivery> start,
+              Settler settler, Heartbeater heartbeater, Clock clock) {
         this.broker = broker;
+        this.settler = settler;
+        this.heartbeater = heartbeater;
         this.config = config;
         this.lease = lease;
         this.slots = slots;
@@ -43,6 +52,15 @@ final class LeaseLoop {
     Duration round(Instant deadline) {
         if (!clock.instant().isBefore(deadline)) {
             return config.pollInterval();
+        }
+        if (recovering || heartbeater.failing()) {
+            if (!settler.idle()) {
+                return CATCH_UP_PAUSE;
+            }
+            if (!heartbeater.renew()) {
+                return Duration.ofMillis(outage.backoffMillis());
+            }
+            recovering = false;
         }
         int taken = 0;
         try {
@@ -61,6 +79,7 @@ final class LeaseLoop {
             return Duration.ZERO;
         } catch (BrokerUnavailableException e) {
             slots.returnLeaseSlots(taken);
+            recovering = true;
             outage.failed(e);
             return Duration.ofMillis(outage.backoffMillis());
         } catch (InterruptedException e) {

@@ -49,6 +49,11 @@ final class Settler {
         pending.add(settlement);
     }
 
+    /** True when every outcome submitted so far has been settled (or dropped). */
+    boolean idle() {
+        return unsettled.get() == 0;
+    }
+
     /** Flushes what is pending, waiting at most {@code grace} for Redis to take it. */
     void close(Duration grace) {
         backoff.wake();

@@ -73,9 +73,10 @@ public final class Worker {
         Slots slots = new Slots(config.concurrency(), config.prefetch(), config.leaseBatch());
         this.settler = new Settler(broker, this::settled, loops);
         this.runner = new ExecutionRunner(invoker, broker, slots, clock, settler::submit);
-        this.leasing = new LeaseLoop(broker, config, chard.leaseDuration(), slots, runner::start, clock);
         Heartbeater heartbeater = new Heartbeater(broker, runner,
                 new Heartbeater.Identity(id, host(), config, clock.instant()), chard.leaseDuration(), json, clock);
+        this.leasing = new LeaseLoop(broker, config, chard.leaseDuration(), slots, runner::start, settler,
+                heartbeater, clock);
         this.heartbeat = loops.loop("chard-heartbeat", heartbeater::beat);
         heartbeat.start();
     }

@@ -1,6 +1,7 @@
 package io.chard.worker;
 
 import io.chard.broker.BrokerConsumer;
+import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.HeartbeatReply;
 import io.chard.broker.LeaseRef;
 import io.chard.broker.Settlement;
@@ -8,7 +9,10 @@ import io.chard.broker.Settlement;
 import java.time.Duration;
 import java.util.List;
 
-/** A real consumer with a hook before each heartbeat, for fault tests: the hook can throw or stall. */
+/**
+ * A real consumer that a fault test can break: a hook before each heartbeat (it can throw or stall), and
+ * switches that make leasing, heartbeats or settling fail as they do while Redis is unreachable.
+ */
 final class FaultyConsumer implements BrokerConsumer {
     /** Runs on the heartbeat's thread with the leases it is about to renew. */
     @FunctionalInterface
@@ -18,6 +22,9 @@ final class FaultyConsumer implements BrokerConsumer {
 
     private final BrokerConsumer real;
     private volatile HeartbeatHook beforeHeartbeat = leases -> { };
+    volatile boolean leaseDown;
+    volatile boolean heartbeatDown;
+    volatile boolean settleDown;
 
     FaultyConsumer(BrokerConsumer real) {
         this.real = real;
@@ -29,11 +36,13 @@ final class FaultyConsumer implements BrokerConsumer {
 
     @Override
     public LeaseBatch lease(List<String> queues, int max, Duration leaseDuration) {
+        failIf(leaseDown);
         return real.lease(queues, max, leaseDuration);
     }
 
     @Override
     public List<Boolean> settle(List<Settlement> settlements) {
+        failIf(settleDown);
         return real.settle(settlements);
     }
 
@@ -45,6 +54,7 @@ final class FaultyConsumer implements BrokerConsumer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        failIf(heartbeatDown);
         return real.heartbeat(leases, leaseDuration, registryEntry, entryTtl);
     }
 
@@ -60,6 +70,7 @@ final class FaultyConsumer implements BrokerConsumer {
 
     @Override
     public void awaitWork(List<String> queues, Duration max) {
+        failIf(leaseDown);
         real.awaitWork(queues, max);
     }
 
@@ -71,5 +82,11 @@ final class FaultyConsumer implements BrokerConsumer {
     @Override
     public void close() {
         real.close();
+    }
+
+    private static void failIf(boolean down) {
+        if (down) {
+            throw new BrokerUnavailableException("Redis is unavailable (cut by the test)", null);
+        }
     }
 }

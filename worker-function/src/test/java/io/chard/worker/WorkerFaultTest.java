@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -73,6 +75,51 @@ class WorkerFaultTest {
         assertSame(injected, worker.failure().orElseThrow());
         assertEquals(ExecutionStatus.PENDING, status(running),
                 "the running task was given back at once, not left to run under a lease nobody renews");
+    }
+
+    @Test
+    void aStaleLostReplyDoesNotDropTheSameExecutionLeasedAgainUnderANewToken() {
+        startWorker("1500ms", 2);
+        AtomicReference<UUID> watched = new AtomicReference<>();
+        AtomicBoolean stalled = new AtomicBoolean();
+        consumer.beforeHeartbeat(leases -> {
+            UUID id = watched.get();
+            if (leases.stream().anyMatch(lease -> lease.id().equals(id)) && stalled.compareAndSet(false, true)) {
+                // Held past the lease: it lapses, this worker leases it again, and this heartbeat, still
+                // carrying the first token, is answered "lost".
+                Await.until("the lapsed lease is handed to this worker again", WAIT,
+                        () -> broker.snapshot(id).orElseThrow().deliveries() == 2);
+            }
+        });
+        UUID id = client.dispatch("w.sleep", 2).id();
+        watched.set(id);
+        ExecutionSnapshot done = finished(id);
+        assertEquals(ExecutionStatus.SUCCESS, done.status());
+        assertEquals(2, done.deliveries(), "the second lease was dropped on the first one's reply and ran again");
+    }
+
+    @Test
+    void afterAnOutageTheWorkerSettlesAndRenewsBeforeItLeasesSoNothingRunsTwice() throws Exception {
+        startWorker("1500ms", 2);
+        UUID longer = client.dispatch("w.sleep", 5).id();
+        UUID shorter = client.dispatch("w.sleep", 0.5).id();
+        Await.until("both run", WAIT, () -> status(longer) == ExecutionStatus.RUNNING
+                && status(shorter) == ExecutionStatus.RUNNING);
+        consumer.leaseDown = true;
+        consumer.heartbeatDown = true;
+        consumer.settleDown = true;
+        // Longer than the lease: both leases lapse on Redis' clock, and the shorter task ends meanwhile.
+        Thread.sleep(2_500);
+        consumer.leaseDown = false;
+        // Leasing answers again before heartbeats and settling do (their connections, say, reconnect later).
+        Thread.sleep(1_500);
+        consumer.heartbeatDown = false;
+        consumer.settleDown = false;
+        for (UUID id : List.of(shorter, longer)) {
+            ExecutionSnapshot done = finished(id);
+            assertEquals(ExecutionStatus.SUCCESS, done.status());
+            assertEquals(1, done.deliveries(), "this live worker leased back an execution it still held");
+        }
     }
 
     private ExecutionStatus status(UUID id) {
