@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-// DESIGN 4.12: a cron schedule follows its zone through DST as Vixie cron does. Wildcard times
+// A cron schedule follows its zone through DST as Vixie cron does. Wildcard times
 // (minute or hour field starting with '*') fire at every real instant whose wall time matches;
 // fixed times fire once after a skipped wall time and once, at the first occurrence, for a repeated one.
 //   New York 2024: 10 March 02:00 EST -> 03:00 EDT; 3 November 02:00 EDT -> 01:00 EST.
