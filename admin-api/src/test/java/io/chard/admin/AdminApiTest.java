@@ -1,5 +1,6 @@
 package io.chard.admin;
 
+import io.chard.config.ChardSettings;
 import io.chard.admin.testing.AdminApiServer;
 import io.chard.admin.testing.ApiClient;
 import io.chard.admin.testing.ApiClient.Answer;
@@ -193,7 +194,7 @@ class AdminApiTest {
     void theWorkerSnapshotSaysTheBrokerIsUnreachableInsteadOfFailing() throws Exception {
         URI redis = URI.create(io.chard.testing.TestRedis.uri());
         try (var proxy = new io.chard.testing.TcpProxy(redis.getHost(), redis.getPort());
-             var cutOff = new AdminApiServer(Map.of("redis.uri", "redis://127.0.0.1:" + proxy.port()))) {
+             var cutOff = new AdminApiServer(Map.of(ChardSettings.REDIS_URI, "redis://127.0.0.1:" + proxy.port()))) {
             proxy.cut();
             Answer workers = cutOff.viewer.get(ADMIN + "/workers");
             assertEquals(200, workers.status());

@@ -218,7 +218,7 @@ class SystemTest {
     private static Process workerProcess(String queue) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), "io.chard.worker.WorkerMain", "--queues", queue);
-        builder.environment().put("REDIS_URI", (String) redisProperties.get("redis.uri"));
+        builder.environment().put("REDIS_URI", (String) redisProperties.get(ChardSettings.REDIS_URI));
         builder.environment().put("CHARD_NAMESPACE", (String) redisProperties.get(ChardSettings.NAMESPACE));
         builder.environment().put("CHARD_LEASE_DURATION", "3s");
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);

@@ -33,7 +33,7 @@ public final class TestRedis {
     /** Micronaut properties for a context on the test Redis, in a namespace of its own. */
     public static Map<String, Object> properties() {
         Map<String, Object> properties = new HashMap<>();
-        properties.put("redis.uri", uri());
+        properties.put(ChardSettings.REDIS_URI, uri());
         properties.put(ChardSettings.NAMESPACE, "test-" + UUID.randomUUID().toString().substring(0, 8));
         return properties;
     }

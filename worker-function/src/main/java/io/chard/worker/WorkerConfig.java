@@ -1,5 +1,6 @@
 package io.chard.worker;
 
+import io.chard.config.ChardSettings;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 
@@ -17,7 +18,7 @@ import java.util.List;
  * @param pollInterval  longest idle wait before looking for due work again (delayed work wakes it sooner)
  * @param shutdownGrace how long a stopping worker lets running tasks finish before giving their leases back
  */
-@ConfigurationProperties("chard.worker")
+@ConfigurationProperties(ChardSettings.WORKER)
 public record WorkerConfig(
         @Bindable(defaultValue = "false") boolean enabled,
         @Bindable(defaultValue = "default") List<String> queues,

@@ -1,5 +1,6 @@
 package io.chard.worker;
 
+import io.chard.config.ChardSettings;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -7,7 +8,7 @@ import jakarta.inject.Singleton;
 
 /** Starts the long-lived worker with the application when {@code chard.worker.enabled} is true. */
 @Singleton
-@Requires(property = "chard.worker.enabled", value = "true")
+@Requires(property = ChardSettings.WORKER_ENABLED, value = "true")
 class WorkerStarter {
     private final Worker worker;
 

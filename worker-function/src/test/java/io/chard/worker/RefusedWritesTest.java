@@ -1,5 +1,6 @@
 package io.chard.worker;
 
+import io.chard.config.ChardSettings;
 import io.chard.broker.Broker;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
@@ -35,10 +36,10 @@ class RefusedWritesTest {
         assumeTrue(RefusingRedis.available(), "needs redis-server on PATH");
         redis = new RefusingRedis();
         Map<String, Object> properties = TestRedis.properties();
-        properties.put("redis.uri", redis.uri());
-        properties.put("chard.lease-duration", "8s");
-        properties.put("chard.worker.enabled", true);
-        properties.put("chard.worker.concurrency", 4);
+        properties.put(ChardSettings.REDIS_URI, redis.uri());
+        properties.put(ChardSettings.LEASE_DURATION, "8s");
+        properties.put(ChardSettings.WORKER_ENABLED, true);
+        properties.put(ChardSettings.WORKER_CONCURRENCY, 4);
         context = ApplicationContext.run(properties);
         client = context.getBean(TaskClient.class);
         broker = context.getBean(Broker.class);

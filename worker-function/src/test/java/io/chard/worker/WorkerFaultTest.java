@@ -1,5 +1,6 @@
 package io.chard.worker;
 
+import io.chard.config.ChardSettings;
 import io.chard.broker.Broker;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
@@ -36,7 +37,7 @@ class WorkerFaultTest {
 
     private void startWorker(String lease, int concurrency) {
         Map<String, Object> properties = TestRedis.properties();
-        properties.put("chard.lease-duration", lease);
+        properties.put(ChardSettings.LEASE_DURATION, lease);
         context = ApplicationContext.run(properties);
         client = context.getBean(TaskClient.class);
         broker = context.getBean(Broker.class);

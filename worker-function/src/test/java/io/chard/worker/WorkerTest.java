@@ -1,5 +1,6 @@
 package io.chard.worker;
 
+import io.chard.config.ChardSettings;
 import io.chard.broker.Broker;
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.Envelope;
@@ -36,8 +37,8 @@ class WorkerTest {
 
     private void startWorker(Map<String, Object> overrides) {
         Map<String, Object> properties = new HashMap<>(TestRedis.properties());
-        properties.put("chard.worker.enabled", true);
-        properties.put("chard.worker.concurrency", 4);
+        properties.put(ChardSettings.WORKER_ENABLED, true);
+        properties.put(ChardSettings.WORKER_CONCURRENCY, 4);
         properties.putAll(overrides);
         context = ApplicationContext.run(properties);
         client = context.getBean(TaskClient.class);
@@ -131,7 +132,7 @@ class WorkerTest {
 
     @Test
     void theHardTimeLimitFailsTheExecutionAndFreesItsSlotEvenIfTheCodeIgnoresInterrupts() {
-        startWorker(Map.of("chard.worker.concurrency", 1));
+        startWorker(Map.of(ChardSettings.WORKER_CONCURRENCY, 1));
         UUID stubborn = client.dispatch("w.stubborn", 5).id();
         ExecutionSnapshot failed = finished(stubborn);
         assertEquals("TimeLimitExceeded", failed.exceptionType());
@@ -163,7 +164,7 @@ class WorkerTest {
 
     @Test
     void revokingARunningTaskStopsItAtTheNextHeartbeat() {
-        startWorker(Map.of("chard.lease-duration", "600ms"));
+        startWorker(Map.of(ChardSettings.LEASE_DURATION, "600ms"));
         UUID id = client.dispatch("w.cancellable").id();
         Await.until("it runs", WAIT, () -> status(id) == ExecutionStatus.RUNNING);
         client.revoke(id);
@@ -173,7 +174,7 @@ class WorkerTest {
 
     @Test
     void aTaskRunningLongerThanItsLeaseIsDeliveredOnlyOnce() {
-        startWorker(Map.of("chard.lease-duration", "900ms"));
+        startWorker(Map.of(ChardSettings.LEASE_DURATION, "900ms"));
         ExecutionSnapshot done = finished(client.dispatch("w.sleep", 3).id());
         assertEquals(ExecutionStatus.SUCCESS, done.status());
         assertEquals(1, done.deliveries());
@@ -181,7 +182,7 @@ class WorkerTest {
 
     @Test
     void aStoppingWorkerGivesUnfinishedLeasesBackForAnotherWorker() {
-        startWorker(Map.of("chard.worker.shutdown-grace", "200ms"));
+        startWorker(Map.of(ChardSettings.WORKER_SHUTDOWN_GRACE, "200ms"));
         UUID id = client.dispatch("w.sleep", 30).id();
         Await.until("it runs", WAIT, () -> status(id) == ExecutionStatus.RUNNING);
         context.getBean(Worker.class).stop();
@@ -195,7 +196,7 @@ class WorkerTest {
     void aWorkerRidesOutARedisOutageAndEveryTaskStillSucceedsOnce() throws Exception {
         URI redis = URI.create(TestRedis.uri());
         try (TcpProxy proxy = new TcpProxy(redis.getHost(), redis.getPort())) {
-            startWorker(Map.of("redis.uri", "redis://127.0.0.1:" + proxy.port(), "chard.worker.concurrency", 1));
+            startWorker(Map.of(ChardSettings.REDIS_URI, "redis://127.0.0.1:" + proxy.port(), ChardSettings.WORKER_CONCURRENCY, 1));
             List<UUID> ids = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 ids.add(client.dispatch("w.sleep", 0.3).id());
