@@ -2,6 +2,7 @@ package io.chard.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.audit.AuditLog;
+import io.chard.admin.auth.AccessMirror;
 import io.chard.admin.auth.ApiToken;
 import io.chard.admin.auth.Permissions;
 import io.chard.admin.auth.Role;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Users, API tokens, roles and the audit log, for administrators. */
@@ -40,11 +42,13 @@ class AdministrationController {
     private final UserRepository users;
     private final TokenRepository tokens;
     private final AuditLog audit;
+    private final AccessMirror access;
 
-    AdministrationController(UserRepository users, TokenRepository tokens, AuditLog audit) {
+    AdministrationController(UserRepository users, TokenRepository tokens, AuditLog audit, AccessMirror access) {
         this.users = users;
         this.tokens = tokens;
         this.audit = audit;
+        this.access = access;
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
@@ -108,6 +112,7 @@ class AdministrationController {
         List<Role> roles = roles(body.roles());
         try {
             User user = users.create(body.username(), body.password(), roles);
+            access.publish();
             audit.record(admin.getName(), "create_user", user.username(), Role.store(roles));
             return HttpResponse.created(UserView.of(user));
         } catch (UserRepository.UsernameTakenException e) {
@@ -121,7 +126,19 @@ class AdministrationController {
             return invalid("password must have at least " + MIN_PASSWORD + " characters");
         }
         List<Role> roles = body.roles() == null ? null : roles(body.roles());
+        Optional<User> target = users.find(id);
+        if (target.isEmpty()) {
+            return notFound("user", id);
+        }
+        boolean losesAdmin = roles != null && !roles.contains(Role.ADMIN) || Boolean.TRUE.equals(body.disabled());
+        if (losesAdmin && target.get().roles().contains(Role.ADMIN)) {
+            HttpResponse<?> refused = refuseRemovingAnAdmin(target.get(), admin, "demote or disable");
+            if (refused != null) {
+                return refused;
+            }
+        }
         return users.update(id, body.password(), roles, body.disabled()).<HttpResponse<?>>map(user -> {
+            access.publish();
             audit.record(admin.getName(), "update_user", user.username(), describe(body));
             return HttpResponse.ok(UserView.of(user));
         }).orElseGet(() -> notFound("user", id));
@@ -130,7 +147,13 @@ class AdministrationController {
     @Delete("/users/{id}")
     HttpResponse<?> deleteUser(UUID id, Authentication admin) {
         return users.find(id).<HttpResponse<?>>map(user -> {
+            HttpResponse<?> refused = user.roles().contains(Role.ADMIN)
+                    ? refuseRemovingAnAdmin(user, admin, "delete") : null;
+            if (refused != null) {
+                return refused;
+            }
             users.delete(id);
+            access.publish();
             audit.record(admin.getName(), "delete_user", user.username(), null);
             return HttpResponse.noContent();
         }).orElseGet(() -> notFound("user", id));
@@ -146,9 +169,10 @@ class AdministrationController {
         if (body.name() == null || body.name().isBlank() || body.name().length() > 100) {
             return invalid("name must be 1-100 characters");
         }
-        User owner = users.list().stream().filter(u -> u.username().equals(admin.getName())).findFirst()
+        User owner = users.findByName(admin.getName())
                 .orElseThrow(() -> new IllegalStateException("the signed-in user no longer exists"));
         TokenRepository.Created created = tokens.create(body.name(), owner, roles(body.roles()));
+        access.publish();
         audit.record(admin.getName(), "create_token", body.name(), Role.store(created.token().roles()));
         return HttpResponse.created(TokenView.of(created.token(), created.secret()));
     }
@@ -157,6 +181,7 @@ class AdministrationController {
     HttpResponse<?> deleteToken(UUID id, Authentication admin) {
         return tokens.find(id).<HttpResponse<?>>map(token -> {
             tokens.delete(id);
+            access.publish();
             audit.record(admin.getName(), "delete_token", token.name(), null);
             return HttpResponse.noContent();
         }).orElseGet(() -> notFound("token", id));
@@ -172,11 +197,31 @@ class AdministrationController {
     HttpResponse<?> audit(@Nullable @QueryValue Integer page, @Nullable @QueryValue("per_page") Integer perPage) {
         int pageNumber = page == null ? 1 : page;
         int size = perPage == null ? 50 : perPage;
+        if (pageNumber > ExecutionAdminController.MAX_PAGE) {
+            throw new MalformedRequestException("invalid_parameter",
+                    "page must be at most " + ExecutionAdminController.MAX_PAGE + "; narrow the search instead");
+        }
         if (pageNumber < 1 || size < 1 || size > ExecutionAdminController.MAX_PER_PAGE) {
             return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(ApiError.of("invalid_parameter",
                     "page must be at least 1 and per_page between 1 and " + ExecutionAdminController.MAX_PER_PAGE));
         }
         return HttpResponse.ok(new AuditPage(audit.page(pageNumber, size), audit.total(), pageNumber, size));
+    }
+
+    /**
+     * An administrator may not remove their own rights (they would lock themselves out mid-session), and nobody
+     * may remove the last enabled administrator (nobody could manage users any more). Null when allowed.
+     */
+    private HttpResponse<?> refuseRemovingAnAdmin(User target, Authentication admin, String what) {
+        if (target.username().equals(admin.getName())) {
+            return HttpResponse.status(HttpStatus.CONFLICT).body(ApiError.of("own_account",
+                    "administrators cannot " + what + " their own account; ask another administrator"));
+        }
+        if (!target.disabled() && users.otherEnabledAdmins(target.id()) == 0) {
+            return HttpResponse.status(HttpStatus.CONFLICT).body(ApiError.of("last_admin",
+                    target.username() + " is the last enabled administrator"));
+        }
+        return null;
     }
 
     private static List<Role> roles(List<String> names) {

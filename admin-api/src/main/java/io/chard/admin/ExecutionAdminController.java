@@ -32,6 +32,8 @@ import java.util.UUID;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ExecutionAdminController {
     static final int MAX_PER_PAGE = 200;
+    /** Deeper pages make PostgreSQL skip ever more rows (OFFSET); a search narrows instead. Beyond: 400. */
+    static final int MAX_PAGE = 1_000;
     /** Most executions one bulk retry dispatches; a larger selection is retried in several calls. */
     static final int MAX_BULK = 10_000;
 
@@ -64,6 +66,9 @@ class ExecutionAdminController {
                          @Nullable @QueryValue Integer page, @Nullable @QueryValue("per_page") Integer perPage) {
         int pageNumber = page == null ? 1 : page;
         int size = perPage == null ? 50 : perPage;
+        if (pageNumber > MAX_PAGE) {
+            throw new MalformedRequestException("invalid_parameter", "page must be at most " + MAX_PAGE);
+        }
         if (pageNumber < 1 || size < 1 || size > MAX_PER_PAGE) {
             return invalid("page must be at least 1 and per_page between 1 and " + MAX_PER_PAGE);
         }

@@ -17,6 +17,7 @@ import io.micronaut.json.tree.JsonNode;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import org.reactivestreams.Publisher;
@@ -33,6 +34,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Live state for the dashboards: workers and queues from Redis, throughput from the history, and a stream. */
@@ -41,6 +44,11 @@ import java.util.concurrent.atomic.AtomicReference;
 @Secured(Permissions.VIEW)
 class LiveController {
     private static final Duration HOUR = Duration.ofHours(1);
+    /** Each stream polls the history every second; these bound what viewers can ask of PostgreSQL. */
+    static final int MAX_STREAMS_PER_USER = 4;
+    static final int MAX_STREAMS = 64;
+    private final Map<String, AtomicInteger> streamsByUser = new ConcurrentHashMap<>();
+    private final AtomicInteger streams = new AtomicInteger();
     private final BrokerMonitor monitor;
     private final HistoryStore history;
     private final JsonMapper json;
@@ -127,9 +135,31 @@ class LiveController {
         return new Stats(new ArrayList<>(perMinute.values()));
     }
 
-    /** Server-sent events: {@code execution} for each history change, {@code workers} every 2 s. */
+    /**
+     * Server-sent events: {@code execution} for each history change (read by the {@code updated_at} index),
+     * {@code workers} every 2 s. At most {@value #MAX_STREAMS_PER_USER} per user and {@value #MAX_STREAMS} in
+     * all; beyond, 429.
+     */
     @Get(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM)
-    Publisher<Event<?>> stream() {
+    Publisher<Event<?>> stream(Authentication user) {
+        AtomicInteger mine = streamsByUser.computeIfAbsent(user.getName(), name -> new AtomicInteger());
+        if (streams.incrementAndGet() > MAX_STREAMS) {
+            streams.decrementAndGet();
+            throw new OutageErrors.TooManyStreamsException("the server has " + MAX_STREAMS + " live streams open");
+        }
+        if (mine.incrementAndGet() > MAX_STREAMS_PER_USER) {
+            mine.decrementAndGet();
+            streams.decrementAndGet();
+            throw new OutageErrors.TooManyStreamsException(user.getName() + " has " + MAX_STREAMS_PER_USER
+                    + " live streams open; close one first");
+        }
+        return events().doFinally(signal -> {
+            mine.decrementAndGet();
+            streams.decrementAndGet();
+        });
+    }
+
+    private Flux<Event<?>> events() {
         AtomicReference<Instant> seen = new AtomicReference<>(clock.instant());
         Flux<Event<?>> executions = Flux.interval(Duration.ofSeconds(1))
                 .publishOn(Schedulers.boundedElastic())

@@ -1,6 +1,8 @@
 package io.chard.admin;
 
+import io.chard.broker.ExecutionStatus;
 import io.chard.admin.auth.Permissions;
+import io.chard.broker.BrokerUnavailableException;
 import io.chard.client.Dispatched;
 import io.chard.client.TaskClient;
 import io.micronaut.http.HttpResponse;
@@ -17,6 +19,9 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Dispatch over HTTP, and the state of one execution for callers that poll. */
@@ -41,13 +46,38 @@ class TaskController {
     @Secured(Permissions.DISPATCH)
     HttpResponse<?> dispatch(@Body String body) {
         Dispatched dispatched = client.dispatch(DispatchBody.read(body, json, clock.instant()));
-        return HttpResponse.accepted().body(executions.detail(dispatched.id()).orElseThrow());
+        return HttpResponse.accepted().body(live(dispatched.id()).<Object>map(detail -> detail)
+                .orElseGet(() -> enqueued(dispatched)));
     }
 
+    /** Redis first (where a running or recent execution is), then the history; each one answers alone. */
     @Get("/{id}")
     @Secured(Permissions.VIEW)
     HttpResponse<?> get(UUID id) {
-        return executions.detail(id).<HttpResponse<?>>map(HttpResponse::ok).orElseGet(() -> ActionAnswers.notFound(id));
+        return live(id).or(() -> executions.detail(id)).<HttpResponse<?>>map(HttpResponse::ok)
+                .orElseGet(() -> ActionAnswers.notFound(id));
+    }
+
+    /** The execution in Redis; empty when it is not there or Redis does not answer. */
+    private Optional<ExecutionDetail> live(UUID id) {
+        try {
+            return client.snapshot(id).map(snapshot -> ExecutionDetail.of(snapshot, json));
+        } catch (BrokerUnavailableException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The answer when Redis accepted the dispatch but could not be read back at once: once enqueued, a dispatch
+     * is never answered with an error (a client that retries on errors would enqueue it twice).
+     */
+    private static Map<String, Object> enqueued(Dispatched dispatched) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", dispatched.id().toString());
+        answer.put("task_name", dispatched.envelope().task());
+        answer.put("status", ExecutionStatus.PENDING.value());
+        answer.put("queue", dispatched.envelope().queue());
+        return answer;
     }
 
     @Post("/{id}/revoke")

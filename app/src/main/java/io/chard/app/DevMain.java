@@ -28,6 +28,7 @@ public final class DevMain {
         properties.put(ChardSettings.WORKER_ENABLED, true);
         properties.put(ChardSettings.WORKER_QUEUES, "default," + MaintenanceTasks.QUEUE);
         properties.put(ChardSettings.BEAT_ENABLED, true);
+        properties.put(ChardSettings.ADMIN_SECURE_COOKIE, false);
         String adminPassword = env.getOrDefault("CHARD_ADMIN_PASSWORD", "admin-" + secret());
         String viewerPassword = "viewer-" + secret();
         properties.put(ChardSettings.ADMIN_PASSWORD, adminPassword);

@@ -27,6 +27,8 @@ public final class ChardSettings {
     /** The first administrator, created when there are no users yet ({@code CHARD_ADMIN_PASSWORD}). */
     public static final String ADMIN_USERNAME = PREFIX + ".admin.username";
     public static final String ADMIN_PASSWORD = PREFIX + ".admin.password";
+    /** The session cookie is {@code Secure} (sent over HTTPS only); {@code ./chard dev} turns it off. */
+    public static final String ADMIN_SECURE_COOKIE = PREFIX + ".admin.secure-cookie";
 
     public static final String REDIS_URI = "redis.uri";
     public static final String JDBC_URL = "datasources.default.url";

@@ -1,28 +1,30 @@
 package io.chard.admin.auth;
 
+import io.chard.config.ChardSettings;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.token.validator.TokenValidator;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.reactivestreams.Publisher;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.UUID;
 
-/** Accepts {@code Authorization: Bearer chard_...} API tokens; anything else is left to the JWT validator. */
+/**
+ * Accepts {@code Authorization: Bearer chard_...} API tokens against the access rules in memory (no database
+ * round trip: a dispatch authenticates while PostgreSQL is down); the last use is written later, off the
+ * request path. Anything else is left to the JWT validator.
+ */
 @Singleton
+@Requires(property = ChardSettings.ADMIN_ENABLED, value = "true")
 final class ApiTokenValidator implements TokenValidator<HttpRequest<?>> {
-    private final TokenRepository tokens;
-    private final ExecutorService blocking;
+    private final AccessMirror access;
+    private final TokenUsage usage;
 
-    ApiTokenValidator(TokenRepository tokens, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
-        this.tokens = tokens;
-        this.blocking = blocking;
+    ApiTokenValidator(AccessMirror access, TokenUsage usage) {
+        this.access = access;
+        this.usage = usage;
     }
 
     @Override
@@ -30,11 +32,11 @@ final class ApiTokenValidator implements TokenValidator<HttpRequest<?>> {
         if (token == null || !token.startsWith(TokenRepository.PREFIX)) {
             return Publishers.empty();
         }
-        return Mono.fromCallable(() -> tokens.authenticate(token)
-                        .map(found -> Authentication.build(found.username(), Role.permissionsOf(found.roles()),
-                                Map.of(Sessions.ROLES_ATTRIBUTE, found.roles().stream().map(Role::value).toList(),
-                                        "token", found.name())))
-                        .orElse(null))
-                .subscribeOn(Schedulers.fromExecutorService(blocking));
+        return access.rules().authenticateToken(TokenRepository.sha256(token))
+                .map(found -> {
+                    usage.used(UUID.fromString((String) found.getAttributes().get(AccessRules.TOKEN_ID)));
+                    return Publishers.just(found);
+                })
+                .orElseGet(Publishers::empty);
     }
 }

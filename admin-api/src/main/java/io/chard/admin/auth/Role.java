@@ -42,6 +42,17 @@ public enum Role {
         return granted;
     }
 
+    /** The strongest role whose permissions are all within {@code granted}; empty when none is. */
+    public static java.util.Optional<Role> strongestWithin(Collection<String> granted) {
+        Role strongest = null;
+        for (Role role : values()) {
+            if (granted.containsAll(role.permissions)) {
+                strongest = role;
+            }
+        }
+        return java.util.Optional.ofNullable(strongest);
+    }
+
     /** Roles as stored: comma-separated values. */
     public static String store(Collection<Role> roles) {
         return String.join(",", roles.stream().map(Role::value).sorted().toList());

@@ -3,7 +3,12 @@ package io.chard.admin.auth;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.ApiError;
 import io.chard.admin.audit.AuditLog;
+import io.chard.config.ChardSettings;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.security.token.Claims;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -21,13 +26,19 @@ import io.micronaut.security.token.generator.TokenGenerator;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Signing in and out. A login answers a bearer token (for scripts) and sets the same JWT as an HTTP-only,
- * same-site cookie (for the SPA, so the token is never readable by page scripts).
+ * same-site cookie (for the SPA, so the token is never readable by page scripts), {@code Secure} outside
+ * {@code ./chard dev}. The JWT carries a session id and the user's session version, which
+ * {@link SessionClaims} checks on every request; logout ends the session id before its expiry.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -39,11 +50,21 @@ public class Sessions {
     private final UserRepository users;
     private final TokenGenerator tokens;
     private final AuditLog audit;
+    private final AccessRepository access;
+    private final AccessMirror mirror;
+    private final LoginThrottle throttle;
+    private final boolean secureCookie;
 
-    Sessions(UserRepository users, TokenGenerator tokens, AuditLog audit) {
+    Sessions(UserRepository users, TokenGenerator tokens, AuditLog audit, AccessRepository access,
+             AccessMirror mirror, LoginThrottle throttle,
+             @Value("${" + ChardSettings.ADMIN_SECURE_COOKIE + ":true}") boolean secureCookie) {
         this.users = users;
         this.tokens = tokens;
         this.audit = audit;
+        this.access = access;
+        this.mirror = mirror;
+        this.throttle = throttle;
+        this.secureCookie = secureCookie;
     }
 
     @Serdeable
@@ -67,20 +88,41 @@ public class Sessions {
 
     @Post("/login")
     @Secured(SecurityRule.IS_ANONYMOUS)
-    HttpResponse<?> login(@Body Credentials credentials) {
+    HttpResponse<?> login(@Body Credentials credentials, HttpRequest<?> request) {
         if (credentials.username() == null || credentials.password() == null) {
             return HttpResponse.badRequest(ApiError.of("invalid_field", "username and password are required"));
         }
-        return users.authenticate(credentials.username(), credentials.password())
-                .<HttpResponse<?>>map(this::signIn)
-                .orElseGet(() -> HttpResponse.status(HttpStatus.UNAUTHORIZED)
-                        .body(ApiError.of("invalid_credentials", "unknown user or wrong password")));
+        String address = request.getRemoteAddress().getAddress().getHostAddress();
+        Optional<Duration> wait = throttle.wait(credentials.username(), address);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            return HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER,
+                    Long.toString(seconds)).body(ApiError.of("too_many_attempts", "too many failed logins for this "
+                    + "user or from this address; try again in " + seconds + " s"));
+        }
+        Optional<User> user = users.authenticate(credentials.username(), credentials.password());
+        if (user.isEmpty()) {
+            throttle.failed(credentials.username(), address);
+            return HttpResponse.status(HttpStatus.UNAUTHORIZED)
+                    .body(ApiError.of("invalid_credentials", "unknown user or wrong password"));
+        }
+        throttle.succeeded(credentials.username());
+        return signIn(user.get());
     }
 
+    /** Ends the session the request carries (cookie or bearer JWT), then clears the cookie. */
     @Post("/logout")
     @Secured(SecurityRule.IS_ANONYMOUS)
-    HttpResponse<?> logout() {
-        return HttpResponse.noContent().cookie(Cookie.of(COOKIE, "").path("/").maxAge(0).httpOnly(true));
+    HttpResponse<?> logout(@Nullable Authentication authentication) {
+        Object sessionId = authentication == null ? null
+                : authentication.getAttributes().get(SessionClaims.SESSION_ID);
+        if (sessionId != null) {
+            access.endSession(UUID.fromString(sessionId.toString()),
+                    expiry(authentication.getAttributes().get(Claims.EXPIRATION_TIME)));
+            mirror.publish();
+            audit.record(authentication.getName(), "logout", null, null);
+        }
+        return HttpResponse.noContent().cookie(cookie("").maxAge(0));
     }
 
     @Get("/api/background_tasks/admin/me")
@@ -98,13 +140,31 @@ public class Sessions {
     private HttpResponse<?> signIn(User user) {
         List<String> roles = user.roles().stream().map(Role::value).toList();
         Authentication authentication = Authentication.build(user.username(), Role.permissionsOf(user.roles()),
-                Map.of(ROLES_ATTRIBUTE, roles));
+                Map.of(ROLES_ATTRIBUTE, roles, SessionClaims.SESSION_ID, UUID.randomUUID().toString(),
+                        SessionClaims.SESSION_VERSION, user.sessionVersion()));
         String jwt = tokens.generateToken(authentication, (int) LIFETIME.toSeconds())
                 .orElseThrow(() -> new IllegalStateException("no token generator configured"));
         audit.record(user.username(), "login", null, null);
         return HttpResponse.ok(new Session(jwt, "Bearer", LIFETIME.toSeconds(), user.username(), roles,
                         authentication.getRoles()))
-                .cookie(Cookie.of(COOKIE, jwt).path("/").httpOnly(true).sameSite(SameSite.Strict)
-                        .maxAge(LIFETIME));
+                .cookie(cookie(jwt).maxAge(LIFETIME));
+    }
+
+    private Cookie cookie(String value) {
+        return Cookie.of(COOKIE, value).path("/").httpOnly(true).sameSite(SameSite.Strict).secure(secureCookie);
+    }
+
+    /** A JWT's expiry as the claims carry it (a date, or seconds since the epoch). */
+    private static Instant expiry(Object exp) {
+        if (exp instanceof Date date) {
+            return date.toInstant();
+        }
+        if (exp instanceof Number seconds) {
+            return Instant.ofEpochSecond(seconds.longValue());
+        }
+        if (exp instanceof Instant instant) {
+            return instant;
+        }
+        return Instant.now().plus(LIFETIME);
     }
 }

@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * API tokens: {@code chard_} + 32 random bytes (base64url). Only the SHA-256 of a secret is stored; a token's
- * roles are its own, chosen at creation (at most its owner's).
+ * API tokens: {@code chard_} + 32 random bytes (base64url). Only the SHA-256 of a secret is stored. A token's
+ * roles are chosen at creation; it acts with those of them its owner still holds (see {@link AccessRules}).
  */
 @Singleton
 public final class TokenRepository {
@@ -43,14 +43,10 @@ public final class TokenRepository {
         return new Created(find(id).orElseThrow(), token);
     }
 
-    /** The token's identity when the secret is known and its owner is enabled; records the use. */
-    public Optional<ApiToken> authenticate(String token) {
-        String hash = sha256(token);
-        Optional<ApiToken> found = jdbc.one(SELECT + " WHERE t.token_hash = ? AND NOT u.disabled",
-                TokenRepository::token, hash);
-        found.ifPresent(t -> jdbc.update("UPDATE background_tasks_api_token SET last_used_at = now() WHERE id = ?",
-                t.id()));
-        return found;
+    /** Writes the last use of each token (best effort, batched off the request path by {@link TokenUsage}). */
+    public void recordUse(java.util.Map<UUID, java.time.Instant> lastUse) {
+        lastUse.forEach((id, at) -> jdbc.update("UPDATE background_tasks_api_token SET last_used_at = "
+                + "GREATEST(last_used_at, ?) WHERE id = ?", Timestamp.from(at), id));
     }
 
     public Optional<ApiToken> find(UUID id) {
@@ -72,7 +68,8 @@ public final class TokenRepository {
                 lastUsed == null ? null : lastUsed.toInstant());
     }
 
-    private static String sha256(String token) {
+    /** What is stored of a secret: its SHA-256, in hex. */
+    public static String sha256(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(token.getBytes(StandardCharsets.UTF_8)));

@@ -15,8 +15,13 @@ import java.util.UUID;
 @Singleton
 public final class UserRepository {
     private static final int COST = 10;
-    private static final String SELECT = "SELECT id, username, roles, disabled, created_at, password_hash "
-            + "FROM background_tasks_user";
+    private static final String SELECT = "SELECT id, username, roles, disabled, created_at, session_version, "
+            + "password_hash FROM background_tasks_user";
+    /**
+     * Unknown and disabled users are checked against this hash, so that refusing them takes as long as a wrong
+     * password (a 2 ms answer against 70 ms told which usernames exist).
+     */
+    private static final byte[] DUMMY_HASH = hash("no user has this password").getBytes(StandardCharsets.UTF_8);
     private final Jdbc jdbc;
 
     public UserRepository(Jdbc jdbc) {
@@ -35,17 +40,21 @@ public final class UserRepository {
         return find(id).orElseThrow();
     }
 
-    /** The user, when the password matches and the account is enabled. */
+    /** The user, when the password matches and the account is enabled; one BCrypt check either way. */
     public Optional<User> authenticate(String username, String password) {
-        return jdbc.one(SELECT + " WHERE username = ?", UserRepository::row, username)
-                .filter(row -> !row.user().disabled())
-                .filter(row -> BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8),
-                        row.hash().getBytes(StandardCharsets.UTF_8)).verified)
-                .map(Row::user);
+        Optional<Row> row = jdbc.one(SELECT + " WHERE username = ?", UserRepository::row, username)
+                .filter(found -> !found.user().disabled());
+        byte[] hash = row.map(found -> found.hash().getBytes(StandardCharsets.UTF_8)).orElse(DUMMY_HASH);
+        boolean verified = BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8), hash).verified;
+        return verified ? row.map(Row::user) : Optional.empty();
     }
 
     public Optional<User> find(UUID id) {
         return jdbc.one(SELECT + " WHERE id = ?", UserRepository::row, id).map(Row::user);
+    }
+
+    public Optional<User> findByName(String username) {
+        return jdbc.one(SELECT + " WHERE username = ?", UserRepository::row, username).map(Row::user);
     }
 
     public boolean any() {
@@ -56,11 +65,23 @@ public final class UserRepository {
         return jdbc.list(SELECT + " ORDER BY username", row -> row(row).user());
     }
 
-    /** Changes what is given (null leaves it); answers the updated user, empty if there is none. */
+    /** Enabled administrators other than {@code except}. */
+    public long otherEnabledAdmins(UUID except) {
+        return list().stream().filter(user -> !user.id().equals(except) && !user.disabled()
+                && user.roles().contains(Role.ADMIN)).count();
+    }
+
+    /**
+     * Changes what is given (null leaves it); answers the updated user, empty if there is none. A new password,
+     * new roles or disabling ends the user's sessions (the session version moves on).
+     */
     public Optional<User> update(UUID id, String password, List<Role> roles, Boolean disabled) {
+        boolean endsSessions = password != null || roles != null || Boolean.TRUE.equals(disabled);
         jdbc.update("UPDATE background_tasks_user SET password_hash = COALESCE(?, password_hash), "
-                        + "roles = COALESCE(?, roles), disabled = COALESCE(?, disabled), updated_at = now() WHERE id = ?",
-                password == null ? null : hash(password), roles == null ? null : Role.store(roles), disabled, id);
+                        + "roles = COALESCE(?, roles), disabled = COALESCE(?, disabled), updated_at = now(), "
+                        + "session_version = session_version + ? WHERE id = ?",
+                password == null ? null : hash(password), roles == null ? null : Role.store(roles), disabled,
+                endsSessions ? 1 : 0, id);
         return find(id);
     }
 
@@ -70,7 +91,8 @@ public final class UserRepository {
 
     private static Row row(ResultSet row) throws SQLException {
         User user = new User(row.getObject("id", UUID.class), row.getString("username"),
-                Role.load(row.getString("roles")), row.getBoolean("disabled"), row.getTimestamp("created_at").toInstant());
+                Role.load(row.getString("roles")), row.getBoolean("disabled"), row.getTimestamp("created_at").toInstant(),
+                row.getLong("session_version"));
         return new Row(user, row.getString("password_hash"));
     }
 

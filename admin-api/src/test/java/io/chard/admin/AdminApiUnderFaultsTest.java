@@ -1,0 +1,141 @@
+package io.chard.admin;
+
+import io.chard.admin.testing.AdminApiServer;
+import io.chard.admin.testing.ApiClient;
+import io.chard.admin.testing.ApiClient.Answer;
+import io.chard.testing.Await;
+import io.chard.testing.TcpProxy;
+import io.chard.testing.TestPostgres;
+import io.chard.testing.TestRedis;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.chard.admin.TaskApiTest.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Dispatch under outages (issue 8, item 1): never a 5xx after enqueueing, prompt refusals, prompt recovery. Each
+ * test reaches Redis or PostgreSQL through a proxy of its own and cuts that, never the shared servers.
+ */
+class AdminApiUnderFaultsTest {
+    static final String TASKS = "/api/background_tasks/tasks";
+    static final String ADMIN = "/api/background_tasks/admin";
+    static final String DISPATCH = "{\"task\":\"test.add\",\"args\":[1,2]}";
+
+    @Test
+    void withPostgresDownDispatchAnswers202ForSessionsAndApiTokensAndLoginAnswersA503() throws Exception {
+        TestPostgres.Server postgres = TestPostgres.server();
+        try (TcpProxy proxy = new TcpProxy(postgres.host(), postgres.port());
+             AdminApiServer server = new AdminApiServer(TestPostgres.properties(TestPostgres.freshDatabase(),
+                     "127.0.0.1", proxy.port()))) {
+            ApiClient service = server.anonymous.withToken(server.admin.post(ADMIN + "/tokens",
+                    "{\"name\":\"svc\",\"roles\":[\"operator\"]}").text("token"));
+            assertEquals(202, service.post(TASKS, DISPATCH).status());
+            proxy.cut();
+
+            Answer bySession = server.operator.post(TASKS, DISPATCH);
+            assertEquals(202, bySession.status(), bySession.body());
+            Answer byToken = service.post(TASKS, DISPATCH);
+            assertEquals(202, byToken.status(), byToken.body());
+            Answer read = server.viewer.get(TASKS + "/" + byToken.text("id"));
+            assertEquals(200, read.status(), read.body());
+            assertEquals("pending", read.text("status"));
+
+            HttpResponse<String> login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(server.baseUrl() + "/login")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"viewer\",\"password\":\"x\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, login.statusCode(), login.body());
+            assertTrue(login.body().contains("\"database_unavailable\""), login.body());
+            assertTrue(login.headers().firstValue("Retry-After").isPresent());
+            assertError(server.viewer.get(ADMIN + "/executions"), 503, "database_unavailable");
+        }
+    }
+
+    @Test
+    void withRedisDownDispatchIsRefusedPromptlyAndResumesWithinASecondOfItsReturn() throws Exception {
+        URI redis = URI.create(TestRedis.uri());
+        try (TcpProxy proxy = new TcpProxy(redis.getHost(), redis.getPort());
+             AdminApiServer server = new AdminApiServer(Map.of("redis.uri", "redis://127.0.0.1:" + proxy.port()))) {
+            assertEquals(202, server.operator.post(TASKS, DISPATCH).status());
+            proxy.cut();
+
+            long start = System.nanoTime();
+            assertError(server.operator.post(TASKS, DISPATCH), 503, "broker_unavailable");
+            assertTrue(millisSince(start) < 1_000, "refused after " + millisSince(start) + " ms");
+            start = System.nanoTime();
+            Answer health = server.anonymous.get("/health");
+            assertTrue(millisSince(start) < 1_000, "/health answered after " + millisSince(start) + " ms");
+            assertEquals(503, health.status(), health.body());
+            assertTrue(health.body().contains("redis") && health.body().contains("DOWN"), health.body());
+
+            Thread.sleep(3_000);
+            proxy.restore();
+            long restored = System.nanoTime();
+            Await.until("dispatch works again", Duration.ofSeconds(10),
+                    () -> server.operator.post(TASKS, DISPATCH).status() == 202);
+            assertTrue(millisSince(restored) < 1_500, "resumed after " + millisSince(restored) + " ms");
+        }
+    }
+
+    @Test
+    void retryingAFailedDispatchWithTheSameIdempotencyKeyYieldsExactlyOneExecution() throws Exception {
+        URI redis = URI.create(TestRedis.uri());
+        String body = "{\"task\":\"test.add\",\"args\":[1,2],\"idempotency_key\":\"order-7\"}";
+        try (TcpProxy proxy = new TcpProxy(redis.getHost(), redis.getPort());
+             AdminApiServer server = new AdminApiServer(Map.of("redis.uri", "redis://127.0.0.1:" + proxy.port()))) {
+            proxy.cut();
+            assertEquals(503, server.operator.post(TASKS, body).status());
+            proxy.restore();
+            Answer first = Await.value("Redis is back", Duration.ofSeconds(10), () -> {
+                Answer answer = server.operator.post(TASKS, body);
+                return answer.status() == 202 ? answer : null;
+            });
+            for (int i = 0; i < 3; i++) {
+                Answer again = server.operator.post(TASKS, body);
+                assertEquals(202, again.status());
+                assertEquals(first.text("id"), again.text("id"));
+            }
+        }
+    }
+
+    @Test
+    void theLiveFeedReadsAnIndexAndPagesBeyondTheLimitAre400() throws Exception {
+        Map<String, Object> properties = new HashMap<>();
+        try (AdminApiServer server = new AdminApiServer(properties)) {
+            try (Connection connection = server.context.getBean(DataSource.class).getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.execute("SET enable_seqscan = off");
+                ResultSet plan = statement.executeQuery("EXPLAIN SELECT * FROM background_tasks_task_execution "
+                        + "WHERE updated_at > now() ORDER BY updated_at LIMIT 500");
+                StringBuilder text = new StringBuilder();
+                while (plan.next()) {
+                    text.append(plan.getString(1)).append('\n');
+                }
+                assertTrue(text.toString().contains("background_tasks_task_execution_updated"), text.toString());
+            }
+            assertError(server.viewer.get(ADMIN + "/executions?page=" + (ExecutionAdminController.MAX_PAGE + 1)),
+                    400, "invalid_parameter");
+            assertEquals(200, server.viewer.get(ADMIN + "/executions?page=" + ExecutionAdminController.MAX_PAGE)
+                    .status());
+            assertError(server.admin.get(ADMIN + "/audit?page=" + (ExecutionAdminController.MAX_PAGE + 1)),
+                    400, "invalid_parameter");
+        }
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}

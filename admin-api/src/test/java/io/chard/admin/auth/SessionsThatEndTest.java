@@ -1,0 +1,249 @@
+package io.chard.admin.auth;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.chard.admin.testing.AdminApiServer;
+import io.chard.admin.testing.ApiClient;
+import io.chard.admin.testing.ApiClient.Answer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Sessions and permissions end when they should, checked without a database round trip (issue 8, item 8). */
+class SessionsThatEndTest {
+    static final String ADMIN = "/api/background_tasks/admin";
+    static final String SECRET = "a-test-secret-of-at-least-thirty-two-characters";
+    static AdminApiServer server;
+
+    @BeforeAll
+    static void start() {
+        server = new AdminApiServer(Map.of("micronaut.security.token.jwt.signatures.secret.generator.secret", SECRET));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void aBearerTokenStopsWorkingAfterLogout() {
+        ApiClient user = newUser("leaving", "viewer");
+        assertEquals(200, user.get(ADMIN + "/me").status());
+        ApiClient other = server.anonymous.as("leaving", AdminApiServer.PASSWORD);
+        assertEquals(204, user.post("/logout", "").status());
+        assertEquals(401, user.get(ADMIN + "/me").status());
+        assertEquals(200, other.get(ADMIN + "/me").status(), "only the session that logged out ends");
+    }
+
+    @Test
+    void aDisabledDemotedOrDeletedUsersSessionEndsAtItsNextRequest() {
+        ApiClient disabled = newUser("to-disable", "operator");
+        ApiClient demoted = newUser("to-demote", "operator");
+        ApiClient deleted = newUser("to-delete", "operator");
+        server.admin.patch(ADMIN + "/users/" + id("to-disable"), "{\"disabled\":true}");
+        server.admin.patch(ADMIN + "/users/" + id("to-demote"), "{\"roles\":[\"viewer\"]}");
+        assertEquals(204, server.admin.delete(ADMIN + "/users/" + id("to-delete")).status());
+        for (ApiClient ended : List.of(disabled, demoted, deleted)) {
+            assertEquals(401, ended.get(ADMIN + "/me").status());
+        }
+        ApiClient again = server.anonymous.as("to-demote", AdminApiServer.PASSWORD);
+        assertEquals(List.of("background_tasks.view"), strings(again.get(ADMIN + "/me").json().get("permissions")));
+    }
+
+    @Test
+    void aDeletedAdministratorCannotCreateAdministrators() {
+        ApiClient former = newUser("former-admin", "admin");
+        assertEquals(204, server.admin.delete(ADMIN + "/users/" + id("former-admin")).status());
+        assertEquals(401, former.post(ADMIN + "/users", "{\"username\":\"sneaky\",\"password\":\"long-enough\","
+                + "\"roles\":[\"admin\"]}").status());
+    }
+
+    @Test
+    void anApiTokenActsWithItsOwnersCurrentRoles() {
+        ApiClient owner = newUser("token-owner", "admin");
+        Answer created = owner.post(ADMIN + "/tokens", "{\"name\":\"deploys\",\"roles\":[\"admin\"]}");
+        ApiClient service = server.anonymous.withToken(created.text("token"));
+        assertEquals(200, service.get(ADMIN + "/users").status());
+        server.admin.patch(ADMIN + "/users/" + id("token-owner"), "{\"roles\":[\"viewer\"]}");
+        assertEquals(403, service.get(ADMIN + "/users").status());
+        assertEquals(403, service.post("/api/background_tasks/tasks", "{\"task\":\"test.add\",\"args\":[1,2]}").status());
+        assertEquals(200, service.get(ADMIN + "/executions").status());
+        server.admin.patch(ADMIN + "/users/" + id("token-owner"), "{\"disabled\":true}");
+        assertEquals(401, service.get(ADMIN + "/executions").status());
+    }
+
+    @Test
+    void anAdministratorCannotDeleteDemoteOrDisableThemselves() {
+        String self = id(AdminApiServer.ADMIN);
+        assertError(server.admin.delete(ADMIN + "/users/" + self), 409, "own_account");
+        assertError(server.admin.patch(ADMIN + "/users/" + self, "{\"roles\":[\"viewer\"]}"), 409, "own_account");
+        assertError(server.admin.patch(ADMIN + "/users/" + self, "{\"disabled\":true}"), 409, "own_account");
+        assertEquals(200, server.admin.get(ADMIN + "/users").status());
+    }
+
+    @Test
+    void failedLoginsAreLimitedPerUserWithAClear429() {
+        newUser("guessed", "viewer");
+        for (int i = 0; i < LoginThrottle.MAX_PER_USER; i++) {
+            assertEquals(401, login("guessed", "wrong-" + i).status());
+        }
+        Answer refused = login("guessed", AdminApiServer.PASSWORD);
+        assertError(refused, 429, "too_many_attempts");
+    }
+
+    @Test
+    void failedLoginsAreLimitedPerAddress() {
+        try (AdminApiServer own = new AdminApiServer(Map.of())) {
+            for (int i = 0; i < LoginThrottle.MAX_PER_ADDRESS; i++) {
+                own.anonymous.post("/login", "{\"username\":\"nobody-" + i + "\",\"password\":\"x\"}");
+            }
+            HttpResponse<String> refused = send(HttpRequest.newBuilder(URI.create(own.baseUrl() + "/login"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"username\":\"viewer\",\"password\":\"" + AdminApiServer.PASSWORD + "\"}")).build());
+            assertEquals(429, refused.statusCode(), refused.body());
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+        }
+    }
+
+    @Test
+    void anUnknownUserTakesAsLongToRefuseAsAWrongPassword() {
+        newUser("timed", "viewer");
+        long wrong = Long.MAX_VALUE;
+        long unknown = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            assertEquals(401, login("timed", "wrong-password-" + i).status());
+            wrong = Math.min(wrong, System.nanoTime() - start);
+            start = System.nanoTime();
+            assertEquals(401, login("unknown-" + UUID.randomUUID(), "wrong-password").status());
+            unknown = Math.min(unknown, System.nanoTime() - start);
+        }
+        assertTrue(unknown * 2 > wrong, "unknown " + unknown / 1_000_000 + " ms, wrong " + wrong / 1_000_000 + " ms");
+    }
+
+    @Test
+    void aSessionTokenWithoutExpiryIsRefused() throws Exception {
+        Date inAnHour = new Date(System.currentTimeMillis() + 3_600_000);
+        assertEquals(200, server.anonymous.withToken(jwt(inAnHour)).get(ADMIN + "/users").status(),
+                "the same token with an expiry is accepted");
+        assertEquals(401, server.anonymous.withToken(jwt(null)).get(ADMIN + "/users").status());
+    }
+
+    @Test
+    void theCookieIsSecureAndTheAnswerStatesTheLifetimeSent() {
+        HttpResponse<String> login = send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/login"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"viewer\",\"password\":\"" + AdminApiServer.PASSWORD + "\"}")).build());
+        String cookie = login.headers().firstValue("set-cookie").orElseThrow();
+        assertTrue(cookie.contains("Secure"), cookie);
+        assertTrue(cookie.contains("Max-Age=" + Sessions.LIFETIME.toSeconds()), cookie);
+        assertTrue(login.body().contains("\"expires_in\":" + Sessions.LIFETIME.toSeconds()), login.body());
+    }
+
+    @Test
+    void liveStreamsAreCappedPerUser() {
+        List<InputStream> open = new ArrayList<>();
+        String token = server.anonymous.post("/login", "{\"username\":\"viewer\",\"password\":\""
+                + AdminApiServer.PASSWORD + "\"}").text("access_token");
+        try {
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<InputStream> stream = stream(token);
+                assertEquals(200, stream.statusCode());
+                open.add(stream.body());
+            }
+            HttpResponse<InputStream> refused = stream(token);
+            assertEquals(429, refused.statusCode());
+            close(refused.body());
+        } finally {
+            open.forEach(SessionsThatEndTest::close);
+        }
+    }
+
+    private static HttpResponse<InputStream> stream(String token) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + ADMIN
+                    + "/stream")).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void close(InputStream in) {
+        try {
+            in.close();
+        } catch (Exception ignored) {
+            // the test is over with it
+        }
+    }
+
+    private static String jwt(Date expiry) throws Exception {
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(AdminApiServer.ADMIN)
+                .claim("roles", List.of("background_tasks.view", "background_tasks.manage",
+                        "background_tasks.dispatch", "background_tasks.admin"))
+                .claim(Sessions.ROLES_ATTRIBUTE, List.of("admin")).claim(SessionClaims.SESSION_VERSION, 0L)
+                .claim(SessionClaims.SESSION_ID, UUID.randomUUID().toString()).issueTime(new Date());
+        if (expiry != null) {
+            claims.expirationTime(expiry);
+        }
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
+        jwt.sign(new MACSigner(SECRET));
+        return jwt.serialize();
+    }
+
+    private static ApiClient newUser(String name, String role) {
+        Answer created = server.admin.post(ADMIN + "/users", "{\"username\":\"" + name + "\",\"password\":\""
+                + AdminApiServer.PASSWORD + "\",\"roles\":[\"" + role + "\"]}");
+        assertEquals(201, created.status(), created.body());
+        return server.anonymous.as(name, AdminApiServer.PASSWORD);
+    }
+
+    private static String id(String username) {
+        for (var user : server.admin.get(ADMIN + "/users").json().get("items").values()) {
+            if (user.get("username").getStringValue().equals(username)) {
+                return user.get("id").getStringValue();
+            }
+        }
+        throw new AssertionError("no user " + username);
+    }
+
+    private static Answer login(String username, String password) {
+        return server.anonymous.post("/login", "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<String> strings(io.micronaut.json.tree.JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.values().forEach(v -> values.add(v.getStringValue()));
+        return values;
+    }
+
+    static void assertError(Answer answer, int status, String code) {
+        assertEquals(status, answer.status(), answer.body());
+        assertEquals(code, answer.text("error"), answer.body());
+    }
+}
