@@ -38,20 +38,28 @@ for pair in "${roles[@]}"; do
   mkdir -p "$dir"
   cp "$(module_jar "$module")" "$dir/"
   with_tasks "$role" && cp "$(module_jar examples)" "$dir/"
-  tr ':' '\n' < "$classpath_file" | while IFS= read -r entry || [[ -n "$entry" ]]; do
+  IFS=: read -r -a entries < "$classpath_file" || true   # (no newline at its end)
+  jars=()
+  for entry in "${entries[@]}"; do
+    entry="${entry%$'\n'}"
     [[ -z "$entry" ]] && continue
-    name="$(basename "$entry")"
-    # A sibling module: a jar under ~/.m2/.../io/chard/chard-X/ or X/target/classes; use X/target's jar.
-    if [[ "$entry" == */io/chard/chard-* || "$entry" == "$root"/*/target/* ]]; then
-      sibling="$(sed -E -e 's#.*/io/chard/chard-([^/]+)/.*#\1#' -e "s#^$root/([^/]+)/target/.*#\\1#" <<<"$entry")"
+    # A sibling module (a jar under ~/.m2/.../io/chard/chard-X/ or X/target/...): take X/target's jar.
+    sibling=""
+    if [[ "$entry" =~ /io/chard/chard-([^/]+)/ ]]; then
+      sibling="${BASH_REMATCH[1]}"
+    elif [[ "$entry" == "$root"/*/target/* ]]; then
+      sibling="${entry#"$root"/}" sibling="${sibling%%/*}"
+    fi
+    if [[ -n "$sibling" ]]; then
       [[ -d "$root/$sibling" ]] || { echo "stage-images: cannot map $entry to a module of this tree" >&2; exit 1; }
-      cp "$(module_jar "$sibling")" "$dir/"
+      jars+=("$(module_jar "$sibling")")
     elif [[ -f "$entry" ]]; then
-      case "$name" in *-tests.jar) continue ;; esac
-      cp "$entry" "$dir/"
+      [[ "$entry" == *-tests.jar ]] || jars+=("$entry")
     else
       echo "stage-images: $entry (from $classpath_file) is not a file" >&2; exit 1
     fi
   done
-  echo "stage-images: $role: $(ls "$dir" | wc -l) jars, $(du -sh "$dir" | cut -f1)"
+  cp "${jars[@]}" "$dir/"
+  count=("$dir"/*.jar)
+  echo "stage-images: $role: ${#count[@]} jars"
 done
