@@ -1,5 +1,6 @@
 #!/bin/sh
-# Runs one Chard role (worker, admin, recorder, beat) in the container image. SIGTERM reaches the JVM (exec), which stops gracefully.
+# Runs one Chard role (worker, admin, recorder, beat) in the container image, from the jars in /app/lib (staged by
+# infra/stage-images.sh). SIGTERM reaches the JVM (exec), which stops gracefully. JAVA_OPTS adds JVM options.
 set -e
 role="${1:-worker}"
 [ $# -gt 0 ] && shift
