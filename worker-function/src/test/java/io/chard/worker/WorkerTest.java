@@ -3,6 +3,7 @@ package io.chard.worker;
 import io.chard.config.ChardSettings;
 import io.chard.broker.Broker;
 import io.chard.broker.BrokerConsumer;
+import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.Envelope;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
@@ -218,8 +219,13 @@ class WorkerTest {
     }
 
     private ExecutionSnapshot finished(UUID id) {
-        return Await.value("execution " + id + " ends", WAIT, () -> broker.snapshot(id)
-                .filter(s -> s.status().ended()).orElse(null));
+        return Await.value("execution " + id + " ends", WAIT, () -> {
+            try {
+                return broker.snapshot(id).filter(s -> s.status().ended()).orElse(null);
+            } catch (BrokerUnavailableException reconnecting) {
+                return null; // commands are refused at once while the connection is down; ask again
+            }
+        });
     }
 
     private static Envelope envelope(UUID id, String task, JsonNode args) {
