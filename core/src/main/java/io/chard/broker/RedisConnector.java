@@ -10,6 +10,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 
 import java.time.Duration;
 import java.util.List;
@@ -75,10 +76,16 @@ public sealed interface RedisConnector extends AutoCloseable {
             return new Cluster(client, timeout);
         }
 
+        /** Opens the connections to every master at once, so no first command pays for one (and its timeout). */
         @Override
         public RedisConnection connect() {
             StatefulRedisClusterConnection<String, String> opened = client.connect();
             opened.setTimeout(timeout);
+            for (RedisClusterNode node : opened.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    opened.getConnection(node.getNodeId());
+                }
+            }
             return new RedisConnection(opened, opened.sync());
         }
 
