@@ -4,9 +4,10 @@ import jakarta.inject.Singleton;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** Read-only live state for dashboards: the worker registry and the size of each queue. */
+/** Read-only live state for dashboards: the worker registry (partition 0) and each queue's size over all partitions. */
 @Singleton
 public final class BrokerMonitor {
     private final RedisBroker broker;
@@ -41,15 +42,22 @@ public final class BrokerMonitor {
         });
     }
 
+    /** Each queue's depth summed over the partitions (each partition registers the queues it has seen). */
     public List<QueueDepth> queues() {
         return RedisBroker.call(() -> {
-            RedisKeys keys = broker.keys();
-            List<QueueDepth> depths = new ArrayList<>();
-            for (String queue : new TreeSet<>(broker.commands().smembers(keys.queues()))) {
-                depths.add(new QueueDepth(queue, broker.commands().zcard(keys.queue(queue, "ready")),
-                        broker.commands().zcard(keys.queue(queue, "delayed")),
-                        broker.commands().zcard(keys.queue(queue, "leased"))));
+            Partitions partitions = broker.partitions();
+            Map<String, long[]> sums = new TreeMap<>();
+            for (int p = 0; p < partitions.count(); p++) {
+                RedisKeys keys = partitions.keys(p);
+                for (String queue : broker.commands().smembers(keys.queues())) {
+                    long[] sum = sums.computeIfAbsent(queue, q -> new long[3]);
+                    sum[0] += broker.commands().zcard(keys.queue(queue, "ready"));
+                    sum[1] += broker.commands().zcard(keys.queue(queue, "delayed"));
+                    sum[2] += broker.commands().zcard(keys.queue(queue, "leased"));
+                }
             }
+            List<QueueDepth> depths = new ArrayList<>(sums.size());
+            sums.forEach((queue, sum) -> depths.add(new QueueDepth(queue, sum[0], sum[1], sum[2])));
             return depths;
         });
     }

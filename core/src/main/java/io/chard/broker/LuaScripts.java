@@ -1,8 +1,9 @@
 package io.chard.broker;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,9 @@ import java.util.Map;
 
 /**
  * The broker's Lua scripts, each the shared prelude plus its own body, called by SHA and sent whole only when
- * the server does not know it yet (first use, or after a restart or SCRIPT FLUSH).
+ * the server does not know it yet (first use, after a restart or SCRIPT FLUSH, or on a replica promoted by a
+ * failover: the script cache is not replicated). Every call declares its keys, the partition's prefix first,
+ * so a cluster connection sends it to the master of that partition's slot.
  */
 final class LuaScripts {
 
@@ -26,11 +29,14 @@ final class LuaScripts {
         }
     }
 
-    private static final String[] NO_KEYS = new String[0];
+    /** Cluster refusals that mean the script did not run (a slot moving, a failover): safe to send again. */
+    private static final List<String> RESEND = List.of("CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK");
+    /** Resends after 25, 50, ... 800 ms: about 1.6 s, longer than a manual failover takes on loopback. */
+    private static final int RESENDS = 6;
     private final Map<Script, String> sources = new EnumMap<>(Script.class);
     private final Map<Script, String> digests = new EnumMap<>(Script.class);
 
-    LuaScripts(RedisCommands<String, String> anyConnection) {
+    LuaScripts(RedisClusterCommands<String, String> anyConnection) {
         String prelude = read("prelude.lua");
         for (Script script : Script.values()) {
             String source = prelude + "\n" + read(script.file());
@@ -39,13 +45,38 @@ final class LuaScripts {
         }
     }
 
-    /** Runs {@code script} with {@code argv} (the namespace prefix is ARGV[1]). */
-    <T> T run(RedisCommands<String, String> redis, Script script, ScriptOutputType type, List<String> argv) {
+    /** Runs {@code script} with its declared {@code keys} (the partition's prefix first) and {@code argv}. */
+    <T> T run(RedisClusterCommands<String, String> redis, Script script, ScriptOutputType type, List<String> keys,
+              List<String> argv) {
+        String[] names = keys.toArray(String[]::new);
         String[] values = argv.toArray(String[]::new);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return runOnce(redis, script, type, names, values);
+            } catch (RedisCommandExecutionException e) {
+                if (attempt == RESENDS || RESEND.stream().noneMatch(String.valueOf(e.getMessage())::startsWith)) {
+                    throw e;
+                }
+                pause(25L << attempt);
+            }
+        }
+    }
+
+    private <T> T runOnce(RedisClusterCommands<String, String> redis, Script script, ScriptOutputType type,
+                          String[] keys, String[] values) {
         try {
-            return redis.evalsha(digests.get(script), type, NO_KEYS, values);
+            return redis.evalsha(digests.get(script), type, keys, values);
         } catch (RedisNoScriptException unknown) {
-            return redis.eval(sources.get(script), type, NO_KEYS, values);
+            return redis.eval(sources.get(script), type, keys, values);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnavailableException("interrupted while Redis Cluster settled", e);
         }
     }
 

@@ -2,26 +2,28 @@ package io.chard.broker;
 
 import io.chard.broker.LuaScripts.Script;
 import io.chard.config.ChardConfig;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * The broker on Redis: state in hashes and sorted sets, every transition one Lua script. It owns its
- * connections (one shared, pipelined; one per blocking consumer), each with {@code chard.redis-timeout}.
+ * The broker on Redis: state in hashes and sorted sets, every transition one Lua script in the execution's
+ * partition. It owns its connections (one shared, pipelined; one per blocking consumer), each with
+ * {@code chard.redis-timeout}, to one Redis or a Redis Cluster ({@link RedisConnector}).
  */
 @Singleton
 public final class RedisBroker implements Broker {
@@ -33,25 +35,47 @@ public final class RedisBroker implements Broker {
      */
     private static final List<String> TRANSIENT = List.of("LOADING", "READONLY", "BUSY", "OOM", "MASTERDOWN",
             "TRYAGAIN", "CLUSTERDOWN", "MISCONF", "NOREPLICAS");
-    private final RedisClient client;
-    private volatile StatefulRedisConnection<String, String> connection;
+    private final RedisConnector connector;
+    private volatile RedisConnection connection;
     private final ChardConfig config;
-    private final RedisKeys keys;
+    private final Partitions partitions;
     private volatile LuaScripts scripts;
 
-    public RedisBroker(RedisClient client, ChardConfig config) {
-        this.client = client;
+    public RedisBroker(RedisConnector connector, ChardConfig config) {
+        this.connector = connector;
         this.config = config;
-        this.keys = RedisKeys.of(config.namespace());
+        this.partitions = new Partitions(config.namespace(), config.partitions());
     }
 
+    /** One script call per partition the envelopes' ids name (the client puts a batch in one partition). */
     @Override
     public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
+        Map<Integer, List<Integer>> byPartition = new TreeMap<>();
+        for (int i = 0; i < envelopes.size(); i++) {
+            byPartition.computeIfAbsent(partitions.of(envelopes.get(i).envelope().id()), p -> new ArrayList<>()).add(i);
+        }
+        Enqueued[] result = new Enqueued[envelopes.size()];
+        byPartition.forEach((partition, positions) -> {
+            List<Enqueued> enqueued = enqueue(partitions.keys(partition),
+                    positions.stream().map(envelopes::get).toList());
+            for (int i = 0; i < positions.size(); i++) {
+                result[positions.get(i)] = enqueued.get(i);
+            }
+        });
+        return List.of(result);
+    }
+
+    private List<Enqueued> enqueue(RedisKeys keys, List<Envelope.Encoded> envelopes) {
         List<String> argv = new ArrayList<>(2 + envelopes.size() * 9);
         argv.add(keys.prefix());
         argv.add(Long.toString(config.idempotencyWindow().toSeconds()));
+        Set<String> declared = new LinkedHashSet<>(keys.scriptKeys());
         for (Envelope.Encoded encoded : envelopes) {
             Envelope envelope = encoded.envelope();
+            declared.addAll(keys.queueKeys(envelope.queue()));
+            if (envelope.idempotencyKey() != null) {
+                declared.add(keys.idempotency(envelope.idempotencyKey()));
+            }
             argv.add(envelope.id().toString());
             argv.add(envelope.queue());
             argv.add(Integer.toString(envelope.priority()));
@@ -62,7 +86,7 @@ public final class RedisBroker implements Broker {
             argv.add(envelope.task());
             argv.add(encoded.json());
         }
-        List<Object> reply = run(Script.ENQUEUE, argv);
+        List<Object> reply = run(Script.ENQUEUE, List.copyOf(declared), argv);
         List<Enqueued> result = new ArrayList<>(envelopes.size());
         for (int i = 0; i < reply.size(); i += 2) {
             result.add(new Enqueued(UUID.fromString((String) reply.get(i)), ((Long) reply.get(i + 1)) == 1));
@@ -72,7 +96,8 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Revocation revoke(UUID id, String reason) {
-        List<Object> reply = run(Script.REVOKE, List.of(keys.prefix(), id.toString(), reason,
+        RedisKeys keys = partitions.keys(id);
+        List<Object> reply = run(Script.REVOKE, keys.scriptKeys(), List.of(keys.prefix(), id.toString(), reason,
                 Long.toString(config.resultTtl().toSeconds())));
         return switch (((Long) reply.getFirst()).intValue()) {
             case 1 -> Revocation.REVOKED;
@@ -84,7 +109,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Optional<ExecutionSnapshot> snapshot(UUID id) {
-        Map<String, String> h = call(() -> commands().hgetall(keys.task(id)));
+        Map<String, String> h = call(() -> commands().hgetall(partitions.keys(id).task(id)));
         if (h.isEmpty() || !h.containsKey("state")) {
             return Optional.empty();
         }
@@ -100,9 +125,16 @@ public final class RedisBroker implements Broker {
         return new RedisBrokerConsumer(this, workerId);
     }
 
-    /** The event stream for one recorder; {@code consumer} names it in the consumer group. */
+    /** The event stream for one recorder, all partitions' streams; {@code consumer} names it in each group. */
     public EventStream eventStream(String consumer) {
-        return new RedisEventStream(this, consumer);
+        if (partitions.count() == 1) {
+            return new RedisEventStream(this, partitions.keys(0), consumer);
+        }
+        List<RedisEventStream> streams = new ArrayList<>(partitions.count());
+        for (int p = 0; p < partitions.count(); p++) {
+            streams.add(new RedisEventStream(this, partitions.keys(p), consumer));
+        }
+        return new PartitionedEventStream(partitions, streams);
     }
 
     @Override
@@ -110,8 +142,17 @@ public final class RedisBroker implements Broker {
         call(() -> commands().ping());
     }
 
+    /** Partition 0's keys: the whole layout when P = 1, and the worker registry whatever P is. */
     RedisKeys keys() {
-        return keys;
+        return partitions.keys(0);
+    }
+
+    public Partitions partitions() {
+        return partitions;
+    }
+
+    public boolean isCluster() {
+        return connector.isCluster();
     }
 
     ChardConfig config() {
@@ -119,8 +160,8 @@ public final class RedisBroker implements Broker {
     }
 
     /** The shared connection, opened on first use so that a process starts even while Redis is down. */
-    RedisCommands<String, String> commands() {
-        StatefulRedisConnection<String, String> open = connection;
+    RedisClusterCommands<String, String> commands() {
+        RedisConnection open = connection;
         if (open == null) {
             synchronized (this) {
                 if (connection == null) {
@@ -133,10 +174,8 @@ public final class RedisBroker implements Broker {
     }
 
     /** A new connection of Chard's own (for the broker, or for one consumer's blocking reads). */
-    StatefulRedisConnection<String, String> connect() {
-        StatefulRedisConnection<String, String> opened = call(client::connect);
-        opened.setTimeout(config.redisTimeout());
-        return opened;
+    RedisConnection connect() {
+        return call(connector::connect);
     }
 
     @PreDestroy
@@ -146,12 +185,13 @@ public final class RedisBroker implements Broker {
         }
     }
 
-    <T> T run(Script script, List<String> argv) {
-        return call(() -> scripts().run(commands(), script, ScriptOutputType.MULTI, argv));
+    /** Runs a script; {@code keys} are the keys it declares, the partition's prefix first. */
+    <T> T run(Script script, List<String> keys, List<String> argv) {
+        return call(() -> scripts().run(commands(), script, ScriptOutputType.MULTI, keys, argv));
     }
 
-    Long runForInteger(Script script, List<String> argv) {
-        return call(() -> scripts().run(commands(), script, ScriptOutputType.INTEGER, argv));
+    Long runForInteger(Script script, List<String> keys, List<String> argv) {
+        return call(() -> scripts().run(commands(), script, ScriptOutputType.INTEGER, keys, argv));
     }
 
     static <T> T call(Supplier<T> command) {

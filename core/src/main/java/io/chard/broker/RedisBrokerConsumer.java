@@ -1,34 +1,60 @@
 package io.chard.broker;
 
 import io.chard.broker.LuaScripts.Script;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.RedisCommandExecutionException;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * One worker's use of the Redis broker. Scripts go over the shared, pipelined connection; the blocking
  * wait for work has a connection of its own, because a blocked shared connection stalls every command
- * queued behind it.
+ * queued behind it. With P partitions, each lease call starts one partition further on and moves on while
+ * slots are left, so every partition is served; reports (settle, heartbeat, release) go in one script call per
+ * partition their ids name.
  */
 final class RedisBrokerConsumer implements BrokerConsumer {
     private final RedisBroker broker;
     private final String workerId;
-    private final RedisKeys keys;
-    private StatefulRedisConnection<String, String> blocking;
+    private final Partitions partitions;
+    private RedisConnection blocking;
+    /** The partition whose turn it is: the next lease call starts there. */
+    private int turn;
 
     RedisBrokerConsumer(RedisBroker broker, String workerId) {
         this.broker = broker;
         this.workerId = workerId;
-        this.keys = broker.keys();
+        this.partitions = broker.partitions();
     }
 
     @Override
     public LeaseBatch lease(List<String> queues, int max, Duration leaseDuration) {
+        int count = partitions.count();
+        int first = turn;
+        turn = (turn + 1) % count;
+        List<Delivery> deliveries = new ArrayList<>();
+        Duration nextDueIn = null;
+        for (int i = 0; i < count && deliveries.size() < max; i++) {
+            LeaseBatch batch = lease(partitions.keys((first + i) % count), queues, max - deliveries.size(),
+                    leaseDuration);
+            deliveries.addAll(batch.deliveries());
+            if (batch.nextDueIn() != null && (nextDueIn == null || batch.nextDueIn().compareTo(nextDueIn) < 0)) {
+                nextDueIn = batch.nextDueIn();
+            }
+        }
+        return new LeaseBatch(deliveries, nextDueIn);
+    }
+
+    private LeaseBatch lease(RedisKeys keys, List<String> queues, int max, Duration leaseDuration) {
+        List<String> declared = keys.scriptKeys();
+        queues.forEach(queue -> declared.addAll(keys.queueKeys(queue)));
         List<String> argv = new ArrayList<>(5 + queues.size());
         argv.add(keys.prefix());
         argv.add(workerId);
@@ -36,7 +62,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         argv.add(Integer.toString(max));
         argv.add(Long.toString(broker.config().resultTtl().toSeconds()));
         argv.addAll(queues);
-        List<Object> reply = broker.run(Script.LEASE, argv);
+        List<Object> reply = broker.run(Script.LEASE, declared, argv);
         long waitMillis = (Long) reply.getFirst();
         List<Delivery> deliveries = new ArrayList<>((reply.size() - 1) / 5);
         for (int i = 1; i < reply.size(); i += 5) {
@@ -49,6 +75,17 @@ final class RedisBrokerConsumer implements BrokerConsumer {
 
     @Override
     public List<Boolean> settle(List<Settlement> settlements) {
+        Boolean[] accepted = new Boolean[settlements.size()];
+        byPartition(settlements, s -> s.lease().id()).forEach((partition, positions) -> {
+            List<Boolean> answers = settle(partitions.keys(partition), positions.stream().map(settlements::get).toList());
+            for (int i = 0; i < positions.size(); i++) {
+                accepted[positions.get(i)] = answers.get(i);
+            }
+        });
+        return List.of(accepted);
+    }
+
+    private List<Boolean> settle(RedisKeys keys, List<Settlement> settlements) {
         List<String> argv = new ArrayList<>(3 + settlements.size() * 7);
         argv.add(keys.prefix());
         argv.add(workerId);
@@ -64,7 +101,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
                 case Outcome.Revoked r -> add(argv, "revoked", r.reason(), "", "", "");
             }
         }
-        List<Object> reply = broker.run(Script.SETTLE, argv);
+        List<Object> reply = broker.run(Script.SETTLE, keys.scriptKeys(), argv);
         List<Boolean> accepted = new ArrayList<>(reply.size());
         for (Object code : reply) {
             accepted.add(((Long) code) == 1);
@@ -72,46 +109,92 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         return accepted;
     }
 
+    /** One call per partition holding leases; the registry entry is written by partition 0's call, always made. */
     @Override
     public HeartbeatReply heartbeat(List<LeaseRef> leases, Duration leaseDuration, String registryEntry,
                                     Duration entryTtl) {
-        List<String> argv = new ArrayList<>(5 + leases.size() * 2);
-        argv.add(keys.prefix());
-        argv.add(workerId);
-        argv.add(Long.toString(leaseDuration.toMillis()));
-        argv.add(Long.toString(Math.max(1, entryTtl.toSeconds())));
-        argv.add(registryEntry);
-        addLeases(argv, leases);
-        List<Object> reply = broker.run(Script.HEARTBEAT, argv);
-        return new HeartbeatReply(ids(reply.get(0)), ids(reply.get(1)));
+        Map<Integer, List<Integer>> byPartition = byPartition(leases, LeaseRef::id);
+        byPartition.putIfAbsent(0, List.of());
+        Set<UUID> cancel = new HashSet<>();
+        Set<UUID> lost = new HashSet<>();
+        byPartition.forEach((partition, positions) -> {
+            RedisKeys keys = partitions.keys(partition);
+            List<String> argv = new ArrayList<>(5 + positions.size() * 2);
+            argv.add(keys.prefix());
+            argv.add(workerId);
+            argv.add(Long.toString(leaseDuration.toMillis()));
+            argv.add(Long.toString(Math.max(1, entryTtl.toSeconds())));
+            argv.add(partition == 0 ? registryEntry : "");
+            addLeases(argv, positions.stream().map(leases::get).toList());
+            List<String> declared = keys.scriptKeys();
+            if (partition == 0) {
+                declared.add(keys.workers());
+                declared.add(keys.worker(workerId));
+            }
+            List<Object> reply = broker.run(Script.HEARTBEAT, declared, argv);
+            cancel.addAll(ids(reply.get(0)));
+            lost.addAll(ids(reply.get(1)));
+        });
+        return new HeartbeatReply(cancel, lost);
     }
 
     @Override
     public void release(List<LeaseRef> leases) {
-        if (leases.isEmpty()) {
-            return;
-        }
-        List<String> argv = new ArrayList<>(1 + leases.size() * 2);
-        argv.add(keys.prefix());
-        addLeases(argv, leases);
-        broker.run(Script.RELEASE, argv);
+        byPartition(leases, LeaseRef::id).forEach((partition, positions) -> {
+            RedisKeys keys = partitions.keys(partition);
+            List<String> argv = new ArrayList<>(1 + positions.size() * 2);
+            argv.add(keys.prefix());
+            addLeases(argv, positions.stream().map(leases::get).toList());
+            broker.run(Script.RELEASE, keys.scriptKeys(), argv);
+        });
     }
 
     @Override
     public boolean progress(LeaseRef lease, int percent, String step) {
-        return broker.runForInteger(Script.PROGRESS, List.of(keys.prefix(), lease.id().toString(), lease.token(),
-                Integer.toString(percent), step == null ? "" : step)) == 1;
+        RedisKeys keys = partitions.keys(lease.id());
+        return broker.runForInteger(Script.PROGRESS, keys.scriptKeys(), List.of(keys.prefix(), lease.id().toString(),
+                lease.token(), Integer.toString(percent), step == null ? "" : step)) == 1;
     }
 
+    /**
+     * Blocks on the wake lists of one partition at a time (a blocking pop may name keys of one slot only), for
+     * an equal share of {@code max} each, starting with the partition whose turn it is; a partition that wakes
+     * it is leased from first.
+     */
     @Override
     public void awaitWork(List<String> queues, Duration max) {
-        double seconds = Math.max(0.01, max.toMillis() / 1000.0);
-        String[] wakeKeys = queues.stream().map(keys::wake).toArray(String[]::new);
-        RedisBroker.call(() -> blocking().sync().blpop(seconds, wakeKeys));
+        int count = partitions.count();
+        double seconds = Math.max(0.01, max.toMillis() / 1000.0 / count);
+        for (int i = 0; i < count; i++) {
+            int partition = (turn + i) % count;
+            RedisKeys keys = partitions.keys(partition);
+            String[] wakeKeys = queues.stream().map(keys::wake).toArray(String[]::new);
+            if (RedisBroker.call(() -> blockingPop(seconds, wakeKeys))) {
+                turn = partition;
+                return;
+            }
+        }
+    }
+
+    /**
+     * True when a marker was popped. A failover unblocks the pop with UNBLOCKED (or a redirection): that is
+     * an early wake-up, not an error, since the lease call that follows finds the new master.
+     */
+    private boolean blockingPop(double seconds, String[] wakeKeys) {
+        try {
+            return blocking().sync().blpop(seconds, wakeKeys) != null;
+        } catch (RedisCommandExecutionException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.startsWith("UNBLOCKED") || message.startsWith("MOVED") || message.startsWith("CLUSTERDOWN")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     @Override
     public void deregister() {
+        RedisKeys keys = broker.keys();
         RedisBroker.call(() -> {
             broker.commands().zrem(keys.workers(), workerId);
             return broker.commands().del(keys.worker(workerId));
@@ -126,11 +209,20 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         }
     }
 
-    private synchronized StatefulRedisConnection<String, String> blocking() {
+    private synchronized RedisConnection blocking() {
         if (blocking == null) {
             blocking = broker.connect();
         }
         return blocking;
+    }
+
+    /** Positions of {@code items} by the partition of their execution id, partitions in ascending order. */
+    private <T> Map<Integer, List<Integer>> byPartition(List<T> items, Function<T, UUID> id) {
+        Map<Integer, List<Integer>> positions = new TreeMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            positions.computeIfAbsent(partitions.of(id.apply(items.get(i))), p -> new ArrayList<>()).add(i);
+        }
+        return positions;
     }
 
     private static void add(List<String> argv, String outcome, String a, String b, String c, String d) {

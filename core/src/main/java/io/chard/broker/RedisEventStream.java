@@ -8,8 +8,7 @@ import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XTrimArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.models.stream.PendingMessages;
 
 import java.time.Duration;
@@ -21,7 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The event stream as a Redis Stream read through the consumer group {@code recorder}. A consumer first
+ * One partition's event stream as a Redis Stream read through the consumer group {@code recorder}. A consumer first
  * re-reads what it was handed but never acknowledged (it crashed, or the database was down), then takes
  * over entries another consumer left unacknowledged for a minute, then reads new entries.
  */
@@ -34,21 +33,21 @@ final class RedisEventStream implements EventStream {
     private final RedisBroker broker;
     private final String stream;
     private final Consumer<String> consumer;
-    private StatefulRedisConnection<String, String> connection;
-    private RedisCommands<String, String> redis;
+    private RedisConnection connection;
+    private RedisClusterCommands<String, String> redis;
     private boolean ownBacklogDrained;
 
     /** Connects on first use, so a recorder starts (and waits) while Redis is down. */
-    RedisEventStream(RedisBroker broker, String consumerName) {
+    RedisEventStream(RedisBroker broker, RedisKeys keys, String consumerName) {
         this.broker = broker;
-        this.stream = broker.keys().events();
+        this.stream = keys.events();
         this.consumer = Consumer.from(GROUP, consumerName);
     }
 
-    private synchronized RedisCommands<String, String> redis() {
+    private synchronized RedisClusterCommands<String, String> redis() {
         if (redis == null) {
-            StatefulRedisConnection<String, String> opened = broker.connect();
-            RedisCommands<String, String> commands = opened.sync();
+            RedisConnection opened = broker.connect();
+            RedisClusterCommands<String, String> commands = opened.sync();
             try {
                 createGroup(commands);
             } catch (RuntimeException e) {
@@ -93,8 +92,9 @@ final class RedisEventStream implements EventStream {
             if (claimed != null && !claimed.getMessages().isEmpty()) {
                 return events(claimed.getMessages());
             }
-            return events(redis().xreadgroup(consumer, XReadArgs.Builder.count(max).block(block),
-                    XReadArgs.StreamOffset.lastConsumed(stream)));
+            // BLOCK 0 would wait for ever: a zero block (a partitioned stream's quick look) reads without it.
+            XReadArgs args = block.isZero() ? XReadArgs.Builder.count(max) : XReadArgs.Builder.count(max).block(block);
+            return events(redis().xreadgroup(consumer, args, XReadArgs.StreamOffset.lastConsumed(stream)));
         });
     }
 
@@ -163,7 +163,7 @@ final class RedisEventStream implements EventStream {
         return new long[]{Long.parseLong(id.substring(0, dash)), Long.parseLong(id.substring(dash + 1))};
     }
 
-    private String createGroup(RedisCommands<String, String> commands) {
+    private String createGroup(RedisClusterCommands<String, String> commands) {
         try {
             return commands.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), GROUP,
                     XGroupCreateArgs.Builder.mkstream());

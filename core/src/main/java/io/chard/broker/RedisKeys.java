@@ -1,13 +1,39 @@
 package io.chard.broker;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Key names outside the scripts (the scripts build the same names from the prefix in their prelude).
- * Every key shares the hash tag {namespace}, so all scripts run on one Redis Cluster slot.
+ * Key names of one partition outside the scripts (the scripts build the same names from the prefix, KEYS[1], in
+ * their prelude). Every key of a partition shares its hash tag, so each script runs on one Redis Cluster slot.
  */
 public record RedisKeys(String prefix) {
 
+    /** Partition 0: the tag {@code {namespace}}, the whole layout when there is one partition. */
     public static RedisKeys of(String namespace) {
-        return new RedisKeys("{" + namespace + "}:");
+        return tagged(namespace);
+    }
+
+    /** The keys under the hash tag {@code {tag}} (see {@link Partitions} for the tags of partitions above 0). */
+    static RedisKeys tagged(String tag) {
+        return new RedisKeys("{" + tag + "}:");
+    }
+
+    /**
+     * The keys every script declares first, in this order: the partition's prefix (its anchor: Redis Cluster
+     * routes the call by it), the event stream, the FIFO sequence, the fencing counter, the queue registry.
+     */
+    public List<String> scriptKeys() {
+        return new ArrayList<>(List.of(prefix, events(), prefix + "seq", prefix + "fence", queues()));
+    }
+
+    /** The four keys of a queue in this partition, as scripts declare them: ready, delayed, leased, wake. */
+    public List<String> queueKeys(String queue) {
+        return List.of(queue(queue, "ready"), queue(queue, "delayed"), queue(queue, "leased"), wake(queue));
+    }
+
+    public String idempotency(String key) {
+        return prefix + "idem:" + key;
     }
 
     public String task(Object id) {

@@ -4,6 +4,7 @@ import io.chard.broker.Broker;
 import io.chard.broker.Envelope;
 import io.chard.broker.Enqueued;
 import io.chard.broker.ExecutionSnapshot;
+import io.chard.broker.Partitions;
 import io.chard.broker.Revocation;
 import io.chard.config.ChardConfig;
 import io.chard.task.ArgumentBinder;
@@ -40,9 +41,11 @@ public final class TaskClient {
     private final JsonMapper json;
     private final ChardConfig config;
     private final Clock clock;
+    private final Partitions partitions;
 
     public TaskClient(TaskRegistry registry, ArgumentBinder binder, Broker broker, JsonMapper json,
                       ChardConfig config, Clock clock) {
+        this.partitions = new Partitions(config.namespace(), config.partitions());
         this.registry = registry;
         this.binder = binder;
         this.broker = broker;
@@ -60,12 +63,25 @@ public final class TaskClient {
         return dispatchAll(List.of(request)).getFirst();
     }
 
-    /** Validates every request first; enqueues all of them in one atomic step, or none. */
+    /**
+     * Validates every request first; enqueues all of them in one atomic step, or none. The batch goes to one
+     * partition: its idempotency key's when one request has a key, else a random one. Requests whose keys
+     * hash elsewhere go to their keys' partitions (one atomic step per partition).
+     */
     public List<Dispatched> dispatchAll(List<DispatchRequest> requests) {
         Instant now = clock.instant();
+        int batchPartition = partitions.random();
+        for (DispatchRequest request : requests) {
+            String key = blankToNull(request.idempotencyKey());
+            if (key != null) {
+                batchPartition = partitions.forKey(key);
+                break;
+            }
+        }
         List<Envelope.Encoded> envelopes = new ArrayList<>(requests.size());
         for (DispatchRequest request : requests) {
-            envelopes.add(envelope(request, now));
+            String key = blankToNull(request.idempotencyKey());
+            envelopes.add(envelope(request, now, key == null ? batchPartition : partitions.forKey(key)));
         }
         List<Enqueued> enqueued = broker.enqueue(envelopes);
         List<Dispatched> dispatched = new ArrayList<>(envelopes.size());
@@ -92,7 +108,7 @@ public final class TaskClient {
         }
     }
 
-    private Envelope.Encoded envelope(DispatchRequest request, Instant now) {
+    private Envelope.Encoded envelope(DispatchRequest request, Instant now, int partition) {
         TaskDefinition task = registry.require(request.task());
         binder.bind(task.method(), request.args(), request.kwargs(), null);
         TaskOptions options = task.options();
@@ -116,7 +132,7 @@ public final class TaskClient {
         if (expires == null && !options.expires().isZero()) {
             expires = now.plus(options.expires());
         }
-        Envelope envelope = new Envelope(UUID.randomUUID(), task.name(), request.args(), request.kwargs(), queue,
+        Envelope envelope = new Envelope(Partitions.newId(now.toEpochMilli(), partition), task.name(), request.args(), request.kwargs(), queue,
                 priority, eta, expires, blankToNull(request.idempotencyKey()), now, request.retriedFrom());
         String encoded = encode(envelope);
         int size = encoded.getBytes(StandardCharsets.UTF_8).length;

@@ -3,7 +3,10 @@ package io.chard.config;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 
+import io.micronaut.core.annotation.Nullable;
+
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Engine-wide settings under {@code chard.*}; every key is listed in {@link ChardSettings}.
@@ -18,6 +21,10 @@ import java.time.Duration;
  * @param maxPayloadBytes    largest serialised arguments (and result) accepted
  * @param redisTimeout       how long a Redis command may take before it fails (a dead connection must not
  *                           stall a worker for Lettuce's default minute)
+ * @param partitions         hash slots a namespace spreads over (1 = one slot, today's layout); may grow, never
+ *                           shrink, at most 1024 (see docs/architecture.md, "Key layout and partitions")
+ * @param redisCluster       seed URIs of a Redis Cluster ({@code CHARD_REDIS_CLUSTER=redis://h1:7001,redis://h2:7002});
+ *                           when set it is used instead of {@code redis.uri}
  */
 @ConfigurationProperties(ChardSettings.PREFIX)
 public record ChardConfig(
@@ -29,5 +36,7 @@ public record ChardConfig(
         @Bindable(defaultValue = "1d") Duration resultTtl,
         @Bindable(defaultValue = "1h") Duration idempotencyWindow,
         @Bindable(defaultValue = "1048576") int maxPayloadBytes,
-        @Bindable(defaultValue = "10s") Duration redisTimeout) {
+        @Bindable(defaultValue = "10s") Duration redisTimeout,
+        @Bindable(defaultValue = "1") int partitions,
+        @Nullable List<String> redisCluster) {
 }

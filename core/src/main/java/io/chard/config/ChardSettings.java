@@ -10,6 +10,10 @@ public final class ChardSettings {
     public static final String LEASE_DURATION = PREFIX + ".lease-duration";
     public static final String RESULT_TTL = PREFIX + ".result-ttl";
     public static final String MAX_PAYLOAD_BYTES = PREFIX + ".max-payload-bytes";
+    /** Partitions (hash slots) per namespace; 1 keeps every key under the one tag {@code {namespace}}. */
+    public static final String PARTITIONS = PREFIX + ".partitions";
+    /** Seed URIs of a Redis Cluster, comma-separated ({@code CHARD_REDIS_CLUSTER}); wins over {@link #REDIS_URI}. */
+    public static final String REDIS_CLUSTER = PREFIX + ".redis-cluster";
 
     public static final String WORKER = PREFIX + ".worker";
     public static final String WORKER_ENABLED = WORKER + ".enabled";

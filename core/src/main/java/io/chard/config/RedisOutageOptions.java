@@ -21,13 +21,18 @@ import java.util.concurrent.TimeUnit;
  * defaults buffer commands while disconnected and back off up to 30 s between reconnects (13.7 s measured).
  */
 @Singleton
-final class RedisOutageOptions implements ClientResourcesMutator, BeanCreatedEventListener<RedisClient> {
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+public final class RedisOutageOptions implements ClientResourcesMutator, BeanCreatedEventListener<RedisClient> {
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     static final Duration MAX_RECONNECT_DELAY = Duration.ofMillis(500);
+
+    /** The reconnect schedule: 20 ms doubling up to 500 ms (the cluster client's resources use it too). */
+    public static Delay reconnectDelay() {
+        return Delay.exponential(Duration.ofMillis(20), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS);
+    }
 
     @Override
     public void mutate(ClientResources.Builder builder, AbstractRedisConfiguration configuration) {
-        builder.reconnectDelay(Delay.exponential(Duration.ofMillis(20), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS));
+        builder.reconnectDelay(reconnectDelay());
     }
 
     @Override

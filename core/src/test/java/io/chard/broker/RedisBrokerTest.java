@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,10 +35,15 @@ class RedisBrokerTest {
 
     @BeforeEach
     void start() {
-        context = ApplicationContext.run(TestRedis.properties());
+        context = ApplicationContext.run(properties());
         broker = context.getBean(RedisBroker.class);
         client = context.getBean(TaskClient.class);
         worker = broker.consumer("worker-a");
+    }
+
+    /** The context's Redis: one Redis here, a Redis Cluster in {@link RedisBrokerClusterTest}. */
+    Map<String, Object> properties() {
+        return TestRedis.properties();
     }
 
     @AfterEach

@@ -5,10 +5,11 @@ import io.chard.config.ChardConfig;
 import io.chard.config.ChardSettings;
 import io.chard.loop.Loop;
 import io.chard.loop.Outage;
-import io.lettuce.core.RedisClient;
+import io.chard.broker.RedisConnection;
+import io.chard.broker.RedisConnector;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.JsonMapper;
 import jakarta.annotation.PostConstruct;
@@ -45,20 +46,20 @@ public class AccessMirror {
     private static final long LAG_CHECK_MILLIS = 100;
 
     private final AccessRepository repository;
-    private final RedisClient client;
+    private final RedisConnector connector;
     private final JsonMapper json;
     private final String generationKey;
     private final String copyKey;
     private final Outage redisOutage = new Outage(LOG, "access rules in Redis");
     private final Outage databaseOutage = new Outage(LOG, "access rules in PostgreSQL");
     private final Loop refresher = new Loop("chard-access-rules", this::refreshStep);
-    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile RedisConnection connection;
     private volatile AccessRules rules = AccessRules.NONE;
     private volatile long lastLagCheck;
 
-    AccessMirror(AccessRepository repository, RedisClient client, JsonMapper json, ChardConfig config) {
+    AccessMirror(AccessRepository repository, RedisConnector connector, JsonMapper json, ChardConfig config) {
         this.repository = repository;
-        this.client = client;
+        this.connector = connector;
         this.json = json;
         String prefix = RedisKeys.of(config.namespace()).prefix();
         this.generationKey = prefix + "auth:generation";
@@ -74,7 +75,7 @@ public class AccessMirror {
     @PreDestroy
     void stop() {
         refresher.stop(Duration.ofSeconds(2));
-        StatefulRedisConnection<String, String> open = connection;
+        RedisConnection open = connection;
         if (open != null) {
             open.close();
         }
@@ -169,13 +170,14 @@ public class AccessMirror {
                 Long.toString(copy.generation()), text);
     }
 
-    private io.lettuce.core.api.sync.RedisCommands<String, String> redis() {
-        StatefulRedisConnection<String, String> open = connection;
+    /** Its own connection (a single Redis or the cluster; both keys share the namespace's tag, one slot). */
+    private RedisClusterCommands<String, String> redis() {
+        RedisConnection open = connection;
         if (open == null) {
             synchronized (this) {
                 if (connection == null) {
-                    StatefulRedisConnection<String, String> opened = client.connect();
-                    opened.setTimeout(Duration.ofSeconds(2));
+                    RedisConnection opened = connector.connect();
+                    opened.connection().setTimeout(Duration.ofSeconds(2));
                     connection = opened;
                 }
                 open = connection;

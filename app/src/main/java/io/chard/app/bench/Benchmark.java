@@ -43,6 +43,8 @@ import java.util.concurrent.TimeUnit;
  * events, no history), so the gap is what Chard's guarantees cost.
  *
  * <p>Usage: {@code ./chard bench [--quick]}; uses REDIS_URI / CHARD_JDBC_URL or starts embedded servers.
+ * {@code ./chard bench --cluster [--quick]} measures Redis work per task on a Redis Cluster instead
+ * ({@link ClusterBench}).
  */
 public final class Benchmark {
     private static final int BATCH = 500;
@@ -70,7 +72,11 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
-        run(quick, io.chard.app.LocalServers.environment());
+        if (Arrays.asList(args).contains("--cluster")) {
+            ClusterBench.run(quick, System.getenv());
+        } else {
+            run(quick, io.chard.app.LocalServers.environment());
+        }
         System.exit(0);
     }
 

@@ -1,6 +1,9 @@
 --[[
   enqueue: stores executions and routes each to its queue's ready set, or to delayed when due later.
 
+  KEYS     1-5 as in the prelude, then for each queue named: ready, delayed, leased, wake; then each
+           idempotency key ({tag}:idem:<key>)
+  ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  idempotency window, seconds
   ARGV[3..] per execution, 9 values:
             id, queue, priority (0-9), due_ms (0 = now), expires_ms (0 = never), idempotency key ('' = none),
@@ -30,7 +33,7 @@ for i = 3, #ARGV, 9 do
     local score = ready_score(priority)
     redis.call('HSET', h, 'env', ARGV[i + 8], 'task', ARGV[i + 7], 'state', 'pending', 'queue', queue,
       'priority', priority, 'score', score, 'expires', expires, 'queued', ARGV[i + 6], 'deliveries', 0, 'retries', 0)
-    redis.call('SADD', prefix .. 'queues', queue)
+    redis.call('SADD', KEYS[5], queue)
     if due > NOW then
       redis.call('ZADD', queue_key(queue, 'delayed'), due, id)
       redis.call('HSET', h, 'eta', ms(due))

@@ -1,10 +1,12 @@
 --[[
   heartbeat: renews a worker's leases and its entry in the worker registry.
 
+  KEYS     1-5 as in the prelude; in partition 0 also the workers zset and w:<worker>
+  ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  worker id
   ARGV[3]  lease duration, ms
   ARGV[4]  registry entry TTL, seconds
-  ARGV[5]  registry entry (JSON written by the worker)
+  ARGV[5]  registry entry (JSON written by the worker; '' in partitions other than 0: no registry write)
   ARGV[6..] pairs: id, token
   Returns  {cancel ids, lost ids}: cancel = revoked while running (stop them); lost = the lease is no longer
            this worker's (it lapsed and was handed on): drop the work without reporting
@@ -25,6 +27,9 @@ for i = 6, #ARGV, 2 do
     lost[#lost + 1] = id
   end
 end
-redis.call('ZADD', prefix .. 'workers', NOW, worker)
-redis.call('SET', prefix .. 'w:' .. worker, entry, 'EX', entry_ttl)
+-- The registry lives in partition 0; calls for other partitions' leases pass no entry.
+if entry ~= '' then
+  redis.call('ZADD', prefix .. 'workers', NOW, worker)
+  redis.call('SET', prefix .. 'w:' .. worker, entry, 'EX', entry_ttl)
+end
 return {cancel, lost}

@@ -3,6 +3,8 @@
   On the way it moves due delayed executions to ready and takes back leases whose deadline passed (their
   worker went silent), so no separate reaper is needed. Revoked and expired executions are never leased.
 
+  KEYS     1-5 as in the prelude, then per queue in ARGV order: ready, delayed, leased, wake
+  ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  worker id
   ARGV[3]  lease duration, ms
   ARGV[4]  max executions to lease
@@ -48,7 +50,7 @@ for q = 6, #ARGV do
     local popped = redis.call('ZPOPMIN', ready, max - taken)
     if #popped == 0 then break end
     -- One counter step per popped batch: tokens base+1..base+n are this call's fencing tokens.
-    local base = redis.call('INCRBY', prefix .. 'fence', #popped / 2) - #popped / 2
+    local base = redis.call('INCRBY', KEYS[4], #popped / 2) - #popped / 2
     for i = 1, #popped, 2 do
       local id = popped[i]
       local h = task_key(id)

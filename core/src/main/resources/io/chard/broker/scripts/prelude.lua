@@ -1,6 +1,12 @@
--- Shared by every script (prepended at load time). All keys live under one hash tag, ARGV[1]
--- (for example "{chard}:"), so each script touches a single Redis Cluster slot.
-local prefix = ARGV[1]
+-- Shared by every script (prepended at load time).
+-- Keys: every script declares the keys known before the call, in this order:
+--   KEYS[1] the partition's prefix, its anchor ("{chard}:" for partition 0, "{chard:3}:" for partition 3)
+--   KEYS[2] events stream, KEYS[3] seq counter, KEYS[4] fence counter, KEYS[5] queues set,
+--   then the script's own (listed in its header).
+-- Keys that depend on stored state or on ids (an execution's hash, the sets of the queue it sits in) are built
+-- here from KEYS[1] and so carry its hash tag: every key a script touches is in KEYS[1]'s slot, and a Redis
+-- Cluster client routes the call to that slot's master. ARGV[1] repeats the prefix (ARGV positions unchanged).
+local prefix = KEYS[1]
 local clock = redis.call('TIME')
 local NOW = clock[1] * 1000 + math.floor(clock[2] / 1000)
 -- 2^42: each priority band holds 4.4e12 sequence numbers, and 9 bands stay below 2^53 (exact doubles).
@@ -21,7 +27,7 @@ end
 -- Appends one event to the stream the recorder drains. The entry's id (time-sequence, increasing) orders the
 -- events of an execution and dates them, so no per-event counter is kept.
 local function emit(id, kind, ...)
-  redis.call('XADD', prefix .. 'events', '*', 'type', kind, 'id', id, ...)
+  redis.call('XADD', KEYS[2], '*', 'type', kind, 'id', id, ...)
 end
 
 -- One marker is enough: a woken worker leases a batch and re-wakes the next if work remains.
@@ -32,7 +38,7 @@ local function wake(queue)
 end
 
 local function ready_score(priority)
-  return (9 - priority) * BAND + redis.call('INCR', prefix .. 'seq')
+  return (9 - priority) * BAND + redis.call('INCR', KEYS[3])
 end
 
 -- Back into its queue at the place it had (its stored score), or at the end of its band.

@@ -1,6 +1,8 @@
 --[[
   progress: records a running execution's progress, if the reporter still holds its lease.
 
+  KEYS     1-5 as in the prelude (the execution's hash is built from KEYS[1])
+  ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  id
   ARGV[3]  token
   ARGV[4]  percent (0-100)

@@ -1,0 +1,111 @@
+package io.chard.broker;
+
+import io.chard.config.ChardConfig;
+import io.chard.config.RedisOutageOptions;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.resource.ClientResources;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Opens Chard's Redis connections: to the one Redis of {@code redis.uri}, or, when {@code chard.redis-cluster}
+ * names seed nodes, to a Redis Cluster. The cluster client follows the topology (refreshed every 10 s, and at
+ * once on MOVED, ASK, a failed reconnect or an unknown node) so a failover is followed within a command's
+ * redirections; MOVED and ASK are followed by Lettuce (up to 5 redirections per command).
+ */
+public sealed interface RedisConnector extends AutoCloseable {
+    Duration PERIODIC_REFRESH = Duration.ofSeconds(10);
+
+    RedisConnection connect();
+
+    boolean isCluster();
+
+    @Override
+    void close();
+
+    static RedisConnector of(ChardConfig config, Supplier<RedisClient> single) {
+        List<String> seeds = config.redisCluster();
+        if (seeds == null || seeds.stream().allMatch(String::isBlank)) {
+            return new Single(single.get(), config.redisTimeout());
+        }
+        return Cluster.create(seeds, config.redisTimeout());
+    }
+
+    /** One Redis; the client belongs to Micronaut Redis ({@code redis.uri}), which closes it. */
+    record Single(RedisClient client, Duration timeout) implements RedisConnector {
+        @Override
+        public RedisConnection connect() {
+            StatefulRedisConnection<String, String> opened = client.connect();
+            opened.setTimeout(timeout);
+            return new RedisConnection(opened, opened.sync());
+        }
+
+        @Override
+        public boolean isCluster() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A Redis Cluster; the client is Chard's own and closed with the broker. */
+    record Cluster(RedisClusterClient client, ClientResources resources, Duration timeout) implements RedisConnector {
+        static Cluster create(List<String> seeds, Duration timeout) {
+            ClientResources resources = ClientResources.builder()
+                    .reconnectDelay(RedisOutageOptions.reconnectDelay()).build();
+            RedisClusterClient client = RedisClusterClient.create(resources, seeds.stream()
+                    .filter(s -> !s.isBlank()).map(String::trim).map(RedisURI::create).toList());
+            // As for a single Redis (RedisOutageOptions): refuse at once while disconnected, reconnect quickly.
+            client.setOptions(ClusterClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(PERIODIC_REFRESH)
+                            .enableAllAdaptiveRefreshTriggers()
+                            .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                            .build())
+                    .socketOptions(SocketOptions.builder().connectTimeout(RedisOutageOptions.CONNECT_TIMEOUT).build())
+                    .timeoutOptions(TimeoutOptions.enabled(timeout))
+                    .build());
+            return new Cluster(client, resources, timeout);
+        }
+
+        /** Opens the connections to every master at once, so no first command pays for one (and its timeout). */
+        @Override
+        public RedisConnection connect() {
+            StatefulRedisClusterConnection<String, String> opened = client.connect();
+            opened.setTimeout(timeout);
+            for (RedisClusterNode node : opened.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    opened.getConnection(node.getNodeId());
+                }
+            }
+            return new RedisConnection(opened, opened.sync());
+        }
+
+        @Override
+        public boolean isCluster() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            client.shutdown();
+            resources.shutdown();
+        }
+    }
+}

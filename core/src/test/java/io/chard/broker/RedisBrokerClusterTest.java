@@ -1,0 +1,88 @@
+package io.chard.broker;
+
+import io.chard.client.DispatchRequest;
+import io.chard.client.Dispatched;
+import io.chard.testing.TestRedisCluster;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every broker test of {@link RedisBrokerTest} again, on a Redis Cluster of three masters with the namespace
+ * in three partitions, plus what partitions promise.
+ */
+class RedisBrokerClusterTest extends RedisBrokerTest {
+
+    @Override
+    Map<String, Object> properties() {
+        return TestRedisCluster.properties(3);
+    }
+
+    /**
+     * Opens the connections to the three masters and loads the enqueue script on each before a test starts, so
+     * that the first dispatch of a test (a countdown of 100 ms) is not slowed by them on this shared machine.
+     */
+    @BeforeEach
+    void warmUp() {
+        broker.ping();
+        for (int i = 0; i < 24; i++) {
+            client.dispatch(DispatchRequest.of("test.add", client.toJson(List.of(1, 2))).withQueue("warm-up"));
+        }
+    }
+
+    /** Replaces the single-slot version: order holds within a partition, and one batch is one partition. */
+    @Override
+    void higherPriorityIsLeasedFirstAndEqualPrioritiesInDispatchOrder() {
+    }
+
+    @Test
+    void higherPriorityIsLeasedFirstAndEqualPrioritiesInDispatchOrderWithinOneBatch() {
+        List<Dispatched> batch = client.dispatchAll(List.of(request(1), request(9), request(1), request(5)));
+        List<UUID> ids = batch.stream().map(Dispatched::id).toList();
+        assertEquals(1, ids.stream().map(broker.partitions()::of).distinct().count(), "one partition per batch");
+        List<UUID> leased = worker.lease(DEFAULT, 10, LEASE).deliveries().stream().map(Delivery::id).toList();
+        assertEquals(List.of(ids.get(1), ids.get(3), ids.get(0), ids.get(2)), leased);
+    }
+
+    @Test
+    void dispatchesSpreadOverEveryPartitionAndIdsNameTheirPartition() {
+        Set<Integer> used = IntStream.range(0, 60).mapToObj(i -> client.dispatch("test.add", i, i).id())
+                .map(broker.partitions()::of).collect(Collectors.toSet());
+        assertEquals(Set.of(0, 1, 2), used);
+        assertEquals(60, worker.lease(DEFAULT, 100, LEASE).deliveries().size());
+    }
+
+    @Test
+    void anIdempotencyKeyMeetsItsFirstExecutionWhateverPartitionADispatchWouldPick() {
+        for (int i = 0; i < 10; i++) {
+            Dispatched first = client.dispatch(request(5).withIdempotencyKey("order-" + i));
+            for (int again = 0; again < 3; again++) {
+                Dispatched second = client.dispatch(request(5).withIdempotencyKey("order-" + i));
+                assertEquals(first.id(), second.id());
+                assertTrue(second.duplicate());
+            }
+        }
+        assertEquals(10, worker.lease(DEFAULT, 100, LEASE).deliveries().size());
+    }
+
+    @Test
+    void queueDepthsAreSummedOverPartitions() {
+        IntStream.range(0, 30).forEach(i -> client.dispatch("test.add", i, i));
+        BrokerMonitor.QueueDepth depth = context.getBean(BrokerMonitor.class).queues().stream()
+                .filter(q -> q.name().equals("default")).findFirst().orElseThrow();
+        assertEquals(30, depth.ready());
+    }
+
+    private DispatchRequest request(int priority) {
+        return DispatchRequest.of("test.add", client.toJson(List.of(1, 2))).withPriority(priority);
+    }
+}
