@@ -146,6 +146,9 @@ class AdministrationController {
         if (body.name() == null || body.name().isBlank() || body.name().length() > 100) {
             return invalid("name must be 1-100 characters");
         }
+        if (body.name().indexOf('\0') >= 0) {
+            throw new MalformedRequestException("invalid_field", "name must not contain a NUL character", "name");
+        }
         User owner = users.list().stream().filter(u -> u.username().equals(admin.getName())).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the signed-in user no longer exists"));
         TokenRepository.Created created = tokens.create(body.name(), owner, roles(body.roles()));
