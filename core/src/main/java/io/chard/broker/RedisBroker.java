@@ -39,6 +39,14 @@ public final class RedisBroker implements Broker {
         this.keys = RedisKeys.of(config.namespace());
     }
 
+    /**
+     * An idempotency key holds for one task only: two tasks dispatched with the same business key ("order-7") are
+     * two executions. The task's length leads, so that no task name and key can spell another pair's scope.
+     */
+    static String scopedKey(Envelope envelope) {
+        return envelope.task().length() + ":" + envelope.task() + ":" + envelope.idempotencyKey();
+    }
+
     @Override
     public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
         List<String> argv = new ArrayList<>(2 + envelopes.size() * 9);
@@ -51,7 +59,7 @@ public final class RedisBroker implements Broker {
             argv.add(Integer.toString(envelope.priority()));
             argv.add(envelope.eta() == null ? "0" : Long.toString(envelope.eta().toEpochMilli()));
             argv.add(envelope.expires() == null ? "0" : Long.toString(envelope.expires().toEpochMilli()));
-            argv.add(envelope.idempotencyKey() == null ? "" : envelope.idempotencyKey());
+            argv.add(envelope.idempotencyKey() == null ? "" : scopedKey(envelope));
             argv.add(Long.toString(envelope.queuedAt().toEpochMilli()));
             argv.add(envelope.task());
             argv.add(encoded.json());
