@@ -70,7 +70,9 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
-        run(quick, io.chard.app.LocalServers.environment());
+        try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
+            run(quick, servers.environment());
+        }
         System.exit(0);
     }
 
