@@ -169,6 +169,9 @@ class AdministrationController {
         if (body.name() == null || body.name().isBlank() || body.name().length() > 100) {
             return invalid("name must be 1-100 characters");
         }
+        if (body.name().indexOf('\0') >= 0) {
+            throw new MalformedRequestException("invalid_field", "name must not contain a NUL character", "name");
+        }
         User owner = users.findByName(admin.getName())
                 .orElseThrow(() -> new IllegalStateException("the signed-in user no longer exists"));
         TokenRepository.Created created = tokens.create(body.name(), owner, roles(body.roles()));

@@ -25,13 +25,13 @@ class ApiErrors {
     @Error(global = true, exception = ArgumentBindingException.class)
     HttpResponse<ApiError> badArguments(ArgumentBindingException e) {
         return HttpResponse.<ApiError>status(HttpStatus.UNPROCESSABLE_ENTITY)
-                .body(new ApiError("invalid_arguments", e.getMessage(), e.parameter()));
+                .body(new ApiError("invalid_arguments", e.getMessage(), e.parameter(), null));
     }
 
     @Error(global = true, exception = InvalidDispatchException.class)
     HttpResponse<ApiError> badOption(InvalidDispatchException e) {
         return HttpResponse.<ApiError>status(HttpStatus.UNPROCESSABLE_ENTITY)
-                .body(ApiError.of("invalid_option", e.getMessage()));
+                .body(ApiError.ofField("invalid_option", e.getMessage(), e.field()));
     }
 
     @Error(global = true, exception = PayloadTooLargeException.class)
@@ -49,7 +49,7 @@ class ApiErrors {
     @Error(global = true, exception = InvalidParameterException.class)
     HttpResponse<ApiError> invalidParameter(InvalidParameterException e) {
         return HttpResponse.<ApiError>status(HttpStatus.UNPROCESSABLE_ENTITY)
-                .body(ApiError.of("invalid_parameter", e.getMessage()));
+                .body(ApiError.ofField("invalid_parameter", e.getMessage(), e.parameter()));
     }
 
     @Error(global = true, exception = AdministrationController.InvalidFieldException.class)
@@ -60,6 +60,7 @@ class ApiErrors {
 
     @Error(global = true, exception = MalformedRequestException.class)
     HttpResponse<ApiError> malformed(MalformedRequestException e) {
-        return HttpResponse.<ApiError>status(HttpStatus.BAD_REQUEST).body(ApiError.of(e.code(), e.getMessage()));
+        return HttpResponse.<ApiError>status(HttpStatus.BAD_REQUEST)
+                .body(ApiError.ofField(e.code(), e.getMessage(), e.field()));
     }
 }

@@ -1,10 +1,13 @@
 package io.chard.admin;
 
 import io.chard.client.DispatchRequest;
+import io.chard.client.InvalidDispatchException;
+import io.chard.client.StorableTime;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -23,12 +26,7 @@ final class DispatchBody {
     }
 
     static DispatchRequest read(String body, JsonMapper json, Instant now) {
-        JsonNode root;
-        try {
-            root = body == null || body.isBlank() ? null : json.readValue(body, JsonNode.class);
-        } catch (Exception e) {
-            throw new MalformedRequestException("malformed_json", "the body is not valid JSON: " + firstLine(e));
-        }
+        JsonNode root = StrictJson.read(body, json);
         if (root == null || !root.isObject()) {
             throw new MalformedRequestException("malformed_json", "the body must be a JSON object");
         }
@@ -40,12 +38,12 @@ final class DispatchBody {
         });
         JsonNode task = root.get("task");
         if (task == null || !task.isString() || task.getStringValue().isBlank()) {
-            throw new MalformedRequestException("invalid_field", "'task' must be a non-empty string");
+            throw invalid("task", "'task' must be a non-empty string");
         }
         JsonNode priority = root.get("priority");
         return new DispatchRequest(task.getStringValue(), present(root.get("args")), present(root.get("kwargs")),
                 string(root, "queue"),
-                priority == null || priority.isNull() ? null : integer(priority, "priority"),
+                priority == null || priority.isNull() ? null : priority(priority),
                 seconds(root.get("countdown"), "countdown"),
                 instant(root.get("eta"), "eta", now),
                 instant(root.get("expires"), "expires", now),
@@ -62,27 +60,49 @@ final class DispatchBody {
             return null;
         }
         if (!node.isString()) {
-            throw new MalformedRequestException("invalid_field", "'" + field + "' must be a string");
+            throw invalid(field, "'" + field + "' must be a string");
         }
         return node.getStringValue();
     }
 
-    private static int integer(JsonNode node, String field) {
-        if (!node.isNumber() || node.getBigDecimalValue().stripTrailingZeros().scale() > 0) {
-            throw new MalformedRequestException("invalid_field", "'" + field + "' must be an integer");
+    /** A whole number; one outside 0-9 is the client's range check (422), but only if it fits an int unchanged. */
+    private static int priority(JsonNode node) {
+        BigDecimal value = number(node, "priority", "an integer");
+        if (value.signum() != 0 && value.stripTrailingZeros().scale() > 0) {
+            throw invalid("priority", "'priority' must be an integer");
         }
-        return node.getIntValue();
+        if (value.compareTo(BigDecimal.ZERO) < 0 || value.compareTo(BigDecimal.valueOf(9)) > 0) {
+            throw new InvalidDispatchException("priority", "priority must be between 0 and 9, got "
+                    + value.toPlainString());
+        }
+        return value.intValueExact();
     }
 
+    /** A finite JSON number; 1e400 parses as infinity, which no option can take. */
+    private static BigDecimal number(JsonNode node, String field, String what) {
+        if (!node.isNumber()) {
+            throw invalid(field, "'" + field + "' must be " + what);
+        }
+        try {
+            return node.getBigDecimalValue();
+        } catch (RuntimeException e) {
+            throw new InvalidDispatchException(field, "'" + field + "' must be a finite number");
+        }
+    }
+
+    /** Whole milliseconds, within the times the history can store (else the client refuses it, 422). */
     private static Duration seconds(JsonNode node, String field) {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isNumber()) {
-            throw new MalformedRequestException("invalid_field", "'" + field + "' must be a number of seconds");
+        BigDecimal seconds = number(node, field, "a number of seconds");
+        if (seconds.signum() < 0) {
+            throw new InvalidDispatchException(field, field + " must not be negative");
         }
-        BigDecimal seconds = node.getBigDecimalValue();
-        return Duration.ofMillis(seconds.movePointRight(3).longValue());
+        if (StorableTime.plusSeconds(StorableTime.MIN, seconds) == null) {
+            throw new InvalidDispatchException(field, field + " is too far in the future: " + seconds + " seconds");
+        }
+        return Duration.ofMillis(seconds.movePointRight(3).setScale(0, RoundingMode.HALF_UP).longValueExact());
     }
 
     /** An ISO-8601 instant, or (for {@code expires}) a number of seconds from now. */
@@ -91,23 +111,25 @@ final class DispatchBody {
             return null;
         }
         if (node.isNumber() && "expires".equals(field)) {
-            return now.plus(seconds(node, field));
+            Instant at = StorableTime.plusSeconds(now, number(node, field, "a number of seconds"));
+            if (at == null) {
+                throw new InvalidDispatchException(field, field + " must fall " + StorableTime.range());
+            }
+            return at;
         }
         if (!node.isString()) {
-            throw new MalformedRequestException("invalid_field", "'" + field + "' must be an ISO-8601 instant"
+            throw invalid(field, "'" + field + "' must be an ISO-8601 instant"
                     + ("expires".equals(field) ? " or a number of seconds" : ""));
         }
         try {
             return java.time.OffsetDateTime.parse(node.getStringValue()).toInstant();
         } catch (DateTimeParseException e) {
-            throw new MalformedRequestException("invalid_field", "'" + field + "' is not an ISO-8601 instant with "
+            throw invalid(field, "'" + field + "' is not an ISO-8601 instant with "
                     + "an offset, such as 2026-01-31T09:00:00Z: " + node.getStringValue());
         }
     }
 
-    private static String firstLine(Exception e) {
-        String message = String.valueOf(e.getMessage());
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+    private static MalformedRequestException invalid(String field, String message) {
+        return new MalformedRequestException("invalid_field", message, field);
     }
 }

@@ -3,6 +3,7 @@ package io.chard.admin;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.auth.Permissions;
 import io.chard.broker.ExecutionStatus;
+import io.chard.client.StorableTime;
 import io.chard.history.ExecutionFilter;
 import io.chard.history.ExecutionRecord;
 import io.chard.history.HistoryStore;
@@ -117,6 +118,10 @@ class ExecutionAdminController {
 
     private static ExecutionFilter filter(String status, String taskName, String queue, String since, String until,
                                           String q) {
+        noNul("status", status);
+        noNul("task_name", taskName);
+        noNul("queue", queue);
+        noNul("q", q);
         return new ExecutionFilter(blank(status) ? null : List.of(status), blank(taskName) ? null : taskName,
                 blank(queue) ? null : queue, instant("since", since), instant("until", until), blank(q) ? null : q);
     }
@@ -125,11 +130,24 @@ class ExecutionAdminController {
         if (blank(value)) {
             return null;
         }
+        Instant instant;
         try {
-            return Instant.parse(value);
+            instant = Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new InvalidParameterException("'" + name + "' must be an ISO-8601 instant such as "
+            throw new InvalidParameterException(name, "'" + name + "' must be an ISO-8601 instant such as "
                     + "2026-01-31T09:00:00Z, got " + value);
+        }
+        if (!StorableTime.contains(instant)) {
+            throw new InvalidParameterException(name, "'" + name + "' must fall " + StorableTime.range()
+                    + ", got " + value);
+        }
+        return instant;
+    }
+
+    /** The query parameters are refused by {@link NulParameters}; this covers the same fields in a body. */
+    private static void noNul(String name, String value) {
+        if (value != null && value.indexOf('\0') >= 0) {
+            throw new MalformedRequestException("invalid_parameter", "'" + name + "' contains a NUL character", name);
         }
     }
 

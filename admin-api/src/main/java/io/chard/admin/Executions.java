@@ -93,7 +93,7 @@ public class Executions {
             if (refused.isPresent()) {
                 return refused.get();
             }
-            UUID newId = dispatchAgain(found.get(), username);
+            UUID newId = dispatchAgain(found.get(), username).id();
             return new ActionResult.Retried(detail(newId).orElseThrow());
         } catch (BrokerUnavailableException e) {
             return new ActionResult.BrokerUnavailable(e.getMessage());
@@ -108,7 +108,9 @@ public class Executions {
         List<UUID> created = new ArrayList<>();
         for (UUID id : history.ids(filter, max)) {
             history.find(id).filter(original -> retryRefusal(original).isEmpty())
-                    .ifPresent(original -> created.add(dispatchAgain(original, username)));
+                    .map(original -> dispatchAgain(original, username))
+                    .filter(dispatched -> !dispatched.duplicate())
+                    .ifPresent(dispatched -> created.add(dispatched.id()));
         }
         return created;
     }
@@ -135,14 +137,26 @@ public class Executions {
         return client.snapshot(id).map(ExecutionSnapshot::status);
     }
 
-    private UUID dispatchAgain(ExecutionRecord original, String username) {
+    /**
+     * Dispatches the retry once per original: its idempotency key {@code retry:<original id>} makes a double click,
+     * or a bulk retry run twice, answer the retry already dispatched (inside the idempotency window, atomically in
+     * the enqueue script); after the window the history's retry chain says the same. Only a new retry is audited
+     * and published.
+     */
+    private Dispatched dispatchAgain(ExecutionRecord original, String username) {
+        List<UUID> earlier = history.retriedBy(original.id());
+        if (!earlier.isEmpty()) {
+            return new Dispatched(earlier.getLast(), null, true);
+        }
         DispatchRequest request = new DispatchRequest(original.taskName(), parse(original.args()),
-                parse(original.kwargs()), original.queue(), original.priority(), null, null, null, null,
-                original.id());
+                parse(original.kwargs()), original.queue(), original.priority(), null, null, null,
+                "retry:" + original.id(), original.id());
         Dispatched dispatched = client.dispatch(request);
-        audit.record(username, "retry", original.id().toString(), "as " + dispatched.id());
-        retried.publishEvent(new TaskRetried(original.id(), dispatched.id(), original.taskName()));
-        return dispatched.id();
+        if (!dispatched.duplicate()) {
+            audit.record(username, "retry", original.id().toString(), "as " + dispatched.id());
+            retried.publishEvent(new TaskRetried(original.id(), dispatched.id(), original.taskName()));
+        }
+        return dispatched;
     }
 
     private static ActionResult.NotAllowed ended(UUID id, ExecutionStatus status) {

@@ -128,6 +128,29 @@ class AdminApiTest {
     }
 
     @Test
+    void aDoubleClickedRetryOrABulkRetryRunTwiceRetriesEachExecutionOnce() {
+        UUID failed = failedExecution();
+        Answer first = server.operator.post(EXECUTIONS + "/" + failed + "/retry", "");
+        Answer second = server.operator.post(EXECUTIONS + "/" + failed + "/retry", "");
+        assertEquals(200, second.status(), second.body());
+        assertEquals(first.text("id"), second.text("id"), "the second click answers the first retry");
+        long published = server.context.getBean(RetriedListener.class).seen.stream()
+                .filter(retried -> retried.originalId().equals(failed)).count();
+        assertEquals(1, published, "one retry audited and published");
+
+        UUID other = failedExecution();
+        String filter = "{\"q\":\"" + other + "\",\"dry_run\":false}";
+        assertEquals(1, server.operator.post(EXECUTIONS + "/bulk-retry", filter).json().get("retried").size());
+        assertEquals(0, server.operator.post(EXECUTIONS + "/bulk-retry", filter).json().get("retried").size(),
+                "run again before the history shows the retry");
+        Await.until("the original lists its retry", Duration.ofSeconds(10), () ->
+                !server.context.getBean(HistoryStore.class).retriedBy(other).isEmpty());
+        assertEquals(0, server.operator.post(EXECUTIONS + "/bulk-retry", filter).json().get("retried").size(),
+                "run again after");
+        assertEquals(1, server.context.getBean(HistoryStore.class).retriedBy(other).size());
+    }
+
+    @Test
     void aStuckExecutionTheBrokerStillRunsIsNotRetriedButCanBeRevoked() {
         UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks",
                 "{\"task\":\"test.add\",\"args\":[4,5]}").text("id"));

@@ -22,8 +22,12 @@ import java.util.Map;
  */
 public final class DevMain {
 
+    /** How long Ctrl-C waits for the application before the servers are stopped anyway. */
+    private static final long STOP_MILLIS = 2_500;
+
     public static void main(String[] args) throws IOException {
-        Map<String, String> env = LocalServers.environment();
+        LocalServers servers = LocalServers.start();
+        Map<String, String> env = servers.environment();
         Map<String, Object> properties = LaunchProperties.server(env);
         properties.put(ChardSettings.WORKER_ENABLED, true);
         properties.put(ChardSettings.WORKER_QUEUES, "default," + MaintenanceTasks.QUEUE);
@@ -33,6 +37,7 @@ public final class DevMain {
         String viewerPassword = "viewer-" + secret();
         properties.put(ChardSettings.ADMIN_PASSWORD, adminPassword);
         ApplicationContext context = AdminMain.start(args, properties);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(context, servers), "chard-dev-stop"));
         UserRepository users = context.getBean(UserRepository.class);
         boolean viewerCreated = users.list().stream().noneMatch(user -> user.username().equals("viewer"));
         if (viewerCreated) {
@@ -43,6 +48,24 @@ public final class DevMain {
                 + "  sign in as admin / %s%n%s"
                 + "  the README shows how to dispatch with curl%n%n", port, adminPassword,
                 viewerCreated ? "  or as viewer / " + viewerPassword + System.lineSeparator() : "");
+    }
+
+    /**
+     * Ctrl-C: the application first (Micronaut's own hook may be closing it at the same moment, so wait until it
+     * has stopped, at most {@link #STOP_MILLIS}), then the servers it was using.
+     */
+    private static void stop(ApplicationContext context, LocalServers servers) {
+        long deadline = System.currentTimeMillis() + STOP_MILLIS;
+        Thread closing = Thread.ofPlatform().daemon().start(context::close);
+        try {
+            closing.join(STOP_MILLIS);
+            while (context.isRunning() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        servers.close();
     }
 
     /** A fresh password for this run of the local mode: it is printed, never a default baked in. */

@@ -12,33 +12,58 @@ import java.util.Map;
 
 /**
  * The servers of the local modes: the ones named by {@code REDIS_URI} and {@code CHARD_JDBC_URL}, or embedded
- * ones (Redis 6.2 and PostgreSQL binaries from Maven Central) started here and stopped when the JVM exits.
+ * ones (Redis 6.2 and PostgreSQL binaries from Maven Central) started here. The caller stops them with
+ * {@link #close()} after its application has stopped: stopped first, they left the application retrying its
+ * connections for about 20 s before it could exit.
  */
-public final class LocalServers {
+public final class LocalServers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalServers.class);
 
-    private LocalServers() {
+    private final Map<String, String> environment;
+    private final RedisServer redis;
+    private final EmbeddedPostgres postgres;
+
+    private LocalServers(Map<String, String> environment, RedisServer redis, EmbeddedPostgres postgres) {
+        this.environment = environment;
+        this.redis = redis;
+        this.postgres = postgres;
     }
 
-    /** The environment with REDIS_URI and CHARD_JDBC_* filled in, starting what is missing. */
-    public static Map<String, String> environment() throws IOException {
+    /** Starts what {@code REDIS_URI} and {@code CHARD_JDBC_URL} do not name. */
+    public static LocalServers start() throws IOException {
         Map<String, String> env = new HashMap<>(System.getenv());
+        RedisServer redis = null;
+        EmbeddedPostgres postgres = null;
         if (!env.containsKey("REDIS_URI")) {
             int port = freePort();
-            RedisServer redis = RedisServer.newRedisServer().bind("127.0.0.1").port(port).build();
+            redis = RedisServer.newRedisServer().bind("127.0.0.1").port(port).build();
             redis.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly("Redis", redis::stop)));
             env.put("REDIS_URI", "redis://127.0.0.1:" + port);
             LOG.info("started an embedded Redis on port {}", port);
         }
         if (!env.containsKey("CHARD_JDBC_URL")) {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly("PostgreSQL", postgres::close)));
+            postgres = EmbeddedPostgres.builder().start();
             env.put("CHARD_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
             env.put("CHARD_JDBC_USER", "postgres");
             LOG.info("started an embedded PostgreSQL on port {}", postgres.getPort());
         }
-        return env;
+        return new LocalServers(env, redis, postgres);
+    }
+
+    /** The environment with REDIS_URI and CHARD_JDBC_* filled in. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** Stops the embedded servers (PostgreSQL removes its data directory). */
+    @Override
+    public void close() {
+        if (redis != null) {
+            stopQuietly("Redis", redis::stop);
+        }
+        if (postgres != null) {
+            stopQuietly("PostgreSQL", postgres::close);
+        }
     }
 
     private static int freePort() throws IOException {

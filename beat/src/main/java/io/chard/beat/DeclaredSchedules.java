@@ -76,7 +76,13 @@ public final class DeclaredSchedules {
         Instant next = definition.nextAfter(clock.instant());
         Optional<StoredSchedule> existing = store.findByName(declared.name());
         if (existing.isEmpty()) {
-            store.create(definition, source, next);
+            if (store.createIfAbsent(definition, source, next)) {
+                return;
+            }
+            existing = store.findByName(declared.name()); // another process created it meanwhile
+        }
+        if (existing.isEmpty()) {
+            LOG.warn("schedule '{}' was created and deleted while it was merged: left out", declared.name());
         } else if (existing.get().source().equals("api")) {
             LOG.warn("schedule '{}' is declared in code but was created through the API: the API one is kept",
                     declared.name());

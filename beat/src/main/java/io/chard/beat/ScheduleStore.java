@@ -91,6 +91,16 @@ public final class ScheduleStore {
         return find(id).orElseThrow();
     }
 
+    /**
+     * Creates the schedule unless one of its name exists (another process may be creating it at this moment: at
+     * boot admin-api and beat both merge the declared schedules); answers whether this call created it.
+     */
+    public boolean createIfAbsent(StoredSchedule.Definition definition, String source, Instant next) {
+        return jdbc.update("INSERT INTO " + TABLE + " (" + DEFINITION_COLUMNS + ", source, next_run_at, id) VALUES ("
+                + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (name) DO NOTHING", values(definition, source, timestamp(next), UUID.randomUUID())) == 1;
+    }
+
     /** Replaces the definition; keeps the run state (last run, total runs). */
     public Optional<StoredSchedule> update(UUID id, StoredSchedule.Definition definition, Instant next) {
         jdbc.update("UPDATE " + TABLE + " SET (" + DEFINITION_COLUMNS + ", next_run_at, updated_at) = ("

@@ -47,6 +47,34 @@ class BeatTest {
         assertEquals(t0.plusSeconds(360), store.find(byPolicy.get(MisfirePolicy.SKIP)).orElseThrow().nextRunAt());
     }
 
+    /** At boot on a fresh database admin-api and beat both merge the declared schedules, at the same moment. */
+    @Test
+    void twoProcessesMergingTheDeclaredSchedulesAtOnceBothSucceed() throws Exception {
+        DeclaredSchedules declared = fixture.bean(DeclaredSchedules.class);
+        Jdbc jdbc = fixture.bean(Jdbc.class);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 25; round++) {
+                jdbc.update("DELETE FROM background_tasks_schedule");
+                var barrier = new java.util.concurrent.CyclicBarrier(2);
+                List<java.util.concurrent.Future<?>> merges = new java.util.ArrayList<>();
+                for (int process = 0; process < 2; process++) {
+                    merges.add(pool.submit(() -> {
+                        barrier.await();
+                        declared.merge();
+                        return null;
+                    }));
+                }
+                for (var merge : merges) {
+                    merge.get(); // throws if a merge failed
+                }
+                assertEquals(2, jdbc.count("SELECT count(*) FROM background_tasks_schedule WHERE source = 'builtin'"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aClaimWhoseDispatchNeverHappenedIsDispatchedByTheNextTick() {
         ScheduleStore store = fixture.bean(ScheduleStore.class);

@@ -47,6 +47,14 @@ public final class RedisBroker implements Broker {
         this.partitions = new Partitions(config.namespace(), config.partitions());
     }
 
+    /**
+     * An idempotency key holds for one task only: two tasks dispatched with the same business key ("order-7") are
+     * two executions. The task's length leads, so that no task name and key can spell another pair's scope.
+     */
+    static String scopedKey(Envelope envelope) {
+        return envelope.task().length() + ":" + envelope.task() + ":" + envelope.idempotencyKey();
+    }
+
     /** One script call per partition the envelopes' ids name (the client puts a batch in one partition). */
     @Override
     public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
@@ -74,14 +82,14 @@ public final class RedisBroker implements Broker {
             Envelope envelope = encoded.envelope();
             declared.addAll(keys.queueKeys(envelope.queue()));
             if (envelope.idempotencyKey() != null) {
-                declared.add(keys.idempotency(envelope.idempotencyKey()));
+                declared.add(keys.idempotency(scopedKey(envelope)));
             }
             argv.add(envelope.id().toString());
             argv.add(envelope.queue());
             argv.add(Integer.toString(envelope.priority()));
             argv.add(envelope.eta() == null ? "0" : Long.toString(envelope.eta().toEpochMilli()));
             argv.add(envelope.expires() == null ? "0" : Long.toString(envelope.expires().toEpochMilli()));
-            argv.add(envelope.idempotencyKey() == null ? "" : envelope.idempotencyKey());
+            argv.add(envelope.idempotencyKey() == null ? "" : scopedKey(envelope));
             argv.add(Long.toString(envelope.queuedAt().toEpochMilli()));
             argv.add(envelope.task());
             argv.add(encoded.json());

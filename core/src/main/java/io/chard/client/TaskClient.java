@@ -113,22 +113,23 @@ public final class TaskClient {
         binder.bind(task.method(), request.args(), request.kwargs(), null);
         TaskOptions options = task.options();
         String queue = request.queue() != null ? request.queue() : options.queue();
-        if (!QUEUE_NAME.matcher(queue).matches()) {
-            throw new InvalidDispatchException("queue must be 1-100 letters, digits, '_', '-' or '.': " + queue);
+        if (!validQueueName(queue)) {
+            throw new InvalidDispatchException("queue", "queue must be 1-100 letters, digits, '_', '-' or '.': "
+                    + queue);
         }
         int priority = request.priority() != null ? request.priority() : options.priority();
         if (priority < 0 || priority > 9) {
-            throw new InvalidDispatchException("priority must be between 0 and 9, got " + priority);
+            throw new InvalidDispatchException("priority", "priority must be between 0 and 9, got " + priority);
         }
-        Instant eta = request.eta();
+        Instant eta = storable("eta", request.eta());
         if (request.countdown() != null) {
             if (request.countdown().isNegative()) {
-                throw new InvalidDispatchException("countdown must not be negative");
+                throw new InvalidDispatchException("countdown", "countdown must not be negative");
             }
-            Instant due = now.plus(request.countdown());
+            Instant due = storable("countdown", plus(now, request.countdown()));
             eta = eta == null || due.isAfter(eta) ? due : eta;
         }
-        Instant expires = request.expires();
+        Instant expires = storable("expires", request.expires());
         if (expires == null && !options.expires().isZero()) {
             expires = now.plus(options.expires());
         }
@@ -140,6 +141,27 @@ public final class TaskClient {
             throw new PayloadTooLargeException(size, config.maxPayloadBytes());
         }
         return new Envelope.Encoded(envelope, encoded);
+    }
+
+    /** Whether {@code name} may name a queue: 1-100 letters, digits, '_', '-' or '.'. */
+    public static boolean validQueueName(String name) {
+        return name != null && QUEUE_NAME.matcher(name).matches();
+    }
+
+    private static Instant storable(String field, Instant instant) {
+        if (instant != null && !StorableTime.contains(instant)) {
+            throw new InvalidDispatchException(field, field + " must fall " + StorableTime.range() + ", got "
+                    + instant);
+        }
+        return instant;
+    }
+
+    private static Instant plus(Instant now, java.time.Duration countdown) {
+        try {
+            return now.plus(countdown);
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            return Instant.MAX;
+        }
     }
 
     private String encode(Envelope envelope) {

@@ -175,14 +175,28 @@ final class CronExpression {
                 low = value(expression, field, range.substring(0, dash), offset);
                 high = value(expression, field, range.substring(dash + 1), offset + dash + 1);
                 if (low > high) {
-                    throw new InvalidCronException(expression, field + 1, offset, "range " + range
-                            + " runs backwards" + (field == DAY_OF_WEEK && high == 0
-                                    ? "; Sunday is also 7, as in " + range.substring(0, dash) + "-7" : ""));
+                    return wrapped(field, low, high, step);
                 }
             }
         }
         long bits = 0;
         for (long value = low; value <= high; value += step) {
+            bits |= 1L << value;
+        }
+        return bits;
+    }
+
+    /**
+     * A range that wraps around the field's end, as Celery's crontab reads it: {@code 22-2} hours is 22, 23, 0,
+     * 1, 2 and {@code FRI-SUN} is Friday, Saturday, Sunday; a step walks that sequence ({@code 50-10/5} minutes is
+     * 50, 55, 0, 5, 10). Users bring crontabs written for Celery, so compatibility wins over refusing them.
+     */
+    private static long wrapped(int field, int low, int high, int step) {
+        int last = field == DAY_OF_WEEK ? 6 : MAX[field];
+        int length = last - low + 1 + high - MIN[field] + 1;
+        long bits = 0;
+        for (long index = 0; index < length; index += step) {
+            long value = index <= last - low ? low + index : MIN[field] + index - (last - low + 1);
             bits |= 1L << value;
         }
         return bits;

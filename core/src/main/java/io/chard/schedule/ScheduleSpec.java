@@ -28,12 +28,19 @@ public sealed interface ScheduleSpec {
     }
 
     // Fires at the schedule's start, start + every, start + 2 * every, ... in absolute time: a day of
-    // 24 hours stays 24 hours across a daylight-saving change.
+    // 24 hours stays 24 hours across a daylight-saving change. At most 100 years, so that due times computed
+    // from it stay far from Instant's overflow (1e18 seconds overflowed there).
     record Interval(Duration every) implements ScheduleSpec {
+        public static final Duration LONGEST = Duration.ofDays(36_525);
+
         public Interval {
             Objects.requireNonNull(every, "every");
             if (every.isNegative() || every.isZero()) {
                 throw new IllegalArgumentException("interval must be positive, got " + every);
+            }
+            if (every.compareTo(LONGEST) > 0) {
+                throw new IllegalArgumentException("interval must be at most " + LONGEST.toSeconds()
+                        + " seconds (100 years), got " + every.toSeconds());
             }
         }
     }

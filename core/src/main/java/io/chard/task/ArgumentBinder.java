@@ -1,5 +1,6 @@
 package io.chard.task;
 
+import io.micronaut.core.reflect.ReflectionUtils;
 import io.micronaut.core.type.Argument;
 import io.micronaut.inject.ExecutableMethod;
 import io.micronaut.json.JsonMapper;
@@ -7,6 +8,8 @@ import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,6 +25,20 @@ import java.util.Set;
  */
 @Singleton
 public final class ArgumentBinder {
+    /**
+     * How deeply arguments may nest. Redis' cjson refuses more than 1,000 levels inside the scripts, and the
+     * recursive readers before it would overflow the stack, so deeper arguments are refused before anything
+     * is enqueued.
+     */
+    public static final int MAX_DEPTH = 100;
+
+    private static final Map<Class<?>, Number[]> INTEGRAL = Map.of(
+            Long.class, new Number[]{Long.MIN_VALUE, Long.MAX_VALUE},
+            Integer.class, new Number[]{Integer.MIN_VALUE, Integer.MAX_VALUE},
+            Short.class, new Number[]{Short.MIN_VALUE, Short.MAX_VALUE},
+            Byte.class, new Number[]{Byte.MIN_VALUE, Byte.MAX_VALUE},
+            BigInteger.class, new Number[]{null, null});
+
     private final JsonMapper json;
 
     public ArgumentBinder(JsonMapper json) {
@@ -33,6 +50,9 @@ public final class ArgumentBinder {
      * @throws ArgumentBindingException naming the parameter that does not bind
      */
     public Object[] bind(ExecutableMethod<?, ?> method, JsonNode args, JsonNode kwargs, TaskContext context) {
+        if (depth(args) > MAX_DEPTH || depth(kwargs) > MAX_DEPTH) {
+            throw new ArgumentBindingException(null, "arguments must not nest deeper than " + MAX_DEPTH + " levels");
+        }
         Argument<?>[] parameters = method.getArguments();
         List<JsonNode> positional = positional(args);
         Map<String, JsonNode> named = named(kwargs);
@@ -109,6 +129,10 @@ public final class ArgumentBinder {
             throw new ArgumentBindingException(parameter.getName(),
                     "argument '" + parameter.getName() + "' must not be null");
         }
+        if (!fits(parameter, node)) {
+            throw new ArgumentBindingException(parameter.getName(), "argument '" + parameter.getName()
+                    + "' expects " + parameter.getTypeString(true) + ", got " + describe(node));
+        }
         try {
             Object value = json.readValueFromTree(node, parameter);
             if (value == null) {
@@ -119,6 +143,84 @@ public final class ArgumentBinder {
             throw new ArgumentBindingException(parameter.getName(), "argument '" + parameter.getName()
                     + "' expects " + parameter.getTypeString(true) + ", got " + describe(node));
         }
+    }
+
+    /**
+     * Whether the mapper would bind {@code node} to {@code type} without changing it: it would otherwise turn
+     * 1.5 into 1 and true into 1 for an {@code int} parameter, and a task would run with a value nobody sent.
+     * Containers are checked element by element; types without a JSON counterpart are left to the mapper.
+     */
+    private static boolean fits(Argument<?> type, JsonNode node) {
+        if (node.isNull()) {
+            return true;
+        }
+        Class<?> target = ReflectionUtils.getWrapperType(type.getType());
+        Number[] range = INTEGRAL.get(target);
+        if (range != null) {
+            return node.isNumber() && integral(node, range);
+        }
+        if (target == Double.class || target == Float.class || target == BigDecimal.class) {
+            return node.isNumber() && finite(node);
+        }
+        if (target == Boolean.class) {
+            return node.isBoolean();
+        }
+        Argument<?>[] parameters = type.getTypeParameters();
+        if (target == Optional.class && parameters.length == 1) {
+            return fits(parameters[0], node);
+        }
+        if (Iterable.class.isAssignableFrom(target) && parameters.length == 1 && node.isArray()) {
+            for (JsonNode element : node.values()) {
+                if (!fits(parameters[0], element)) {
+                    return false;
+                }
+            }
+        }
+        if (Map.class.isAssignableFrom(target) && parameters.length == 2 && node.isObject()) {
+            for (JsonNode value : node.values()) {
+                if (!fits(parameters[1], value)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A whole number inside {@code range} (null bounds: unbounded); 2.0 is whole, 1e400 is not a number. */
+    private static boolean integral(JsonNode node, Number[] range) {
+        if (!finite(node)) {
+            return false;
+        }
+        BigDecimal value = node.getBigDecimalValue();
+        if (value.signum() != 0 && value.stripTrailingZeros().scale() > 0) {
+            return false;
+        }
+        return range[0] == null || (value.compareTo(BigDecimal.valueOf(range[0].longValue())) >= 0
+                && value.compareTo(BigDecimal.valueOf(range[1].longValue())) <= 0);
+    }
+
+    private static boolean finite(JsonNode node) {
+        try {
+            node.getBigDecimalValue();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The deepest nesting of arrays and objects in {@code node}; a scalar is 0. */
+    static int depth(JsonNode node) {
+        if (node == null || !(node.isArray() || node.isObject())) {
+            return 0;
+        }
+        int deepest = 0;
+        for (JsonNode child : node.values()) {
+            deepest = Math.max(deepest, depth(child));
+            if (deepest > MAX_DEPTH) {
+                break;
+            }
+        }
+        return deepest + 1;
     }
 
     private static String describe(JsonNode node) {

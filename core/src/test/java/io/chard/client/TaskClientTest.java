@@ -69,6 +69,20 @@ class TaskClientTest {
     }
 
     @Test
+    void anIdempotencyKeyIsScopedByTaskName() {
+        var add = DispatchRequest.of("test.add", client.toJson(List.of(1, 2))).withIdempotencyKey("order-7");
+        var echo = DispatchRequest.of("test.echo", client.toJson(List.of("x"))).withIdempotencyKey("order-7");
+        Dispatched first = client.dispatch(add);
+        Dispatched other = client.dispatch(echo);
+        assertTrue(!other.id().equals(first.id()), "another task's dispatch with the same key is its own execution");
+        assertTrue(!other.duplicate());
+        Dispatched again = client.dispatch(add);
+        assertEquals(first.id(), again.id());
+        assertTrue(again.duplicate());
+        assertEquals("order-7", again.envelope().idempotencyKey(), "the key itself is stored as given");
+    }
+
+    @Test
     void aBatchIsValidatedWholeBeforeAnyOfItIsEnqueued() {
         var good = DispatchRequest.of("test.add", client.toJson(List.of(1, 2)));
         var bad = DispatchRequest.of("test.add", client.toJson(List.of(1)));

@@ -66,10 +66,20 @@ class CronSyntaxTest {
         assertRefused("5/15 * * * *", 1, 1, "a step needs a range or *: write 5-59/15");
     }
 
+    /** Reversed on purpose (issue 8): Celery's crontab accepts ranges that wrap, and so do we. */
     @Test
-    void backwardRangesAreRefusedAndSundayAtTheEndSuggestsSeven() {
-        assertRefused("30-5 * * * *", 1, 1, "range 30-5 runs backwards");
-        assertRefused("0 0 * * FRI-SUN", 5, 9, "range FRI-SUN runs backwards; Sunday is also 7, as in FRI-7");
+    void rangesThatWrapAroundTheFieldsEndAreAcceptedAsCeleryReadsThem() {
+        assertEquals(fires("30-59,0-5 * * * *"), fires("30-5 * * * *"));
+        assertEquals(fires("0 0 * * 5,6,0"), fires("0 0 * * FRI-SUN"));
+        assertEquals(fires("0 22,23,0,1,2 * * *"), fires("0 22-2 * * *"));
+        assertEquals(fires("50,55,0,5,10 * * * *"), fires("50-10/5 * * * *"));
+        assertEquals(fires("0 0 28-31,1-3 * *"), fires("0 0 28-3 * *"));
+        assertEquals(fires("0 0 1 11,12,1,2 *"), fires("0 0 1 NOV-FEB *"));
+    }
+
+    private static java.util.List<java.time.Instant> fires(String expression) {
+        return CronExpression.parse(expression).next(java.time.ZoneOffset.UTC,
+                java.time.Instant.parse("2026-01-01T00:00:00Z"), null, 200);
     }
 
     @Test

@@ -33,12 +33,22 @@ enum HistoryColumn {
     STARTED_AT("started_at", "timestamptz", c -> c.startedAt),
     FINISHED_AT("finished_at", "timestamptz", c -> c.finishedAt),
     HEARTBEAT_AT("heartbeat_at", "timestamptz", c -> c.heartbeatAt),
-    /** Gains the change's entries the row has not seen (by event seq), so replays never duplicate them. */
+    /**
+     * Gains the change's entries the row does not hold yet (by event seq), older ones too, kept in seq order: a
+     * replay never duplicates an entry, and a late older change still adds its own.
+     */
     TIMELINE("timeline", "jsonb", c -> c.timelineJson, "'[]'") {
         @Override
         String merged() {
-            return "t.timeline || COALESCE((SELECT jsonb_agg(e ORDER BY (e->>'seq')::bigint) "
-                    + "FROM jsonb_array_elements(c.timeline) e WHERE (e->>'seq')::bigint > t.last_event_seq), '[]')";
+            return "CASE WHEN c.timeline IS NULL THEN t.timeline ELSE (SELECT COALESCE(jsonb_agg(e ORDER BY "
+                    + "(e->>'seq')::bigint), '[]') FROM (SELECT e FROM jsonb_array_elements(t.timeline) e UNION ALL "
+                    + "SELECT e FROM jsonb_array_elements(c.timeline) e WHERE (e->>'seq')::bigint NOT IN "
+                    + "(SELECT (h->>'seq')::bigint FROM jsonb_array_elements(t.timeline) h)) entries) END";
+        }
+
+        @Override
+        boolean tracksDefault() {
+            return false;
         }
     };
 
@@ -74,9 +84,42 @@ enum HistoryColumn {
         return insertDefault == null ? "c." + column : "COALESCE(c." + column + ", " + insertDefault + ")";
     }
 
-    /** The value of an existing row after the change: a newer change overrides, an older one fills gaps. */
+    /**
+     * The value of an existing row after the change: a newer change overrides, an older one fills gaps. For a
+     * NOT NULL column a gap is its insert default, listed in the row's {@code defaulted} (see {@link #DEFAULTED}).
+     */
     String merged() {
-        return "CASE WHEN c.seq > t.last_event_seq THEN COALESCE(c." + column + ", t." + column
-                + ") ELSE COALESCE(t." + column + ", c." + column + ") END";
+        String gap = tracksDefault() ? "'" + column + "' = ANY(t.defaulted)" : "t." + column + " IS NULL";
+        return "CASE WHEN c." + column + " IS NOT NULL AND (c.seq > t.last_event_seq OR " + gap + ") THEN c."
+                + column + " ELSE t." + column + " END";
+    }
+
+    /** Whether the column takes an insert default that a later, older change must still be able to replace. */
+    boolean tracksDefault() {
+        return insertDefault != null;
+    }
+
+    /**
+     * The {@code defaulted} column: the names of the columns a row holds only their insert default for. Without it
+     * a newer change that created the row (a second recorder, a restarted one claiming a dead one's batch) left
+     * queue 'default', priority 5 and deliveries 0 for good, since the default looked like a value.
+     */
+    static final String DEFAULTED = "defaulted";
+
+    /** The {@code defaulted} value on insert: the tracked columns the change leaves empty. */
+    static String defaultedOnInsert() {
+        return "ARRAY_REMOVE(ARRAY[" + tracked("IS NULL") + "]::text[], NULL)";
+    }
+
+    /** The {@code defaulted} value after a change: less the columns it set. */
+    static String defaultedAfterUpdate() {
+        return "ARRAY(SELECT d FROM unnest(t.defaulted) d WHERE d <> ALL(ARRAY_REMOVE(ARRAY[" + tracked("IS NOT NULL")
+                + "]::text[], NULL)))";
+    }
+
+    private static String tracked(String condition) {
+        return java.util.Arrays.stream(values()).filter(HistoryColumn::tracksDefault)
+                .map(c -> "CASE WHEN c." + c.column + " " + condition + " THEN '" + c.column + "' END")
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 }

@@ -119,9 +119,12 @@ public final class HistoryWriter {
         String table = HistoryStore.TABLE;
         String placeholders = "?::uuid[], ?::bigint[], " + each(HistoryColumn::placeholder);
         String names = "id, seq, " + each(column -> column.column);
-        String columns = "id, task_id, last_event_seq, " + each(column -> column.column);
-        String values = "c.id, c.id::text, c.seq, " + each(HistoryColumn::inserted);
+        String columns = "id, task_id, last_event_seq, " + HistoryColumn.DEFAULTED + ", "
+                + each(column -> column.column);
+        String values = "c.id, c.id::text, c.seq, " + HistoryColumn.defaultedOnInsert() + ", "
+                + each(HistoryColumn::inserted);
         String sets = "last_event_seq = GREATEST(t.last_event_seq, c.seq), updated_at = now(), "
+                + HistoryColumn.DEFAULTED + " = " + HistoryColumn.defaultedAfterUpdate() + ", "
                 + each(column -> column.column + " = " + column.merged());
         return "WITH c AS (SELECT * FROM unnest(" + placeholders + ") AS c(" + names + ")), inserted AS (INSERT INTO "
                 + table + " (" + columns + ") SELECT " + values + " FROM c ON CONFLICT (id) DO NOTHING RETURNING id) "

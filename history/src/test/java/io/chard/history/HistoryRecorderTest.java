@@ -157,6 +157,51 @@ class HistoryRecorderTest {
         assertEquals(1, row.deliveries());
     }
 
+    /**
+     * A second recorder (or one restarted under a new name that claimed a dead one's batch) writes a newer change
+     * first; the older one, applied later, still sets what only it carries, once, and its timeline entries.
+     */
+    @Test
+    void anOlderChangeAppliedAfterANewerOneStillSetsTheFieldsOnlyItCarries() throws Exception {
+        start(false);
+        UUID id = UUID.randomUUID();
+        JsonMapper json = context.getBean(JsonMapper.class);
+        BrokerEvent enqueued = event(id, 1, "enqueued", Map.of("env", "{\"task\":\"test.add\",\"args\":[1],"
+                + "\"queue\":\"mail\",\"priority\":7,\"queuedAt\":\"2026-01-01T00:00:00Z\"}", "eta", ""));
+        BrokerEvent started = event(id, 2, "started", Map.of("worker", "w", "deliveries", "2", "retries", "1"));
+        BrokerEvent progress = event(id, 3, "progress", Map.of("progress", "40", "step", "half"));
+        BrokerEvent failed = event(id, 4, "failed", Map.of("exc", "E", "message", "m", "traceback", "t",
+                "finished", "1767225600000"));
+
+        writer.apply(HistoryRecorder.fold(List.of(failed), json).values());
+        writer.apply(HistoryRecorder.fold(List.of(started, progress), json).values());
+        writer.apply(HistoryRecorder.fold(List.of(enqueued), json).values());
+        ExecutionRecord row = store.find(id).orElseThrow();
+        assertEquals("failed", row.status());
+        assertEquals("mail", row.queue(), "the late 'enqueued' sets the queue the newer change lacked");
+        assertEquals(7, row.priority());
+        assertEquals(2, row.deliveries());
+        assertEquals(1, row.retries());
+        assertEquals(40, row.progress());
+        assertEquals(List.of("enqueued", "started", "failed"), timelineEvents(row, json));
+
+        BrokerEvent laterStart = event(id, 5, "started", Map.of("worker", "w2", "deliveries", "3", "retries", "1"));
+        writer.apply(HistoryRecorder.fold(List.of(laterStart), json).values());
+        writer.apply(HistoryRecorder.fold(List.of(enqueued, started), json).values());
+        row = store.find(id).orElseThrow();
+        assertEquals(3, row.deliveries(), "once set, an older change no longer overrides a newer one");
+        assertEquals("w2", row.worker());
+        assertEquals(List.of("enqueued", "started", "failed", "started"), timelineEvents(row, json),
+                "a replay adds no entry twice");
+    }
+
+    private static List<String> timelineEvents(ExecutionRecord row, JsonMapper json) throws Exception {
+        List<String> events = new java.util.ArrayList<>();
+        json.readValue(row.timeline(), io.micronaut.json.tree.JsonNode.class).values()
+                .forEach(entry -> events.add(entry.get("event").getStringValue()));
+        return events;
+    }
+
     @Test
     void whilePostgresIsDownEventsWaitInRedisAndTheHistoryCatchesUpAfterwards() throws Exception {
         start(true);

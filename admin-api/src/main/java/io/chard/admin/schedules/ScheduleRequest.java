@@ -1,6 +1,8 @@
 package io.chard.admin.schedules;
 
 import io.chard.beat.StoredSchedule;
+import io.chard.client.StorableTime;
+import io.chard.client.TaskClient;
 import io.chard.schedule.InvalidCronException;
 import io.chard.schedule.MisfirePolicy;
 import io.chard.schedule.ScheduleSpec;
@@ -12,6 +14,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +29,7 @@ import java.util.Locale;
  */
 @Serdeable(naming = SnakeCaseStrategy.class)
 record ScheduleRequest(@Nullable String name, @Nullable String taskName, @Nullable String kind, @Nullable String cron,
-                       @Nullable Long intervalSeconds, @Nullable String solarEvent, @Nullable Double latitude,
+                       @Nullable BigDecimal intervalSeconds, @Nullable String solarEvent, @Nullable Double latitude,
                        @Nullable Double longitude, @Nullable String runAt, @Nullable String timezone,
                        @Nullable String startAt, @Nullable String expiresAt, @Nullable Boolean enabled,
                        @Nullable JsonNode args, @Nullable JsonNode kwargs, @Nullable String queue,
@@ -40,8 +43,11 @@ record ScheduleRequest(@Nullable String name, @Nullable String taskName, @Nullab
 
     /** The definition to store; the task is checked right after its name, before the other fields. */
     StoredSchedule.Definition definition(TaskCheck tasks, JsonMapper json) {
-        if (name == null || name.isBlank() || name.length() > 200) {
-            throw invalidField("name must be 1-200 characters");
+        if (name == null || name.isBlank() || name.length() > 200 || name.indexOf('\0') >= 0) {
+            throw invalidField("name must be 1-200 characters, none of them NUL");
+        }
+        if (queue != null && !TaskClient.validQueueName(queue)) {
+            throw invalidField("queue must be 1-100 letters, digits, '_', '-' or '.'");
         }
         if (taskName == null) {
             throw invalidField("task_name is required");
@@ -73,8 +79,7 @@ record ScheduleRequest(@Nullable String name, @Nullable String taskName, @Nullab
         try {
             return switch (chosen) {
                 case "cron" -> new ScheduleSpec.Cron(require(cron, "cron"));
-                case "interval" -> new ScheduleSpec.Interval(Duration.ofSeconds(
-                        require(intervalSeconds, "interval_seconds")));
+                case "interval" -> new ScheduleSpec.Interval(interval());
                 case "solar" -> new ScheduleSpec.Solar(SolarEvent.valueOf(require(solarEvent, "solar_event")
                         .toUpperCase(Locale.ROOT)), require(latitude, "latitude"), require(longitude, "longitude"));
                 case "one_off" -> new ScheduleSpec.OneOff(instant("run_at", require(runAt, "run_at")));
@@ -110,6 +115,19 @@ record ScheduleRequest(@Nullable String name, @Nullable String taskName, @Nullab
         return wanted;
     }
 
+    /** Whole seconds only: 1.5 was stored as 1 before, and 1e18 overflowed the due times. */
+    private Duration interval() {
+        BigDecimal seconds = require(intervalSeconds, "interval_seconds");
+        if (seconds.signum() != 0 && seconds.stripTrailingZeros().scale() > 0) {
+            throw invalidField("interval_seconds must be a whole number of seconds, got " + seconds.toPlainString());
+        }
+        if (seconds.compareTo(BigDecimal.valueOf(ScheduleSpec.Interval.LONGEST.toSeconds())) > 0) {
+            throw invalidField("interval_seconds must be at most " + ScheduleSpec.Interval.LONGEST.toSeconds()
+                    + " (100 years)");
+        }
+        return Duration.ofSeconds(seconds.longValue());
+    }
+
     private static <T> T require(T value, String field) {
         if (value == null) {
             throw new InvalidScheduleException(field + " is required for this kind of schedule", null, null);
@@ -118,11 +136,16 @@ record ScheduleRequest(@Nullable String name, @Nullable String taskName, @Nullab
     }
 
     private static Instant instant(String field, String value) {
+        Instant instant;
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            instant = OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw invalidField(field + " must be an ISO-8601 instant with an offset, got " + value);
         }
+        if (!StorableTime.contains(instant)) {
+            throw invalidField(field + " must fall " + StorableTime.range() + ", got " + value);
+        }
+        return instant;
     }
 
     private static String write(JsonNode node, JsonMapper json) {

@@ -75,7 +75,9 @@ public final class Benchmark {
         if (Arrays.asList(args).contains("--cluster")) {
             ClusterBench.run(quick, System.getenv());
         } else {
-            run(quick, io.chard.app.LocalServers.environment());
+            try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
+                run(quick, servers.environment());
+            }
         }
         System.exit(0);
     }
