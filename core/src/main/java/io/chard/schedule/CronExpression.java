@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 
-// A parsed five-field cron expression with Vixie cron's semantics, and the search for its next due
-// instants in a time zone under the daylight-saving policy of DESIGN 4.12. Parsed by hand into bit
-// masks: cron-utils offers no Vixie DST policy, and the whole grammar is a few dozen lines.
+// A parsed five-field cron expression with Vixie cron's semantics, and the search for its next due instants
+// in a time zone under the daylight-saving policy described in docs/architecture.md ("Beat"). Parsed by hand
+// into bit masks: cron-utils offers no Vixie DST policy, and the whole grammar is a few dozen lines. Longer
+// than our other files on purpose: one value type whose parsing and DST search share the masks and whose
+// length is mostly the comments that argue each rule; split, one algorithm would be spread over files.
 final class CronExpression {
 
     private static final int MINUTE = 0, HOUR = 1, DAY_OF_MONTH = 2, MONTH = 3, DAY_OF_WEEK = 4;
