@@ -13,6 +13,7 @@ import io.chard.task.ArgumentBinder;
 import io.chard.task.RetryRequested;
 import io.chard.task.TaskDefinition;
 import io.chard.task.TaskRegistry;
+import io.chard.trace.TaskLogScope;
 import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.context.annotation.Requires;
@@ -156,7 +157,8 @@ public final class InlineBroker implements Broker {
         execution.startedAt = clock.instant();
         while (true) {
             execution.deliveries++;
-            try {
+            try (TaskLogScope logs = TaskLogScope.open(envelope.id(), envelope.task(), execution.retries + 1,
+                    envelope.headers())) {
                 Object[] arguments = binder.bind(task.method(), envelope.args(), envelope.kwargs(), context);
                 Object bean = beans.getBean(task.bean());
                 Object result = ((ExecutableMethod<Object, Object>) task.method()).invoke(bean, arguments);
