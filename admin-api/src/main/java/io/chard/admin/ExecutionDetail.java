@@ -3,6 +3,8 @@ package io.chard.admin;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.history.ExecutionRecord;
+import io.chard.trace.TraceParent;
+import io.chard.trace.Tracing;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -48,7 +50,8 @@ public record ExecutionDetail(
         @Nullable Instant heartbeatAt,
         @Nullable UUID retriedFromId,
         List<UUID> retriedBy,
-        JsonNode timeline) {
+        JsonNode timeline,
+        @Nullable String traceId) {
 
     public static ExecutionDetail of(ExecutionRecord r, List<UUID> retriedBy, JsonMapper json) {
         return new ExecutionDetail(r.id(), r.taskId(), r.taskName(), r.status(), r.queue(), r.priority(),
@@ -56,7 +59,7 @@ public record ExecutionDetail(
                 parse(r.result(), json), r.exceptionType(), r.exceptionMessage(), r.traceback(), r.revokeReason(),
                 r.retries(), r.deliveries(), r.staleReports(), r.worker(), r.queuedAt(), r.eta(), r.expiresAt(),
                 r.startedAt(), r.finishedAt(), r.heartbeatAt(), r.retriedFromId(), retriedBy,
-                orEmpty(parse(r.timeline(), json)));
+                orEmpty(parse(r.timeline(), json)), r.traceId());
     }
 
     public static ExecutionDetail of(ExecutionSnapshot s, JsonMapper json) {
@@ -67,7 +70,12 @@ public record ExecutionDetail(
                 blankToNull(s.message()), blankToNull(s.traceback()), blankToNull(s.reason()), s.retries(),
                 s.deliveries(), 0, blankToNull(s.worker()), s.queuedAt(), s.eta(), null, s.startedAt(),
                 s.finishedAt(), null, uuid(text(envelope, "retriedFrom")), List.of(),
-                JsonNode.createArrayNode(List.of()));
+                JsonNode.createArrayNode(List.of()), traceId(envelope));
+    }
+
+    private static String traceId(JsonNode envelope) {
+        return TraceParent.parse(text(field(envelope, "headers"), Tracing.TRACEPARENT))
+                .map(TraceParent::traceId).orElse(null);
     }
 
     private static JsonNode parse(String text, JsonMapper json) {

@@ -1,10 +1,13 @@
 package io.chard.broker;
 
+import io.chard.trace.Tracing;
+import io.micronaut.core.annotation.Creator;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -13,6 +16,8 @@ import java.util.UUID;
  * @param eta       not to start before (null: as soon as possible)
  * @param expires   not to start after (null: never expires)
  * @param retriedFrom the failed execution an operator retried as this one (null otherwise)
+ * @param headers   context carried to the execution: {@code traceparent} (W3C); null in envelopes written before
+ *                  headers existed. The broker stores the envelope as it is, so new headers need no script change.
  */
 @Serdeable
 public record Envelope(
@@ -26,7 +31,19 @@ public record Envelope(
         @Nullable Instant expires,
         @Nullable String idempotencyKey,
         Instant queuedAt,
-        @Nullable UUID retriedFrom) {
+        @Nullable UUID retriedFrom,
+        @Nullable Map<String, String> headers) {
+
+    @Creator
+    public Envelope {
+    }
+
+    /** An envelope made now, on this thread: it carries the current trace ({@link Tracing#dispatchHeaders()}). */
+    public Envelope(UUID id, String task, JsonNode args, JsonNode kwargs, String queue, int priority, Instant eta,
+                    Instant expires, String idempotencyKey, Instant queuedAt, UUID retriedFrom) {
+        this(id, task, args, kwargs, queue, priority, eta, expires, idempotencyKey, queuedAt, retriedFrom,
+                Tracing.dispatchHeaders());
+    }
 
     /** An envelope with its JSON form, serialised once by the dispatcher (to check its size) for the broker. */
     public record Encoded(Envelope envelope, String json) {

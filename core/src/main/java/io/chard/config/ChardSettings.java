@@ -23,6 +23,11 @@ public final class ChardSettings {
 
     public static final String BEAT_ENABLED = PREFIX + ".beat.enabled";
 
+    /** Test mode (the chard-test module): dispatches run inline in the caller, as Celery's task_always_eager. */
+    public static final String TASK_ALWAYS_EAGER = PREFIX + ".task-always-eager";
+    /** In test mode, a failing task's exception reaches the dispatcher (Celery's task_eager_propagates); true. */
+    public static final String TASK_EAGER_PROPAGATES = PREFIX + ".task-eager-propagates";
+
     public static final String RECORDER_ENABLED = PREFIX + ".recorder.enabled";
     /** The recorder's consumer name in the stream's group; defaults to one made from the host. */
     public static final String RECORDER_CONSUMER = PREFIX + ".recorder.consumer";

@@ -1,6 +1,10 @@
 package io.chard.task;
 
+import io.chard.trace.TraceParent;
+import io.chard.trace.Tracing;
+
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -36,4 +40,12 @@ public interface TaskContext {
 
     /** True once the soft time limit passed; the thread has also been interrupted. */
     boolean softTimeLimitExceeded();
+
+    /**
+     * The W3C trace this execution belongs to (from the dispatching request or task), for a task that calls
+     * other services and hands the trace on; empty for an envelope dispatched before traces were carried.
+     */
+    default Optional<TraceParent> trace() {
+        return Tracing.current();
+    }
 }

@@ -3,6 +3,8 @@ package io.chard.history;
 import io.chard.broker.BrokerEvent;
 import io.chard.broker.ExecutionEvent;
 import io.chard.broker.ExecutionStatus;
+import io.chard.trace.TraceParent;
+import io.chard.trace.Tracing;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 
@@ -47,6 +49,7 @@ public final class ExecutionChange {
     String startedAt;
     String finishedAt;
     String heartbeatAt;
+    String traceId;
     String timelineJson;
     private final List<Map<String, Object>> timeline = new ArrayList<>();
 
@@ -179,6 +182,9 @@ public final class ExecutionChange {
         retriedFromId = text(env.get("retriedFrom"));
         queuedAt = instant(env.get("queuedAt"));
         expiresAt = instant(env.get("expires"));
+        JsonNode headers = env.get("headers");
+        traceId = headers == null || !headers.isObject() ? null
+                : TraceParent.parse(text(headers.get(Tracing.TRACEPARENT))).map(TraceParent::traceId).orElse(null);
     }
 
     private static String text(JsonNode node) {

@@ -34,5 +34,6 @@ public record ExecutionRecord(
         @Nullable Instant finishedAt,
         @Nullable Instant heartbeatAt,
         String timeline,
-        Instant updatedAt) {
+        Instant updatedAt,
+        @Nullable String traceId) {
 }

@@ -33,6 +33,8 @@ enum HistoryColumn {
     STARTED_AT("started_at", "timestamptz", c -> c.startedAt),
     FINISHED_AT("finished_at", "timestamptz", c -> c.finishedAt),
     HEARTBEAT_AT("heartbeat_at", "timestamptz", c -> c.heartbeatAt),
+    /** The W3C trace id the dispatch carried (V160). */
+    TRACE_ID("trace_id", "text", c -> c.traceId),
     /**
      * Gains the change's entries the row does not hold yet (by event seq), older ones too, kept in seq order: a
      * replay never duplicates an entry, and a late older change still adds its own.

@@ -127,7 +127,8 @@ public final class HistoryStore {
                 row.getInt("stale_reports"), row.getInt("progress"), row.getString("progress_step"),
                 row.getObject("retried_from_id", UUID.class), instant(row, "queued_at"), instant(row, "eta"),
                 instant(row, "expires_at"), instant(row, "started_at"), instant(row, "finished_at"),
-                instant(row, "heartbeat_at"), row.getString("timeline"), instant(row, "updated_at"));
+                instant(row, "heartbeat_at"), row.getString("timeline"), instant(row, "updated_at"),
+                row.getString("trace_id"));
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {

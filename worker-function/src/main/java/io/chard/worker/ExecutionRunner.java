@@ -6,6 +6,7 @@ import io.chard.broker.LeaseRef;
 import io.chard.broker.Outcome;
 import io.chard.broker.Settlement;
 import io.chard.task.TaskOptions;
+import io.chard.trace.TaskLogScope;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -152,7 +153,8 @@ final class ExecutionRunner {
         }
         execution.startedAt = clock.instant();
         armTimeLimits(execution, prepared.task().options());
-        try {
+        try (TaskLogScope logs = TaskLogScope.open(execution.delivery.id(), execution.taskName,
+                execution.delivery.retries() + 1, prepared.envelope().headers())) {
             finish(execution, invoker.invoke(prepared, execution, new RunningTaskContext(execution, broker)));
         } finally {
             execution.thread = null;

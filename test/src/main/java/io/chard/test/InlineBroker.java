@@ -1,0 +1,205 @@
+package io.chard.test;
+
+import io.chard.broker.Broker;
+import io.chard.broker.BrokerConsumer;
+import io.chard.broker.Enqueued;
+import io.chard.broker.Envelope;
+import io.chard.broker.ExecutionSnapshot;
+import io.chard.broker.ExecutionStatus;
+import io.chard.broker.RedisBroker;
+import io.chard.broker.Revocation;
+import io.chard.config.ChardSettings;
+import io.chard.task.ArgumentBinder;
+import io.chard.task.RetryRequested;
+import io.chard.task.TaskDefinition;
+import io.chard.task.TaskRegistry;
+import io.chard.trace.TaskLogScope;
+import io.micronaut.context.BeanContext;
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.inject.ExecutableMethod;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Test mode's broker, in place of Redis when {@code chard.task-always-eager} is true: a dispatch runs its task
+ * at once on the dispatching thread (a child dispatch inside a task runs nested), unless it has a countdown or
+ * eta in the future of the injected clock; such a dispatch waits until {@link #runDue()} finds it due.
+ * Retries run at once, as Celery's eager mode does. With {@code chard.task-eager-propagates} (default true) a
+ * failure is thrown to the dispatcher after the last retry; otherwise it is only recorded.
+ */
+@Singleton
+@Replaces(RedisBroker.class)
+@Requires(property = ChardSettings.TASK_ALWAYS_EAGER, value = "true")
+public final class InlineBroker implements Broker {
+    static final String WORKER = "inline";
+
+    private final TaskRegistry registry;
+    private final ArgumentBinder binder;
+    private final BeanContext beans;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final boolean propagate;
+    private final List<InlineExecution> dispatched = new CopyOnWriteArrayList<>();
+    private final Map<UUID, InlineExecution> byId = new ConcurrentHashMap<>();
+    private final Map<String, UUID> idempotencyKeys = new ConcurrentHashMap<>();
+
+    InlineBroker(TaskRegistry registry, ArgumentBinder binder, BeanContext beans, JsonMapper json, Clock clock,
+                 @Value("${" + ChardSettings.TASK_EAGER_PROPAGATES + ":true}") boolean propagate) {
+        this.registry = registry;
+        this.binder = binder;
+        this.beans = beans;
+        this.json = json;
+        this.clock = clock;
+        this.propagate = propagate;
+    }
+
+    @Override
+    public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
+        List<Enqueued> answers = new ArrayList<>(envelopes.size());
+        List<InlineExecution> created = new ArrayList<>();
+        for (Envelope.Encoded encoded : envelopes) {
+            String key = encoded.envelope().idempotencyKey();
+            UUID earlier = key == null ? null : idempotencyKeys.putIfAbsent(key, encoded.envelope().id());
+            if (earlier != null) {
+                answers.add(new Enqueued(earlier, false));
+                continue;
+            }
+            InlineExecution execution = new InlineExecution(encoded);
+            dispatched.add(execution);
+            byId.put(execution.envelope.id(), execution);
+            created.add(execution);
+            answers.add(new Enqueued(execution.envelope.id(), true));
+        }
+        for (InlineExecution execution : created) {
+            if (execution.due(clock.instant())) {
+                run(execution);
+            }
+        }
+        return answers;
+    }
+
+    /** Runs, in dispatch order, every waiting execution whose countdown or eta has passed on the clock. */
+    public int runDue() {
+        int ran = 0;
+        for (InlineExecution execution : dispatched) {
+            if (execution.status == ExecutionStatus.PENDING && execution.due(clock.instant())) {
+                run(execution);
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    /** Every execution dispatched since the start or the last {@link #clear()}, in dispatch order. */
+    public List<Envelope> dispatched() {
+        return dispatched.stream().map(execution -> execution.envelope).toList();
+    }
+
+    public void clear() {
+        dispatched.clear();
+        byId.clear();
+        idempotencyKeys.clear();
+    }
+
+    @Override
+    public Revocation revoke(UUID id, String reason) {
+        InlineExecution execution = byId.get(id);
+        if (execution == null) {
+            return Revocation.UNKNOWN;
+        }
+        if (execution.status != ExecutionStatus.PENDING) {
+            return Revocation.ALREADY_FINISHED;
+        }
+        execution.reason = reason;
+        end(execution, ExecutionStatus.REVOKED);
+        return Revocation.REVOKED;
+    }
+
+    @Override
+    public Optional<ExecutionSnapshot> snapshot(UUID id) {
+        return Optional.ofNullable(byId.get(id)).map(InlineExecution::snapshot);
+    }
+
+    @Override
+    public BrokerConsumer consumer(String workerId) {
+        throw new UnsupportedOperationException("in test mode tasks run inline when dispatched; there is no worker");
+    }
+
+    @Override
+    public void ping() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private void run(InlineExecution execution) {
+        Envelope envelope = execution.envelope;
+        if (envelope.expires() != null && envelope.expires().isBefore(clock.instant())) {
+            execution.reason = "expired";
+            end(execution, ExecutionStatus.REVOKED);
+            return;
+        }
+        TaskDefinition task = registry.require(envelope.task());
+        InlineTaskContext context = new InlineTaskContext(execution);
+        execution.status = ExecutionStatus.RUNNING;
+        execution.startedAt = clock.instant();
+        while (true) {
+            execution.deliveries++;
+            try (TaskLogScope logs = TaskLogScope.open(envelope.id(), envelope.task(), execution.retries + 1,
+                    envelope.headers())) {
+                Object[] arguments = binder.bind(task.method(), envelope.args(), envelope.kwargs(), context);
+                Object bean = beans.getBean(task.bean());
+                Object result = ((ExecutableMethod<Object, Object>) task.method()).invoke(bean, arguments);
+                execution.result = json.writeValueAsString(result);
+                end(execution, ExecutionStatus.SUCCESS);
+                return;
+            } catch (Throwable error) {
+                boolean retry = error instanceof RetryRequested || task.options().retriesOn(error);
+                if (retry && execution.retries < task.options().maxRetries()) {
+                    execution.retries++;
+                    continue;
+                }
+                fail(execution, error);
+                return;
+            }
+        }
+    }
+
+    private void fail(InlineExecution execution, Throwable error) {
+        execution.exceptionType = error.getClass().getName();
+        execution.message = error.getMessage();
+        StringWriter traceback = new StringWriter();
+        error.printStackTrace(new PrintWriter(traceback));
+        execution.traceback = traceback.toString();
+        end(execution, ExecutionStatus.FAILED);
+        if (propagate) {
+            switch (error) {
+                case RuntimeException unchecked -> throw unchecked;
+                case Error fatal -> throw fatal;
+                default -> throw new InlineTaskException(execution.envelope.task(), error);
+            }
+        }
+    }
+
+    private void end(InlineExecution execution, ExecutionStatus status) {
+        execution.status = status;
+        execution.finishedAt = clock.instant();
+    }
+
+    /** For failure messages: the instant the clock shows. */
+    Instant now() {
+        return clock.instant();
+    }
+}
