@@ -47,7 +47,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
-        List<String> argv = new ArrayList<>(2 + envelopes.size() * 9);
+        List<String> argv = new ArrayList<>(2 + envelopes.size() * 10);
         argv.add(keys.prefix());
         argv.add(Long.toString(config.idempotencyWindow().toSeconds()));
         for (Envelope.Encoded encoded : envelopes) {
@@ -61,6 +61,7 @@ public final class RedisBroker implements Broker {
             argv.add(Long.toString(envelope.queuedAt().toEpochMilli()));
             argv.add(envelope.task());
             argv.add(encoded.json());
+            argv.add(Long.toString(encoded.timeLimit().toMillis()));
         }
         List<Object> reply = run(Script.ENQUEUE, argv);
         List<Enqueued> result = new ArrayList<>(envelopes.size());

@@ -28,13 +28,15 @@ final class RedisBrokerConsumer implements BrokerConsumer {
     }
 
     @Override
-    public LeaseBatch lease(List<String> queues, int max, Duration leaseDuration) {
-        List<String> argv = new ArrayList<>(5 + queues.size());
+    public LeaseBatch lease(List<String> queues, int max, Duration leaseDuration, Fit fit) {
+        List<String> argv = new ArrayList<>(7 + queues.size());
         argv.add(keys.prefix());
         argv.add(workerId);
         argv.add(Long.toString(leaseDuration.toMillis()));
         argv.add(Integer.toString(max));
         argv.add(Long.toString(broker.config().resultTtl().toSeconds()));
+        argv.add(Long.toString(fitMillis(fit)));
+        argv.add(Long.toString(fit.budget().toMillis()));
         argv.addAll(queues);
         List<Object> reply = broker.run(Script.LEASE, argv);
         long waitMillis = (Long) reply.getFirst();
@@ -45,6 +47,40 @@ final class RedisBrokerConsumer implements BrokerConsumer {
                     (String) reply.get(i + 4)));
         }
         return new LeaseBatch(deliveries, waitMillis < 0 ? null : Duration.ofMillis(waitMillis));
+    }
+
+    @Override
+    public List<IdLease> leaseIds(List<UUID> ids, Duration leaseDuration, Fit fit) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<String> argv = new ArrayList<>(6 + ids.size());
+        argv.add(keys.prefix());
+        argv.add(workerId);
+        argv.add(Long.toString(leaseDuration.toMillis()));
+        argv.add(Long.toString(broker.config().resultTtl().toSeconds()));
+        argv.add(Long.toString(fitMillis(fit)));
+        argv.add(Long.toString(fit.budget().toMillis()));
+        ids.forEach(id -> argv.add(id.toString()));
+        List<Object> reply = broker.run(Script.LEASE_IDS, argv);
+        List<IdLease> results = new ArrayList<>(ids.size());
+        for (int i = 0; i < reply.size(); i += 6) {
+            UUID id = UUID.fromString((String) reply.get(i));
+            IdLeaseCode code = IdLeaseCode.valueOf(((String) reply.get(i + 1)).toUpperCase());
+            String token = String.valueOf(reply.get(i + 2));
+            Delivery delivery = code == IdLeaseCode.LEASED ? new Delivery(id, token,
+                    ((Long) reply.get(i + 3)).intValue(), ((Long) reply.get(i + 4)).intValue(),
+                    (String) reply.get(i + 5)) : null;
+            java.time.Instant dueAt = code == IdLeaseCode.NOT_DUE
+                    ? java.time.Instant.ofEpochMilli(Long.parseLong(token)) : null;
+            results.add(new IdLease(id, code, delivery, dueAt));
+        }
+        return results;
+    }
+
+    /** The fit in whole milliseconds, at least 1 when set (0 means no check to the scripts). */
+    private static long fitMillis(Fit fit) {
+        return fit.any() ? 0 : Math.max(1, fit.within().toMillis());
     }
 
     @Override

@@ -84,7 +84,7 @@ class RefusedWritesTest {
     private void assertEachSucceededOnce(List<UUID> ids) {
         for (UUID id : ids) {
             ExecutionSnapshot done = Await.value("execution " + id + " ends", WAIT, () -> broker.snapshot(id)
-                    .filter(s -> s.status().terminal()).orElse(null));
+                    .filter(s -> s.status().ended()).orElse(null));
             assertEquals(ExecutionStatus.SUCCESS, done.status());
             assertEquals(1, done.deliveries(), "its outcome was dropped and it ran again");
         }
