@@ -2,6 +2,7 @@ package io.chard.broker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 /** A worker's side of the broker. Not shared between workers: it owns a blocking connection. */
 public interface BrokerConsumer extends AutoCloseable {
@@ -11,7 +12,18 @@ public interface BrokerConsumer extends AutoCloseable {
      *
      * @return the deliveries and how long nothing more can be due
      */
-    LeaseBatch lease(List<String> queues, int max, Duration leaseDuration);
+    default LeaseBatch lease(List<String> queues, int max, Duration leaseDuration) {
+        return lease(queues, max, leaseDuration, Fit.ANY);
+    }
+
+    /** As {@link #lease(List, int, Duration)}, leasing only executions that {@code fit} admits. */
+    LeaseBatch lease(List<String> queues, int max, Duration leaseDuration, Fit fit);
+
+    /**
+     * Leases exactly the executions named (a queue trigger handed over their ids), each only if it waits and
+     * is due; answers one result per id, in order.
+     */
+    List<IdLease> leaseIds(List<UUID> ids, Duration leaseDuration, Fit fit);
 
     /** Settles in one atomic step; answers, in order, whether each report was accepted (false: stale lease). */
     List<Boolean> settle(List<Settlement> settlements);
@@ -31,6 +43,39 @@ public interface BrokerConsumer extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * Which executions a short-lived worker may lease: those whose hard time limit (or, without one,
+     * {@code budget}) is at most {@code within}, the time it has left.
+     */
+    record Fit(Duration within, Duration budget) {
+        /** Anything fits: a long-lived worker. */
+        public static final Fit ANY = new Fit(Duration.ZERO, Duration.ZERO);
+
+        public boolean any() {
+            return within.isZero();
+        }
+    }
+
+    /** What leasing one named execution found. */
+    enum IdLeaseCode {
+        /** Leased: {@link IdLease#delivery()} holds it. */
+        LEASED,
+        /** Another worker holds a live lease on it. */
+        RUNNING,
+        /** Finished, failed or revoked. */
+        ENDED,
+        /** No such execution (never existed, or its result expired). */
+        UNKNOWN,
+        /** Delayed: due at {@link IdLease#dueAt()}. */
+        NOT_DUE,
+        /** Its time limit (or the run budget) does not fit the time left. */
+        NO_FIT
+    }
+
+    /** One named execution's lease result; delivery only when LEASED, dueAt only when NOT_DUE. */
+    record IdLease(UUID id, IdLeaseCode code, Delivery delivery, java.time.Instant dueAt) {
+    }
 
     /** @param nextDueIn how long until a delayed execution is due or a lease may lapse; null when none is scheduled */
     record LeaseBatch(List<Delivery> deliveries, Duration nextDueIn) {

@@ -45,7 +45,15 @@ public record Envelope(
                 Tracing.dispatchHeaders());
     }
 
-    /** An envelope with its JSON form, serialised once by the dispatcher (to check its size) for the broker. */
-    public record Encoded(Envelope envelope, String json) {
+    /**
+     * An envelope with its JSON form, serialised once by the dispatcher (to check its size) for the broker.
+     *
+     * @param timeLimit the task's hard time limit (zero: none), stored beside the execution so that a
+     *                  short-lived worker leases only what it can finish
+     */
+    public record Encoded(Envelope envelope, String json, java.time.Duration timeLimit) {
+        public Encoded(Envelope envelope, String json) {
+            this(envelope, json, java.time.Duration.ZERO);
+        }
     }
 }

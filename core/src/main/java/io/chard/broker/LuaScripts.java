@@ -22,7 +22,7 @@ import java.util.Map;
 final class LuaScripts {
 
     enum Script {
-        ENQUEUE, LEASE, SETTLE, HEARTBEAT, RELEASE, REVOKE, PROGRESS;
+        ENQUEUE, LEASE, SETTLE, HEARTBEAT, RELEASE, REVOKE, PROGRESS, LEASE_IDS;
 
         String file() {
             return name().toLowerCase() + ".lua";

@@ -74,7 +74,7 @@ public final class RedisBroker implements Broker {
     }
 
     private List<Enqueued> enqueue(RedisKeys keys, List<Envelope.Encoded> envelopes) {
-        List<String> argv = new ArrayList<>(2 + envelopes.size() * 9);
+        List<String> argv = new ArrayList<>(2 + envelopes.size() * 10);
         argv.add(keys.prefix());
         argv.add(Long.toString(config.idempotencyWindow().toSeconds()));
         Set<String> declared = new LinkedHashSet<>(keys.scriptKeys());
@@ -93,6 +93,7 @@ public final class RedisBroker implements Broker {
             argv.add(Long.toString(envelope.queuedAt().toEpochMilli()));
             argv.add(envelope.task());
             argv.add(encoded.json());
+            argv.add(Long.toString(encoded.timeLimit().toMillis()));
         }
         List<Object> reply = run(Script.ENQUEUE, List.copyOf(declared), argv);
         List<Enqueued> result = new ArrayList<>(envelopes.size());

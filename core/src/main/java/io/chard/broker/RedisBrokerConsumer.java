@@ -4,6 +4,7 @@ import io.chard.broker.LuaScripts.Script;
 import io.lettuce.core.RedisCommandExecutionException;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,7 +36,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
     }
 
     @Override
-    public LeaseBatch lease(List<String> queues, int max, Duration leaseDuration) {
+    public LeaseBatch lease(List<String> queues, int max, Duration leaseDuration, Fit fit) {
         int count = partitions.count();
         int first = turn;
         turn = (turn + 1) % count;
@@ -43,7 +44,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         Duration nextDueIn = null;
         for (int i = 0; i < count && deliveries.size() < max; i++) {
             LeaseBatch batch = lease(partitions.keys((first + i) % count), queues, max - deliveries.size(),
-                    leaseDuration);
+                    leaseDuration, fit);
             deliveries.addAll(batch.deliveries());
             if (batch.nextDueIn() != null && (nextDueIn == null || batch.nextDueIn().compareTo(nextDueIn) < 0)) {
                 nextDueIn = batch.nextDueIn();
@@ -52,15 +53,17 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         return new LeaseBatch(deliveries, nextDueIn);
     }
 
-    private LeaseBatch lease(RedisKeys keys, List<String> queues, int max, Duration leaseDuration) {
+    private LeaseBatch lease(RedisKeys keys, List<String> queues, int max, Duration leaseDuration, Fit fit) {
         List<String> declared = keys.scriptKeys();
         queues.forEach(queue -> declared.addAll(keys.queueKeys(queue)));
-        List<String> argv = new ArrayList<>(5 + queues.size());
+        List<String> argv = new ArrayList<>(7 + queues.size());
         argv.add(keys.prefix());
         argv.add(workerId);
         argv.add(Long.toString(leaseDuration.toMillis()));
         argv.add(Integer.toString(max));
         argv.add(Long.toString(broker.config().resultTtl().toSeconds()));
+        argv.add(Long.toString(fitMillis(fit)));
+        argv.add(Long.toString(fit.budget().toMillis()));
         argv.addAll(queues);
         List<Object> reply = broker.run(Script.LEASE, declared, argv);
         long waitMillis = (Long) reply.getFirst();
@@ -71,6 +74,49 @@ final class RedisBrokerConsumer implements BrokerConsumer {
                     (String) reply.get(i + 4)));
         }
         return new LeaseBatch(deliveries, waitMillis < 0 ? null : Duration.ofMillis(waitMillis));
+    }
+
+    /** One script call per partition the ids name; the answers come back in the order of {@code ids}. */
+    @Override
+    public List<IdLease> leaseIds(List<UUID> ids, Duration leaseDuration, Fit fit) {
+        IdLease[] results = new IdLease[ids.size()];
+        byPartition(ids, Function.identity()).forEach((partition, positions) -> {
+            List<IdLease> leased = leaseIds(partitions.keys(partition), positions.stream().map(ids::get).toList(),
+                    leaseDuration, fit);
+            for (int i = 0; i < positions.size(); i++) {
+                results[positions.get(i)] = leased.get(i);
+            }
+        });
+        return List.of(results);
+    }
+
+    private List<IdLease> leaseIds(RedisKeys keys, List<UUID> ids, Duration leaseDuration, Fit fit) {
+        List<String> argv = new ArrayList<>(6 + ids.size());
+        argv.add(keys.prefix());
+        argv.add(workerId);
+        argv.add(Long.toString(leaseDuration.toMillis()));
+        argv.add(Long.toString(broker.config().resultTtl().toSeconds()));
+        argv.add(Long.toString(fitMillis(fit)));
+        argv.add(Long.toString(fit.budget().toMillis()));
+        ids.forEach(id -> argv.add(id.toString()));
+        List<Object> reply = broker.run(Script.LEASE_IDS, keys.scriptKeys(), argv);
+        List<IdLease> results = new ArrayList<>(ids.size());
+        for (int i = 0; i < reply.size(); i += 6) {
+            UUID id = UUID.fromString((String) reply.get(i));
+            IdLeaseCode code = IdLeaseCode.valueOf(((String) reply.get(i + 1)).toUpperCase());
+            String token = String.valueOf(reply.get(i + 2));
+            Delivery delivery = code == IdLeaseCode.LEASED ? new Delivery(id, token,
+                    ((Long) reply.get(i + 3)).intValue(), ((Long) reply.get(i + 4)).intValue(),
+                    (String) reply.get(i + 5)) : null;
+            Instant dueAt = code == IdLeaseCode.NOT_DUE ? Instant.ofEpochMilli(Long.parseLong(token)) : null;
+            results.add(new IdLease(id, code, delivery, dueAt));
+        }
+        return results;
+    }
+
+    /** The fit in whole milliseconds, at least 1 when set (0 means no check to the scripts). */
+    private static long fitMillis(Fit fit) {
+        return fit.any() ? 0 : Math.max(1, fit.within().toMillis());
     }
 
     @Override

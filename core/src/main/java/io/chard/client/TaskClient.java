@@ -11,6 +11,7 @@ import io.chard.task.ArgumentBinder;
 import io.chard.task.TaskDefinition;
 import io.chard.task.TaskOptions;
 import io.chard.task.TaskRegistry;
+import io.chard.trigger.ReadyTrigger;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,10 +44,12 @@ public final class TaskClient {
     private final ChardConfig config;
     private final Clock clock;
     private final Partitions partitions;
+    private final ReadyTrigger trigger;
 
     public TaskClient(TaskRegistry registry, ArgumentBinder binder, Broker broker, JsonMapper json,
-                      ChardConfig config, Clock clock) {
+                      ChardConfig config, Clock clock, ReadyTrigger trigger) {
         this.partitions = new Partitions(config.namespace(), config.partitions());
+        this.trigger = trigger;
         this.registry = registry;
         this.binder = binder;
         this.broker = broker;
@@ -85,9 +89,19 @@ public final class TaskClient {
         }
         List<Enqueued> enqueued = broker.enqueue(envelopes);
         List<Dispatched> dispatched = new ArrayList<>(envelopes.size());
+        List<ReadyTrigger.Ready> created = new ArrayList<>(envelopes.size());
         for (int i = 0; i < envelopes.size(); i++) {
-            dispatched.add(new Dispatched(enqueued.get(i).id(), envelopes.get(i).envelope(),
-                    !enqueued.get(i).created()));
+            Envelope envelope = envelopes.get(i).envelope();
+            dispatched.add(new Dispatched(enqueued.get(i).id(), envelope, !enqueued.get(i).created()));
+            if (enqueued.get(i).created()) {
+                Duration delay = envelope.eta() == null || !envelope.eta().isAfter(now) ? Duration.ZERO
+                        : Duration.between(now, envelope.eta());
+                created.add(new ReadyTrigger.Ready(envelope.id(), envelope.queue(), delay));
+            }
+        }
+        // After the script returned: a message must never name an execution Redis does not have yet.
+        if (!created.isEmpty()) {
+            trigger.ready(created);
         }
         return dispatched;
     }
@@ -140,7 +154,7 @@ public final class TaskClient {
         if (size > config.maxPayloadBytes()) {
             throw new PayloadTooLargeException(size, config.maxPayloadBytes());
         }
-        return new Envelope.Encoded(envelope, encoded);
+        return new Envelope.Encoded(envelope, encoded, options.timeLimit());
     }
 
     /** Whether {@code name} may name a queue: 1-100 letters, digits, '_', '-' or '.'. */

@@ -15,6 +15,8 @@ final class Execution {
     final Delivery delivery;
     final Instant leasedAt;
     volatile String taskName = "?";
+    /** The queue it was dispatched to (null until its envelope is read). */
+    volatile String queue;
     volatile Instant startedAt;
     volatile Thread thread;
     volatile boolean cancelRequested;

@@ -136,6 +136,7 @@ final class ExecutionRunner {
             return;
         }
         execution.taskName = prepared.envelope().task();
+        execution.queue = prepared.envelope().queue();
         // Set before anything can interrupt it: a revoke from here on interrupts this thread instead of settling.
         execution.thread = Thread.currentThread();
         try {

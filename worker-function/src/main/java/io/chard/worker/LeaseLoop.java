@@ -35,6 +35,46 @@ final class LeaseLoop {
     private final Settler settler;
     private final Heartbeater heartbeater;
     private boolean recovering;
+    /** The last round found nothing to lease, and nothing the source holds can become due before the deadline. */
+    private volatile boolean dry;
+
+    /**
+     * Where a round's leases come from: the configured queues (long-lived and timer-driven workers) or a list of
+     * ids a queue trigger handed over (see {@link IdSource}).
+     */
+    interface Source {
+        /** Leases up to {@code max} of what fits before {@code deadline}. */
+        BrokerConsumer.LeaseBatch lease(int max, Duration lease, Instant deadline);
+
+        /** Waits, after a round that leased nothing, at most {@code max} for work to arrive. */
+        void await(Duration max);
+    }
+
+    /** The configured queues; with {@code runBudget} set, only what fits before the deadline is leased. */
+    Source queues(Duration runBudget) {
+        return new Source() {
+            @Override
+            public LeaseBatch lease(int max, Duration leaseDuration, Instant deadline) {
+                BrokerConsumer.Fit fit = deadline.equals(Instant.MAX) ? BrokerConsumer.Fit.ANY
+                        : new BrokerConsumer.Fit(Duration.between(clock.instant(), deadline), runBudget);
+                return broker.lease(config.queues(), max, leaseDuration, fit);
+            }
+
+            @Override
+            public void await(Duration max) {
+                broker.awaitWork(config.queues(), max);
+            }
+        };
+    }
+
+    boolean dry() {
+        return dry;
+    }
+
+    /** Before a drain: nothing is known yet about what waits. */
+    void wet() {
+        dry = false;
+    }
 
     LeaseLoop(BrokerConsumer broker, WorkerConfig config, Duration lease, Slots slots, Consumer<Delivery> start,
               Settler settler, Heartbeater heartbeater, Clock clock) {
@@ -49,8 +89,9 @@ final class LeaseLoop {
     }
 
     /** One round, leasing nothing once {@code deadline} has passed; answers the pause before the next. */
-    Duration round(Instant deadline) {
+    Duration round(Instant deadline, Source source) {
         if (!clock.instant().isBefore(deadline)) {
+            dry = true;
             return config.pollInterval();
         }
         if (recovering || heartbeater.failing()) {
@@ -68,13 +109,15 @@ final class LeaseLoop {
             if (taken == 0) {
                 return Duration.ZERO;
             }
-            LeaseBatch batch = broker.lease(config.queues(), taken, lease);
+            LeaseBatch batch = source.lease(taken, lease, deadline);
             slots.returnLeaseSlots(taken - batch.deliveries().size());
             taken = 0;
             batch.deliveries().forEach(start);
             outage.recovered();
+            dry = batch.deliveries().isEmpty() && (batch.nextDueIn() == null
+                    || batch.nextDueIn().compareTo(Duration.between(clock.instant(), deadline)) >= 0);
             if (batch.deliveries().isEmpty()) {
-                broker.awaitWork(config.queues(), idleWait(batch.nextDueIn(), deadline));
+                source.await(idleWait(batch.nextDueIn(), deadline));
             }
             return Duration.ZERO;
         } catch (BrokerUnavailableException e) {

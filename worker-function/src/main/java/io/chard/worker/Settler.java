@@ -28,6 +28,7 @@ final class Settler {
 
     private final BrokerConsumer broker;
     private final Consumer<List<Settlement>> onSettled;
+    private final Consumer<List<Settlement>> onAccepted;
     private final LinkedBlockingQueue<Settlement> pending = new LinkedBlockingQueue<>();
     /** Submitted and not yet settled or dropped: pending plus the batch in hand. */
     private final AtomicInteger unsettled = new AtomicInteger();
@@ -37,9 +38,15 @@ final class Settler {
     private final Waiter backoff = new Waiter();
     private final Loop loop;
 
-    Settler(BrokerConsumer broker, Consumer<List<Settlement>> onSettled, LoopGuard loops) {
+    /**
+     * @param onSettled  told of every batch that left (settled, refused, or dropped after an error)
+     * @param onAccepted told first of the settlements Redis accepted, right after the script returned
+     */
+    Settler(BrokerConsumer broker, Consumer<List<Settlement>> onSettled, Consumer<List<Settlement>> onAccepted,
+            LoopGuard loops) {
         this.broker = broker;
         this.onSettled = onSettled;
+        this.onAccepted = onAccepted;
         this.loop = loops.loop("chard-settler", this::round);
         loop.start();
     }
@@ -54,9 +61,16 @@ final class Settler {
         return unsettled.get() == 0;
     }
 
-    /** Flushes what is pending, waiting at most {@code grace} for Redis to take it. */
+    /** Flushes what is pending, waiting at most {@code grace} for Redis to take it, and stops. */
     void close(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
         backoff.wake();
+        flush(grace);
+        loop.stop(Duration.ofMillis(Math.max(0, (deadline - System.nanoTime()) / 1_000_000)));
+    }
+
+    /** Waits at most {@code grace} until everything submitted is settled; keeps running (warm functions). */
+    boolean flush(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
         try {
             while (unsettled.get() > 0 && System.nanoTime() < deadline) {
@@ -65,7 +79,7 @@ final class Settler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        loop.stop(Duration.ofMillis(Math.max(0, (deadline - System.nanoTime()) / 1_000_000)));
+        return unsettled.get() == 0;
     }
 
     /** One batch; always answers no pause (the poll and the backoff wait inside, where close can cut them). */
@@ -79,7 +93,7 @@ final class Settler {
                 batch.add(first);
                 pending.drainTo(batch, BATCH - 1);
             }
-            flush(batch);
+            settle(batch);
             done();
             outage.recovered();
         } catch (BrokerUnavailableException e) {
@@ -101,13 +115,21 @@ final class Settler {
         batch.clear();
     }
 
-    private void flush(List<Settlement> batch) {
+    private void settle(List<Settlement> batch) {
         List<Boolean> accepted = broker.settle(batch);
+        List<Settlement> taken = new ArrayList<>(batch.size());
         for (int i = 0; i < accepted.size(); i++) {
-            if (!accepted.get(i)) {
+            if (accepted.get(i)) {
+                taken.add(batch.get(i));
+            } else {
                 LOG.warn("outcome of {} refused: this worker no longer holds its lease (it lapsed and the "
                         + "execution was handed on)", batch.get(i).lease().id());
             }
+        }
+        try {
+            onAccepted.accept(taken);
+        } catch (RuntimeException e) {
+            LOG.error("after settling {} outcomes", taken.size(), e);
         }
         onSettled.accept(batch);
     }

@@ -153,7 +153,7 @@ final class TaskInvoker {
      * (timestamps are the costly part) on every execution.
      */
     @Serdeable
-    record Call(String task, @Nullable JsonNode args, @Nullable JsonNode kwargs,
+    record Call(String task, @Nullable JsonNode args, @Nullable JsonNode kwargs, @Nullable String queue,
                 @Nullable Map<String, String> headers) {
     }
 

@@ -4,8 +4,10 @@ import io.chard.broker.Broker;
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.LeaseRef;
+import io.chard.broker.Outcome;
 import io.chard.broker.Settlement;
 import io.chard.config.ChardConfig;
+import io.chard.trigger.ReadyTrigger;
 import io.chard.loop.Loop;
 import io.chard.loop.Waiter;
 import io.micronaut.json.JsonMapper;
@@ -17,22 +19,31 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
  * The worker: wires the lease loop, the execution runner, the heartbeater and the settler together, and
  * runs them as a long-lived process ({@link #start()}/{@link #stop()}) or until a deadline, for
- * short-lived invocations ({@link #drain(Instant)}). Stopping gives the running tasks a grace period; a loop
+ * short-lived invocations ({@link #drain(Instant, Duration)}, {@link #drainIds(List, Instant, Duration)}), any
+ * number of times in a row: a warm function instance keeps its worker between invocations. Stopping gives the running tasks a grace period; a loop
  * that dies on an Error stops the worker at once and exits the process with status 1 (see {@link LoopGuard}).
  */
 public final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     /** How long stopping waits for a lease round in flight (its blocking wait lasts at most the poll interval). */
     private static final Duration ROUND_PATIENCE = Duration.ofSeconds(5);
+    /** How long a drain, past its deadline, waits for Redis to take the outcomes (inside the safety margin). */
+    private static final Duration SETTLE_PATIENCE = Duration.ofSeconds(3);
 
     private final WorkerConfig config;
     private final Clock clock;
@@ -44,18 +55,27 @@ public final class Worker {
     private final Loop heartbeat;
     private final LoopGuard loops;
     private final IntConsumer exit;
+    private final ReadyTrigger trigger;
+    /** The drain in progress, if any: counts what it leases and how those executions end. */
+    private volatile Tally tally;
     private final Waiter waiter = new Waiter();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile boolean stopping;
     private Loop leaseLoop;
 
-    Worker(Broker broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker, JsonMapper json, Clock clock) {
-        this(newId(), broker, config, chard, invoker, json, clock);
+    Worker(Broker broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker, JsonMapper json, Clock clock,
+           ReadyTrigger trigger) {
+        this(newId(), broker, config, chard, invoker, json, clock, trigger);
     }
 
     private Worker(String id, Broker broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker,
-                   JsonMapper json, Clock clock) {
-        this(id, broker.consumer(id), config, chard, invoker, json, clock, System::exit);
+                   JsonMapper json, Clock clock, ReadyTrigger trigger) {
+        this(id, broker.consumer(id), config, chard, invoker, json, clock, System::exit, trigger);
+    }
+
+    Worker(String id, BrokerConsumer broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker,
+           JsonMapper json, Clock clock, IntConsumer exit) {
+        this(id, broker, config, chard, invoker, json, clock, exit, ReadyTrigger.NONE);
     }
 
     /**
@@ -63,19 +83,20 @@ public final class Worker {
      * must not end their JVM.
      */
     Worker(String id, BrokerConsumer broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker,
-           JsonMapper json, Clock clock, IntConsumer exit) {
+           JsonMapper json, Clock clock, IntConsumer exit, ReadyTrigger trigger) {
         this.config = config;
+        this.trigger = trigger;
         this.clock = clock;
         this.id = id;
         this.broker = broker;
         this.exit = exit;
         this.loops = new LoopGuard(this::failed);
         Slots slots = new Slots(config.concurrency(), config.prefetch(), config.leaseBatch());
-        this.settler = new Settler(broker, this::settled, loops);
+        this.settler = new Settler(broker, this::settled, this::accepted, loops);
         this.runner = new ExecutionRunner(invoker, broker, slots, clock, settler::submit);
         Heartbeater heartbeater = new Heartbeater(broker, runner,
                 new Heartbeater.Identity(id, host(), config, clock.instant()), chard.leaseDuration(), json, clock);
-        this.leasing = new LeaseLoop(broker, config, chard.leaseDuration(), slots, runner::start, settler,
+        this.leasing = new LeaseLoop(broker, config, chard.leaseDuration(), slots, this::leased, settler,
                 heartbeater, clock);
         this.heartbeat = loops.loop("chard-heartbeat", heartbeater::beat);
         heartbeat.start();
@@ -88,26 +109,47 @@ public final class Worker {
     /** Starts leasing on a thread of its own; returns at once. */
     public synchronized void start() {
         if (leaseLoop == null) {
-            leaseLoop = loops.loop("chard-lease", () -> leasing.round(Instant.MAX));
+            LeaseLoop.Source queues = leasing.queues(Duration.ZERO);
+            leaseLoop = loops.loop("chard-lease", () -> leasing.round(Instant.MAX, queues));
             leaseLoop.start();
             LOG.info("worker {} consuming {} with concurrency {}", id, config.queues(), config.concurrency());
         }
     }
 
     /**
-     * Leases until {@code deadline}, then lets what runs finish until the deadline plus the shutdown grace,
-     * gives back the rest, and reports everything. Returns how many executions ended here.
+     * Drains the configured queues until {@code deadline}: leases only executions whose hard time limit (or,
+     * without one, {@code runBudget}) fits in the time left, returns early once nothing is left that could
+     * run before the deadline, gives back at the deadline what still runs, and waits (briefly) until every
+     * outcome is settled. The worker stays usable: the next invocation drains again.
      */
-    public long drain(Instant deadline) {
-        Loop draining = loops.loop("chard-lease", () -> leasing.round(deadline));
+    public DrainReport drain(Instant deadline, Duration runBudget) {
+        return drain(deadline, leasing.queues(runBudget), null);
+    }
+
+    /** Drains exactly the executions named (a queue trigger's batch), as {@link #drain(Instant, Duration)}. */
+    public DrainReport drainIds(List<UUID> ids, Instant deadline, Duration runBudget) {
+        IdSource source = new IdSource(broker, ids, runBudget, clock);
+        return drain(deadline, source, source);
+    }
+
+    private synchronized DrainReport drain(Instant deadline, LeaseLoop.Source source, IdSource ids) {
+        Tally counting = new Tally();
+        tally = counting;
+        leasing.wet();
+        Loop draining = loops.loop("chard-lease", () -> leasing.round(deadline, source));
         draining.start();
-        while (!stopping && clock.instant().isBefore(deadline)) {
+        while (!stopping && clock.instant().isBefore(deadline)
+                && !(leasing.dry() && runner.idle() && settler.idle())) {
             Duration left = Duration.between(clock.instant(), deadline);
-            waiter.sleep(left.compareTo(Duration.ofSeconds(1)) < 0 ? left : Duration.ofSeconds(1));
+            waiter.sleep(left.compareTo(Duration.ofMillis(20)) < 0 ? left : Duration.ofMillis(20));
         }
         draining.stop(config.pollInterval().plus(ROUND_PATIENCE));
-        finishOrGiveBack(deadline.plus(config.shutdownGrace()));
-        return runner.processed() + runner.failed();
+        int givenBack = giveBackAll(deadline);
+        if (!settler.flush(SETTLE_PATIENCE)) {
+            LOG.warn("some outcomes are not settled yet; they are delivered again when their leases lapse");
+        }
+        tally = null;
+        return counting.report(givenBack, ids == null ? Map.of() : Map.copyOf(ids.found()));
     }
 
     /** Graceful stop: no more leasing, running tasks get the grace period, then their leases go back. */
@@ -133,7 +175,8 @@ public final class Worker {
         if (leaseRounds != null) {
             leaseRounds.stop(config.pollInterval().plus(ROUND_PATIENCE));
         }
-        finishOrGiveBack(clock.instant().plus(grace));
+        giveBackAll(clock.instant().plus(grace));
+        settler.close(Duration.ofSeconds(10));
         heartbeat.stop(ROUND_PATIENCE);
         runner.close();
         try {
@@ -173,7 +216,44 @@ public final class Worker {
         runner.settled(settlements);
     }
 
-    private void finishOrGiveBack(Instant graceEnds) {
+    private void leased(io.chard.broker.Delivery delivery) {
+        Tally counting = tally;
+        if (counting != null) {
+            counting.leased.incrementAndGet();
+        }
+        runner.start(delivery);
+    }
+
+    /**
+     * Redis took these outcomes: count them, and trigger the retries (the execution is ready again after its
+     * delay) on queues that have a trigger. Runs before the executions leave the runner, which knows their queue.
+     */
+    private void accepted(List<Settlement> settlements) {
+        Tally counting = tally;
+        List<ReadyTrigger.Ready> retries = new ArrayList<>();
+        Map<UUID, String> queues = new java.util.HashMap<>();
+        for (Execution execution : runner.active()) {
+            if (execution.queue != null) {
+                queues.put(execution.delivery.id(), execution.queue);
+            }
+        }
+        for (Settlement settlement : settlements) {
+            if (counting != null) {
+                counting.count(settlement.outcome());
+                counting.settled.add(settlement.lease().id());
+            }
+            if (settlement.outcome() instanceof Outcome.Retry retry && queues.containsKey(settlement.lease().id())) {
+                retries.add(new ReadyTrigger.Ready(settlement.lease().id(), queues.get(settlement.lease().id()),
+                        retry.delay()));
+            }
+        }
+        if (!retries.isEmpty()) {
+            trigger.ready(retries);
+        }
+    }
+
+    /** Lets what runs finish until {@code graceEnds}, then gives back the rest; answers how many went back. */
+    private int giveBackAll(Instant graceEnds) {
         try {
             while (!runner.idle() && clock.instant().isBefore(graceEnds)) {
                 Thread.sleep(20);
@@ -191,7 +271,31 @@ public final class Worker {
                         giveBack.size());
             }
         }
-        settler.close(Duration.ofSeconds(10));
+        return giveBack.size();
+    }
+
+    /** Counts of one drain, written by the lease loop and the settler, read once the drain ends. */
+    private static final class Tally {
+        final AtomicInteger leased = new AtomicInteger();
+        final AtomicInteger succeeded = new AtomicInteger();
+        final AtomicInteger failed = new AtomicInteger();
+        final AtomicInteger retried = new AtomicInteger();
+        final AtomicInteger revoked = new AtomicInteger();
+        final Set<UUID> settled = ConcurrentHashMap.newKeySet();
+
+        void count(Outcome outcome) {
+            switch (outcome) {
+                case Outcome.Success s -> succeeded.incrementAndGet();
+                case Outcome.Failure f -> failed.incrementAndGet();
+                case Outcome.Retry r -> retried.incrementAndGet();
+                case Outcome.Revoked r -> revoked.incrementAndGet();
+            }
+        }
+
+        DrainReport report(int givenBack, Map<UUID, io.chard.broker.BrokerConsumer.IdLease> found) {
+            return new DrainReport(leased.get(), succeeded.get(), failed.get(), retried.get(), revoked.get(),
+                    givenBack, Set.copyOf(settled), found);
+        }
     }
 
     private static String newId() {

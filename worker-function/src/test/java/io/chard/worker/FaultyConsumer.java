@@ -35,9 +35,15 @@ final class FaultyConsumer implements BrokerConsumer {
     }
 
     @Override
-    public LeaseBatch lease(List<String> queues, int max, Duration leaseDuration) {
+    public LeaseBatch lease(List<String> queues, int max, Duration leaseDuration, Fit fit) {
         failIf(leaseDown);
-        return real.lease(queues, max, leaseDuration);
+        return real.lease(queues, max, leaseDuration, fit);
+    }
+
+    @Override
+    public List<IdLease> leaseIds(List<java.util.UUID> ids, Duration leaseDuration, Fit fit) {
+        failIf(leaseDown);
+        return real.leaseIds(ids, leaseDuration, fit);
     }
 
     @Override

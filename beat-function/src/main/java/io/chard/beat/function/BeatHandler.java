@@ -3,47 +3,64 @@ package io.chard.beat.function;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.chard.beat.Beat;
 import io.chard.beat.DeclaredSchedules;
+import io.chard.worker.DrainReport;
+import io.chard.worker.Worker;
+import io.chard.worker.function.FunctionHandler;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.function.aws.MicronautRequestHandler;
-import jakarta.inject.Inject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Beat on AWS Lambda, invoked once a minute by an EventBridge schedule: fires everything due until the end of
- * that minute, sub-minute intervals included (each dispatched with its due time as eta, so the broker starts
- * it on time). Overlapping or repeated invocations are harmless: every fire is claimed exactly once.
- * Answers how many fires this invocation claimed.
+ * Beat on AWS Lambda ({@code io.chard.beat.function.BeatHandler}), invoked once a minute by an EventBridge
+ * schedule: fires everything due until the end of that minute, sub-minute intervals included (each dispatched
+ * with its due time as eta, so the broker starts it on time), then drains the built-in {@code background_tasks}
+ * queue, so that a deployment without containers still sweeps stuck executions and purges old ones.
+ * Overlapping or repeated invocations are harmless: every fire is claimed exactly once. Reads the same
+ * environment as {@code ./chard beat} ({@code REDIS_URI}, {@code CHARD_JDBC_URL}, {@code CHARD_JDBC_USER},
+ * {@code CHARD_JDBC_PASSWORD}).
  */
-public class BeatHandler extends MicronautRequestHandler<ScheduledEvent, Integer> {
-    @Inject
-    Beat beat;
-    @Inject
-    DeclaredSchedules declared;
-    @Inject
-    Clock clock;
+public class BeatHandler extends FunctionHandler<ScheduledEvent, String> {
+    private static final Logger LOG = LoggerFactory.getLogger(BeatHandler.class);
+    private final Beat beat;
+    private final DeclaredSchedules declared;
+    private final Worker worker;
     private boolean merged;
 
     /** The constructor Lambda calls: the context is built from the function's environment. */
     public BeatHandler() {
+        this(start(BeatMain.functionProperties(System.getenv())));
     }
 
     /** Runs inside an existing context (tests, or a host that already has one). */
     public BeatHandler(ApplicationContext context) {
         super(context);
+        this.beat = context.getBean(Beat.class);
+        this.declared = context.getBean(DeclaredSchedules.class);
+        this.worker = context.getBean(Worker.class);
     }
 
     @Override
-    public Integer execute(ScheduledEvent event) {
+    protected String handle(ScheduledEvent event, Instant deadline, Instant end) {
         if (!merged) {
             declared.merge();
             merged = true;
         }
         Instant now = clock.instant();
         Instant endOfMinute = now.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
-        return beat.tick(now, Duration.between(now, endOfMinute));
+        int fires = beat.tick(now, Duration.between(now, endOfMinute));
+        DrainReport maintenance = worker.drain(deadline, config.runBudget());
+        String line = "beat: " + fires + " fires; maintenance " + maintenance.summary() + "; "
+                + left(end).toMillis() + " ms left";
+        LOG.info(line);
+        return line;
+    }
+
+    @Override
+    protected String eventType() {
+        return "an EventBridge ScheduledEvent";
     }
 }

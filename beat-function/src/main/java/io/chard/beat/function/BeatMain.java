@@ -20,11 +20,22 @@ public final class BeatMain {
     }
 
     static Map<String, Object> properties(Map<String, String> env) {
+        Map<String, Object> properties = functionProperties(env);
+        properties.put(ChardSettings.BEAT_ENABLED, true);
+        properties.put(ChardSettings.WORKER_ENABLED, true);
+        return properties;
+    }
+
+    /**
+     * The Lambda handler's properties: the same environment as the process (no DATASOURCES_DEFAULT_*), with
+     * the loops off: the handler ticks and drains the maintenance queue itself, once per invocation.
+     */
+    static Map<String, Object> functionProperties(Map<String, String> env) {
         Map<String, Object> properties = new HashMap<>(DatabaseProperties.defaults());
         properties.putAll(LaunchProperties.server(env));
         properties.remove("micronaut.server.port");
-        properties.put(ChardSettings.BEAT_ENABLED, true);
-        properties.put(ChardSettings.WORKER_ENABLED, true);
+        properties.put(ChardSettings.BEAT_ENABLED, false);
+        properties.put(ChardSettings.WORKER_ENABLED, false);
         properties.put(ChardSettings.WORKER_QUEUES, MaintenanceTasks.QUEUE);
         properties.put(ChardSettings.WORKER_CONCURRENCY, 2);
         return properties;

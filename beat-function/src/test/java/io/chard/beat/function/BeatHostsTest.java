@@ -7,6 +7,7 @@ import io.chard.config.ChardSettings;
 import io.chard.database.Jdbc;
 import io.chard.schedule.MisfirePolicy;
 import io.chard.schedule.ScheduleSpec;
+import io.chard.worker.function.DeadlineContext;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,12 +70,48 @@ class BeatHostsTest {
     }
 
     @Test
+    void theLambdaHandlerReadsTheContainersEnvironmentNotDatasourcesDefaultVariables() {
+        Map<String, Object> properties = BeatMain.functionProperties(Map.of("REDIS_URI", "redis://r:6379",
+                "CHARD_JDBC_URL", "jdbc:postgresql://db:5432/chard", "CHARD_JDBC_USER", "chard",
+                "CHARD_JDBC_PASSWORD", "secret"));
+        assertEquals("jdbc:postgresql://db:5432/chard", properties.get(ChardSettings.JDBC_URL));
+        assertEquals("chard", properties.get(ChardSettings.JDBC_USER));
+        assertEquals("secret", properties.get(ChardSettings.JDBC_PASSWORD));
+        assertEquals("redis://r:6379", properties.get(ChardSettings.REDIS_URI));
+        assertEquals(false, properties.get(ChardSettings.BEAT_ENABLED), "the handler ticks; no loop of its own");
+    }
+
+    @Test
+    void theLambdaHandlerDrainsTheMaintenanceQueueAfterItsTick() {
+        try (ApplicationContext handlerContext = handlerContext()) {
+            UUID sweep = handlerContext.getBean(io.chard.client.TaskClient.class)
+                    .dispatch("background_tasks.sweep_stuck_tasks").id();
+            String line = new BeatHandler(handlerContext).handleRequest(new ScheduledEvent(),
+                    new DeadlineContext(Duration.ofSeconds(30)));
+            assertTrue(line.contains("maintenance ran 1 (1 succeeded"), line);
+            assertEquals(io.chard.broker.ExecutionStatus.SUCCESS,
+                    handlerContext.getBean(io.chard.broker.Broker.class).snapshot(sweep).orElseThrow().status());
+        }
+    }
+
+    /** A function instance's context: the fixture's Redis and PostgreSQL, draining the maintenance queue. */
+    private ApplicationContext handlerContext() {
+        Map<String, Object> properties = new HashMap<>(fixture.properties);
+        properties.put(ChardSettings.WORKER_QUEUES, io.chard.beat.MaintenanceTasks.QUEUE);
+        properties.remove("flyway.datasources.default.enabled");
+        return ApplicationContext.run(properties);
+    }
+
+    @Test
     void theLambdaHandlerFiresSubMinuteIntervalsDueInItsMinuteWithTheirDueTimesAsEta() throws Exception {
         ScheduleStore store = fixture.bean(ScheduleStore.class);
         UUID schedule = store.create(BeatFixture.definition("every-10-s", new ScheduleSpec.Interval(Duration.ofSeconds(10)),
                 MisfirePolicy.FIRE_ONCE, null), "api", null).id();
         Instant invokedAt = Instant.now();
-        new BeatHandler(fixture.context).execute(new ScheduledEvent());
+        try (ApplicationContext handlerContext = handlerContext()) {
+            new BeatHandler(handlerContext).handleRequest(new ScheduledEvent(),
+                    new DeadlineContext(Duration.ofSeconds(30)));
+        }
         Instant endOfMinute = invokedAt.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         List<Instant> fires = fixture.fires(schedule);
         assertTrue(!fires.isEmpty() && !fires.getLast().isAfter(endOfMinute.plusSeconds(1)), fires.toString());

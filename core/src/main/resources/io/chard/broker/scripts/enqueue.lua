@@ -5,16 +5,16 @@
            idempotency key ({tag}:idem:<key>)
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  idempotency window, seconds
-  ARGV[3..] per execution, 9 values:
+  ARGV[3..] per execution, 10 values:
             id, queue, priority (0-9), due_ms (0 = now), expires_ms (0 = never), idempotency key ('' = none),
-            queued_ms, task name, envelope JSON
+            queued_ms, task name, envelope JSON, hard time limit ms (0 = none; read by lease's fit check)
   Returns   per execution: the id that stands for it (an earlier one for a duplicate idempotency key),
             then 1 if created, 0 if a duplicate
   Events    enqueued (env)
 ]]
 local window = tonumber(ARGV[2])
 local out = {}
-for i = 3, #ARGV, 9 do
+for i = 3, #ARGV, 10 do
   local id, queue, priority = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local due, expires, key = tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 5]
   local existing = false
@@ -32,7 +32,8 @@ for i = 3, #ARGV, 9 do
     local h = task_key(id)
     local score = ready_score(priority)
     redis.call('HSET', h, 'env', ARGV[i + 8], 'task', ARGV[i + 7], 'state', 'pending', 'queue', queue,
-      'priority', priority, 'score', score, 'expires', expires, 'queued', ARGV[i + 6], 'deliveries', 0, 'retries', 0)
+      'priority', priority, 'score', score, 'expires', expires, 'queued', ARGV[i + 6], 'deliveries', 0, 'retries', 0,
+      'limit', ARGV[i + 9])
     redis.call('SADD', KEYS[5], queue)
     if due > NOW then
       redis.call('ZADD', queue_key(queue, 'delayed'), due, id)

@@ -9,13 +9,19 @@
   ARGV[3]  lease duration, ms
   ARGV[4]  max executions to lease
   ARGV[5]  result TTL, seconds (for executions that expire here)
-  ARGV[6..] queue names
+  ARGV[6]  fit, ms: lease only executions whose hard time limit (field `limit`, set at enqueue), or else
+           ARGV[7], is at most this (0 = no such check; a short-lived worker passes the time it has left)
+  ARGV[7]  run budget, ms, assumed for an execution without a time limit when ARGV[6] is set
+  ARGV[8..] queue names
   Returns  {wait_ms, id1, token1, deliveries1, retries1, env1, id2, ...}; wait_ms is how long until the
            next delayed execution is due or lease may lapse (-1: nothing scheduled)
   Events   started (worker, deliveries), revoked (reason expired, or the revoke reason of an execution revoked
            while running whose lease then lapsed), lease_expired (worker)
 ]]
 local worker, lease_ms, max, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local fit, budget = tonumber(ARGV[6]), tonumber(ARGV[7])
+-- Executions that do not fit are put back after the round at their place; past this many a queue is left.
+local MAX_SKIPPED = 100
 local out = {-1}
 local taken = 0
 local wait = -1
@@ -28,8 +34,9 @@ local function sooner(key)
   end
 end
 
-for q = 6, #ARGV do
+for q = 8, #ARGV do
   local queue = ARGV[q]
+  local skipped = {}
   local ready, delayed, leased = queue_key(queue, 'ready'), queue_key(queue, 'delayed'), queue_key(queue, 'leased')
 
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', delayed, '-inf', NOW, 'LIMIT', 0, 1000)) do
@@ -54,8 +61,14 @@ for q = 6, #ARGV do
     for i = 1, #popped, 2 do
       local id = popped[i]
       local h = task_key(id)
-      local f = redis.call('HMGET', h, 'state', 'expires', 'env', 'deliveries', 'retries', 'revoke', 'reason')
-      if f[1] == 'pending' or f[1] == 'retrying' then
+      local f = redis.call('HMGET', h, 'state', 'expires', 'env', 'deliveries', 'retries', 'revoke', 'reason',
+        'limit')
+      local limit = tonumber(f[8]) or 0
+      if limit <= 0 then limit = budget end
+      if fit > 0 and limit > fit and (f[1] == 'pending' or f[1] == 'retrying') and f[6] ~= '1' then
+        skipped[#skipped + 1] = popped[i + 1]
+        skipped[#skipped + 1] = id
+      elseif f[1] == 'pending' or f[1] == 'retrying' then
         local expires = tonumber(f[2]) or 0
         local reason = false
         if f[6] == '1' then
@@ -84,9 +97,15 @@ for q = 6, #ARGV do
         end
       end
     end
+    if #skipped >= MAX_SKIPPED * 2 then break end
+  end
+  if #skipped > 0 then
+    redis.call('ZADD', ready, unpack(skipped))
   end
 
-  if redis.call('ZCARD', ready) > 0 then
+  -- When this worker skipped executions that do not fit, it leaves the wake-up to their enqueue (another
+  -- worker leases them within its poll interval): waking itself would spin it, round after round.
+  if #skipped == 0 and redis.call('ZCARD', ready) > 0 then
     wake(queue)
     wait = 0
   end

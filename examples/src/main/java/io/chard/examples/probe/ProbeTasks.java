@@ -41,6 +41,12 @@ public class ProbeTasks {
         return seconds;
     }
 
+    /** As examples.sleep under a hard time limit of 30 s: a short-lived worker leases it only with 30 s left. */
+    @Task(value = "examples.limited_sleep", timeLimit = 30)
+    public double limitedSleep(double seconds) throws InterruptedException {
+        return sleep(seconds);
+    }
+
     /**
      * Fails with a retryable error on its first {@code failures} attempts, retrying after one second, then
      * returns the attempt number. Counts attempts through the context, so it behaves the same on any worker.

@@ -1,0 +1,98 @@
+--[[
+  lease_ids: leases the named executions (a queue trigger such as SQS handed their ids to a short-lived
+  worker), each only if it is waiting and due. The rules are lease's: revoked or expired executions are ended
+  instead, and an execution whose lease lapsed (its worker died) is taken back first.
+
+  KEYS     1-5 as in the prelude (every id is of this partition; its hash and queue keys share the tag)
+  ARGV[1]  the prefix (= KEYS[1])
+  ARGV[2]  worker id
+  ARGV[3]  lease duration, ms
+  ARGV[4]  result TTL, seconds (for executions that expire here)
+  ARGV[5]  fit, ms: as lease's ARGV[6] (0 = no check)
+  ARGV[6]  run budget, ms, for an execution without a time limit (as lease's ARGV[7])
+  ARGV[7..] execution ids
+  Returns  per id, 6 values: id, code, token, deliveries, retries, envelope JSON; code is one of
+           leased   (the rest describe the lease)
+           running  another worker holds a live lease on it
+           ended    finished, failed or revoked (revoked now if it was revoked or expired while waiting)
+           unknown  no such execution (never existed, or its result TTL passed)
+           not_due  delayed: token holds the due time, ms since the epoch
+           no_fit   its time limit (or the budget) exceeds the fit
+  Events   started, revoked (expired or revoked while waiting), lease_expired
+]]
+local worker, lease_ms, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local fit, budget = tonumber(ARGV[5]), tonumber(ARGV[6])
+local out = {}
+
+local function answer(id, code, token, deliveries, retries, env)
+  out[#out + 1] = id
+  out[#out + 1] = code
+  out[#out + 1] = token or ''
+  out[#out + 1] = deliveries or 0
+  out[#out + 1] = retries or 0
+  out[#out + 1] = env or ''
+end
+
+for i = 7, #ARGV do
+  local id = ARGV[i]
+  local h = task_key(id)
+  local f = redis.call('HMGET', h, 'state', 'queue', 'expires', 'env', 'deliveries', 'retries', 'revoke', 'reason',
+    'limit', 'score')
+  local state, queue = f[1], f[2]
+  if not state then
+    answer(id, 'unknown')
+  else
+    local ready, delayed, leased = queue_key(queue, 'ready'), queue_key(queue, 'delayed'), queue_key(queue, 'leased')
+    if state == 'running' then
+      local until_ms = tonumber(redis.call('ZSCORE', leased, id))
+      if until_ms and until_ms < NOW then
+        -- Its worker went silent past the lease (a function killed at its timeout): take it back, as lease does.
+        redis.call('ZREM', leased, id)
+        local lost = redis.call('HGET', h, 'worker') or ''
+        redis.call('HSET', h, 'state', 'pending', 'token', '')
+        redis.call('ZADD', ready, f[10], id)
+        emit(id, 'lease_expired', 'worker', lost)
+        state = 'pending'
+      end
+    end
+    local due = tonumber(redis.call('ZSCORE', delayed, id))
+    local limit = tonumber(f[9]) or 0
+    if limit <= 0 then limit = budget end
+    if state == 'running' then
+      answer(id, 'running')
+    elseif state ~= 'pending' and state ~= 'retrying' then
+      answer(id, 'ended')
+    elseif due and due > NOW then
+      answer(id, 'not_due', ms(due))
+    else
+      local expires = tonumber(f[3]) or 0
+      local reason = false
+      if f[7] == '1' then
+        reason = f[8] or 'revoked'
+      elseif expires > 0 and NOW > expires then
+        reason = 'expired'
+      end
+      if reason then
+        redis.call('ZREM', ready, id)
+        redis.call('ZREM', delayed, id)
+        redis.call('HSET', h, 'state', 'revoked', 'reason', reason, 'finished', ms(NOW))
+        redis.call('EXPIRE', h, ttl)
+        emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
+        answer(id, 'ended')
+      elseif fit > 0 and limit > fit then
+        answer(id, 'no_fit')
+      else
+        redis.call('ZREM', ready, id)
+        redis.call('ZREM', delayed, id)
+        local token = redis.call('INCR', KEYS[4])
+        local deliveries = tonumber(f[5]) + 1
+        redis.call('HSET', h, 'state', 'running', 'token', token, 'worker', worker, 'started', ms(NOW),
+          'heartbeat', ms(NOW), 'deliveries', deliveries)
+        redis.call('ZADD', leased, NOW + lease_ms, id)
+        emit(id, 'started', 'worker', worker, 'deliveries', deliveries, 'retries', f[6])
+        answer(id, 'leased', token, deliveries, tonumber(f[6]), f[4])
+      end
+    end
+  end
+end
+return out

@@ -1,0 +1,71 @@
+package io.chard.lambda.local;
+
+import com.amazonaws.services.lambda.runtime.api.client.AWSLambda;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code ./chard invoke FUNCTION EVENT.json}: runs one invocation exactly as Lambda would, in this process. It
+ * serves the event on a local Lambda Runtime API at {@code AWS_LAMBDA_RUNTIME_API} and starts the real AWS
+ * Lambda runtime interface client, which resolves the handler, deserializes the event, calls the handler and
+ * posts its response. Prints the response on stdout (exit 0), or the error on stderr (exit 1); past the timeout
+ * ({@code CHARD_INVOKE_TIMEOUT}, default 60 s) it halts as Lambda does (exit 2).
+ */
+public final class Invoke {
+    /** Short names for Chard's handlers; anything else is taken as a handler string (class::method). */
+    static final Map<String, String> FUNCTIONS = Map.of(
+            "worker-timer", "io.chard.worker.function.TimerDrainHandler",
+            "worker-sqs", "io.chard.sqs.SqsDrainHandler",
+            "beat", "io.chard.beat.function.BeatHandler");
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: invoke FUNCTION EVENT.json   (FUNCTION: " + String.join(", ", FUNCTIONS.keySet())
+                    + ", or a handler class)");
+            System.exit(64);
+        }
+        String handler = FUNCTIONS.getOrDefault(args[0], args[0]);
+        byte[] event = Files.readAllBytes(Path.of(args[1]));
+        String api = System.getenv("AWS_LAMBDA_RUNTIME_API");
+        if (api == null || !api.contains(":")) {
+            System.err.println("invoke: AWS_LAMBDA_RUNTIME_API must be host:port (./chard invoke sets it)");
+            System.exit(64);
+        }
+        int port = Integer.parseInt(api.substring(api.lastIndexOf(':') + 1));
+        Duration timeout = Duration.parse("PT" + System.getenv().getOrDefault("CHARD_INVOKE_TIMEOUT", "60S"));
+        LocalRuntimeApi runtimeApi = new LocalRuntimeApi(port, event, timeout);
+        Thread.ofPlatform().name("lambda-runtime-client").daemon().start(() -> {
+            try {
+                AWSLambda.main(new String[] {handler});
+            } catch (Throwable e) {
+                runtimeApi.result().complete(new LocalRuntimeApi.Result(false, e.toString()));
+            }
+        });
+        LocalRuntimeApi.Result result;
+        try {
+            long left = runtimeApi.deadlineMillis() - System.currentTimeMillis();
+            result = runtimeApi.result().get(Math.max(1, left), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            System.err.println("Task timed out after " + timeout.toSeconds() + " seconds");
+            Runtime.getRuntime().halt(2);
+            return;
+        }
+        // Halts without closing anything, as Lambda freezes an instance: nothing is given back at exit.
+        if (result.ok()) {
+            System.out.println(result.body());
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }
+        System.err.println(result.body());
+        System.err.flush();
+        Runtime.getRuntime().halt(1);
+    }
+
+    private Invoke() {
+    }
+}

@@ -1,0 +1,97 @@
+package io.chard.sqs;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.chard.broker.BrokerConsumer.IdLease;
+import io.chard.broker.BrokerConsumer.IdLeaseCode;
+import io.chard.config.ChardConfig;
+import io.chard.worker.DrainReport;
+import io.chard.worker.Worker;
+import io.chard.worker.function.FunctionHandler;
+import io.micronaut.context.ApplicationContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The SQS-triggered worker function ({@code io.chard.sqs.SqsDrainHandler}): each message carries one execution
+ * id. Leases exactly those executions (as run slots free up, each only if it fits in the time left), runs them
+ * with the container worker's semantics, and answers {@code batchItemFailures} naming only the messages whose
+ * execution must be tried again: not reached, not fitting, not yet due, or given back at the deadline. A message
+ * whose execution ran (whatever the outcome: a retry sends a message of its own), is held by a live lease
+ * elsewhere, has ended, or is unknown is acknowledged. Refuses to start when the timeouts are inconsistent
+ * (see {@link SqsTiming}).
+ */
+public class SqsDrainHandler extends FunctionHandler<SQSEvent, SQSBatchResponse> {
+    private static final Logger LOG = LoggerFactory.getLogger(SqsDrainHandler.class);
+    private final Worker worker;
+
+    /** The constructor Lambda calls. */
+    public SqsDrainHandler() {
+        this(start(workerProperties(System.getenv())));
+    }
+
+    public SqsDrainHandler(ApplicationContext context) {
+        super(context);
+        SqsTiming.check(config.timeout(), context.getBean(SqsConfig.class).visibilityTimeout(),
+                context.getBean(ChardConfig.class).leaseDuration(), config.safetyMargin());
+        this.worker = context.getBean(Worker.class);
+    }
+
+    @Override
+    protected SQSBatchResponse handle(SQSEvent event, Instant deadline, Instant end) {
+        if (event.getRecords() == null) {
+            throw new IllegalArgumentException("an SQS event without records");
+        }
+        Map<String, UUID> messages = new LinkedHashMap<>();
+        int unreadable = 0;
+        for (SQSEvent.SQSMessage message : event.getRecords()) {
+            try {
+                messages.put(message.getMessageId(), UUID.fromString(message.getBody().trim()));
+            } catch (RuntimeException e) {
+                unreadable++;
+                LOG.warn("SQS message {} does not carry an execution id ('{}'); acknowledged", message.getMessageId(),
+                        message.getBody());
+            }
+        }
+        DrainReport report = worker.drainIds(List.copyOf(messages.values()), deadline, config.runBudget());
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        int unknown = 0;
+        for (Map.Entry<String, UUID> message : messages.entrySet()) {
+            UUID id = message.getValue();
+            IdLease found = report.found().get(id);
+            if (found != null && found.code() == IdLeaseCode.UNKNOWN) {
+                unknown++;
+                LOG.warn("SQS message {} names execution {}, which Redis does not know; acknowledged",
+                        message.getKey(), id);
+            }
+            if (!handled(id, found, report)) {
+                failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getKey()).build());
+            }
+        }
+        LOG.info("sqs drain of {} messages: {}; {} to try again, {} unknown, {} unreadable; {} ms left",
+                event.getRecords().size(), report.summary(), failures.size(), unknown, unreadable,
+                left(end).toMillis());
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    /** True when nothing is left for this message to do. */
+    private static boolean handled(UUID id, IdLease found, DrainReport report) {
+        if (report.settled().contains(id)) {
+            return true;
+        }
+        return found != null && (found.code() == IdLeaseCode.RUNNING || found.code() == IdLeaseCode.ENDED
+                || found.code() == IdLeaseCode.UNKNOWN);
+    }
+
+    @Override
+    protected String eventType() {
+        return "an SQSEvent";
+    }
+}

@@ -1,0 +1,204 @@
+package io.chard.sqs;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.chard.broker.Broker;
+import io.chard.broker.BrokerUnavailableException;
+import io.chard.broker.ExecutionSnapshot;
+import io.chard.broker.ExecutionStatus;
+import io.chard.client.DispatchRequest;
+import io.chard.client.TaskClient;
+import io.chard.testing.TestRedis;
+import io.chard.worker.function.DeadlineContext;
+import io.chard.worker.function.FunctionHandler;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The SQS trigger and the SQS-triggered function against a real Redis and an embedded ElasticMQ. */
+class SqsDrainHandlerTest {
+    static ElasticMq sqs;
+    ApplicationContext context;
+    SqsDrainHandler handler;
+    TaskClient client;
+    String queueUrl;
+
+    @BeforeAll
+    static void startSqs() {
+        sqs = new ElasticMq();
+    }
+
+    @AfterAll
+    static void stopSqs() {
+        sqs.close();
+    }
+
+    private void start(Map<String, Object> overrides) {
+        queueUrl = sqs.createQueue("chard-" + UUID.randomUUID().toString().substring(0, 8));
+        Map<String, Object> properties = new HashMap<>(properties(queueUrl));
+        properties.putAll(overrides);
+        context = ApplicationContext.builder().properties(properties).deduceEnvironment(false).start();
+        handler = new SqsDrainHandler(context);
+        client = context.getBean(TaskClient.class);
+    }
+
+    static Map<String, Object> properties(String queueUrl) {
+        Map<String, Object> properties = FunctionHandler.workerProperties(Map.of());
+        properties.putAll(TestRedis.properties());
+        properties.put("chard.sqs.queue-urls", "default=" + queueUrl);
+        properties.put("chard.sqs.endpoint", sqs.endpoint);
+        properties.put("chard.function.timeout", "60s");
+        properties.put("chard.sqs.visibility-timeout", "360s");
+        properties.put("aws.accessKeyId", "x");
+        System.setProperty("aws.accessKeyId", "x");
+        System.setProperty("aws.secretAccessKey", "x");
+        return properties;
+    }
+
+    @AfterEach
+    void stop() {
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    @Test
+    void aDispatchToAnSqsTriggeredQueuePutsItsIdInSqsAndTheHandlerRunsThatBatch() {
+        start(Map.of());
+        UUID id = client.dispatch("examples.add", 2, 3).id();
+        List<Message> messages = receive(10, 5);
+        assertEquals(List.of(id.toString()), messages.stream().map(Message::body).toList());
+        SQSBatchResponse response = handler.handleRequest(event(messages), new DeadlineContext(Duration.ofSeconds(30)));
+        assertEquals(List.of(), response.getBatchItemFailures());
+        assertEquals("5", snapshot(id).resultJson());
+    }
+
+    @Test
+    void tenThreeSecondSleepsWithATenSecondDeadlineRunWhatFitsAndNameExactlyTheUnfinishedAsFailures() {
+        start(Map.of("chard.worker.concurrency", 2, "chard.function.run-budget", "3500ms",
+                "chard.function.safety-margin", "1s"));
+        List<DispatchRequest> sleeps = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            sleeps.add(DispatchRequest.of("examples.sleep", client.toJson(List.of(3))));
+        }
+        client.dispatchAll(sleeps);
+        List<Message> messages = new ArrayList<>();
+        while (messages.size() < 10) {
+            messages.addAll(receive(10, 2));
+        }
+        // 11 s left, 1 s margin: a 10 s deadline.
+        SQSBatchResponse response = handler.handleRequest(event(messages), new DeadlineContext(Duration.ofSeconds(11)));
+        Set<String> failed = response.getBatchItemFailures().stream()
+                .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).collect(Collectors.toSet());
+        int succeeded = 0;
+        for (Message message : messages) {
+            ExecutionSnapshot state = snapshot(UUID.fromString(message.body()));
+            if (state.status() == ExecutionStatus.SUCCESS) {
+                succeeded++;
+                assertTrue(!failed.contains(message.messageId()), "an ended execution is never named");
+            } else {
+                assertTrue(failed.contains(message.messageId()), "an unfinished one is named: " + state.status());
+                assertEquals(ExecutionStatus.PENDING, state.status(), "left waiting, not running");
+            }
+        }
+        assertEquals(10, succeeded + failed.size());
+        assertTrue(succeeded >= 4 && succeeded <= 6, "two at a time, 3 s each, in 10 s: " + succeeded);
+    }
+
+    @Test
+    void aRetryOnAnSqsTriggeredQueueReachesSqsAgainWithItsDelayAndThenSucceeds() {
+        start(Map.of());
+        UUID id = client.dispatch("examples.flaky", "sqs-retry", 1).id();
+        SQSBatchResponse first = handler.handleRequest(event(receive(10, 5)), new DeadlineContext(Duration.ofSeconds(30)));
+        assertEquals(List.of(), first.getBatchItemFailures(), "the retry is acknowledged: it has a message of its own");
+        assertEquals(ExecutionStatus.RETRYING, snapshot(id).status());
+        assertEquals(List.of(), receive(10, 0), "the retry's message is delayed (1 s backoff)");
+        List<Message> retry = receive(10, 5);
+        assertEquals(List.of(id.toString()), retry.stream().map(Message::body).toList());
+        handler.handleRequest(event(retry), new DeadlineContext(Duration.ofSeconds(30)));
+        ExecutionSnapshot done = snapshot(id);
+        assertEquals(ExecutionStatus.SUCCESS, done.status());
+        assertEquals(2, done.deliveries());
+        assertEquals(1, done.retries());
+    }
+
+    @Test
+    void messagesForUnknownIdsOrWithoutAnIdAreAcknowledgedAndEndedOrRunningOnesSkipped() {
+        start(Map.of());
+        UUID ended = client.dispatch("examples.add", 1, 1).id();
+        handler.handleRequest(event(receive(10, 5)), new DeadlineContext(Duration.ofSeconds(30)));
+        SQSEvent batch = event(List.of(
+                Message.builder().messageId("m-unknown").body(UUID.randomUUID().toString()).build(),
+                Message.builder().messageId("m-garbage").body("not an id").build(),
+                Message.builder().messageId("m-ended").body(ended.toString()).build()));
+        SQSBatchResponse response = handler.handleRequest(batch, new DeadlineContext(Duration.ofSeconds(30)));
+        assertEquals(List.of(), response.getBatchItemFailures());
+        assertEquals(1, snapshot(ended).deliveries(), "not run twice");
+    }
+
+    @Test
+    void withRedisUnreachableTheHandlerFailsBeforeAnyWorkSoSqsRetriesTheWholeBatch() {
+        start(Map.of());
+        Map<String, Object> properties = new HashMap<>(properties(queueUrl));
+        properties.put("redis.uri", "redis://127.0.0.1:" + TestRedis.freePort());
+        properties.put("chard.redis-timeout", "1s");
+        try (ApplicationContext down = ApplicationContext.builder().properties(properties).deduceEnvironment(false).start()) {
+            SqsDrainHandler unreachable = new SqsDrainHandler(down);
+            SQSEvent batch = event(List.of(Message.builder().messageId("m").body(UUID.randomUUID().toString()).build()));
+            assertThrows(BrokerUnavailableException.class,
+                    () -> unreachable.handleRequest(batch, new DeadlineContext(Duration.ofSeconds(30))));
+        }
+    }
+
+    @Test
+    void anInconsistentVisibilityTimeoutIsRefusedAtStartNamingTheRule() {
+        Map<String, Object> properties = new HashMap<>(properties(sqs.createQueue("chard-bad")));
+        properties.put("chard.sqs.visibility-timeout", "120s");
+        try (ApplicationContext bad = ApplicationContext.builder().properties(properties).deduceEnvironment(false).start()) {
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> new SqsDrainHandler(bad));
+            assertTrue(refused.getMessage().contains("at least 6 times the function timeout (60 s"), refused.getMessage());
+        }
+    }
+
+    private List<Message> receive(int max, int waitSeconds) {
+        return sqs.client.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(max).waitTimeSeconds(waitSeconds)
+                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+    }
+
+    /** The event Lambda's SQS event source builds from received messages. */
+    static SQSEvent event(List<Message> messages) {
+        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+        for (Message message : messages) {
+            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+            record.setMessageId(message.messageId());
+            record.setReceiptHandle(message.receiptHandle());
+            record.setBody(message.body());
+            record.setEventSource("aws:sqs");
+            records.add(record);
+        }
+        SQSEvent event = new SQSEvent();
+        event.setRecords(records);
+        return event;
+    }
+
+    private ExecutionSnapshot snapshot(UUID id) {
+        return context.getBean(Broker.class).snapshot(id).orElseThrow();
+    }
+}

@@ -1,0 +1,133 @@
+package io.chard.worker.function;
+
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import io.chard.broker.Broker;
+import io.chard.broker.ExecutionSnapshot;
+import io.chard.broker.ExecutionStatus;
+import io.chard.broker.RedisKeys;
+import io.chard.client.DispatchRequest;
+import io.chard.client.TaskClient;
+import io.chard.config.ChardConfig;
+import io.chard.testing.TestRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The timer-driven worker function against a real Redis, called in-process with a counting-down context. */
+class TimerDrainHandlerTest {
+    ApplicationContext context;
+    TimerDrainHandler handler;
+    TaskClient client;
+
+    private void start(Map<String, Object> overrides) {
+        Map<String, Object> properties = FunctionHandler.workerProperties(Map.of());
+        properties.putAll(TestRedis.properties());
+        properties.putAll(overrides);
+        context = ApplicationContext.builder().properties(properties).deduceEnvironment(false).start();
+        handler = new TimerDrainHandler(context);
+        client = context.getBean(TaskClient.class);
+    }
+
+    @AfterEach
+    void stop() {
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    @Test
+    void aTwentySecondInvocationRunsAThousandQueuedNoopsToSuccessAndLeavesNoLeaseBehind() {
+        start(Map.of());
+        List<DispatchRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            requests.add(DispatchRequest.of("examples.noop", client.toJson(List.of())));
+        }
+        List<UUID> ids = client.dispatchAll(requests).stream().map(d -> d.id()).toList();
+        long started = System.nanoTime();
+        String line = handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(20)));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertTrue(line.contains("ran 1000 (1000 succeeded"), line);
+        assertTrue(took.compareTo(Duration.ofSeconds(15)) < 0, "returns once the queue is empty, took " + took);
+        for (UUID id : ids) {
+            assertEquals(ExecutionStatus.SUCCESS, snapshot(id).status());
+        }
+        assertEquals(0, zcard("leased"), "no lease left behind");
+        assertEquals(0, zcard("ready"));
+    }
+
+    @Test
+    void aSixtySecondSleepLeasedOnTheDefaultBudgetIsGivenBackPendingAtTheDeadline() {
+        start(Map.of());
+        UUID sleep = client.dispatch("examples.sleep", 60).id();
+        String line = handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(20)));
+        assertTrue(line.contains("ran 1 ") && line.contains("gave back 1"), line);
+        ExecutionSnapshot givenBack = snapshot(sleep);
+        assertEquals(ExecutionStatus.PENDING, givenBack.status(), "pending, not running");
+        assertEquals(1, givenBack.deliveries());
+        assertEquals(0, zcard("leased"), "no lease left behind");
+    }
+
+    @Test
+    void aTaskWhoseRunBudgetDoesNotFitInTheTimeLeftIsNeverLeased() {
+        start(Map.of("chard.function.run-budget", "60s"));
+        UUID sleep = client.dispatch("examples.sleep", 60).id();
+        String line = handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(20)));
+        assertTrue(line.startsWith("timer drain of [default]: ran 0 "), line);
+        ExecutionSnapshot waiting = snapshot(sleep);
+        assertEquals(ExecutionStatus.PENDING, waiting.status());
+        assertEquals(0, waiting.deliveries());
+    }
+
+    @Test
+    void aTaskWhoseHardTimeLimitDoesNotFitIsNeverLeasedEvenWithALargeBudget() {
+        start(Map.of("chard.function.run-budget", "1s"));
+        UUID limited = client.dispatch("examples.limited_sleep", 1).id();
+        handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(10)));
+        assertEquals(0, snapshot(limited).deliveries(), "its 30 s limit does not fit in 10 s - 5 s margin");
+        handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(40)));
+        assertEquals(ExecutionStatus.SUCCESS, snapshot(limited).status(), "a longer invocation runs it");
+    }
+
+    @Test
+    void whatStillRunsAtTheDeadlineIsGivenBackPendingAndTheWarmInstanceServesTheNextInvocation() {
+        start(Map.of("chard.function.run-budget", "1s", "chard.function.safety-margin", "1s"));
+        UUID sleep = client.dispatch("examples.sleep", 60).id();
+        String first = handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(4)));
+        assertTrue(first.contains("ran 1 ") && first.contains("gave back 1"), first);
+        ExecutionSnapshot givenBack = snapshot(sleep);
+        assertEquals(ExecutionStatus.PENDING, givenBack.status(), "pending, not running");
+        assertEquals(1, givenBack.deliveries());
+        assertEquals(0, zcard("leased"));
+
+        client.revoke(sleep);
+        UUID add = client.dispatch("examples.add", 2, 3).id();
+        String second = handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(10)));
+        assertTrue(second.contains("1 succeeded"), second);
+        assertEquals("5", snapshot(add).resultJson());
+    }
+
+    private ExecutionSnapshot snapshot(UUID id) {
+        return context.getBean(Broker.class).snapshot(id).orElseThrow();
+    }
+
+    private long zcard(String part) {
+        RedisKeys keys = RedisKeys.of(context.getBean(ChardConfig.class).namespace());
+        RedisClient redis = RedisClient.create(TestRedis.uri());
+        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+            return connection.sync().zcard(keys.queue("default", part));
+        } finally {
+            redis.shutdown();
+        }
+    }
+}
