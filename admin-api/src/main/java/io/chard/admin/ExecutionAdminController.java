@@ -33,7 +33,7 @@ import java.util.UUID;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ExecutionAdminController {
     static final int MAX_PER_PAGE = 200;
-    /** Deeper pages make PostgreSQL skip ever more rows (OFFSET); a search narrows instead. Beyond: 400. */
+    /** Deeper pages make PostgreSQL skip ever more rows (OFFSET); a cursor or a search goes deeper. Beyond: 400. */
     static final int MAX_PAGE = 1_000;
     /** Most executions one bulk retry dispatches; a larger selection is retried in several calls. */
     static final int MAX_BULK = 10_000;
@@ -49,7 +49,8 @@ class ExecutionAdminController {
     @Serdeable(naming = SnakeCaseStrategy.class)
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record ExecutionList(List<ExecutionSummary> items, long total, int page, int perPage) {
+    record ExecutionList(List<ExecutionSummary> items, long total, boolean totalEstimated, @Nullable Integer page,
+                         int perPage, @Nullable String nextCursor) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
@@ -64,7 +65,8 @@ class ExecutionAdminController {
     HttpResponse<?> list(@Nullable @QueryValue String status, @Nullable @QueryValue("task_name") String taskName,
                          @Nullable @QueryValue String queue, @Nullable @QueryValue String since,
                          @Nullable @QueryValue String until, @Nullable @QueryValue String q,
-                         @Nullable @QueryValue Integer page, @Nullable @QueryValue("per_page") Integer perPage) {
+                         @Nullable @QueryValue Integer page, @Nullable @QueryValue("per_page") Integer perPage,
+                         @Nullable @QueryValue String cursor) {
         int pageNumber = page == null ? 1 : page;
         int size = perPage == null ? 50 : perPage;
         if (pageNumber > MAX_PAGE) {
@@ -73,10 +75,18 @@ class ExecutionAdminController {
         if (pageNumber < 1 || size < 1 || size > MAX_PER_PAGE) {
             return invalid("page must be at least 1 and per_page between 1 and " + MAX_PER_PAGE);
         }
+        if (!blank(cursor) && page != null) {
+            return invalid("page and cursor exclude each other: a cursor continues from where the last page ended");
+        }
         ExecutionFilter filter = filter(status, taskName, queue, since, until, q);
-        HistoryStore.Page found = history.search(filter, pageNumber, size);
+        HistoryStore.Page found;
+        try {
+            found = blank(cursor) ? history.search(filter, pageNumber, size) : history.after(filter, cursor, size);
+        } catch (IllegalArgumentException e) {
+            return invalid(e.getMessage());
+        }
         return HttpResponse.ok(new ExecutionList(found.items().stream().map(ExecutionSummary::of).toList(),
-                found.total(), pageNumber, size));
+                found.total(), found.estimated(), blank(cursor) ? pageNumber : null, size, found.nextCursor()));
     }
 
     @Get("/{id}")

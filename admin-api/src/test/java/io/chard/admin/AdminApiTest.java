@@ -101,6 +101,21 @@ class AdminApiTest {
     }
 
     @Test
+    void theListHandsOutACursorThatContinuesWhereThePageEndedAndSaysWhetherTheTotalIsExact() {
+        UUID older = failedExecution();
+        UUID newer = failedExecution();
+        Answer first = server.viewer.get(EXECUTIONS + "?status=failed&task_name=test.add&per_page=1");
+        assertEquals(newer.toString(), first.json().get("items").get(0).get("id").getStringValue());
+        assertFalse(first.json().get("total_estimated").getBooleanValue());
+        String cursor = first.json().get("next_cursor").getStringValue();
+        Answer second = server.viewer.get(EXECUTIONS + "?status=failed&task_name=test.add&per_page=1&cursor=" + cursor);
+        assertEquals(older.toString(), second.json().get("items").get(0).get("id").getStringValue());
+        assertTrue(second.json().get("page").isNull());
+        assertError(server.viewer.get(EXECUTIONS + "?cursor=bogus"), 422, "invalid_parameter");
+        assertError(server.viewer.get(EXECUTIONS + "?page=2&cursor=" + cursor), 422, "invalid_parameter");
+    }
+
+    @Test
     void theDetailShowsArgumentsTracebackAndTimelineAnd404ForAnUnknownId() {
         UUID failed = failedExecution();
         Answer detail = server.viewer.get(EXECUTIONS + "/" + failed);

@@ -2,10 +2,16 @@ package io.chard.beat;
 
 import io.chard.broker.ExecutionStatus;
 import io.chard.database.Jdbc;
+import io.chard.history.HistoryPartitions;
 import io.chard.settings.Settings;
 import io.chard.task.Task;
 import jakarta.inject.Singleton;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.stream.Stream;
 
 /**
@@ -15,7 +21,7 @@ import java.util.stream.Stream;
 @Singleton
 public class MaintenanceTasks {
     public static final String QUEUE = "background_tasks";
-    /** Rows deleted per statement, so a large purge never holds long locks. */
+    /** Rows deleted per statement from the default partition, so a large purge never holds long locks. */
     private static final int PURGE_BATCH = 10_000;
     /**
      * What the purge deletes once it is older than the retention: ended executions, and stuck ones. Stuck has not
@@ -24,13 +30,18 @@ public class MaintenanceTasks {
      */
     private static final String[] PURGED = Stream.concat(ExecutionStatus.endedValues().stream(),
             Stream.of(ExecutionStatus.STUCK.value())).toArray(String[]::new);
+    /** What a dropped partition keeps (in the default partition): every status the purge does not delete. */
+    private static final String[] KEPT = Arrays.stream(ExecutionStatus.values()).map(ExecutionStatus::value)
+            .filter(status -> !Arrays.asList(PURGED).contains(status)).toArray(String[]::new);
 
     private final Jdbc jdbc;
     private final Settings settings;
+    private final HistoryPartitions partitions;
 
-    public MaintenanceTasks(Jdbc jdbc, Settings settings) {
+    public MaintenanceTasks(Jdbc jdbc, Settings settings, HistoryPartitions partitions) {
         this.jdbc = jdbc;
         this.settings = settings;
+        this.partitions = partitions;
     }
 
     /** Running executions whose heartbeat is older than {@code stuck_after_seconds} become {@code stuck}. */
@@ -42,19 +53,17 @@ public class MaintenanceTasks {
                 settings.number(Settings.Key.STUCK_AFTER_SECONDS));
     }
 
-    /** Deletes ended executions older than {@code retention_days}; answers how many. */
+    /**
+     * Keeps the history's daily partitions: creates today's and the next {@link HistoryPartitions#DAYS_AHEAD} days'
+     * that are missing, drops the days older than {@code retention_days} whole (their unfinished rows move to the
+     * default partition), and deletes the default partition's old ended rows (ids that are not UUIDv7). Answers
+     * how many rows went: those deleted, plus PostgreSQL's estimate of the dropped partitions' rows.
+     */
     @Task(value = "background_tasks.purge_old_executions", queue = QUEUE, maxRetries = 0)
     public long purgeOldExecutions() {
-        long retentionDays = settings.number(Settings.Key.RETENTION_DAYS);
-        long purged = 0;
-        int deleted;
-        do {
-            deleted = jdbc.update("DELETE FROM background_tasks_task_execution WHERE id IN (SELECT id FROM "
-                    + "background_tasks_task_execution WHERE status = ANY(?) "
-                    + "AND COALESCE(finished_at, queued_at) < now() - make_interval(days => ?) LIMIT ?)",
-                    PURGED, (int) retentionDays, PURGE_BATCH);
-            purged += deleted;
-        } while (deleted == PURGE_BATCH);
-        return purged;
+        Instant now = Instant.now();
+        partitions.createAhead(LocalDate.ofInstant(now, ZoneOffset.UTC));
+        Instant cutoff = now.minus(Duration.ofDays(settings.number(Settings.Key.RETENTION_DAYS)));
+        return partitions.dropBefore(cutoff, KEPT) + partitions.purgeDefault(cutoff, PURGED, PURGE_BATCH);
     }
 }

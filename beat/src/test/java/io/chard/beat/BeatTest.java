@@ -2,6 +2,7 @@ package io.chard.beat;
 
 import io.chard.beat.testing.BeatFixture;
 import io.chard.database.Jdbc;
+import io.chard.history.HistoryPartitions;
 import io.chard.schedule.MisfirePolicy;
 import io.chard.schedule.ScheduleSpec;
 import org.junit.jupiter.api.AfterEach;
@@ -10,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -17,9 +20,13 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Beat's tick, store and maintenance tasks against a real PostgreSQL and Redis: misfires, repair, sweep, purge. */
+/**
+ * Beat's tick, store and maintenance tasks against a real PostgreSQL and Redis: misfires, repair, sweep, purge,
+ * the history's partitions.
+ */
 class BeatTest {
     final BeatFixture fixture = new BeatFixture();
 
@@ -106,8 +113,58 @@ class BeatTest {
         assertEquals("success", status(jdbc, recent));
     }
 
+    @Test
+    void thePurgeCreatesTheWeekAheadWhenDaysAreMissing() {
+        Jdbc jdbc = fixture.bean(Jdbc.class);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        jdbc.update("DROP TABLE " + partition(today.plusDays(3)));
+        jdbc.update("DROP TABLE " + partition(today.plusDays(HistoryPartitions.DAYS_AHEAD)));
+
+        fixture.bean(MaintenanceTasks.class).purgeOldExecutions();
+        List<LocalDate> days = fixture.bean(HistoryPartitions.class).days();
+        for (int ahead = 0; ahead <= HistoryPartitions.DAYS_AHEAD; ahead++) {
+            assertTrue(days.contains(today.plusDays(ahead)), "no partition for today + " + ahead + ": " + days);
+        }
+    }
+
+    @Test
+    void thePurgeDropsDaysPastTheRetentionWholeAndLeavesNewerDays() {
+        Jdbc jdbc = fixture.bean(Jdbc.class);
+        HistoryPartitions partitions = fixture.bean(HistoryPartitions.class);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        LocalDate old = today.minusDays(30);
+        LocalDate recent = today.minusDays(1);
+        partitions.create(old);
+        partitions.create(recent);
+        UUID ended = insertExecution(jdbc, uuid7(old), "success", Instant.now().minus(Duration.ofDays(30)));
+        UUID waiting = insertExecution(jdbc, uuid7(old), "pending", Instant.now().minus(Duration.ofDays(30)));
+        UUID kept = insertExecution(jdbc, uuid7(recent), "success", Instant.now().minus(Duration.ofDays(1)));
+
+        fixture.bean(MaintenanceTasks.class).purgeOldExecutions();
+        assertFalse(partitions.days().contains(old), "the day past the retention is dropped");
+        assertTrue(partitions.days().contains(recent));
+        assertEquals(0, jdbc.count("SELECT count(*) FROM background_tasks_task_execution WHERE id = ?", ended));
+        assertEquals("success", status(jdbc, kept));
+        assertEquals("pending", status(jdbc, waiting), "an unfinished row outlives its day, in the default partition");
+    }
+
     private UUID insertExecution(Jdbc jdbc, String status, Instant at) {
-        UUID id = UUID.randomUUID();
+        return insertExecution(jdbc, UUID.randomUUID(), status, at);
+    }
+
+    /** A UUIDv7 of noon on {@code day}: 48 bits of milliseconds, version 7, random rest. */
+    private static UUID uuid7(LocalDate day) {
+        long millis = day.atTime(12, 0).toInstant(ZoneOffset.UTC).toEpochMilli();
+        UUID random = UUID.randomUUID();
+        return new UUID(millis << 16 | 0x7000 | random.getMostSignificantBits() & 0xFFF,
+                random.getLeastSignificantBits());
+    }
+
+    private static String partition(LocalDate day) {
+        return "background_tasks_task_execution_p" + day.toString().replace("-", "");
+    }
+
+    private UUID insertExecution(Jdbc jdbc, UUID id, String status, Instant at) {
         jdbc.update("INSERT INTO background_tasks_task_execution (id, task_id, task_name, status, queued_at, started_at, "
                         + "heartbeat_at, finished_at) VALUES (?, ?, 'test.add', ?, ?, ?, ?, ?)", id, id.toString(), status,
                 Timestamp.from(at), Timestamp.from(at), Timestamp.from(at),

@@ -1,24 +1,34 @@
 package io.chard.history;
 
 import io.chard.database.Jdbc;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The history as admin-api reads it: one execution, filtered pages and ids, retries of an execution, rows
+ * The history as admin-api reads it: one execution, filtered pages (by number or by cursor) and ids, retries of an execution, rows
  * changed since a time, and outcomes per minute. Only reads; {@link HistoryWriter} is the recorder's write path.
  */
 @Singleton
 public final class HistoryStore {
     static final String TABLE = "background_tasks_task_execution";
+    /** Counts up to this many matches are exact; above, an estimate (a count would read every match). */
+    public static final int EXACT_BELOW = 10_000;
+    /** The list order; every list index ends in it (V150), so a page is read from an index, not sorted. */
+    private static final String ORDER = "queued_at DESC NULLS LAST, id DESC";
+    private static final Pattern PLAN_ROWS = Pattern.compile("rows=(\\d+)");
 
     private final Jdbc jdbc;
 
@@ -26,23 +36,57 @@ public final class HistoryStore {
         this.jdbc = jdbc;
     }
 
-    public record Page(List<ExecutionRecord> items, long total) {
+    /**
+     * A page of executions, newest first. {@code total} counts every match exactly up to {@link #EXACT_BELOW};
+     * above, it is PostgreSQL's estimate and {@code estimated} says so. {@code nextCursor} continues after the
+     * page's last row ({@link #after}); null when no row follows.
+     */
+    public record Page(List<ExecutionRecord> items, long total, boolean estimated, @Nullable String nextCursor) {
     }
 
     public Optional<ExecutionRecord> find(UUID id) {
         return jdbc.one("SELECT * FROM " + TABLE + " WHERE id = ?", HistoryStore::record, id);
     }
 
-    /** A page of matching executions, newest first, and how many match in all. */
+    /** Page {@code page} (from 1) of matching executions, newest first, and how many match in all. */
     public Page search(ExecutionFilter filter, int page, int perPage) {
         Where where = where(filter);
         List<Object> parameters = new ArrayList<>(where.parameters());
-        parameters.add(perPage);
+        parameters.add(perPage + 1);
         parameters.add((long) (page - 1) * perPage);
-        List<ExecutionRecord> items = jdbc.list("SELECT * FROM " + TABLE + where.sql()
-                + " ORDER BY queued_at DESC NULLS LAST, id LIMIT ? OFFSET ?", HistoryStore::record, parameters.toArray());
-        long total = jdbc.count("SELECT count(*) FROM " + TABLE + where.sql(), where.parameters().toArray());
-        return new Page(items, total);
+        List<ExecutionRecord> rows = jdbc.list("SELECT * FROM " + TABLE + where.sql() + " ORDER BY " + ORDER
+                + " LIMIT ? OFFSET ?", HistoryStore::record, parameters.toArray());
+        boolean all = page == 1 && rows.size() <= perPage;
+        return page(rows, perPage, all ? new Count(rows.size(), false) : count(where));
+    }
+
+    /**
+     * The matching executions after {@code cursor} (a {@link Page#nextCursor}), newest first: a keyset page,
+     * which reads {@code perPage} rows from the list index however deep it is, where OFFSET skips every row
+     * before. Rows queued while paging appear before the cursor, so a walk sees every row once.
+     *
+     * @throws IllegalArgumentException when the cursor is not one this store wrote
+     */
+    public Page after(ExecutionFilter filter, String cursor, int perPage) {
+        Cursor from = Cursor.decode(cursor);
+        Where where = where(filter);
+        List<ExecutionRecord> rows = new ArrayList<>();
+        if (from.queuedAt() != null) {
+            rows.addAll(list(where, " AND (queued_at, id) < (?, ?) ORDER BY " + ORDER, perPage + 1,
+                    Timestamp.from(from.queuedAt()), from.id()));
+        }
+        if (rows.size() <= perPage) {
+            // Rows never queued (a change that came before its enqueued event) sort last, by id.
+            String nulls = " AND queued_at IS NULL" + (from.queuedAt() == null ? " AND id < ?" : "") + " ORDER BY id DESC";
+            Object[] bound = from.queuedAt() == null ? new Object[]{from.id()} : new Object[0];
+            rows.addAll(list(where, nulls, perPage + 1 - rows.size(), bound));
+        }
+        return page(rows, perPage, count(where));
+    }
+
+    /** The cursor that continues after {@code row}, as {@link Page#nextCursor} would be after it. */
+    public static String cursorAfter(ExecutionRecord row) {
+        return Cursor.of(row).encode();
     }
 
     /** The ids of up to {@code limit} matching executions, newest first. */
@@ -50,8 +94,67 @@ public final class HistoryStore {
         Where where = where(filter);
         List<Object> parameters = new ArrayList<>(where.parameters());
         parameters.add(limit);
-        return jdbc.list("SELECT id FROM " + TABLE + where.sql() + " ORDER BY queued_at DESC NULLS LAST LIMIT ?",
+        return jdbc.list("SELECT id FROM " + TABLE + where.sql() + " ORDER BY " + ORDER + " LIMIT ?",
                 row -> row.getObject(1, UUID.class), parameters.toArray());
+    }
+
+    private List<ExecutionRecord> list(Where where, String tail, int limit, Object... bound) {
+        List<Object> parameters = new ArrayList<>(where.parameters());
+        parameters.addAll(List.of(bound));
+        parameters.add(limit);
+        String sql = where.sql().isEmpty() ? " WHERE TRUE" : where.sql();
+        return jdbc.list("SELECT * FROM " + TABLE + sql + tail + " LIMIT ?", HistoryStore::record,
+                parameters.toArray());
+    }
+
+    private static Page page(List<ExecutionRecord> rows, int perPage, Count count) {
+        List<ExecutionRecord> items = rows.size() > perPage ? rows.subList(0, perPage) : rows;
+        String next = rows.size() > perPage ? Cursor.of(items.getLast()).encode() : null;
+        return new Page(List.copyOf(items), count.rows(), count.estimated(), next);
+    }
+
+    private record Count(long rows, boolean estimated) {
+    }
+
+    /**
+     * Counts at most {@link #EXACT_BELOW} + 1 rows, so a count never reads more than that many index entries; at
+     * the cap, answers the planner's estimate for the whole filter (from each partition's statistics), flagged.
+     */
+    private Count count(Where where) {
+        Object[] parameters = where.parameters().toArray();
+        long capped = jdbc.count("SELECT count(*) FROM (SELECT 1 FROM " + TABLE + where.sql() + " LIMIT "
+                + (EXACT_BELOW + 1) + ") s", parameters);
+        if (capped <= EXACT_BELOW) {
+            return new Count(capped, false);
+        }
+        String plan = jdbc.one("EXPLAIN SELECT 1 FROM " + TABLE + where.sql(), row -> row.getString(1), parameters)
+                .orElse("");
+        Matcher rows = PLAN_ROWS.matcher(plan);
+        long estimate = rows.find() ? Long.parseLong(rows.group(1)) : 0;
+        return new Count(Math.max(estimate, EXACT_BELOW + 1), true);
+    }
+
+    /** Where a keyset page resumes: the last row's (queued_at, id), base64url so clients treat it as opaque. */
+    private record Cursor(@Nullable Instant queuedAt, UUID id) {
+        static Cursor of(ExecutionRecord row) {
+            return new Cursor(row.queuedAt(), row.id());
+        }
+
+        String encode() {
+            String text = (queuedAt == null ? "" : queuedAt.toString()) + "|" + id;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String cursor) {
+            try {
+                String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int bar = text.indexOf('|');
+                Instant at = bar == 0 ? null : Instant.parse(text.substring(0, bar));
+                return new Cursor(at, UUID.fromString(text.substring(bar + 1)));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("not a cursor of this list: " + cursor, e);
+            }
+        }
     }
 
     /** The executions an operator created by retrying {@code id}. */
@@ -89,7 +192,10 @@ public final class HistoryStore {
     private static Where where(ExecutionFilter filter) {
         List<String> conditions = new ArrayList<>();
         List<Object> parameters = new ArrayList<>();
-        if (filter.statuses() != null && !filter.statuses().isEmpty()) {
+        if (filter.statuses() != null && filter.statuses().size() == 1) {
+            conditions.add("status = ?"); // equality, unlike ANY, lets the (status, order) index give the order
+            parameters.add(filter.statuses().getFirst());
+        } else if (filter.statuses() != null && !filter.statuses().isEmpty()) {
             conditions.add("status = ANY(?)");
             parameters.add(filter.statuses().toArray(String[]::new));
         }
