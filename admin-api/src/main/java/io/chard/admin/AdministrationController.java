@@ -33,7 +33,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Users, API tokens, roles and the audit log, for administrators. */
+/**
+ * Users, API tokens, roles and the audit log, for administrators. A little over our usual length: the four
+ * share the role parsing, the self-protection rules and the refusal answers at the bottom, which a split
+ * would have to export.
+ */
 @Controller("/api/background_tasks/admin")
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Secured(Permissions.ADMIN)

@@ -3,11 +3,15 @@ package io.chard.broker;
 import io.lettuce.core.cluster.SlotHash;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 
@@ -67,6 +71,26 @@ public final class Partitions {
     }
 
     /** The partition an id was minted in (P is fixed for a namespace: the tags depend on it). */
+    /**
+     * Calls {@code call} once per partition the items' ids name, with that partition's items in their order, and
+     * answers the per-item results in the order of {@code items}: a batch spanning partitions becomes one script
+     * call per partition (each single-slot), and the caller still sees one answer per item.
+     */
+    public <T, R> List<R> perPartition(List<T> items, Function<T, UUID> id, BiFunction<RedisKeys, List<T>, List<R>> call) {
+        Map<Integer, List<Integer>> positions = new TreeMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            positions.computeIfAbsent(of(id.apply(items.get(i))), p -> new ArrayList<>()).add(i);
+        }
+        List<R> results = new ArrayList<>(java.util.Collections.nCopies(items.size(), null));
+        positions.forEach((partition, at) -> {
+            List<R> answers = call.apply(keys(partition), at.stream().map(items::get).toList());
+            for (int i = 0; i < at.size(); i++) {
+                results.set(at.get(i), answers.get(i));
+            }
+        });
+        return results;
+    }
+
     public int of(UUID id) {
         return (int) (id.getLeastSignificantBits() & (MAX - 1)) % count;
     }

@@ -14,9 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -58,19 +57,7 @@ public final class RedisBroker implements Broker {
     /** One script call per partition the envelopes' ids name (the client puts a batch in one partition). */
     @Override
     public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
-        Map<Integer, List<Integer>> byPartition = new TreeMap<>();
-        for (int i = 0; i < envelopes.size(); i++) {
-            byPartition.computeIfAbsent(partitions.of(envelopes.get(i).envelope().id()), p -> new ArrayList<>()).add(i);
-        }
-        Enqueued[] result = new Enqueued[envelopes.size()];
-        byPartition.forEach((partition, positions) -> {
-            List<Enqueued> enqueued = enqueue(partitions.keys(partition),
-                    positions.stream().map(envelopes::get).toList());
-            for (int i = 0; i < positions.size(); i++) {
-                result[positions.get(i)] = enqueued.get(i);
-            }
-        });
-        return List.of(result);
+        return partitions.perPartition(envelopes, encoded -> encoded.envelope().id(), this::enqueue);
     }
 
     private List<Enqueued> enqueue(RedisKeys keys, List<Envelope.Encoded> envelopes) {

@@ -19,7 +19,8 @@ import java.util.function.Function;
  * wait for work has a connection of its own, because a blocked shared connection stalls every command
  * queued behind it. With P partitions, each lease call starts one partition further on and moves on while
  * slots are left, so every partition is served; reports (settle, heartbeat, release) go in one script call per
- * partition their ids name.
+ * partition their ids name. Longer than our other files: one argument list and one reply parse per script the
+ * worker calls, kept side by side so each script's Java half sits next to the others.
  */
 final class RedisBrokerConsumer implements BrokerConsumer {
     private final RedisBroker broker;
@@ -79,15 +80,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
     /** One script call per partition the ids name; the answers come back in the order of {@code ids}. */
     @Override
     public List<IdLease> leaseIds(List<UUID> ids, Duration leaseDuration, Fit fit) {
-        IdLease[] results = new IdLease[ids.size()];
-        byPartition(ids, Function.identity()).forEach((partition, positions) -> {
-            List<IdLease> leased = leaseIds(partitions.keys(partition), positions.stream().map(ids::get).toList(),
-                    leaseDuration, fit);
-            for (int i = 0; i < positions.size(); i++) {
-                results[positions.get(i)] = leased.get(i);
-            }
-        });
-        return List.of(results);
+        return partitions.perPartition(ids, Function.identity(), (keys, some) -> leaseIds(keys, some, leaseDuration, fit));
     }
 
     private List<IdLease> leaseIds(RedisKeys keys, List<UUID> ids, Duration leaseDuration, Fit fit) {
@@ -121,14 +114,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
 
     @Override
     public List<Boolean> settle(List<Settlement> settlements) {
-        Boolean[] accepted = new Boolean[settlements.size()];
-        byPartition(settlements, s -> s.lease().id()).forEach((partition, positions) -> {
-            List<Boolean> answers = settle(partitions.keys(partition), positions.stream().map(settlements::get).toList());
-            for (int i = 0; i < positions.size(); i++) {
-                accepted[positions.get(i)] = answers.get(i);
-            }
-        });
-        return List.of(accepted);
+        return partitions.perPartition(settlements, s -> s.lease().id(), this::settle);
     }
 
     private List<Boolean> settle(RedisKeys keys, List<Settlement> settlements) {

@@ -23,20 +23,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * The worker: wires the lease loop, the execution runner, the heartbeater and the settler together, and
- * runs them as a long-lived process ({@link #start()}/{@link #stop()}) or until a deadline, for
- * short-lived invocations ({@link #drain(Instant, Duration)}, {@link #drainIds(List, Instant, Duration)}), any
- * number of times in a row: a warm function instance keeps its worker between invocations. Stopping gives the running tasks a grace period; a loop
- * that dies on an Error stops the worker at once and exits the process with status 1 (see {@link LoopGuard}).
+ * The worker: wires the lease loop, the execution runner, the heartbeater and the settler together, and runs
+ * them as a long-lived process ({@link #start()}/{@link #stop()}) or until a deadline, for short-lived
+ * invocations ({@link #drain(Instant, Duration)}, {@link #drainIds(List, Instant, Duration)}), any number of
+ * times in a row: a warm function instance keeps its worker between invocations. Stopping gives the running
+ * tasks a grace period; a loop that dies on an Error stops the worker at once and exits the process with
+ * status 1 (see {@link LoopGuard}). Somewhat over our usual length because both lifecycles end the same way
+ * (stop leasing, let what runs finish, give back the rest, settle): kept here, that ending is written once.
  */
 public final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -57,7 +56,7 @@ public final class Worker {
     private final IntConsumer exit;
     private final ReadyTrigger trigger;
     /** The drain in progress, if any: counts what it leases and how those executions end. */
-    private volatile Tally tally;
+    private volatile DrainTally tally;
     private final Waiter waiter = new Waiter();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile boolean stopping;
@@ -133,7 +132,7 @@ public final class Worker {
     }
 
     private synchronized DrainReport drain(Instant deadline, LeaseLoop.Source source, IdSource ids) {
-        Tally counting = new Tally();
+        DrainTally counting = new DrainTally();
         tally = counting;
         leasing.wet();
         Loop draining = loops.loop("chard-lease", () -> leasing.round(deadline, source));
@@ -217,7 +216,7 @@ public final class Worker {
     }
 
     private void leased(io.chard.broker.Delivery delivery) {
-        Tally counting = tally;
+        DrainTally counting = tally;
         if (counting != null) {
             counting.leased.incrementAndGet();
         }
@@ -229,7 +228,7 @@ public final class Worker {
      * delay) on queues that have a trigger. Runs before the executions leave the runner, which knows their queue.
      */
     private void accepted(List<Settlement> settlements) {
-        Tally counting = tally;
+        DrainTally counting = tally;
         List<ReadyTrigger.Ready> retries = new ArrayList<>();
         Map<UUID, String> queues = new java.util.HashMap<>();
         for (Execution execution : runner.active()) {
@@ -272,30 +271,6 @@ public final class Worker {
             }
         }
         return giveBack.size();
-    }
-
-    /** Counts of one drain, written by the lease loop and the settler, read once the drain ends. */
-    private static final class Tally {
-        final AtomicInteger leased = new AtomicInteger();
-        final AtomicInteger succeeded = new AtomicInteger();
-        final AtomicInteger failed = new AtomicInteger();
-        final AtomicInteger retried = new AtomicInteger();
-        final AtomicInteger revoked = new AtomicInteger();
-        final Set<UUID> settled = ConcurrentHashMap.newKeySet();
-
-        void count(Outcome outcome) {
-            switch (outcome) {
-                case Outcome.Success s -> succeeded.incrementAndGet();
-                case Outcome.Failure f -> failed.incrementAndGet();
-                case Outcome.Retry r -> retried.incrementAndGet();
-                case Outcome.Revoked r -> revoked.incrementAndGet();
-            }
-        }
-
-        DrainReport report(int givenBack, Map<UUID, io.chard.broker.BrokerConsumer.IdLease> found) {
-            return new DrainReport(leased.get(), succeeded.get(), failed.get(), retried.get(), revoked.get(),
-                    givenBack, Set.copyOf(settled), found);
-        }
     }
 
     private static String newId() {

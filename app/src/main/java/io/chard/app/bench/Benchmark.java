@@ -43,6 +43,8 @@ import java.util.concurrent.TimeUnit;
  * events, no history), so the gap is what Chard's guarantees cost.
  *
  * <p>Usage: {@code ./chard bench [--quick]}; uses REDIS_URI / CHARD_JDBC_URL or starts embedded servers.
+ * Longer than our other files: it is a script of measurements, each a few lines beside its baseline, and
+ * reads best top to bottom; it lives in the launcher module and ships in no image.
  * {@code ./chard bench --cluster [--quick]} measures Redis work per task on a Redis Cluster instead
  * ({@link ClusterBench}).
  */
