@@ -43,6 +43,7 @@ public final class WorkflowPlanner {
     private final List<Planned> members = new ArrayList<>();
     private Instant now;
     private int partition;
+    private int minted;
 
     public WorkflowPlanner(TaskClient client, TaskRegistry registry, ArgumentBinder binder, Partitions partitions,
                            JsonMapper json, Clock clock) {
@@ -83,13 +84,18 @@ public final class WorkflowPlanner {
     public WorkflowDispatched dispatch(Canvas canvas, Broker broker) {
         now = clock.instant();
         partition = partitions.random();
-        UUID id = Partitions.newId(now.toEpochMilli(), partition);
+        UUID id = mint();
         Step root = plan(canvas, "$", null, null);
         List<WorkflowBatch.Member> batch = members.stream().map(m -> new WorkflowBatch.Member(m.envelope, m.join,
                 m.slots, m.delayMillis, m.successors, m.parent, m.group)).toList();
         boolean created = broker.enqueueWorkflow(new WorkflowBatch(id, write(root.tree()), batch));
         return new WorkflowDispatched(id, members.stream()
                 .map(m -> new WorkflowDispatched.Member(m.id, m.task, m.path)).toList(), created);
+    }
+
+    /** The next id of this workflow: in its partition, sorting in tree order (the workflow's own id first). */
+    private UUID mint() {
+        return Partitions.sequentialId(now.toEpochMilli(), minted++, partition);
     }
 
     private Step plan(Canvas canvas, String path, Out in, UUID group) {
@@ -127,7 +133,7 @@ public final class WorkflowPlanner {
     /** Plans a group's members into {@code tree} ({@code id}, {@code group}) and answers their joint output. */
     private Out group(Canvas.Group group, String path, Out in, Map<String, Object> tree) {
         require(group != null && !group.members().isEmpty(), path, "a group needs at least one member");
-        UUID id = Partitions.newId(now.toEpochMilli(), partition);
+        UUID id = mint();
         List<Object> nodes = new ArrayList<>();
         List<Planned> tails = new ArrayList<>();
         for (int i = 0; i < group.members().size(); i++) {
@@ -143,7 +149,7 @@ public final class WorkflowPlanner {
     private Step signature(Canvas.Signature signature, String path, Out in, UUID group) {
         require(signature.task() != null && !signature.task().isBlank(), path, "a signature needs a task");
         boolean receives = in != null && !signature.immutable();
-        Planned member = new Planned(Partitions.newId(now.toEpochMilli(), partition), signature.task(), path);
+        Planned member = new Planned(mint(), signature.task(), path);
         JsonNode args = signature.args();
         try {
             TaskDefinition task = registry.require(signature.task());

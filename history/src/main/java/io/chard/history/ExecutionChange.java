@@ -41,6 +41,9 @@ public final class ExecutionChange {
     String progressStep;
     String idempotencyKey;
     String retriedFromId;
+    String parentId;
+    String rootId;
+    String groupId;
     String queuedAt;
     String eta;
     String expiresAt;
@@ -115,6 +118,14 @@ public final class ExecutionChange {
             case ENQUEUED -> {
                 enqueued(d.get("env"), json);
                 eta = instant(d.get("eta"));
+                rootId = blankToNull(d.get("root"));
+                parentId = blankToNull(d.get("parent"));
+                groupId = blankToNull(d.get("group"));
+            }
+            case JOINED -> enqueued(d.get("env"), json); // its arguments now hold the predecessors' values
+            case CANCELLED -> {
+                revokeReason = d.get("reason");
+                finishedAt = instant(d.get("finished"));
             }
             case STARTED -> {
                 worker = d.get("worker");
@@ -179,6 +190,10 @@ public final class ExecutionChange {
         retriedFromId = text(env.get("retriedFrom"));
         queuedAt = instant(env.get("queuedAt"));
         expiresAt = instant(env.get("expires"));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private static String text(JsonNode node) {
