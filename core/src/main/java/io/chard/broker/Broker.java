@@ -13,6 +13,17 @@ public interface Broker {
     /** Enqueues in one atomic step; answers in the same order. */
     List<Enqueued> enqueue(List<Envelope.Encoded> envelopes);
 
+    /**
+     * Enqueues every member of a workflow in one atomic step in the partition of its id; members with
+     * predecessors wait outside every queue until the script that ends the last of them releases them.
+     *
+     * @return false when a workflow with this id exists already (nothing was written)
+     */
+    boolean enqueueWorkflow(WorkflowBatch workflow);
+
+    /** The tree stored with a workflow, while the broker keeps it (until the result TTL after its last member). */
+    Optional<String> workflowTree(UUID workflowId);
+
     Revocation revoke(UUID id, String reason);
 
     /** The live state, while the broker keeps it (running, waiting, or finished within the result TTL). */

@@ -31,7 +31,11 @@ public enum ExecutionEvent {
     /** Given back by a stopping worker: back in the queue at its old place. */
     RELEASED(ExecutionStatus.PENDING),
     /** A report from a worker whose lease was taken over; it changed nothing. */
-    STALE(null);
+    STALE(null),
+    /** A waiting workflow member got its predecessors' values (its new envelope) and went to its queue. */
+    JOINED(ExecutionStatus.PENDING),
+    /** A waiting workflow member that will never run: a step before it failed (see workflow.lua). */
+    CANCELLED(ExecutionStatus.CANCELLED);
 
     /** The recorder looks up every event it reads (up to 5,000 a batch): a map, not a scan. */
     private static final Map<String, ExecutionEvent> BY_VALUE = Arrays.stream(values())

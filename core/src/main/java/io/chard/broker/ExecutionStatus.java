@@ -20,12 +20,14 @@ import java.util.function.Predicate;
  * event moves it on. See "Execution states" in docs/architecture.md.
  */
 public enum ExecutionStatus {
-    PENDING, RUNNING, RETRYING, SUCCESS, FAILED, REVOKED, STUCK;
+    PENDING, RUNNING, RETRYING, SUCCESS, FAILED, REVOKED, STUCK,
+    /** A workflow step that will never run: a step before it failed or was revoked (the reason names it). */
+    CANCELLED;
 
     private static final Map<ExecutionStatus, Set<ExecutionStatus>> NEXT = new EnumMap<>(ExecutionStatus.class);
 
     static {
-        allow(PENDING, RUNNING, REVOKED);
+        allow(PENDING, RUNNING, REVOKED, CANCELLED);
         allow(RETRYING, RUNNING, REVOKED);
         allow(RUNNING, SUCCESS, FAILED, RETRYING, REVOKED, PENDING, STUCK);
         // A late event from a worker the sweep had given up on: it still runs, was delivered again, or finished.
@@ -33,6 +35,7 @@ public enum ExecutionStatus {
         allow(SUCCESS);
         allow(FAILED);
         allow(REVOKED);
+        allow(CANCELLED);
     }
 
     private static void allow(ExecutionStatus from, ExecutionStatus... to) {

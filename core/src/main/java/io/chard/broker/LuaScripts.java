@@ -22,12 +22,23 @@ import java.util.Map;
 final class LuaScripts {
 
     enum Script {
-        ENQUEUE, LEASE, SETTLE, HEARTBEAT, RELEASE, REVOKE, PROGRESS, LEASE_IDS;
+        ENQUEUE, LEASE(WORKFLOW), SETTLE(WORKFLOW), HEARTBEAT, RELEASE, REVOKE(WORKFLOW), PROGRESS,
+        ENQUEUE_WORKFLOW, LEASE_IDS(WORKFLOW);
+
+        /** Shared Lua each script needs beyond the prelude, prepended after it in this order. */
+        private final List<String> includes;
+
+        Script(String... includes) {
+            this.includes = List.of(includes);
+        }
 
         String file() {
             return name().toLowerCase() + ".lua";
         }
     }
+
+    /** The canvas join: every script that can end an execution runs it in the same call (see workflow.lua). */
+    private static final String WORKFLOW = "workflow.lua";
 
     /** Cluster refusals that mean the script did not run (a slot moving, a failover): safe to send again. */
     private static final List<String> RESEND = List.of("CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK");
@@ -39,9 +50,11 @@ final class LuaScripts {
     LuaScripts(RedisClusterCommands<String, String> anyConnection) {
         String prelude = read("prelude.lua");
         for (Script script : Script.values()) {
-            String source = prelude + "\n" + read(script.file());
-            sources.put(script, source);
-            digests.put(script, anyConnection.digest(source));
+            StringBuilder source = new StringBuilder(prelude).append('\n');
+            script.includes.forEach(include -> source.append(read(include)).append('\n'));
+            source.append(read(script.file()));
+            sources.put(script, source.toString());
+            digests.put(script, anyConnection.digest(source.toString()));
         }
     }
 

@@ -91,6 +91,45 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public boolean enqueueWorkflow(WorkflowBatch workflow) {
+        RedisKeys keys = partitions.keys(workflow.id());
+        List<String> argv = new ArrayList<>(3 + workflow.members().size() * 14);
+        argv.add(keys.prefix());
+        argv.add(workflow.id().toString());
+        argv.add(workflow.tree());
+        Set<String> declared = new LinkedHashSet<>(keys.scriptKeys());
+        for (WorkflowBatch.Member member : workflow.members()) {
+            Envelope envelope = member.envelope().envelope();
+            if (partitions.of(envelope.id()) != partitions.of(workflow.id())) {
+                throw new IllegalArgumentException("member " + envelope.id() + " is not in its workflow's partition");
+            }
+            declared.addAll(keys.queueKeys(envelope.queue()));
+            argv.add(envelope.id().toString());
+            argv.add(envelope.queue());
+            argv.add(Integer.toString(envelope.priority()));
+            argv.add(envelope.eta() == null ? "0" : Long.toString(envelope.eta().toEpochMilli()));
+            argv.add(envelope.expires() == null ? "0" : Long.toString(envelope.expires().toEpochMilli()));
+            argv.add(Long.toString(envelope.queuedAt().toEpochMilli()));
+            argv.add(envelope.task());
+            argv.add(member.envelope().json());
+            argv.add(member.join().value);
+            argv.add(Integer.toString(member.slots()));
+            argv.add(Long.toString(member.delayMillis()));
+            argv.add(String.join(",", member.successors().stream().map(WorkflowBatch.Successor::encoded).toList()));
+            argv.add(member.parent() == null ? "" : member.parent().toString());
+            argv.add(member.group() == null ? "" : member.group().toString());
+        }
+        declared.add(keys.prefix() + "wf:" + workflow.id());
+        return runForInteger(Script.ENQUEUE_WORKFLOW, List.copyOf(declared), argv) > 0;
+    }
+
+    @Override
+    public Optional<String> workflowTree(UUID workflowId) {
+        return Optional.ofNullable(call(() -> commands().hget(partitions.keys(workflowId).prefix() + "wf:"
+                + workflowId, "spec")));
+    }
+
+    @Override
     public Revocation revoke(UUID id, String reason) {
         RedisKeys keys = partitions.keys(id);
         List<Object> reply = run(Script.REVOKE, keys.scriptKeys(), List.of(keys.prefix(), id.toString(), reason,

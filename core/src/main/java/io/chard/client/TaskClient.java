@@ -123,8 +123,27 @@ public final class TaskClient {
     }
 
     private Envelope.Encoded envelope(DispatchRequest request, Instant now, int partition) {
+        return prepare(request, now, Partitions.newId(now.toEpochMilli(), partition), true);
+    }
+
+    /**
+     * Dispatches a canvas workflow: validated whole (unknown tasks, arguments that do not bind), then every
+     * member enqueued in one atomic step in one partition. See {@link io.chard.canvas.WorkflowPlanner}.
+     */
+    public io.chard.canvas.WorkflowDispatched dispatch(io.chard.canvas.Canvas canvas) {
+        return new io.chard.canvas.WorkflowPlanner(this, registry, binder, partitions, json, clock).dispatch(canvas,
+                broker);
+    }
+
+    /**
+     * One envelope, checked and encoded but not enqueued: the options, the size, and the arguments unless
+     * {@code bind} is false (a workflow step whose first argument is a predecessor's value, bound by the planner).
+     */
+    public Envelope.Encoded prepare(DispatchRequest request, Instant now, UUID id, boolean bind) {
         TaskDefinition task = registry.require(request.task());
-        binder.bind(task.method(), request.args(), request.kwargs(), null);
+        if (bind) {
+            binder.bind(task.method(), request.args(), request.kwargs(), null);
+        }
         TaskOptions options = task.options();
         String queue = request.queue() != null ? request.queue() : options.queue();
         if (!validQueueName(queue)) {
@@ -147,7 +166,7 @@ public final class TaskClient {
         if (expires == null && !options.expires().isZero()) {
             expires = now.plus(options.expires());
         }
-        Envelope envelope = new Envelope(Partitions.newId(now.toEpochMilli(), partition), task.name(), request.args(), request.kwargs(), queue,
+        Envelope envelope = new Envelope(id, task.name(), request.args(), request.kwargs(), queue,
                 priority, eta, expires, blankToNull(request.idempotencyKey()), now, request.retriedFrom());
         String encoded = encode(envelope);
         int size = encoded.getBytes(StandardCharsets.UTF_8).length;

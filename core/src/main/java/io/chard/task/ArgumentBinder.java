@@ -45,6 +45,20 @@ public final class ArgumentBinder {
         this.json = json;
     }
 
+    /** Stands for a value known only later (a workflow predecessor's result): it binds to any parameter. */
+    private static final JsonNode LATER = JsonNode.createStringNode("$chard:later$");
+
+    /**
+     * Validates a call whose first positional argument comes later (a workflow step receiving its predecessor's
+     * value): the arity and every other argument are checked now, the first value binds whatever it will be.
+     */
+    public void validateWithLaterFirst(ExecutableMethod<?, ?> method, JsonNode args, JsonNode kwargs) {
+        List<JsonNode> values = new java.util.ArrayList<>();
+        values.add(LATER);
+        values.addAll(positional(args));
+        bind(method, JsonNode.createArrayNode(values), kwargs, null);
+    }
+
     /**
      * @param context the value for a {@link TaskContext} parameter (null while only validating)
      * @throws ArgumentBindingException naming the parameter that does not bind
@@ -122,6 +136,9 @@ public final class ArgumentBinder {
     }
 
     private Object convert(Argument<?> parameter, JsonNode node) {
+        if (node == LATER) {
+            return null;
+        }
         if (node.isNull()) {
             if (parameter.isNullable() || !parameter.getType().isPrimitive()) {
                 return Optional.class.equals(parameter.getType()) ? Optional.empty() : null;

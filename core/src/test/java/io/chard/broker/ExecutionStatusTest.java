@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import static io.chard.broker.ExecutionStatus.CANCELLED;
 import static io.chard.broker.ExecutionStatus.FAILED;
 import static io.chard.broker.ExecutionStatus.PENDING;
 import static io.chard.broker.ExecutionStatus.RETRYING;
@@ -20,10 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExecutionStatusTest {
 
     @Test
-    void successFailedAndRevokedHaveEndedAndNothingChangesThem() {
-        assertEquals(EnumSet.of(SUCCESS, FAILED, REVOKED),
+    void successFailedRevokedAndCancelledHaveEndedAndNothingChangesThem() {
+        assertEquals(EnumSet.of(SUCCESS, FAILED, REVOKED, CANCELLED),
                 EnumSet.copyOf(List.of(ExecutionStatus.values()).stream().filter(ExecutionStatus::ended).toList()));
-        assertEquals(List.of("success", "failed", "revoked"), ExecutionStatus.endedValues());
+        assertEquals(List.of("success", "failed", "revoked", "cancelled"), ExecutionStatus.endedValues());
         for (ExecutionStatus ended : ExecutionStatus.endedValues().stream().map(ExecutionStatus::of).toList()) {
             assertEquals(Set.of(), ended.next());
         }
@@ -44,8 +45,9 @@ class ExecutionStatusTest {
 
     @Test
     void waitingExecutionsStartOrAreRevokedAndNeverFinishWithoutRunning() {
+        assertEquals(EnumSet.of(RUNNING, REVOKED, CANCELLED), PENDING.next(), "a waiting workflow step is cancelled");
+        assertEquals(EnumSet.of(RUNNING, REVOKED), RETRYING.next());
         for (ExecutionStatus waiting : List.of(PENDING, RETRYING)) {
-            assertEquals(EnumSet.of(RUNNING, REVOKED), waiting.next(), waiting.value());
             assertFalse(waiting.canBecome(SUCCESS));
         }
     }

@@ -32,6 +32,16 @@ public class CoreTestTasks {
         return rest;
     }
 
+    @Task("test.fail")
+    public void fail(String message) {
+        throw new IllegalStateException(message);
+    }
+
+    @Task("test.sum")
+    public long sum(List<Long> values) {
+        return values.stream().mapToLong(Long::longValue).sum();
+    }
+
     @Task(value = "test.short_lived", expires = 0.2)
     public void shortLived() {
     }

@@ -43,6 +43,9 @@ public final class ExecutionChange {
     String progressStep;
     String idempotencyKey;
     String retriedFromId;
+    String parentId;
+    String rootId;
+    String groupId;
     String queuedAt;
     String eta;
     String expiresAt;
@@ -118,6 +121,14 @@ public final class ExecutionChange {
             case ENQUEUED -> {
                 enqueued(d.get("env"), json);
                 eta = instant(d.get("eta"));
+                rootId = blankToNull(d.get("root"));
+                parentId = blankToNull(d.get("parent"));
+                groupId = blankToNull(d.get("group"));
+            }
+            case JOINED -> enqueued(d.get("env"), json); // its arguments now hold the predecessors' values
+            case CANCELLED -> {
+                revokeReason = d.get("reason");
+                finishedAt = instant(d.get("finished"));
             }
             case STARTED -> {
                 worker = d.get("worker");
@@ -185,6 +196,10 @@ public final class ExecutionChange {
         JsonNode headers = env.get("headers");
         traceId = headers == null || !headers.isObject() ? null
                 : TraceParent.parse(text(headers.get(Tracing.TRACEPARENT))).map(TraceParent::traceId).orElse(null);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private static String text(JsonNode node) {

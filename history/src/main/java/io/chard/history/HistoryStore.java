@@ -155,6 +155,27 @@ public final class HistoryStore {
                 throw new IllegalArgumentException("not a cursor of this list: " + cursor, e);
             }
         }
+        }
+    }
+
+    /** One member of a canvas workflow as the history holds it. */
+    public record WorkflowMember(UUID id, @io.micronaut.core.annotation.Nullable String taskName, String status,
+                                 @io.micronaut.core.annotation.Nullable UUID parentId,
+                                 @io.micronaut.core.annotation.Nullable UUID groupId,
+                                 @io.micronaut.core.annotation.Nullable String args,
+                                 @io.micronaut.core.annotation.Nullable String result,
+                                 @io.micronaut.core.annotation.Nullable String exceptionType,
+                                 @io.micronaut.core.annotation.Nullable String exceptionMessage,
+                                 @io.micronaut.core.annotation.Nullable String reason) {
+    }
+
+    /** The members of the workflow {@code rootId}, in the order they were minted (tree order), in one query. */
+    public List<WorkflowMember> workflowMembers(UUID rootId) {
+        return jdbc.list("SELECT id, task_name, status, parent_id, group_id, args, result, exception_type, "
+                + "exception_message, revoke_reason FROM " + TABLE + " WHERE root_id = ? ORDER BY id", row ->
+                new WorkflowMember(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
+                        row.getObject(4, UUID.class), row.getObject(5, UUID.class), row.getString(6), row.getString(7),
+                        row.getString(8), row.getString(9), row.getString(10)), rootId);
     }
 
     /** The executions an operator created by retrying {@code id}. */

@@ -95,6 +95,30 @@ class HistoryRecorderTest {
     }
 
     @Test
+    void aWorkflowsMembersCarryTheirRootParentAndGroupAndACancelledStepItsReason() throws Exception {
+        start(false);
+        io.chard.canvas.WorkflowDispatched run = client.dispatch(io.chard.canvas.Workflow.chain(
+                io.chard.canvas.Workflow.task("test.add", 1, 1), io.chard.canvas.Workflow.task("test.add", 10),
+                io.chard.canvas.Workflow.task("test.fail"), io.chard.canvas.Workflow.task("test.add", 5)));
+        try (BrokerConsumer worker = broker.consumer("worker-a")) {
+            for (Outcome outcome : List.of(new Outcome.Success("2"), new Outcome.Success("12"),
+                    new Outcome.Failure("IllegalStateException", "x", ""))) {
+                Delivery delivery = worker.lease(List.of("default"), 1, LEASE).deliveries().getFirst();
+                worker.settle(List.of(new Settlement(delivery.lease(), outcome)));
+            }
+        }
+        recorderCatchesUp();
+        List<HistoryStore.WorkflowMember> members = store.workflowMembers(run.id());
+        assertEquals(List.of("success", "success", "failed", "cancelled"),
+                members.stream().map(HistoryStore.WorkflowMember::status).toList());
+        assertEquals(run.members().stream().map(io.chard.canvas.WorkflowDispatched.Member::id).toList(),
+                members.stream().map(HistoryStore.WorkflowMember::id).toList());
+        assertEquals(members.get(0).id(), members.get(1).parentId());
+        assertEquals("[2, 10]", members.get(1).args(), "the joined arguments replace the placeholder");
+        assertTrue(members.get(3).reason().contains("previous step " + members.get(2).id()), members.get(3).reason());
+    }
+
+    @Test
     void aFailureIsPublishedAsTaskFailedAndTheTimelineListsTheAttempt() throws Exception {
         start(false);
         UUID id = client.dispatch("test.add", 2, 3).id();

@@ -81,6 +81,7 @@ for q = 8, #ARGV do
           redis.call('HSET', h, 'state', 'revoked', 'reason', reason, 'finished', ms(NOW))
           redis.call('EXPIRE', h, ttl)
           emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
+          workflow_ended(id, ttl) -- canvas: an expired or revoked member still ends its join (workflow.lua)
         else
           local token = base + (i + 1) / 2
           local deliveries = tonumber(f[4]) + 1

@@ -78,6 +78,7 @@ for i = 7, #ARGV do
         redis.call('HSET', h, 'state', 'revoked', 'reason', reason, 'finished', ms(NOW))
         redis.call('EXPIRE', h, ttl)
         emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
+        workflow_ended(id, ttl)
         answer(id, 'ended')
       elseif fit > 0 and limit > fit then
         answer(id, 'no_fit')

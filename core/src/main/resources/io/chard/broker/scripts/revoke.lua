@@ -23,6 +23,7 @@ if state == 'pending' or state == 'retrying' then
   redis.call('HSET', h, 'state', 'revoked', 'reason', reason, 'finished', ms(NOW))
   redis.call('EXPIRE', h, ttl)
   emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
+  workflow_ended(id, ttl) -- canvas: a waiting member's successors (workflow.lua)
   return {1, 'revoked'}
 end
 if state == 'running' then

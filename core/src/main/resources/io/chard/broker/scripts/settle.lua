@@ -12,7 +12,8 @@
             retry:   a = delay ms, b = exception type, c = message, d = traceback
             revoked: a = reason
   Returns  per execution: 1 settled, 0 stale (token or state no longer match)
-  Events   succeeded | failed (with the task name, for subscribers) | retrying | revoked; stale (worker, outcome)
+  Events   succeeded | failed (with the task name, for subscribers) | retrying | revoked; stale (worker, outcome);
+           a workflow member's successors: joined | cancelled (workflow.lua)
 ]]
 local reporter, ttl = ARGV[2], tonumber(ARGV[3])
 local out = {}
@@ -51,6 +52,7 @@ for i = 4, #ARGV, 7 do
       redis.call('EXPIRE', h, ttl)
       emit(id, 'revoked', 'reason', reason, 'finished', now)
     end
+    if outcome ~= 'retry' then workflow_ended(id, ttl) end -- canvas: the join, in this same script (workflow.lua)
     out[#out + 1] = 1
   end
 end

@@ -1,0 +1,141 @@
+package io.chard.admin;
+
+import io.chard.admin.auth.Permissions;
+import io.chard.canvas.InvalidWorkflowException;
+import io.chard.canvas.WorkflowDispatched;
+import io.chard.canvas.WorkflowState;
+import io.chard.canvas.Workflows;
+import io.chard.client.InvalidDispatchException;
+import io.chard.client.PayloadTooLargeException;
+import io.chard.client.TaskClient;
+import io.chard.task.ArgumentBindingException;
+import io.chard.task.UnknownTaskException;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Error;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Canvas workflows over HTTP: dispatch one (202 with its members), read it back while the broker holds it, revoke
+ * it. A refused workflow names the JSON path of the offending node and enqueues nothing.
+ */
+@Controller("/api/background_tasks/workflows")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Produces(MediaType.APPLICATION_JSON)
+class WorkflowController {
+    private final TaskClient client;
+    private final Workflows workflows;
+    private final JsonMapper json;
+
+    WorkflowController(TaskClient client, Workflows workflows, JsonMapper json) {
+        this.client = client;
+        this.workflows = workflows;
+        this.json = json;
+    }
+
+    @Post(consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    @Secured(Permissions.DISPATCH)
+    HttpResponse<?> dispatch(@Body String body) {
+        WorkflowDispatched dispatched = client.dispatch(WorkflowBody.read(body, json));
+        return HttpResponse.accepted().body(workflows.find(dispatched.id()).<Object>map(this::answer)
+                .orElseGet(() -> enqueued(dispatched)));
+    }
+
+    @Get("/{id}")
+    @Secured(Permissions.VIEW)
+    HttpResponse<?> get(UUID id) {
+        return workflows.find(id).<HttpResponse<?>>map(state -> HttpResponse.ok(answer(state)))
+                .orElseGet(() -> ActionAnswers.notFound(id));
+    }
+
+    /** Revokes every member that has not ended; answers what each revoke did. */
+    @Post("/{id}/revoke")
+    @Secured(Permissions.MANAGE)
+    HttpResponse<?> revoke(UUID id) {
+        return workflows.revoke(id).<HttpResponse<?>>map(done -> {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("id", id.toString());
+            Map<String, String> members = new LinkedHashMap<>();
+            done.forEach((member, revocation) -> members.put(member.toString(), revocation.name().toLowerCase()));
+            answer.put("revoked", members);
+            return HttpResponse.ok(answer);
+        }).orElseGet(() -> ActionAnswers.notFound(id));
+    }
+
+    /** The refused node's path in {@code field}; the status of the refusal the node's dispatch would get. */
+    @Error(exception = InvalidWorkflowException.class)
+    HttpResponse<ApiError> invalid(InvalidWorkflowException e) {
+        String message = e.getMessage();
+        return switch (e.getCause()) {
+            case UnknownTaskException unknown -> HttpResponse.<ApiError>status(HttpStatus.NOT_FOUND)
+                    .body(ApiError.ofField("unknown_task", message, e.path()));
+            case ArgumentBindingException binding -> HttpResponse.<ApiError>status(HttpStatus.UNPROCESSABLE_ENTITY)
+                    .body(new ApiError("invalid_arguments", message, binding.parameter(), e.path()));
+            case InvalidDispatchException option -> HttpResponse.<ApiError>status(HttpStatus.UNPROCESSABLE_ENTITY)
+                    .body(ApiError.ofField("invalid_option", message, e.path()));
+            case PayloadTooLargeException large -> HttpResponse.<ApiError>status(HttpStatus.REQUEST_ENTITY_TOO_LARGE)
+                    .body(ApiError.ofField("payload_too_large", message, e.path()));
+            case null, default -> HttpResponse.<ApiError>status(HttpStatus.BAD_REQUEST)
+                    .body(ApiError.ofField("invalid_workflow", message, e.path()));
+        };
+    }
+
+    private Map<String, Object> answer(WorkflowState state) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", state.id().toString());
+        answer.put("status", state.status());
+        answer.put("result", value(state.resultJson()));
+        answer.put("failed_member", state.failed() == null ? null : state.failed().id().toString());
+        List<Map<String, Object>> members = new ArrayList<>();
+        for (WorkflowState.Member m : state.members()) {
+            Map<String, Object> member = new LinkedHashMap<>();
+            member.put("id", m.id().toString());
+            member.put("task", m.task());
+            member.put("path", m.path());
+            member.put("status", m.status());
+            member.put("result", value(m.resultJson()));
+            member.put("error", m.error());
+            member.put("reason", m.reason());
+            members.add(member);
+        }
+        answer.put("members", members);
+        return answer;
+    }
+
+    private static Map<String, Object> enqueued(WorkflowDispatched dispatched) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", dispatched.id().toString());
+        answer.put("status", "pending");
+        answer.put("members", dispatched.members().stream().map(m -> Map.<String, Object>of("id", m.id().toString(),
+                "task", m.task(), "path", m.path(), "status", "pending")).toList());
+        return answer;
+    }
+
+    private Object value(String resultJson) {
+        if (resultJson == null) {
+            return null;
+        }
+        try {
+            return json.readValue(resultJson, JsonNode.class);
+        } catch (IOException e) {
+            return resultJson;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.chard.admin;
+
+import io.chard.admin.testing.AdminApiServer;
+import io.chard.admin.testing.ApiClient.Answer;
+import io.chard.broker.BrokerConsumer;
+import io.chard.broker.Delivery;
+import io.chard.broker.Outcome;
+import io.chard.broker.RedisBroker;
+import io.chard.broker.Settlement;
+import io.chard.config.ChardSettings;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Canvas workflows over real HTTP and a real Redis, run by a worker this test drives. */
+class WorkflowApiTest {
+    static final String WORKFLOWS = "/api/background_tasks/workflows";
+    static AdminApiServer server;
+
+    @BeforeAll
+    static void start() {
+        server = new AdminApiServer(Map.of(ChardSettings.RECORDER_ENABLED, false));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void aChordOverHttpEndsSuccessAndItsCallbackReceivesTheMemberResultsInOrder() {
+        Answer accepted = server.operator.post(WORKFLOWS, """
+                {"chord": {"group": [{"task": "test.add", "args": [1, 1]}, {"task": "test.add", "args": [2, 2]},
+                  {"task": "test.add", "args": [3, 3]}], "then": {"task": "test.echo"}}}""");
+        assertEquals(202, accepted.status(), accepted.body());
+        assertEquals("pending", accepted.text("status"));
+        assertEquals(4, accepted.json().get("members").size());
+        List<Delivery> ran = runUntilIdle();
+        assertEquals("[[2,4,6]]", write(args(ran.getLast())));
+        Answer read = server.viewer.get(WORKFLOWS + "/" + accepted.text("id"));
+        assertEquals(200, read.status(), read.body());
+        assertEquals("success", read.text("status"), read.body());
+        assertEquals("$.chord.then", read.json().get("members").get(3).get("path").getStringValue());
+    }
+
+    @Test
+    void aChainOverHttpEndsFailedAtItsThirdStepWithTheFourthCancelled() {
+        Answer accepted = server.operator.post(WORKFLOWS, """
+                {"chain": [{"task": "test.add", "args": [1, 1]}, {"task": "test.add", "args": [10]},
+                  {"task": "test.fail", "args": ["x"], "immutable": true}, {"task": "test.add", "args": [5]}]}""");
+        assertEquals(202, accepted.status(), accepted.body());
+        runUntilIdle();
+        Answer read = server.viewer.get(WORKFLOWS + "/" + accepted.text("id"));
+        assertEquals("failed", read.text("status"), read.body());
+        JsonNode members = read.json().get("members");
+        assertEquals(members.get(2).get("id").getStringValue(), read.text("failed_member"));
+        assertEquals("cancelled", members.get(3).get("status").getStringValue());
+        assertTrue(members.get(3).get("reason").getStringValue().contains("test.fail"), read.body());
+    }
+
+    @Test
+    void revokingAWorkflowNeedsManageAndRevokesEveryMemberNotEnded() {
+        Answer accepted = server.operator.post(WORKFLOWS, """
+                {"chain": [{"task": "test.add", "args": [1, 1]}, {"task": "test.add", "args": [2]}]}""");
+        String id = accepted.text("id");
+        assertEquals(403, server.viewer.post(WORKFLOWS + "/" + id + "/revoke", "").status());
+        Answer revoked = server.operator.post(WORKFLOWS + "/" + id + "/revoke", "");
+        assertEquals(200, revoked.status(), revoked.body());
+        Answer read = server.viewer.get(WORKFLOWS + "/" + id);
+        assertEquals("revoked", read.text("status"), read.body());
+        assertEquals(404, server.viewer.get(WORKFLOWS + "/" + java.util.UUID.randomUUID()).status());
+    }
+
+    @Test
+    void aRefusedWorkflowNamesTheJsonPathOfItsNodeAndEnqueuesNothing() {
+        assertEnqueuesNothing(() -> {
+            Answer unknown = server.operator.post(WORKFLOWS, """
+                    {"chain": [{"task": "test.add", "args": [1, 1]}, {"task": "no.such_task"}]}""");
+            TaskApiTest.assertError(unknown, 404, "unknown_task");
+            assertEquals("$.chain[1]", unknown.text("field"));
+            Answer binding = server.operator.post(WORKFLOWS, """
+                    {"chord": {"group": [{"task": "test.add", "args": [1, "two"]}], "then": {"task": "test.echo"}}}""");
+            TaskApiTest.assertError(binding, 422, "invalid_arguments");
+            assertEquals("$.chord.group[0]", binding.text("field"));
+            Answer malformed = server.operator.post(WORKFLOWS, """
+                    {"group": [{"task": "test.add", "args": [1, 1]}, {"chain": []}]}""");
+            TaskApiTest.assertError(malformed, 400, "invalid_workflow");
+            assertEquals("$.group[1].chain", malformed.text("field"));
+            Answer large = server.operator.post(WORKFLOWS, "{\"group\": [{\"task\": \"test.echo\", \"args\": [\""
+                    + "x".repeat(2_000_000) + "\"]}]}");
+            assertEquals(413, large.status(), large.body().substring(0, Math.min(200, large.body().length())));
+        });
+    }
+
+    private static List<Delivery> runUntilIdle() {
+        RedisBroker broker = server.context.getBean(RedisBroker.class);
+        List<Delivery> ran = new ArrayList<>();
+        try (BrokerConsumer worker = broker.consumer("worker-test")) {
+            for (int round = 0; round < 50; round++) {
+                List<Delivery> leased = worker.lease(List.of("default"), 100, Duration.ofSeconds(30)).deliveries();
+                if (leased.isEmpty()) {
+                    return ran;
+                }
+                ran.addAll(leased);
+                worker.settle(leased.stream().map(d -> new Settlement(d.lease(), run(d))).toList());
+            }
+        }
+        throw new AssertionError("still running after 50 rounds");
+    }
+
+    private static Outcome run(Delivery delivery) {
+        JsonNode envelope = read(delivery.envelope());
+        JsonNode args = envelope.get("args");
+        return switch (envelope.get("task").getStringValue()) {
+            case "test.add" -> new Outcome.Success(Long.toString(args.get(0).getLongValue()
+                    + args.get(1).getLongValue()));
+            case "test.fail" -> new Outcome.Failure("IllegalStateException", "x", "");
+            default -> new Outcome.Success("null");
+        };
+    }
+
+    private static JsonNode args(Delivery delivery) {
+        return read(delivery.envelope()).get("args");
+    }
+
+    private static String write(JsonNode node) {
+        try {
+            return server.context.getBean(JsonMapper.class).writeValueAsString(node);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonNode read(String text) {
+        try {
+            return server.context.getBean(JsonMapper.class).readValue(text, JsonNode.class);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void assertEnqueuesNothing(Runnable requests) {
+        @SuppressWarnings("unchecked")
+        var redis = ((StatefulRedisConnection<String, String>) server.context.getBean(StatefulRedisConnection.class))
+                .sync();
+        int before = redis.keys("*:t:*").size();
+        requests.run();
+        assertEquals(before, redis.keys("*:t:*").size(), "an execution was enqueued");
+    }
+}

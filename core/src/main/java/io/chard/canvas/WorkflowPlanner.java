@@ -1,0 +1,214 @@
+package io.chard.canvas;
+
+import io.chard.broker.Broker;
+import io.chard.broker.Envelope;
+import io.chard.broker.Partitions;
+import io.chard.broker.WorkflowBatch;
+import io.chard.broker.WorkflowBatch.Join;
+import io.chard.broker.WorkflowBatch.Link;
+import io.chard.client.DispatchRequest;
+import io.chard.client.TaskClient;
+import io.chard.task.ArgumentBinder;
+import io.chard.task.TaskDefinition;
+import io.chard.task.TaskRegistry;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Turns a canvas into the members one script call enqueues: validates every node first (unknown tasks, arguments
+ * that do not bind, options, sizes; each refusal names the node's JSON path), mints every id in the workflow id's
+ * partition, and wires each member to its successors. A group's output is the flat list of its members' outputs
+ * (a nested group's members are flattened into it); a chain's is its last step's; a chord's is its callback's.
+ */
+public final class WorkflowPlanner {
+    /** The first argument of a step that receives its predecessor's value, replaced by workflow.lua. */
+    static final JsonNode INPUT = JsonNode.createStringNode("$chard:input$");
+
+    private final TaskClient client;
+    private final TaskRegistry registry;
+    private final ArgumentBinder binder;
+    private final Partitions partitions;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final List<Planned> members = new ArrayList<>();
+    private Instant now;
+    private int partition;
+    private int minted;
+
+    public WorkflowPlanner(TaskClient client, TaskRegistry registry, ArgumentBinder binder, Partitions partitions,
+                           JsonMapper json, Clock clock) {
+        this.client = client;
+        this.registry = registry;
+        this.binder = binder;
+        this.partitions = partitions;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** What a node hands on: its tail members, whether as a list, and what a failure does to the next node. */
+    private record Out(List<Planned> tails, boolean list, Link link) {
+    }
+
+    private record Step(Map<String, Object> tree, Out out) {
+    }
+
+    private static final class Planned {
+        final UUID id;
+        final String task;
+        final String path;
+        final List<WorkflowBatch.Successor> successors = new ArrayList<>();
+        Envelope.Encoded envelope;
+        Join join;
+        int slots;
+        long delayMillis;
+        UUID parent;
+        UUID group;
+
+        Planned(UUID id, String task, String path) {
+            this.id = id;
+            this.task = task;
+            this.path = path;
+        }
+    }
+
+    public WorkflowDispatched dispatch(Canvas canvas, Broker broker) {
+        now = clock.instant();
+        partition = partitions.random();
+        UUID id = mint();
+        Step root = plan(canvas, "$", null, null);
+        List<WorkflowBatch.Member> batch = members.stream().map(m -> new WorkflowBatch.Member(m.envelope, m.join,
+                m.slots, m.delayMillis, m.successors, m.parent, m.group)).toList();
+        boolean created = broker.enqueueWorkflow(new WorkflowBatch(id, write(root.tree()), batch));
+        return new WorkflowDispatched(id, members.stream()
+                .map(m -> new WorkflowDispatched.Member(m.id, m.task, m.path)).toList(), created);
+    }
+
+    /** The next id of this workflow: in its partition, sorting in tree order (the workflow's own id first). */
+    private UUID mint() {
+        return Partitions.sequentialId(now.toEpochMilli(), minted++, partition);
+    }
+
+    private Step plan(Canvas canvas, String path, Out in, UUID group) {
+        return switch (canvas) {
+            case null -> throw new InvalidWorkflowException(path, "a node is missing", null);
+            case Canvas.Signature signature -> signature(signature, path, in, group);
+            case Canvas.Chain chain -> {
+                require(!chain.steps().isEmpty(), path, "a chain needs at least one step");
+                List<Object> steps = new ArrayList<>();
+                Out out = in;
+                for (int i = 0; i < chain.steps().size(); i++) {
+                    Step step = plan(chain.steps().get(i), path + ".chain[" + i + "]", out, group);
+                    steps.add(step.tree());
+                    out = new Out(step.out().tails(), step.out().list(), Link.NEXT);
+                }
+                yield new Step(tree("chain", steps), out);
+            }
+            case Canvas.Group g -> {
+                Map<String, Object> tree = new LinkedHashMap<>();
+                Out out = group(g, path + ".group", in, tree);
+                yield new Step(tree, out);
+            }
+            case Canvas.Chord chord -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                Out members = group(chord.group(), path + ".chord.group", in, body);
+                Step then = plan(chord.then(), path + ".chord.then", new Out(members.tails(), true,
+                        chord.callOnMemberFailure() ? Link.CALL : Link.FAIL), null);
+                body.put("then", then.tree());
+                body.put("on_member_failure", chord.callOnMemberFailure() ? "call" : "fail");
+                yield new Step(tree("chord", body), new Out(then.out().tails(), then.out().list(), Link.NEXT));
+            }
+        };
+    }
+
+    /** Plans a group's members into {@code tree} ({@code id}, {@code group}) and answers their joint output. */
+    private Out group(Canvas.Group group, String path, Out in, Map<String, Object> tree) {
+        require(group != null && !group.members().isEmpty(), path, "a group needs at least one member");
+        UUID id = mint();
+        List<Object> nodes = new ArrayList<>();
+        List<Planned> tails = new ArrayList<>();
+        for (int i = 0; i < group.members().size(); i++) {
+            Step member = plan(group.members().get(i), path + "[" + i + "]", in, id);
+            nodes.add(member.tree());
+            tails.addAll(member.out().tails());
+        }
+        tree.put("id", id.toString());
+        tree.put("group", nodes);
+        return new Out(tails, true, Link.NEXT);
+    }
+
+    private Step signature(Canvas.Signature signature, String path, Out in, UUID group) {
+        require(signature.task() != null && !signature.task().isBlank(), path, "a signature needs a task");
+        boolean receives = in != null && !signature.immutable();
+        Planned member = new Planned(mint(), signature.task(), path);
+        JsonNode args = signature.args();
+        try {
+            TaskDefinition task = registry.require(signature.task());
+            if (receives) {
+                binder.validateWithLaterFirst(task.method(), args, signature.kwargs());
+                List<JsonNode> values = new ArrayList<>();
+                values.add(INPUT);
+                if (args != null && args.isArray()) {
+                    args.values().forEach(values::add);
+                }
+                args = JsonNode.createArrayNode(values);
+            } else {
+                binder.bind(task.method(), args, signature.kwargs(), null);
+            }
+            DispatchRequest request = new DispatchRequest(task.name(), args, signature.kwargs(), signature.queue(),
+                    signature.priority(), in == null ? signature.countdown() : null, null, null, null, null);
+            member.envelope = client.prepare(request, now, member.id, false);
+        } catch (InvalidWorkflowException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new InvalidWorkflowException(path, e.getMessage(), e);
+        }
+        if (in != null) {
+            member.join = signature.immutable() ? Join.IMMUTABLE : in.list() ? Join.LIST : Join.ONE;
+            member.slots = in.tails().size();
+            member.delayMillis = signature.countdown() == null ? 0 : Math.max(0, signature.countdown().toMillis());
+            for (int slot = 0; slot < in.tails().size(); slot++) {
+                in.tails().get(slot).successors.add(new WorkflowBatch.Successor(member.id, slot, in.link()));
+            }
+            member.parent = in.tails().size() == 1 ? in.tails().getFirst().id : null;
+        } else {
+            member.join = Join.READY;
+        }
+        member.group = group;
+        members.add(member);
+        Map<String, Object> tree = new LinkedHashMap<>();
+        tree.put("task", signature.task());
+        tree.put("id", member.id.toString());
+        tree.put("path", path);
+        return new Step(tree, new Out(List.of(member), false, Link.NEXT));
+    }
+
+    private static Map<String, Object> tree(String kind, Object body) {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        tree.put(kind, body);
+        return tree;
+    }
+
+    private static void require(boolean condition, String path, String message) {
+        if (!condition) {
+            throw new InvalidWorkflowException(path, message, null);
+        }
+    }
+
+    private String write(Object tree) {
+        try {
+            return json.writeValueAsString(tree);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

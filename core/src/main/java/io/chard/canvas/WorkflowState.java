@@ -1,0 +1,27 @@
+package io.chard.canvas;
+
+import io.micronaut.core.annotation.Nullable;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A workflow as the broker sees it now: its status, its result once it succeeded, the member that failed it, and
+ * every member in tree order.
+ *
+ * @param status     pending | running while a member has not ended; then success | failed | revoked
+ * @param resultJson the workflow's result (its last node's) once it succeeded
+ * @param failed     the first member, in tree order, that failed or was revoked (null when none did)
+ */
+public record WorkflowState(UUID id, String status, @Nullable String resultJson, @Nullable Member failed,
+                            List<Member> members) {
+
+    /**
+     * @param status  the member's execution status; {@code unknown} once the broker dropped it (result TTL)
+     * @param error   exception type and message of a failed member
+     * @param reason  why it was revoked or cancelled (a cancelled step names the step that failed)
+     */
+    public record Member(UUID id, String task, String path, String status, @Nullable String resultJson,
+                         @Nullable String error, @Nullable String reason) {
+    }
+}

@@ -1,0 +1,156 @@
+package io.chard.canvas;
+
+import io.chard.broker.Broker;
+import io.chard.broker.ExecutionSnapshot;
+import io.chard.broker.ExecutionStatus;
+import io.chard.broker.Revocation;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Reads a running workflow back from the broker (its stored tree and its members' live states) and revokes it.
+ * A workflow's status is derived from its members, never stored: it cannot disagree with them.
+ */
+@Singleton
+public final class Workflows {
+    private final Broker broker;
+    private final JsonMapper json;
+
+    public Workflows(Broker broker, JsonMapper json) {
+        this.broker = broker;
+        this.json = json;
+    }
+
+    public Optional<WorkflowState> find(UUID id) {
+        return broker.workflowTree(id).map(tree -> state(id, parse(tree)));
+    }
+
+    /**
+     * Revokes every member that has not ended: waiting ones at once (their successors are cancelled in the same
+     * script), running ones at their worker's next heartbeat. Empty when the broker holds no such workflow.
+     */
+    public Optional<Map<UUID, Revocation>> revoke(UUID id) {
+        return find(id).map(state -> {
+            Map<UUID, Revocation> done = new LinkedHashMap<>();
+            for (WorkflowState.Member member : state.members()) {
+                if (!ended(member.status())) {
+                    done.put(member.id(), broker.revoke(member.id(), "workflow " + id + " revoked"));
+                }
+            }
+            return done;
+        });
+    }
+
+    private WorkflowState state(UUID id, JsonNode tree) {
+        Map<UUID, WorkflowState.Member> members = new LinkedHashMap<>();
+        collect(tree, members);
+        boolean allEnded = members.values().stream().allMatch(m -> ended(m.status()));
+        boolean allPending = members.values().stream().allMatch(m -> m.status().equals("pending"));
+        WorkflowState.Member failed = members.values().stream()
+                .filter(m -> m.status().equals("failed") || m.status().equals("revoked")).findFirst().orElse(null);
+        String status;
+        String result = null;
+        if (!allEnded) {
+            status = allPending ? "pending" : "running";
+        } else {
+            Outcome outcome = outcome(tree, members);
+            status = outcome.status().equals("cancelled") ? "failed" : outcome.status();
+            result = status.equals("success") ? outcome.resultJson() : null;
+        }
+        return new WorkflowState(id, status, result, failed, List.copyOf(members.values()));
+    }
+
+    /** A node's status and result once every member ended: a chain's first unsuccessful step, else its last. */
+    private record Outcome(String status, String resultJson) {
+    }
+
+    private Outcome outcome(JsonNode node, Map<UUID, WorkflowState.Member> members) {
+        if (node.get("task") != null) {
+            WorkflowState.Member member = members.get(UUID.fromString(node.get("id").getStringValue()));
+            return new Outcome(member.status(), member.resultJson());
+        }
+        if (node.get("chain") != null) {
+            Outcome last = null;
+            for (JsonNode step : node.get("chain").values()) {
+                last = outcome(step, members);
+                if (!last.status().equals("success")) {
+                    return last;
+                }
+            }
+            return last;
+        }
+        if (node.get("group") != null) {
+            List<String> results = new ArrayList<>();
+            for (JsonNode member : node.get("group").values()) {
+                Outcome outcome = outcome(member, members);
+                if (!outcome.status().equals("success")) {
+                    return outcome;
+                }
+                results.add(outcome.resultJson() == null ? "null" : outcome.resultJson());
+            }
+            return new Outcome("success", "[" + String.join(",", results) + "]");
+        }
+        JsonNode chord = node.get("chord");
+        Outcome then = outcome(chord.get("then"), members);
+        if (then.status().equals("cancelled")) {
+            Outcome group = outcome(chord, members, true);
+            return group.status().equals("success") ? then : group;
+        }
+        return then;
+    }
+
+    /** A chord's group alone. */
+    private Outcome outcome(JsonNode chord, Map<UUID, WorkflowState.Member> members, boolean groupOnly) {
+        Map<String, JsonNode> group = new LinkedHashMap<>();
+        group.put("group", chord.get("group"));
+        return outcome(JsonNode.createObjectNode(group), members);
+    }
+
+    private void collect(JsonNode node, Map<UUID, WorkflowState.Member> members) {
+        if (node.get("task") != null) {
+            UUID id = UUID.fromString(node.get("id").getStringValue());
+            members.put(id, member(id, node.get("task").getStringValue(), node.get("path").getStringValue()));
+        } else if (node.get("chain") != null) {
+            node.get("chain").values().forEach(step -> collect(step, members));
+        } else if (node.get("group") != null) {
+            node.get("group").values().forEach(step -> collect(step, members));
+        } else if (node.get("chord") != null) {
+            node.get("chord").get("group").values().forEach(step -> collect(step, members));
+            collect(node.get("chord").get("then"), members);
+        }
+    }
+
+    private WorkflowState.Member member(UUID id, String task, String path) {
+        Optional<ExecutionSnapshot> live = broker.snapshot(id);
+        if (live.isEmpty()) {
+            return new WorkflowState.Member(id, task, path, "unknown", null, null, null);
+        }
+        ExecutionSnapshot s = live.get();
+        String error = s.exceptionType() == null || s.exceptionType().isEmpty() ? null
+                : s.exceptionType() + (s.message() == null || s.message().isEmpty() ? "" : ": " + s.message());
+        return new WorkflowState.Member(id, task, path, s.status().value(), s.resultJson(),
+                s.status() == ExecutionStatus.FAILED ? error : null, s.reason());
+    }
+
+    private static boolean ended(String status) {
+        return !status.equals("unknown") && ExecutionStatus.of(status).ended();
+    }
+
+    private JsonNode parse(String tree) {
+        try {
+            return json.readValue(tree, JsonNode.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+-- workflow.lua: the join of canvas workflows (chain, group, chord), an include prepended after the prelude to
+-- the scripts that end executions (settle, revoke, lease). `workflow_ended(id, ttl)` is called once, in the same
+-- script, right after an execution reached success, failed or revoked, so no separate step can be lost by a crash.
+--
+-- A member hash of a workflow carries `wf` (the workflow id) and `succ`: its successors, comma-separated
+-- `<id>|<slot>|<mode>`, mode `next` (a chain's next step), `fail` or `call` (a chord's callback, by its
+-- on_member_failure). A successor waits as a `pending` hash with `waiting` = 1 in no queue set, `need` = the
+-- predecessors still running, `join` = how it takes their values (`one`: the single value as first argument,
+-- `list`: the values in slot order as a list, `none`: immutable) and `slots`. Values wait in {tag}:j:<id>.
+-- The workflow hash {tag}:wf:<wf> counts its members not ended (`left`) and expires with the last of them.
+local WF_INPUT = '"$chard:input$"'
+local WF_CHUNK = 1000
+
+local function wf_release(id, h)
+  local f = redis.call('HMGET', h, 'join', 'slots', 'env', 'queue', 'priority', 'delay')
+  local env, jkey = f[3], prefix .. 'j:' .. id
+  if f[1] == 'one' or f[1] == 'list' then
+    local n, parts = tonumber(f[2]), {}
+    -- HMGET in chunks: Lua's unpack stops at about 8,000 values (a chord may have 10,000 members).
+    for first = 0, n - 1, WF_CHUNK do
+      local fields = {}
+      for slot = first, math.min(n, first + WF_CHUNK) - 1 do fields[#fields + 1] = tostring(slot) end
+      for _, v in ipairs(redis.call('HMGET', jkey, unpack(fields))) do parts[#parts + 1] = v or 'null' end
+    end
+    local input = f[1] == 'one' and parts[1] or ('[' .. table.concat(parts, ',') .. ']')
+    local s, e = string.find(env, WF_INPUT, 1, true)
+    if s then env = string.sub(env, 1, s - 1) .. input .. string.sub(env, e + 1) end
+  end
+  redis.call('DEL', jkey)
+  local priority = tonumber(f[5])
+  local score = ready_score(priority)
+  redis.call('HSET', h, 'env', env, 'score', score)
+  redis.call('HDEL', h, 'waiting', 'need')
+  local delay = tonumber(f[6]) or 0
+  emit(id, 'joined', 'env', env)
+  if delay > 0 then
+    redis.call('ZADD', queue_key(f[4], 'delayed'), NOW + delay, id)
+    redis.call('HSET', h, 'eta', ms(NOW + delay))
+    wake(f[4])
+  else
+    make_ready(f[4], id, score)
+  end
+end
+
+local function wf_left(wf, ttl)
+  local key = prefix .. 'wf:' .. wf
+  if redis.call('HINCRBY', key, 'left', -1) <= 0 then
+    redis.call('EXPIRE', key, ttl)
+  end
+end
+
+local function workflow_ended(id, ttl)
+  local h = task_key(id)
+  if not redis.call('HGET', h, 'wf') then return end
+  -- Work list: each ended member hands its value (or its failure) to its successors; a cancelled successor
+  -- is itself ended and hands the cancellation on, so a failure reaches every step after it, however nested.
+  local todo = {{id = id, cause = nil}}
+  while #todo > 0 do
+    local item = table.remove(todo)
+    local mh = task_key(item.id)
+    local f = redis.call('HMGET', mh, 'wf', 'succ', 'state', 'result', 'exc', 'message', 'reason', 'task')
+    wf_left(f[1], ttl)
+    local state, cause = f[3], item.cause
+    if state ~= 'success' and not cause then
+      local detail = f[5] and (f[5] .. ': ' .. (f[6] or '')) or (f[7] or state)
+      cause = item.id .. ' (' .. (f[8] or '?') .. ') ' .. state .. ': ' .. detail
+    end
+    local value = f[4]
+    if state ~= 'success' then
+      value = cjson.encode({error = {id = item.id, task = f[8], status = state, exc = f[5] or '',
+        message = f[6] or f[7] or '', cause = cause}})
+    end
+    for entry in string.gmatch(f[2] or '', '[^,]+') do
+      local sid, slot, mode = string.match(entry, '^([^|]+)|(%d+)|(%a+)$')
+      local sh = task_key(sid)
+      local s = redis.call('HMGET', sh, 'state', 'waiting')
+      if s[1] == 'pending' and s[2] == '1' then
+        if state == 'success' or mode == 'call' then
+          redis.call('HSET', prefix .. 'j:' .. sid, slot, value or 'null')
+          if redis.call('HINCRBY', sh, 'need', -1) <= 0 then
+            wf_release(sid, sh)
+          end
+        else
+          local reason = (mode == 'next' and 'previous step ' or 'chord member ') .. cause
+          redis.call('HSET', sh, 'state', 'cancelled', 'reason', reason, 'finished', ms(NOW))
+          redis.call('HDEL', sh, 'waiting')
+          redis.call('EXPIRE', sh, ttl)
+          redis.call('DEL', prefix .. 'j:' .. sid)
+          emit(sid, 'cancelled', 'reason', reason, 'finished', ms(NOW))
+          todo[#todo + 1] = {id = sid, cause = cause}
+        end
+      end
+    end
+  end
+end

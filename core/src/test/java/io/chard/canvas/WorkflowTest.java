@@ -1,0 +1,272 @@
+package io.chard.canvas;
+
+import io.chard.broker.BrokerConsumer;
+import io.chard.broker.Delivery;
+import io.chard.broker.Outcome;
+import io.chard.broker.RedisBroker;
+import io.chard.broker.Settlement;
+import io.chard.client.TaskClient;
+import io.chard.config.ChardSettings;
+import io.chard.testing.TestRedis;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.chard.canvas.Workflow.chain;
+import static io.chard.canvas.Workflow.chord;
+import static io.chard.canvas.Workflow.chordCallingOnFailure;
+import static io.chard.canvas.Workflow.group;
+import static io.chard.canvas.Workflow.task;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Chains, groups and chords on a real Redis, run by a worker this test drives (lease, compute, settle). */
+class WorkflowTest {
+    static final List<String> DEFAULT = List.of("default");
+    static final Duration LEASE = Duration.ofSeconds(30);
+
+    ApplicationContext context;
+    RedisBroker broker;
+    TaskClient client;
+    Workflows workflows;
+    JsonMapper json;
+    BrokerConsumer worker;
+    String namespace;
+
+    @BeforeEach
+    void start() {
+        Map<String, Object> properties = TestRedis.properties();
+        properties.put(ChardSettings.PARTITIONS, 4);
+        namespace = (String) properties.get(ChardSettings.NAMESPACE);
+        context = ApplicationContext.run(properties);
+        broker = context.getBean(RedisBroker.class);
+        client = context.getBean(TaskClient.class);
+        workflows = context.getBean(Workflows.class);
+        json = context.getBean(JsonMapper.class);
+        worker = broker.consumer("worker-a");
+    }
+
+    @AfterEach
+    void stop() {
+        worker.close();
+        context.close();
+    }
+
+    @Test
+    void aChordRunsItsCallbackOnceWithTheMemberResultsInMemberOrder() {
+        WorkflowDispatched run = client.dispatch(chord(group(task("test.add", 1, 1), task("test.add", 2, 2),
+                task("test.add", 3, 3)), task("test.sum")));
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(4, ran.size());
+        Delivery callback = ran.getLast();
+        assertEquals(run.members().getLast().id(), callback.id());
+        assertEquals(List.of(2L, 4L, 6L), longs(args(callback).get(0)), "member order, not finishing order");
+        WorkflowState state = workflows.find(run.id()).orElseThrow();
+        assertEquals("success", state.status());
+        assertEquals("12", state.resultJson());
+        assertNull(state.failed());
+    }
+
+    @Test
+    void aChainPassesEachResultOnAndAFailedStepCancelsTheStepsAfterIt() {
+        WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1), task("test.add", 10),
+                task("test.fail"), task("test.add", 5)));
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(3, ran.size(), "the fourth step never runs");
+        assertEquals(List.of(2L, 10L), longs(args(ran.get(1))));
+        assertEquals(List.of(12L), longs(args(ran.get(2))), "the failing step got 1 + 1 + 10");
+        WorkflowState state = workflows.find(run.id()).orElseThrow();
+        assertEquals("failed", state.status());
+        assertEquals(List.of("success", "success", "failed", "cancelled"),
+                state.members().stream().map(WorkflowState.Member::status).toList());
+        UUID third = run.members().get(2).id();
+        assertEquals(third, state.failed().id());
+        assertTrue(state.members().get(3).reason().contains("previous step " + third + " (test.fail) failed"),
+                state.members().get(3).reason());
+    }
+
+    @Test
+    void aGroupsResultIsTheListOfMemberResultsInMemberOrder() {
+        WorkflowDispatched run = client.dispatch(group(task("test.add", 5, 5), task("test.add", 1, 1)));
+        assertEquals(2, runUntilIdle(worker).size());
+        WorkflowState state = workflows.find(run.id()).orElseThrow();
+        assertEquals("success", state.status());
+        assertEquals("[10,2]", state.resultJson());
+    }
+
+    @Test
+    void aChordWithAFailingMemberFailsNamingItAndNeverRunsTheCallback() {
+        WorkflowDispatched run = client.dispatch(chord(group(task("test.add", 1, 1), task("test.fail", "boom"),
+                task("test.add", 3, 3)), task("test.sum")));
+        assertEquals(3, runUntilIdle(worker).size());
+        WorkflowState state = workflows.find(run.id()).orElseThrow();
+        assertEquals("failed", state.status());
+        UUID failing = run.members().get(1).id();
+        assertEquals(failing, state.failed().id());
+        WorkflowState.Member callback = state.members().getLast();
+        assertEquals("cancelled", callback.status());
+        assertTrue(callback.reason().startsWith("chord member " + failing + " (test.fail) failed"), callback.reason());
+    }
+
+    @Test
+    void aChordCallingOnMemberFailureGetsAnErrorEntryInTheFailedMembersSlot() throws IOException {
+        client.dispatch(chordCallingOnFailure(group(task("test.add", 1, 1), task("test.fail", "boom")),
+                task("test.echo")));
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(3, ran.size());
+        JsonNode results = args(ran.getLast()).get(0);
+        assertEquals(2L, results.get(0).getLongValue());
+        assertEquals("boom", results.get(1).get("error").get("message").getStringValue());
+        assertEquals("failed", results.get(1).get("error").get("status").getStringValue());
+    }
+
+    @Test
+    void aRevokedMemberEndsItsJoinSoTheChordFailsInsteadOfHanging() {
+        WorkflowDispatched run = client.dispatch(chord(group(task("test.add", 1, 1), task("test.add", 2, 2)),
+                task("test.sum")));
+        broker.revoke(run.members().get(1).id(), "revoked");
+        assertEquals(1, runUntilIdle(worker).size());
+        WorkflowState state = workflows.find(run.id()).orElseThrow();
+        assertEquals("revoked", state.status());
+        assertEquals("cancelled", state.members().getLast().status());
+        assertEquals(run.members().get(1).id(), state.failed().id());
+    }
+
+    @Test
+    void revokingAWorkflowRevokesEveryMemberNotEndedAndCancelsWhatWaits() {
+        WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1), task("test.add", 2),
+                task("test.add", 3)));
+        workflows.revoke(run.id()).orElseThrow();
+        assertEquals(0, runUntilIdle(worker).size());
+        WorkflowState state = workflows.find(run.id()).orElseThrow();
+        assertEquals(List.of("revoked", "cancelled", "cancelled"),
+                state.members().stream().map(WorkflowState.Member::status).toList());
+    }
+
+    @Test
+    void aWorkerKilledRightAfterSettlingTheLastMemberCannotLoseTheCallback() {
+        WorkflowDispatched run = client.dispatch(chord(group(task("test.add", 1, 1), task("test.add", 2, 2)),
+                task("test.sum")));
+        List<Delivery> members = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(2, members.size());
+        worker.settle(List.of(new Settlement(members.get(0).lease(), new Outcome.Success("2"))));
+        // The test hook: the worker settles the last member, then dies before doing anything else.
+        Settlement last = new Settlement(members.get(1).lease(), new Outcome.Success("4"));
+        assertEquals(List.of(true), worker.settle(List.of(last)));
+        worker.close();
+        UUID callback = run.members().getLast().id();
+        assertEquals(1L, redis(c -> c.zscore(broker.partitions().keys(callback).queue("default", "ready"),
+                callback.toString()) != null ? 1L : 0L), "the callback is ready in the same script");
+        // Its reports sent again after a restart are refused as stale: the join is counted once.
+        try (BrokerConsumer restarted = broker.consumer("worker-a")) {
+            assertEquals(List.of(false), restarted.settle(List.of(last)));
+        }
+        try (BrokerConsumer other = broker.consumer("worker-b")) {
+            List<Delivery> ran = runUntilIdle(other);
+            assertEquals(List.of(callback), ran.stream().map(Delivery::id).toList(), "exactly once");
+        }
+        worker = broker.consumer("worker-a");
+        assertEquals("success", workflows.find(run.id()).orElseThrow().status());
+    }
+
+    @Test
+    void nestingToDepthThreeRunsAChainOfAGroupOfChainsThenAChord() {
+        WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1),
+                group(chain(task("test.add", 1), task("test.add", 1)), task("test.add", 5)),
+                chord(group(task("test.sum"), task("test.sum")), task("test.sum"))));
+        runUntilIdle(worker);
+        WorkflowState state = workflows.find(run.id()).orElseThrow();
+        // 2 -> [2+1+1, 2+5] = [4, 7] -> each sum member gets [4, 7] -> [11, 11] -> 22
+        assertEquals("success", state.status(), state.toString());
+        assertEquals("22", state.resultJson());
+    }
+
+    @Test
+    void everyMemberIsMintedInTheWorkflowsPartition() {
+        WorkflowDispatched run = client.dispatch(chord(group(task("test.add", 1, 1), task("test.add", 2, 2)),
+                task("test.sum")));
+        int partition = broker.partitions().of(run.id());
+        run.members().forEach(m -> assertEquals(partition, broker.partitions().of(m.id())));
+    }
+
+    @Test
+    void anInvalidStepRefusesTheWholeWorkflowNamingItsPathAndEnqueuesNothing() {
+        InvalidWorkflowException unknown = assertThrows(InvalidWorkflowException.class, () -> client.dispatch(
+                chain(task("test.add", 1, 1), task("test.nope"))));
+        assertEquals("$.chain[1]", unknown.path());
+        InvalidWorkflowException arity = assertThrows(InvalidWorkflowException.class, () -> client.dispatch(
+                chord(group(task("test.add", 1, 1), task("test.add", 1, "x")), task("test.sum"))));
+        assertEquals("$.chord.group[1]", arity.path());
+        InvalidWorkflowException receiving = assertThrows(InvalidWorkflowException.class, () -> client.dispatch(
+                chain(task("test.add", 1, 1), task("test.add", 1, 2))));
+        assertEquals("$.chain[1]", receiving.path(), "a step that receives a value takes one argument fewer");
+        assertEquals(0L, redis(c -> (long) c.keys("{" + namespace + "*").size()));
+    }
+
+    private List<Delivery> runUntilIdle(BrokerConsumer consumer) {
+        List<Delivery> ran = new ArrayList<>();
+        for (int round = 0; round < 50; round++) {
+            List<Delivery> leased = consumer.lease(DEFAULT, 100, LEASE).deliveries();
+            if (leased.isEmpty()) {
+                return ran;
+            }
+            ran.addAll(leased);
+            consumer.settle(leased.stream().map(d -> new Settlement(d.lease(), run(d))).toList());
+        }
+        throw new AssertionError("still running after 50 rounds");
+    }
+
+    /** The test tasks' behaviour, computed from the delivered envelope (what a worker would bind). */
+    private Outcome run(Delivery delivery) {
+        JsonNode envelope = read(delivery.envelope());
+        JsonNode args = envelope.get("args");
+        return switch (envelope.get("task").getStringValue()) {
+            case "test.add" -> new Outcome.Success(Long.toString(longs(args).stream().mapToLong(l -> l).sum()));
+            case "test.sum" -> new Outcome.Success(Long.toString(longs(args.get(0)).stream().mapToLong(l -> l).sum()));
+            case "test.fail" -> new Outcome.Failure("IllegalStateException",
+                    args.size() > 0 ? args.get(0).coerceStringValue() : "failed", "");
+            default -> new Outcome.Success("null");
+        };
+    }
+
+    private JsonNode args(Delivery delivery) {
+        return read(delivery.envelope()).get("args");
+    }
+
+    private static List<Long> longs(JsonNode array) {
+        List<Long> values = new ArrayList<>();
+        array.values().forEach(v -> values.add(v.getLongValue()));
+        return values;
+    }
+
+    private JsonNode read(String text) {
+        try {
+            return json.readValue(text, JsonNode.class);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static long redis(java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, Long> f) {
+        RedisClient redis = RedisClient.create(TestRedis.uri());
+        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+            return f.apply(connection.sync());
+        } finally {
+            redis.shutdown();
+        }
+    }
+}
