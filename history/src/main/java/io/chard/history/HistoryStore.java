@@ -155,18 +155,17 @@ public final class HistoryStore {
                 throw new IllegalArgumentException("not a cursor of this list: " + cursor, e);
             }
         }
-        }
     }
 
     /** One member of a canvas workflow as the history holds it. */
-    public record WorkflowMember(UUID id, @io.micronaut.core.annotation.Nullable String taskName, String status,
-                                 @io.micronaut.core.annotation.Nullable UUID parentId,
-                                 @io.micronaut.core.annotation.Nullable UUID groupId,
-                                 @io.micronaut.core.annotation.Nullable String args,
-                                 @io.micronaut.core.annotation.Nullable String result,
-                                 @io.micronaut.core.annotation.Nullable String exceptionType,
-                                 @io.micronaut.core.annotation.Nullable String exceptionMessage,
-                                 @io.micronaut.core.annotation.Nullable String reason) {
+    public record WorkflowMember(UUID id, @Nullable String taskName, String status,
+                                 @Nullable UUID parentId,
+                                 @Nullable UUID groupId,
+                                 @Nullable String args,
+                                 @Nullable String result,
+                                 @Nullable String exceptionType,
+                                 @Nullable String exceptionMessage,
+                                 @Nullable String reason) {
     }
 
     /** The members of the workflow {@code rootId}, in the order they were minted (tree order), in one query. */

@@ -1,5 +1,6 @@
 package io.chard.test;
 
+import io.chard.broker.WorkflowBatch;
 import io.chard.broker.Broker;
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.Enqueued;
@@ -141,6 +142,18 @@ public final class InlineBroker implements Broker {
 
     @Override
     public void ping() {
+    }
+
+    /** Canvas workflows need the Redis join scripts; test mode refuses them clearly rather than run them wrong. */
+    @Override
+    public boolean enqueueWorkflow(WorkflowBatch workflow) {
+        throw new UnsupportedOperationException("test mode runs single tasks inline; workflows (chain, group, chord) "
+                + "need a Redis broker in tests for now");
+    }
+
+    @Override
+    public Optional<String> workflowTree(UUID workflowId) {
+        return Optional.empty();
     }
 
     @SuppressWarnings("unchecked")

@@ -63,8 +63,10 @@ public final class HistoryBench {
         long rows = option(list, "--rows", 10_000_000);
         int repeats = (int) option(list, "--repeats", 30);
         boolean measureOnly = list.contains("--measure-only");
-        for (String[] row : run(rows, repeats, measureOnly, io.chard.app.LocalServers.environment())) {
-            System.out.printf("%-58s %-28s %s%n", row[0], row[1], row[2]);
+        try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
+            for (String[] row : run(rows, repeats, measureOnly, servers.environment())) {
+                System.out.printf("%-58s %-28s %s%n", row[0], row[1], row[2]);
+            }
         }
         System.exit(0);
     }
