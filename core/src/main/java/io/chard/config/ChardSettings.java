@@ -23,6 +23,12 @@ public final class ChardSettings {
 
     public static final String BEAT_ENABLED = PREFIX + ".beat.enabled";
 
+    public static final String EVENTS = PREFIX + ".events";
+    /** Bound on each partition's event stream, in entries (see {@link EventsConfig}). */
+    public static final String EVENTS_MAX_LENGTH = EVENTS + ".max-length";
+    /** false: no events are written, so no history is kept (the recorder has nothing to read). */
+    public static final String HISTORY_ENABLED = PREFIX + ".history.enabled";
+
     public static final String RECORDER_ENABLED = PREFIX + ".recorder.enabled";
     /** The recorder's consumer name in the stream's group; defaults to one made from the host. */
     public static final String RECORDER_CONSUMER = PREFIX + ".recorder.consumer";
