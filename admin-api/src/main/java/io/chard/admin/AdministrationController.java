@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.audit.AuditLog;
 import io.chard.admin.auth.AccessMirror;
 import io.chard.admin.auth.ApiToken;
+import io.chard.admin.auth.PasswordLimit;
 import io.chard.admin.auth.Permissions;
 import io.chard.admin.auth.Role;
 import io.chard.admin.auth.TokenRepository;
@@ -113,6 +114,9 @@ class AdministrationController {
         if (body.password() == null || body.password().length() < MIN_PASSWORD) {
             return invalid("password must have at least " + MIN_PASSWORD + " characters");
         }
+        if (PasswordLimit.exceeded(body.password())) {
+            return invalidPassword();
+        }
         List<Role> roles = roles(body.roles());
         try {
             User user = users.create(body.username(), body.password(), roles);
@@ -128,6 +132,9 @@ class AdministrationController {
     HttpResponse<?> updateUser(UUID id, @Body UserChange body, Authentication admin) {
         if (body.password() != null && body.password().length() < MIN_PASSWORD) {
             return invalid("password must have at least " + MIN_PASSWORD + " characters");
+        }
+        if (body.password() != null && PasswordLimit.exceeded(body.password())) {
+            return invalidPassword();
         }
         List<Role> roles = body.roles() == null ? null : roles(body.roles());
         Optional<User> target = users.find(id);
@@ -248,6 +255,11 @@ class AdministrationController {
         if (change.roles() != null) text.append("roles ").append(change.roles()).append("; ");
         if (change.disabled() != null) text.append(change.disabled() ? "disabled" : "enabled");
         return text.toString().trim();
+    }
+
+    private static HttpResponse<?> invalidPassword() {
+        return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(ApiError.ofField("invalid_field",
+                PasswordLimit.MESSAGE, "password"));
     }
 
     private static HttpResponse<?> invalid(String message) {

@@ -1,6 +1,7 @@
 package io.chard.admin;
 
 import io.chard.broker.BrokerUnavailableException;
+import io.chard.broker.EventBacklogFullException;
 import io.chard.client.InvalidDispatchException;
 import io.chard.client.PayloadTooLargeException;
 import io.chard.task.ArgumentBindingException;
@@ -38,6 +39,13 @@ class ApiErrors {
     HttpResponse<ApiError> tooLarge(PayloadTooLargeException e) {
         return HttpResponse.<ApiError>status(HttpStatus.REQUEST_ENTITY_TOO_LARGE)
                 .body(ApiError.of("payload_too_large", e.getMessage()));
+    }
+
+    /** The event stream is full (no recorder drains it): nothing was stored, the same dispatch works later. */
+    @Error(global = true, exception = EventBacklogFullException.class)
+    HttpResponse<ApiError> historyBehind(EventBacklogFullException e) {
+        return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "10")
+                .body(ApiError.of("history_backlog_full", e.getMessage()));
     }
 
     @Error(global = true, exception = BrokerUnavailableException.class)

@@ -65,6 +65,57 @@ class AdminApiUnderFaultsTest {
     }
 
     @Test
+    void withPostgresDownHealthAnswersAtOnceAndNamesPostgresql() throws Exception {
+        TestPostgres.Server postgres = TestPostgres.server();
+        try (TcpProxy proxy = new TcpProxy(postgres.host(), postgres.port());
+             AdminApiServer server = new AdminApiServer(TestPostgres.properties(TestPostgres.freshDatabase(),
+                     "127.0.0.1", proxy.port()))) {
+            assertEquals(200, server.anonymous.get("/health").status());
+            proxy.cut();
+            long start = System.nanoTime();
+            Answer health = server.anonymous.get("/health");
+            assertTrue(millisSince(start) < 1_500, "/health answered after " + millisSince(start) + " ms");
+            assertEquals(503, health.status(), health.body());
+            assertTrue(health.body().contains("postgresql") && health.body().contains("DOWN"), health.body());
+        }
+    }
+
+    /**
+     * Issue 9 item 2, "10 minutes with no recorder" shortened: with no recorder and a small cap, dispatch under
+     * load; the health check turns unhealthy first, then dispatch answers 503 naming the reason, and no stream
+     * ever passes the cap.
+     */
+    @Test
+    void withNoRecorderHealthTurnsUnhealthyBeforeDispatchIsRefusedAndTheStreamStaysWithinItsCap() {
+        try (AdminApiServer server = new AdminApiServer(Map.of("chard.recorder.enabled", false,
+                "chard.events.max-length", 600))) {
+            io.chard.broker.RedisBroker broker = server.context.getBean(io.chard.broker.RedisBroker.class);
+            int accepted = 0;
+            long unhealthyAt = -1;
+            Answer refused = null;
+            while (refused == null && accepted < 1_000) {
+                Answer answer = server.operator.post(TASKS, DISPATCH);
+                if (answer.status() == 202) {
+                    accepted++;
+                } else {
+                    refused = answer;
+                }
+                if (unhealthyAt < 0 && server.anonymous.get("/health").status() == 503) {
+                    unhealthyAt = accepted;
+                }
+                assertTrue(broker.eventBacklog().getFirst() <= 600);
+            }
+            assertTrue(refused != null, "never refused after " + accepted + " dispatches");
+            assertError(refused, 503, "history_backlog_full");
+            assertTrue(refused.text("message").contains("recorder"), refused.body());
+            assertTrue(unhealthyAt >= 0 && unhealthyAt < accepted, "unhealthy at " + unhealthyAt + " of " + accepted);
+            Answer health = server.anonymous.get("/health");
+            assertTrue(health.body().contains("history-backlog") && health.body().contains("events_waiting"),
+                    health.body());
+        }
+    }
+
+    @Test
     void withRedisDownDispatchIsRefusedPromptlyAndResumesWithinASecondOfItsReturn() throws Exception {
         URI redis = URI.create(TestRedis.uri());
         try (TcpProxy proxy = new TcpProxy(redis.getHost(), redis.getPort());

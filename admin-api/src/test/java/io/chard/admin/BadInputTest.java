@@ -107,6 +107,17 @@ class BadInputTest {
     }
 
     @Test
+    void passwordsOverBcryptsSeventyTwoBytesAreRefusedAtLoginAndUserCreationNamingTheField() {
+        String long73 = "é".repeat(36) + "x";
+        assertRefused(server.anonymous.post("/login", "{\"username\":\"admin\",\"password\":\"" + long73 + "\"}"),
+                400, "password");
+        assertRefused(server.admin.post("/api/background_tasks/admin/users", "{\"username\":\"long-pw\","
+                + "\"password\":\"" + long73 + "\",\"roles\":[\"viewer\"]}"), 422, "password");
+        assertEquals(201, server.admin.post("/api/background_tasks/admin/users", "{\"username\":\"ok-pw\","
+                + "\"password\":\"" + "é".repeat(36) + "\",\"roles\":[\"viewer\"]}").status());
+    }
+
+    @Test
     void datesThatOverflowAreRefused() {
         assertRefused(server.viewer.get(EXECUTIONS + "?until=-999999999-01-01T00:00:00Z"), 422, "until");
         assertRefused(server.viewer.get(EXECUTIONS + "?since=%2B10000-01-01T00:00:00Z"), 422, "since");

@@ -1,7 +1,7 @@
 package io.chard.broker;
 
 /** The broker could not be reached or answered with an error; the operation did not happen. */
-public final class BrokerUnavailableException extends RuntimeException {
+public class BrokerUnavailableException extends RuntimeException {
     public BrokerUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

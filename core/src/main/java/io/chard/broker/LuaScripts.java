@@ -47,8 +47,13 @@ final class LuaScripts {
     private final Map<Script, String> sources = new EnumMap<>(Script.class);
     private final Map<Script, String> digests = new EnumMap<>(Script.class);
 
-    LuaScripts(RedisClusterCommands<String, String> anyConnection) {
-        String prelude = read("prelude.lua");
+    /**
+     * @param history   false: the scripts write no events at all ({@code chard.history.enabled=false})
+     * @param maxEvents the bound on each partition's event stream ({@code chard.events.max-length})
+     */
+    LuaScripts(RedisClusterCommands<String, String> anyConnection, boolean history, long maxEvents) {
+        String prelude = "local HISTORY = " + history + "\nlocal EVENTS_MAX = " + maxEvents + "\n"
+                + read("prelude.lua");
         for (Script script : Script.values()) {
             StringBuilder source = new StringBuilder(prelude).append('\n');
             script.includes.forEach(include -> source.append(read(include)).append('\n'));

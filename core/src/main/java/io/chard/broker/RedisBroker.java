@@ -2,6 +2,9 @@ package io.chard.broker;
 
 import io.chard.broker.LuaScripts.Script;
 import io.chard.config.ChardConfig;
+import io.chard.config.ChardSettings;
+import io.chard.config.EventsConfig;
+import io.micronaut.context.annotation.Value;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
@@ -37,12 +40,17 @@ public final class RedisBroker implements Broker {
     private final RedisConnector connector;
     private volatile RedisConnection connection;
     private final ChardConfig config;
+    private final EventsConfig events;
     private final Partitions partitions;
     private volatile LuaScripts scripts;
 
-    public RedisBroker(RedisConnector connector, ChardConfig config) {
+    public RedisBroker(RedisConnector connector, ChardConfig config,
+                       @Value("${" + ChardSettings.EVENTS_MAX_LENGTH + ":" + EventsConfig.DEFAULT_MAX_LENGTH + "}")
+                       long maxEvents,
+                       @Value("${" + ChardSettings.HISTORY_ENABLED + ":true}") boolean history) {
         this.connector = connector;
         this.config = config;
+        this.events = new EventsConfig(maxEvents, history);
         this.partitions = new Partitions(config.namespace(), config.partitions());
     }
 
@@ -83,6 +91,9 @@ public final class RedisBroker implements Broker {
             argv.add(Long.toString(encoded.timeLimit().toMillis()));
         }
         List<Object> reply = run(Script.ENQUEUE, List.copyOf(declared), argv);
+        if ("full".equals(reply.getFirst())) {
+            throw new EventBacklogFullException((Long) reply.get(1), events.maxLength());
+        }
         List<Enqueued> result = new ArrayList<>(envelopes.size());
         for (int i = 0; i < reply.size(); i += 2) {
             result.add(new Enqueued(UUID.fromString((String) reply.get(i)), ((Long) reply.get(i + 1)) == 1));
@@ -172,6 +183,21 @@ public final class RedisBroker implements Broker {
         return new PartitionedEventStream(partitions, streams);
     }
 
+    /** Each partition's event stream length, partition 0 first: what no recorder has drained yet. */
+    public List<Long> eventBacklog() {
+        return call(() -> {
+            List<Long> lengths = new ArrayList<>(partitions.count());
+            for (int p = 0; p < partitions.count(); p++) {
+                lengths.add(commands().xlen(partitions.keys(p).events()));
+            }
+            return lengths;
+        });
+    }
+
+    public EventsConfig events() {
+        return events;
+    }
+
     @Override
     public void ping() {
         call(() -> commands().ping());
@@ -247,7 +273,7 @@ public final class RedisBroker implements Broker {
         if (loaded == null) {
             synchronized (this) {
                 if (scripts == null) {
-                    scripts = new LuaScripts(commands());
+                    scripts = new LuaScripts(commands(), events.historyEnabled(), events.maxLength());
                 }
                 loaded = scripts;
             }

@@ -103,7 +103,7 @@ final class RedisEventStream implements EventStream {
         if (events.isEmpty()) {
             return;
         }
-        String[] ids = events.stream().map(BrokerEvent::streamId).toArray(String[]::new);
+        String[] ids = events.stream().map(BrokerEvent::streamId).distinct().toArray(String[]::new);
         RedisBroker.call(() -> redis().xack(stream, GROUP, ids));
     }
 
@@ -182,9 +182,22 @@ final class RedisEventStream implements EventStream {
                 continue;
             }
             long[] position = position(message.getId());
-            events.add(new BrokerEvent(message.getId(), body.get("type"), UUID.fromString(body.get("id")),
-                    (position[0] << SEQUENCE_BITS) | position[1], Instant.ofEpochMilli(position[0]), body));
+            long seq = (position[0] << SEQUENCE_BITS) | position[1];
+            Instant at = Instant.ofEpochMilli(position[0]);
+            for (String id : ids(body)) {
+                events.add(new BrokerEvent(message.getId(), body.get("type"), UUID.fromString(id), seq, at, body));
+            }
         }
         return events;
+    }
+
+    /**
+     * The executions an entry is about: its {@code id}, or every one of {@code ids} for an entry that stands for
+     * several (one heartbeat entry per worker call, not one per running execution). The entry's copies share its
+     * stream id, so acknowledging any of them acknowledges the entry.
+     */
+    private static List<String> ids(Map<String, String> body) {
+        String many = body.get("ids");
+        return many == null || many.isEmpty() ? List.of(body.get("id")) : List.of(many.split(","));
     }
 }

@@ -27,6 +27,11 @@ public final class ChardSettings {
     public static final String TASK_ALWAYS_EAGER = PREFIX + ".task-always-eager";
     /** In test mode, a failing task's exception reaches the dispatcher (Celery's task_eager_propagates); true. */
     public static final String TASK_EAGER_PROPAGATES = PREFIX + ".task-eager-propagates";
+    public static final String EVENTS = PREFIX + ".events";
+    /** Bound on each partition's event stream, in entries (see {@link EventsConfig}). */
+    public static final String EVENTS_MAX_LENGTH = EVENTS + ".max-length";
+    /** false: no events are written, so no history is kept (the recorder has nothing to read). */
+    public static final String HISTORY_ENABLED = PREFIX + ".history.enabled";
 
     public static final String RECORDER_ENABLED = PREFIX + ".recorder.enabled";
     /** The recorder's consumer name in the stream's group; defaults to one made from the host. */

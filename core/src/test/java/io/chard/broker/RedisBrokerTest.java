@@ -112,6 +112,46 @@ class RedisBrokerTest {
         assertTrue(eventTypes(id).contains("stale"), "the refused report is recorded: " + eventTypes(id));
     }
 
+    /**
+     * Issue 8 item 6: Redis loses its last writes (AOF everysec, a failover to an async replica). The lease and
+     * the fence counter roll back together; the execution is leased again. Its new token must differ from the
+     * lost one, so the first holder's heartbeat learns it lost the lease and its report is refused as stale.
+     */
+    @Test
+    void afterRedisLosesALeaseItsFirstHolderLearnsItLostItAndItsReportIsRefused() {
+        UUID id = client.dispatch("test.add", 1, 2).id();
+        RedisKeys keys = broker.partitions().keys(id);
+        String fenceBefore = broker.commands().get(keys.prefix() + "fence");
+        Map<String, String> hashBefore = broker.commands().hgetall(keys.task(id));
+        double score = broker.commands().zscore(keys.queue("default", "ready"), id.toString());
+        Delivery first = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
+
+        // The state an AOF everysec loss leaves: the lease and the counter step never happened.
+        broker.commands().zrem(keys.queue("default", "leased"), id.toString());
+        broker.commands().zadd(keys.queue("default", "ready"), score, id.toString());
+        broker.commands().del(keys.task(id));
+        broker.commands().hset(keys.task(id), hashBefore);
+        if (fenceBefore == null) {
+            broker.commands().del(keys.prefix() + "fence");
+        } else {
+            broker.commands().set(keys.prefix() + "fence", fenceBefore);
+        }
+
+        try (BrokerConsumer other = broker.consumer("worker-b")) {
+            Delivery second = other.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
+            assertEquals(id, second.id());
+            assertNotEquals(first.token(), second.token());
+
+            HeartbeatReply reply = worker.heartbeat(List.of(first.lease()), LEASE, "{}", LEASE);
+            assertEquals(java.util.Set.of(id), reply.lost());
+            assertEquals(List.of(false), worker.settle(List.of(new Settlement(first.lease(),
+                    new Outcome.Success("3")))));
+            assertEquals(List.of(true), other.settle(List.of(new Settlement(second.lease(),
+                    new Outcome.Success("3")))));
+        }
+        assertTrue(eventTypes(id).contains("stale"), "the refused report is recorded: " + eventTypes(id));
+    }
+
     @Test
     void heartbeatsKeepALeaseFromLapsing() throws InterruptedException {
         client.dispatch("test.add", 1, 2);

@@ -92,6 +92,9 @@ public class Sessions {
         if (credentials.username() == null || credentials.password() == null) {
             return HttpResponse.badRequest(ApiError.of("invalid_field", "username and password are required"));
         }
+        if (PasswordLimit.exceeded(credentials.password())) {
+            return HttpResponse.badRequest(ApiError.ofField("invalid_field", PasswordLimit.MESSAGE, "password"));
+        }
         String address = request.getRemoteAddress().getAddress().getHostAddress();
         Optional<Duration> wait = throttle.wait(credentials.username(), address);
         if (wait.isPresent()) {

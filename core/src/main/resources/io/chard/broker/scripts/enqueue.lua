@@ -9,9 +9,14 @@
             id, queue, priority (0-9), due_ms (0 = now), expires_ms (0 = never), idempotency key ('' = none),
             queued_ms, task name, envelope JSON, hard time limit ms (0 = none; read by lease's fit check)
   Returns   per execution: the id that stands for it (an earlier one for a duplicate idempotency key),
-            then 1 if created, 0 if a duplicate
+            then 1 if created, 0 if a duplicate; or {'full', stream length}, storing nothing, while the event
+            stream holds a third of chard.events.max-length (no recorder drains it: see events_full)
   Events    enqueued (env)
 ]]
+local full = events_full()
+if full then
+  return {'full', full}
+end
 local window = tonumber(ARGV[2])
 local out = {}
 for i = 3, #ARGV, 10 do

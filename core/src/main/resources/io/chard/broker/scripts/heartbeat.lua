@@ -10,10 +10,13 @@
   ARGV[6..] pairs: id, token
   Returns  {cancel ids, lost ids}: cancel = revoked while running (stop them); lost = the lease is no longer
            this worker's (it lapsed and was handed on): drop the work without reporting
-  Events   heartbeat (per renewed lease)
+  Events   heartbeat: one per call, id = the first renewed execution, ids = every renewed one, comma-separated
+           (the recorder applies it to each); none while the stream is full (events_full): the hashes still
+           hold the time, and the history catches up at the next heartbeat after the recorder drains
+  Also     drops from the workers zset the workers silent for 10 registry TTLs (their entries long expired)
 ]]
 local worker, lease_ms, entry_ttl, entry = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
-local cancel, lost = {}, {}
+local cancel, lost, renewed = {}, {}, {}
 for i = 6, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
   local h = task_key(id)
@@ -21,14 +24,18 @@ for i = 6, #ARGV, 2 do
   if f[1] == 'running' and f[2] == token then
     redis.call('ZADD', queue_key(f[3], 'leased'), NOW + lease_ms, id)
     redis.call('HSET', h, 'heartbeat', ms(NOW))
-    emit(id, 'heartbeat', 'heartbeat', ms(NOW))
+    renewed[#renewed + 1] = id
     if f[4] == '1' then cancel[#cancel + 1] = id end
   else
     lost[#lost + 1] = id
   end
 end
+if #renewed > 0 and not events_full() then
+  emit(renewed[1], 'heartbeat', 'heartbeat', ms(NOW), 'ids', table.concat(renewed, ','))
+end
 -- The registry lives in partition 0; calls for other partitions' leases pass no entry.
 if entry ~= '' then
+  redis.call('ZREMRANGEBYSCORE', prefix .. 'workers', '-inf', NOW - entry_ttl * 10000)
   redis.call('ZADD', prefix .. 'workers', NOW, worker)
   redis.call('SET', prefix .. 'w:' .. worker, entry, 'EX', entry_ttl)
 end

@@ -56,8 +56,11 @@ for q = 8, #ARGV do
   while taken < max do
     local popped = redis.call('ZPOPMIN', ready, max - taken)
     if #popped == 0 then break end
-    -- One counter step per popped batch: tokens base+1..base+n are this call's fencing tokens.
+    -- One counter step per popped batch: base+1..base+n number this call's fencing tokens. The counter alone
+    -- can roll back with the lease (a lost write), so a token also names the worker and the server's clock
+    -- in microseconds: a lease handed out again after a rollback never repeats a lost token.
     local base = redis.call('INCRBY', KEYS[4], #popped / 2) - #popped / 2
+    local stamp = worker .. '@' .. clock[1] .. string.format('%06d', tonumber(clock[2]))
     for i = 1, #popped, 2 do
       local id = popped[i]
       local h = task_key(id)
@@ -83,7 +86,7 @@ for q = 8, #ARGV do
           emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
           workflow_ended(id, ttl) -- canvas: an expired or revoked member still ends its join (workflow.lua)
         else
-          local token = base + (i + 1) / 2
+          local token = ms(base + (i + 1) / 2) .. ':' .. stamp
           local deliveries = tonumber(f[4]) + 1
           redis.call('HSET', h, 'state', 'running', 'token', token, 'worker', worker, 'started', ms(NOW),
             'heartbeat', ms(NOW), 'deliveries', deliveries)

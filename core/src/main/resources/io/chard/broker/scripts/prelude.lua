@@ -25,9 +25,28 @@ local function queue_key(queue, part)
 end
 
 -- Appends one event to the stream the recorder drains. The entry's id (time-sequence, increasing) orders the
--- events of an execution and dates them, so no per-event counter is kept.
+-- events of an execution and dates them, so no per-event counter is kept. HISTORY and EVENTS_MAX are set by
+-- the loader (LuaScripts) from chard.history.enabled and chard.events.max-length: with the history off no event
+-- is written at all.
 local function emit(id, kind, ...)
-  redis.call('XADD', KEYS[2], '*', 'type', kind, 'id', id, ...)
+  if HISTORY then
+    redis.call('XADD', KEYS[2], '*', 'type', kind, 'id', id, ...)
+  end
+end
+
+-- The stream's length when new executions must wait (no recorder drains it), false when there is room. Every
+-- execution admitted may still write two events (started and its outcome) after its own `enqueued`, so new
+-- ones are admitted only while the stream holds less than a third of EVENTS_MAX: the stream then stays within
+-- EVENTS_MAX however little has run (retries write two more each; heartbeats stop at the same third).
+local function events_full()
+  if not HISTORY then
+    return false
+  end
+  local length = redis.call('XLEN', KEYS[2])
+  if length * 3 >= EVENTS_MAX then
+    return length
+  end
+  return false
 end
 
 -- One marker is enough: a woken worker leases a batch and re-wakes the next if work remains.

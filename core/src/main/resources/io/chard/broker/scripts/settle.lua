@@ -24,6 +24,9 @@ for i = 4, #ARGV, 7 do
   local f = redis.call('HMGET', h, 'state', 'token', 'queue', 'task')
   if f[1] ~= 'running' or f[2] ~= token then
     local stale = redis.call('HINCRBY', h, 'stale', 1)
+    if not f[1] then
+      redis.call('EXPIRE', h, ttl) -- the hash had expired: the count alone must not stay for ever
+    end
     emit(id, 'stale', 'worker', reporter, 'outcome', outcome, 'stale', stale)
     out[#out + 1] = 0
   else

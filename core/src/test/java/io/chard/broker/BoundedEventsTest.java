@@ -1,0 +1,166 @@
+package io.chard.broker;
+
+import io.chard.client.TaskClient;
+import io.chard.config.ChardSettings;
+import io.chard.testing.TestRedis;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Issue 9 item 2: no Redis key grows without bound, whether or not a recorder drains the events. */
+class BoundedEventsTest {
+    static final List<String> DEFAULT = List.of("default");
+    static final Duration LEASE = Duration.ofSeconds(30);
+
+    @Test
+    void aHeartbeatAddsOneStreamEntryForAllTheExecutionsItRenews() {
+        try (ApplicationContext context = ApplicationContext.run(TestRedis.properties())) {
+            RedisBroker broker = context.getBean(RedisBroker.class);
+            TaskClient client = context.getBean(TaskClient.class);
+            Set<UUID> ids = new HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                ids.add(client.dispatch("test.add", i, 1).id());
+            }
+            try (BrokerConsumer worker = broker.consumer("worker-a");
+                 EventStream stream = broker.eventStream("test")) {
+                List<LeaseRef> leases = worker.lease(DEFAULT, 20, LEASE).deliveries().stream()
+                        .map(Delivery::lease).toList();
+                drain(stream);
+                long before = broker.eventBacklog().getFirst();
+                worker.heartbeat(leases, LEASE, "{}", LEASE);
+                assertEquals(before + 1, broker.eventBacklog().getFirst());
+
+                Set<UUID> beaten = new HashSet<>();
+                drain(stream).stream().filter(e -> e.type().equals("heartbeat")).forEach(e -> beaten.add(e.id()));
+                assertEquals(ids, beaten, "the recorder applies the one entry to each execution");
+            }
+        }
+    }
+
+    @Test
+    void withNoRecorderDispatchIsRefusedBeforeTheStreamPassesItsCapAndNothingIsLost() throws Exception {
+        Map<String, Object> properties = TestRedis.properties();
+        properties.put(ChardSettings.EVENTS_MAX_LENGTH, 600);
+        try (ApplicationContext context = ApplicationContext.run(properties)) {
+            RedisBroker broker = context.getBean(RedisBroker.class);
+            TaskClient client = context.getBean(TaskClient.class);
+            AtomicBoolean dispatching = new AtomicBoolean(true);
+            AtomicLong longest = new AtomicLong();
+            AtomicLong settled = new AtomicLong();
+            Thread worker = Thread.ofVirtual().start(() -> {
+                try (BrokerConsumer consumer = broker.consumer("worker-a")) {
+                    while (true) {
+                        List<Delivery> leased = consumer.lease(DEFAULT, 7, LEASE).deliveries();
+                        if (leased.isEmpty() && !dispatching.get()) {
+                            return;
+                        }
+                        consumer.heartbeat(leased.stream().map(Delivery::lease).toList(), LEASE, "{}", LEASE);
+                        settled.addAndGet(consumer.settle(leased.stream().map(d -> new Settlement(d.lease(),
+                                new Outcome.Success("1"))).toList()).size());
+                        longest.accumulateAndGet(broker.eventBacklog().getFirst(), Math::max);
+                    }
+                }
+            });
+            List<UUID> accepted = new ArrayList<>();
+            EventBacklogFullException refused = null;
+            while (refused == null && accepted.size() < 1_000) {
+                try {
+                    accepted.add(client.dispatch("test.add", 1, 2).id());
+                    longest.accumulateAndGet(broker.eventBacklog().getFirst(), Math::max);
+                } catch (EventBacklogFullException e) {
+                    refused = e;
+                }
+            }
+            dispatching.set(false);
+            worker.join(Duration.ofSeconds(30));
+            assertTrue(refused != null, "dispatch was never refused: " + accepted.size() + " accepted");
+            assertTrue(refused.getMessage().contains("recorder"), refused.getMessage());
+            // About three entries per execution that ran (enqueued, started, succeeded) fill the third (200) of the cap.
+            assertTrue(accepted.size() >= 40, "refused too early, after " + accepted.size());
+            assertEquals(accepted.size(), settled.get(), "every accepted dispatch ran");
+            assertTrue(longest.get() <= 600, "the stream reached " + longest.get());
+            assertTrue(broker.eventBacklog().getFirst() <= 600);
+            for (UUID id : accepted) {
+                assertEquals(ExecutionStatus.SUCCESS, broker.snapshot(id).orElseThrow().status());
+            }
+            assertThrows(EventBacklogFullException.class, () -> client.dispatch("test.add", 1, 2));
+
+            try (EventStream stream = broker.eventStream("recorder")) {
+                assertEquals(3L * accepted.size(), drain(stream).stream()
+                        .filter(e -> !e.type().equals("heartbeat")).count(), "enqueued, started, succeeded each");
+                stream.trim();
+            }
+            client.dispatch("test.add", 1, 2);
+        }
+    }
+
+    @Test
+    void withTheHistoryOffNoEventIsWritten() {
+        Map<String, Object> properties = TestRedis.properties();
+        properties.put(ChardSettings.HISTORY_ENABLED, false);
+        try (ApplicationContext context = ApplicationContext.run(properties)) {
+            RedisBroker broker = context.getBean(RedisBroker.class);
+            UUID id = context.getBean(TaskClient.class).dispatch("test.add", 1, 2).id();
+            try (BrokerConsumer worker = broker.consumer("worker-a")) {
+                Delivery delivery = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
+                worker.heartbeat(List.of(delivery.lease()), LEASE, "{}", LEASE);
+                worker.settle(List.of(new Settlement(delivery.lease(), new Outcome.Success("3"))));
+            }
+            assertEquals(ExecutionStatus.SUCCESS, broker.snapshot(id).orElseThrow().status());
+            assertEquals(0L, broker.eventBacklog().getFirst());
+        }
+    }
+
+    @Test
+    void aStaleReportAfterTheHashExpiredLeavesNoKeyWithoutATtl() {
+        try (ApplicationContext context = ApplicationContext.run(TestRedis.properties())) {
+            RedisBroker broker = context.getBean(RedisBroker.class);
+            UUID id = context.getBean(TaskClient.class).dispatch("test.add", 1, 2).id();
+            try (BrokerConsumer worker = broker.consumer("worker-a")) {
+                Delivery delivery = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
+                broker.commands().del(broker.keys().task(id));
+                assertEquals(List.of(false), worker.settle(List.of(new Settlement(delivery.lease(),
+                        new Outcome.Success("3")))));
+            }
+            assertTrue(broker.commands().ttl(broker.keys().task(id)) > 0, "the recreated hash expires");
+        }
+    }
+
+    @Test
+    void aDeadWorkerLeavesTheRegistryWhenAnotherBeats() {
+        try (ApplicationContext context = ApplicationContext.run(TestRedis.properties())) {
+            RedisBroker broker = context.getBean(RedisBroker.class);
+            RedisKeys keys = broker.keys();
+            broker.commands().zadd(keys.workers(), System.currentTimeMillis() - 3_600_000, "dead-worker");
+            try (BrokerConsumer worker = broker.consumer("worker-a")) {
+                worker.heartbeat(List.of(), LEASE, "{}", Duration.ofSeconds(30));
+            }
+            assertFalse(broker.commands().zrange(keys.workers(), 0, -1).contains("dead-worker"));
+            assertTrue(broker.commands().zrange(keys.workers(), 0, -1).contains("worker-a"));
+        }
+    }
+
+    private static List<BrokerEvent> drain(EventStream stream) {
+        List<BrokerEvent> all = new ArrayList<>();
+        List<BrokerEvent> batch;
+        while (!(batch = stream.read(1000, Duration.ofMillis(10))).isEmpty()) {
+            all.addAll(batch);
+            stream.acknowledge(batch);
+        }
+        return all;
+    }
+}
