@@ -85,7 +85,9 @@ for i = 7, #ARGV do
       else
         redis.call('ZREM', ready, id)
         redis.call('ZREM', delayed, id)
-        local token = redis.call('INCR', KEYS[4])
+        -- As lease's tokens: the counter, the worker and the server clock, unique across a lost write.
+        local token = ms(redis.call('INCR', KEYS[4])) .. ':' .. worker .. '@' .. clock[1]
+          .. string.format('%06d', tonumber(clock[2]))
         local deliveries = tonumber(f[5]) + 1
         redis.call('HSET', h, 'state', 'running', 'token', token, 'worker', worker, 'started', ms(NOW),
           'heartbeat', ms(NOW), 'deliveries', deliveries)
