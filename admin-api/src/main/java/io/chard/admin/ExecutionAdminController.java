@@ -4,9 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.auth.Permissions;
 import io.chard.broker.ExecutionStatus;
 import io.chard.history.ExecutionFilter;
+import io.chard.history.ExecutionOrder;
 import io.chard.history.ExecutionRecord;
 import io.chard.history.HistoryStore;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -14,6 +16,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -21,8 +24,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,9 +40,12 @@ class ExecutionAdminController {
     private final HistoryStore history;
     private final Executions executions;
 
-    ExecutionAdminController(HistoryStore history, Executions executions) {
+    private final JsonMapper json;
+
+    ExecutionAdminController(HistoryStore history, Executions executions, JsonMapper json) {
         this.history = history;
         this.executions = executions;
+        this.json = json;
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
@@ -49,26 +54,37 @@ class ExecutionAdminController {
     record ExecutionList(List<ExecutionSummary> items, long total, int page, int perPage) {
     }
 
+    /** A bulk retry: the list's search, and whether to only count. */
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record BulkRetry(@Nullable String status, @Nullable String taskName, @Nullable String queue,
-                     @Nullable String since, @Nullable String until, @Nullable String q, @Nullable Boolean dryRun) {
+                     @Nullable String since, @Nullable String until, @Nullable String q, @Nullable String args,
+                     @Nullable String kwargs, @Nullable String result, @Nullable String error,
+                     @Nullable String worker, @Nullable String exceptionType, @Nullable Boolean dryRun) {
+
+        ExecutionSearch search() {
+            return new ExecutionSearch(null, taskName, queue, since, until, q, args, kwargs, result, error, worker,
+                    exceptionType);
+        }
     }
 
     @Get
     @Secured(Permissions.VIEW)
-    HttpResponse<?> list(@Nullable @QueryValue String status, @Nullable @QueryValue("task_name") String taskName,
-                         @Nullable @QueryValue String queue, @Nullable @QueryValue String since,
-                         @Nullable @QueryValue String until, @Nullable @QueryValue String q,
-                         @Nullable @QueryValue Integer page, @Nullable @QueryValue("per_page") Integer perPage) {
+    HttpResponse<?> list(HttpRequest<?> request, @Nullable @QueryValue String sort, @Nullable @QueryValue Integer page,
+                         @Nullable @QueryValue("per_page") Integer perPage) {
         int pageNumber = page == null ? 1 : page;
         int size = perPage == null ? 50 : perPage;
         if (pageNumber < 1 || size < 1 || size > MAX_PER_PAGE) {
             return invalid("page must be at least 1 and per_page between 1 and " + MAX_PER_PAGE);
         }
-        ExecutionFilter filter = filter(status, taskName, queue, since, until, q);
-        HistoryStore.Page found = history.search(filter, pageNumber, size);
+        ExecutionOrder.Sort order = sort == null || sort.isBlank() ? ExecutionOrder.DEFAULT
+                : ExecutionOrder.Sort.parse(sort.trim()).orElse(null);
+        if (order == null) {
+            return invalid("sort must be one of " + Arrays.stream(ExecutionOrder.values()).map(ExecutionOrder::key)
+                    .toList() + ", with a leading - for descending; got " + sort);
+        }
+        ExecutionFilter filter = ExecutionSearch.of(request.getParameters()).filter(json);
+        HistoryStore.Page found = history.search(filter, order, pageNumber, size);
         return HttpResponse.ok(new ExecutionList(found.items().stream().map(ExecutionSummary::of).toList(),
                 found.total(), pageNumber, size));
     }
@@ -100,36 +116,13 @@ class ExecutionAdminController {
         if (statuses.isEmpty()) {
             return invalid("only failed or stuck executions can be retried, not " + body.status());
         }
-        ExecutionFilter filter = filter(null, body.taskName(), body.queue(), body.since(), body.until(), body.q())
-                .withStatuses(statuses);
+        ExecutionFilter filter = body.search().filter(json).withStatuses(statuses);
         long matched = history.search(filter, 1, 1).total();
         if (body.dryRun() == null || body.dryRun()) {
             return HttpResponse.ok(Map.of("matched", matched));
         }
         List<UUID> retried = executions.retryAll(filter, MAX_BULK, user.getName());
         return HttpResponse.ok(Map.of("matched", matched, "retried", retried));
-    }
-
-    private static ExecutionFilter filter(String status, String taskName, String queue, String since, String until,
-                                          String q) {
-        return new ExecutionFilter(blank(status) ? null : List.of(status), blank(taskName) ? null : taskName,
-                blank(queue) ? null : queue, instant("since", since), instant("until", until), blank(q) ? null : q);
-    }
-
-    private static Instant instant(String name, String value) {
-        if (blank(value)) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new InvalidParameterException("'" + name + "' must be an ISO-8601 instant such as "
-                    + "2026-01-31T09:00:00Z, got " + value);
-        }
-    }
-
-    private static boolean blank(String value) {
-        return value == null || value.isBlank();
     }
 
     private static HttpResponse<?> invalid(String message) {

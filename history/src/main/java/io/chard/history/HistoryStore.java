@@ -19,6 +19,9 @@ import java.util.UUID;
 @Singleton
 public final class HistoryStore {
     static final String TABLE = "background_tasks_task_execution";
+    /** The text the error search reads; the same expression as the index of V101, or the index is not used. */
+    static final String ERROR_DOCUMENT = "to_tsvector('simple', coalesce(exception_type, '') || ' ' "
+            + "|| coalesce(exception_message, ''))";
 
     private final Jdbc jdbc;
 
@@ -35,12 +38,17 @@ public final class HistoryStore {
 
     /** A page of matching executions, newest first, and how many match in all. */
     public Page search(ExecutionFilter filter, int page, int perPage) {
+        return search(filter, ExecutionOrder.DEFAULT, page, perPage);
+    }
+
+    /** A page of matching executions in the given order, and how many match in all. */
+    public Page search(ExecutionFilter filter, ExecutionOrder.Sort sort, int page, int perPage) {
         Where where = where(filter);
         List<Object> parameters = new ArrayList<>(where.parameters());
         parameters.add(perPage);
         parameters.add((long) (page - 1) * perPage);
-        List<ExecutionRecord> items = jdbc.list("SELECT * FROM " + TABLE + where.sql()
-                + " ORDER BY queued_at DESC NULLS LAST, id LIMIT ? OFFSET ?", HistoryStore::record, parameters.toArray());
+        List<ExecutionRecord> items = jdbc.list("SELECT * FROM " + TABLE + where.sql() + sort.sql()
+                + " LIMIT ? OFFSET ?", HistoryStore::record, parameters.toArray());
         long total = jdbc.count("SELECT count(*) FROM " + TABLE + where.sql(), where.parameters().toArray());
         return new Page(items, total);
     }
@@ -50,7 +58,7 @@ public final class HistoryStore {
         Where where = where(filter);
         List<Object> parameters = new ArrayList<>(where.parameters());
         parameters.add(limit);
-        return jdbc.list("SELECT id FROM " + TABLE + where.sql() + " ORDER BY queued_at DESC NULLS LAST LIMIT ?",
+        return jdbc.list("SELECT id FROM " + TABLE + where.sql() + ExecutionOrder.DEFAULT.sql() + " LIMIT ?",
                 row -> row.getObject(1, UUID.class), parameters.toArray());
     }
 
@@ -111,11 +119,36 @@ public final class HistoryStore {
         }
         if (filter.text() != null) {
             conditions.add("(id::text LIKE ? OR task_name ILIKE ?)");
-            String text = filter.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            String text = likeEscaped(filter.text());
             parameters.add(text.toLowerCase() + "%");
             parameters.add("%" + text + "%");
         }
+        // The jsonb_path_ops GIN indexes of V101 answer @> ; the expression index answers the full-text match.
+        for (String[] containment : new String[][]{{"args", filter.args()}, {"kwargs", filter.kwargs()},
+                {"result", filter.result()}}) {
+            if (containment[1] != null) {
+                conditions.add(containment[0] + " @> ?::jsonb");
+                parameters.add(containment[1]);
+            }
+        }
+        if (filter.error() != null) {
+            conditions.add("exception_type IS NOT NULL AND " + ERROR_DOCUMENT + " @@ plainto_tsquery('simple', ?)");
+            parameters.add(filter.error());
+        }
+        if (filter.worker() != null) {
+            conditions.add("worker = ?");
+            parameters.add(filter.worker());
+        }
+        if (filter.exceptionType() != null) {
+            conditions.add("(exception_type = ? OR exception_type LIKE ?)");
+            parameters.add(filter.exceptionType());
+            parameters.add("%." + likeEscaped(filter.exceptionType()));
+        }
         return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), parameters);
+    }
+
+    private static String likeEscaped(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static ExecutionRecord record(ResultSet row) throws SQLException {
