@@ -6,6 +6,8 @@ import { QueryState } from '../../components/QueryState'
 import { useNow } from '../../components/useNow'
 import { t } from '../../i18n'
 import { isExecutionId } from './api'
+import { AttemptList } from './AttemptList'
+import { showsError } from './attempts'
 import { ExecutionActions } from './ExecutionActions'
 import { ExecutionFields } from './ExecutionFields'
 import { ExecutionTimeline } from './ExecutionTimeline'
@@ -24,7 +26,7 @@ function NotFound() {
 }
 
 function ExecutionError({ execution }: { execution: ExecutionDetail }) {
-  if (!execution.exception_type && !execution.traceback) {
+  if (!showsError(execution)) {
     return null
   }
   return (
@@ -64,6 +66,8 @@ function ExecutionView({ execution }: { execution: ExecutionDetail }) {
           <ExecutionFields execution={execution} now={now} />
         </section>
         <section className="card">
+          <h2>{t('detail.attempts')}</h2>
+          <AttemptList attempts={execution.attempts ?? []} now={now} />
           <h2>{t('detail.timeline')}</h2>
           <ExecutionTimeline events={execution.timeline ?? []} />
           <h2>{t('detail.retry_chain')}</h2>

@@ -15,14 +15,23 @@ function statusLabel(status: ExecutionStatus | ''): string {
   return status === '' ? t('filters.any_status') : t(`status.${status}`)
 }
 
+/** The search fields beyond the first row, shown folded unless one of them is set. */
+const DEEP_FIELDS = ['args', 'kwargs', 'result', 'error', 'worker', 'exception_type'] as const
+
 /** The fields that apply on submit; `since` and `until` as the inputs show them, in the browser's zone. */
-type Draft = Pick<Filters, 'task_name' | 'queue' | 'q' | 'since' | 'until'>
+type Draft = Pick<Filters, 'task_name' | 'queue' | 'q' | 'since' | 'until' | (typeof DEEP_FIELDS)[number]>
 
 function draftOf(filters: Filters, zone: string): Draft {
   return {
     task_name: filters.task_name,
     queue: filters.queue,
     q: filters.q,
+    args: filters.args,
+    kwargs: filters.kwargs,
+    result: filters.result,
+    error: filters.error,
+    worker: filters.worker,
+    exception_type: filters.exception_type,
     since: filters.since && wallTimeIn(filters.since, zone),
     until: filters.until && wallTimeIn(filters.until, zone),
   }
@@ -86,6 +95,50 @@ export function ExecutionFilters({ filters, onApply, onClear }: ExecutionFilters
         className="grow"
         {...field('q')}
       />
+      <details className="deep-search" open={DEEP_FIELDS.some((name) => filters[name] !== '')}>
+        <summary data-testid="filter-more">{t('filters.more')}</summary>
+        <div className="filters-row">
+          <TextField
+            label={t('filters.args')}
+            testId="filter-args"
+            type="search"
+            mono
+            placeholder={t('filters.args_placeholder')}
+            {...field('args')}
+          />
+          <TextField
+            label={t('filters.kwargs')}
+            testId="filter-kwargs"
+            type="search"
+            mono
+            placeholder={t('filters.kwargs_placeholder')}
+            {...field('kwargs')}
+          />
+          <TextField
+            label={t('filters.result')}
+            testId="filter-result"
+            type="search"
+            mono
+            placeholder={t('filters.result_placeholder')}
+            {...field('result')}
+          />
+          <TextField
+            label={t('filters.error')}
+            testId="filter-error"
+            type="search"
+            placeholder={t('filters.error_placeholder')}
+            {...field('error')}
+          />
+          <TextField label={t('filters.worker')} testId="filter-worker" type="search" {...field('worker')} />
+          <TextField
+            label={t('filters.exception_type')}
+            testId="filter-exception-type"
+            type="search"
+            placeholder={t('filters.exception_type_placeholder')}
+            {...field('exception_type')}
+          />
+        </div>
+      </details>
       <button type="submit" className="primary" data-testid="filter-apply">
         {t('filters.apply')}
       </button>
