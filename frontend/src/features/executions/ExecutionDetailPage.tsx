@@ -4,7 +4,8 @@ import type { ExecutionDetail } from '../../api/types'
 import { ErrorMessage } from '../../components/ErrorMessage'
 import { QueryState } from '../../components/QueryState'
 import { useNow } from '../../components/useNow'
-import { t } from '../../i18n'
+import { usePageTitle } from '../../components/usePageTitle'
+import { label, t } from '../../i18n'
 import { isExecutionId } from './api'
 import { AttemptList } from './AttemptList'
 import { showsError } from './attempts'
@@ -18,6 +19,7 @@ import { StatusBadge } from './StatusBadge'
 import { useExecution } from './queries'
 
 function NotFound() {
+  usePageTitle(t('detail.not_found_title'))
   return (
     <p className="empty" data-testid="detail-not-found">
       {t('detail.not_found')} <Link to="/">{t('detail.back')}</Link>
@@ -50,6 +52,7 @@ function ExecutionError({ execution }: { execution: ExecutionDetail }) {
 
 function ExecutionView({ execution }: { execution: ExecutionDetail }) {
   const now = useNow()
+  usePageTitle(`${execution.task_name} · ${label('status', execution.status)}`)
   return (
     <article data-testid="execution-detail" data-status={execution.status} data-id={execution.id}>
       <header className="page-header">
