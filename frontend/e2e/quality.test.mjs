@@ -97,7 +97,8 @@ describe('the app on a phone, in the dark, with a keyboard and a screen reader',
 
   test('dark mode follows the system, and the toggle overrides it both ways', async () => {
     const { page } = session
-    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+    // The page's background is the root element's (body has none of its own).
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)
     const isDark = async () => {
       const [r, g, b] = (await background()).match(/\d+/g).map(Number)
       return r + g + b < 3 * 80

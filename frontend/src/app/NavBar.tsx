@@ -7,6 +7,16 @@ import { t } from '../i18n'
 import { LOGIN_PATH } from './paths'
 import { ThemeToggle } from './ThemeToggle'
 
+/** The pages in the navbar; the administration ones only for admins. */
+const LINKS: readonly { name: 'executions' | 'workers' | 'queues' | 'schedules' | 'users' | 'audit'; to: string; admin?: boolean }[] = [
+  { name: 'executions', to: '/' },
+  { name: 'workers', to: '/workers' },
+  { name: 'queues', to: '/queues' },
+  { name: 'schedules', to: '/schedules' },
+  { name: 'users', to: '/users', admin: true },
+  { name: 'audit', to: '/audit', admin: true },
+]
+
 /** The app's links, the user, the theme and Log out; on a phone they fold behind a Menu button. */
 export function NavBar({ me }: { me: Me }) {
   const navigate = useNavigate()
@@ -39,28 +49,11 @@ export function NavBar({ me }: { me: Me }) {
       </button>
       <div className="nav-menu-items" id="nav-menu">
         <nav className="nav-links" aria-label={t('nav.label')}>
-          <NavLink to="/" end data-testid="nav-executions" onClick={close}>
-            {t('nav.executions')}
-          </NavLink>
-          <NavLink to="/workers" data-testid="nav-workers" onClick={close}>
-            {t('nav.workers')}
-          </NavLink>
-          <NavLink to="/queues" data-testid="nav-queues" onClick={close}>
-            {t('nav.queues')}
-          </NavLink>
-          <NavLink to="/schedules" data-testid="nav-schedules" onClick={close}>
-            {t('nav.schedules')}
-          </NavLink>
-          {isAdmin && (
-            <>
-              <NavLink to="/users" data-testid="nav-users" onClick={close}>
-                {t('nav.users')}
-              </NavLink>
-              <NavLink to="/audit" data-testid="nav-audit" onClick={close}>
-                {t('nav.audit')}
-              </NavLink>
-            </>
-          )}
+          {LINKS.filter((link) => isAdmin || !link.admin).map((link) => (
+            <NavLink key={link.name} to={link.to} end={link.to === '/'} data-testid={`nav-${link.name}`} onClick={close}>
+              {t(`nav.${link.name}`)}
+            </NavLink>
+          ))}
         </nav>
         <span className="nav-user" data-testid="nav-user">
           {t('nav.signed_in_as', { username: me.username })}

@@ -18,6 +18,17 @@ function statusLabel(status: ExecutionStatus | ''): string {
 /** The search fields beyond the first row, shown folded unless one of them is set. */
 const DEEP_FIELDS = ['args', 'kwargs', 'result', 'error', 'worker', 'exception_type'] as const
 
+const JSON_FIELDS: ReadonlySet<string> = new Set(['args', 'kwargs', 'result'])
+
+const PLACEHOLDERS: Record<(typeof DEEP_FIELDS)[number], string | undefined> = {
+  args: t('filters.args_placeholder'),
+  kwargs: t('filters.kwargs_placeholder'),
+  result: t('filters.result_placeholder'),
+  error: t('filters.error_placeholder'),
+  worker: undefined,
+  exception_type: t('filters.exception_type_placeholder'),
+}
+
 /** The fields that apply on submit; `since` and `until` as the inputs show them, in the browser's zone. */
 type Draft = Pick<Filters, 'task_name' | 'queue' | 'q' | 'since' | 'until' | (typeof DEEP_FIELDS)[number]>
 
@@ -98,45 +109,17 @@ export function ExecutionFilters({ filters, onApply, onClear }: ExecutionFilters
       <details className="deep-search" open={DEEP_FIELDS.some((name) => filters[name] !== '')}>
         <summary data-testid="filter-more">{t('filters.more')}</summary>
         <div className="filters-row">
-          <TextField
-            label={t('filters.args')}
-            testId="filter-args"
-            type="search"
-            mono
-            placeholder={t('filters.args_placeholder')}
-            {...field('args')}
-          />
-          <TextField
-            label={t('filters.kwargs')}
-            testId="filter-kwargs"
-            type="search"
-            mono
-            placeholder={t('filters.kwargs_placeholder')}
-            {...field('kwargs')}
-          />
-          <TextField
-            label={t('filters.result')}
-            testId="filter-result"
-            type="search"
-            mono
-            placeholder={t('filters.result_placeholder')}
-            {...field('result')}
-          />
-          <TextField
-            label={t('filters.error')}
-            testId="filter-error"
-            type="search"
-            placeholder={t('filters.error_placeholder')}
-            {...field('error')}
-          />
-          <TextField label={t('filters.worker')} testId="filter-worker" type="search" {...field('worker')} />
-          <TextField
-            label={t('filters.exception_type')}
-            testId="filter-exception-type"
-            type="search"
-            placeholder={t('filters.exception_type_placeholder')}
-            {...field('exception_type')}
-          />
+          {DEEP_FIELDS.map((name) => (
+            <TextField
+              key={name}
+              label={t(`filters.${name}`)}
+              testId={`filter-${name.replace('_', '-')}`}
+              type="search"
+              mono={JSON_FIELDS.has(name)}
+              placeholder={PLACEHOLDERS[name]}
+              {...field(name)}
+            />
+          ))}
         </div>
       </details>
       <button type="submit" className="primary" data-testid="filter-apply">
