@@ -78,8 +78,9 @@ describe('an admin', { timeout: 180_000 }, () => {
       await page.getByTestId('filter-apply').click()
       await page.waitForURL((url) => url.searchParams.get('args') === flakyKey)
       const row = page.locator(`[data-testid="execution-row"][data-id="${flakyId}"]`)
+      // The previous (unfiltered) page stays on screen until the search answers: wait for the search's page.
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="execution-row"]').length === 1)
       await row.waitFor({ timeout: EXECUTION_TIMEOUT_MS })
-      assert.equal(await page.getByTestId('execution-row').count(), 1)
       assert.match(await row.getByTestId('execution-args').textContent(), new RegExp(flakyKey))
       await page.reload()
       await row.waitFor()

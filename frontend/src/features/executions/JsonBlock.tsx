@@ -18,16 +18,17 @@ export function JsonBlock({ value, testId }: { value: Json; testId: string }) {
   }
 
   return (
-    <details className="json-block" open>
-      <summary>
-        <span className="muted small">{t('json.toggle')}</span>
-        <button type="button" className="link small" data-testid={`${testId}-copy`} onClick={() => void copy()}>
-          {copied ? t('json.copied') : t('json.copy')}
-        </button>
-      </summary>
-      <pre className="code" data-testid={testId}>
-        {text}
-      </pre>
-    </details>
+    <div className="json-block">
+      {/* The button stays outside the summary: a control inside another is unreachable to assistive tech. */}
+      <button type="button" className="link small" data-testid={`${testId}-copy`} onClick={() => void copy()}>
+        {copied ? t('json.copied') : t('json.copy')}
+      </button>
+      <details open>
+        <summary className="muted small">{t('json.toggle')}</summary>
+        <pre className="code" data-testid={testId}>
+          {text}
+        </pre>
+      </details>
+    </div>
   )
 }
