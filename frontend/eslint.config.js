@@ -19,8 +19,9 @@ export default defineConfig([
     extends: [reactRefresh.configs.vite],
   },
   {
+    // The e2e specs run under Node, and hand closures to page.evaluate that run in the browser.
     files: ['e2e/**/*.mjs', 'eslint.config.js'],
     extends: [js.configs.recommended],
-    languageOptions: { globals: globals.node },
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 ])

@@ -16,6 +16,7 @@ describe('an admin', { timeout: 180_000 }, () => {
   const session = openBrowser()
   let failedId
   let flakyId
+  const flakyKey = `e2e-flaky-${Date.now()}`
 
   test('signs in and lands on the execution list', async () => {
     const { page } = session
@@ -27,7 +28,7 @@ describe('an admin', { timeout: 180_000 }, () => {
 
   test('dispatches a flaky and a failing task', async () => {
     const { page } = session
-    flakyId = await dispatch(page, 'examples.flaky', ['e2e', 1])
+    flakyId = await dispatch(page, 'examples.flaky', [flakyKey, 2])
     failedId = await dispatch(page, 'examples.fail', ['e2e boom'])
   })
 
@@ -68,14 +69,40 @@ describe('an admin', { timeout: 180_000 }, () => {
     })
   })
 
-  test('sees the flaky task succeed after one automatic retry', async () => {
+  test('finds the flaky execution by a value in its arguments, and the search stays in the address', async () => {
+    const { page } = session
+    await step(page, 'admin-search-args', async () => {
+      await page.goto(`${APP_PATH}/`)
+      await page.getByTestId('filter-more').click()
+      await page.getByTestId('filter-args').fill(flakyKey)
+      await page.getByTestId('filter-apply').click()
+      await page.waitForURL((url) => url.searchParams.get('args') === flakyKey)
+      const row = page.locator(`[data-testid="execution-row"][data-id="${flakyId}"]`)
+      // The previous (unfiltered) page stays on screen until the search answers: wait for the search's page.
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="execution-row"]').length === 1)
+      await row.waitFor({ timeout: EXECUTION_TIMEOUT_MS })
+      assert.match(await row.getByTestId('execution-args').textContent(), new RegExp(flakyKey))
+      await page.reload()
+      await row.waitFor()
+      assert.equal(await page.getByTestId('filter-args').inputValue(), flakyKey)
+    })
+  })
+
+  test('sees the flaky task succeed after two automatic retries, with its attempts and no error card', async () => {
     const { page } = session
     await step(page, 'admin-flaky', async () => {
       await page.goto(`${APP_PATH}/${flakyId}`)
       await page
         .locator('[data-testid="execution-detail"][data-status="success"]')
         .waitFor({ timeout: EXECUTION_TIMEOUT_MS })
-      await page.locator('[data-testid="timeline-event"][data-event="retrying"]').waitFor()
+      await page.locator('[data-testid="timeline-event"][data-event="retrying"]').first().waitFor()
+      const outcomes = await page.getByTestId('attempt').evaluateAll((items) => items.map((i) => i.dataset.outcome))
+      assert.deepEqual(outcomes, ['retrying', 'retrying', 'succeeded'])
+      assert.match(await page.getByTestId('attempt-error').first().textContent(), /fails on purpose/)
+      assert.equal(await page.getByTestId('detail-exception').count(), 0)
+      assert.equal(await page.getByTestId('detail-traceback').count(), 0)
+      const total = await page.getByTestId('detail-total-duration').textContent()
+      assert.match(total, /^\d+\.\d s$/, `two 1-second retries take seconds, not ${total}`)
     })
   })
 

@@ -1,6 +1,7 @@
 // Shared pieces of the browser tests: where the app is, who signs in, and the few steps every flow takes.
 import assert from 'node:assert/strict'
 import { mkdir } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { after, before } from 'node:test'
 import { chromium } from 'playwright-core'
 
@@ -102,4 +103,27 @@ export async function waitForStatus(page, id, status) {
     assert.ok(Date.now() < deadline, `execution ${id} did not become ${status}: ${JSON.stringify(answer.body)}`)
     await page.waitForTimeout(500)
   }
+}
+
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+
+/** Runs axe-core (WCAG 2 A and AA rules) on the page as it is; answers the serious and critical violations. */
+export async function seriousViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    await page.addScriptTag({ path: AXE_SOURCE })
+  }
+  const violations = await page.evaluate(async () => {
+    const results = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] })
+    return results.violations.map(({ id, impact, nodes }) => ({
+      id,
+      impact,
+      targets: nodes.slice(0, 3).map((node) => `${node.target.join(' ')}: ${node.failureSummary}`),
+    }))
+  })
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+}
+
+/** How far the page is wider than the window: 0 when nothing scrolls sideways. */
+export function sidewaysOverflow(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
 }

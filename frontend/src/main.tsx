@@ -6,12 +6,16 @@ import { RouterProvider } from 'react-router/dom'
 import { BASENAME, LOGIN_PATH } from './app/paths'
 import { createQueryClient } from './app/queryClient'
 import { routes } from './app/routes'
+import { applyTheme, storedTheme } from './app/theme'
 import './styles.css'
 
 // The router ignores the address without the basename's trailing slash.
 if (window.location.pathname === BASENAME.slice(0, -1)) {
   window.history.replaceState(null, '', BASENAME + window.location.search + window.location.hash)
 }
+
+// Before the first paint, so that a dark page never flashes light.
+applyTheme(storedTheme())
 
 const router = createBrowserRouter(routes, { basename: BASENAME })
 

@@ -38,6 +38,19 @@ export interface ExecutionSummary {
   queued_at: string
   started_at: string | null
   finished_at: string | null
+  /** The arguments' JSON text, cut to 120 characters. */
+  args_preview: string | null
+}
+
+/** One delivery to a worker, read from the timeline by the server. */
+export interface Attempt {
+  number: number
+  worker: string | null
+  started_at: string
+  finished_at: string | null
+  outcome: 'running' | 'retrying' | 'succeeded' | 'failed' | 'revoked' | 'lease_expired' | 'released'
+  exception_type: string | null
+  exception_message: string | null
 }
 
 export interface TimelineEvent {
@@ -62,6 +75,7 @@ export interface ExecutionDetail extends ExecutionSummary {
   heartbeat_at: string | null
   stale_reports: number | null
   timeline: TimelineEvent[]
+  attempts: Attempt[]
 }
 
 export interface Page<T> {

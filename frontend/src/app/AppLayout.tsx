@@ -3,9 +3,14 @@ import { ErrorMessage } from '../components/ErrorMessage'
 import { ToastProvider } from '../components/Toasts'
 import { useMe } from '../features/session/queries'
 import { t } from '../i18n'
+import { LiveStream } from './LiveStream'
 import { NavBar } from './NavBar'
+import { OfflineBanner } from './OfflineBanner'
 
-/** Every page but the login: the signed-in user's navigation above the page, and the toasts of its actions. */
+/**
+ * Every page but the login: the signed-in user's navigation above the page, the toasts of its actions, and the live
+ * stream that keeps its data current.
+ */
 export function AppLayout() {
   const me = useMe()
   if (me.isPending) {
@@ -20,10 +25,13 @@ export function AppLayout() {
   }
   return (
     <ToastProvider>
-      <NavBar me={me.data} />
-      <main className="page">
-        <Outlet />
-      </main>
+      <LiveStream>
+        <NavBar me={me.data} />
+        <main className="page">
+          <OfflineBanner />
+          <Outlet />
+        </main>
+      </LiveStream>
     </ToastProvider>
   )
 }

@@ -8,6 +8,7 @@ import { SchedulesPage } from '../features/schedules/SchedulesPage'
 import { LoginPage } from '../features/session/LoginPage'
 import { WorkersPage } from '../features/workers/WorkersPage'
 import { AppLayout } from './AppLayout'
+import { NotFoundPage } from './NotFoundPage'
 import { LOGIN_PATH } from './paths'
 
 /** Relative to BASENAME. The queues page (charts) loads on demand. */
@@ -31,6 +32,7 @@ export const routes: RouteObject[] = [
         ],
       },
       { path: ':executionId', Component: ExecutionDetailPage },
+      { path: '*', Component: NotFoundPage },
     ],
   },
 ]

@@ -1,4 +1,5 @@
 import type { Key, ReactNode } from 'react'
+import { t } from '../i18n'
 
 export interface Column<T> {
   header: ReactNode
@@ -9,10 +10,18 @@ export interface Column<T> {
   className?: string
   /** The cells' `data-testid`, for a value tests read on its own. */
   testId?: string
+  /** The key the header sorts by, when the table is sortable and this column is. */
+  sortKey?: string
 }
 
 /** The `data-*` attributes of a row, for tests and styles to find it by, e.g. `data-status`. */
 type RowAttributes = Record<`data-${string}`, string | number | boolean>
+
+/** The order on screen: a sort key, `-` first for descending, and what a click on a sortable header does. */
+export interface TableSort {
+  value: string
+  onSort: (key: string) => void
+}
 
 interface DataTableProps<T> {
   testId: string
@@ -21,6 +30,9 @@ interface DataTableProps<T> {
   rowKey: (row: T) => Key
   rowTestId: string
   rowAttributes?: (row: T) => RowAttributes
+  sort?: TableSort
+  /** On narrow screens each row becomes a card, its cells labelled by their headers. */
+  cards?: boolean
 }
 
 function cellClass(column: Column<unknown>): string | undefined {
@@ -28,15 +40,50 @@ function cellClass(column: Column<unknown>): string | undefined {
   return classes.length === 0 ? undefined : classes.join(' ')
 }
 
-/** A `table` with a header row and a row per item, each cell drawn by its column. */
-export function DataTable<T>({ testId, columns, rows, rowKey, rowTestId, rowAttributes }: DataTableProps<T>) {
+function ariaSort(sort: TableSort | undefined, key: string | undefined): 'ascending' | 'descending' | undefined {
+  if (sort === undefined || key === undefined) {
+    return undefined
+  }
+  if (sort.value === key) {
+    return 'ascending'
+  }
+  return sort.value === `-${key}` ? 'descending' : undefined
+}
+
+function Header<T>({ column, sort }: { column: Column<T>; sort?: TableSort }) {
+  const key = column.sortKey
+  if (sort === undefined || key === undefined) {
+    return <>{column.header}</>
+  }
+  const direction = ariaSort(sort, key)
   return (
-    <table className="table" data-testid={testId}>
+    <button
+      type="button"
+      className="sort-button"
+      data-testid={`sort-${key}`}
+      title={t('table.sort_by', { column: String(column.header) })}
+      onClick={() => sort.onSort(key)}
+    >
+      {column.header}
+      <span aria-hidden="true">{direction === 'ascending' ? ' ▲' : direction === 'descending' ? ' ▼' : ''}</span>
+    </button>
+  )
+}
+
+/** A `table` with a header row and a row per item, each cell drawn by its column; headers may sort. */
+export function DataTable<T>({ testId, columns, rows, rowKey, rowTestId, rowAttributes, sort, cards }: DataTableProps<T>) {
+  return (
+    <table className={cards ? 'table cards' : 'table'} data-testid={testId}>
       <thead>
         <tr>
           {columns.map((column, index) => (
-            <th key={index} className={column.numeric ? 'number' : undefined}>
-              {column.header}
+            <th
+              key={index}
+              className={column.numeric ? 'number' : undefined}
+              aria-sort={ariaSort(sort, column.sortKey)}
+              scope="col"
+            >
+              <Header column={column} sort={sort} />
             </th>
           ))}
         </tr>
@@ -45,7 +92,12 @@ export function DataTable<T>({ testId, columns, rows, rowKey, rowTestId, rowAttr
         {rows.map((row) => (
           <tr key={rowKey(row)} data-testid={rowTestId} {...rowAttributes?.(row)}>
             {columns.map((column, index) => (
-              <td key={index} className={cellClass(column as Column<unknown>)} data-testid={column.testId}>
+              <td
+                key={index}
+                className={cellClass(column as Column<unknown>)}
+                data-testid={column.testId}
+                data-label={typeof column.header === 'string' ? column.header : undefined}
+              >
                 {column.cell(row)}
               </td>
             ))}

@@ -18,6 +18,7 @@ export function summary(overrides: Partial<ExecutionSummary> = {}): ExecutionSum
     queued_at: '2025-01-01T10:00:00Z',
     started_at: '2025-01-01T10:00:01Z',
     finished_at: '2025-01-01T10:00:03.500Z',
+    args_preview: '["boom"]',
     ...overrides,
   }
 }
@@ -43,6 +44,17 @@ export function detail(overrides: Partial<ExecutionDetail> = {}): ExecutionDetai
       { at: '2025-01-01T10:00:00Z', event: 'enqueued', detail: null },
       { at: '2025-01-01T10:00:01Z', event: 'started', detail: { worker: 'worker-1', delivery: 1 } },
       { at: '2025-01-01T10:00:03.500Z', event: 'failed', detail: 'ProbeFailure' },
+    ],
+    attempts: [
+      {
+        number: 1,
+        worker: 'worker-1',
+        started_at: '2025-01-01T10:00:01Z',
+        finished_at: '2025-01-01T10:00:03.500Z',
+        outcome: 'failed',
+        exception_type: 'ProbeFailure',
+        exception_message: 'boom',
+      },
     ],
     ...overrides,
   }

@@ -5,6 +5,7 @@ import type { Column } from '../../components/DataTable'
 import { Pagination } from '../../components/Pagination'
 import { QueryState } from '../../components/QueryState'
 import { formatDetail, formatInstant } from '../../format'
+import { usePageTitle } from '../../components/usePageTitle'
 import { t } from '../../i18n'
 import { useAudit } from './queries'
 
@@ -20,6 +21,7 @@ export function AuditPage() {
   const [page, setPage] = useState(1)
   const [perPage, setPerPage] = useState<number>(50)
   const audit = useAudit(page, perPage)
+  usePageTitle(t('audit.title'))
 
   return (
     <section>

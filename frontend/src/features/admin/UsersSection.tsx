@@ -12,6 +12,8 @@ import { useConfirmedDelete } from '../../components/useConfirmedDelete'
 import { formatInstant } from '../../format'
 import { t } from '../../i18n'
 import { createUser, deleteUser, updateUser } from './api'
+import { fieldErrorOf } from './fieldErrors'
+import type { FieldError, UserField } from './fieldErrors'
 import { userKeys, useUsers } from './queries'
 import { RolePicker } from './RolePicker'
 
@@ -19,8 +21,10 @@ function NewUserForm() {
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [roles, setRoles] = useState<string[]>([])
+  const [fieldError, setFieldError] = useState<FieldError | null>(null)
   const queryClient = useQueryClient()
   const notify = useToast()
+  const notifyFailure = useNotifyFailure()
   const create = useMutation({
     mutationFn: createUser,
     onSuccess: async (user) => {
@@ -30,18 +34,34 @@ function NewUserForm() {
       setRoles([])
       await queryClient.invalidateQueries({ queryKey: userKeys.all })
     },
-    onError: useNotifyFailure(),
+    onError: (error) => {
+      const placed = fieldErrorOf(error)
+      setFieldError(placed)
+      if (placed === null) {
+        notifyFailure(error)
+      }
+    },
   })
 
   function submit(event: FormEvent) {
     event.preventDefault()
+    setFieldError(null)
     create.mutate({ username, password, roles })
   }
+
+  const errorOf = (field: UserField) => (fieldError?.field === field ? fieldError.message : null)
 
   return (
     <form className="card inline-form" onSubmit={submit} data-testid="user-form">
       <h3>{t('users.create_title')}</h3>
-      <TextField label={t('users.username')} testId="user-username" required value={username} onChange={setUsername} />
+      <TextField
+        label={t('users.username')}
+        testId="user-username"
+        required
+        value={username}
+        onChange={setUsername}
+        error={errorOf('username')}
+      />
       <TextField
         label={t('users.password')}
         testId="user-password"
@@ -50,10 +70,16 @@ function NewUserForm() {
         required
         value={password}
         onChange={setPassword}
+        error={errorOf('password')}
       />
       <fieldset>
         <legend>{t('users.roles')}</legend>
         <RolePicker testId="user-roles" selected={roles} onChange={setRoles} />
+        {errorOf('roles') && (
+          <span className="error-text small" role="alert" data-testid="user-roles-error">
+            {errorOf('roles')}
+          </span>
+        )}
       </fieldset>
       <button type="submit" className="primary" data-testid="user-create" disabled={create.isPending}>
         {t('users.create')}

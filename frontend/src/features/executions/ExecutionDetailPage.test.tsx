@@ -26,6 +26,50 @@ describe('ExecutionDetailPage', () => {
     expect(screen.getAllByTestId('timeline-event')[1].textContent).toContain('"worker":"worker-1"')
   })
 
+  it('shows no error card for a success after retries, and lists each attempt with its error and worker', async () => {
+    const attempts = [
+      {
+        number: 1,
+        worker: 'worker-1',
+        started_at: '2025-01-01T10:00:01Z',
+        finished_at: '2025-01-01T10:00:01.500Z',
+        outcome: 'retrying' as const,
+        exception_type: 'FlakyFailure',
+        exception_message: 'try again',
+      },
+      {
+        number: 2,
+        worker: 'worker-2',
+        started_at: '2025-01-01T10:00:03Z',
+        finished_at: '2025-01-01T10:00:04Z',
+        outcome: 'succeeded' as const,
+        exception_type: null,
+        exception_message: null,
+      },
+    ]
+    mockFetch({
+      [DETAIL]: {
+        body: detail({
+          status: 'success',
+          started_at: '2025-01-01T10:00:03Z',
+          finished_at: '2025-01-01T10:00:04Z',
+          exception_type: 'FlakyFailure',
+          traceback: 'FlakyFailure: try again',
+          attempts,
+        }),
+      },
+    })
+    renderDetail()
+    const listed = await screen.findAllByTestId('attempt')
+    expect(listed.map((attempt) => attempt.dataset.outcome)).toEqual(['retrying', 'succeeded'])
+    expect(listed[0].textContent).toContain('FlakyFailure: try again')
+    expect(listed[0].textContent).toContain('worker-1')
+    expect(listed[1].textContent).toContain('worker-2')
+    expect(screen.queryByTestId('detail-traceback')).toBeNull()
+    expect(screen.queryByTestId('detail-exception')).toBeNull()
+    expect(screen.getByTestId('detail-total-duration').textContent).toBe('3.0 s')
+  })
+
   it('links both ways along the retry chain', async () => {
     mockFetch({ [DETAIL]: { body: detail({ retried_from_id: RETRIED_ID, retried_by: [RETRIED_ID] }) } })
     renderDetail()

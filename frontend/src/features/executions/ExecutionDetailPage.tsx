@@ -4,8 +4,11 @@ import type { ExecutionDetail } from '../../api/types'
 import { ErrorMessage } from '../../components/ErrorMessage'
 import { QueryState } from '../../components/QueryState'
 import { useNow } from '../../components/useNow'
-import { t } from '../../i18n'
+import { usePageTitle } from '../../components/usePageTitle'
+import { label, t } from '../../i18n'
 import { isExecutionId } from './api'
+import { AttemptList } from './AttemptList'
+import { showsError } from './attempts'
 import { ExecutionActions } from './ExecutionActions'
 import { ExecutionFields } from './ExecutionFields'
 import { ExecutionTimeline } from './ExecutionTimeline'
@@ -16,6 +19,7 @@ import { StatusBadge } from './StatusBadge'
 import { useExecution } from './queries'
 
 function NotFound() {
+  usePageTitle(t('detail.not_found_title'))
   return (
     <p className="empty" data-testid="detail-not-found">
       {t('detail.not_found')} <Link to="/">{t('detail.back')}</Link>
@@ -24,7 +28,7 @@ function NotFound() {
 }
 
 function ExecutionError({ execution }: { execution: ExecutionDetail }) {
-  if (!execution.exception_type && !execution.traceback) {
+  if (!showsError(execution)) {
     return null
   }
   return (
@@ -48,6 +52,7 @@ function ExecutionError({ execution }: { execution: ExecutionDetail }) {
 
 function ExecutionView({ execution }: { execution: ExecutionDetail }) {
   const now = useNow()
+  usePageTitle(`${execution.task_name} · ${label('status', execution.status)}`)
   return (
     <article data-testid="execution-detail" data-status={execution.status} data-id={execution.id}>
       <header className="page-header">
@@ -64,6 +69,8 @@ function ExecutionView({ execution }: { execution: ExecutionDetail }) {
           <ExecutionFields execution={execution} now={now} />
         </section>
         <section className="card">
+          <h2>{t('detail.attempts')}</h2>
+          <AttemptList attempts={execution.attempts ?? []} now={now} />
           <h2>{t('detail.timeline')}</h2>
           <ExecutionTimeline events={execution.timeline ?? []} />
           <h2>{t('detail.retry_chain')}</h2>

@@ -3,6 +3,7 @@ import type { ExecutionDetail } from '../../api/types'
 import { elapsed, formatDuration, formatInstant } from '../../format'
 import { t } from '../../i18n'
 import type { MessageKey } from '../../i18n'
+import { totalDuration } from './attempts'
 
 function Field({ label, children }: { label: MessageKey; children: ReactNode }) {
   return (
@@ -31,9 +32,14 @@ export function ExecutionFields({ execution, now }: { execution: ExecutionDetail
       <Field label="detail.queued_at">{formatInstant(execution.queued_at)}</Field>
       <Field label="detail.started_at">{formatInstant(execution.started_at)}</Field>
       <Field label="detail.finished_at">{formatInstant(execution.finished_at)}</Field>
-      <Field label="detail.duration">
-        {formatDuration(elapsed(execution.started_at, execution.finished_at, now))}
+      <Field label="detail.total_duration">
+        <span data-testid="detail-total-duration">{formatDuration(totalDuration(execution, now))}</span>
       </Field>
+      {execution.attempts.length > 1 && (
+        <Field label="detail.duration">
+          {formatDuration(elapsed(execution.started_at, execution.finished_at, now))}
+        </Field>
+      )}
       {execution.eta && <Field label="detail.eta">{formatInstant(execution.eta)}</Field>}
       {execution.expires_at && <Field label="detail.expires_at">{formatInstant(execution.expires_at)}</Field>}
       <Field label="detail.heartbeat_at">{formatInstant(execution.heartbeat_at)}</Field>

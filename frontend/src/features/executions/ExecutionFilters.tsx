@@ -15,14 +15,34 @@ function statusLabel(status: ExecutionStatus | ''): string {
   return status === '' ? t('filters.any_status') : t(`status.${status}`)
 }
 
+/** The search fields beyond the first row, shown folded unless one of them is set. */
+const DEEP_FIELDS = ['args', 'kwargs', 'result', 'error', 'worker', 'exception_type'] as const
+
+const JSON_FIELDS: ReadonlySet<string> = new Set(['args', 'kwargs', 'result'])
+
+const PLACEHOLDERS: Record<(typeof DEEP_FIELDS)[number], string | undefined> = {
+  args: t('filters.args_placeholder'),
+  kwargs: t('filters.kwargs_placeholder'),
+  result: t('filters.result_placeholder'),
+  error: t('filters.error_placeholder'),
+  worker: undefined,
+  exception_type: t('filters.exception_type_placeholder'),
+}
+
 /** The fields that apply on submit; `since` and `until` as the inputs show them, in the browser's zone. */
-type Draft = Pick<Filters, 'task_name' | 'queue' | 'q' | 'since' | 'until'>
+type Draft = Pick<Filters, 'task_name' | 'queue' | 'q' | 'since' | 'until' | (typeof DEEP_FIELDS)[number]>
 
 function draftOf(filters: Filters, zone: string): Draft {
   return {
     task_name: filters.task_name,
     queue: filters.queue,
     q: filters.q,
+    args: filters.args,
+    kwargs: filters.kwargs,
+    result: filters.result,
+    error: filters.error,
+    worker: filters.worker,
+    exception_type: filters.exception_type,
     since: filters.since && wallTimeIn(filters.since, zone),
     until: filters.until && wallTimeIn(filters.until, zone),
   }
@@ -86,6 +106,22 @@ export function ExecutionFilters({ filters, onApply, onClear }: ExecutionFilters
         className="grow"
         {...field('q')}
       />
+      <details className="deep-search" open={DEEP_FIELDS.some((name) => filters[name] !== '')}>
+        <summary data-testid="filter-more">{t('filters.more')}</summary>
+        <div className="filters-row">
+          {DEEP_FIELDS.map((name) => (
+            <TextField
+              key={name}
+              label={t(`filters.${name}`)}
+              testId={`filter-${name.replace('_', '-')}`}
+              type="search"
+              mono={JSON_FIELDS.has(name)}
+              placeholder={PLACEHOLDERS[name]}
+              {...field(name)}
+            />
+          ))}
+        </div>
+      </details>
       <button type="submit" className="primary" data-testid="filter-apply">
         {t('filters.apply')}
       </button>

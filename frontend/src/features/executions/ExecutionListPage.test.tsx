@@ -84,6 +84,60 @@ describe('ExecutionListPage', () => {
     expect((screen.getByTestId('filter-until') as HTMLInputElement).value).toBe('')
   })
 
+  it('searches arguments, keyword arguments, result, error, worker and exception type, kept in the address', async () => {
+    const calls = mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER })
+    await screen.findAllByTestId('execution-row')
+    const typed = {
+      args: 'e2e',
+      kwargs: 'user=7',
+      result: '42',
+      error: 'timed out',
+      worker: 'worker-1',
+      exception_type: 'TimeoutException',
+    }
+    for (const [name, value] of Object.entries(typed)) {
+      fireEvent.change(screen.getByTestId(`filter-${name.replace('_', '-')}`), { target: { value } })
+    }
+    fireEvent.click(screen.getByTestId('filter-apply'))
+    await waitFor(() => expect(lastQuery(calls)).toEqual({ ...typed, page: '1', per_page: '50' }))
+    expect(screen.getByTestId('location').textContent).toBe(`/?${new URLSearchParams(typed)}`)
+  })
+
+  it('opens the folded search when the address sets one of its fields', async () => {
+    mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER, at: '/?args=e2e' })
+    await screen.findAllByTestId('execution-row')
+    expect((screen.getByTestId('filter-args') as HTMLInputElement).value).toBe('e2e')
+    expect(screen.getByTestId('filter-more').closest('details')?.open).toBe(true)
+  })
+
+  it('sorts by a column, descending first, then ascending on a second click', async () => {
+    const calls = mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER })
+    await screen.findAllByTestId('execution-row')
+    fireEvent.click(screen.getByTestId('sort-task_name'))
+    await waitFor(() => expect(lastQuery(calls).sort).toBe('-task_name'))
+    expect(screen.getByTestId('sort-task_name').closest('th')?.getAttribute('aria-sort')).toBe('descending')
+    fireEvent.click(screen.getByTestId('sort-task_name'))
+    await waitFor(() => expect(lastQuery(calls).sort).toBe('task_name'))
+    expect(screen.getByTestId('location').textContent).toBe('/?sort=task_name')
+  })
+
+  it('ignores an unknown sort in the address', async () => {
+    const calls = mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER, at: '/?sort=password' })
+    await screen.findAllByTestId('execution-row')
+    expect(lastQuery(calls).sort).toBeUndefined()
+  })
+
+  it('shows the arguments, cut, in their own column', async () => {
+    mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER })
+    const cells = await screen.findAllByTestId('execution-args')
+    expect(cells[0].textContent).toBe('["boom"]')
+  })
+
   it('pages through the results', async () => {
     const calls = mockFetch({ [LIST]: listAnswer() })
     renderPage(<ExecutionListPage />, { me: VIEWER })

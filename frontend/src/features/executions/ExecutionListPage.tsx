@@ -4,7 +4,7 @@ import { LivePageHeader } from '../../components/LivePageHeader'
 import { QueryState } from '../../components/QueryState'
 import { useNow } from '../../components/useNow'
 import { t } from '../../i18n'
-import { DEFAULT_FILTERS, filtersFromSearch, searchFromFilters } from './api'
+import { DEFAULT_FILTERS, filtersFromSearch, nextSort, searchFromFilters } from './api'
 import type { ExecutionFilters as Filters } from './api'
 import { ExecutionFilters } from './ExecutionFilters'
 import { ExecutionTable } from './ExecutionTable'
@@ -25,10 +25,24 @@ export function ExecutionListPage() {
     <section>
       <LivePageHeader title={t('index.title')} />
       <ExecutionFilters
-        key={[filters.task_name, filters.queue, filters.q, filters.since, filters.until].join('\n')}
+        key={[
+          filters.task_name,
+          filters.queue,
+          filters.q,
+          filters.since,
+          filters.until,
+          filters.args,
+          filters.kwargs,
+          filters.result,
+          filters.error,
+          filters.worker,
+          filters.exception_type,
+        ].join('\n')}
         filters={filters}
         onApply={apply}
-        onClear={() => setSearchParams(searchFromFilters({ ...DEFAULT_FILTERS, per_page: filters.per_page }))}
+        onClear={() =>
+          setSearchParams(searchFromFilters({ ...DEFAULT_FILTERS, per_page: filters.per_page, sort: filters.sort }))
+        }
       />
       <QueryState
         query={executions}
@@ -36,7 +50,14 @@ export function ExecutionListPage() {
         emptyText={t('index.empty')}
         emptyTestId="executions-empty"
       >
-        {(page) => <ExecutionTable executions={page.items} now={now} />}
+        {(page) => (
+          <ExecutionTable
+            executions={page.items}
+            now={now}
+            sort={filters.sort}
+            onSort={(key) => apply({ sort: nextSort(filters.sort, key) })}
+          />
+        )}
       </QueryState>
       {executions.data && (
         <Pagination

@@ -4,6 +4,7 @@ import { DataTable } from '../../components/DataTable'
 import type { Column } from '../../components/DataTable'
 import { elapsed, formatDuration, formatInstant, shortId } from '../../format'
 import { t } from '../../i18n'
+import type { SortKey } from './api'
 import { StatusBadge } from './StatusBadge'
 
 function columns(now: number): Column<ExecutionSummary>[] {
@@ -17,9 +18,20 @@ function columns(now: number): Column<ExecutionSummary>[] {
         </Link>
       ),
     },
-    { header: t('table.task_name'), cell: (execution) => <Link to={`/${execution.id}`}>{execution.task_name}</Link> },
+    {
+      header: t('table.task_name'),
+      sortKey: 'task_name',
+      cell: (execution) => <Link to={`/${execution.id}`}>{execution.task_name}</Link>,
+    },
+    {
+      header: t('table.args'),
+      className: 'mono truncate',
+      testId: 'execution-args',
+      cell: (execution) => <span title={execution.args_preview ?? undefined}>{execution.args_preview ?? ''}</span>,
+    },
     {
       header: t('table.status'),
+      sortKey: 'status',
       cell: (execution) => (
         <>
           <StatusBadge status={execution.status} />
@@ -27,25 +39,34 @@ function columns(now: number): Column<ExecutionSummary>[] {
         </>
       ),
     },
-    { header: t('table.queue'), cell: (execution) => execution.queue },
-    { header: t('table.worker'), cell: (execution) => execution.worker ?? t('app.empty_value') },
-    { header: t('table.retries'), numeric: true, cell: (execution) => execution.retries },
+    { header: t('table.queue'), sortKey: 'queue', cell: (execution) => execution.queue },
+    { header: t('table.worker'), sortKey: 'worker', cell: (execution) => execution.worker ?? t('app.empty_value') },
+    { header: t('table.retries'), sortKey: 'retries', numeric: true, cell: (execution) => execution.retries },
     {
       header: t('table.progress'),
       numeric: true,
       cell: (execution) =>
         execution.status === 'running' && execution.progress !== null ? `${execution.progress}%` : '',
     },
-    { header: t('table.queued_at'), cell: (execution) => formatInstant(execution.queued_at) },
+    { header: t('table.queued_at'), sortKey: 'queued_at', cell: (execution) => formatInstant(execution.queued_at) },
     {
       header: t('table.duration'),
+      sortKey: 'duration',
       numeric: true,
       cell: (execution) => formatDuration(elapsed(execution.started_at, execution.finished_at, now)),
     },
   ]
 }
 
-export function ExecutionTable({ executions, now }: { executions: ExecutionSummary[]; now: number }) {
+interface ExecutionTableProps {
+  executions: ExecutionSummary[]
+  now: number
+  /** The list's order (`-queued_at`, `task_name`, ...). */
+  sort: string
+  onSort: (key: SortKey) => void
+}
+
+export function ExecutionTable({ executions, now, sort, onSort }: ExecutionTableProps) {
   return (
     <DataTable
       testId="executions-table"
@@ -54,6 +75,8 @@ export function ExecutionTable({ executions, now }: { executions: ExecutionSumma
       rowKey={(execution) => execution.id}
       rowTestId="execution-row"
       rowAttributes={(execution) => ({ 'data-status': execution.status, 'data-id': execution.id })}
+      sort={{ value: sort, onSort: (key) => onSort(key as SortKey) }}
+      cards
     />
   )
 }

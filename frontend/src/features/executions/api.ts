@@ -3,11 +3,38 @@ import { ADMIN_API } from '../../api/paths'
 import { EXECUTION_STATUSES } from '../../api/types'
 import type { ExecutionDetail, ExecutionStatus, ExecutionSummary, Page, Revocation } from '../../api/types'
 
+/** The list's sort keys (the server's `sort`); a leading `-` in the address means descending. */
+export const SORT_KEYS = [
+  'queued_at',
+  'started_at',
+  'finished_at',
+  'task_name',
+  'status',
+  'queue',
+  'worker',
+  'retries',
+  'duration',
+] as const
+
+export type SortKey = (typeof SORT_KEYS)[number]
+
 export interface ExecutionFilters {
   status: ExecutionStatus | ''
   task_name: string
   queue: string
   q: string
+  /** A value among the arguments, or a JSON array they contain. */
+  args: string
+  /** `key=value`, or a JSON object the keyword arguments contain. */
+  kwargs: string
+  /** JSON the result contains (a plain word is a JSON string). */
+  result: string
+  /** Words of the exception type or message. */
+  error: string
+  worker: string
+  exception_type: string
+  /** A sort key, `-` first for descending. */
+  sort: string
   /** ISO instant (`Z`): queued at or after. */
   since: string
   /** ISO instant (`Z`): queued before. */
@@ -21,6 +48,13 @@ export const DEFAULT_FILTERS: ExecutionFilters = {
   task_name: '',
   queue: '',
   q: '',
+  args: '',
+  kwargs: '',
+  result: '',
+  error: '',
+  worker: '',
+  exception_type: '',
+  sort: '-queued_at',
   since: '',
   until: '',
   page: 1,
@@ -46,14 +80,35 @@ function isStatus(text: string | null): text is ExecutionStatus {
   return EXECUTION_STATUSES.includes(text as ExecutionStatus)
 }
 
+function sortOf(text: string | null): string {
+  const key = text?.replace(/^-/, '') ?? ''
+  return SORT_KEYS.includes(key as SortKey) ? (text as string) : DEFAULT_FILTERS.sort
+}
+
+/** The sort after a click on a column: the same column flips its direction, another starts descending. */
+export function nextSort(current: string, key: SortKey): string {
+  if (current === `-${key}`) {
+    return key
+  }
+  return `-${key}`
+}
+
 /** Reads the list's filters from the page's address; anything missing or malformed takes its default. */
 export function filtersFromSearch(params: URLSearchParams): ExecutionFilters {
   const status = params.get('status')
+  const text = (name: string) => params.get(name)?.trim() ?? ''
   return {
     status: isStatus(status) ? status : '',
-    task_name: params.get('task_name')?.trim() ?? '',
-    queue: params.get('queue')?.trim() ?? '',
-    q: params.get('q')?.trim() ?? '',
+    task_name: text('task_name'),
+    queue: text('queue'),
+    q: text('q'),
+    args: text('args'),
+    kwargs: text('kwargs'),
+    result: text('result'),
+    error: text('error'),
+    worker: text('worker'),
+    exception_type: text('exception_type'),
+    sort: sortOf(params.get('sort')),
     since: instant(params.get('since')),
     until: instant(params.get('until')),
     page: positiveInteger(params.get('page'), DEFAULT_FILTERS.page),

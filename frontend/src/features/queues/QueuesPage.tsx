@@ -12,6 +12,14 @@ const STATS_MINUTES = 60
 const CHART_HEIGHT = 260
 const SERIES_COLOURS = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#db2777', '#65a30d', '#475569']
 
+/** Legend text in the page's text colour (AA in both schemes); the swatch beside it carries the series colour. */
+function legendText(value: string) {
+  return <span className="chart-legend">{value}</span>
+}
+
+/** Axis ticks in the muted text colour, which follows the colour scheme. */
+const TICK = { fill: 'var(--muted)' }
+
 function minuteLabel(minute: string): string {
   return new Date(minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
 }
@@ -28,10 +36,10 @@ function ThroughputChart({ queues }: { queues: QueueState[] }) {
     <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
       <LineChart data={throughputByMinute(queues)}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="minute" tickFormatter={minuteLabel} />
-        <YAxis allowDecimals={false} />
+        <XAxis dataKey="minute" tickFormatter={minuteLabel} tick={TICK} />
+        <YAxis allowDecimals={false} tick={TICK} />
         <Tooltip labelFormatter={(minute) => minuteLabel(String(minute))} />
-        <Legend />
+        <Legend formatter={legendText} />
         {queues.map((queue, index) => (
           <Line
             key={queue.name}
@@ -52,10 +60,10 @@ function OutcomesChart({ minutes }: { minutes: MinuteOutcomes[] }) {
     <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
       <BarChart data={minutes}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="minute" tickFormatter={minuteLabel} />
-        <YAxis allowDecimals={false} />
+        <XAxis dataKey="minute" tickFormatter={minuteLabel} tick={TICK} />
+        <YAxis allowDecimals={false} tick={TICK} />
         <Tooltip labelFormatter={(minute) => minuteLabel(String(minute))} />
-        <Legend />
+        <Legend formatter={legendText} />
         <Bar dataKey="success" name={t('queues.success')} stackId="outcome" fill="#16a34a" isAnimationActive={false} />
         <Bar dataKey="failed" name={t('queues.failed')} stackId="outcome" fill="#dc2626" isAnimationActive={false} />
       </BarChart>

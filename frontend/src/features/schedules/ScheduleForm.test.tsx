@@ -63,7 +63,7 @@ describe('the schedule preview', () => {
     })
     renderForm()
     type('schedule-cron', '61 * * * *')
-    const error = await screen.findByTestId('schedule-error')
+    const error = await screen.findByTestId('schedule-error', {}, { timeout: 5_000 })
     expect(error.textContent).toBe('61 is not a valid minute (field 1, character 0)')
     expect(screen.queryByTestId('schedule-preview')).toBeNull()
   })

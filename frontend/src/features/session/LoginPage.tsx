@@ -5,6 +5,7 @@ import { useLocation, useNavigate } from 'react-router'
 import { errorText, isUnauthorized } from '../../api/client'
 import type { Me } from '../../api/types'
 import { TextField } from '../../components/form/TextField'
+import { usePageTitle } from '../../components/usePageTitle'
 import { t } from '../../i18n'
 import { LOGIN_PATH } from '../../app/paths'
 import { login } from './api'
@@ -24,6 +25,7 @@ export function LoginPage() {
   const [password, setPassword] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [submitting, setSubmitting] = useState(false)
+  usePageTitle(t('login.title'))
 
   async function submit(event: FormEvent) {
     event.preventDefault()

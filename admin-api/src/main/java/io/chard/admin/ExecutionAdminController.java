@@ -5,9 +5,11 @@ import io.chard.admin.auth.Permissions;
 import io.chard.broker.ExecutionStatus;
 import io.chard.client.StorableTime;
 import io.chard.history.ExecutionFilter;
+import io.chard.history.ExecutionOrder;
 import io.chard.history.ExecutionRecord;
 import io.chard.history.HistoryStore;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -15,6 +17,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -22,8 +25,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,9 +43,12 @@ class ExecutionAdminController {
     private final HistoryStore history;
     private final Executions executions;
 
-    ExecutionAdminController(HistoryStore history, Executions executions) {
+    private final JsonMapper json;
+
+    ExecutionAdminController(HistoryStore history, Executions executions, JsonMapper json) {
         this.history = history;
         this.executions = executions;
+        this.json = json;
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
@@ -53,20 +58,24 @@ class ExecutionAdminController {
                          int perPage, @Nullable String nextCursor) {
     }
 
+    /** A bulk retry: the list's search, and whether to only count. */
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record BulkRetry(@Nullable String status, @Nullable String taskName, @Nullable String queue,
-                     @Nullable String since, @Nullable String until, @Nullable String q, @Nullable Boolean dryRun) {
+                     @Nullable String since, @Nullable String until, @Nullable String q, @Nullable String args,
+                     @Nullable String kwargs, @Nullable String result, @Nullable String error,
+                     @Nullable String worker, @Nullable String exceptionType, @Nullable Boolean dryRun) {
+
+        ExecutionSearch search() {
+            return new ExecutionSearch(null, taskName, queue, since, until, q, args, kwargs, result, error, worker,
+                    exceptionType);
+        }
     }
 
     @Get
     @Secured(Permissions.VIEW)
-    HttpResponse<?> list(@Nullable @QueryValue String status, @Nullable @QueryValue("task_name") String taskName,
-                         @Nullable @QueryValue String queue, @Nullable @QueryValue String since,
-                         @Nullable @QueryValue String until, @Nullable @QueryValue String q,
-                         @Nullable @QueryValue Integer page, @Nullable @QueryValue("per_page") Integer perPage,
-                         @Nullable @QueryValue String cursor) {
+    HttpResponse<?> list(HttpRequest<?> request, @Nullable @QueryValue String sort, @Nullable @QueryValue Integer page,
+                         @Nullable @QueryValue("per_page") Integer perPage, @Nullable @QueryValue String cursor) {
         int pageNumber = page == null ? 1 : page;
         int size = perPage == null ? 50 : perPage;
         if (pageNumber > MAX_PAGE) {
@@ -78,10 +87,19 @@ class ExecutionAdminController {
         if (!blank(cursor) && page != null) {
             return invalid("page and cursor exclude each other: a cursor continues from where the last page ended");
         }
-        ExecutionFilter filter = filter(status, taskName, queue, since, until, q);
+        ExecutionOrder.Sort order = sort == null || sort.isBlank() ? ExecutionOrder.DEFAULT
+                : ExecutionOrder.Sort.parse(sort.trim()).orElse(null);
+        if (order == null) {
+            return invalid("sort must be one of " + Arrays.stream(ExecutionOrder.values()).map(ExecutionOrder::key)
+                    .toList() + ", with a leading - for descending; got " + sort);
+        }
+        if (!blank(cursor) && !order.equals(ExecutionOrder.DEFAULT)) {
+            return invalid("a cursor pages the default order (newest first) only; use page with sort");
+        }
+        ExecutionFilter filter = ExecutionSearch.of(request.getParameters()).filter(json);
         HistoryStore.Page found;
         try {
-            found = blank(cursor) ? history.search(filter, pageNumber, size) : history.after(filter, cursor, size);
+            found = blank(cursor) ? history.search(filter, order, pageNumber, size) : history.after(filter, cursor, size);
         } catch (IllegalArgumentException e) {
             return invalid(e.getMessage());
         }
@@ -116,49 +134,13 @@ class ExecutionAdminController {
         if (statuses.isEmpty()) {
             return invalid("only failed or stuck executions can be retried, not " + body.status());
         }
-        ExecutionFilter filter = filter(null, body.taskName(), body.queue(), body.since(), body.until(), body.q())
-                .withStatuses(statuses);
+        ExecutionFilter filter = body.search().filter(json).withStatuses(statuses);
         long matched = history.search(filter, 1, 1).total();
         if (body.dryRun() == null || body.dryRun()) {
             return HttpResponse.ok(Map.of("matched", matched));
         }
         List<UUID> retried = executions.retryAll(filter, MAX_BULK, user.getName());
         return HttpResponse.ok(Map.of("matched", matched, "retried", retried));
-    }
-
-    private static ExecutionFilter filter(String status, String taskName, String queue, String since, String until,
-                                          String q) {
-        noNul("status", status);
-        noNul("task_name", taskName);
-        noNul("queue", queue);
-        noNul("q", q);
-        return new ExecutionFilter(blank(status) ? null : List.of(status), blank(taskName) ? null : taskName,
-                blank(queue) ? null : queue, instant("since", since), instant("until", until), blank(q) ? null : q);
-    }
-
-    private static Instant instant(String name, String value) {
-        if (blank(value)) {
-            return null;
-        }
-        Instant instant;
-        try {
-            instant = Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new InvalidParameterException(name, "'" + name + "' must be an ISO-8601 instant such as "
-                    + "2026-01-31T09:00:00Z, got " + value);
-        }
-        if (!StorableTime.contains(instant)) {
-            throw new InvalidParameterException(name, "'" + name + "' must fall " + StorableTime.range()
-                    + ", got " + value);
-        }
-        return instant;
-    }
-
-    /** The query parameters are refused by {@link NulParameters}; this covers the same fields in a body. */
-    private static void noNul(String name, String value) {
-        if (value != null && value.indexOf('\0') >= 0) {
-            throw new MalformedRequestException("invalid_parameter", "'" + name + "' contains a NUL character", name);
-        }
     }
 
     private static boolean blank(String value) {

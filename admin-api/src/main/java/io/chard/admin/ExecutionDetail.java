@@ -51,15 +51,16 @@ public record ExecutionDetail(
         @Nullable UUID retriedFromId,
         List<UUID> retriedBy,
         JsonNode timeline,
-        @Nullable String traceId) {
+        @Nullable String traceId, List<Attempt> attempts) {
 
     public static ExecutionDetail of(ExecutionRecord r, List<UUID> retriedBy, JsonMapper json) {
+        JsonNode timeline = orEmpty(parse(r.timeline(), json));
         return new ExecutionDetail(r.id(), r.taskId(), r.taskName(), r.status(), r.queue(), r.priority(),
                 r.progress(), r.progressStep(), parse(r.args(), json), parse(r.kwargs(), json),
                 parse(r.result(), json), r.exceptionType(), r.exceptionMessage(), r.traceback(), r.revokeReason(),
                 r.retries(), r.deliveries(), r.staleReports(), r.worker(), r.queuedAt(), r.eta(), r.expiresAt(),
-                r.startedAt(), r.finishedAt(), r.heartbeatAt(), r.retriedFromId(), retriedBy,
-                orEmpty(parse(r.timeline(), json)), r.traceId());
+                r.startedAt(), r.finishedAt(), r.heartbeatAt(), r.retriedFromId(), retriedBy, timeline, r.traceId(),
+                Attempt.of(timeline));
     }
 
     public static ExecutionDetail of(ExecutionSnapshot s, JsonMapper json) {
@@ -70,7 +71,7 @@ public record ExecutionDetail(
                 blankToNull(s.message()), blankToNull(s.traceback()), blankToNull(s.reason()), s.retries(),
                 s.deliveries(), 0, blankToNull(s.worker()), s.queuedAt(), s.eta(), null, s.startedAt(),
                 s.finishedAt(), null, uuid(text(envelope, "retriedFrom")), List.of(),
-                JsonNode.createArrayNode(List.of()), traceId(envelope));
+                JsonNode.createArrayNode(List.of()), traceId(envelope), List.of());
     }
 
     private static String traceId(JsonNode envelope) {

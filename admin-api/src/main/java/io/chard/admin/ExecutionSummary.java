@@ -9,17 +9,24 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One row of the execution list. */
+/** One row of the execution list; the arguments cut to {@link #PREVIEW} characters. */
 @Serdeable(naming = SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record ExecutionSummary(UUID id, @Nullable String taskName, String status, String queue, int priority,
                                int retries, int deliveries, @Nullable String worker, int progress,
                                @Nullable String exceptionType, @Nullable Instant queuedAt,
-                               @Nullable Instant startedAt, @Nullable Instant finishedAt) {
+                               @Nullable Instant startedAt, @Nullable Instant finishedAt,
+                               @Nullable String argsPreview) {
+    /** Characters of the arguments' JSON text the list shows; the detail page has the rest. */
+    static final int PREVIEW = 120;
 
     public static ExecutionSummary of(ExecutionRecord r) {
         return new ExecutionSummary(r.id(), r.taskName(), r.status(), r.queue(), r.priority(), r.retries(),
                 r.deliveries(), r.worker(), r.progress(), r.exceptionType(), r.queuedAt(), r.startedAt(),
-                r.finishedAt());
+                r.finishedAt(), preview(r.args()));
+    }
+
+    private static String preview(String args) {
+        return args == null || args.length() <= PREVIEW ? args : args.substring(0, PREVIEW - 1) + "\u2026";
     }
 }

@@ -30,9 +30,11 @@ class SpaController {
         this.resources = resources;
     }
 
-    @Get(uris = {"", "/", "/login", "/workers", "/queues", "/schedules", "/users", "/audit",
-            "/{executionId:[0-9a-fA-F-]+}"},
-            produces = MediaType.TEXT_HTML)
+    /**
+     * Every path without a dot: the app's routes, and unknown ones, which the app answers with its own 404 page.
+     * Paths with a dot are files (the assets), left to the static resources.
+     */
+    @Get(uris = {"", "/", "/{path:[^.]+}"}, produces = MediaType.TEXT_HTML)
     HttpResponse<?> index() {
         Optional<URL> index = resources.getResource(INDEX);
         if (index.isEmpty()) {

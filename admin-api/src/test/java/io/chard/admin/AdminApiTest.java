@@ -116,6 +116,61 @@ class AdminApiTest {
     }
 
     @Test
+    void theListFindsExecutionsByArgumentsKeywordsErrorWorkerAndExceptionType() {
+        String marker = "needle-" + UUID.randomUUID();
+        UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks", "{\"task\":\"test.echo\","
+                + "\"args\":[\"" + marker + "\", 7],\"kwargs\":{\"tenant\":\"" + marker + "\"}}").text("id"));
+        settle(id, new Outcome.Failure("x.y.GearSlipped", "the " + marker + " gear slipped", "trace"));
+        for (String query : List.of("args=" + marker, "args=%5B%22" + marker + "%22,7%5D", "kwargs=tenant=" + marker,
+                "kwargs=%7B%22tenant%22:%22" + marker + "%22%7D", "error=" + marker + "+slipped",
+                "exception_type=GearSlipped&args=" + marker, "worker=test-worker&args=" + marker)) {
+            Answer found = server.viewer.get(EXECUTIONS + "?" + query);
+            assertEquals(200, found.status(), query + ": " + found.body());
+            assertEquals(1, found.json().get("total").getIntValue(), query + ": " + found.body());
+            assertEquals(id.toString(), found.json().get("items").get(0).get("id").getStringValue());
+        }
+        for (String query : List.of("args=" + marker + "-no", "args=8&q=" + id, "kwargs=tenant=other&q=" + id,
+                "error=unrelated+" + marker, "exception_type=Gear&q=" + id, "worker=someone&q=" + id)) {
+            assertEquals(0, server.viewer.get(EXECUTIONS + "?" + query).json().get("total").getIntValue(), query);
+        }
+        assertTrue(server.viewer.get(EXECUTIONS + "?q=" + id).json().get("items").get(0).get("args_preview")
+                .getStringValue().contains(marker));
+        assertError(server.viewer.get(EXECUTIONS + "?kwargs=justaword"), 422, "invalid_parameter");
+    }
+
+    @Test
+    void theListSortsByAColumnEitherWayAndRefusesAnUnknownOne() {
+        failedExecution();
+        failedExecution();
+        List<String> ascending = taskNames(server.viewer.get(EXECUTIONS + "?sort=task_name&per_page=200"));
+        List<String> descending = taskNames(server.viewer.get(EXECUTIONS + "?sort=-task_name&per_page=200"));
+        assertEquals(ascending.stream().sorted().toList(), ascending);
+        assertEquals(descending.stream().sorted(java.util.Comparator.reverseOrder()).toList(), descending);
+        assertEquals(200, server.viewer.get(EXECUTIONS + "?sort=-duration").status());
+        assertError(server.viewer.get(EXECUTIONS + "?sort=password"), 422, "invalid_parameter");
+    }
+
+    @Test
+    void theDetailListsEveryAttemptOfAnExecutionThatSucceededAfterARetry() {
+        UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks",
+                "{\"task\":\"test.add\",\"args\":[1,1]}").text("id"));
+        settle(id, new Outcome.Retry(Duration.ZERO, "x.Flaky", "first try", "trace 1"));
+        settle(id, new Outcome.Success("2"));
+        HistoryStore history = server.context.getBean(HistoryStore.class);
+        Await.until("the success is recorded", Duration.ofSeconds(10),
+                () -> history.find(id).map(r -> r.status().equals("success")).orElse(false));
+        JsonNode attempts = server.viewer.get(EXECUTIONS + "/" + id).json().get("attempts");
+        assertEquals(2, attempts.size(), attempts.toString());
+        assertEquals("retrying", attempts.get(0).get("outcome").getStringValue());
+        assertEquals("x.Flaky", attempts.get(0).get("exception_type").getStringValue());
+        assertEquals("first try", attempts.get(0).get("exception_message").getStringValue());
+        assertEquals("test-worker", attempts.get(0).get("worker").getStringValue());
+        assertEquals("succeeded", attempts.get(1).get("outcome").getStringValue());
+        assertTrue(attempts.get(1).get("exception_type").isNull());
+        assertFalse(attempts.get(1).get("finished_at").isNull());
+    }
+
+    @Test
     void theDetailShowsArgumentsTracebackAndTimelineAnd404ForAnUnknownId() {
         UUID failed = failedExecution();
         Answer detail = server.viewer.get(EXECUTIONS + "/" + failed);
@@ -315,18 +370,28 @@ class AdminApiTest {
     private static UUID failedExecution() {
         UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks",
                 "{\"task\":\"test.add\",\"args\":[2,3]}").text("id"));
+        settle(id, new Outcome.Failure("java.lang.IllegalStateException", "boom", "trace of the failure"));
+        HistoryStore history = server.context.getBean(HistoryStore.class);
+        Await.until("the failure is recorded", Duration.ofSeconds(10),
+                () -> history.find(id).map(r -> r.status().equals("failed")).orElse(false));
+        return id;
+    }
+
+    /** Leases {@code id} as test-worker and settles it with {@code outcome}. */
+    private static void settle(UUID id, Outcome outcome) {
         RedisBroker broker = server.context.getBean(RedisBroker.class);
         try (BrokerConsumer worker = broker.consumer("test-worker")) {
             Delivery delivery = Await.value("it is leased", Duration.ofSeconds(10), () -> worker
                     .lease(List.of("default"), 100, Duration.ofSeconds(30)).deliveries().stream()
                     .filter(d -> d.id().equals(id)).findFirst().orElse(null));
-            worker.settle(List.of(new Settlement(delivery.lease(),
-                    new Outcome.Failure("java.lang.IllegalStateException", "boom", "trace of the failure"))));
+            worker.settle(List.of(new Settlement(delivery.lease(), outcome)));
         }
-        HistoryStore history = server.context.getBean(HistoryStore.class);
-        Await.until("the failure is recorded", Duration.ofSeconds(10),
-                () -> history.find(id).map(r -> r.status().equals("failed")).orElse(false));
-        return id;
+    }
+
+    private static List<String> taskNames(Answer page) {
+        List<String> names = new java.util.ArrayList<>();
+        page.json().get("items").values().forEach(item -> names.add(item.get("task_name").getStringValue()));
+        return names;
     }
 
     private static List<String> strings(JsonNode array) {

@@ -55,7 +55,8 @@ class BrowserTest {
         ApiClient anonymous = new ApiClient(base);
         for (String path : new String[]{"/admin/background-tasks", "/admin/background-tasks/",
                 "/admin/background-tasks/workers", "/admin/background-tasks/login",
-                "/admin/background-tasks/0b7e0d3c-6a3e-4b1e-9c57-2f1f1f1f1f1f"}) {
+                "/admin/background-tasks/0b7e0d3c-6a3e-4b1e-9c57-2f1f1f1f1f1f", "/admin/background-tasks/overview",
+                "/admin/background-tasks/queues/default", "/admin/background-tasks/no/such/page"}) {
             ApiClient.Answer page = anonymous.get(path);
             assertEquals(200, page.status(), path);
             assertTrue(page.body().contains("<div id=\"root\">") || page.body().contains("id=\"root\""), path);

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -113,8 +114,10 @@ public final class ExecutionChange {
         }
         String detail = TimelineDetail.of(kind, d);
         if (detail != null) {
-            timeline.add(Map.of("seq", event.seq(), "at", event.at().toString(), "event", event.type(),
+            Map<String, Object> entry = new LinkedHashMap<>(TimelineDetail.facts(kind, d));
+            entry.putAll(Map.of("seq", event.seq(), "at", event.at().toString(), "event", event.type(),
                     "detail", detail));
+            timeline.add(entry);
         }
         kind.status().ifPresent(next -> status = next.value());
         switch (kind) {

@@ -8,15 +8,30 @@ import java.util.List;
 /**
  * Which executions an admin query means; null parts match everything.
  *
- * @param statuses any of these statuses
- * @param since    queued at or after
- * @param until    queued before
- * @param text     an id prefix, or part of the task name
+ * @param statuses      any of these statuses
+ * @param since         queued at or after
+ * @param until         queued before
+ * @param text          an id prefix, or part of the task name
+ * @param args          JSON the arguments contain ({@code @>}): an array, e.g. {@code ["e2e"]}
+ * @param kwargs        JSON the keyword arguments contain, an object such as {@code {"user": 7}}
+ * @param result        JSON the result contains (a scalar result must equal it)
+ * @param error         words the exception message holds (full text, every word must be there)
+ * @param worker        the worker of the last attempt, exactly
+ * @param exceptionType the exception's class name, in full or without its package
  */
 public record ExecutionFilter(@Nullable List<String> statuses, @Nullable String taskName, @Nullable String queue,
-                              @Nullable Instant since, @Nullable Instant until, @Nullable String text) {
+                              @Nullable Instant since, @Nullable Instant until, @Nullable String text,
+                              @Nullable String args, @Nullable String kwargs, @Nullable String result,
+                              @Nullable String error, @Nullable String worker, @Nullable String exceptionType) {
+
+    /** The filter of the list's first version: status, task, queue, time range and text. */
+    public ExecutionFilter(@Nullable List<String> statuses, @Nullable String taskName, @Nullable String queue,
+                           @Nullable Instant since, @Nullable Instant until, @Nullable String text) {
+        this(statuses, taskName, queue, since, until, text, null, null, null, null, null, null);
+    }
 
     public ExecutionFilter withStatuses(List<String> value) {
-        return new ExecutionFilter(value, taskName, queue, since, until, text);
+        return new ExecutionFilter(value, taskName, queue, since, until, text, args, kwargs, result, error, worker,
+                exceptionType);
     }
 }

@@ -29,6 +29,9 @@ public final class HistoryStore {
     /** The list order; every list index ends in it (V150), so a page is read from an index, not sorted. */
     private static final String ORDER = "queued_at DESC NULLS LAST, id DESC";
     private static final Pattern PLAN_ROWS = Pattern.compile("rows=(\\d+)");
+    /** The text the error search reads; the same expression as the index of V101, or the index is not used. */
+    static final String ERROR_DOCUMENT = "to_tsvector('simple', coalesce(exception_type, '') || ' ' "
+            + "|| coalesce(exception_message, ''))";
 
     private final Jdbc jdbc;
 
@@ -50,14 +53,19 @@ public final class HistoryStore {
 
     /** Page {@code page} (from 1) of matching executions, newest first, and how many match in all. */
     public Page search(ExecutionFilter filter, int page, int perPage) {
+        return search(filter, ExecutionOrder.DEFAULT, page, perPage);
+    }
+
+    /** A page of matching executions in the given order, and how many match in all. */
+    public Page search(ExecutionFilter filter, ExecutionOrder.Sort sort, int page, int perPage) {
         Where where = where(filter);
         List<Object> parameters = new ArrayList<>(where.parameters());
         parameters.add(perPage + 1);
         parameters.add((long) (page - 1) * perPage);
-        List<ExecutionRecord> rows = jdbc.list("SELECT * FROM " + TABLE + where.sql() + " ORDER BY " + ORDER
+        List<ExecutionRecord> rows = jdbc.list("SELECT * FROM " + TABLE + where.sql() + sort.sql()
                 + " LIMIT ? OFFSET ?", HistoryStore::record, parameters.toArray());
         boolean all = page == 1 && rows.size() <= perPage;
-        return page(rows, perPage, all ? new Count(rows.size(), false) : count(where));
+        return page(rows, perPage, all ? new Count(rows.size(), false) : count(where), sort.equals(ExecutionOrder.DEFAULT));
     }
 
     /**
@@ -108,8 +116,13 @@ public final class HistoryStore {
     }
 
     private static Page page(List<ExecutionRecord> rows, int perPage, Count count) {
+        return page(rows, perPage, count, true);
+    }
+
+    /** A page of {@code rows} (read one past {@code perPage}); a cursor only when the rows are in the list order. */
+    private static Page page(List<ExecutionRecord> rows, int perPage, Count count, boolean inListOrder) {
         List<ExecutionRecord> items = rows.size() > perPage ? rows.subList(0, perPage) : rows;
-        String next = rows.size() > perPage ? Cursor.of(items.getLast()).encode() : null;
+        String next = inListOrder && rows.size() > perPage ? Cursor.of(items.getLast()).encode() : null;
         return new Page(List.copyOf(items), count.rows(), count.estimated(), next);
     }
 
@@ -237,11 +250,36 @@ public final class HistoryStore {
         }
         if (filter.text() != null) {
             conditions.add("(id::text LIKE ? OR task_name ILIKE ?)");
-            String text = filter.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            String text = likeEscaped(filter.text());
             parameters.add(text.toLowerCase() + "%");
             parameters.add("%" + text + "%");
         }
+        // The jsonb_path_ops GIN indexes of V101 answer @> ; the expression index answers the full-text match.
+        for (String[] containment : new String[][]{{"args", filter.args()}, {"kwargs", filter.kwargs()},
+                {"result", filter.result()}}) {
+            if (containment[1] != null) {
+                conditions.add(containment[0] + " @> ?::jsonb");
+                parameters.add(containment[1]);
+            }
+        }
+        if (filter.error() != null) {
+            conditions.add("exception_type IS NOT NULL AND " + ERROR_DOCUMENT + " @@ plainto_tsquery('simple', ?)");
+            parameters.add(filter.error());
+        }
+        if (filter.worker() != null) {
+            conditions.add("worker = ?");
+            parameters.add(filter.worker());
+        }
+        if (filter.exceptionType() != null) {
+            conditions.add("(exception_type = ? OR exception_type LIKE ?)");
+            parameters.add(filter.exceptionType());
+            parameters.add("%." + likeEscaped(filter.exceptionType()));
+        }
         return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), parameters);
+    }
+
+    private static String likeEscaped(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static ExecutionRecord record(ResultSet row) throws SQLException {

@@ -29,6 +29,31 @@ final class TimelineDetail {
         };
     }
 
+    /**
+     * The facts an entry keeps beside its text, for readers that list attempts: the worker a delivery went to,
+     * and the exception of a failed attempt. Keys absent from rows written before they existed.
+     */
+    static Map<String, String> facts(ExecutionEvent event, Map<String, String> d) {
+        Map<String, String> facts = new java.util.LinkedHashMap<>();
+        switch (event) {
+            case STARTED -> put(facts, "worker", d.get("worker"));
+            case RETRYING, FAILED -> {
+                put(facts, "exception_type", d.get("exc"));
+                put(facts, "exception_message", d.get("message"));
+            }
+            default -> {
+                // The text says all there is.
+            }
+        }
+        return facts;
+    }
+
+    private static void put(Map<String, String> facts, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            facts.put(key, value);
+        }
+    }
+
     private static String messageOf(Map<String, String> d) {
         String message = d.get("message");
         return message == null || message.isEmpty() ? "" : ": " + message;

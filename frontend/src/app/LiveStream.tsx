@@ -1,0 +1,72 @@
+import { useQueryClient } from '@tanstack/react-query'
+import { useEffect, useState } from 'react'
+import type { ReactNode } from 'react'
+import { RECONNECT_MS, STREAM_PATH } from '../api/live'
+import type { ExecutionSummary, WorkersSnapshot } from '../api/types'
+import { applyExecutionChange } from '../features/executions/live'
+import { executionKeys } from '../features/executions/queries'
+import { workerKeys } from '../features/workers/queries'
+import { ConnectionContext } from './connection'
+import type { ConnectionState } from './connection'
+
+/**
+ * One event stream for the signed-in app: pushed execution changes update the cached lists and details, and
+ * the workers snapshot replaces the cached one, so those pages never poll. After a drop, everything the stream
+ * feeds is refetched once the stream is back (changes in between were not pushed).
+ */
+export function LiveStream({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient()
+  const [connection, setConnection] = useState<ConnectionState>({ state: 'connecting', lastEventAt: null })
+
+  useEffect(() => {
+    let source: EventSource | null = null
+    let retry: ReturnType<typeof setTimeout> | undefined
+    let wasOffline = false
+
+    const heard = () => setConnection({ state: 'live', lastEventAt: Date.now() })
+    const offline = () => {
+      wasOffline = true
+      setConnection((current) => ({ ...current, state: 'offline' }))
+    }
+
+    function open() {
+      clearTimeout(retry)
+      source?.close()
+      source = new EventSource(STREAM_PATH, { withCredentials: true })
+      source.onopen = () => {
+        heard()
+        if (wasOffline) {
+          wasOffline = false
+          void queryClient.invalidateQueries({ queryKey: executionKeys.all })
+          void queryClient.invalidateQueries({ queryKey: workerKeys.all })
+        }
+      }
+      source.onerror = () => {
+        offline()
+        if (source?.readyState === EventSource.CLOSED) {
+          retry = setTimeout(open, RECONNECT_MS)
+        }
+      }
+      source.addEventListener('execution', (event) => {
+        heard()
+        applyExecutionChange(queryClient, JSON.parse((event as MessageEvent<string>).data) as ExecutionSummary)
+      })
+      source.addEventListener('workers', (event) => {
+        heard()
+        queryClient.setQueryData(workerKeys.all, JSON.parse((event as MessageEvent<string>).data) as WorkersSnapshot)
+      })
+    }
+
+    open()
+    window.addEventListener('offline', offline)
+    window.addEventListener('online', open)
+    return () => {
+      clearTimeout(retry)
+      source?.close()
+      window.removeEventListener('offline', offline)
+      window.removeEventListener('online', open)
+    }
+  }, [queryClient])
+
+  return <ConnectionContext.Provider value={connection}>{children}</ConnectionContext.Provider>
+}

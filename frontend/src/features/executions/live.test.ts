@@ -1,0 +1,49 @@
+import { QueryClient } from '@tanstack/react-query'
+import { describe, expect, it } from 'vitest'
+import type { ExecutionSummary, Page } from '../../api/types'
+import { FAILED_ID, RETRIED_ID, summary } from '../../test/fixtures'
+import { DEFAULT_FILTERS } from './api'
+import type { ExecutionFilters } from './api'
+import { applyExecutionChange } from './live'
+import { executionKeys } from './queries'
+
+function cached(filters: Partial<ExecutionFilters>, items: ExecutionSummary[]) {
+  const client = new QueryClient()
+  const key = executionKeys.list({ ...DEFAULT_FILTERS, ...filters })
+  client.setQueryData<Page<ExecutionSummary>>(key, { items, total: items.length, page: 1, per_page: 50 })
+  return { client, page: () => client.getQueryData<Page<ExecutionSummary>>(key)!, key }
+}
+
+describe('applyExecutionChange', () => {
+  it('replaces a row on the page in place, without asking the server', () => {
+    const { client, page } = cached({}, [summary({ status: 'running', finished_at: null })])
+    const refetched = applyExecutionChange(client, summary({ status: 'success' }))
+    expect(refetched).toBe(false)
+    expect(page().items[0].status).toBe('success')
+  })
+
+  it('refetches the first page when a new execution may belong to it', () => {
+    const { client } = cached({}, [summary()])
+    expect(applyExecutionChange(client, summary({ id: RETRIED_ID, status: 'pending' }))).toBe(true)
+  })
+
+  it('leaves a list alone when the change cannot match its task, queue, status or worker', () => {
+    const { client } = cached({ task_name: 'examples.fail' }, [summary()])
+    expect(applyExecutionChange(client, summary({ id: RETRIED_ID, task_name: 'examples.add' }))).toBe(false)
+    const other = cached({ status: 'failed' }, [summary()])
+    expect(applyExecutionChange(other.client, summary({ id: RETRIED_ID, status: 'running' }))).toBe(false)
+  })
+
+  it('refetches a status-filtered list when a row on it leaves the status', () => {
+    const { client, page } = cached({ status: 'running' }, [summary({ id: FAILED_ID, status: 'running' })])
+    expect(applyExecutionChange(client, summary({ id: FAILED_ID, status: 'success' }))).toBe(true)
+    expect(page().items[0].status).toBe('success')
+  })
+
+  it('does not move later pages under the reader for executions that are not on them', () => {
+    const client = new QueryClient()
+    const key = executionKeys.list({ ...DEFAULT_FILTERS, page: 3 })
+    client.setQueryData<Page<ExecutionSummary>>(key, { items: [summary()], total: 200, page: 3, per_page: 50 })
+    expect(applyExecutionChange(client, summary({ id: RETRIED_ID }))).toBe(false)
+  })
+})
