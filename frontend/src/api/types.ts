@@ -6,6 +6,7 @@ export const EXECUTION_STATUSES = [
   'stuck',
   'revoked',
   'retrying',
+  'cancelled',
 ] as const
 
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number]

@@ -157,7 +157,7 @@ export function revokeExecution(id: string): Promise<Revocation> {
 }
 
 const RETRYABLE: ReadonlySet<ExecutionStatus> = new Set(['failed', 'stuck'])
-const FINISHED: ReadonlySet<ExecutionStatus> = new Set(['success', 'failed', 'revoked'])
+const FINISHED: ReadonlySet<ExecutionStatus> = new Set(['success', 'failed', 'revoked', 'cancelled'])
 
 /** The server retries only failed and stuck executions (409 `not_retryable` otherwise). */
 export function isRetryable(status: ExecutionStatus): boolean {
