@@ -29,6 +29,8 @@ public final class Beat {
     private static final Logger LOG = LoggerFactory.getLogger(Beat.class);
     /** A claim older than this without an execution is taken to be orphaned and is dispatched again. */
     private static final Duration ORPHANED_AFTER = Duration.ofSeconds(10);
+    /** How far a fire's execution id may be minted before its claim (the clocks of beat and PostgreSQL differ). */
+    private static final Duration MINT_SKEW = Duration.ofHours(1);
 
     private final ScheduleStore store;
     private final TaskClient client;
@@ -56,7 +58,7 @@ public final class Beat {
         for (ScheduleStore.Fire orphan : store.undispatched(now.minus(ORPHANED_AFTER))) {
             store.find(orphan.scheduleId()).ifPresent(schedule -> {
                 try {
-                    dispatch(schedule, orphan.fireTime());
+                    repair(schedule, orphan);
                 } catch (RuntimeException e) {
                     failed(schedule, e);
                 }
@@ -100,8 +102,27 @@ public final class Beat {
 
     private void dispatch(StoredSchedule schedule, Instant fireTime) {
         Dispatched dispatched = client.dispatch(request(schedule).withEta(fireTime)
-                .withIdempotencyKey("beat:" + schedule.id() + ":" + fireTime.toEpochMilli()));
+                .withIdempotencyKey(idempotencyKey(schedule.id(), fireTime)));
         store.dispatched(schedule.id(), fireTime, dispatched.id());
+    }
+
+    /**
+     * Dispatches an orphaned claim unless it was dispatched already and only its bookkeeping failed: within the
+     * broker's idempotency window the key answers the first execution; after it the history still knows it.
+     */
+    private void repair(StoredSchedule schedule, ScheduleStore.Fire orphan) {
+        java.util.Optional<UUID> earlier = store.dispatchedEarlier(idempotencyKey(schedule.id(), orphan.fireTime()),
+                orphan.claimedAt().minus(MINT_SKEW));
+        if (earlier.isPresent()) {
+            store.dispatched(schedule.id(), orphan.fireTime(), earlier.get());
+        } else {
+            dispatch(schedule, orphan.fireTime());
+        }
+    }
+
+    /** The idempotency key of one fire: the same for every beat and every repair of it. */
+    static String idempotencyKey(UUID scheduleId, Instant fireTime) {
+        return "beat:" + scheduleId + ":" + fireTime.toEpochMilli();
     }
 
     private DispatchRequest request(StoredSchedule schedule) {

@@ -31,7 +31,7 @@ public final class ScheduleStore {
     }
 
     /** A claimed fire that was not dispatched yet (its claimer crashed, or Redis was down). */
-    public record Fire(UUID scheduleId, Instant fireTime) {
+    public record Fire(UUID scheduleId, Instant fireTime, Instant claimedAt) {
     }
 
     public List<StoredSchedule> list() {
@@ -63,10 +63,23 @@ public final class ScheduleStore {
     }
 
     public List<Fire> undispatched(Instant claimedBefore) {
-        return jdbc.list("SELECT schedule_id, fire_time FROM background_tasks_schedule_fire "
+        return jdbc.list("SELECT schedule_id, fire_time, claimed_at FROM background_tasks_schedule_fire "
                         + "WHERE execution_id IS NULL AND claimed_at < ? ORDER BY claimed_at LIMIT 1000",
-                row -> new Fire(row.getObject(1, UUID.class), row.getTimestamp(2).toInstant()),
+                row -> new Fire(row.getObject(1, UUID.class), row.getTimestamp(2).toInstant(),
+                        row.getTimestamp(3).toInstant()),
                 Timestamp.from(claimedBefore));
+    }
+
+    /**
+     * The execution an earlier dispatch with {@code idempotencyKey} created, as the history recorded it: a fire
+     * dispatched after {@code mintedAfter} whose bookkeeping failed. The history outlives the broker's window.
+     */
+    public Optional<UUID> dispatchedEarlier(String idempotencyKey, Instant mintedAfter) {
+        // Execution ids are UUIDv7: the lower bound prunes the history's days older than the claim.
+        UUID floor = new UUID(mintedAfter.toEpochMilli() << 16, 0L);
+        return jdbc.one("SELECT id FROM background_tasks_task_execution WHERE idempotency_key = ? "
+                        + "AND idempotency_key LIKE 'beat:%' AND id >= ? ORDER BY id LIMIT 1",
+                row -> row.getObject(1, UUID.class), idempotencyKey, floor);
     }
 
     /** The executions dispatched for a schedule, newest first. */

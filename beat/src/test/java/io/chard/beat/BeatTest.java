@@ -97,6 +97,33 @@ class BeatTest {
         assertEquals(1, fixture.executionsInRedis());
     }
 
+    /** Dispatched, but writing its execution id failed; the repair runs after the broker forgot the key. */
+    @Test
+    void aFireDispatchedWhoseBookkeepingFailedIsNotDispatchedAgainAfterTheIdempotencyWindow() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Jdbc jdbc = fixture.bean(Jdbc.class);
+        Instant fireTime = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.SECONDS);
+        UUID schedule = store.create(BeatFixture.definition("bookkeeping", new ScheduleSpec.Interval(Duration.ofHours(1)),
+                MisfirePolicy.FIRE_ALL, null), "api", Instant.now().plus(Duration.ofHours(1))).id();
+        assertTrue(store.claim(schedule, fireTime));
+        var first = fixture.bean(io.chard.client.TaskClient.class).dispatch(io.chard.client.DispatchRequest
+                .of("test.add", fixture.bean(io.chard.client.TaskClient.class).toJson(List.of(1, 2)))
+                .withEta(fireTime).withIdempotencyKey(Beat.idempotencyKey(schedule, fireTime)));
+        // The recorder wrote the history; the broker's idempotency window then passed.
+        jdbc.update("INSERT INTO background_tasks_task_execution (id, task_id, task_name, status, idempotency_key, "
+                + "queued_at) VALUES (?, ?, 'test.add', 'success', ?, now())", first.id(), first.id().toString(),
+                Beat.idempotencyKey(schedule, fireTime));
+        List<String> idempotencyKeys = fixture.redis().keys("*idem:*" + schedule + "*");
+        assertEquals(1, idempotencyKeys.size());
+        fixture.redis().del(idempotencyKeys.toArray(String[]::new));
+        jdbc.update("UPDATE background_tasks_schedule_fire SET claimed_at = now() - interval '1 minute'");
+
+        fixture.bean(Beat.class).tick(Instant.now(), Duration.ZERO);
+        assertEquals(1, fixture.executionsInRedis(), "the fire was not dispatched a second time");
+        assertEquals(first.id(), jdbc.one("SELECT execution_id FROM background_tasks_schedule_fire WHERE schedule_id = ?",
+                row -> row.getObject(1, UUID.class), schedule).orElseThrow());
+    }
+
     @Test
     void theSweepMarksRunningRowsWithStaleHeartbeatsStuckAndThePurgeDeletesOldEndedRows() {
         Jdbc jdbc = fixture.bean(Jdbc.class);
