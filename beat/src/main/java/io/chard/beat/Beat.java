@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -47,34 +49,54 @@ public final class Beat {
     public int tick(Instant now, Duration lookahead) {
         Instant horizon = now.plus(lookahead);
         int claimed = 0;
+        Set<UUID> failedThisTick = new HashSet<>();
         for (StoredSchedule schedule : store.due(horizon)) {
             try {
                 claimed += fire(schedule, horizon);
-                brokenSchedules.remove(schedule.id());
             } catch (RuntimeException e) {
-                failed(schedule, e);
+                failed(schedule, e, failedThisTick);
             }
         }
         for (ScheduleStore.Fire orphan : store.undispatched(now.minus(ORPHANED_AFTER))) {
+            if (failedThisTick.contains(orphan.scheduleId())) {
+                continue;
+            }
             store.find(orphan.scheduleId()).ifPresent(schedule -> {
                 try {
                     repair(schedule, orphan);
                 } catch (RuntimeException e) {
-                    failed(schedule, e);
+                    failed(schedule, e, failedThisTick);
                 }
             });
         }
         return claimed;
     }
 
-    /** Logs once per broken schedule (a renamed task, arguments that no longer bind), not once per tick. */
-    private void failed(StoredSchedule schedule, RuntimeException e) {
+    /**
+     * Counts one failed tick per schedule (a renamed task, arguments that no longer bind); after
+     * {@link ScheduleStore#MAX_ERRORS} in a row the schedule is in error and skipped until enabled again or updated.
+     * Logs once per broken schedule, not once per tick. Redis being down is no fault of the schedule's.
+     */
+    private void failed(StoredSchedule schedule, RuntimeException e, Set<UUID> failedThisTick) {
         if (e instanceof io.chard.broker.BrokerUnavailableException) {
             throw e;
         }
+        if (!failedThisTick.add(schedule.id())) {
+            return;
+        }
+        int errors = store.failed(schedule.id(), e.toString());
         if (brokenSchedules.put(schedule.id(), e.toString()) == null) {
             LOG.warn("schedule '{}' could not fire: {}", schedule.name(), e.toString());
         }
+        if (errors == ScheduleStore.MAX_ERRORS) {
+            LOG.error("schedule '{}' failed {} ticks in a row and is in error: skipped until enabled again or updated",
+                    schedule.name(), errors);
+        }
+    }
+
+    private void succeeded(StoredSchedule schedule) {
+        brokenSchedules.remove(schedule.id());
+        store.succeeded(schedule.id());
     }
 
     /** Dispatches a schedule's task now, outside its timetable ("run now"); not a claimed fire. */
@@ -104,6 +126,7 @@ public final class Beat {
         Dispatched dispatched = client.dispatch(request(schedule).withEta(fireTime)
                 .withIdempotencyKey(idempotencyKey(schedule.id(), fireTime)));
         store.dispatched(schedule.id(), fireTime, dispatched.id());
+        succeeded(schedule);
     }
 
     /**

@@ -125,6 +125,35 @@ class BeatTest {
     }
 
     @Test
+    void aScheduleWhoseDispatchKeepsFailingIsPutInErrorAndSkippedUntilEnabledAgain() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Beat beat = fixture.bean(Beat.class);
+        Instant t0 = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
+        StoredSchedule.Definition removed = new StoredSchedule.Definition("removed-task", "test.removed",
+                new ScheduleSpec.Interval(Duration.ofMinutes(1)), ZoneOffset.UTC, t0, null, true, "[1, 2]", null, null,
+                null, MisfirePolicy.FIRE_ALL, Duration.ofHours(1));
+        UUID broken = store.create(removed, "api", null).id();
+        for (int minute = 0; minute < 6; minute++) {
+            beat.tick(t0.plus(Duration.ofMinutes(minute)), Duration.ZERO);
+        }
+        assertEquals(ScheduleStore.MAX_ERRORS, fixture.fires(broken).size(),
+                "no more claims once in error: " + fixture.fires(broken));
+        assertTrue(store.error(broken).orElseThrow().contains("test.removed"), store.error(broken).toString());
+        assertEquals(List.of(), store.undispatched(t0.plus(Duration.ofHours(1))),
+                "its orphaned claims are out of the way of the other schedules' repair");
+
+        store.setEnabled(broken, true, t0.plus(Duration.ofMinutes(6)));
+        assertTrue(store.error(broken).isEmpty(), "enabling it again clears the error");
+        assertFalse(store.undispatched(t0.plus(Duration.ofHours(1))).isEmpty(), "its claims are repaired again");
+        for (int minute = 6; minute < 9; minute++) {
+            beat.tick(t0.plus(Duration.ofMinutes(minute)), Duration.ZERO);
+        }
+        assertTrue(store.error(broken).isPresent(), "in error again");
+        store.update(broken, removed, t0.plus(Duration.ofMinutes(9)));
+        assertTrue(store.error(broken).isEmpty(), "updating it clears the error");
+    }
+
+    @Test
     void theSweepMarksRunningRowsWithStaleHeartbeatsStuckAndThePurgeDeletesOldEndedRows() {
         Jdbc jdbc = fixture.bean(Jdbc.class);
         UUID stale = insertExecution(jdbc, "running", Instant.now().minus(Duration.ofMinutes(10)));
