@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +34,8 @@ public final class Beat {
     /** A claim older than this without an execution is taken to be orphaned and is dispatched again. */
     private static final Duration ORPHANED_AFTER = Duration.ofSeconds(10);
     /** How far a fire's execution id may be minted before its claim (the clocks of beat and PostgreSQL differ). */
+    /** Claims due within this of now are on time, whatever the misfire policy (as in {@link Schedule#dueNow}). */
+    private static final Duration GRACE = Duration.ofMinutes(1);
     private static final Duration MINT_SKEW = Duration.ofHours(1);
 
     private final ScheduleStore store;
@@ -57,19 +61,63 @@ public final class Beat {
                 failed(schedule, e, failedThisTick);
             }
         }
+        Map<UUID, List<ScheduleStore.Fire>> orphans = new LinkedHashMap<>();
         for (ScheduleStore.Fire orphan : store.undispatched(now.minus(ORPHANED_AFTER))) {
-            if (failedThisTick.contains(orphan.scheduleId())) {
-                continue;
+            orphans.computeIfAbsent(orphan.scheduleId(), id -> new ArrayList<>()).add(orphan);
+        }
+        orphans.forEach((id, fires) -> {
+            if (failedThisTick.contains(id)) {
+                return;
             }
-            store.find(orphan.scheduleId()).ifPresent(schedule -> {
-                try {
-                    repair(schedule, orphan);
-                } catch (RuntimeException e) {
-                    failed(schedule, e, failedThisTick);
+            store.find(id).ifPresent(schedule -> {
+                for (ScheduleStore.Fire orphan : misfires(schedule, fires, now)) {
+                    try {
+                        repair(schedule, orphan);
+                    } catch (RuntimeException e) {
+                        failed(schedule, e, failedThisTick);
+                        return;
+                    }
                 }
             });
-        }
+        });
         return claimed;
+    }
+
+    /**
+     * Applies the schedule's misfire policy to its orphaned claims (claimed while Redis was down, or by a beat that
+     * crashed), as {@link Schedule#dueNow} applies it to due times: claims due within the grace are on time; of the
+     * older ones {@code skip} drops all, {@code fire_once} keeps only the schedule's latest claim (unless one is on
+     * time), {@code fire_all} keeps those within the catch-up window. Answers the claims to dispatch, oldest first,
+     * and marks the others skipped.
+     */
+    private List<ScheduleStore.Fire> misfires(StoredSchedule schedule, List<ScheduleStore.Fire> fires, Instant now) {
+        List<ScheduleStore.Fire> sorted = new ArrayList<>(fires);
+        sorted.sort(java.util.Comparator.comparing(ScheduleStore.Fire::fireTime));
+        Instant graceStart = now.minus(GRACE);
+        Instant oldest = now.minus(schedule.catchUp().compareTo(GRACE) < 0 ? GRACE : schedule.catchUp());
+        List<ScheduleStore.Fire> onTime = sorted.stream().filter(f -> !f.fireTime().isBefore(graceStart)).toList();
+        List<ScheduleStore.Fire> stale = sorted.stream().filter(f -> f.fireTime().isBefore(graceStart)).toList();
+        List<ScheduleStore.Fire> keep = new ArrayList<>();
+        switch (schedule.misfirePolicy()) {
+            case FIRE_ALL -> stale.stream().filter(f -> !f.fireTime().isBefore(oldest)).forEach(keep::add);
+            case SKIP -> { }
+            case FIRE_ONCE -> {
+                if (onTime.isEmpty() && !stale.isEmpty()) {
+                    ScheduleStore.Fire latest = stale.getLast();
+                    if (!latest.fireTime().isBefore(oldest)
+                            && store.latestClaim(schedule.id()).filter(latest.fireTime()::equals).isPresent()) {
+                        keep.add(latest);
+                    }
+                }
+            }
+        }
+        for (ScheduleStore.Fire fire : stale) {
+            if (!keep.contains(fire)) {
+                store.skip(schedule.id(), fire.fireTime(), "misfire");
+            }
+        }
+        keep.addAll(onTime);
+        return keep;
     }
 
     /**

@@ -67,7 +67,7 @@ public final class ScheduleStore {
     public List<Fire> undispatched(Instant claimedBefore) {
         // A schedule in error keeps its claims out of the way of the others' repair.
         return jdbc.list("SELECT f.schedule_id, f.fire_time, f.claimed_at FROM background_tasks_schedule_fire f "
-                        + "WHERE f.execution_id IS NULL AND f.claimed_at < ? AND NOT EXISTS (SELECT 1 FROM " + TABLE
+                        + "WHERE f.execution_id IS NULL AND f.skipped IS NULL AND f.claimed_at < ? AND NOT EXISTS (SELECT 1 FROM " + TABLE
                         + " s WHERE s.id = f.schedule_id AND s.error_count >= " + MAX_ERRORS + ") "
                         + "ORDER BY f.claimed_at LIMIT 1000",
                 row -> new Fire(row.getObject(1, UUID.class), row.getTimestamp(2).toInstant(),
@@ -85,6 +85,18 @@ public final class ScheduleStore {
         return jdbc.one("SELECT id FROM background_tasks_task_execution WHERE idempotency_key = ? "
                         + "AND idempotency_key LIKE 'beat:%' AND id >= ? ORDER BY id LIMIT 1",
                 row -> row.getObject(1, UUID.class), idempotencyKey, floor);
+    }
+
+    /** Marks a claim never to be dispatched (its schedule's misfire policy dropped it), and why. */
+    public void skip(UUID scheduleId, Instant fireTime, String reason) {
+        jdbc.update("UPDATE background_tasks_schedule_fire SET skipped = ? WHERE schedule_id = ? AND fire_time = ? "
+                + "AND execution_id IS NULL", reason, scheduleId, Timestamp.from(fireTime));
+    }
+
+    /** The latest due time claimed for a schedule, dispatched or not. */
+    public Optional<Instant> latestClaim(UUID scheduleId) {
+        return jdbc.one("SELECT max(fire_time) FROM background_tasks_schedule_fire WHERE schedule_id = ?",
+                row -> row.getTimestamp(1) == null ? null : row.getTimestamp(1).toInstant(), scheduleId);
     }
 
     /** Counts a tick whose dispatch for this schedule failed; answers the consecutive failures so far. */

@@ -153,6 +153,37 @@ class BeatTest {
         assertTrue(store.error(broken).isEmpty(), "updating it clears the error");
     }
 
+    /** The tick claimed in PostgreSQL while Redis was down; the repair after Redis returned follows the policy. */
+    @Test
+    void claimsMadeWhileRedisWasDownAreRepairedByTheMisfirePolicy() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Jdbc jdbc = fixture.bean(Jdbc.class);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        List<Instant> claimed = List.of(now.minusSeconds(360), now.minusSeconds(240), now.minusSeconds(120));
+        Map<MisfirePolicy, UUID> byPolicy = new HashMap<>();
+        for (MisfirePolicy policy : MisfirePolicy.values()) {
+            UUID id = store.create(BeatFixture.definition("outage-" + policy, new ScheduleSpec.Interval(
+                    Duration.ofMinutes(2)), policy, null), "api", Instant.now().plus(Duration.ofHours(1))).id();
+            byPolicy.put(policy, id);
+            claimed.forEach(fireTime -> assertTrue(store.claim(id, fireTime)));
+        }
+        jdbc.update("UPDATE background_tasks_schedule_fire SET claimed_at = now() - interval '5 minutes'");
+
+        fixture.bean(Beat.class).tick(Instant.now(), Duration.ZERO);
+        assertEquals(List.of(), dispatchedFires(jdbc, byPolicy.get(MisfirePolicy.SKIP)));
+        assertEquals(List.of(now.minusSeconds(120)), dispatchedFires(jdbc, byPolicy.get(MisfirePolicy.FIRE_ONCE)));
+        assertEquals(claimed, dispatchedFires(jdbc, byPolicy.get(MisfirePolicy.FIRE_ALL)));
+        assertEquals(4, fixture.executionsInRedis());
+
+        fixture.bean(Beat.class).tick(Instant.now(), Duration.ZERO);
+        assertEquals(4, fixture.executionsInRedis(), "the dropped claims stay dropped");
+    }
+
+    private static List<Instant> dispatchedFires(Jdbc jdbc, UUID schedule) {
+        return jdbc.list("SELECT fire_time FROM background_tasks_schedule_fire WHERE schedule_id = ? "
+                + "AND execution_id IS NOT NULL ORDER BY fire_time", row -> row.getTimestamp(1).toInstant(), schedule);
+    }
+
     @Test
     void theSweepMarksRunningRowsWithStaleHeartbeatsStuckAndThePurgeDeletesOldEndedRows() {
         Jdbc jdbc = fixture.bean(Jdbc.class);
