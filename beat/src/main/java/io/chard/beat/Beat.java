@@ -13,8 +13,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,6 +33,10 @@ public final class Beat {
     private static final Logger LOG = LoggerFactory.getLogger(Beat.class);
     /** A claim older than this without an execution is taken to be orphaned and is dispatched again. */
     private static final Duration ORPHANED_AFTER = Duration.ofSeconds(10);
+    /** How far a fire's execution id may be minted before its claim (the clocks of beat and PostgreSQL differ). */
+    /** Claims due within this of now are on time, whatever the misfire policy (as in {@link Schedule#dueNow}). */
+    private static final Duration GRACE = Duration.ofMinutes(1);
+    private static final Duration MINT_SKEW = Duration.ofHours(1);
 
     private final ScheduleStore store;
     private final TaskClient client;
@@ -45,34 +53,98 @@ public final class Beat {
     public int tick(Instant now, Duration lookahead) {
         Instant horizon = now.plus(lookahead);
         int claimed = 0;
+        Set<UUID> failedThisTick = new HashSet<>();
         for (StoredSchedule schedule : store.due(horizon)) {
             try {
                 claimed += fire(schedule, horizon);
-                brokenSchedules.remove(schedule.id());
             } catch (RuntimeException e) {
-                failed(schedule, e);
+                failed(schedule, e, failedThisTick);
             }
         }
+        Map<UUID, List<ScheduleStore.Fire>> orphans = new LinkedHashMap<>();
         for (ScheduleStore.Fire orphan : store.undispatched(now.minus(ORPHANED_AFTER))) {
-            store.find(orphan.scheduleId()).ifPresent(schedule -> {
-                try {
-                    dispatch(schedule, orphan.fireTime());
-                } catch (RuntimeException e) {
-                    failed(schedule, e);
+            orphans.computeIfAbsent(orphan.scheduleId(), id -> new ArrayList<>()).add(orphan);
+        }
+        orphans.forEach((id, fires) -> {
+            if (failedThisTick.contains(id)) {
+                return;
+            }
+            store.find(id).ifPresent(schedule -> {
+                for (ScheduleStore.Fire orphan : misfires(schedule, fires, now)) {
+                    try {
+                        repair(schedule, orphan);
+                    } catch (RuntimeException e) {
+                        failed(schedule, e, failedThisTick);
+                        return;
+                    }
                 }
             });
-        }
+        });
         return claimed;
     }
 
-    /** Logs once per broken schedule (a renamed task, arguments that no longer bind), not once per tick. */
-    private void failed(StoredSchedule schedule, RuntimeException e) {
+    /**
+     * Applies the schedule's misfire policy to its orphaned claims (claimed while Redis was down, or by a beat that
+     * crashed), as {@link Schedule#dueNow} applies it to due times: claims due within the grace are on time; of the
+     * older ones {@code skip} drops all, {@code fire_once} keeps only the schedule's latest claim (unless one is on
+     * time), {@code fire_all} keeps those within the catch-up window. Answers the claims to dispatch, oldest first,
+     * and marks the others skipped.
+     */
+    private List<ScheduleStore.Fire> misfires(StoredSchedule schedule, List<ScheduleStore.Fire> fires, Instant now) {
+        List<ScheduleStore.Fire> sorted = new ArrayList<>(fires);
+        sorted.sort(java.util.Comparator.comparing(ScheduleStore.Fire::fireTime));
+        Instant graceStart = now.minus(GRACE);
+        Instant oldest = now.minus(schedule.catchUp().compareTo(GRACE) < 0 ? GRACE : schedule.catchUp());
+        List<ScheduleStore.Fire> onTime = sorted.stream().filter(f -> !f.fireTime().isBefore(graceStart)).toList();
+        List<ScheduleStore.Fire> stale = sorted.stream().filter(f -> f.fireTime().isBefore(graceStart)).toList();
+        List<ScheduleStore.Fire> keep = new ArrayList<>();
+        switch (schedule.misfirePolicy()) {
+            case FIRE_ALL -> stale.stream().filter(f -> !f.fireTime().isBefore(oldest)).forEach(keep::add);
+            case SKIP -> { }
+            case FIRE_ONCE -> {
+                if (onTime.isEmpty() && !stale.isEmpty()) {
+                    ScheduleStore.Fire latest = stale.getLast();
+                    if (!latest.fireTime().isBefore(oldest)
+                            && store.latestClaim(schedule.id()).filter(latest.fireTime()::equals).isPresent()) {
+                        keep.add(latest);
+                    }
+                }
+            }
+        }
+        for (ScheduleStore.Fire fire : stale) {
+            if (!keep.contains(fire)) {
+                store.skip(schedule.id(), fire.fireTime(), "misfire");
+            }
+        }
+        keep.addAll(onTime);
+        return keep;
+    }
+
+    /**
+     * Counts one failed tick per schedule (a renamed task, arguments that no longer bind); after
+     * {@link ScheduleStore#MAX_ERRORS} in a row the schedule is in error and skipped until enabled again or updated.
+     * Logs once per broken schedule, not once per tick. Redis being down is no fault of the schedule's.
+     */
+    private void failed(StoredSchedule schedule, RuntimeException e, Set<UUID> failedThisTick) {
         if (e instanceof io.chard.broker.BrokerUnavailableException) {
             throw e;
         }
+        if (!failedThisTick.add(schedule.id())) {
+            return;
+        }
+        int errors = store.failed(schedule.id(), e.toString());
         if (brokenSchedules.put(schedule.id(), e.toString()) == null) {
             LOG.warn("schedule '{}' could not fire: {}", schedule.name(), e.toString());
         }
+        if (errors == ScheduleStore.MAX_ERRORS) {
+            LOG.error("schedule '{}' failed {} ticks in a row and is in error: skipped until enabled again or updated",
+                    schedule.name(), errors);
+        }
+    }
+
+    private void succeeded(StoredSchedule schedule) {
+        brokenSchedules.remove(schedule.id());
+        store.succeeded(schedule.id());
     }
 
     /** Dispatches a schedule's task now, outside its timetable ("run now"); not a claimed fire. */
@@ -100,8 +172,28 @@ public final class Beat {
 
     private void dispatch(StoredSchedule schedule, Instant fireTime) {
         Dispatched dispatched = client.dispatch(request(schedule).withEta(fireTime)
-                .withIdempotencyKey("beat:" + schedule.id() + ":" + fireTime.toEpochMilli()));
+                .withIdempotencyKey(idempotencyKey(schedule.id(), fireTime)));
         store.dispatched(schedule.id(), fireTime, dispatched.id());
+        succeeded(schedule);
+    }
+
+    /**
+     * Dispatches an orphaned claim unless it was dispatched already and only its bookkeeping failed: within the
+     * broker's idempotency window the key answers the first execution; after it the history still knows it.
+     */
+    private void repair(StoredSchedule schedule, ScheduleStore.Fire orphan) {
+        java.util.Optional<UUID> earlier = store.dispatchedEarlier(idempotencyKey(schedule.id(), orphan.fireTime()),
+                orphan.claimedAt().minus(MINT_SKEW));
+        if (earlier.isPresent()) {
+            store.dispatched(schedule.id(), orphan.fireTime(), earlier.get());
+        } else {
+            dispatch(schedule, orphan.fireTime());
+        }
+    }
+
+    /** The idempotency key of one fire: the same for every beat and every repair of it. */
+    static String idempotencyKey(UUID scheduleId, Instant fireTime) {
+        return "beat:" + scheduleId + ":" + fireTime.toEpochMilli();
     }
 
     private DispatchRequest request(StoredSchedule schedule) {

@@ -24,6 +24,8 @@ import java.util.UUID;
 @Singleton
 public final class ScheduleStore {
     private static final String TABLE = "background_tasks_schedule";
+    /** After this many consecutive failed ticks a schedule is in error: skipped until enabled again or updated. */
+    public static final int MAX_ERRORS = 3;
     private final Jdbc jdbc;
 
     public ScheduleStore(Jdbc jdbc) {
@@ -31,7 +33,7 @@ public final class ScheduleStore {
     }
 
     /** A claimed fire that was not dispatched yet (its claimer crashed, or Redis was down). */
-    public record Fire(UUID scheduleId, Instant fireTime) {
+    public record Fire(UUID scheduleId, Instant fireTime, Instant claimedAt) {
     }
 
     public List<StoredSchedule> list() {
@@ -48,8 +50,8 @@ public final class ScheduleStore {
 
     /** Enabled schedules with a due time at or before {@code horizon} (or none computed yet). */
     public List<StoredSchedule> due(Instant horizon) {
-        return jdbc.list("SELECT * FROM " + TABLE + " WHERE enabled AND (next_run_at IS NULL OR next_run_at <= ?)",
-                ScheduleStore::row, Timestamp.from(horizon));
+        return jdbc.list("SELECT * FROM " + TABLE + " WHERE enabled AND (next_run_at IS NULL OR next_run_at <= ?) "
+                + "AND error_count < ?", ScheduleStore::row, Timestamp.from(horizon), MAX_ERRORS);
     }
 
     public boolean claim(UUID scheduleId, Instant fireTime) {
@@ -63,10 +65,55 @@ public final class ScheduleStore {
     }
 
     public List<Fire> undispatched(Instant claimedBefore) {
-        return jdbc.list("SELECT schedule_id, fire_time FROM background_tasks_schedule_fire "
-                        + "WHERE execution_id IS NULL AND claimed_at < ? ORDER BY claimed_at LIMIT 1000",
-                row -> new Fire(row.getObject(1, UUID.class), row.getTimestamp(2).toInstant()),
+        // A schedule in error keeps its claims out of the way of the others' repair.
+        return jdbc.list("SELECT f.schedule_id, f.fire_time, f.claimed_at FROM background_tasks_schedule_fire f "
+                        + "WHERE f.execution_id IS NULL AND f.skipped IS NULL AND f.claimed_at < ? AND NOT EXISTS (SELECT 1 FROM " + TABLE
+                        + " s WHERE s.id = f.schedule_id AND s.error_count >= " + MAX_ERRORS + ") "
+                        + "ORDER BY f.claimed_at LIMIT 1000",
+                row -> new Fire(row.getObject(1, UUID.class), row.getTimestamp(2).toInstant(),
+                        row.getTimestamp(3).toInstant()),
                 Timestamp.from(claimedBefore));
+    }
+
+    /**
+     * The execution an earlier dispatch with {@code idempotencyKey} created, as the history recorded it: a fire
+     * dispatched after {@code mintedAfter} whose bookkeeping failed. The history outlives the broker's window.
+     */
+    public Optional<UUID> dispatchedEarlier(String idempotencyKey, Instant mintedAfter) {
+        // Execution ids are UUIDv7: the lower bound prunes the history's days older than the claim.
+        UUID floor = new UUID(mintedAfter.toEpochMilli() << 16, 0L);
+        return jdbc.one("SELECT id FROM background_tasks_task_execution WHERE idempotency_key = ? "
+                        + "AND idempotency_key LIKE 'beat:%' AND id >= ? ORDER BY id LIMIT 1",
+                row -> row.getObject(1, UUID.class), idempotencyKey, floor);
+    }
+
+    /** Marks a claim never to be dispatched (its schedule's misfire policy dropped it), and why. */
+    public void skip(UUID scheduleId, Instant fireTime, String reason) {
+        jdbc.update("UPDATE background_tasks_schedule_fire SET skipped = ? WHERE schedule_id = ? AND fire_time = ? "
+                + "AND execution_id IS NULL", reason, scheduleId, Timestamp.from(fireTime));
+    }
+
+    /** The latest due time claimed for a schedule, dispatched or not. */
+    public Optional<Instant> latestClaim(UUID scheduleId) {
+        return jdbc.one("SELECT max(fire_time) FROM background_tasks_schedule_fire WHERE schedule_id = ?",
+                row -> row.getTimestamp(1) == null ? null : row.getTimestamp(1).toInstant(), scheduleId);
+    }
+
+    /** Counts a tick whose dispatch for this schedule failed; answers the consecutive failures so far. */
+    public int failed(UUID id, String error) {
+        return jdbc.one("UPDATE " + TABLE + " SET error_count = error_count + 1, last_error = ? WHERE id = ? "
+                + "RETURNING error_count", row -> row.getInt(1), error, id).orElse(0);
+    }
+
+    /** A dispatch succeeded: the failures are no longer consecutive. */
+    public void succeeded(UUID id) {
+        jdbc.update("UPDATE " + TABLE + " SET error_count = 0, last_error = NULL WHERE id = ? AND error_count > 0", id);
+    }
+
+    /** Why the schedule is in error (skipped by the tick), or empty when it is not. */
+    public Optional<String> error(UUID id) {
+        return jdbc.one("SELECT last_error FROM " + TABLE + " WHERE id = ? AND error_count >= " + MAX_ERRORS,
+                row -> row.getString(1), id);
     }
 
     /** The executions dispatched for a schedule, newest first. */
@@ -104,20 +151,23 @@ public final class ScheduleStore {
     /** Replaces the definition; keeps the run state (last run, total runs). */
     public Optional<StoredSchedule> update(UUID id, StoredSchedule.Definition definition, Instant next) {
         jdbc.update("UPDATE " + TABLE + " SET (" + DEFINITION_COLUMNS + ", next_run_at, updated_at) = ("
-                + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, now()) WHERE id = ?",
+                + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, now()), "
+                + "error_count = 0, last_error = NULL WHERE id = ?",
                 values(definition, timestamp(next), id));
         return find(id);
     }
 
     /**
      * Enabling counts the schedule as run up to now, so the due times it missed while disabled are not caught
-     * up (they were switched off on purpose).
+     * up (they were switched off on purpose), and clears an error (updating the schedule clears it too).
      */
     public void setEnabled(UUID id, boolean enabled, Instant next) {
         jdbc.update("UPDATE " + TABLE + " SET enabled = ?, next_run_at = ?, updated_at = now(), "
+                        + "error_count = CASE WHEN ? THEN 0 ELSE error_count END, "
+                        + "last_error = CASE WHEN ? THEN NULL ELSE last_error END, "
                         + "last_run_at = CASE WHEN ? AND NOT enabled THEN GREATEST(COALESCE(last_run_at, now()), now()) "
                         + "ELSE last_run_at END WHERE id = ?",
-                enabled, timestamp(next), enabled, id);
+                enabled, timestamp(next), enabled, enabled, enabled, id);
     }
 
     public boolean delete(UUID id) {

@@ -97,6 +97,93 @@ class BeatTest {
         assertEquals(1, fixture.executionsInRedis());
     }
 
+    /** Dispatched, but writing its execution id failed; the repair runs after the broker forgot the key. */
+    @Test
+    void aFireDispatchedWhoseBookkeepingFailedIsNotDispatchedAgainAfterTheIdempotencyWindow() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Jdbc jdbc = fixture.bean(Jdbc.class);
+        Instant fireTime = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.SECONDS);
+        UUID schedule = store.create(BeatFixture.definition("bookkeeping", new ScheduleSpec.Interval(Duration.ofHours(1)),
+                MisfirePolicy.FIRE_ALL, null), "api", Instant.now().plus(Duration.ofHours(1))).id();
+        assertTrue(store.claim(schedule, fireTime));
+        var first = fixture.bean(io.chard.client.TaskClient.class).dispatch(io.chard.client.DispatchRequest
+                .of("test.add", fixture.bean(io.chard.client.TaskClient.class).toJson(List.of(1, 2)))
+                .withEta(fireTime).withIdempotencyKey(Beat.idempotencyKey(schedule, fireTime)));
+        // The recorder wrote the history; the broker's idempotency window then passed.
+        jdbc.update("INSERT INTO background_tasks_task_execution (id, task_id, task_name, status, idempotency_key, "
+                + "queued_at) VALUES (?, ?, 'test.add', 'success', ?, now())", first.id(), first.id().toString(),
+                Beat.idempotencyKey(schedule, fireTime));
+        List<String> idempotencyKeys = fixture.redis().keys("*idem:*" + schedule + "*");
+        assertEquals(1, idempotencyKeys.size());
+        fixture.redis().del(idempotencyKeys.toArray(String[]::new));
+        jdbc.update("UPDATE background_tasks_schedule_fire SET claimed_at = now() - interval '1 minute'");
+
+        fixture.bean(Beat.class).tick(Instant.now(), Duration.ZERO);
+        assertEquals(1, fixture.executionsInRedis(), "the fire was not dispatched a second time");
+        assertEquals(first.id(), jdbc.one("SELECT execution_id FROM background_tasks_schedule_fire WHERE schedule_id = ?",
+                row -> row.getObject(1, UUID.class), schedule).orElseThrow());
+    }
+
+    @Test
+    void aScheduleWhoseDispatchKeepsFailingIsPutInErrorAndSkippedUntilEnabledAgain() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Beat beat = fixture.bean(Beat.class);
+        Instant t0 = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
+        StoredSchedule.Definition removed = new StoredSchedule.Definition("removed-task", "test.removed",
+                new ScheduleSpec.Interval(Duration.ofMinutes(1)), ZoneOffset.UTC, t0, null, true, "[1, 2]", null, null,
+                null, MisfirePolicy.FIRE_ALL, Duration.ofHours(1));
+        UUID broken = store.create(removed, "api", null).id();
+        for (int minute = 0; minute < 6; minute++) {
+            beat.tick(t0.plus(Duration.ofMinutes(minute)), Duration.ZERO);
+        }
+        assertEquals(ScheduleStore.MAX_ERRORS, fixture.fires(broken).size(),
+                "no more claims once in error: " + fixture.fires(broken));
+        assertTrue(store.error(broken).orElseThrow().contains("test.removed"), store.error(broken).toString());
+        assertEquals(List.of(), store.undispatched(t0.plus(Duration.ofHours(1))),
+                "its orphaned claims are out of the way of the other schedules' repair");
+
+        store.setEnabled(broken, true, t0.plus(Duration.ofMinutes(6)));
+        assertTrue(store.error(broken).isEmpty(), "enabling it again clears the error");
+        assertFalse(store.undispatched(t0.plus(Duration.ofHours(1))).isEmpty(), "its claims are repaired again");
+        for (int minute = 6; minute < 9; minute++) {
+            beat.tick(t0.plus(Duration.ofMinutes(minute)), Duration.ZERO);
+        }
+        assertTrue(store.error(broken).isPresent(), "in error again");
+        store.update(broken, removed, t0.plus(Duration.ofMinutes(9)));
+        assertTrue(store.error(broken).isEmpty(), "updating it clears the error");
+    }
+
+    /** The tick claimed in PostgreSQL while Redis was down; the repair after Redis returned follows the policy. */
+    @Test
+    void claimsMadeWhileRedisWasDownAreRepairedByTheMisfirePolicy() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Jdbc jdbc = fixture.bean(Jdbc.class);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        List<Instant> claimed = List.of(now.minusSeconds(360), now.minusSeconds(240), now.minusSeconds(120));
+        Map<MisfirePolicy, UUID> byPolicy = new HashMap<>();
+        for (MisfirePolicy policy : MisfirePolicy.values()) {
+            UUID id = store.create(BeatFixture.definition("outage-" + policy, new ScheduleSpec.Interval(
+                    Duration.ofMinutes(2)), policy, null), "api", Instant.now().plus(Duration.ofHours(1))).id();
+            byPolicy.put(policy, id);
+            claimed.forEach(fireTime -> assertTrue(store.claim(id, fireTime)));
+        }
+        jdbc.update("UPDATE background_tasks_schedule_fire SET claimed_at = now() - interval '5 minutes'");
+
+        fixture.bean(Beat.class).tick(Instant.now(), Duration.ZERO);
+        assertEquals(List.of(), dispatchedFires(jdbc, byPolicy.get(MisfirePolicy.SKIP)));
+        assertEquals(List.of(now.minusSeconds(120)), dispatchedFires(jdbc, byPolicy.get(MisfirePolicy.FIRE_ONCE)));
+        assertEquals(claimed, dispatchedFires(jdbc, byPolicy.get(MisfirePolicy.FIRE_ALL)));
+        assertEquals(4, fixture.executionsInRedis());
+
+        fixture.bean(Beat.class).tick(Instant.now(), Duration.ZERO);
+        assertEquals(4, fixture.executionsInRedis(), "the dropped claims stay dropped");
+    }
+
+    private static List<Instant> dispatchedFires(Jdbc jdbc, UUID schedule) {
+        return jdbc.list("SELECT fire_time FROM background_tasks_schedule_fire WHERE schedule_id = ? "
+                + "AND execution_id IS NOT NULL ORDER BY fire_time", row -> row.getTimestamp(1).toInstant(), schedule);
+    }
+
     @Test
     void theSweepMarksRunningRowsWithStaleHeartbeatsStuckAndThePurgeDeletesOldEndedRows() {
         Jdbc jdbc = fixture.bean(Jdbc.class);
