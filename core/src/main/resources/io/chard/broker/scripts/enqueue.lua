@@ -40,13 +40,7 @@ for i = 3, #ARGV, 10 do
       'priority', priority, 'score', score, 'expires', expires, 'queued', ARGV[i + 6], 'deliveries', 0, 'retries', 0,
       'limit', ARGV[i + 9])
     redis.call('SADD', KEYS[5], queue)
-    if due > NOW then
-      redis.call('ZADD', queue_key(queue, 'delayed'), due, id)
-      redis.call('HSET', h, 'eta', ms(due))
-      wake(queue)
-    else
-      make_ready(queue, id, score)
-    end
+    route(queue, id, h, due, score)
     emit(id, 'enqueued', 'env', ARGV[i + 8], 'eta', due > NOW and ms(due) or '')
     out[#out + 1] = id
     out[#out + 1] = 1

@@ -32,12 +32,8 @@ for i = 4, #ARGV, 14 do
   if join ~= '' then
     redis.call('HSET', h, 'waiting', 1, 'join', join, 'slots', ARGV[i + 9], 'need', ARGV[i + 9],
       'delay', ARGV[i + 10])
-  elseif due > NOW then
-    redis.call('ZADD', queue_key(queue, 'delayed'), due, id)
-    redis.call('HSET', h, 'eta', ms(due))
-    wake(queue)
   else
-    make_ready(queue, id, score)
+    route(queue, id, h, due, score)
   end
   emit(id, 'enqueued', 'env', ARGV[i + 7], 'eta', (join == '' and due > NOW) and ms(due) or '', 'root', wf,
     'parent', ARGV[i + 12], 'group', ARGV[i + 13])

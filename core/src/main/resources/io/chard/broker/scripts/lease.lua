@@ -72,13 +72,7 @@ for q = 8, #ARGV do
         skipped[#skipped + 1] = popped[i + 1]
         skipped[#skipped + 1] = id
       elseif f[1] == 'pending' or f[1] == 'retrying' then
-        local expires = tonumber(f[2]) or 0
-        local reason = false
-        if f[6] == '1' then
-          reason = f[7] or 'revoked'
-        elseif expires > 0 and NOW > expires then
-          reason = 'expired'
-        end
+        local reason = refusal(f[6], f[7], f[2])
         if reason then
           -- Revoked while it ran (its worker then died) or expired while waiting: never started again.
           redis.call('HSET', h, 'state', 'revoked', 'reason', reason, 'finished', ms(NOW))

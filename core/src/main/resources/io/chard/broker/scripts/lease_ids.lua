@@ -65,13 +65,7 @@ for i = 7, #ARGV do
     elseif due and due > NOW then
       answer(id, 'not_due', ms(due))
     else
-      local expires = tonumber(f[3]) or 0
-      local reason = false
-      if f[7] == '1' then
-        reason = f[8] or 'revoked'
-      elseif expires > 0 and NOW > expires then
-        reason = 'expired'
-      end
+      local reason = refusal(f[7], f[8], f[3])
       if reason then
         redis.call('ZREM', ready, id)
         redis.call('ZREM', delayed, id)

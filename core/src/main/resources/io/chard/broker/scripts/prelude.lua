@@ -65,3 +65,27 @@ local function make_ready(queue, id, score)
   redis.call('ZADD', queue_key(queue, 'ready'), score, id)
   wake(queue)
 end
+
+-- Why a waiting execution must never start: its revoke reason (revoked while no worker ran it, or while it ran
+-- and its worker then died), 'expired' once its `expires` passed, or false. Lease and lease by id both ask.
+local function refusal(revoked, reason, expires)
+  if revoked == '1' then
+    return reason or 'revoked'
+  end
+  expires = tonumber(expires) or 0
+  if expires > 0 and NOW > expires then
+    return 'expired'
+  end
+  return false
+end
+
+-- A new execution into its queue: the delayed set when due later (its eta kept on the hash), else ready.
+local function route(queue, id, h, due, score)
+  if due > NOW then
+    redis.call('ZADD', queue_key(queue, 'delayed'), due, id)
+    redis.call('HSET', h, 'eta', ms(due))
+    wake(queue)
+  else
+    make_ready(queue, id, score)
+  end
+end
