@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the hard time limit, a lost lease, or shutdown): {@link #end()} lets only the first through.
  */
 final class Execution {
-    final Delivery delivery;
+    /** Replaced only by {@link #adopt}: the lease this execution runs under now. */
+    volatile Delivery delivery;
     final Instant leasedAt;
     volatile String taskName = "?";
     /** The queue it was dispatched to (null until its envelope is read). */
@@ -35,8 +36,22 @@ final class Execution {
         return delivery.lease();
     }
 
+    /**
+     * This worker was handed this execution again while it still runs it (its heartbeat came later than the
+     * lease): the run goes on under the new lease, so it is never started a second time. False once it ended,
+     * when the new lease must be run on its own. Synchronized with {@link #end()}, so the ending path reads
+     * the lease it settles under only after any adoption.
+     */
+    synchronized boolean adopt(Delivery again) {
+        if (ended.get()) {
+            return false;
+        }
+        delivery = again;
+        return true;
+    }
+
     /** True for the one caller that ends this execution. */
-    boolean end() {
+    synchronized boolean end() {
         if (!ended.compareAndSet(false, true)) {
             return false;
         }

@@ -54,10 +54,17 @@ final class ExecutionRunner {
 
     /** Takes on a delivery that holds a lease slot and runs it when a run slot is free. */
     void start(Delivery delivery) {
+        Execution held = active.get(delivery.id());
+        if (held != null && held.adopt(delivery)) {
+            // Handed back an execution this worker still runs (its heartbeat came later than the lease): the run
+            // carries on under the new lease instead of starting again, and the new lease's slot goes back.
+            slots.returnLeaseSlots(1);
+            return;
+        }
         Execution execution = new Execution(delivery, clock.instant());
         Execution earlier = active.put(delivery.id(), execution);
         if (earlier != null) {
-            // This worker lost the earlier lease (silent longer than the lease) and was handed it again.
+            // The earlier run ended while its report was refused (its lease had lapsed): this lease runs anew.
             abandon(earlier);
         }
         threads.execute(() -> run(execution));

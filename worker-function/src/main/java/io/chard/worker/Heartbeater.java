@@ -64,14 +64,18 @@ final class Heartbeater {
     /** Renews every lease held now (also called by the lease loop after an outage); true when Redis took it. */
     boolean renew() {
         try {
-            // The reply speaks of the leases sent, by id: it applies to the executions sent, not to whatever
-            // holds the id when it arrives (a lease that lapsed meanwhile may be this worker's again, re-tokened).
+            // The reply speaks of the leases sent, by id: it applies to the executions sent under the tokens sent,
+            // not to whatever holds the id when it arrives (a lease that lapsed meanwhile may be this worker's again,
+            // re-tokened: a new execution, or the same one carrying on under the new lease).
             Map<UUID, Execution> sent = new HashMap<>();
+            Map<UUID, String> sentTokens = new HashMap<>();
             List<LeaseRef> leases = new ArrayList<>();
             List<WorkerEntry.ActiveTask> running = new ArrayList<>();
             for (Execution execution : runner.active()) {
-                sent.put(execution.delivery.id(), execution);
-                leases.add(execution.lease());
+                LeaseRef held = execution.lease();
+                sent.put(held.id(), execution);
+                sentTokens.put(held.id(), held.token());
+                leases.add(held);
                 running.add(new WorkerEntry.ActiveTask(execution.delivery.id(), execution.taskName,
                         execution.startedAt != null ? execution.startedAt : execution.leasedAt));
             }
@@ -84,7 +88,8 @@ final class Heartbeater {
             }
             for (UUID id : reply.lost()) {
                 Execution execution = sent.get(id);
-                if (execution != null && runner.abandon(execution)) {
+                if (execution != null && execution.lease().token().equals(sentTokens.get(id))
+                        && runner.abandon(execution)) {
                     LOG.warn("lease on {} was lost (this worker was silent longer than {}); dropped it", id, lease);
                 }
             }

@@ -100,6 +100,29 @@ class WorkerFaultTest {
     }
 
     @Test
+    void aLiveWorkerHandedBackAnExecutionItStillRunsCarriesOnInsteadOfRunningItTwice() {
+        startWorker("1500ms", 2);
+        AtomicReference<UUID> watched = new AtomicReference<>();
+        AtomicBoolean stalled = new AtomicBoolean();
+        consumer.beforeHeartbeat(leases -> {
+            UUID id = watched.get();
+            if (leases.stream().anyMatch(lease -> lease.id().equals(id)) && stalled.compareAndSet(false, true)) {
+                // A heartbeat later than the lease (a long pause, no outage): the lease lapses and the lease
+                // script hands the execution to this same, living worker.
+                Await.until("the lapsed lease is handed to this worker again", WAIT,
+                        () -> broker.snapshot(id).orElseThrow().deliveries() == 2);
+            }
+        });
+        int startedBefore = WorkerTestTasks.sleepsStarted.get();
+        UUID id = client.dispatch("w.sleep", 3).id();
+        watched.set(id);
+        ExecutionSnapshot done = finished(id);
+        assertEquals(ExecutionStatus.SUCCESS, done.status(), "its report, under the new lease, is accepted");
+        assertEquals(2, done.deliveries());
+        assertEquals(1, WorkerTestTasks.sleepsStarted.get() - startedBefore, "the task body ran once, not twice");
+    }
+
+    @Test
     void afterAnOutageTheWorkerSettlesAndRenewsBeforeItLeasesSoNothingRunsTwice() throws Exception {
         startWorker("1500ms", 2);
         UUID longer = client.dispatch("w.sleep", 5).id();

@@ -36,8 +36,11 @@ public class WorkerTestTasks {
         throw new UnsupportedOperationException(message);
     }
 
+    static final AtomicInteger sleepsStarted = new AtomicInteger();
+
     @Task("w.sleep")
     public double sleep(double seconds) throws InterruptedException {
+        sleepsStarted.incrementAndGet();
         Thread.sleep(Math.round(seconds * 1000));
         return seconds;
     }
