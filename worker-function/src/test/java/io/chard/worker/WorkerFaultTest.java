@@ -80,46 +80,39 @@ class WorkerFaultTest {
 
     @Test
     void aStaleLostReplyDoesNotDropTheSameExecutionLeasedAgainUnderANewToken() {
-        startWorker("1500ms", 2);
-        AtomicReference<UUID> watched = new AtomicReference<>();
-        AtomicBoolean stalled = new AtomicBoolean();
-        consumer.beforeHeartbeat(leases -> {
-            UUID id = watched.get();
-            if (leases.stream().anyMatch(lease -> lease.id().equals(id)) && stalled.compareAndSet(false, true)) {
-                // Held past the lease: it lapses, this worker leases it again, and this heartbeat, still
-                // carrying the first token, is answered "lost".
-                Await.until("the lapsed lease is handed to this worker again", WAIT,
-                        () -> broker.snapshot(id).orElseThrow().deliveries() == 2);
-            }
-        });
-        UUID id = client.dispatch("w.sleep", 2).id();
-        watched.set(id);
-        ExecutionSnapshot done = finished(id);
+        ExecutionSnapshot done = sleepWithOneHeartbeatLaterThanTheLease(2);
         assertEquals(ExecutionStatus.SUCCESS, done.status());
         assertEquals(2, done.deliveries(), "the second lease was dropped on the first one's reply and ran again");
     }
 
     @Test
     void aLiveWorkerHandedBackAnExecutionItStillRunsCarriesOnInsteadOfRunningItTwice() {
+        int startedBefore = WorkerTestTasks.sleepsStarted.get();
+        ExecutionSnapshot done = sleepWithOneHeartbeatLaterThanTheLease(3);
+        assertEquals(ExecutionStatus.SUCCESS, done.status(), "its report, under the new lease, is accepted");
+        assertEquals(2, done.deliveries());
+        assertEquals(1, WorkerTestTasks.sleepsStarted.get() - startedBefore, "the task body ran once, not twice");
+    }
+
+    /**
+     * Runs {@code w.sleep(seconds)} with its first heartbeat held past the lease (a long pause, no outage): the
+     * lease lapses, the lease script hands the execution to this same, living worker, and the held heartbeat,
+     * still carrying the first token, is then answered "lost". Answers the execution once it ended.
+     */
+    private ExecutionSnapshot sleepWithOneHeartbeatLaterThanTheLease(double seconds) {
         startWorker("1500ms", 2);
         AtomicReference<UUID> watched = new AtomicReference<>();
         AtomicBoolean stalled = new AtomicBoolean();
         consumer.beforeHeartbeat(leases -> {
             UUID id = watched.get();
             if (leases.stream().anyMatch(lease -> lease.id().equals(id)) && stalled.compareAndSet(false, true)) {
-                // A heartbeat later than the lease (a long pause, no outage): the lease lapses and the lease
-                // script hands the execution to this same, living worker.
                 Await.until("the lapsed lease is handed to this worker again", WAIT,
                         () -> broker.snapshot(id).orElseThrow().deliveries() == 2);
             }
         });
-        int startedBefore = WorkerTestTasks.sleepsStarted.get();
-        UUID id = client.dispatch("w.sleep", 3).id();
+        UUID id = client.dispatch("w.sleep", seconds).id();
         watched.set(id);
-        ExecutionSnapshot done = finished(id);
-        assertEquals(ExecutionStatus.SUCCESS, done.status(), "its report, under the new lease, is accepted");
-        assertEquals(2, done.deliveries());
-        assertEquals(1, WorkerTestTasks.sleepsStarted.get() - startedBefore, "the task body ran once, not twice");
+        return finished(id);
     }
 
     @Test
