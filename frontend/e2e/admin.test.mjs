@@ -55,9 +55,11 @@ describe('an admin', { timeout: 180_000 }, () => {
       await page.getByTestId('retry-dialog').waitFor()
       await page.getByTestId('retry-confirm').click()
       await page.waitForURL((url) => url.pathname.startsWith(`${APP_PATH}/`) && !url.pathname.endsWith(failedId))
-      const retried = page.getByTestId('execution-detail')
+      // The address changes before the new execution's detail has loaded: wait for the detail itself.
+      const retried = page.locator(`[data-testid="execution-detail"]:not([data-id="${failedId}"])`)
+      await retried.waitFor()
       const retriedId = await retried.getAttribute('data-id')
-      assert.notEqual(retriedId, failedId)
+      assert.ok(retriedId)
       assert.ok((await page.getByTestId('retried-from-link').getAttribute('href')).endsWith(`/${failedId}`))
 
       const answer = await callApi(page, 'GET', `${ADMIN_API}/executions/${retriedId}`)
