@@ -36,7 +36,7 @@ import java.util.concurrent.Future;
  * commands sent by clients: the scripts (whose time includes their inner commands) and the others, leaving
  * out the inner commands so they are not counted twice, and this program's own probes (INFO, XLEN, SCAN).
  */
-final class ClusterBench {
+public final class ClusterBench {
     private static final List<String> QUEUES = List.of("q0", "q1", "q2", "q3", "q4", "q5");
     /** Commands Chard's scripts call inside; their time is already in EVALSHA's. */
     private static final Set<String> INSIDE_SCRIPTS = Set.of("hset", "hmget", "hget", "hgetall", "hincrby", "zadd",
@@ -164,8 +164,8 @@ final class ClusterBench {
         return rows;
     }
 
-    /** The namespace's keys on one master, read by SCAN there. */
-    private static List<String> keys(RedisClusterCommands<String, String> node, String namespace) {
+    /** The namespace's keys on one master, read by SCAN there (the cluster system test counts them too). */
+    public static List<String> keys(RedisClusterCommands<String, String> node, String namespace) {
         List<String> keys = new ArrayList<>();
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
