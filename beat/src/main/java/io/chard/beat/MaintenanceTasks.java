@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 @Singleton
 public class MaintenanceTasks {
     public static final String QUEUE = "background_tasks";
-    /** Rows deleted per statement from the default partition, so a large purge never holds long locks. */
+    /** Rows deleted per statement (history's default partition, beat's claims): a large purge holds no long locks. */
     private static final int PURGE_BATCH = 10_000;
     /**
      * What the purge deletes once it is older than the retention: ended executions, and stuck ones. Stuck has not
@@ -37,11 +37,13 @@ public class MaintenanceTasks {
     private final Jdbc jdbc;
     private final Settings settings;
     private final HistoryPartitions partitions;
+    private final ScheduleStore schedules;
 
-    public MaintenanceTasks(Jdbc jdbc, Settings settings, HistoryPartitions partitions) {
+    public MaintenanceTasks(Jdbc jdbc, Settings settings, HistoryPartitions partitions, ScheduleStore schedules) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.partitions = partitions;
+        this.schedules = schedules;
     }
 
     /** Running executions whose heartbeat is older than {@code stuck_after_seconds} become {@code stuck}. */
@@ -56,14 +58,16 @@ public class MaintenanceTasks {
     /**
      * Keeps the history's daily partitions: creates today's and the next {@link HistoryPartitions#DAYS_AHEAD} days'
      * that are missing, drops the days older than {@code retention_days} whole (their unfinished rows move to the
-     * default partition), and deletes the default partition's old ended rows (ids that are not UUIDv7). Answers
-     * how many rows went: those deleted, plus PostgreSQL's estimate of the dropped partitions' rows.
+     * default partition), deletes the default partition's old ended rows (ids that are not UUIDv7), and deletes
+     * beat's settled claims due before the retention (their executions' rows go with their days). Answers how many
+     * rows went: those deleted, plus PostgreSQL's estimate of the dropped partitions' rows.
      */
     @Task(value = "background_tasks.purge_old_executions", queue = QUEUE, maxRetries = 0)
     public long purgeOldExecutions() {
         Instant now = Instant.now();
         partitions.createAhead(LocalDate.ofInstant(now, ZoneOffset.UTC));
         Instant cutoff = now.minus(Duration.ofDays(settings.number(Settings.Key.RETENTION_DAYS)));
-        return partitions.dropBefore(cutoff, KEPT) + partitions.purgeDefault(cutoff, PURGED, PURGE_BATCH);
+        return partitions.dropBefore(cutoff, KEPT) + partitions.purgeDefault(cutoff, PURGED, PURGE_BATCH)
+                + schedules.purgeFires(cutoff, PURGE_BATCH);
     }
 }

@@ -93,6 +93,25 @@ public final class ScheduleStore {
                 + "AND execution_id IS NULL", reason, scheduleId, Timestamp.from(fireTime));
     }
 
+    /**
+     * Deletes, {@code batch} rows per statement, the claims due before {@code cutoff} that are settled (dispatched,
+     * or dropped by the misfire policy) and at or before their schedule's {@code last_run_at}: the tick claims only
+     * times after it, and it never moves back, so such a claim's row no longer guards anything. Claims still
+     * waiting for the repair stay, however old. Answers how many went.
+     */
+    public long purgeFires(Instant cutoff, int batch) {
+        long deleted = 0;
+        int last;
+        do {
+            last = jdbc.update("DELETE FROM background_tasks_schedule_fire WHERE (schedule_id, fire_time) IN ("
+                    + "SELECT f.schedule_id, f.fire_time FROM background_tasks_schedule_fire f JOIN " + TABLE
+                    + " s ON s.id = f.schedule_id WHERE f.fire_time < ? AND f.fire_time <= s.last_run_at "
+                    + "AND (f.execution_id IS NOT NULL OR f.skipped IS NOT NULL) LIMIT ?)", Timestamp.from(cutoff), batch);
+            deleted += last;
+        } while (last == batch);
+        return deleted;
+    }
+
     /** The latest due time claimed for a schedule, dispatched or not. */
     public Optional<Instant> latestClaim(UUID scheduleId) {
         return jdbc.one("SELECT max(fire_time) FROM background_tasks_schedule_fire WHERE schedule_id = ?",

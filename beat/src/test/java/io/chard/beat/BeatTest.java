@@ -201,6 +201,34 @@ class BeatTest {
     }
 
     @Test
+    void thePurgeDeletesSettledScheduleFiresPastTheRetentionAndKeepsWhatTheRepairOrTheClaimStillNeeds() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Instant old = Instant.now().minus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
+        Instant recent = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+        UUID hourly = store.create(BeatFixture.definition("hourly", new ScheduleSpec.Interval(Duration.ofHours(1)),
+                MisfirePolicy.FIRE_ONCE, null), "api", Instant.now().plus(Duration.ofHours(1))).id();
+        Instant dispatched = old;
+        Instant skipped = old.plusSeconds(3600);
+        Instant awaitingRepair = old.plusSeconds(7200);
+        for (Instant fire : List.of(dispatched, skipped, awaitingRepair, recent)) {
+            assertTrue(store.claim(hourly, fire));
+        }
+        store.dispatched(hourly, dispatched, UUID.randomUUID());
+        store.skip(hourly, skipped, "misfire");
+        store.dispatched(hourly, recent, UUID.randomUUID());
+        store.advance(hourly, recent, 4, recent.plusSeconds(3600));
+        // Claimed and dispatched, then beat died before advancing last_run_at: the claim still guards that time.
+        UUID unadvanced = store.create(BeatFixture.definition("unadvanced", new ScheduleSpec.Interval(Duration.ofHours(1)),
+                MisfirePolicy.FIRE_ONCE, null), "api", Instant.now().plus(Duration.ofHours(1))).id();
+        assertTrue(store.claim(unadvanced, old));
+        store.dispatched(unadvanced, old, UUID.randomUUID());
+
+        fixture.bean(MaintenanceTasks.class).purgeOldExecutions();
+        assertEquals(List.of(awaitingRepair, recent), fixture.fires(hourly));
+        assertEquals(List.of(old), fixture.fires(unadvanced));
+    }
+
+    @Test
     void thePurgeCreatesTheWeekAheadWhenDaysAreMissing() {
         Jdbc jdbc = fixture.bean(Jdbc.class);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
