@@ -1,17 +1,21 @@
 package io.chard.beat;
 
 import io.chard.broker.ExecutionStatus;
+import io.chard.broker.UnusedQueues;
 import io.chard.database.Jdbc;
 import io.chard.history.HistoryPartitions;
 import io.chard.settings.Settings;
 import io.chard.task.Task;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -20,6 +24,7 @@ import java.util.stream.Stream;
  */
 @Singleton
 public class MaintenanceTasks {
+    private static final Logger LOG = LoggerFactory.getLogger(MaintenanceTasks.class);
     public static final String QUEUE = "background_tasks";
     /** Rows deleted per statement (history's default partition, beat's claims): a large purge holds no long locks. */
     private static final int PURGE_BATCH = 10_000;
@@ -38,12 +43,15 @@ public class MaintenanceTasks {
     private final Settings settings;
     private final HistoryPartitions partitions;
     private final ScheduleStore schedules;
+    private final UnusedQueues queues;
 
-    public MaintenanceTasks(Jdbc jdbc, Settings settings, HistoryPartitions partitions, ScheduleStore schedules) {
+    public MaintenanceTasks(Jdbc jdbc, Settings settings, HistoryPartitions partitions, ScheduleStore schedules,
+                            UnusedQueues queues) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.partitions = partitions;
         this.schedules = schedules;
+        this.queues = queues;
     }
 
     /** Running executions whose heartbeat is older than {@code stuck_after_seconds} become {@code stuck}. */
@@ -59,14 +67,19 @@ public class MaintenanceTasks {
      * Keeps the history's daily partitions: creates today's and the next {@link HistoryPartitions#DAYS_AHEAD} days'
      * that are missing, drops the days older than {@code retention_days} whole (their unfinished rows move to the
      * default partition), deletes the default partition's old ended rows (ids that are not UUIDv7), and deletes
-     * beat's settled claims due before the retention (their executions' rows go with their days). Answers how many
-     * rows went: those deleted, plus PostgreSQL's estimate of the dropped partitions' rows.
+     * beat's settled claims due before the retention (their executions' rows go with their days). Also forgets the
+     * Redis queues unused for {@code chard.queue-retention} (logged). Answers how many rows went: those deleted,
+     * plus PostgreSQL's estimate of the dropped partitions' rows.
      */
     @Task(value = "background_tasks.purge_old_executions", queue = QUEUE, maxRetries = 0)
     public long purgeOldExecutions() {
         Instant now = Instant.now();
         partitions.createAhead(LocalDate.ofInstant(now, ZoneOffset.UTC));
         Instant cutoff = now.minus(Duration.ofDays(settings.number(Settings.Key.RETENTION_DAYS)));
+        List<String> forgotten = queues.forget();
+        if (!forgotten.isEmpty()) {
+            LOG.info("Forgot {} unused queue entries (one per partition): {}", forgotten.size(), forgotten);
+        }
         return partitions.dropBefore(cutoff, KEPT) + partitions.purgeDefault(cutoff, PURGED, PURGE_BATCH)
                 + schedules.purgeFires(cutoff, PURGE_BATCH);
     }

@@ -1,6 +1,7 @@
 package io.chard.beat;
 
 import io.chard.beat.testing.BeatFixture;
+import io.chard.broker.RedisKeys;
 import io.chard.database.Jdbc;
 import io.chard.history.HistoryPartitions;
 import io.chard.schedule.MisfirePolicy;
@@ -17,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -226,6 +228,18 @@ class BeatTest {
         fixture.bean(MaintenanceTasks.class).purgeOldExecutions();
         assertEquals(List.of(awaitingRepair, recent), fixture.fires(hourly));
         assertEquals(List.of(old), fixture.fires(unadvanced));
+    }
+
+    @Test
+    void thePurgeForgetsTheRedisQueuesNoWorkEnteredForTheQueueRetention() {
+        RedisKeys keys = fixture.keys();
+        long eightDaysAgo = Instant.now().minus(Duration.ofDays(8)).toEpochMilli();
+        fixture.redis().sadd(keys.queues(), "abandoned", "current");
+        fixture.redis().zadd(keys.queuesUsed(), eightDaysAgo, "abandoned");
+        fixture.redis().zadd(keys.queuesUsed(), Instant.now().toEpochMilli(), "current");
+
+        fixture.bean(MaintenanceTasks.class).purgeOldExecutions();
+        assertEquals(Set.of("current"), fixture.redis().smembers(keys.queues()));
     }
 
     @Test

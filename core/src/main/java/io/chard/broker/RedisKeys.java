@@ -21,10 +21,11 @@ public record RedisKeys(String prefix) {
 
     /**
      * The keys every script declares first, in this order: the partition's prefix (its anchor: Redis Cluster
-     * routes the call by it), the event stream, the FIFO sequence, the fencing counter, the queue registry.
+     * routes the call by it), the event stream, the FIFO sequence, the fencing counter, the queue registry and
+     * each queue's last use.
      */
     public List<String> scriptKeys() {
-        return new ArrayList<>(List.of(prefix, events(), prefix + "seq", prefix + "fence", queues()));
+        return new ArrayList<>(List.of(prefix, events(), prefix + "seq", prefix + "fence", queues(), queuesUsed()));
     }
 
     /** The four keys of a queue in this partition, as scripts declare them: ready, delayed, leased, wake. */
@@ -50,6 +51,11 @@ public record RedisKeys(String prefix) {
 
     public String queues() {
         return prefix + "queues";
+    }
+
+    /** Each queue's last use (zset: queue -> ms), when work last entered it: see {@link UnusedQueues}. */
+    public String queuesUsed() {
+        return prefix + "queues:used";
     }
 
     public String events() {

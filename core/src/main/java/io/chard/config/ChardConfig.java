@@ -25,6 +25,8 @@ import java.util.List;
  *                           shrink, at most 1024 (see docs/architecture.md, "Key layout and partitions")
  * @param redisCluster       seed URIs of a Redis Cluster ({@code CHARD_REDIS_CLUSTER=redis://h1:7001,redis://h2:7002});
  *                           when set it is used instead of {@code redis.uri}
+ * @param queueRetention     how long a queue may go without work entering it before the maintenance removes it
+ *                           from the registry with its keys (only when it holds nothing)
  */
 @ConfigurationProperties(ChardSettings.PREFIX)
 public record ChardConfig(
@@ -38,5 +40,6 @@ public record ChardConfig(
         @Bindable(defaultValue = "1048576") int maxPayloadBytes,
         @Bindable(defaultValue = "10s") Duration redisTimeout,
         @Bindable(defaultValue = "1") int partitions,
-        @Nullable List<String> redisCluster) {
+        @Nullable List<String> redisCluster,
+        @Bindable(defaultValue = "7d") Duration queueRetention) {
 }

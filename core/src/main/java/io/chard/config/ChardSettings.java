@@ -14,6 +14,8 @@ public final class ChardSettings {
     public static final String PARTITIONS = PREFIX + ".partitions";
     /** Seed URIs of a Redis Cluster, comma-separated ({@code CHARD_REDIS_CLUSTER}); wins over {@link #REDIS_URI}. */
     public static final String REDIS_CLUSTER = PREFIX + ".redis-cluster";
+    /** How long a queue may go unused (no work entering it, nothing in it) before the maintenance forgets it. */
+    public static final String QUEUE_RETENTION = PREFIX + ".queue-retention";
 
     public static final String WORKER = PREFIX + ".worker";
     public static final String WORKER_ENABLED = WORKER + ".enabled";

@@ -1,7 +1,7 @@
 --[[
   enqueue: stores executions and routes each to its queue's ready set, or to delayed when due later.
 
-  KEYS     1-5 as in the prelude, then for each queue named: ready, delayed, leased, wake; then each
+  KEYS     1-6 as in the prelude, then for each queue named: ready, delayed, leased, wake; then each
            idempotency key ({tag}:idem:<key>)
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  idempotency window, seconds
@@ -39,7 +39,6 @@ for i = 3, #ARGV, 10 do
     redis.call('HSET', h, 'env', ARGV[i + 8], 'task', ARGV[i + 7], 'state', 'pending', 'queue', queue,
       'priority', priority, 'score', score, 'expires', expires, 'queued', ARGV[i + 6], 'deliveries', 0, 'retries', 0,
       'limit', ARGV[i + 9])
-    redis.call('SADD', KEYS[5], queue)
     route(queue, id, h, due, score)
     emit(id, 'enqueued', 'env', ARGV[i + 8], 'eta', due > NOW and ms(due) or '')
     out[#out + 1] = id

@@ -3,7 +3,7 @@
   their queue's ready (or delayed) set; the others wait as pending hashes with `waiting` = 1 in no queue set,
   until workflow.lua's join releases them (see workflow.lua for the member fields).
 
-  KEYS     1-5 as in the prelude, then for each queue named: ready, delayed, leased, wake; then {tag}:wf:<id>
+  KEYS     1-6 as in the prelude, then for each queue named: ready, delayed, leased, wake; then {tag}:wf:<id>
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  workflow id (every member's root)
   ARGV[3]  the workflow's tree (JSON, read back by the API)

@@ -1,7 +1,7 @@
 --[[
   heartbeat: renews a worker's leases and its entry in the worker registry.
 
-  KEYS     1-5 as in the prelude; in partition 0 also the workers zset and w:<worker>
+  KEYS     1-6 as in the prelude; in partition 0 also the workers zset and w:<worker>
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  worker id
   ARGV[3]  lease duration, ms

@@ -3,7 +3,7 @@
   On the way it moves due delayed executions to ready and takes back leases whose deadline passed (their
   worker went silent), so no separate reaper is needed. Revoked and expired executions are never leased.
 
-  KEYS     1-5 as in the prelude, then per queue in ARGV order: ready, delayed, leased, wake
+  KEYS     1-6 as in the prelude, then per queue in ARGV order: ready, delayed, leased, wake
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  worker id
   ARGV[3]  lease duration, ms

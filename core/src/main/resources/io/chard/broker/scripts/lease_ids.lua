@@ -3,7 +3,7 @@
   worker), each only if it is waiting and due. The rules are lease's: revoked or expired executions are ended
   instead, and an execution whose lease lapsed (its worker died) is taken back first.
 
-  KEYS     1-5 as in the prelude (every id is of this partition; its hash and queue keys share the tag)
+  KEYS     1-6 as in the prelude (every id is of this partition; its hash and queue keys share the tag)
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  worker id
   ARGV[3]  lease duration, ms

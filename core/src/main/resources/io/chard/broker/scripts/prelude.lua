@@ -2,7 +2,7 @@
 -- Keys: every script declares the keys known before the call, in this order:
 --   KEYS[1] the partition's prefix, its anchor ("{chard}:" for partition 0, "{chard:3}:" for partition 3)
 --   KEYS[2] events stream, KEYS[3] seq counter, KEYS[4] fence counter, KEYS[5] queues set,
---   then the script's own (listed in its header).
+--   KEYS[6] each queue's last use (zset: queue -> ms), then the script's own (listed in its header).
 -- Keys that depend on stored state or on ids (an execution's hash, the sets of the queue it sits in) are built
 -- here from KEYS[1] and so carry its hash tag: every key a script touches is in KEYS[1]'s slot, and a Redis
 -- Cluster client routes the call to that slot's master. ARGV[1] repeats the prefix (ARGV positions unchanged).
@@ -49,8 +49,12 @@ local function events_full()
   return false
 end
 
--- One marker is enough: a woken worker leases a batch and re-wakes the next if work remains.
+-- One marker is enough: a woken worker leases a batch and re-wakes the next if work remains. Work entering a
+-- queue (dispatch, retry, join, release, what a lease left) is its use: the queue is registered (the monitor
+-- lists it) and the time kept, so forget_queues removes only queues no work entered for the retention.
 local function wake(queue)
+  redis.call('SADD', KEYS[5], queue)
+  redis.call('ZADD', KEYS[6], NOW, queue)
   local key = queue_key(queue, 'wake')
   redis.call('LPUSH', key, '1')
   redis.call('LTRIM', key, 0, 0)

@@ -1,7 +1,7 @@
 --[[
   progress: records a running execution's progress, if the reporter still holds its lease.
 
-  KEYS     1-5 as in the prelude (the execution's hash is built from KEYS[1])
+  KEYS     1-6 as in the prelude (the execution's hash is built from KEYS[1])
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  id
   ARGV[3]  token

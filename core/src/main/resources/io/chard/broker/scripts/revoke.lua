@@ -2,7 +2,7 @@
   revoke: a waiting execution is taken out of its queue and marked revoked at once, so it never runs even
   if no worker is up; a running one is flagged and its worker told at its next heartbeat.
 
-  KEYS     1-5 as in the prelude (the hash and its queue's sets are built from KEYS[1])
+  KEYS     1-6 as in the prelude (the hash and its queue's sets are built from KEYS[1])
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  id
   ARGV[3]  reason
