@@ -2,6 +2,7 @@ package io.chard.broker;
 
 import io.chard.client.TaskClient;
 import io.chard.config.ChardSettings;
+import io.chard.testing.Await;
 import io.chard.testing.TestRedis;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,58 @@ class BoundedEventsTest {
                 stream.trim();
             }
             client.dispatch("test.add", 1, 2);
+        }
+    }
+
+    @Test
+    void withNoRecorderRetriesAndProgressReportsKeepTheStreamWithinItsCapAndLoseNothing() {
+        Map<String, Object> properties = TestRedis.properties();
+        properties.put(ChardSettings.EVENTS_MAX_LENGTH, 600);
+        try (ApplicationContext context = ApplicationContext.run(properties)) {
+            RedisBroker broker = context.getBean(RedisBroker.class);
+            TaskClient client = context.getBean(TaskClient.class);
+            List<UUID> accepted = new ArrayList<>();
+            try {
+                while (accepted.size() < 1_000) {
+                    accepted.add(client.dispatch("test.add", 1, 2).id());
+                }
+            } catch (EventBacklogFullException refused) {
+                // a third of the cap is taken: no new work, the admitted executions go on
+            }
+            long longest = 0;
+            try (BrokerConsumer worker = broker.consumer("worker-a")) {
+                // Every attempt fails and retries at once, reporting progress first: before the budget covered
+                // them, each round added a started, a progress and a retrying entry per execution, without end.
+                int idleRounds = 0;
+                for (int round = 0; round < 2_000 && idleRounds < 5; round++) {
+                    List<Delivery> leased = worker.lease(DEFAULT, 7, LEASE).deliveries();
+                    idleRounds = leased.isEmpty() ? idleRounds + 1 : 0;
+                    leased.forEach(d -> worker.progress(d.lease(), 50, "half"));
+                    worker.heartbeat(leased.stream().map(Delivery::lease).toList(), LEASE, "{}", LEASE);
+                    worker.settle(leased.stream().map(d -> new Settlement(d.lease(), new Outcome.Retry(Duration.ZERO,
+                            "Flaky", "again", "trace"))).toList());
+                    longest = Math.max(longest, broker.eventBacklog().getFirst());
+                }
+                assertTrue(longest <= 600, "the stream reached " + longest);
+                assertTrue(idleRounds >= 5 && longest >= 300, "leasing stopped once the stream held half its cap");
+                UUID waiting = accepted.getFirst();
+                assertEquals(BrokerConsumer.IdLeaseCode.HELD, worker.leaseIds(List.of(waiting), LEASE, BrokerConsumer.Fit.ANY)
+                        .getFirst().code(), "a lease by id (an SQS trigger) waits too");
+
+                // A recorder comes back: everything waited, nothing was lost.
+                try (EventStream recorder = broker.eventStream("recorder")) {
+                    Await.until("every accepted execution succeeds while a recorder drains", Duration.ofSeconds(30),
+                            () -> {
+                                drain(recorder);
+                                recorder.trim();
+                                List<Delivery> leased = worker.lease(DEFAULT, 50, LEASE).deliveries();
+                                worker.settle(leased.stream().map(d -> new Settlement(d.lease(),
+                                        new Outcome.Success("3"))).toList());
+                                return accepted.stream().allMatch(id -> broker.snapshot(id).orElseThrow().status()
+                                        == ExecutionStatus.SUCCESS);
+                            });
+                }
+            }
         }
     }
 

@@ -16,8 +16,12 @@
   Returns  {wait_ms, id1, token1, deliveries1, retries1, env1, id2, ...}; wait_ms is how long until the
            next delayed execution is due or lease may lapse (-1: nothing scheduled)
   Events   started (worker, deliveries), revoked (reason expired, or the revoke reason of an execution revoked
-           while running whose lease then lapsed), lease_expired (worker)
+           while running whose lease then lapsed), lease_expired (worker); none, and nothing leased, while the
+           stream holds half of chard.events.max-length (events_held: no recorder drains it)
 ]]
+if events_held() then
+  return {-1}
+end
 local worker, lease_ms, max, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local fit, budget = tonumber(ARGV[6]), tonumber(ARGV[7])
 -- Executions that do not fit are put back after the round at their place; past this many a queue is left.

@@ -18,6 +18,7 @@
            unknown  no such execution (never existed, or its result TTL passed)
            not_due  delayed: token holds the due time, ms since the epoch
            no_fit   its time limit (or the budget) exceeds the fit
+           held     nothing starts while the stream holds half of chard.events.max-length (events_held)
   Events   started, revoked (expired or revoked while waiting), lease_expired
 ]]
 local worker, lease_ms, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -33,6 +34,7 @@ local function answer(id, code, token, deliveries, retries, env)
   out[#out + 1] = env or ''
 end
 
+local held = events_held()
 for i = 7, #ARGV do
   local id = ARGV[i]
   local h = task_key(id)
@@ -41,6 +43,8 @@ for i = 7, #ARGV do
   local state, queue = f[1], f[2]
   if not state then
     answer(id, 'unknown')
+  elseif held then
+    answer(id, 'held')
   else
     local ready, delayed, leased = queue_key(queue, 'ready'), queue_key(queue, 'delayed'), queue_key(queue, 'leased')
     if state == 'running' then

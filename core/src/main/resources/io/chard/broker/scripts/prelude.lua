@@ -34,19 +34,32 @@ local function emit(id, kind, ...)
   end
 end
 
--- The stream's length when new executions must wait (no recorder drains it), false when there is room. Every
--- execution admitted may still write two events (started and its outcome) after its own `enqueued`, so new
--- ones are admitted only while the stream holds less than a third of EVENTS_MAX: the stream then stays within
--- EVENTS_MAX however little has run (retries write two more each; heartbeats stop at the same third).
-local function events_full()
+-- The stream's budget while no recorder drains it: EVENTS_MAX entries, shared out by what an event does. Each
+-- check answers the stream's length when the share is used up, false while there is room.
+--   events_full (a third): new work (enqueue) and live-only updates (heartbeat, progress; the hash keeps them).
+--   events_held (a half): starting an execution (lease, lease_ids: `started`, and the `lease_expired` or
+--     `revoked` their housekeeping writes), so a retry or a redelivery waits for room like a new dispatch.
+--   Everything else is owed by an execution already running (its one outcome: succeeded, failed, retrying,
+--   revoked, released; a join's joined or cancelled) or comes from an operator (revoke, stale reports) and is
+--   always written. So the stream passes half of EVENTS_MAX only by the executions running at that moment (one
+--   outcome each, plus their workflow fan-out): the cap holds while those stay below the other half.
+local function events_over(share)
   if not HISTORY then
     return false
   end
   local length = redis.call('XLEN', KEYS[2])
-  if length * 3 >= EVENTS_MAX then
+  if length >= EVENTS_MAX * share then
     return length
   end
   return false
+end
+
+local function events_full()
+  return events_over(1 / 3)
+end
+
+local function events_held()
+  return events_over(1 / 2)
 end
 
 -- One marker is enough: a woken worker leases a batch and re-wakes the next if work remains. Work entering a

@@ -8,7 +8,8 @@
   ARGV[4]  percent (0-100)
   ARGV[5]  step label
   Returns  1 recorded, 0 stale
-  Events   progress
+  Events   progress; none while the stream is full (events_full): the hash holds the latest, the history the
+           last one written before (a success records 100)
 ]]
 local id, token = ARGV[2], ARGV[3]
 local h = task_key(id)
@@ -17,5 +18,7 @@ if f[1] ~= 'running' or f[2] ~= token then
   return 0
 end
 redis.call('HSET', h, 'progress', ARGV[4], 'step', ARGV[5])
-emit(id, 'progress', 'progress', ARGV[4], 'step', ARGV[5])
+if not events_full() then
+  emit(id, 'progress', 'progress', ARGV[4], 'step', ARGV[5])
+end
 return 1
