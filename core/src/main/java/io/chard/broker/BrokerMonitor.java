@@ -5,19 +5,25 @@ import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Read-only live state for dashboards: the worker registry (partition 0) and each queue's size over all partitions. */
 @Singleton
 public final class BrokerMonitor {
     private final RedisBroker broker;
+    private final QueueControl control;
 
-    public BrokerMonitor(RedisBroker broker) {
+    public BrokerMonitor(RedisBroker broker, QueueControl control) {
         this.broker = broker;
+        this.control = control;
     }
 
-    /** @param ready waiting now; delayed: waiting for a due time; leased: running (in flight) */
-    public record QueueDepth(String name, long ready, long delayed, long leased) {
+    /**
+     * @param ready  waiting now; delayed: waiting for a due time; leased: running (in flight)
+     * @param paused the queue leases nothing until it is resumed (see {@link QueueControl})
+     */
+    public record QueueDepth(String name, long ready, long delayed, long leased, boolean paused) {
     }
 
     /** The registry entries (JSON, as each worker wrote them) of the workers that beat recently. */
@@ -42,11 +48,16 @@ public final class BrokerMonitor {
         });
     }
 
-    /** Each queue's depth summed over the partitions (each partition registers the queues it has seen). */
+    /**
+     * Each queue's depth summed over the partitions (each partition registers the queues it has seen), and
+     * whether it is paused; a queue paused before any dispatch reached it is listed too.
+     */
     public List<QueueDepth> queues() {
         return RedisBroker.call(() -> {
             Partitions partitions = broker.partitions();
+            Set<String> paused = control.paused();
             Map<String, long[]> sums = new TreeMap<>();
+            paused.forEach(queue -> sums.put(queue, new long[3]));
             for (int p = 0; p < partitions.count(); p++) {
                 RedisKeys keys = partitions.keys(p);
                 for (String queue : broker.commands().smembers(keys.queues())) {
@@ -57,7 +68,8 @@ public final class BrokerMonitor {
                 }
             }
             List<QueueDepth> depths = new ArrayList<>(sums.size());
-            sums.forEach((queue, sum) -> depths.add(new QueueDepth(queue, sum[0], sum[1], sum[2])));
+            sums.forEach((queue, sum) -> depths.add(new QueueDepth(queue, sum[0], sum[1], sum[2],
+                    paused.contains(queue))));
             return depths;
         });
     }
