@@ -41,6 +41,9 @@ public final class AdminMain {
         defaults.put("endpoints.health.details-visible", "ANONYMOUS");
         // Replaced by DatabaseHealthIndicator, which answers within a second while PostgreSQL is down.
         defaults.put("endpoints.health.jdbc.enabled", false);
+        // Metrics are served at /metrics by MetricsController; the management endpoints of the same data are off.
+        defaults.put("endpoints.metrics.enabled", false);
+        defaults.put("endpoints.prometheus.enabled", false);
         defaults.putAll(security());
         defaults.put("micronaut.router.static-resources.admin.enabled", true);
         defaults.put("micronaut.router.static-resources.admin.paths", "classpath:public/admin/background-tasks");

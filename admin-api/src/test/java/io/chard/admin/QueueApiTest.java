@@ -1,18 +1,15 @@
 package io.chard.admin;
 
-import io.chard.admin.testing.AdminApiServer;
+import io.chard.admin.testing.SharedAdminApi;
 import io.chard.admin.testing.ApiClient.Answer;
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.Delivery;
 import io.chard.broker.RedisBroker;
 import io.micronaut.json.tree.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static io.chard.admin.TaskApiTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,20 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Pausing and resuming a queue through the admin API: who may, what it answers, and that leasing obeys. */
-class QueueApiTest {
+class QueueApiTest extends SharedAdminApi {
     static final String QUEUES = "/api/background_tasks/admin/queues";
     static final Duration LEASE = Duration.ofSeconds(30);
-    static AdminApiServer server;
-
-    @BeforeAll
-    static void start() {
-        server = new AdminApiServer(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void aPausedQueueIsShownPausedKeepsItsDispatchesUnleasedAndRunsThemOnceResumed() {
