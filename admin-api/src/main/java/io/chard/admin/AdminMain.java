@@ -65,6 +65,9 @@ public final class AdminMain {
         Map<String, Object> security = new HashMap<>();
         security.put("micronaut.security.enabled", true);
         security.put("micronaut.security.redirect.enabled", false);
+        // An unknown route answers 404 (in the error envelope) rather than 403, which sent people hunting for a
+        // missing permission.
+        security.put("micronaut.security.reject-not-found", false);
         security.put("micronaut.security.authentication", "cookie");
         security.put("micronaut.security.endpoints.login.enabled", false);
         security.put("micronaut.security.endpoints.logout.enabled", false);
