@@ -19,7 +19,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 
 /**
- * Pauses and resumes queues for operators: a paused queue accepts dispatches and leases nothing until it is
+ * Pauses, resumes and purges queues for operators: a paused queue accepts dispatches and leases nothing until it is
  * resumed (see {@link QueueControl}). Only a queue Chard knows may be paused (one a dispatch reached, one a task
  * declares, or the default queue), so a typo answers 404 instead of pausing nothing. A change is audited; a
  * repeated pause or resume changes nothing and is not.
@@ -48,6 +48,11 @@ class QueueController {
     record QueueState(String name, boolean paused) {
     }
 
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Purged(String name, long purged) {
+    }
+
     @Post("/pause")
     HttpResponse<?> pause(String name, Authentication operator) {
         return change(name, true, operator);
@@ -56,6 +61,17 @@ class QueueController {
     @Post("/resume")
     HttpResponse<?> resume(String name, Authentication operator) {
         return change(name, false, operator);
+    }
+
+    /** Revokes the queue's waiting executions with reason purged (the history keeps them); running ones finish. */
+    @Post("/purge")
+    HttpResponse<?> purge(String name, Authentication operator) {
+        if (!known(name)) {
+            return unknown(name);
+        }
+        long purged = control.purge(name);
+        audit.record(operator.getName(), "purge_queue", name, purged + " revoked");
+        return HttpResponse.ok(new Purged(name, purged));
     }
 
     private HttpResponse<?> change(String name, boolean pause, Authentication operator) {

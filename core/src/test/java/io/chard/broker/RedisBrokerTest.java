@@ -282,6 +282,29 @@ class RedisBrokerTest {
     }
 
     @Test
+    void aPurgeRevokesEveryWaitingExecutionOfTheQueueWithReasonPurgedAndLeavesRunningOnesAndOtherQueues() {
+        List<UUID> waiting = new ArrayList<>(IntStream.range(0, 7)
+                .mapToObj(i -> dispatch(request().withQueue("bulk")).id()).toList());
+        waiting.add(dispatch(request().withQueue("bulk").withCountdown(Duration.ofMinutes(5))).id());
+        UUID running = dispatch(request().withQueue("bulk")).id();
+        // Lease the one dispatched last: purge leaves what runs.
+        List<Delivery> leased = worker.leaseIds(List.of(running), LEASE, BrokerConsumer.Fit.ANY).stream()
+                .map(BrokerConsumer.IdLease::delivery).toList();
+        assertEquals(running, leased.getFirst().id());
+        UUID elsewhere = client.dispatch("test.add", 1, 2).id();
+
+        assertEquals(8, context.getBean(QueueControl.class).purge("bulk"));
+        for (UUID id : waiting) {
+            ExecutionSnapshot purged = broker.snapshot(id).orElseThrow();
+            assertEquals(ExecutionStatus.REVOKED, purged.status());
+            assertEquals("purged", purged.reason());
+        }
+        assertEquals(ExecutionStatus.RUNNING, broker.snapshot(running).orElseThrow().status());
+        assertEquals(List.of(elsewhere), ids(worker.lease(List.of("bulk", "default"), 10, LEASE).deliveries()));
+        assertEquals(0, context.getBean(QueueControl.class).purge("bulk"));
+    }
+
+    @Test
     void everyTransitionAppendsAnEventInOrder() {
         UUID id = client.dispatch("test.add", 1, 2).id();
         Delivery delivery = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
