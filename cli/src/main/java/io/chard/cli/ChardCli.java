@@ -160,32 +160,37 @@ public final class ChardCli {
 
         @Override
         public Integer call() {
+            // Each answer is fetched before anything is printed, so a refusal leaves stdout empty.
             switch (what) {
                 case "queues" -> {
+                    JsonNode queues = api().get(ADMIN + "/queues").path("queues");
                     out().printf("%-24s %8s %8s %9s %s%n", "QUEUE", "READY", "DELAYED", "IN_FLIGHT", "STATE");
-                    for (JsonNode queue : api().get(ADMIN + "/queues").path("queues")) {
+                    for (JsonNode queue : queues) {
                         out().printf("%-24s %8d %8d %9d %s%n", queue.path("name").asText(), queue.path("depth").asLong(),
                                 queue.path("delayed").asLong(), queue.path("in_flight").asLong(),
                                 queue.path("paused").asBoolean() ? "paused" : "running");
                     }
                 }
                 case "workers" -> {
+                    JsonNode workers = api().get(ADMIN + "/workers").path("workers");
                     out().printf("%-40s %-20s %6s %6s%n", "WORKER", "HOST", "SLOTS", "ACTIVE");
-                    for (JsonNode worker : api().get(ADMIN + "/workers").path("workers")) {
+                    for (JsonNode worker : workers) {
                         out().printf("%-40s %-20s %6d %6d%n", worker.path("id").asText(), worker.path("host").asText(),
                                 worker.path("concurrency").asInt(), worker.path("active").size());
                     }
                 }
                 case "active" -> {
+                    JsonNode running = api().get(ADMIN + "/executions?status=running&per_page=200").path("items");
                     out().printf("%-36s %-30s %-24s %s%n", "ID", "TASK", "STARTED", "WORKER");
-                    for (JsonNode row : api().get(ADMIN + "/executions?status=running&per_page=200").path("items")) {
+                    for (JsonNode row : running) {
                         out().printf("%-36s %-30s %-24s %s%n", row.path("id").asText(), row.path("task_name").asText(),
                                 row.path("started_at").asText(), row.path("worker").asText());
                     }
                 }
                 case "scheduled" -> {
+                    JsonNode schedules = api().get(ADMIN + "/schedules").path("items");
                     out().printf("%-32s %-30s %-8s %s%n", "SCHEDULE", "TASK", "ENABLED", "NEXT_RUN");
-                    for (JsonNode schedule : api().get(ADMIN + "/schedules").path("items")) {
+                    for (JsonNode schedule : schedules) {
                         out().printf("%-32s %-30s %-8s %s%n", schedule.path("name").asText(),
                                 schedule.path("task_name").asText(), schedule.path("enabled").asBoolean(),
                                 schedule.path("next_run_at").asText());

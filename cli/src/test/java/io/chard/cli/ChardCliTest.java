@@ -73,6 +73,10 @@ class ChardCliTest {
         assertEquals(6, chard(operatorToken, "revoke", delayed).status());
         assertEquals(6, chard(operatorToken, "revoke", later).status(), "purged means revoked");
         assertTrue(chard(viewerToken, "inspect", later).out().contains("\"revoke_reason\" : \"purged\""));
+        Run workers = chard(viewerToken, "inspect", "workers");
+        assertEquals(2, workers.out().lines().count(), "a header and the one worker: " + workers.out());
+        assertEquals(0, chard(viewerToken, "inspect", "scheduled").status());
+        assertEquals(0, chard(viewerToken, "inspect", "active").status());
     }
 
     @Test
@@ -82,6 +86,7 @@ class ChardCliTest {
         assertTrue(viewer.err().contains("forbidden"), viewer.err());
         Run anonymous = chard("", "inspect", "queues");
         assertEquals(3, anonymous.status());
+        assertEquals("", anonymous.out(), "nothing half-printed");
         assertTrue(anonymous.err().contains("CHARD_TOKEN"), anonymous.err());
         assertEquals(4, chard(operatorToken, "pause", "no-such-queue").status());
         assertEquals(4, chard(operatorToken, "call", "no.such.task").status());
