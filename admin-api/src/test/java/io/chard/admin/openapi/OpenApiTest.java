@@ -37,6 +37,7 @@ class OpenApiTest extends SharedAdminApi {
                 List.of("/api/background_tasks/admin/queues", "get"),
                 List.of("/api/background_tasks/admin/queues/{name}/pause", "post"),
                 List.of("/api/background_tasks/admin/queues/{name}/resume", "post"),
+                List.of("/api/background_tasks/admin/queues/{name}/purge", "post"),
                 List.of("/api/background_tasks/admin/schedules", "post"),
                 List.of("/api/background_tasks/admin/users", "get"),
                 List.of("/login", "post"),
