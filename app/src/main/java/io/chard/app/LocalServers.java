@@ -40,6 +40,8 @@ public final class LocalServers implements AutoCloseable {
      */
     private static final Path RAM_DISK = Path.of("/dev/shm");
     private static final long RAM_DISK_ROOM = 512L << 20;
+    /** Starts the embedded Redis in a session of its own, where there is one (Linux's util-linux). */
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
     /** The embedded ElasticMQ's port (ElasticMQ's own default), unless {@code CHARD_DEV_SQS_PORT} names another. */
     public static final int SQS_PORT = 9324;
 
@@ -91,9 +93,16 @@ public final class LocalServers implements AutoCloseable {
     private static Started startRedis(Map<String, String> env) throws IOException {
         Path binary = Files.createTempDirectory("chard-dev-redis");
         int port = freePort();
-        RedisServer redis = RedisServer.newRedisServer()
+        // No snapshot at stop: it would only slow the stop down, as the folder goes with it.
+        List<String> command = new ArrayList<>(RedisServer.newRedisServer()
                 .executableProvider(ExecutableProvider.newJarResourceProvider(binary.toFile()))
-                .bind("127.0.0.1").port(port).build();
+                .bind("127.0.0.1").port(port).setting("save \"\"").setting("dir " + binary).buildCommandArgs());
+        if (Files.isExecutable(SETSID)) {
+            // A session of its own: Ctrl-C in a terminal signals the whole foreground process group, and Redis
+            // would quit at once, under the application that is still handing work back to it.
+            command.addFirst(SETSID.toString());
+        }
+        RedisServer redis = new RedisServer(port, command, false);
         try {
             redis.start();
         } catch (IOException | RuntimeException e) {
