@@ -8,6 +8,7 @@ import io.chard.config.ChardSettings;
 import io.chard.config.LaunchProperties;
 import io.chard.history.HistoryRecorder;
 import io.chard.worker.Worker;
+import io.chard.worker.WorkerConfig;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.slf4j.Logger;
@@ -36,8 +37,11 @@ public final class DevMain {
      * {@code CHARD_WORKER_SHUTDOWN_GRACE} says otherwise: short, so that the whole stop fits in 3 s.
      */
     private static final String SHUTDOWN_GRACE = "1s";
-    /** How long the stop waits for the application before it stops the servers anyway. */
-    private static final Duration APPLICATION_STOP = Duration.ofMillis(2_500);
+    /**
+     * How long the stop waits for the application beyond the workers' grace (for giving back, settling and the
+     * rest of the context) before it stops the servers anyway.
+     */
+    private static final Duration BEYOND_GRACE = Duration.ofMillis(1_500);
     /** The Chard queues that dev serves through SQS, unless {@code CHARD_DEV_SQS_QUEUES} names others. */
     private static final String SQS_QUEUES = "sqs";
 
@@ -108,13 +112,13 @@ public final class DevMain {
         return List.of(env.getOrDefault("CHARD_DEV_SQS_QUEUES", SQS_QUEUES).split(","));
     }
 
-    /** The application first, at most {@link #APPLICATION_STOP}, then the servers it was using. */
+    /** The application first, at most its workers' grace and {@link #BEYOND_GRACE}, then its servers. */
     private static void stop(Application application, LocalServers servers) throws InterruptedException {
+        Duration patience = application.context().getBean(WorkerConfig.class).shutdownGrace().plus(BEYOND_GRACE);
         Thread closing = Thread.ofPlatform().name("chard-dev-stop").daemon().start(() -> close(application));
-        closing.join(APPLICATION_STOP);
+        closing.join(patience);
         if (closing.isAlive()) {
-            LOG.warn("the application has not stopped after {} ms; stopping the servers anyway",
-                    APPLICATION_STOP.toMillis());
+            LOG.warn("the application has not stopped after {} ms; stopping the servers anyway", patience.toMillis());
         }
         servers.close();
     }
