@@ -50,7 +50,15 @@ public final class DevMain {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        LocalServers servers = LocalServers.start(EnumSet.allOf(LocalServers.Server.class));
+        LocalServers servers;
+        try {
+            servers = LocalServers.start(EnumSet.allOf(LocalServers.Server.class));
+        } catch (IOException | RuntimeException e) {
+            // Exits: a server that failed half-way (ElasticMQ's actor system) may hold the JVM open.
+            LOG.error("the local servers did not start: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
         Map<String, String> env = servers.environment();
         String adminPassword = env.getOrDefault("CHARD_ADMIN_PASSWORD", "admin-" + secret());
         String viewerPassword = "viewer-" + secret();

@@ -133,8 +133,14 @@ public final class LocalServers implements AutoCloseable {
 
     private static Started startElasticMq(Map<String, String> env) {
         int port = Integer.parseInt(env.getOrDefault("CHARD_DEV_SQS_PORT", Integer.toString(SQS_PORT)));
-        SQSRestServer elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port).start();
-        elasticMq.waitUntilStarted();
+        SQSRestServer elasticMq;
+        try {
+            elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port).start();
+            elasticMq.waitUntilStarted();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the embedded ElasticMQ cannot listen on 127.0.0.1:" + port + " (" + e
+                    + "): set CHARD_DEV_SQS_PORT to a free port, or CHARD_SQS_ENDPOINT to a running SQS", e);
+        }
         env.put("CHARD_SQS_ENDPOINT", "http://127.0.0.1:" + port);
         // ElasticMQ takes any credentials, but the AWS SDK refuses to send a request without some.
         for (String property : List.of("aws.accessKeyId", "aws.secretAccessKey")) {
