@@ -3,6 +3,8 @@ package io.chard.admin;
 import io.chard.config.ChardSettings;
 import io.chard.config.LaunchProperties;
 import io.chard.database.DatabaseProperties;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.ApplicationContextBuilder;
 import io.micronaut.runtime.Micronaut;
 
 import io.chard.admin.auth.Sessions;
@@ -24,11 +26,22 @@ public final class AdminMain {
         start(args, LaunchProperties.server(System.getenv()));
     }
 
-    /** Starts admin-api with {@code properties} over the defaults every admin-api process needs. */
-    public static io.micronaut.context.ApplicationContext start(String[] args, Map<String, Object> properties) {
+    /**
+     * Starts admin-api with {@code properties} over the defaults every admin-api process needs. Micronaut stops it
+     * from a JVM shutdown hook of its own.
+     */
+    public static ApplicationContext start(String[] args, Map<String, Object> properties) {
+        return builder(args, properties).start();
+    }
+
+    /**
+     * The same application, not started: for a launcher that starts and stops it itself, in an order of its own
+     * ({@code ./chard dev}); {@code build().start()} registers no shutdown hook, where {@link #start} does.
+     */
+    public static ApplicationContextBuilder builder(String[] args, Map<String, Object> properties) {
         Map<String, Object> all = new HashMap<>(defaults());
         all.putAll(properties);
-        return Micronaut.build(args).properties(all).deduceEnvironment(false).banner(false).start();
+        return Micronaut.build(args).properties(all).deduceEnvironment(false).banner(false);
     }
 
     public static Map<String, Object> defaults() {

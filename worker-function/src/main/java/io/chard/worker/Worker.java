@@ -170,6 +170,8 @@ public final class Worker {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        // The grace counts from the stop: running tasks go on while the lease loop ends its wait for work.
+        Instant graceEnds = clock.instant().plus(grace);
         stopping = true;
         waiter.wake();
         Loop leaseRounds;
@@ -179,7 +181,7 @@ public final class Worker {
         if (leaseRounds != null) {
             leaseRounds.stop(config.pollInterval().plus(ROUND_PATIENCE));
         }
-        giveBackAll(clock.instant().plus(grace));
+        giveBackAll(graceEnds);
         settler.close(Duration.ofSeconds(10));
         heartbeat.stop(ROUND_PATIENCE);
         runner.close();
