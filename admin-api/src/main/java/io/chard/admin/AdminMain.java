@@ -3,6 +3,8 @@ package io.chard.admin;
 import io.chard.config.ChardSettings;
 import io.chard.config.LaunchProperties;
 import io.chard.database.DatabaseProperties;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.ApplicationContextBuilder;
 import io.micronaut.runtime.Micronaut;
 
 import io.chard.admin.auth.Sessions;
@@ -24,11 +26,22 @@ public final class AdminMain {
         start(args, LaunchProperties.server(System.getenv()));
     }
 
-    /** Starts admin-api with {@code properties} over the defaults every admin-api process needs. */
-    public static io.micronaut.context.ApplicationContext start(String[] args, Map<String, Object> properties) {
+    /**
+     * Starts admin-api with {@code properties} over the defaults every admin-api process needs. Micronaut stops it
+     * from a JVM shutdown hook of its own.
+     */
+    public static ApplicationContext start(String[] args, Map<String, Object> properties) {
+        return builder(args, properties).start();
+    }
+
+    /**
+     * The same application, not started: for a launcher that starts and stops it itself, in an order of its own
+     * ({@code ./chard dev}); {@code build().start()} registers no shutdown hook, where {@link #start} does.
+     */
+    public static ApplicationContextBuilder builder(String[] args, Map<String, Object> properties) {
         Map<String, Object> all = new HashMap<>(defaults());
         all.putAll(properties);
-        return Micronaut.build(args).properties(all).deduceEnvironment(false).banner(false).start();
+        return Micronaut.build(args).properties(all).deduceEnvironment(false).banner(false);
     }
 
     public static Map<String, Object> defaults() {
@@ -41,6 +54,9 @@ public final class AdminMain {
         defaults.put("endpoints.health.details-visible", "ANONYMOUS");
         // Replaced by DatabaseHealthIndicator, which answers within a second while PostgreSQL is down.
         defaults.put("endpoints.health.jdbc.enabled", false);
+        // Metrics are served at /metrics by MetricsController; the management endpoints of the same data are off.
+        defaults.put("endpoints.metrics.enabled", false);
+        defaults.put("endpoints.prometheus.enabled", false);
         defaults.putAll(security());
         defaults.put("micronaut.router.static-resources.admin.enabled", true);
         defaults.put("micronaut.router.static-resources.admin.paths", "classpath:public/admin/background-tasks");
@@ -62,6 +78,9 @@ public final class AdminMain {
         Map<String, Object> security = new HashMap<>();
         security.put("micronaut.security.enabled", true);
         security.put("micronaut.security.redirect.enabled", false);
+        // An unknown route answers 404 (in the error envelope) rather than 403, which sent people hunting for a
+        // missing permission.
+        security.put("micronaut.security.reject-not-found", false);
         security.put("micronaut.security.authentication", "cookie");
         security.put("micronaut.security.endpoints.login.enabled", false);
         security.put("micronaut.security.endpoints.logout.enabled", false);

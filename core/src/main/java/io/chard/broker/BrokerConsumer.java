@@ -72,7 +72,9 @@ public interface BrokerConsumer extends AutoCloseable {
         /** Its time limit (or the run budget) does not fit the time left. */
         NO_FIT,
         /** Not started: the event stream holds half its cap (no recorder drains it); try again later. */
-        HELD
+        HELD,
+        /** Its queue is paused: it keeps its place until the queue is resumed. */
+        PAUSED
     }
 
     /** One named execution's lease result; delivery only when LEASED, dueAt only when NOT_DUE. */

@@ -58,6 +58,11 @@ public record RedisKeys(String prefix) {
         return prefix + "queues:used";
     }
 
+    /** The names of the paused queues; every partition holds the whole set (see {@link QueueControl}). */
+    public String paused() {
+        return prefix + "paused";
+    }
+
     public String events() {
         return prefix + "events";
     }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Moves execution events from the broker's stream into the history: reads a batch, folds the events of each
@@ -34,6 +35,7 @@ public final class HistoryRecorder {
     private final Outage redisOutage = new Outage(LOG, "reading events from Redis");
     private final Outage databaseOutage = new Outage(LOG, "writing the history to PostgreSQL");
     private final Loop loop = new Loop("chard-recorder", this::step);
+    private final AtomicBoolean stopped = new AtomicBoolean();
     private long lastTrim = System.nanoTime();
 
     public HistoryRecorder(EventStream events, HistoryWriter history, JsonMapper json,
@@ -48,9 +50,12 @@ public final class HistoryRecorder {
         loop.start();
     }
 
+    /** Once: a launcher may stop the recorder before its context does (closing the stream twice is warned of). */
     public void stop() {
-        loop.stop(Duration.ofSeconds(10));
-        events.close();
+        if (stopped.compareAndSet(false, true)) {
+            loop.stop(Duration.ofSeconds(10));
+            events.close();
+        }
     }
 
     EventStream events() {

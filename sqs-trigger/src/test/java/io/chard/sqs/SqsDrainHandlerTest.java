@@ -182,20 +182,8 @@ class SqsDrainHandlerTest {
                 .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
     }
 
-    /** The event Lambda's SQS event source builds from received messages. */
     static SQSEvent event(List<Message> messages) {
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        for (Message message : messages) {
-            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-            record.setMessageId(message.messageId());
-            record.setReceiptHandle(message.receiptHandle());
-            record.setBody(message.body());
-            record.setEventSource("aws:sqs");
-            records.add(record);
-        }
-        SQSEvent event = new SQSEvent();
-        event.setRecords(records);
-        return event;
+        return SqsEvents.of(messages);
     }
 
     private ExecutionSnapshot snapshot(UUID id) {
