@@ -98,10 +98,11 @@ public final class Worker {
         this.settler = new Settler(broker, this::settled, this::accepted, loops, metrics);
         this.runner = new ExecutionRunner(invoker, broker, slots, clock, settler::submit, metrics);
         metrics.slots(config.concurrency(), slots::freeRunSlots);
-        Heartbeater heartbeater = new Heartbeater(broker, runner,
+        LeaseCalls leaseCalls = new LeaseCalls();
+        Heartbeater heartbeater = new Heartbeater(broker, runner, leaseCalls,
                 new Heartbeater.Identity(id, host(), config, clock.instant()), chard.leaseDuration(), json, clock);
         this.leasing = new LeaseLoop(broker, config, chard.leaseDuration(), slots, this::leased, settler,
-                heartbeater, clock);
+                heartbeater, leaseCalls, clock);
         this.heartbeat = loops.loop("chard-heartbeat", heartbeater::beat);
         heartbeat.start();
     }
