@@ -18,7 +18,8 @@ import java.util.Set;
  * paths. {@code map} and {@code chunks} are read as the groups they are.
  */
 final class WorkflowBody {
-    private static final Set<String> SIGNATURE = Set.of("task", "args", "kwargs", "immutable", "options");
+    private static final Set<String> SIGNATURE = Set.of("task", "args", "kwargs", "immutable", "options", "link",
+            "link_error");
     private static final Set<String> OPTIONS = Set.of("queue", "priority", "countdown");
 
     private WorkflowBody() {
@@ -86,7 +87,7 @@ final class WorkflowBody {
         List<Canvas> members = new ArrayList<>();
         for (JsonNode item : items.values()) {
             members.add(new Canvas.Signature(task, JsonNode.createArrayNode(List.of(item)), null, true, null, null,
-                    null));
+                    null, null, null));
         }
         return new Canvas.Group(members);
     }
@@ -109,7 +110,7 @@ final class WorkflowBody {
         for (int from = 0; from < all.size(); from += size.getIntValue()) {
             JsonNode chunk = JsonNode.createArrayNode(all.subList(from, Math.min(all.size(), from + size.getIntValue())));
             members.add(new Canvas.Signature(task, JsonNode.createArrayNode(List.of(chunk)), null, true, null, null,
-                    null));
+                    null, null, null));
         }
         return new Canvas.Group(members);
     }
@@ -133,8 +134,7 @@ final class WorkflowBody {
     private static Canvas signature(JsonNode node, String path) {
         node.entries().forEach(entry -> {
             if (!SIGNATURE.contains(entry.getKey())) {
-                throw invalid(path + "." + entry.getKey(), "unknown field; a signature has " + SIGNATURE
-                        + " (link and link_error are not supported yet)");
+                throw invalid(path + "." + entry.getKey(), "unknown field; a signature has " + SIGNATURE);
             }
         });
         JsonNode task = node.get("task");
@@ -190,8 +190,11 @@ final class WorkflowBody {
                 }
             }
         }
+        JsonNode link = present(node.get("link"));
+        JsonNode linkError = present(node.get("link_error"));
         return new Canvas.Signature(task.getStringValue(), args, kwargs, immutable != null && immutable.getBooleanValue(),
-                queue, priority, countdown);
+                queue, priority, countdown, link == null ? null : node(link, path + ".link"),
+                linkError == null ? null : node(linkError, path + ".link_error"));
     }
 
     private static JsonNode present(JsonNode node) {

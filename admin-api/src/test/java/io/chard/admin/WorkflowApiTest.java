@@ -71,6 +71,31 @@ class WorkflowApiTest {
     }
 
     @Test
+    void linkAndLinkErrorOverHttpRunTheCallbackOfTheOutcome() {
+        Answer accepted = server.operator.post(WORKFLOWS, """
+                {"task": "test.fail", "args": ["x"], "link": {"task": "test.add", "args": [1]},
+                 "link_error": {"task": "test.echo", "args": ["after"]}}""");
+        assertEquals(202, accepted.status(), accepted.body());
+        List<Delivery> ran = runUntilIdle();
+        assertEquals(2, ran.size(), "the failing call, then its error callback");
+        String failing = accepted.json().get("members").get(0).get("id").getStringValue();
+        JsonNode args = args(ran.getLast());
+        assertEquals(failing, args.get(0).getStringValue());
+        assertEquals("x", args.get(1).get("message").getStringValue());
+        assertEquals("after", args.get(2).getStringValue());
+        Answer read = server.viewer.get(WORKFLOWS + "/" + accepted.text("id"));
+        assertEquals("failed", read.text("status"), read.body());
+        JsonNode members = read.json().get("members");
+        assertEquals("$.link", members.get(1).get("path").getStringValue());
+        assertEquals("cancelled", members.get(1).get("status").getStringValue());
+        assertEquals("success", members.get(2).get("status").getStringValue());
+        Answer malformed = server.operator.post(WORKFLOWS, """
+                {"task": "test.add", "args": [1, 1], "link": [{"task": "test.echo"}]}""");
+        TaskApiTest.assertError(malformed, 400, "invalid_workflow");
+        assertEquals("$.link", malformed.text("field"));
+    }
+
+    @Test
     void revokingAWorkflowNeedsManageAndRevokesEveryMemberNotEnded() {
         Answer accepted = server.operator.post(WORKFLOWS, """
                 {"chain": [{"task": "test.add", "args": [1, 1]}, {"task": "test.add", "args": [2]}]}""");

@@ -24,9 +24,13 @@ public record WorkflowBatch(UUID id, String tree, List<Member> members) {
         }
     }
 
-    /** What a member's end does to a successor: a chain's next step, or a chord's callback (fail or call). */
+    /**
+     * What a member's end does to a successor: a chain's next step or a {@code link} callback (runs on success),
+     * a chord's callback (fail or call), or a {@code link_error} callback (ERROR: runs on failure, with the
+     * member's id and error as its first two arguments, and is cancelled on success).
+     */
     public enum Link {
-        NEXT, FAIL, CALL;
+        NEXT, FAIL, CALL, ERROR;
 
         String value() {
             return name().toLowerCase(java.util.Locale.ROOT);

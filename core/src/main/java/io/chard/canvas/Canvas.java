@@ -17,29 +17,41 @@ public sealed interface Canvas {
      *
      * @param immutable it does not receive its predecessor's value as first positional argument
      * @param countdown for a step that waits, counted from the moment its predecessors released it
+     * @param link      runs once this call succeeded, with its result as first argument (unless immutable)
+     * @param linkError runs once this call failed after its retries, was revoked or expired, with the execution id
+     *                  and the error ({@code {"task", "status", "exc", "message", "cause"}}) as first two arguments
      */
     record Signature(String task, @Nullable JsonNode args, @Nullable JsonNode kwargs, boolean immutable,
-                     @Nullable String queue, @Nullable Integer priority, @Nullable Duration countdown)
+                     @Nullable String queue, @Nullable Integer priority, @Nullable Duration countdown,
+                     @Nullable Canvas link, @Nullable Canvas linkError)
             implements Canvas {
 
         public Signature asImmutable() {
-            return new Signature(task, args, kwargs, true, queue, priority, countdown);
+            return new Signature(task, args, kwargs, true, queue, priority, countdown, link, linkError);
         }
 
         public Signature withKwargs(JsonNode value) {
-            return new Signature(task, args, value, immutable, queue, priority, countdown);
+            return new Signature(task, args, value, immutable, queue, priority, countdown, link, linkError);
         }
 
         public Signature withQueue(String value) {
-            return new Signature(task, args, kwargs, immutable, value, priority, countdown);
+            return new Signature(task, args, kwargs, immutable, value, priority, countdown, link, linkError);
         }
 
         public Signature withPriority(int value) {
-            return new Signature(task, args, kwargs, immutable, queue, value, countdown);
+            return new Signature(task, args, kwargs, immutable, queue, value, countdown, link, linkError);
         }
 
         public Signature withCountdown(Duration value) {
-            return new Signature(task, args, kwargs, immutable, queue, priority, value);
+            return new Signature(task, args, kwargs, immutable, queue, priority, value, link, linkError);
+        }
+
+        public Signature withLink(Canvas callback) {
+            return new Signature(task, args, kwargs, immutable, queue, priority, countdown, callback, linkError);
+        }
+
+        public Signature withLinkError(Canvas errback) {
+            return new Signature(task, args, kwargs, immutable, queue, priority, countdown, link, errback);
         }
     }
 

@@ -21,7 +21,8 @@ public final class Workflow {
     }
 
     public static Canvas.Signature task(String name, Object... args) {
-        return new Canvas.Signature(name, json(Arrays.asList(args)), null, false, null, null, null);
+        return new Canvas.Signature(name, json(Arrays.asList(args)), null, false, null, null, null, null,
+                null);
     }
 
     public static Canvas.Chain chain(Canvas... steps) {

@@ -154,7 +154,9 @@ public final class WorkflowPlanner {
         try {
             TaskDefinition task = registry.require(signature.task());
             if (receives) {
-                binder.validateWithLaterFirst(task.method(), args, signature.kwargs());
+                // An error callback's placeholder becomes two arguments: the failed execution's id and its error.
+                int received = in.link() == Link.ERROR ? 2 : 1;
+                binder.validateWithLaterFirst(task.method(), received, args, signature.kwargs());
                 List<JsonNode> values = new ArrayList<>();
                 values.add(INPUT);
                 if (args != null && args.isArray()) {
@@ -189,6 +191,15 @@ public final class WorkflowPlanner {
         tree.put("task", signature.task());
         tree.put("id", member.id.toString());
         tree.put("path", path);
+        // Callbacks are side branches: they take this call's outcome, and nothing after this call waits for them.
+        if (signature.link() != null) {
+            tree.put("link", plan(signature.link(), path + ".link", new Out(List.of(member), false, Link.NEXT),
+                    null).tree());
+        }
+        if (signature.linkError() != null) {
+            tree.put("link_error", plan(signature.linkError(), path + ".link_error",
+                    new Out(List.of(member), false, Link.ERROR), null).tree());
+        }
         return new Step(tree, new Out(List.of(member), false, Link.NEXT));
     }
 

@@ -70,7 +70,10 @@ public final class Workflows {
         return new WorkflowState(id, status, result, failed, List.copyOf(members.values()));
     }
 
-    /** A node's status and result once every member ended: a chain's first unsuccessful step, else its last. */
+    /**
+     * A node's status and result once every member ended: a chain's first unsuccessful step, else its last. A
+     * signature's link and link_error callbacks are side branches and do not change its outcome.
+     */
     private record Outcome(String status, String resultJson) {
     }
 
@@ -120,6 +123,11 @@ public final class Workflows {
         if (node.get("task") != null) {
             UUID id = UUID.fromString(node.get("id").getStringValue());
             members.put(id, member(id, node.get("task").getStringValue(), node.get("path").getStringValue()));
+            for (String callback : List.of("link", "link_error")) {
+                if (node.get(callback) != null) {
+                    collect(node.get(callback), members);
+                }
+            }
         } else if (node.get("chain") != null) {
             node.get("chain").values().forEach(step -> collect(step, members));
         } else if (node.get("group") != null) {

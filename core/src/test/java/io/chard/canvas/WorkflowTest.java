@@ -184,6 +184,62 @@ class WorkflowTest {
     }
 
     @Test
+    void aLinkRunsOnSuccessWithTheResultWhileTheLinkErrorIsCancelledAndNeitherChangesTheOutcome() {
+        WorkflowDispatched run = client.dispatch(chain(
+                task("test.add", 1, 1).withLink(task("test.add", 10)).withLinkError(task("test.echo")),
+                task("test.add", 3)));
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(List.of("$.chain[0]", "$.chain[0].link", "$.chain[1]"), paths(run, ran));
+        assertEquals(List.of(2L, 10L), longs(args(ran.get(1))), "the link got the result");
+        WorkflowState state = workflows.find(run.id()).orElseThrow();
+        assertEquals("success", state.status());
+        assertEquals("5", state.resultJson(), "the chain's result, not its first step's link's");
+        WorkflowState.Member errback = member(state, "$.chain[0].link_error");
+        assertEquals("cancelled", errback.status());
+        assertTrue(errback.reason().startsWith("error callback not run: " + run.members().getFirst().id()
+                + " (test.add) ended success"), errback.reason());
+    }
+
+    @Test
+    void aLinkErrorRunsOnceAfterTheLastRetryWithTheExecutionIdAndTheError() {
+        WorkflowDispatched run = client.dispatch(task("test.fail", "boom").withLink(task("test.add", 1))
+                .withLinkError(task("test.echo", "extra")));
+        UUID failing = run.members().getFirst().id();
+        Delivery first = worker.lease(DEFAULT, 10, LEASE).deliveries().getFirst();
+        worker.settle(List.of(new Settlement(first.lease(),
+                new Outcome.Retry(Duration.ZERO, "IllegalStateException", "boom", ""))));
+        Delivery second = worker.lease(DEFAULT, 10, LEASE).deliveries().getFirst();
+        assertEquals(failing, second.id(), "a retry does not call the error callback");
+        Settlement failure = new Settlement(second.lease(), new Outcome.Failure("IllegalStateException", "boom", ""));
+        worker.settle(List.of(failure));
+        assertEquals(List.of(false), worker.settle(List.of(failure)), "a repeated report is refused");
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(List.of("$.link_error"), paths(run, ran), "exactly once; the link is not run");
+        JsonNode args = args(ran.getFirst());
+        assertEquals(failing.toString(), args.get(0).getStringValue());
+        JsonNode error = args.get(1);
+        assertEquals("failed", error.get("status").getStringValue());
+        assertEquals("IllegalStateException", error.get("exc").getStringValue());
+        assertEquals("boom", error.get("message").getStringValue());
+        assertEquals("test.fail", error.get("task").getStringValue());
+        assertEquals("extra", args.get(2).getStringValue(), "its own arguments follow");
+        WorkflowState state = workflows.find(run.id()).orElseThrow();
+        assertEquals("failed", state.status());
+        assertEquals(failing, state.failed().id());
+        assertEquals("cancelled", member(state, "$.link").status());
+    }
+
+    @Test
+    void aCallbackThatCannotBindItsArgumentsRefusesTheWorkflowNamingItsPath() {
+        InvalidWorkflowException errback = assertThrows(InvalidWorkflowException.class, () -> client.dispatch(
+                task("test.add", 1, 1).withLinkError(task("test.add", 1))));
+        assertEquals("$.link_error", errback.path(), "an error callback takes two arguments first: id and error");
+        InvalidWorkflowException link = assertThrows(InvalidWorkflowException.class, () -> client.dispatch(
+                chain(task("test.add", 1, 1).withLink(task("test.nope")), task("test.add", 1))));
+        assertEquals("$.chain[0].link", link.path());
+    }
+
+    @Test
     void nestingToDepthThreeRunsAChainOfAGroupOfChainsThenAChord() {
         WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1),
                 group(chain(task("test.add", 1), task("test.add", 1)), task("test.add", 5)),
@@ -241,6 +297,16 @@ class WorkflowTest {
                     args.size() > 0 ? args.get(0).coerceStringValue() : "failed", "");
             default -> new Outcome.Success("null");
         };
+    }
+
+    /** The canvas paths of the deliveries, in the order they ran. */
+    private static List<String> paths(WorkflowDispatched run, List<Delivery> ran) {
+        return ran.stream().map(d -> run.members().stream().filter(m -> m.id().equals(d.id())).findFirst()
+                .orElseThrow().path()).toList();
+    }
+
+    private static WorkflowState.Member member(WorkflowState state, String path) {
+        return state.members().stream().filter(m -> m.path().equals(path)).findFirst().orElseThrow();
     }
 
     private JsonNode args(Delivery delivery) {
