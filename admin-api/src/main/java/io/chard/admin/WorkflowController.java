@@ -2,6 +2,7 @@ package io.chard.admin;
 
 import io.chard.admin.auth.Permissions;
 import io.chard.canvas.InvalidWorkflowException;
+import io.chard.canvas.NotRedrivableException;
 import io.chard.canvas.WorkflowDispatched;
 import io.chard.canvas.WorkflowState;
 import io.chard.canvas.Workflows;
@@ -79,6 +80,22 @@ class WorkflowController {
         }).orElseGet(() -> ActionAnswers.notFound(id));
     }
 
+    /**
+     * Redrives a failed or revoked workflow: a new workflow (202, its shape, {@code redrive_of} naming the original)
+     * that re-runs the failed steps and the ones after them and reuses the results of the steps that succeeded.
+     */
+    @Post("/{id}/retry")
+    @Secured(Permissions.MANAGE)
+    HttpResponse<?> redrive(UUID id) {
+        return workflows.redrive(id).<HttpResponse<?>>map(state -> HttpResponse.accepted().body(answer(state)))
+                .orElseGet(() -> ActionAnswers.notFound(id));
+    }
+
+    @Error(exception = NotRedrivableException.class)
+    HttpResponse<ApiError> notRedrivable(NotRedrivableException e) {
+        return HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(ApiError.of("not_redrivable", e.getMessage()));
+    }
+
     /** The refused node's path in {@code field}; the status of the refusal the node's dispatch would get. */
     @Error(exception = InvalidWorkflowException.class)
     HttpResponse<ApiError> invalid(InvalidWorkflowException e) {
@@ -103,6 +120,7 @@ class WorkflowController {
         answer.put("status", state.status());
         answer.put("result", value(state.resultJson()));
         answer.put("failed_member", state.failed() == null ? null : state.failed().id().toString());
+        answer.put("redrive_of", state.redriveOf() == null ? null : state.redriveOf().toString());
         List<Map<String, Object>> members = new ArrayList<>();
         for (WorkflowState.Member m : state.members()) {
             Map<String, Object> member = new LinkedHashMap<>();

@@ -28,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WorkflowApiTest {
     static final String WORKFLOWS = "/api/background_tasks/workflows";
     static AdminApiServer server;
+    /** The outside condition test.fail_until waits for. */
+    static volatile boolean conditionFixed;
 
     @BeforeAll
     static void start() {
@@ -96,6 +98,31 @@ class WorkflowApiTest {
     }
 
     @Test
+    void aRedriveOverHttpNeedsManageAndRerunsOnlyTheFailedStepAndTheOnesAfterIt() {
+        Answer accepted = server.operator.post(WORKFLOWS, """
+                {"chain": [{"task": "test.add", "args": [1, 1]}, {"task": "test.fail_until"},
+                  {"task": "test.add", "args": [5]}]}""");
+        String id = accepted.text("id");
+        TaskApiTest.assertError(server.operator.post(WORKFLOWS + "/" + id + "/retry", ""), 409, "not_redrivable");
+        assertEquals(2, runUntilIdle().size());
+        conditionFixed = true;
+        assertEquals(403, server.viewer.post(WORKFLOWS + "/" + id + "/retry", "").status());
+        Answer redriven = server.operator.post(WORKFLOWS + "/" + id + "/retry", "");
+        assertEquals(202, redriven.status(), redriven.body());
+        assertEquals(id, redriven.text("redrive_of"));
+        assertEquals(List.of("test.fail_until", "test.add"), runUntilIdle().stream()
+                .map(d -> read(d.envelope()).get("task").getStringValue()).toList());
+        Answer read = server.viewer.get(WORKFLOWS + "/" + redriven.text("id"));
+        assertEquals("success", read.text("status"), read.body());
+        assertEquals(7, read.json().get("result").getIntValue());
+        Answer again = server.operator.post(WORKFLOWS + "/" + id + "/retry", "");
+        TaskApiTest.assertError(again, 409, "not_redrivable");
+        Answer notFailed = server.operator.post(WORKFLOWS + "/" + redriven.text("id") + "/retry", "");
+        TaskApiTest.assertError(notFailed, 409, "not_redrivable");
+        assertEquals(404, server.operator.post(WORKFLOWS + "/" + java.util.UUID.randomUUID() + "/retry", "").status());
+    }
+
+    @Test
     void revokingAWorkflowNeedsManageAndRevokesEveryMemberNotEnded() {
         Answer accepted = server.operator.post(WORKFLOWS, """
                 {"chain": [{"task": "test.add", "args": [1, 1]}, {"task": "test.add", "args": [2]}]}""");
@@ -152,6 +179,8 @@ class WorkflowApiTest {
             case "test.add" -> new Outcome.Success(Long.toString(args.get(0).getLongValue()
                     + args.get(1).getLongValue()));
             case "test.fail" -> new Outcome.Failure("IllegalStateException", "x", "");
+            case "test.fail_until" -> conditionFixed ? new Outcome.Success(Long.toString(args.get(0).getLongValue()))
+                    : new Outcome.Failure("IllegalStateException", "the condition does not hold yet", "");
             default -> new Outcome.Success("null");
         };
     }

@@ -88,7 +88,8 @@ public final class WorkflowPlanner {
         Step root = plan(canvas, "$", null, null);
         List<WorkflowBatch.Member> batch = members.stream().map(m -> new WorkflowBatch.Member(m.envelope, m.join,
                 m.slots, m.delayMillis, m.successors, m.parent, m.group)).toList();
-        boolean created = broker.enqueueWorkflow(new WorkflowBatch(id, write(root.tree()), batch));
+        boolean created = broker.enqueueWorkflow(new WorkflowBatch(id, write(root.tree()), batch))
+                == WorkflowBatch.Result.CREATED;
         return new WorkflowDispatched(id, members.stream()
                 .map(m -> new WorkflowDispatched.Member(m.id, m.task, m.path)).toList(), created);
     }

@@ -3,13 +3,18 @@ package io.chard.canvas;
 import io.chard.broker.Broker;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
+import io.chard.broker.Partitions;
 import io.chard.broker.Revocation;
+import io.chard.broker.WorkflowBatch;
+import io.chard.client.TaskClient;
+import io.chard.config.ChardConfig;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,10 +29,16 @@ import java.util.UUID;
 @Singleton
 public final class Workflows {
     private final Broker broker;
+    private final TaskClient client;
+    private final Partitions partitions;
+    private final Clock clock;
     private final JsonMapper json;
 
-    public Workflows(Broker broker, JsonMapper json) {
+    public Workflows(Broker broker, TaskClient client, ChardConfig config, Clock clock, JsonMapper json) {
         this.broker = broker;
+        this.client = client;
+        this.partitions = new Partitions(config.namespace(), config.partitions());
+        this.clock = clock;
         this.json = json;
     }
 
@@ -51,6 +62,32 @@ public final class Workflows {
         });
     }
 
+    /**
+     * Redrives a failed or revoked workflow: a new workflow re-runs its failed steps and the steps after them, and
+     * reuses the results of the steps that succeeded (see {@link WorkflowRedrive}). A workflow is redriven once;
+     * its redrive, should it fail, may be redriven in turn. Empty when the broker holds no such workflow.
+     *
+     * @throws NotRedrivableException when it has not failed, was redriven already, or its members left the broker
+     */
+    public Optional<WorkflowState> redrive(UUID id) {
+        return broker.workflowTree(id).map(text -> {
+            JsonNode tree = parse(text);
+            WorkflowState original = state(id, tree);
+            if (!original.status().equals("failed") && !original.status().equals("revoked")) {
+                throw new NotRedrivableException("workflow " + id + " is " + original.status()
+                        + "; only a failed or revoked workflow can be redriven");
+            }
+            WorkflowBatch batch = new WorkflowRedrive(broker, client, json, clock.instant(), partitions.of(id))
+                    .plan(original, tree);
+            return switch (broker.enqueueWorkflow(batch)) {
+                case CREATED -> find(batch.id()).orElseThrow();
+                case ALREADY_REDRIVEN -> throw new NotRedrivableException("workflow " + id + " was redriven already");
+                case ORIGINAL_EXPIRED, ALREADY_EXISTS ->
+                        throw new NotRedrivableException("workflow " + id + " has left the broker");
+            };
+        });
+    }
+
     private WorkflowState state(UUID id, JsonNode tree) {
         Map<UUID, WorkflowState.Member> members = new LinkedHashMap<>();
         collect(tree, members);
@@ -67,7 +104,9 @@ public final class Workflows {
             status = outcome.status().equals("cancelled") ? "failed" : outcome.status();
             result = status.equals("success") ? outcome.resultJson() : null;
         }
-        return new WorkflowState(id, status, result, failed, List.copyOf(members.values()));
+        JsonNode redriveOf = tree.get("redrive_of");
+        return new WorkflowState(id, status, result, failed,
+                redriveOf == null ? null : UUID.fromString(redriveOf.getStringValue()), List.copyOf(members.values()));
     }
 
     /**

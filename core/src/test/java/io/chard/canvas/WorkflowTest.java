@@ -46,6 +46,8 @@ class WorkflowTest {
     JsonMapper json;
     BrokerConsumer worker;
     String namespace;
+    /** The outside condition test.fail_until waits for. */
+    boolean conditionFixed;
 
     @BeforeEach
     void start() {
@@ -240,6 +242,50 @@ class WorkflowTest {
     }
 
     @Test
+    void aRedriveRunsTheFailedStepAndTheCancelledOnesAfterItAndReusesTheStepsThatSucceeded() {
+        WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1), task("test.add", 10),
+                task("test.fail_until"), task("test.add", 5)));
+        assertEquals(3, runUntilIdle(worker).size());
+        assertEquals("failed", workflows.find(run.id()).orElseThrow().status());
+        conditionFixed = true;
+        WorkflowState redrive = workflows.redrive(run.id()).orElseThrow();
+        assertEquals(run.id(), redrive.redriveOf());
+        List<WorkflowState.Member> members = redrive.members();
+        assertEquals(run.members().subList(0, 2).stream().map(WorkflowDispatched.Member::id).toList(),
+                members.subList(0, 2).stream().map(WorkflowState.Member::id).toList(), "the successful steps, reused");
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(List.of(members.get(2).id(), members.get(3).id()), ran.stream().map(Delivery::id).toList(),
+                "only the failed step and the one after it run again");
+        assertEquals(List.of(12L), longs(args(ran.getFirst())), "the failed step gets the reused result again");
+        assertEquals(run.members().get(2).id(), read(ran.getFirst().envelope()).get("retriedFrom").getStringValue()
+                .transform(UUID::fromString), "each new member points back at the one it replaces");
+        WorkflowState done = workflows.find(redrive.id()).orElseThrow();
+        assertEquals("success", done.status(), done.toString());
+        assertEquals("17", done.resultJson());
+        assertEquals("failed", workflows.find(run.id()).orElseThrow().status(), "the original run stays as it was");
+        NotRedrivableException twice = assertThrows(NotRedrivableException.class, () -> workflows.redrive(run.id()));
+        assertTrue(twice.getMessage().contains("redriven already"), twice.getMessage());
+        NotRedrivableException succeeded = assertThrows(NotRedrivableException.class,
+                () -> workflows.redrive(redrive.id()));
+        assertTrue(succeeded.getMessage().contains("is success"), succeeded.getMessage());
+        assertEquals(java.util.Optional.empty(), workflows.redrive(UUID.randomUUID()));
+    }
+
+    @Test
+    void aRedrivenChordRerunsItsFailedMemberAndItsCallbackWithEveryResultInMemberOrder() {
+        WorkflowDispatched run = client.dispatch(chord(group(task("test.add", 1, 1), task("test.fail_until", 4),
+                task("test.add", 3, 3)), task("test.sum")));
+        assertEquals(3, runUntilIdle(worker).size());
+        conditionFixed = true;
+        WorkflowState redrive = workflows.redrive(run.id()).orElseThrow();
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(List.of("test.fail_until", "test.sum"), ran.stream()
+                .map(d -> read(d.envelope()).get("task").getStringValue()).toList());
+        assertEquals(List.of(2L, 4L, 6L), longs(args(ran.getLast()).get(0)), "reused results given in their slots");
+        assertEquals("12", workflows.find(redrive.id()).orElseThrow().resultJson());
+    }
+
+    @Test
     void nestingToDepthThreeRunsAChainOfAGroupOfChainsThenAChord() {
         WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1),
                 group(chain(task("test.add", 1), task("test.add", 1)), task("test.add", 5)),
@@ -295,6 +341,8 @@ class WorkflowTest {
             case "test.sum" -> new Outcome.Success(Long.toString(longs(args.get(0)).stream().mapToLong(l -> l).sum()));
             case "test.fail" -> new Outcome.Failure("IllegalStateException",
                     args.size() > 0 ? args.get(0).coerceStringValue() : "failed", "");
+            case "test.fail_until" -> conditionFixed ? new Outcome.Success(args.get(0).coerceStringValue())
+                    : new Outcome.Failure("IllegalStateException", "the condition does not hold yet", "");
             default -> new Outcome.Success("null");
         };
     }

@@ -1,6 +1,7 @@
 -- workflow.lua: the join of canvas workflows (chain, group, chord), an include prepended after the prelude to
 -- the scripts that end executions (settle, revoke, lease). `workflow_ended(id, ttl)` is called once, in the same
 -- script, right after an execution reached success, failed or revoked, so no separate step can be lost by a crash.
+-- enqueue_workflow includes it too, for `wf_release` (a redrive's member that waits for no re-run step).
 --
 -- A member hash of a workflow carries `wf` (the workflow id) and `succ`: its successors, comma-separated
 -- `<id>|<slot>|<mode>`, mode `next` (a chain's next step or a `link` callback: runs on success), `fail` or `call`
@@ -31,6 +32,8 @@ local function wf_release(id, h)
   local priority = tonumber(f[5])
   local score = ready_score(priority)
   redis.call('HSET', h, 'env', env, 'score', score)
+  -- The envelope before the splice stays as `tmpl`: a redrive re-runs this member with other values.
+  if env ~= f[3] then redis.call('HSET', h, 'tmpl', f[3]) end
   redis.call('HDEL', h, 'waiting', 'need')
   local delay = tonumber(f[6]) or 0
   emit(id, 'joined', 'env', env)
