@@ -146,6 +146,10 @@ class WorkflowApiTest {
                     {"chord": {"group": [{"task": "test.add", "args": [1, "two"]}], "then": {"task": "test.echo"}}}""");
             TaskApiTest.assertError(binding, 422, "invalid_arguments");
             assertEquals("$.chord.group[0]", binding.text("field"));
+            Answer chunkItem = server.operator.post(WORKFLOWS, """
+                    {"chunks": {"task": "test.add", "items": [[1, 2], [3, "four"]], "size": 2}}""");
+            TaskApiTest.assertError(chunkItem, 422, "invalid_arguments");
+            assertEquals("$.chunks.items[1]", chunkItem.text("field"));
             Answer malformed = server.operator.post(WORKFLOWS, """
                     {"group": [{"task": "test.add", "args": [1, 1]}, {"chain": []}]}""");
             TaskApiTest.assertError(malformed, 400, "invalid_workflow");

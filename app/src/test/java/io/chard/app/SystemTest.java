@@ -167,6 +167,25 @@ class SystemTest {
     }
 
     @Test
+    void starmapAndChunksOverHttpRunOnTheWorkerAndTheGroupResultKeepsItemOrder() {
+        ApiClient api = new ApiClient(base).as("admin", "system-test-password");
+        ApiClient.Answer accepted = api.post("/api/background_tasks/workflows", """
+                {"group": [{"starmap": {"task": "examples.add", "items": [[1, 1], [2, 2]]}},
+                  {"chunks": {"task": "examples.add", "items": [[1, 2], [3, 4], [5, 6]], "size": 2}}]}""");
+        assertEquals(202, accepted.status(), accepted.body());
+        assertEquals(4, accepted.json().get("members").size(), "two map members and two chunks");
+        ApiClient.Answer done = Await.value("the group succeeds", WAIT, () -> {
+            ApiClient.Answer read = api.get("/api/background_tasks/workflows/" + accepted.text("id"));
+            return read.text("status").equals("success") ? read : null;
+        });
+        var result = done.json().get("result");
+        assertEquals(List.of(2, 4, 3, 7, 11), List.of(result.get(0).getIntValue(), result.get(1).getIntValue(),
+                result.get(2).get(0).getIntValue(), result.get(2).get(1).getIntValue(),
+                result.get(3).get(0).getIntValue()), done.body());
+        assertEquals(2, result.get(2).size(), "a chunk returns the list of its items' results");
+    }
+
+    @Test
     void aCountdownDelaysTheStartByAtLeastThatLong() {
         UUID id = client.dispatch(DispatchRequest.of("examples.noop", null).withCountdown(Duration.ofSeconds(5))).id();
         ExecutionRecord row = recorded(id, "success");

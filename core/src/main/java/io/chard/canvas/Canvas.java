@@ -70,6 +70,47 @@ public sealed interface Canvas {
     }
 
     /**
+     * A group with one member per item, each running {@code task} (immutable: it takes no predecessor's value).
+     *
+     * @param spread each item is the member's argument list ({@code starmap}); else its only argument ({@code map})
+     */
+    record Map(String task, List<JsonNode> items, boolean spread) implements Canvas {
+        public Map {
+            items = List.copyOf(items);
+        }
+
+        Group members() {
+            return new Group(items.stream().<Canvas>map(item -> call(task, spread ? item
+                    : JsonNode.createArrayNode(List.of(item)))).toList());
+        }
+    }
+
+    /**
+     * A group with one member per {@code size} items: each member is one execution that runs {@code task} over its
+     * items in order, each item being the task's argument list, and returns the list of their results (Celery's
+     * chunks; run by {@link ChunkTask}).
+     */
+    record Chunks(String task, List<JsonNode> items, int size) implements Canvas {
+        public Chunks {
+            items = List.copyOf(items);
+        }
+
+        Group members() {
+            List<Canvas> chunks = new java.util.ArrayList<>();
+            for (int from = 0; from < items.size(); from += Math.max(1, size)) {
+                JsonNode chunk = JsonNode.createArrayNode(items.subList(from, Math.min(items.size(), from + size)));
+                chunks.add(call(ChunkTask.NAME, JsonNode.createArrayNode(List.of(JsonNode.createStringNode(task),
+                        chunk))));
+            }
+            return new Group(chunks);
+        }
+    }
+
+    private static Signature call(String task, JsonNode args) {
+        return new Signature(task, args, null, true, null, null, null, null, null);
+    }
+
+    /**
      * A group, then a callback with the list of member results once every member has ended.
      *
      * @param callOnMemberFailure the callback runs even when members failed, with error entries in their slots

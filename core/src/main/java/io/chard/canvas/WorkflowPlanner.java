@@ -119,6 +119,24 @@ public final class WorkflowPlanner {
                 Out out = group(g, path + ".group", in, tree);
                 yield new Step(tree, out);
             }
+            case Canvas.Map map -> {
+                require(map.task() != null && !map.items().isEmpty(), path, "a map needs a task and items");
+                if (map.spread()) {
+                    requireArgumentLists(map.items(), path + ".starmap.items");
+                }
+                Map<String, Object> tree = new LinkedHashMap<>();
+                Out out = group(map.members(), path + (map.spread() ? ".starmap" : ".map"), in, tree);
+                yield new Step(tree, out);
+            }
+            case Canvas.Chunks chunks -> {
+                require(chunks.task() != null && !chunks.items().isEmpty(), path, "chunks need a task and items");
+                require(chunks.size() > 0, path + ".chunks.size", "must be a positive integer");
+                requireArgumentLists(chunks.items(), path + ".chunks.items");
+                requireBindingItems(chunks, path);
+                Map<String, Object> tree = new LinkedHashMap<>();
+                Out out = group(chunks.members(), path + ".chunks", in, tree);
+                yield new Step(tree, out);
+            }
             case Canvas.Chord chord -> {
                 Map<String, Object> body = new LinkedHashMap<>();
                 Out members = group(chord.group(), path + ".chord.group", in, body);
@@ -202,6 +220,30 @@ public final class WorkflowPlanner {
                     new Out(List.of(member), false, Link.ERROR), null).tree());
         }
         return new Step(tree, new Out(List.of(member), false, Link.NEXT));
+    }
+
+    private static void requireArgumentLists(List<JsonNode> items, String path) {
+        for (int i = 0; i < items.size(); i++) {
+            require(items.get(i) != null && items.get(i).isArray(), path + "[" + i + "]",
+                    "each item is the task's argument list (a JSON array)");
+        }
+    }
+
+    /**
+     * Binds each chunk item to its task now: a chunk's items are bound only when its execution runs them, one
+     * after another, so a bad one would otherwise fail the chunk half done.
+     */
+    private void requireBindingItems(Canvas.Chunks chunks, String path) {
+        String at = path + ".chunks.task";
+        try {
+            TaskDefinition task = registry.require(chunks.task());
+            for (int i = 0; i < chunks.items().size(); i++) {
+                at = path + ".chunks.items[" + i + "]";
+                binder.bind(task.method(), chunks.items().get(i), null, null);
+            }
+        } catch (RuntimeException e) {
+            throw new InvalidWorkflowException(at, e.getMessage(), e);
+        }
     }
 
     private static Map<String, Object> tree(String kind, Object body) {

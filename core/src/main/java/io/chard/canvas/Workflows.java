@@ -132,13 +132,17 @@ public final class Workflows {
             return last;
         }
         if (node.get("group") != null) {
-            List<String> results = new ArrayList<>();
             for (JsonNode member : node.get("group").values()) {
                 Outcome outcome = outcome(member, members);
                 if (!outcome.status().equals("success")) {
                     return outcome;
                 }
-                results.add(outcome.resultJson() == null ? "null" : outcome.resultJson());
+            }
+            // The value a successor receives (WorkflowPlanner): the results of the group's tails, flat.
+            List<String> results = new ArrayList<>();
+            for (UUID tail : tails(node, new ArrayList<>())) {
+                String result = members.get(tail).resultJson();
+                results.add(result == null ? "null" : result);
             }
             return new Outcome("success", "[" + String.join(",", results) + "]");
         }
@@ -156,6 +160,20 @@ public final class Workflows {
         Map<String, JsonNode> group = new LinkedHashMap<>();
         group.put("group", chord.get("group"));
         return outcome(JsonNode.createObjectNode(group), members);
+    }
+
+    /** The members whose results make a node's value: a nested group's are spliced into its group's list. */
+    private static List<UUID> tails(JsonNode node, List<UUID> into) {
+        if (node.get("task") != null) {
+            into.add(UUID.fromString(node.get("id").getStringValue()));
+        } else if (node.get("chain") != null) {
+            tails(node.get("chain").get(node.get("chain").size() - 1), into);
+        } else if (node.get("group") != null) {
+            node.get("group").values().forEach(member -> tails(member, into));
+        } else {
+            tails(node.get("chord").get("then"), into);
+        }
+        return into;
     }
 
     private void collect(JsonNode node, Map<UUID, WorkflowState.Member> members) {

@@ -25,9 +25,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.chard.canvas.Workflow.chain;
+import static io.chard.canvas.Workflow.chunks;
 import static io.chard.canvas.Workflow.chord;
 import static io.chard.canvas.Workflow.chordCallingOnFailure;
 import static io.chard.canvas.Workflow.group;
+import static io.chard.canvas.Workflow.map;
 import static io.chard.canvas.Workflow.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -286,6 +288,34 @@ class WorkflowTest {
     }
 
     @Test
+    void aMapIsAMemberPerItemAndChunksAreOneChunkExecutionPerNArgumentLists() {
+        WorkflowDispatched run = client.dispatch(group(map("test.sum", List.of(1, 2), List.of(3)),
+                chunks("test.add", List.of(List.of(1, 2), List.of(3, 4), List.of(5, 6)), 2)));
+        assertEquals(List.of("$.group[0].map[0]", "$.group[0].map[1]", "$.group[1].chunks[0]", "$.group[1].chunks[1]"),
+                run.members().stream().map(WorkflowDispatched.Member::path).toList());
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(List.of("[[1,2]]", "[[3]]", "[\"test.add\",[[1,2],[3,4]]]", "[\"test.add\",[[5,6]]]"),
+                ran.stream().map(d -> write(args(d))).toList());
+        assertEquals(List.of("test.sum", "test.sum", ChunkTask.NAME, ChunkTask.NAME),
+                ran.stream().map(d -> read(d.envelope()).get("task").getStringValue()).toList());
+        assertEquals("[3,3,null,null]", workflows.find(run.id()).orElseThrow().resultJson(),
+                "nested groups' values are spliced into one list, as a successor would receive them");
+    }
+
+    @Test
+    void aChunkItemThatDoesNotBindRefusesTheWorkflowNamingTheItem() {
+        InvalidWorkflowException binding = assertThrows(InvalidWorkflowException.class, () -> client.dispatch(
+                chunks("test.add", List.of(List.of(1, 2), List.of(1, "x")), 2)));
+        assertEquals("$.chunks.items[1]", binding.path());
+        InvalidWorkflowException notAList = assertThrows(InvalidWorkflowException.class, () -> client.dispatch(
+                new Canvas.Chunks("test.add", List.of(Workflow.json(1)), 2)));
+        assertEquals("$.chunks.items[0]", notAList.path());
+        InvalidWorkflowException unknown = assertThrows(InvalidWorkflowException.class, () -> client.dispatch(
+                chunks("test.nope", List.of(List.of(1)), 2)));
+        assertEquals("$.chunks.task", unknown.path());
+    }
+
+    @Test
     void nestingToDepthThreeRunsAChainOfAGroupOfChainsThenAChord() {
         WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1),
                 group(chain(task("test.add", 1), task("test.add", 1)), task("test.add", 5)),
@@ -365,6 +395,14 @@ class WorkflowTest {
         List<Long> values = new ArrayList<>();
         array.values().forEach(v -> values.add(v.getLongValue()));
         return values;
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private JsonNode read(String text) {
