@@ -9,6 +9,7 @@ import io.chard.canvas.Workflows;
 import io.chard.client.InvalidDispatchException;
 import io.chard.client.PayloadTooLargeException;
 import io.chard.client.TaskClient;
+import io.chard.history.HistoryStore;
 import io.chard.task.ArgumentBindingException;
 import io.chard.task.UnknownTaskException;
 import io.micronaut.http.HttpResponse;
@@ -28,14 +29,16 @@ import io.micronaut.security.annotation.Secured;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Canvas workflows over HTTP: dispatch one (202 with its members), read it back while the broker holds it, revoke
- * it. A refused workflow names the JSON path of the offending node and enqueues nothing.
+ * Canvas workflows over HTTP: dispatch one (202 with its members), read it back (from the broker, then from the
+ * history), revoke and redrive it. A refused workflow names the JSON path of the offending node and enqueues nothing.
  */
 @Controller("/api/background_tasks/workflows")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -43,11 +46,13 @@ import java.util.UUID;
 class WorkflowController {
     private final TaskClient client;
     private final Workflows workflows;
+    private final HistoryStore history;
     private final JsonMapper json;
 
-    WorkflowController(TaskClient client, Workflows workflows, JsonMapper json) {
+    WorkflowController(TaskClient client, Workflows workflows, HistoryStore history, JsonMapper json) {
         this.client = client;
         this.workflows = workflows;
+        this.history = history;
         this.json = json;
     }
 
@@ -59,11 +64,31 @@ class WorkflowController {
                 .orElseGet(() -> enqueued(dispatched)));
     }
 
+    /** From the broker while it holds the workflow, then from the history (its tree and its members' rows). */
     @Get("/{id}")
     @Secured(Permissions.VIEW)
     HttpResponse<?> get(UUID id) {
-        return workflows.find(id).<HttpResponse<?>>map(state -> HttpResponse.ok(answer(state)))
+        return workflows.find(id).or(() -> recorded(id)).<HttpResponse<?>>map(state -> HttpResponse.ok(answer(state)))
                 .orElseGet(() -> ActionAnswers.notFound(id));
+    }
+
+    private Optional<WorkflowState> recorded(UUID id) {
+        HistoryStore.RecordedWorkflow recorded = history.workflow(id);
+        if (recorded.tree() == null) {
+            return Optional.empty();
+        }
+        Map<UUID, Workflows.Recorded> rows = new HashMap<>();
+        recorded.members().forEach(m -> rows.put(m.id(), new Workflows.Recorded(m.status(), m.result(),
+                error(m.status(), m.exceptionType(), m.exceptionMessage()), m.reason())));
+        // A redrive's reused members were recorded under the workflow they first ran in.
+        return Optional.of(workflows.recorded(id, recorded.tree(), member -> Optional.ofNullable(rows.get(member))
+                .or(() -> history.find(member).map(r -> new Workflows.Recorded(r.status(), r.result(),
+                        error(r.status(), r.exceptionType(), r.exceptionMessage()), r.revokeReason())))));
+    }
+
+    private static String error(String status, String type, String message) {
+        return !status.equals("failed") || type == null ? null
+                : type + (message == null || message.isEmpty() ? "" : ": " + message);
     }
 
     /** Revokes every member that has not ended; answers what each revoke did. */

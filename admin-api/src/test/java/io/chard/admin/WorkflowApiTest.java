@@ -8,6 +8,9 @@ import io.chard.broker.Outcome;
 import io.chard.broker.RedisBroker;
 import io.chard.broker.Settlement;
 import io.chard.config.ChardSettings;
+import io.chard.history.HistoryRecorder;
+import io.chard.history.HistoryWriter;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -123,6 +127,23 @@ class WorkflowApiTest {
     }
 
     @Test
+    void onceRedisLetAWorkflowGoItsStatusAndMembersAreReadFromTheHistory() throws Exception {
+        Answer accepted = server.operator.post(WORKFLOWS, """
+                {"chain": [{"task": "test.add", "args": [1, 1]}, {"task": "test.fail", "args": ["x"], "immutable": true},
+                  {"task": "test.add", "args": [5]}]}""");
+        String id = accepted.text("id");
+        runUntilIdle();
+        String live = server.viewer.get(WORKFLOWS + "/" + id).body();
+        recordHistory();
+        forgetInRedis(accepted);
+        Answer read = server.viewer.get(WORKFLOWS + "/" + id);
+        assertEquals(200, read.status(), read.body());
+        assertEquals(live, read.body(), "the history answers exactly what Redis answered");
+        assertEquals("failed", read.text("status"));
+        assertEquals("cancelled", read.json().get("members").get(2).get("status").getStringValue());
+    }
+
+    @Test
     void revokingAWorkflowNeedsManageAndRevokesEveryMemberNotEnded() {
         Answer accepted = server.operator.post(WORKFLOWS, """
                 {"chain": [{"task": "test.add", "args": [1, 1]}, {"task": "test.add", "args": [2]}]}""");
@@ -157,6 +178,31 @@ class WorkflowApiTest {
             Answer large = server.operator.post(WORKFLOWS, "{\"group\": [{\"task\": \"test.echo\", \"args\": [\""
                     + "x".repeat(2_000_000) + "\"]}]}");
             assertEquals(413, large.status(), large.body().substring(0, Math.min(200, large.body().length())));
+        });
+    }
+
+    /** Runs a recorder over every event so far, as admin-api's own recorder would. */
+    @SuppressWarnings("unchecked")
+    private static void recordHistory() throws Exception {
+        HistoryRecorder recorder = new HistoryRecorder(server.context.getBean(RedisBroker.class)
+                .eventStream("workflow-api-test"), server.context.getBean(HistoryWriter.class),
+                server.context.getBean(JsonMapper.class), server.context.getBean(ApplicationEventPublisher.class));
+        for (int round = 0; round < 100 && recorder.recordOnce(Duration.ofMillis(200)) > 0; round++) {
+            // until a read finds nothing new
+        }
+    }
+
+    /** What the result TTL does: the workflow's hash and its members' hashes leave Redis. */
+    @SuppressWarnings("unchecked")
+    private static void forgetInRedis(Answer workflow) {
+        var redis = ((StatefulRedisConnection<String, String>) server.context.getBean(StatefulRedisConnection.class))
+                .sync();
+        var partitions = server.context.getBean(RedisBroker.class).partitions();
+        UUID id = UUID.fromString(workflow.text("id"));
+        redis.del(partitions.keys(id).prefix() + "wf:" + id);
+        workflow.json().get("members").values().forEach(m -> {
+            UUID member = UUID.fromString(m.get("id").getStringValue());
+            redis.del(partitions.keys(member).task(member));
         });
     }
 

@@ -1,13 +1,13 @@
 package io.chard.canvas;
 
 import io.chard.broker.Broker;
-import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
 import io.chard.broker.Partitions;
 import io.chard.broker.Revocation;
 import io.chard.broker.WorkflowBatch;
 import io.chard.client.TaskClient;
 import io.chard.config.ChardConfig;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Reads a running workflow back from the broker (its stored tree and its members' live states) and revokes it.
@@ -43,7 +44,20 @@ public final class Workflows {
     }
 
     public Optional<WorkflowState> find(UUID id) {
-        return broker.workflowTree(id).map(tree -> state(id, parse(tree)));
+        return broker.workflowTree(id).map(tree -> state(id, parse(tree), this::live));
+    }
+
+    /** What a member's record says, from the broker or, once the broker let it go, from the history. */
+    public record Recorded(String status, @Nullable String resultJson, @Nullable String error,
+                           @Nullable String reason) {
+    }
+
+    /**
+     * A workflow as recorded elsewhere (the history keeps its tree and its members' rows after Redis expired
+     * them), derived exactly as {@link #find} derives it from the broker.
+     */
+    public WorkflowState recorded(UUID id, String tree, Function<UUID, Optional<Recorded>> members) {
+        return state(id, parse(tree), members);
     }
 
     /**
@@ -72,7 +86,7 @@ public final class Workflows {
     public Optional<WorkflowState> redrive(UUID id) {
         return broker.workflowTree(id).map(text -> {
             JsonNode tree = parse(text);
-            WorkflowState original = state(id, tree);
+            WorkflowState original = state(id, tree, this::live);
             if (!original.status().equals("failed") && !original.status().equals("revoked")) {
                 throw new NotRedrivableException("workflow " + id + " is " + original.status()
                         + "; only a failed or revoked workflow can be redriven");
@@ -88,9 +102,9 @@ public final class Workflows {
         });
     }
 
-    private WorkflowState state(UUID id, JsonNode tree) {
+    private WorkflowState state(UUID id, JsonNode tree, Function<UUID, Optional<Recorded>> records) {
         Map<UUID, WorkflowState.Member> members = new LinkedHashMap<>();
-        collect(tree, members);
+        collect(tree, members, records);
         boolean allEnded = members.values().stream().allMatch(m -> ended(m.status()));
         boolean allPending = members.values().stream().allMatch(m -> m.status().equals("pending"));
         WorkflowState.Member failed = members.values().stream()
@@ -176,35 +190,37 @@ public final class Workflows {
         return into;
     }
 
-    private void collect(JsonNode node, Map<UUID, WorkflowState.Member> members) {
+    private void collect(JsonNode node, Map<UUID, WorkflowState.Member> members,
+                         Function<UUID, Optional<Recorded>> records) {
         if (node.get("task") != null) {
             UUID id = UUID.fromString(node.get("id").getStringValue());
-            members.put(id, member(id, node.get("task").getStringValue(), node.get("path").getStringValue()));
+            String task = node.get("task").getStringValue();
+            String path = node.get("path").getStringValue();
+            members.put(id, records.apply(id).map(r -> new WorkflowState.Member(id, task, path, r.status(),
+                    r.resultJson(), r.error(), r.reason()))
+                    .orElseGet(() -> new WorkflowState.Member(id, task, path, "unknown", null, null, null)));
             for (String callback : List.of("link", "link_error")) {
                 if (node.get(callback) != null) {
-                    collect(node.get(callback), members);
+                    collect(node.get(callback), members, records);
                 }
             }
         } else if (node.get("chain") != null) {
-            node.get("chain").values().forEach(step -> collect(step, members));
+            node.get("chain").values().forEach(step -> collect(step, members, records));
         } else if (node.get("group") != null) {
-            node.get("group").values().forEach(step -> collect(step, members));
+            node.get("group").values().forEach(step -> collect(step, members, records));
         } else if (node.get("chord") != null) {
-            node.get("chord").get("group").values().forEach(step -> collect(step, members));
-            collect(node.get("chord").get("then"), members);
+            node.get("chord").get("group").values().forEach(step -> collect(step, members, records));
+            collect(node.get("chord").get("then"), members, records);
         }
     }
 
-    private WorkflowState.Member member(UUID id, String task, String path) {
-        Optional<ExecutionSnapshot> live = broker.snapshot(id);
-        if (live.isEmpty()) {
-            return new WorkflowState.Member(id, task, path, "unknown", null, null, null);
-        }
-        ExecutionSnapshot s = live.get();
-        String error = s.exceptionType() == null || s.exceptionType().isEmpty() ? null
-                : s.exceptionType() + (s.message() == null || s.message().isEmpty() ? "" : ": " + s.message());
-        return new WorkflowState.Member(id, task, path, s.status().value(), s.resultJson(),
-                s.status() == ExecutionStatus.FAILED ? error : null, s.reason());
+    private Optional<Recorded> live(UUID id) {
+        return broker.snapshot(id).map(s -> {
+            String error = s.exceptionType() == null || s.exceptionType().isEmpty() ? null
+                    : s.exceptionType() + (s.message() == null || s.message().isEmpty() ? "" : ": " + s.message());
+            return new Recorded(s.status().value(), s.resultJson(), s.status() == ExecutionStatus.FAILED ? error : null,
+                    s.reason());
+        });
     }
 
     private static boolean ended(String status) {

@@ -16,7 +16,8 @@
             parent id ('' = none), group id ('' = none), k = how many slots are given; then k pairs slot, value
   Returns  the number of members stored; 0 when the workflow id exists already, -1 when the workflow to redrive
            is gone, -2 when it was redriven already (nothing written)
-  Events   enqueued (env, eta, root, parent, group); joined for a member released at once
+  Events   enqueued (env, eta, root, parent, group; the first member's also tree); joined for a member released
+           at once
 ]]
 local wf, redrive = ARGV[2], ARGV[4]
 local wfkey = prefix .. 'wf:' .. wf
@@ -49,8 +50,9 @@ while i <= #ARGV do
   else
     route(queue, id, h, due, score)
   end
+  -- The first member's event carries the tree, so the history keeps the workflow after Redis let it go.
   emit(id, 'enqueued', 'env', ARGV[i + 7], 'eta', (join == '' and due > NOW) and ms(due) or '', 'root', wf,
-    'parent', ARGV[i + 12], 'group', ARGV[i + 13])
+    'parent', ARGV[i + 12], 'group', ARGV[i + 13], 'tree', n == 0 and ARGV[3] or '')
   n = n + 1
   i = i + 15 + 2 * given
 end
