@@ -1,9 +1,11 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { mockFetch } from '../../test/fetchMock'
+import { FAILED_ID, detail } from '../../test/fixtures'
 import { OPERATOR, VIEWER, renderPage } from '../../test/render'
 import type { Workflow } from './api'
 import { depthOf, placeOf } from './api'
+import { ExecutionDetailPage } from '../executions/ExecutionDetailPage'
 import { WorkflowPage } from './WorkflowPage'
 
 const ID = '01a21439-4672-7000-9bef-5fad35181c00'
@@ -38,6 +40,15 @@ describe('depthOf', () => {
     expect(depthOf('$.chord.group[2]')).toBe(0)
     expect(depthOf('$.chord.then')).toBe(0)
     expect(placeOf('$.chord.then')).toBe('then')
+  })
+})
+
+describe('an execution that is a workflow member', () => {
+  it('links from its detail page to its workflow', async () => {
+    mockFetch({ [`GET /api/background_tasks/admin/executions/${FAILED_ID}`]: { body: detail({ workflow_id: ID }) } })
+    renderPage(<ExecutionDetailPage />, { me: VIEWER, path: '/:executionId', at: `/${FAILED_ID}` })
+    const link = await screen.findByTestId('detail-workflow-link')
+    expect(link.getAttribute('href')).toBe(`/workflows/${ID}`)
   })
 })
 

@@ -141,6 +141,9 @@ class WorkflowApiTest {
         assertEquals(live, read.body(), "the history answers exactly what Redis answered");
         assertEquals("failed", read.text("status"));
         assertEquals("cancelled", read.json().get("members").get(2).get("status").getStringValue());
+        String member = read.json().get("members").get(1).get("id").getStringValue();
+        Answer detail = server.viewer.get("/api/background_tasks/admin/executions/" + member);
+        assertEquals(id, detail.text("workflow_id"), "a member's detail names its workflow");
     }
 
     @Test

@@ -310,7 +310,7 @@ public final class HistoryStore {
                 row.getObject("retried_from_id", UUID.class), instant(row, "queued_at"), instant(row, "eta"),
                 instant(row, "expires_at"), instant(row, "started_at"), instant(row, "finished_at"),
                 instant(row, "heartbeat_at"), row.getString("timeline"), instant(row, "updated_at"),
-                row.getString("trace_id"));
+                row.getString("trace_id"), row.getObject("root_id", UUID.class));
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {
