@@ -71,6 +71,8 @@ export interface ExecutionDetail extends ExecutionSummary {
   progress_step: string | null
   retried_from_id: string | null
   retried_by: string[]
+  /** The workflow this execution is a member of; null (or absent) for a plain execution. */
+  workflow_id?: string | null
   eta: string | null
   expires_at: string | null
   heartbeat_at: string | null

@@ -7,6 +7,7 @@ import { ExecutionListPage } from '../features/executions/ExecutionListPage'
 import { SchedulesPage } from '../features/schedules/SchedulesPage'
 import { LoginPage } from '../features/session/LoginPage'
 import { WorkersPage } from '../features/workers/WorkersPage'
+import { WorkflowPage } from '../features/workflows/WorkflowPage'
 import { AppLayout } from './AppLayout'
 import { NotFoundPage } from './NotFoundPage'
 import { LOGIN_PATH } from './paths'
@@ -31,6 +32,7 @@ export const routes: RouteObject[] = [
           { path: 'audit', Component: AuditPage },
         ],
       },
+      { path: 'workflows/:workflowId', Component: WorkflowPage },
       { path: ':executionId', Component: ExecutionDetailPage },
       { path: '*', Component: NotFoundPage },
     ],

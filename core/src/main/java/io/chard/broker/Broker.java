@@ -16,13 +16,16 @@ public interface Broker {
     /**
      * Enqueues every member of a workflow in one atomic step in the partition of its id; members with
      * predecessors wait outside every queue until the script that ends the last of them releases them.
-     *
-     * @return false when a workflow with this id exists already (nothing was written)
+     * A redrive ({@link WorkflowBatch#redriveOf()}) is refused, writing nothing, when that workflow was redriven
+     * already or has left the broker.
      */
-    boolean enqueueWorkflow(WorkflowBatch workflow);
+    WorkflowBatch.Result enqueueWorkflow(WorkflowBatch workflow);
 
     /** The tree stored with a workflow, while the broker keeps it (until the result TTL after its last member). */
     Optional<String> workflowTree(UUID workflowId);
+
+    /** A workflow member's stored wiring and outcome, while the broker keeps it (to redrive its workflow). */
+    Optional<WorkflowBatch.StoredMember> workflowMember(UUID id);
 
     Revocation revoke(UUID id, String reason);
 

@@ -38,6 +38,8 @@ enum HistoryColumn {
     HEARTBEAT_AT("heartbeat_at", "timestamptz", c -> c.heartbeatAt),
     /** The W3C trace id the dispatch carried (V160). */
     TRACE_ID("trace_id", "text", c -> c.traceId),
+    /** A workflow's tree, on its first member's row (V180: the view background_tasks_workflow). */
+    WORKFLOW_TREE("workflow_tree", "jsonb", c -> c.workflowTree),
     /**
      * Gains the change's entries the row does not hold yet (by event seq), older ones too, kept in seq order: a
      * replay never duplicates an entry, and a late older change still adds its own.

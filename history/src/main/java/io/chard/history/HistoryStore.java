@@ -183,11 +183,29 @@ public final class HistoryStore {
 
     /** The members of the workflow {@code rootId}, in the order they were minted (tree order), in one query. */
     public List<WorkflowMember> workflowMembers(UUID rootId) {
-        return jdbc.list("SELECT id, task_name, status, parent_id, group_id, args, result, exception_type, "
-                + "exception_message, revoke_reason FROM " + TABLE + " WHERE root_id = ? ORDER BY id", row ->
-                new WorkflowMember(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
-                        row.getObject(4, UUID.class), row.getObject(5, UUID.class), row.getString(6), row.getString(7),
-                        row.getString(8), row.getString(9), row.getString(10)), rootId);
+        return workflow(rootId).members();
+    }
+
+    /**
+     * A workflow as the history holds it: its tree (recorded with its first member; null until that member's
+     * event was recorded) and its members by root, in tree order, in one query. A redrive's reused members belong
+     * to the workflow they first ran in: find them by id.
+     */
+    public record RecordedWorkflow(@Nullable String tree, List<WorkflowMember> members) {
+    }
+
+    public RecordedWorkflow workflow(UUID rootId) {
+        List<MemberRow> rows = jdbc.list("SELECT id, task_name, status, parent_id, group_id, args, result, "
+                + "exception_type, exception_message, revoke_reason, workflow_tree FROM " + TABLE
+                + " WHERE root_id = ? ORDER BY id", row -> new MemberRow(new WorkflowMember(
+                row.getObject(1, UUID.class), row.getString(2), row.getString(3), row.getObject(4, UUID.class),
+                row.getObject(5, UUID.class), row.getString(6), row.getString(7), row.getString(8),
+                row.getString(9), row.getString(10)), row.getString(11)), rootId);
+        return new RecordedWorkflow(rows.stream().map(MemberRow::tree).filter(java.util.Objects::nonNull).findFirst()
+                .orElse(null), rows.stream().map(MemberRow::member).toList());
+    }
+
+    private record MemberRow(WorkflowMember member, @Nullable String tree) {
     }
 
     /** The executions an operator created by retrying {@code id}. */
@@ -292,7 +310,7 @@ public final class HistoryStore {
                 row.getObject("retried_from_id", UUID.class), instant(row, "queued_at"), instant(row, "eta"),
                 instant(row, "expires_at"), instant(row, "started_at"), instant(row, "finished_at"),
                 instant(row, "heartbeat_at"), row.getString("timeline"), instant(row, "updated_at"),
-                row.getString("trace_id"));
+                row.getString("trace_id"), row.getObject("root_id", UUID.class));
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {

@@ -116,6 +116,9 @@ class HistoryRecorderTest {
         assertEquals(members.get(0).id(), members.get(1).parentId());
         assertEquals("[2, 10]", members.get(1).args(), "the joined arguments replace the placeholder");
         assertTrue(members.get(3).reason().contains("previous step " + members.get(2).id()), members.get(3).reason());
+        String tree = store.workflow(run.id()).tree();
+        assertTrue(tree != null && tree.contains("\"path\": \"$.chain[3]\"") && tree.contains(
+                members.get(3).id().toString()), "the tree is recorded with the workflow's first member: " + tree);
     }
 
     @Test

@@ -146,13 +146,18 @@ public final class InlineBroker implements Broker {
 
     /** Canvas workflows need the Redis join scripts; test mode refuses them clearly rather than run them wrong. */
     @Override
-    public boolean enqueueWorkflow(WorkflowBatch workflow) {
+    public WorkflowBatch.Result enqueueWorkflow(WorkflowBatch workflow) {
         throw new UnsupportedOperationException("test mode runs single tasks inline; workflows (chain, group, chord) "
                 + "need a Redis broker in tests for now");
     }
 
     @Override
     public Optional<String> workflowTree(UUID workflowId) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<WorkflowBatch.StoredMember> workflowMember(UUID id) {
         return Optional.empty();
     }
 
