@@ -332,6 +332,11 @@ public final class Benchmark {
     }
 
     private void cleanUp() {
+        unlinkNamespace(redis, namespace);
+    }
+
+    /** Removes every key of a benchmark's namespace (they share its hash tag), in batches of 1,000. */
+    static void unlinkNamespace(RedisCommands<String, String> redis, String namespace) {
         ScanIterator<String> keys = ScanIterator.scan(redis, ScanArgs.Builder.matches("{" + namespace + "}:*").limit(1000));
         List<String> batch = new ArrayList<>();
         while (keys.hasNext()) {
