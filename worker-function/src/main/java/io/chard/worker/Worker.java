@@ -10,6 +10,7 @@ import io.chard.config.ChardConfig;
 import io.chard.trigger.ReadyTrigger;
 import io.chard.loop.Loop;
 import io.chard.loop.Waiter;
+import io.chard.random.RestoreSafeRandom;
 import io.micronaut.json.JsonMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
@@ -294,9 +294,13 @@ public final class Worker {
         return giveBack.size();
     }
 
+    /**
+     * Host, pid and 32 random bits: restored copies of one snapshot share host name and pid, so the random part
+     * comes from the generator their restore hooks reseed, and is wide enough that thousands of copies do not meet.
+     */
     private static String newId() {
         return host() + "-" + ProcessHandle.current().pid() + "-"
-                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
+                + String.format("%08x", RestoreSafeRandom.shared().nextInt());
     }
 
     private static String host() {
