@@ -119,7 +119,7 @@ public final class ColdStartBench {
         if (cached.getFirst().cpuMillis() >= 0) {
             long cpuWith = median(cached, Start::cpuMillis);
             long cpuWithout = median(baseline, Start::cpuMillis);
-            rows.add(new String[]{"  CPU time of that JVM until then", cpuWith + " ms", cpuWithout + " ms",
+            rows.add(new String[]{"  CPU time of that JVM, from its start to the response", cpuWith + " ms", cpuWithout + " ms",
                     String.format("%.2f", (double) cpuWith / cpuWithout)});
         }
     }
