@@ -41,6 +41,9 @@ public final class AdminMain {
         defaults.put("endpoints.health.details-visible", "ANONYMOUS");
         // Replaced by DatabaseHealthIndicator, which answers within a second while PostgreSQL is down.
         defaults.put("endpoints.health.jdbc.enabled", false);
+        // Metrics are served at /metrics by MetricsController; the management endpoints of the same data are off.
+        defaults.put("endpoints.metrics.enabled", false);
+        defaults.put("endpoints.prometheus.enabled", false);
         defaults.putAll(security());
         defaults.put("micronaut.router.static-resources.admin.enabled", true);
         defaults.put("micronaut.router.static-resources.admin.paths", "classpath:public/admin/background-tasks");
@@ -62,6 +65,9 @@ public final class AdminMain {
         Map<String, Object> security = new HashMap<>();
         security.put("micronaut.security.enabled", true);
         security.put("micronaut.security.redirect.enabled", false);
+        // An unknown route answers 404 (in the error envelope) rather than 403, which sent people hunting for a
+        // missing permission.
+        security.put("micronaut.security.reject-not-found", false);
         security.put("micronaut.security.authentication", "cookie");
         security.put("micronaut.security.endpoints.login.enabled", false);
         security.put("micronaut.security.endpoints.logout.enabled", false);

@@ -70,7 +70,8 @@ class LiveController {
     @Serdeable(naming = SnakeCaseStrategy.class)
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Queue(String name, long depth, long delayed, long inFlight, List<Map<String, Object>> throughput) {
+    record Queue(String name, long depth, long delayed, long inFlight, boolean paused,
+                 List<Map<String, Object>> throughput) {
     }
 
     @Serdeable
@@ -112,7 +113,7 @@ class LiveController {
         }
         List<Queue> queues = new ArrayList<>();
         for (BrokerMonitor.QueueDepth depth : monitor.queues()) {
-            queues.add(new Queue(depth.name(), depth.ready(), depth.delayed(), depth.leased(),
+            queues.add(new Queue(depth.name(), depth.ready(), depth.delayed(), depth.leased(), depth.paused(),
                     throughput.getOrDefault(depth.name(), List.of())));
         }
         return new Queues(queues);

@@ -8,6 +8,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
+import io.swagger.v3.oas.annotations.Hidden;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.util.Optional;
  * The admin SPA's client-side routes answer its {@code index.html}, so deep links and reloads work; its assets
  * are static resources under the same prefix. The app itself asks the API for a session.
  */
+@Hidden // the admin app's pages, not API routes: left out of the OpenAPI document
 @Controller(SpaController.BASE)
 @Secured(SecurityRule.IS_ANONYMOUS)
 class SpaController {

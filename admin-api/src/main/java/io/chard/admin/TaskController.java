@@ -2,6 +2,7 @@ package io.chard.admin;
 
 import io.chard.broker.ExecutionStatus;
 import io.chard.admin.auth.Permissions;
+import io.chard.admin.metrics.AdminMetrics;
 import io.chard.broker.BrokerUnavailableException;
 import io.chard.client.Dispatched;
 import io.chard.client.TaskClient;
@@ -33,9 +34,11 @@ class TaskController {
     private final Executions executions;
     private final JsonMapper json;
     private final Clock clock;
+    private final AdminMetrics metrics;
 
-    TaskController(TaskClient client, Executions executions, JsonMapper json, Clock clock) {
+    TaskController(TaskClient client, Executions executions, JsonMapper json, Clock clock, AdminMetrics metrics) {
         this.client = client;
+        this.metrics = metrics;
         this.executions = executions;
         this.json = json;
         this.clock = clock;
@@ -46,6 +49,9 @@ class TaskController {
     @Secured(Permissions.DISPATCH)
     HttpResponse<?> dispatch(@Body String body) {
         Dispatched dispatched = client.dispatch(DispatchBody.read(body, json, clock.instant()));
+        if (!dispatched.duplicate()) {
+            metrics.dispatched(dispatched.envelope().task(), dispatched.envelope().queue());
+        }
         return HttpResponse.accepted().body(live(dispatched.id()).<Object>map(detail -> detail)
                 .orElseGet(() -> enqueued(dispatched)));
     }

@@ -121,6 +121,7 @@ class AdminApiTest {
         UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks", "{\"task\":\"test.echo\","
                 + "\"args\":[\"" + marker + "\", 7],\"kwargs\":{\"tenant\":\"" + marker + "\"}}").text("id"));
         settle(id, new Outcome.Failure("x.y.GearSlipped", "the " + marker + " gear slipped", "trace"));
+        awaitRecordedFailure(id);
         for (String query : List.of("args=" + marker, "args=%5B%22" + marker + "%22,7%5D", "kwargs=tenant=" + marker,
                 "kwargs=%7B%22tenant%22:%22" + marker + "%22%7D", "error=" + marker + "+slipped",
                 "exception_type=GearSlipped&args=" + marker, "worker=test-worker&args=" + marker)) {
@@ -371,10 +372,15 @@ class AdminApiTest {
         UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks",
                 "{\"task\":\"test.add\",\"args\":[2,3]}").text("id"));
         settle(id, new Outcome.Failure("java.lang.IllegalStateException", "boom", "trace of the failure"));
+        awaitRecordedFailure(id);
+        return id;
+    }
+
+    /** The searches read the history, which the recorder writes a moment after the broker settled. */
+    private static void awaitRecordedFailure(UUID id) {
         HistoryStore history = server.context.getBean(HistoryStore.class);
         Await.until("the failure is recorded", Duration.ofSeconds(10),
                 () -> history.find(id).map(r -> r.status().equals("failed")).orElse(false));
-        return id;
     }
 
     /** Leases {@code id} as test-worker and settles it with {@code outcome}. */

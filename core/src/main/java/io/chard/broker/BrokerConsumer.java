@@ -70,7 +70,9 @@ public interface BrokerConsumer extends AutoCloseable {
         /** Delayed: due at {@link IdLease#dueAt()}. */
         NOT_DUE,
         /** Its time limit (or the run budget) does not fit the time left. */
-        NO_FIT
+        NO_FIT,
+        /** Its queue is paused: it keeps its place until the queue is resumed. */
+        PAUSED
     }
 
     /** One named execution's lease result; delivery only when LEASED, dueAt only when NOT_DUE. */

@@ -2,22 +2,33 @@ package io.chard.broker;
 
 import jakarta.inject.Singleton;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Read-only live state for dashboards: the worker registry (partition 0) and each queue's size over all partitions. */
 @Singleton
 public final class BrokerMonitor {
     private final RedisBroker broker;
+    private final QueueControl control;
 
-    public BrokerMonitor(RedisBroker broker) {
+    public BrokerMonitor(RedisBroker broker, QueueControl control) {
         this.broker = broker;
+        this.control = control;
     }
 
-    /** @param ready waiting now; delayed: waiting for a due time; leased: running (in flight) */
-    public record QueueDepth(String name, long ready, long delayed, long leased) {
+    /**
+     * @param ready       waiting now; delayed: waiting for a due time; leased: running (in flight)
+     * @param paused      the queue leases nothing until it is resumed (see {@link QueueControl})
+     * @param oldestReady when the oldest of the executions next in line (the head of each partition's ready set:
+     *                    highest priority, then first in) was dispatched; null when none is ready. The autoscaling
+     *                    signal: it grows while workers fall behind, whatever the queue's length.
+     */
+    public record QueueDepth(String name, long ready, long delayed, long leased, boolean paused,
+                             Instant oldestReady) {
     }
 
     /** The registry entries (JSON, as each worker wrote them) of the workers that beat recently. */
@@ -42,24 +53,46 @@ public final class BrokerMonitor {
         });
     }
 
-    /** Each queue's depth summed over the partitions (each partition registers the queues it has seen). */
+    /**
+     * Each queue's depth summed over the partitions (each partition registers the queues it has seen), and
+     * whether it is paused; a queue paused before any dispatch reached it is listed too.
+     */
     public List<QueueDepth> queues() {
         return RedisBroker.call(() -> {
             Partitions partitions = broker.partitions();
+            Set<String> paused = control.paused();
+            // Per queue: ready, delayed, leased, and the oldest head's dispatch time (ms; MAX_VALUE: none ready).
             Map<String, long[]> sums = new TreeMap<>();
+            paused.forEach(queue -> sums.put(queue, newSum()));
             for (int p = 0; p < partitions.count(); p++) {
                 RedisKeys keys = partitions.keys(p);
                 for (String queue : broker.commands().smembers(keys.queues())) {
-                    long[] sum = sums.computeIfAbsent(queue, q -> new long[3]);
+                    long[] sum = sums.computeIfAbsent(queue, q -> newSum());
                     sum[0] += broker.commands().zcard(keys.queue(queue, "ready"));
                     sum[1] += broker.commands().zcard(keys.queue(queue, "delayed"));
                     sum[2] += broker.commands().zcard(keys.queue(queue, "leased"));
+                    sum[3] = Math.min(sum[3], headQueuedAt(keys, queue));
                 }
             }
             List<QueueDepth> depths = new ArrayList<>(sums.size());
-            sums.forEach((queue, sum) -> depths.add(new QueueDepth(queue, sum[0], sum[1], sum[2])));
+            sums.forEach((queue, sum) -> depths.add(new QueueDepth(queue, sum[0], sum[1], sum[2],
+                    paused.contains(queue), sum[3] == Long.MAX_VALUE ? null : Instant.ofEpochMilli(sum[3]))));
             return depths;
         });
+    }
+
+    private static long[] newSum() {
+        return new long[]{0, 0, 0, Long.MAX_VALUE};
+    }
+
+    /** The dispatch time of the execution next in line in this partition, ms; MAX_VALUE when none is ready. */
+    private long headQueuedAt(RedisKeys keys, String queue) {
+        List<String> head = broker.commands().zrange(keys.queue(queue, "ready"), 0, 0);
+        if (head.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        String queued = broker.commands().hget(keys.task(head.getFirst()), "queued");
+        return queued == null || queued.isEmpty() ? Long.MAX_VALUE : (long) Double.parseDouble(queued);
     }
 
     /** Answers nothing when Redis answers; the reason otherwise. */

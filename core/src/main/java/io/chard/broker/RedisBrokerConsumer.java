@@ -56,6 +56,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
 
     private LeaseBatch lease(RedisKeys keys, List<String> queues, int max, Duration leaseDuration, Fit fit) {
         List<String> declared = keys.scriptKeys();
+        declared.add(keys.paused());
         queues.forEach(queue -> declared.addAll(keys.queueKeys(queue)));
         List<String> argv = new ArrayList<>(7 + queues.size());
         argv.add(keys.prefix());
@@ -92,7 +93,9 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         argv.add(Long.toString(fitMillis(fit)));
         argv.add(Long.toString(fit.budget().toMillis()));
         ids.forEach(id -> argv.add(id.toString()));
-        List<Object> reply = broker.run(Script.LEASE_IDS, keys.scriptKeys(), argv);
+        List<String> declared = keys.scriptKeys();
+        declared.add(keys.paused());
+        List<Object> reply = broker.run(Script.LEASE_IDS, declared, argv);
         List<IdLease> results = new ArrayList<>(ids.size());
         for (int i = 0; i < reply.size(); i += 6) {
             UUID id = UUID.fromString((String) reply.get(i));

@@ -52,6 +52,11 @@ public record RedisKeys(String prefix) {
         return prefix + "queues";
     }
 
+    /** The names of the paused queues; every partition holds the whole set (see {@link QueueControl}). */
+    public String paused() {
+        return prefix + "paused";
+    }
+
     public String events() {
         return prefix + "events";
     }

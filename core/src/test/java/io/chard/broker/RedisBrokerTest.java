@@ -3,6 +3,7 @@ package io.chard.broker;
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
 import io.chard.client.TaskClient;
+import io.chard.config.ChardSettings;
 import io.chard.testing.Await;
 import io.chard.testing.TestRedis;
 import io.micronaut.context.ApplicationContext;
@@ -14,9 +15,12 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -249,6 +253,55 @@ class RedisBrokerTest {
         });
         assertEquals(1, second.retries());
         assertEquals(2, second.deliveries());
+    }
+
+    @Test
+    void aPausedQueueTakesDispatchesAndLeasesNothingAcrossRestartsWhileOtherQueuesRunUntilItIsResumed() {
+        context.getBean(QueueControl.class).pause("default");
+        List<UUID> waiting = IntStream.range(0, 12).mapToObj(i -> client.dispatch("test.add", i, i).id()).toList();
+        UUID other = dispatch(request().withQueue("other")).id();
+        List<String> both = List.of("default", "other");
+        assertEquals(List.of(other), ids(worker.lease(both, 100, LEASE).deliveries()));
+        assertTrue(worker.leaseIds(waiting, LEASE, BrokerConsumer.Fit.ANY).stream()
+                .allMatch(found -> found.code() == BrokerConsumer.IdLeaseCode.PAUSED), "leasing by id is refused too");
+
+        Map<String, Object> sameNamespace = new HashMap<>(properties());
+        sameNamespace.put(ChardSettings.NAMESPACE, context.getRequiredProperty(ChardSettings.NAMESPACE, String.class));
+        try (ApplicationContext restarted = ApplicationContext.run(sameNamespace);
+             BrokerConsumer another = restarted.getBean(RedisBroker.class).consumer("worker-b")) {
+            assertTrue(another.lease(both, 100, LEASE).deliveries().isEmpty(), "still paused after a restart");
+            BrokerMonitor.QueueDepth shown = restarted.getBean(BrokerMonitor.class).queues().stream()
+                    .filter(queue -> queue.name().equals("default")).findFirst().orElseThrow();
+            assertTrue(shown.paused());
+            assertEquals(12, shown.ready());
+
+            restarted.getBean(QueueControl.class).resume("default");
+            assertEquals(Set.copyOf(waiting), Set.copyOf(ids(another.lease(both, 100, LEASE).deliveries())));
+            assertFalse(context.getBean(BrokerMonitor.class).queues().stream().anyMatch(BrokerMonitor.QueueDepth::paused));
+        }
+    }
+
+    @Test
+    void aPurgeRevokesEveryWaitingExecutionOfTheQueueWithReasonPurgedAndLeavesRunningOnesAndOtherQueues() {
+        List<UUID> waiting = new ArrayList<>(IntStream.range(0, 7)
+                .mapToObj(i -> dispatch(request().withQueue("bulk")).id()).toList());
+        waiting.add(dispatch(request().withQueue("bulk").withCountdown(Duration.ofMinutes(5))).id());
+        UUID running = dispatch(request().withQueue("bulk")).id();
+        // Lease the one dispatched last: purge leaves what runs.
+        List<Delivery> leased = worker.leaseIds(List.of(running), LEASE, BrokerConsumer.Fit.ANY).stream()
+                .map(BrokerConsumer.IdLease::delivery).toList();
+        assertEquals(running, leased.getFirst().id());
+        UUID elsewhere = client.dispatch("test.add", 1, 2).id();
+
+        assertEquals(8, context.getBean(QueueControl.class).purge("bulk"));
+        for (UUID id : waiting) {
+            ExecutionSnapshot purged = broker.snapshot(id).orElseThrow();
+            assertEquals(ExecutionStatus.REVOKED, purged.status());
+            assertEquals("purged", purged.reason());
+        }
+        assertEquals(ExecutionStatus.RUNNING, broker.snapshot(running).orElseThrow().status());
+        assertEquals(List.of(elsewhere), ids(worker.lease(List.of("bulk", "default"), 10, LEASE).deliveries()));
+        assertEquals(0, context.getBean(QueueControl.class).purge("bulk"));
     }
 
     @Test

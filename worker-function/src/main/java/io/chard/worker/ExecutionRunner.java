@@ -7,8 +7,11 @@ import io.chard.broker.Outcome;
 import io.chard.broker.Settlement;
 import io.chard.task.TaskOptions;
 import io.chard.trace.TaskLogScope;
+import io.chard.worker.metrics.WorkerMetrics;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -33,14 +36,17 @@ final class ExecutionRunner {
     private final Slots slots;
     private final Clock clock;
     private final Consumer<Settlement> report;
+    private final WorkerMetrics metrics;
     private final Map<UUID, Execution> active = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledThreadPoolExecutor timers;
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    ExecutionRunner(TaskInvoker invoker, BrokerConsumer broker, Slots slots, Clock clock, Consumer<Settlement> report) {
+    ExecutionRunner(TaskInvoker invoker, BrokerConsumer broker, Slots slots, Clock clock, Consumer<Settlement> report,
+                    WorkerMetrics metrics) {
         this.invoker = invoker;
+        this.metrics = metrics;
         this.broker = broker;
         this.slots = slots;
         this.clock = clock;
@@ -160,6 +166,7 @@ final class ExecutionRunner {
             return;
         }
         execution.startedAt = clock.instant();
+        metrics.started(execution.taskName, execution.queue);
         armTimeLimits(execution, prepared.task().options());
         try (TaskLogScope logs = TaskLogScope.open(execution.delivery.id(), execution.taskName,
                 execution.delivery.retries() + 1, prepared.envelope().headers())) {
@@ -202,6 +209,12 @@ final class ExecutionRunner {
         } else if (!(outcome instanceof Outcome.Retry)) {
             processed.incrementAndGet();
         }
+        // Counted before it is reported, so a reader who sees the execution ended sees it counted. The task and
+        // queue are known once the envelope parsed and named a registered task (the queue is set then).
+        boolean known = execution.queue != null;
+        Instant started = execution.startedAt;
+        metrics.ended(known ? execution.taskName : WorkerMetrics.NONE, known ? execution.queue : WorkerMetrics.NONE,
+                outcome, started == null ? null : Duration.between(started, clock.instant()));
         report.accept(new Settlement(execution.lease(), outcome));
         return true;
     }

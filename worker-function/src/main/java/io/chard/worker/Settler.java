@@ -6,6 +6,7 @@ import io.chard.broker.Settlement;
 import io.chard.loop.Loop;
 import io.chard.loop.Outage;
 import io.chard.loop.Waiter;
+import io.chard.worker.metrics.WorkerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +38,16 @@ final class Settler {
     /** Its own waiter for the backoff, so that closing cuts the backoff short but lets the loop flush. */
     private final Waiter backoff = new Waiter();
     private final Loop loop;
+    private final WorkerMetrics metrics;
 
     /**
      * @param onSettled  told of every batch that left (settled, refused, or dropped after an error)
      * @param onAccepted told first of the settlements Redis accepted, right after the script returned
      */
     Settler(BrokerConsumer broker, Consumer<List<Settlement>> onSettled, Consumer<List<Settlement>> onAccepted,
-            LoopGuard loops) {
+            LoopGuard loops, WorkerMetrics metrics) {
         this.broker = broker;
+        this.metrics = metrics;
         this.onSettled = onSettled;
         this.onAccepted = onAccepted;
         this.loop = loops.loop("chard-settler", this::round);
@@ -125,6 +128,9 @@ final class Settler {
                 LOG.warn("outcome of {} refused: this worker no longer holds its lease (it lapsed and the "
                         + "execution was handed on)", batch.get(i).lease().id());
             }
+        }
+        if (taken.size() < batch.size()) {
+            metrics.staleReports(batch.size() - taken.size());
         }
         try {
             onAccepted.accept(taken);

@@ -11,6 +11,9 @@ import io.chard.trigger.ReadyTrigger;
 import io.chard.loop.Loop;
 import io.chard.loop.Waiter;
 import io.chard.random.RestoreSafeRandom;
+import io.chard.worker.metrics.WorkerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.json.JsonMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,18 +66,19 @@ public final class Worker {
     private Loop leaseLoop;
 
     Worker(Broker broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker, JsonMapper json, Clock clock,
-           ReadyTrigger trigger) {
-        this(newId(), broker, config, chard, invoker, json, clock, trigger);
+           ReadyTrigger trigger, WorkerMetrics metrics) {
+        this(newId(), broker, config, chard, invoker, json, clock, trigger, metrics);
     }
 
     private Worker(String id, Broker broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker,
-                   JsonMapper json, Clock clock, ReadyTrigger trigger) {
-        this(id, broker.consumer(id), config, chard, invoker, json, clock, System::exit, trigger);
+                   JsonMapper json, Clock clock, ReadyTrigger trigger, WorkerMetrics metrics) {
+        this(id, broker.consumer(id), config, chard, invoker, json, clock, System::exit, trigger, metrics);
     }
 
     Worker(String id, BrokerConsumer broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker,
            JsonMapper json, Clock clock, IntConsumer exit) {
-        this(id, broker, config, chard, invoker, json, clock, exit, ReadyTrigger.NONE);
+        this(id, broker, config, chard, invoker, json, clock, exit, ReadyTrigger.NONE,
+                new WorkerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
     }
 
     /**
@@ -82,7 +86,7 @@ public final class Worker {
      * must not end their JVM.
      */
     Worker(String id, BrokerConsumer broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker,
-           JsonMapper json, Clock clock, IntConsumer exit, ReadyTrigger trigger) {
+           JsonMapper json, Clock clock, IntConsumer exit, ReadyTrigger trigger, WorkerMetrics metrics) {
         this.config = config;
         this.trigger = trigger;
         this.clock = clock;
@@ -91,8 +95,9 @@ public final class Worker {
         this.exit = exit;
         this.loops = new LoopGuard(this::failed);
         Slots slots = new Slots(config.concurrency(), config.prefetch(), config.leaseBatch());
-        this.settler = new Settler(broker, this::settled, this::accepted, loops);
-        this.runner = new ExecutionRunner(invoker, broker, slots, clock, settler::submit);
+        this.settler = new Settler(broker, this::settled, this::accepted, loops, metrics);
+        this.runner = new ExecutionRunner(invoker, broker, slots, clock, settler::submit, metrics);
+        metrics.slots(config.concurrency(), slots::freeRunSlots);
         Heartbeater heartbeater = new Heartbeater(broker, runner,
                 new Heartbeater.Identity(id, host(), config, clock.instant()), chard.leaseDuration(), json, clock);
         this.leasing = new LeaseLoop(broker, config, chard.leaseDuration(), slots, this::leased, settler,

@@ -7,6 +7,7 @@ import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.Envelope;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
+import io.chard.broker.QueueControl;
 import io.chard.broker.RedisBroker;
 import io.chard.client.TaskClient;
 import io.chard.testing.Await;
@@ -212,6 +213,32 @@ class WorkerTest {
                 assertEquals(1, done.deliveries());
             }
         }
+    }
+
+    @Test
+    void pausingAQueueStopsItsLeasingWithinASecondAndResumingStartsItAgain() throws InterruptedException {
+        startWorker(Map.of());
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            ids.add(client.dispatch("w.sleep", 0.05).id());
+        }
+        Await.until("the queue is being worked", WAIT, () -> started(ids) >= 8);
+        context.getBean(QueueControl.class).pause("default");
+        Thread.sleep(1_000);
+        long oneSecondAfterThePause = started(ids);
+        Thread.sleep(1_500);
+        assertEquals(oneSecondAfterThePause, started(ids), "nothing leased from a second after the pause on");
+        assertTrue(oneSecondAfterThePause < ids.size(), "the pause came before the queue ran dry");
+
+        context.getBean(QueueControl.class).resume("default");
+        for (UUID id : ids) {
+            assertEquals(ExecutionStatus.SUCCESS, finished(id).status());
+        }
+    }
+
+    /** How many of {@code ids} a worker has taken (running or ended). */
+    private long started(List<UUID> ids) {
+        return ids.stream().filter(id -> status(id) != ExecutionStatus.PENDING).count();
     }
 
     private ExecutionStatus status(UUID id) {

@@ -1,9 +1,11 @@
 --[[
   lease: hands a worker up to `max` executions from its queues, in queue order, highest priority first.
   On the way it moves due delayed executions to ready and takes back leases whose deadline passed (their
-  worker went silent), so no separate reaper is needed. Revoked and expired executions are never leased.
+  worker went silent), so no separate reaper is needed. Revoked and expired executions are never leased, nor is
+  anything of a paused queue (its housekeeping still runs).
 
-  KEYS     1-5 as in the prelude, then per queue in ARGV order: ready, delayed, leased, wake
+  KEYS     1-5 as in the prelude, 6 the partition's paused set, then per queue in ARGV order: ready, delayed,
+           leased, wake
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  worker id
   ARGV[3]  lease duration, ms
@@ -53,7 +55,8 @@ for q = 8, #ARGV do
     emit(id, 'lease_expired', 'worker', lost)
   end
 
-  while taken < max do
+  local open = not paused(queue)
+  while open and taken < max do
     local popped = redis.call('ZPOPMIN', ready, max - taken)
     if #popped == 0 then break end
     -- One counter step per popped batch: base+1..base+n number this call's fencing tokens. The counter alone
@@ -103,7 +106,8 @@ for q = 8, #ARGV do
 
   -- When this worker skipped executions that do not fit, it leaves the wake-up to their enqueue (another
   -- worker leases them within its poll interval): waking itself would spin it, round after round.
-  if #skipped == 0 and redis.call('ZCARD', ready) > 0 then
+  -- A paused queue wakes nobody: its resume does.
+  if open and #skipped == 0 and redis.call('ZCARD', ready) > 0 then
     wake(queue)
     wait = 0
   end

@@ -3,7 +3,8 @@
   worker), each only if it is waiting and due. The rules are lease's: revoked or expired executions are ended
   instead, and an execution whose lease lapsed (its worker died) is taken back first.
 
-  KEYS     1-5 as in the prelude (every id is of this partition; its hash and queue keys share the tag)
+  KEYS     1-5 as in the prelude (every id is of this partition; its hash and queue keys share the tag),
+           6 the partition's paused set
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  worker id
   ARGV[3]  lease duration, ms
@@ -18,6 +19,7 @@
            unknown  no such execution (never existed, or its result TTL passed)
            not_due  delayed: token holds the due time, ms since the epoch
            no_fit   its time limit (or the budget) exceeds the fit
+           paused   its queue is paused (it keeps its place; the timer drain leases it after the resume)
   Events   started, revoked (expired or revoked while waiting), lease_expired
 ]]
 local worker, lease_ms, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -74,6 +76,8 @@ for i = 7, #ARGV do
         emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
         workflow_ended(id, ttl)
         answer(id, 'ended')
+      elseif paused(queue) then
+        answer(id, 'paused')
       elseif fit > 0 and limit > fit then
         answer(id, 'no_fit')
       else

@@ -66,6 +66,13 @@ local function make_ready(queue, id, score)
   wake(queue)
 end
 
+-- A paused queue keeps accepting dispatches and its housekeeping (due delayed -> ready, lapsed leases back) runs,
+-- but nothing of it is leased until it is resumed. The name sits in every partition's `paused` set (a script
+-- reads only its own slot, so the pause writes each partition); lease and lease_ids declare the set.
+local function paused(queue)
+  return redis.call('SISMEMBER', prefix .. 'paused', queue) == 1
+end
+
 -- Why a waiting execution must never start: its revoke reason (revoked while no worker ran it, or while it ran
 -- and its worker then died), 'expired' once its `expires` passed, or false. Lease and lease by id both ask.
 local function refusal(revoked, reason, expires)

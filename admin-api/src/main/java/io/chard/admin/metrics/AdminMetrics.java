@@ -1,0 +1,83 @@
+package io.chard.admin.metrics;
+
+import io.chard.broker.BrokerMonitor;
+import io.chard.broker.BrokerUnavailableException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * admin-api's own meters: dispatches over HTTP by task and queue, and the queue gauges. The gauges are read from
+ * Redis once per scrape ({@link #scrape()}), by this one reader rather than by every worker; while Redis does not
+ * answer, {@code chard_broker_up} is 0 and the gauges keep their last values, so the other metrics still arrive.
+ */
+@Singleton
+public final class AdminMetrics {
+    private final PrometheusMeterRegistry registry;
+    private final BrokerMonitor monitor;
+    private final Clock clock;
+    private final AtomicInteger brokerUp = new AtomicInteger();
+    private final MultiGauge ready;
+    private final MultiGauge delayed;
+    private final MultiGauge inFlight;
+    private final MultiGauge paused;
+    private final MultiGauge oldestAge;
+
+    public AdminMetrics(PrometheusMeterRegistry registry, BrokerMonitor monitor, Clock clock) {
+        this.registry = registry;
+        this.monitor = monitor;
+        this.clock = clock;
+        Gauge.builder("chard.broker.up", brokerUp, AtomicInteger::get)
+                .description("1 when Redis answered the last scrape, else 0").register(registry);
+        ready = queueGauge("chard.queue.depth", "executions waiting to be leased now");
+        delayed = queueGauge("chard.queue.delayed", "executions waiting for a due time (countdown, eta, retry)");
+        inFlight = queueGauge("chard.queue.in.flight", "executions leased by a worker");
+        paused = queueGauge("chard.queue.paused", "1 while the queue is paused");
+        oldestAge = MultiGauge.builder("chard.queue.oldest.ready.age").baseUnit("seconds")
+                .description("how long the oldest execution next in line has waited since its dispatch; 0 when "
+                        + "none is ready (the autoscaling signal)").register(registry);
+    }
+
+    public void dispatched(String task, String queue) {
+        Counter.builder("chard.tasks.dispatched").description("executions dispatched over HTTP")
+                .tags("task", task, "queue", queue).register(registry).increment();
+    }
+
+    /** Every meter in the Prometheus text format, the queue gauges read from Redis just before. */
+    public String scrape() {
+        try {
+            List<BrokerMonitor.QueueDepth> queues = monitor.queues();
+            long now = clock.millis();
+            set(ready, queues, BrokerMonitor.QueueDepth::ready);
+            set(delayed, queues, BrokerMonitor.QueueDepth::delayed);
+            set(inFlight, queues, BrokerMonitor.QueueDepth::leased);
+            set(paused, queues, queue -> queue.paused() ? 1 : 0);
+            set(oldestAge, queues, queue -> queue.oldestReady() == null ? 0
+                    : Math.max(0, now - queue.oldestReady().toEpochMilli()) / 1000.0);
+            brokerUp.set(1);
+        } catch (BrokerUnavailableException e) {
+            brokerUp.set(0);
+        }
+        return registry.scrape();
+    }
+
+    private MultiGauge queueGauge(String name, String description) {
+        return MultiGauge.builder(name).description(description).register(registry);
+    }
+
+    private static void set(MultiGauge gauge, List<BrokerMonitor.QueueDepth> queues,
+                            ToDoubleFunction<BrokerMonitor.QueueDepth> value) {
+        // overwrite: a queue no longer listed drops out of the gauge instead of keeping its last value.
+        gauge.register(queues.stream().map(queue -> MultiGauge.Row.of(Tags.of("queue", queue.name()),
+                value.applyAsDouble(queue))).toList(), true);
+    }
+}

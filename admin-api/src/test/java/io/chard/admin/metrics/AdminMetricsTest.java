@@ -1,0 +1,70 @@
+package io.chard.admin.metrics;
+
+import io.chard.admin.testing.SharedAdminApi;
+import io.chard.admin.testing.ApiClient.Answer;
+import io.chard.broker.BrokerConsumer;
+import io.chard.broker.RedisBroker;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** admin-api's /metrics, scraped over HTTP: queue gauges that follow Redis, dispatch counters, HTTP timers. */
+class AdminMetricsTest extends SharedAdminApi {
+    @Test
+    void queueDepthOldestAgeAndDispatchCountsMoveWithTheLoadAndLeasingTakesThemBack() throws Exception {
+        assertEquals(0.0, sample(scrape(), "chard_queue_depth", "queue=\"metered\""));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(202, server.operator.post("/api/background_tasks/tasks",
+                    "{\"task\":\"test.add\",\"args\":[1,2],\"queue\":\"metered\"}").status());
+        }
+        Thread.sleep(1100); // the oldest ready execution's age is counted in milliseconds, shown in seconds
+        String loaded = scrape();
+        assertEquals(5.0, sample(loaded, "chard_queue_depth", "queue=\"metered\""), loaded);
+        assertTrue(sample(loaded, "chard_queue_oldest_ready_age_seconds", "queue=\"metered\"") >= 1.0, loaded);
+        assertEquals(5.0, sample(loaded, "chard_tasks_dispatched_total", "task=\"test.add\""), loaded);
+        assertEquals(1.0, sample(loaded, "chard_broker_up", null), loaded);
+        assertTrue(loaded.contains("http_server_requests_seconds_count{"), "HTTP latency per route");
+
+        try (BrokerConsumer worker = server.context.getBean(RedisBroker.class).consumer("metrics-worker")) {
+            assertEquals(5, worker.lease(List.of("metered"), 10, Duration.ofSeconds(30)).deliveries().size());
+        }
+        String drained = scrape();
+        assertEquals(0.0, sample(drained, "chard_queue_depth", "queue=\"metered\""), drained);
+        assertEquals(5.0, sample(drained, "chard_queue_in_flight", "queue=\"metered\""), drained);
+        assertEquals(0.0, sample(drained, "chard_queue_oldest_ready_age_seconds", "queue=\"metered\""), drained);
+    }
+
+    @Test
+    void aPausedQueueShowsInItsGauge() {
+        assertEquals(200, server.operator.post("/api/background_tasks/admin/queues/default/pause", "").status());
+        assertEquals(1.0, sample(scrape(), "chard_queue_paused", "queue=\"default\""));
+        assertEquals(200, server.operator.post("/api/background_tasks/admin/queues/default/resume", "").status());
+        assertEquals(0.0, sample(scrape(), "chard_queue_paused", "queue=\"default\""));
+    }
+
+    /** Prometheus scrapes without credentials. */
+    private static String scrape() {
+        Answer answer = server.anonymous.get("/metrics");
+        assertEquals(200, answer.status(), answer.body());
+        return answer.body();
+    }
+
+    /** The first sample of {@code metric} whose labels contain {@code label}; 0 when there is none. */
+    static double sample(String text, String metric, String label) {
+        for (String line : text.lines().toList()) {
+            if ((line.startsWith(metric + "{") || line.startsWith(metric + " "))
+                    && (label == null || line.contains(label))) {
+                Matcher number = Pattern.compile(" ([0-9.eE+-]+)$").matcher(line);
+                assertTrue(number.find(), line);
+                return Double.parseDouble(number.group(1));
+            }
+        }
+        return 0.0;
+    }
+}

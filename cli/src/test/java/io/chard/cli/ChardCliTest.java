@@ -1,0 +1,117 @@
+package io.chard.cli;
+
+import io.chard.admin.testing.AdminApiServer;
+import io.chard.config.ChardSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI against a real admin-api (with a worker in it) over HTTP, with API tokens made through the API. */
+class ChardCliTest {
+    static AdminApiServer server;
+    static String operatorToken;
+    static String viewerToken;
+
+    @BeforeAll
+    static void start() {
+        server = new AdminApiServer(Map.of(ChardSettings.WORKER_ENABLED, true));
+        operatorToken = token("operator");
+        viewerToken = token("viewer");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    record Run(int status, String out, String err) {
+    }
+
+    @Test
+    void callWithWaitPrintsTheResult() {
+        Run run = chard(operatorToken, "call", "examples.add", "2", "3", "--wait");
+        assertEquals(new Run(0, "5", ""), run);
+    }
+
+    @Test
+    void callWithoutWaitPrintsTheIdAndATaskThatFailsExitsOne() {
+        UUID.fromString(chard(operatorToken, "call", "examples.add", "1", "1").out());
+        Run failed = chard(operatorToken, "call", "test.fail", "on purpose", "--wait");
+        assertEquals(1, failed.status(), failed.toString());
+        assertTrue(failed.err().contains("failed") && failed.err().contains("on purpose"), failed.err());
+    }
+
+    @Test
+    void pauseHoldsACallUntilResumeAndInspectShowsTheQueuePaused() {
+        assertEquals(new Run(0, "paused default", ""), chard(operatorToken, "pause", "default"));
+        try {
+            Run queues = chard(viewerToken, "inspect", "queues");
+            assertTrue(queues.out().lines().anyMatch(line -> line.startsWith("default ") && line.endsWith("paused")),
+                    queues.out());
+            Run held = chard(operatorToken, "call", "examples.add", "4", "5", "--wait", "--timeout", "1.5");
+            assertEquals(7, held.status(), "a paused queue runs nothing: " + held);
+        } finally {
+            assertEquals(new Run(0, "resumed default", ""), chard(operatorToken, "resume", "default"));
+        }
+        assertEquals(new Run(0, "13", ""), chard(operatorToken, "call", "examples.add", "6", "7", "--wait"));
+    }
+
+    @Test
+    void purgeRevokesWhatWaitsAndRevokeAnswersConflictOnceEnded() {
+        String later = chard(operatorToken, "call", "examples.add", "1", "2", "--queue", "cli-purge").out();
+        assertEquals(new Run(0, "purged 1 from cli-purge", ""), chard(operatorToken, "purge", "cli-purge"));
+        String delayed = chard(operatorToken, "call", "examples.add", "1", "2", "--countdown", "600").out();
+        assertEquals(new Run(0, delayed + " revoked", ""), chard(operatorToken, "revoke", delayed));
+        assertEquals(6, chard(operatorToken, "revoke", delayed).status());
+        assertEquals(6, chard(operatorToken, "revoke", later).status(), "purged means revoked");
+        assertTrue(chard(viewerToken, "inspect", later).out().contains("\"revoke_reason\" : \"purged\""));
+        Run workers = chard(viewerToken, "inspect", "workers");
+        assertEquals(2, workers.out().lines().count(), "a header and the one worker: " + workers.out());
+        assertEquals(0, chard(viewerToken, "inspect", "scheduled").status());
+        assertEquals(0, chard(viewerToken, "inspect", "active").status());
+    }
+
+    @Test
+    void refusalsAndMistakesHaveTheirOwnExitCodesAndSayWhy() {
+        Run viewer = chard(viewerToken, "pause", "default");
+        assertEquals(3, viewer.status());
+        assertTrue(viewer.err().contains("forbidden"), viewer.err());
+        Run anonymous = chard("", "inspect", "queues");
+        assertEquals(3, anonymous.status());
+        assertEquals("", anonymous.out(), "nothing half-printed");
+        assertTrue(anonymous.err().contains("CHARD_TOKEN"), anonymous.err());
+        assertEquals(4, chard(operatorToken, "pause", "no-such-queue").status());
+        assertEquals(4, chard(operatorToken, "call", "no.such.task").status());
+        assertEquals(2, chard(operatorToken, "call", "examples.add", "two", "3").status(), "arguments that do not bind");
+        assertEquals(2, chard(operatorToken, "frobnicate").status());
+        Run nobody = run(new AdminApi("http://127.0.0.1:9", operatorToken), "inspect", "queues");
+        assertEquals(5, nobody.status());
+        assertTrue(nobody.err().contains("did not answer"), nobody.err());
+    }
+
+    private static Run chard(String token, String... args) {
+        return run(new AdminApi(server.baseUrl(), token), args);
+    }
+
+    private static Run run(AdminApi api, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = ChardCli.run(api, new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(status, out.toString().strip(), err.toString().strip());
+    }
+
+    private static String token(String role) {
+        var created = server.admin.post("/api/background_tasks/admin/tokens",
+                "{\"name\":\"cli-" + role + "\",\"roles\":[\"" + role + "\"]}");
+        assertEquals(201, created.status(), created.body());
+        return created.text("token");
+    }
+}

@@ -1,0 +1,28 @@
+--[[
+  purge: revokes up to ARGV[4] waiting executions (ready or delayed) of one queue in this partition, with reason
+  `purged`, as revoke does one waiting execution: the history keeps them. Running executions are left to finish.
+  The caller repeats the call until it answers fewer than ARGV[4], so one call never blocks Redis for long.
+
+  KEYS     1-5 as in the prelude, 6 the queue's ready set, 7 its delayed set
+  ARGV[1]  the prefix (= KEYS[1])
+  ARGV[2]  queue
+  ARGV[3]  result TTL, seconds
+  ARGV[4]  most executions to revoke in this call
+  Returns  how many were revoked
+  Events   revoked (reason purged)
+]]
+local ttl, most = tonumber(ARGV[3]), tonumber(ARGV[4])
+local purged = 0
+for _, key in ipairs({KEYS[6], KEYS[7]}) do
+  for _, id in ipairs(redis.call('ZRANGE', key, 0, most - purged - 1)) do
+    redis.call('ZREM', key, id)
+    local h = task_key(id)
+    redis.call('HSET', h, 'state', 'revoked', 'reason', 'purged', 'finished', ms(NOW))
+    redis.call('EXPIRE', h, ttl)
+    emit(id, 'revoked', 'reason', 'purged', 'finished', ms(NOW))
+    workflow_ended(id, ttl) -- canvas: the successors of a purged member are cancelled (workflow.lua)
+    purged = purged + 1
+  end
+  if purged >= most then break end
+end
+return purged

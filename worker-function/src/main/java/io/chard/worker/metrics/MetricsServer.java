@@ -1,0 +1,66 @@
+package io.chard.worker.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.chard.broker.Broker;
+import io.chard.broker.BrokerUnavailableException;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+
+/**
+ * The worker's scrape port: {@code GET /metrics} (Prometheus text) and {@code GET /health} (200 while Redis
+ * answers, else 503 naming why), served by the JDK's own HTTP server so the worker carries no Netty HTTP server
+ * (its enforcer rule bans it). One virtual thread per request: a scrape is rare and short.
+ */
+public final class MetricsServer implements AutoCloseable {
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private final HttpServer server;
+
+    /** Binds {@code port} on every interface (0: a free port, for tests) and starts serving. */
+    public MetricsServer(int port, WorkerMetrics metrics, Broker broker) {
+        try {
+            server = HttpServer.create(new InetSocketAddress(port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the worker's metrics port " + port + " could not be bound", e);
+        }
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/metrics", exchange -> answer(exchange, 200, PROMETHEUS_TEXT, metrics.scrape()));
+        server.createContext("/health", exchange -> {
+            try {
+                broker.ping();
+                answer(exchange, 200, "application/json", "{\"status\":\"UP\"}");
+            } catch (BrokerUnavailableException e) {
+                answer(exchange, 503, "application/json", "{\"status\":\"DOWN\",\"redis\":" + quoted(e.getMessage()) + "}");
+            }
+        });
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private static void answer(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String quoted(String text) {
+        return "\"" + String.valueOf(text).replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\x00-\\x1f]", " ")
+                + "\"";
+    }
+}

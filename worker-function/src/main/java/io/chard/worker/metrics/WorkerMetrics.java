@@ -1,0 +1,78 @@
+package io.chard.worker.metrics;
+
+import io.chard.broker.Outcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.function.IntSupplier;
+
+/**
+ * What one worker counts: executions started and how they ended, by task and queue; their run time; busy run
+ * slots; refused (stale) reports. Tags stay bounded: task names come from the registry (an envelope that did not
+ * parse or names no registered task counts under {@value #NONE}, for task and queue), queues from the worker's
+ * configuration.
+ */
+public final class WorkerMetrics {
+    /** The task and queue tags of a poison message, whose task name is untrusted input (unbounded tag values). */
+    public static final String NONE = "none";
+    private final PrometheusMeterRegistry registry;
+
+    /**
+     * The registry is this worker's own, not a bean: where admin-api shares the process (./chard dev), its
+     * micronaut-micrometer registries stay apart from the worker's.
+     */
+    public WorkerMetrics(PrometheusMeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Every meter in the Prometheus text format. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public void close() {
+        registry.close();
+    }
+
+    public void started(String task, String queue) {
+        Counter.builder("chard.executions.started").description("executions this worker started")
+                .tags("task", task, "queue", queue).register(registry).increment();
+    }
+
+    /** @param run how long the task ran, or null when it never started (a poison message, revoked in time) */
+    public void ended(String task, String queue, Outcome outcome, Duration run) {
+        Counter.builder("chard.executions.ended").description("executions this worker ended, by outcome")
+                .tags("task", task, "queue", queue, "outcome", outcomeName(outcome)).register(registry).increment();
+        if (run != null) {
+            Timer.builder("chard.execution.run").description("run time of executions, from start to outcome")
+                    .tags("task", task, "queue", queue).publishPercentileHistogram()
+                    .register(registry).record(run);
+        }
+    }
+
+    /** Reports the broker refused: the lease had lapsed and the execution was handed on. */
+    public void staleReports(int count) {
+        Counter.builder("chard.worker.stale.reports").description("outcomes refused because the lease had lapsed")
+                .register(registry).increment(count);
+    }
+
+    /** Registers the run slots: how many there are, and how many run a task now. */
+    public void slots(int concurrency, IntSupplier free) {
+        Gauge.builder("chard.worker.slots", () -> concurrency).description("run slots (concurrency)")
+                .register(registry);
+        Gauge.builder("chard.worker.slots.busy", () -> concurrency - free.getAsInt())
+                .description("run slots running a task now").register(registry);
+    }
+
+    private static String outcomeName(Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Success success -> "succeeded";
+            case Outcome.Failure failure -> "failed";
+            case Outcome.Retry retry -> "retried";
+            case Outcome.Revoked revoked -> "revoked";
+        };
+    }
+}

@@ -1,0 +1,134 @@
+package io.chard.worker.metrics;
+
+import io.chard.broker.Broker;
+import io.chard.broker.ExecutionStatus;
+import io.chard.client.TaskClient;
+import io.chard.config.ChardSettings;
+import io.chard.testing.Await;
+import io.chard.testing.TestRedis;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The worker's scrape port, scraped over HTTP while a real worker runs tasks from a real Redis. */
+class WorkerMetricsTest {
+    static final Duration WAIT = Duration.ofSeconds(15);
+    final HttpClient http = HttpClient.newHttpClient();
+    ApplicationContext context;
+    TaskClient client;
+    String base;
+
+    @BeforeEach
+    void start() {
+        Map<String, Object> properties = new HashMap<>(TestRedis.properties());
+        properties.put(ChardSettings.WORKER_ENABLED, true);
+        properties.put(ChardSettings.WORKER_CONCURRENCY, 4);
+        properties.put(ChardSettings.WORKER_METRICS_PORT, 0);
+        context = ApplicationContext.run(properties);
+        client = context.getBean(TaskClient.class);
+        base = "http://127.0.0.1:" + context.getBean(MetricsServer.class).port();
+    }
+
+    @AfterEach
+    void stop() {
+        context.close();
+    }
+
+    @Test
+    void countersOfStartsAndOutcomesByTaskMoveAsTheWorkerRuns() throws Exception {
+        assertEquals(0.0, value(scrape(), "chard_executions_started_total", "w.add"));
+        for (int i = 0; i < 3; i++) {
+            finished(client.dispatch("w.add", i, i).id());
+        }
+        finished(client.dispatch("w.fail", "on purpose").id());
+        finished(client.dispatch("w.flaky", 1).id());
+
+        String text = scrape();
+        assertEquals(3.0, value(text, "chard_executions_started_total", "w.add"), text);
+        assertEquals(3.0, value(text, "chard_executions_ended_total", "w.add", "succeeded"), text);
+        assertEquals(1.0, value(text, "chard_executions_ended_total", "w.fail", "failed"), text);
+        assertEquals(1.0, value(text, "chard_executions_ended_total", "w.flaky", "retried"), text);
+        assertEquals(1.0, value(text, "chard_executions_ended_total", "w.flaky", "succeeded"), text);
+        assertEquals(3.0, value(text, "chard_execution_run_seconds_count", "w.add"), text);
+        assertTrue(text.contains("chard_execution_run_seconds_bucket{"), "a histogram, for quantiles over workers");
+        assertEquals(4.0, value(text, "chard_worker_slots", null), text);
+    }
+
+    @Test
+    void busySlotsCountTheTasksRunningNow() throws Exception {
+        assertEquals(0.0, value(scrape(), "chard_worker_slots_busy", null));
+        UUID id = client.dispatch("w.sleep", 1.5).id();
+        Await.until("the sleep is counted busy", WAIT, () -> value(scrape(), "chard_worker_slots_busy", null) == 1.0);
+        finished(id);
+        assertEquals(0.0, value(scrape(), "chard_worker_slots_busy", null));
+    }
+
+    @Test
+    void healthAnswersUpWhileRedisAnswers() throws Exception {
+        HttpResponse<String> health = get("/health");
+        assertEquals(200, health.statusCode());
+        assertTrue(health.body().contains("\"UP\""), health.body());
+    }
+
+    private String scrape() {
+        try {
+            HttpResponse<String> answer = get("/metrics");
+            assertEquals(200, answer.statusCode());
+            assertTrue(answer.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+            return answer.body();
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("scraping " + base + " failed", e);
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The sample of {@code metric} whose labels include {@code task} and {@code outcome} (when not null); 0 when
+     * there is none yet (Prometheus shows a counter once it was first incremented).
+     */
+    private static double value(String text, String metric, String task, String outcome) {
+        for (String line : text.lines().toList()) {
+            if (line.startsWith(metric + "{") || line.startsWith(metric + " ")) {
+                boolean matches = (task == null || line.contains("task=\"" + task + "\""))
+                        && (outcome == null || line.contains("outcome=\"" + outcome + "\""));
+                if (matches) {
+                    Matcher number = Pattern.compile(" ([0-9.eE+-]+)$").matcher(line);
+                    assertTrue(number.find(), line);
+                    return Double.parseDouble(number.group(1));
+                }
+            }
+        }
+        return 0.0;
+    }
+
+    private static double value(String text, String metric, String task) {
+        return value(text, metric, task, null);
+    }
+
+    private void finished(UUID id) {
+        Broker broker = context.getBean(Broker.class);
+        Await.until("execution " + id + " ends", WAIT,
+                () -> broker.snapshot(id).map(s -> s.status().ended()).orElse(false));
+        ExecutionStatus status = broker.snapshot(id).orElseThrow().status();
+        assertTrue(status == ExecutionStatus.SUCCESS || status == ExecutionStatus.FAILED, status.toString());
+    }
+}
