@@ -272,10 +272,15 @@ public final class RedisBroker implements Broker {
         return call(connector::connect);
     }
 
+    /**
+     * Closes the shared connection; the next command opens a new one. For checkpoint hooks: a snapshot (SnapStart,
+     * CRaC) must not carry an open socket, which would be dead, or shared by every copy, after a restore.
+     */
     @PreDestroy
-    synchronized void close() {
+    public synchronized void disconnect() {
         if (connection != null) {
             connection.close();
+            connection = null;
         }
     }
 

@@ -346,11 +346,11 @@ public final class Benchmark {
     }
 
     private void cleanUp() {
-        cleanUp(redis, namespace);
+        unlinkNamespace(redis, namespace);
     }
 
-    /** Deletes every key of the benchmark's namespace (shared with {@link ChordBench}). */
-    static void cleanUp(RedisCommands<String, String> redis, String namespace) {
+    /** Removes every key of a benchmark's namespace (they share its hash tag), in batches of 1,000. */
+    static void unlinkNamespace(RedisCommands<String, String> redis, String namespace) {
         ScanIterator<String> keys = ScanIterator.scan(redis, ScanArgs.Builder.matches("{" + namespace + "}:*").limit(1000));
         List<String> batch = new ArrayList<>();
         while (keys.hasNext()) {

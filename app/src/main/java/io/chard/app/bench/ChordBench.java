@@ -65,7 +65,7 @@ final class ChordBench {
             }
         } finally {
             context.close(); // its recorder first: it reads the stream the clean-up deletes
-            Benchmark.cleanUp(redis, namespace);
+            Benchmark.unlinkNamespace(redis, namespace);
             connection.close();
             rawClient.shutdown();
         }
