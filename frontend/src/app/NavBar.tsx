@@ -6,6 +6,7 @@ import { PERMISSIONS, logout } from '../features/session/api'
 import { t } from '../i18n'
 import { LOGIN_PATH } from './paths'
 import { ThemeToggle } from './ThemeToggle'
+import { ZoneToggle } from './ZoneToggle'
 
 /** The pages in the navbar; the administration ones only for admins. */
 const LINKS: readonly { name: 'executions' | 'workers' | 'queues' | 'schedules' | 'users' | 'audit'; to: string; admin?: boolean }[] = [
@@ -17,7 +18,7 @@ const LINKS: readonly { name: 'executions' | 'workers' | 'queues' | 'schedules' 
   { name: 'audit', to: '/audit', admin: true },
 ]
 
-/** The app's links, the user, the theme and Log out; on a phone they fold behind a Menu button. */
+/** The app's links, the user, the time zone, the theme and Log out; on a phone they fold behind a Menu button. */
 export function NavBar({ me }: { me: Me }) {
   const navigate = useNavigate()
   const queryClient = useQueryClient()
@@ -58,6 +59,7 @@ export function NavBar({ me }: { me: Me }) {
         <span className="nav-user" data-testid="nav-user">
           {t('nav.signed_in_as', { username: me.username })}
         </span>
+        <ZoneToggle />
         <ThemeToggle />
         <button type="button" className="nav-button" data-testid="nav-logout" onClick={() => void signOut()}>
           {t('nav.logout')}

@@ -4,13 +4,14 @@ import { DataTable } from '../../components/DataTable'
 import type { Column } from '../../components/DataTable'
 import { Pagination } from '../../components/Pagination'
 import { QueryState } from '../../components/QueryState'
-import { formatDetail, formatInstant } from '../../format'
+import { formatDetail } from '../../format'
+import { Time } from '../../components/Time'
 import { usePageTitle } from '../../components/usePageTitle'
 import { t } from '../../i18n'
 import { useAudit } from './queries'
 
 const AUDIT_COLUMNS: Column<AuditEntry>[] = [
-  { header: t('audit.at'), cell: (entry) => formatInstant(entry.at) },
+  { header: t('audit.at'), cell: (entry) => <Time instant={entry.at} /> },
   { header: t('audit.username'), cell: (entry) => entry.username },
   { header: t('audit.action'), cell: (entry) => entry.action },
   { header: t('audit.target'), className: 'mono', cell: (entry) => entry.target },

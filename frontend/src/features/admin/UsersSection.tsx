@@ -9,7 +9,7 @@ import { TextField } from '../../components/form/TextField'
 import { QueryState } from '../../components/QueryState'
 import { useNotifyFailure, useToast } from '../../components/toast'
 import { useConfirmedDelete } from '../../components/useConfirmedDelete'
-import { formatInstant } from '../../format'
+import { Time } from '../../components/Time'
 import { t } from '../../i18n'
 import { createUser, deleteUser, updateUser } from './api'
 import { fieldErrorOf } from './fieldErrors'
@@ -116,7 +116,7 @@ function columns(onDelete: (user: User) => void): Column<User>[] {
     { header: t('users.username'), cell: (user) => user.username },
     { header: t('users.roles'), cell: (user) => user.roles.join(', ') },
     { header: t('users.state'), cell: (user) => (user.disabled ? t('users.disabled') : t('users.active')) },
-    { header: t('users.created_at'), cell: (user) => formatInstant(user.created_at) },
+    { header: t('users.created_at'), cell: (user) => <Time instant={user.created_at} /> },
     { header: t('users.actions'), cell: (user) => <UserActions user={user} onDelete={onDelete} /> },
   ]
 }

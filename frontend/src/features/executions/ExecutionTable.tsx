@@ -2,7 +2,8 @@ import { Link } from 'react-router'
 import type { ExecutionSummary } from '../../api/types'
 import { DataTable } from '../../components/DataTable'
 import type { Column } from '../../components/DataTable'
-import { elapsed, formatDuration, formatInstant, shortId } from '../../format'
+import { elapsed, formatDuration, shortId } from '../../format'
+import { Time } from '../../components/Time'
 import { t } from '../../i18n'
 import type { SortKey } from './api'
 import { StatusBadge } from './StatusBadge'
@@ -48,7 +49,7 @@ function columns(now: number): Column<ExecutionSummary>[] {
       cell: (execution) =>
         execution.status === 'running' && execution.progress !== null ? `${execution.progress}%` : '',
     },
-    { header: t('table.queued_at'), sortKey: 'queued_at', cell: (execution) => formatInstant(execution.queued_at) },
+    { header: t('table.queued_at'), sortKey: 'queued_at', cell: (execution) => <Time instant={execution.queued_at} /> },
     {
       header: t('table.duration'),
       sortKey: 'duration',
