@@ -151,6 +151,23 @@ class AdminApiTest {
     }
 
     @Test
+    void theDetailAndTheListShowArgumentsWithTheirKeysInTheOrderTheyWereDispatched() {
+        UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks", "{\"task\":\"test.echo\","
+                + "\"args\":[\"first\",{\"zulu\":1,\"alpha\":2}],\"kwargs\":{\"zebra\":true,\"apple\":null}}")
+                .text("id"));
+        settle(id, new Outcome.Success("null"));
+        HistoryStore history = server.context.getBean(HistoryStore.class);
+        Await.until("the success is recorded", Duration.ofSeconds(10),
+                () -> history.find(id).map(r -> r.status().equals("success")).orElse(false));
+
+        String detail = server.viewer.get(EXECUTIONS + "/" + id).body();
+        assertTrue(detail.indexOf("\"zebra\"") < detail.indexOf("\"apple\""), detail);
+        assertTrue(detail.indexOf("\"zulu\"") < detail.indexOf("\"alpha\""), detail);
+        assertEquals("[\"first\",{\"zulu\":1,\"alpha\":2}]", server.viewer.get(EXECUTIONS + "?q=" + id).json()
+                .get("items").get(0).get("args_preview").getStringValue());
+    }
+
+    @Test
     void theDetailListsEveryAttemptOfAnExecutionThatSucceededAfterARetry() {
         UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks",
                 "{\"task\":\"test.add\",\"args\":[1,1]}").text("id"));

@@ -285,7 +285,7 @@ public final class HistoryStore {
     private static ExecutionRecord record(ResultSet row) throws SQLException {
         return new ExecutionRecord(row.getObject("id", UUID.class), row.getString("task_id"),
                 row.getString("task_name"), row.getString("status"), row.getString("queue"), row.getInt("priority"),
-                row.getString("args"), row.getString("kwargs"), row.getString("result"), row.getString("traceback"),
+                dispatched(row, "args"), dispatched(row, "kwargs"), row.getString("result"), row.getString("traceback"),
                 row.getString("exception_type"), row.getString("exception_message"), row.getString("revoke_reason"),
                 row.getString("worker"), row.getInt("retries"), row.getInt("deliveries"),
                 row.getInt("stale_reports"), row.getInt("progress"), row.getString("progress_step"),
@@ -293,6 +293,12 @@ public final class HistoryStore {
                 instant(row, "expires_at"), instant(row, "started_at"), instant(row, "finished_at"),
                 instant(row, "heartbeat_at"), row.getString("timeline"), instant(row, "updated_at"),
                 row.getString("trace_id"));
+    }
+
+    /** The arguments' text as dispatched (V190), or the jsonb's for rows recorded before it (keys reordered). */
+    private static String dispatched(ResultSet row, String column) throws SQLException {
+        String text = row.getString(column + "_text");
+        return text != null ? text : row.getString(column);
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {
