@@ -121,6 +121,9 @@ class AdminApiTest {
         UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks", "{\"task\":\"test.echo\","
                 + "\"args\":[\"" + marker + "\", 7],\"kwargs\":{\"tenant\":\"" + marker + "\"}}").text("id"));
         settle(id, new Outcome.Failure("x.y.GearSlipped", "the " + marker + " gear slipped", "trace"));
+        HistoryStore history = server.context.getBean(HistoryStore.class);
+        Await.until("the failure is recorded", Duration.ofSeconds(10), // the search reads the history, not Redis
+                () -> history.find(id).map(r -> r.status().equals("failed")).orElse(false));
         for (String query : List.of("args=" + marker, "args=%5B%22" + marker + "%22,7%5D", "kwargs=tenant=" + marker,
                 "kwargs=%7B%22tenant%22:%22" + marker + "%22%7D", "error=" + marker + "+slipped",
                 "exception_type=GearSlipped&args=" + marker, "worker=test-worker&args=" + marker)) {

@@ -190,6 +190,20 @@ public final class HistoryStore {
                         row.getString(8), row.getString(9), row.getString(10)), rootId);
     }
 
+    /**
+     * Hides up to {@code max} failures the filter matches from the Dead list, keeping their rows; answers the ids
+     * it discarded now (a failure discarded before is left as it was, so running it twice discards nothing more).
+     */
+    public List<UUID> discard(ExecutionFilter filter, int max, String username) {
+        Where where = where(filter.withLane(ExecutionLane.DEAD));
+        List<Object> parameters = new ArrayList<>(where.parameters());
+        parameters.add(max);
+        parameters.addFirst(username);
+        return jdbc.list("UPDATE " + TABLE + " SET discarded_at = now(), discarded_by = ? WHERE id IN (SELECT id FROM "
+                + TABLE + where.sql() + " ORDER BY " + ORDER + " LIMIT ?) AND discarded_at IS NULL RETURNING id",
+                row -> row.getObject(1, UUID.class), parameters.toArray());
+    }
+
     /** The executions an operator created by retrying {@code id}. */
     public List<UUID> retriedBy(UUID id) {
         return jdbc.list("SELECT id FROM " + TABLE + " WHERE retried_from_id = ? ORDER BY queued_at",
@@ -231,6 +245,13 @@ public final class HistoryStore {
         } else if (filter.statuses() != null && !filter.statuses().isEmpty()) {
             conditions.add("status = ANY(?)");
             parameters.add(filter.statuses().toArray(String[]::new));
+        }
+        if (filter.lane() != null) {
+            conditions.add(filter.lane().condition);
+        }
+        if (filter.ids() != null) {
+            conditions.add("id = ANY(?)");
+            parameters.add(filter.ids().toArray(UUID[]::new));
         }
         if (filter.taskName() != null) {
             conditions.add("task_name = ?");
