@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import { Link } from 'react-router'
 import type { ExecutionSummary } from '../../api/types'
 import { DataTable } from '../../components/DataTable'
@@ -59,19 +60,58 @@ function columns(now: number): Column<ExecutionSummary>[] {
   ]
 }
 
+/** Which rows are ticked, for a bulk action over them. */
+export interface RowSelection {
+  selected: ReadonlySet<string>
+  onChange: (ids: string[], checked: boolean) => void
+}
+
+function selectionColumn(executions: ExecutionSummary[], { selected, onChange }: RowSelection): Column<ExecutionSummary> {
+  const ids = executions.map((execution) => execution.id)
+  return {
+    header: (
+      <input
+        type="checkbox"
+        aria-label={t('bulk.select_page')}
+        data-testid="select-page"
+        checked={ids.length > 0 && ids.every((id) => selected.has(id))}
+        onChange={(event) => onChange(ids, event.target.checked)}
+      />
+    ),
+    cell: (execution) => (
+      <input
+        type="checkbox"
+        aria-label={t('bulk.select_row', { task: execution.task_name, id: shortId(execution.id) })}
+        data-testid="select-row"
+        checked={selected.has(execution.id)}
+        onChange={(event) => onChange([execution.id], event.target.checked)}
+      />
+    ),
+  }
+}
+
 interface ExecutionTableProps {
   executions: ExecutionSummary[]
   now: number
+  /** Tick boxes in a first column (the Dead list, for operators). */
+  selection?: RowSelection
+  /** The actions of each row, in a last column (the Retrying and Scheduled lists, for operators). */
+  rowActions?: (execution: ExecutionSummary) => ReactNode
   /** The list's order (`-queued_at`, `task_name`, ...). */
   sort: string
   onSort: (key: SortKey) => void
 }
 
-export function ExecutionTable({ executions, now, sort, onSort }: ExecutionTableProps) {
+export function ExecutionTable({ executions, now, sort, onSort, selection, rowActions }: ExecutionTableProps) {
+  const shown = [
+    ...(selection ? [selectionColumn(executions, selection)] : []),
+    ...columns(now),
+    ...(rowActions ? [{ header: t('run_now.actions'), cell: rowActions }] : []),
+  ]
   return (
     <DataTable
       testId="executions-table"
-      columns={columns(now)}
+      columns={shown}
       rows={executions}
       rowKey={(execution) => execution.id}
       rowTestId="execution-row"
