@@ -135,6 +135,10 @@ class OperatorListsTest {
         assertEquals(0, server.operator.post(EXECUTIONS + "/bulk-retry", body).json().get("retried").size(),
                 "a third click afterwards");
         assertTrue(failed.stream().allMatch(id -> history.retriedBy(id).size() == 1), "each retried exactly once");
+        assertEquals(List.of(), ids(server.viewer.get(EXECUTIONS + "?list=dead&args=" + marker)),
+                "a retried failure leaves the Dead list");
+        assertEquals(50, server.viewer.get(EXECUTIONS + "?status=failed&args=" + marker).json().get("total")
+                .getIntValue(), "and stays failed in the history");
     }
 
     private static String marker() {

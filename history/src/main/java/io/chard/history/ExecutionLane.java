@@ -14,8 +14,13 @@ public enum ExecutionLane {
     RETRYING("status = 'retrying'"),
     /** Dispatched with a countdown or eta that has not come yet: "run now" or "revoke". */
     SCHEDULED("status = 'pending' AND eta > now()"),
-    /** Failed after their retries and not discarded: "retry", "retry all matching", "discard all matching". */
-    DEAD("status = 'failed' AND discarded_at IS NULL");
+    /**
+     * Failed after their retries, neither discarded nor retried by an operator yet (as Sidekiq's Dead set loses a
+     * job it retries): "retry", "retry all matching", "discard all matching". The retry chain is read through the
+     * {@code retried_from_id} index, one probe per row.
+     */
+    DEAD("status = 'failed' AND discarded_at IS NULL AND NOT EXISTS (SELECT 1 FROM " + HistoryStore.TABLE
+            + " retry WHERE retry.retried_from_id = " + HistoryStore.TABLE + ".id)");
 
     final String condition;
 
