@@ -89,6 +89,7 @@ export function ExecutionListPage() {
             onSort={(key) => apply({ sort: nextSort(filters.sort, key) })}
             selection={dead ? selection : undefined}
             rowActions={waiting ? (execution) => <WaitingActions execution={execution} /> : undefined}
+            showDue={filters.list === 'retrying' || filters.list === 'scheduled'}
           />
         )}
       </QueryState>

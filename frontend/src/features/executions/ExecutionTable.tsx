@@ -97,15 +97,24 @@ interface ExecutionTableProps {
   selection?: RowSelection
   /** The actions of each row, in a last column (the Retrying and Scheduled lists, for operators). */
   rowActions?: (execution: ExecutionSummary) => ReactNode
+  /** A column of due times (`in 3 min`), for the lists of executions that wait for one. */
+  showDue?: boolean
   /** The list's order (`-queued_at`, `task_name`, ...). */
   sort: string
   onSort: (key: SortKey) => void
 }
 
-export function ExecutionTable({ executions, now, sort, onSort, selection, rowActions }: ExecutionTableProps) {
+const DUE_COLUMN: Column<ExecutionSummary> = {
+  header: t('table.due'),
+  testId: 'execution-due',
+  cell: (execution) => <Time instant={execution.eta} />,
+}
+
+export function ExecutionTable({ executions, now, sort, onSort, selection, rowActions, showDue }: ExecutionTableProps) {
   const shown = [
     ...(selection ? [selectionColumn(executions, selection)] : []),
     ...columns(now),
+    ...(showDue ? [DUE_COLUMN] : []),
     ...(rowActions ? [{ header: t('run_now.actions'), cell: rowActions }] : []),
   ]
   return (

@@ -118,10 +118,12 @@ describe('the operators lists', () => {
     ])
   })
 
-  it('offers run now and revoke on the Scheduled list', async () => {
-    mockFetch({ [LIST]: page(summary({ status: 'pending' })) })
+  it('offers run now and revoke on the Scheduled list, with the time each is due', async () => {
+    const due = new Date(Date.now() + 185_000).toISOString()
+    mockFetch({ [LIST]: page(summary({ status: 'pending', eta: due })) })
     renderPage(<ExecutionListPage />, { me: OPERATOR, at: '/?list=scheduled' })
     const [row] = await screen.findAllByTestId('execution-row')
+    expect(within(row).getByTestId('execution-due').textContent).toBe('in 3 min')
     expect(within(row).getByTestId('run-now').textContent).toBe('Run now')
     expect(within(row).getByTestId('revoke-button')).toBeTruthy()
   })

@@ -53,7 +53,10 @@ class OperatorListsTest {
         String marker = marker();
         UUID id = dispatch(marker, 3_600);
         awaitRecorded(id, row -> row.status().equals("pending") && row.eta() != null);
-        assertEquals(List.of(id), ids(server.viewer.get(EXECUTIONS + "?list=scheduled&args=" + marker)));
+        Answer scheduled = server.viewer.get(EXECUTIONS + "?list=scheduled&args=" + marker);
+        assertEquals(List.of(id), ids(scheduled));
+        assertTrue(java.time.Instant.parse(scheduled.json().get("items").get(0).get("eta").getStringValue())
+                .isAfter(java.time.Instant.now().plusSeconds(3_000)), "the row says when it is due");
 
         assertEquals(403, server.viewer.post(EXECUTIONS + "/" + id + "/run-now", "").status());
         Answer ran = server.operator.post(EXECUTIONS + "/" + id + "/run-now", "");
