@@ -24,6 +24,7 @@ const PAGES = [
   '/schedules',
   '/users',
   '/audit',
+  '/settings',
   '/queues/default',
 ]
 

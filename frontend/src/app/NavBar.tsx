@@ -9,13 +9,18 @@ import { ThemeToggle } from './ThemeToggle'
 import { ZoneToggle } from './ZoneToggle'
 
 /** The pages in the navbar; the administration ones only for admins. */
-const LINKS: readonly { name: 'executions' | 'workers' | 'queues' | 'schedules' | 'users' | 'audit'; to: string; admin?: boolean }[] = [
+const LINKS: readonly {
+  name: 'executions' | 'workers' | 'queues' | 'schedules' | 'users' | 'audit' | 'settings'
+  to: string
+  admin?: boolean
+}[] = [
   { name: 'executions', to: '/' },
   { name: 'workers', to: '/workers' },
   { name: 'queues', to: '/queues' },
   { name: 'schedules', to: '/schedules' },
   { name: 'users', to: '/users', admin: true },
   { name: 'audit', to: '/audit', admin: true },
+  { name: 'settings', to: '/settings', admin: true },
 ]
 
 /** The app's links, the user, the time zone, the theme and Log out; on a phone they fold behind a Menu button. */
