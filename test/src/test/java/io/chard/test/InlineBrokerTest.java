@@ -78,7 +78,8 @@ class InlineBrokerTest {
             Dispatched later = chard.client().dispatch(DispatchRequest.of("inline.add",
                     chard.client().toJson(java.util.List.of(2, 3))).withCountdown(Duration.ofHours(1)));
 
-            assertEquals(io.chard.broker.Promotion.Outcome.PROMOTED, chard.client().promote(later.id(), null).outcome());
+            assertEquals(io.chard.broker.Promotion.Outcome.PROMOTED,
+                    chard.client().promote(later.id(), null).outcome());
             assertEquals(5, chard.result(later.id(), Integer.class));
             assertEquals(io.chard.broker.Promotion.Outcome.NOT_DELAYED,
                     chard.client().promote(later.id(), null).outcome());
