@@ -41,6 +41,8 @@ export interface ExecutionSummary {
   finished_at: string | null
   /** The arguments' JSON text, cut to 120 characters. */
   args_preview: string | null
+  /** When a countdown, eta or retry backoff is due. */
+  eta: string | null
 }
 
 /** One delivery to a worker, read from the timeline by the server. */
@@ -73,7 +75,6 @@ export interface ExecutionDetail extends ExecutionSummary {
   retried_by: string[]
   /** The workflow this execution is a member of; null (or absent) for a plain execution. */
   workflow_id?: string | null
-  eta: string | null
   expires_at: string | null
   heartbeat_at: string | null
   stale_reports: number | null

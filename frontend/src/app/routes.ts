@@ -5,6 +5,7 @@ import { UsersPage } from '../features/admin/UsersPage'
 import { ExecutionDetailPage } from '../features/executions/ExecutionDetailPage'
 import { ExecutionListPage } from '../features/executions/ExecutionListPage'
 import { SchedulesPage } from '../features/schedules/SchedulesPage'
+import { SettingsPage } from '../features/settings/SettingsPage'
 import { LoginPage } from '../features/session/LoginPage'
 import { WorkersPage } from '../features/workers/WorkersPage'
 import { WorkflowPage } from '../features/workflows/WorkflowPage'
@@ -30,6 +31,7 @@ export const routes: RouteObject[] = [
         children: [
           { path: 'users', Component: UsersPage },
           { path: 'audit', Component: AuditPage },
+          { path: 'settings', Component: SettingsPage },
         ],
       },
       { path: 'workflows/:workflowId', Component: WorkflowPage },

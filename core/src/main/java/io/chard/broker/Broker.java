@@ -1,5 +1,7 @@
 package io.chard.broker;
 
+import io.micronaut.core.annotation.Nullable;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,6 +30,13 @@ public interface Broker {
     Optional<WorkflowBatch.StoredMember> workflowMember(UUID id);
 
     Revocation revoke(UUID id, String reason);
+
+    /**
+     * Makes an execution that waits for its due time (countdown, eta, retry backoff) ready now, atomically.
+     *
+     * @param seenRetries the retries the caller saw, or null for any: a later attempt's wait is left alone
+     */
+    Promotion promote(UUID id, @Nullable Integer seenRetries);
 
     /** The live state, while the broker keeps it (running, waiting, or finished within the result TTL). */
     Optional<ExecutionSnapshot> snapshot(UUID id);

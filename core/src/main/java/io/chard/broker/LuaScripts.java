@@ -23,7 +23,7 @@ final class LuaScripts {
 
     enum Script {
         ENQUEUE, LEASE(WORKFLOW), SETTLE(WORKFLOW), HEARTBEAT, RELEASE, REVOKE(WORKFLOW), PROGRESS,
-        ENQUEUE_WORKFLOW(WORKFLOW), LEASE_IDS(WORKFLOW), PURGE(WORKFLOW);
+        ENQUEUE_WORKFLOW(WORKFLOW), LEASE_IDS(WORKFLOW), PURGE(WORKFLOW), PROMOTE;
 
         /** Shared Lua each script needs beyond the prelude, prepended after it in this order. */
         private final List<String> includes;

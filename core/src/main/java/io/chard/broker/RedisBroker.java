@@ -187,6 +187,20 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public Promotion promote(UUID id, Integer seenRetries) {
+        RedisKeys keys = partitions.keys(id);
+        List<Object> reply = run(Script.PROMOTE, keys.scriptKeys(), List.of(keys.prefix(), id.toString(),
+                seenRetries == null ? "" : seenRetries.toString()));
+        Promotion.Outcome outcome = switch (((Long) reply.getFirst()).intValue()) {
+            case 1 -> Promotion.Outcome.PROMOTED;
+            case 0 -> Promotion.Outcome.NOT_DELAYED;
+            case -2 -> Promotion.Outcome.LATER_ATTEMPT;
+            default -> Promotion.Outcome.UNKNOWN;
+        };
+        return new Promotion(outcome, (String) reply.get(2));
+    }
+
+    @Override
     public Optional<ExecutionSnapshot> snapshot(UUID id) {
         Map<String, String> h = call(() -> commands().hgetall(partitions.keys(id).task(id)));
         if (h.isEmpty() || !h.containsKey("state")) {

@@ -167,6 +167,7 @@ public final class ExecutionChange {
                 finishedAt = instant(d.get("finished"));
             }
             case REVOKE_REQUESTED -> revokeReason = d.get("reason");
+            case PROMOTED -> eta = instant(d.get("eta"));
             case STALE -> staleReports = d.get("stale");
             case LEASE_EXPIRED, RELEASED -> {
                 // Only the status changes: back to pending.

@@ -14,6 +14,9 @@ enum HistoryColumn {
     PRIORITY("priority", "smallint", c -> c.priority, "5"),
     ARGS("args", "jsonb", c -> c.args),
     KWARGS("kwargs", "jsonb", c -> c.kwargs),
+    /** The arguments' text in dispatch order (V190): jsonb reorders object keys, the views show this instead. */
+    ARGS_TEXT("args_text", "text", c -> c.args),
+    KWARGS_TEXT("kwargs_text", "text", c -> c.kwargs),
     RESULT("result", "jsonb", c -> c.result),
     TRACEBACK("traceback", "text", c -> c.traceback),
     EXCEPTION_TYPE("exception_type", "text", c -> c.exceptionType),

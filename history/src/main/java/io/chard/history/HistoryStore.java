@@ -208,6 +208,20 @@ public final class HistoryStore {
     private record MemberRow(WorkflowMember member, @Nullable String tree) {
     }
 
+    /**
+     * Hides up to {@code max} failures the filter matches from the Dead list, keeping their rows; answers the ids
+     * it discarded now (a failure discarded before is left as it was, so running it twice discards nothing more).
+     */
+    public List<UUID> discard(ExecutionFilter filter, int max, String username) {
+        Where where = where(filter.withLane(ExecutionLane.DEAD));
+        List<Object> parameters = new ArrayList<>(where.parameters());
+        parameters.add(max);
+        parameters.addFirst(username);
+        return jdbc.list("UPDATE " + TABLE + " SET discarded_at = now(), discarded_by = ? WHERE id IN (SELECT id FROM "
+                + TABLE + where.sql() + " ORDER BY " + ORDER + " LIMIT ?) AND discarded_at IS NULL RETURNING id",
+                row -> row.getObject(1, UUID.class), parameters.toArray());
+    }
+
     /** The executions an operator created by retrying {@code id}. */
     public List<UUID> retriedBy(UUID id) {
         return jdbc.list("SELECT id FROM " + TABLE + " WHERE retried_from_id = ? ORDER BY queued_at",
@@ -249,6 +263,13 @@ public final class HistoryStore {
         } else if (filter.statuses() != null && !filter.statuses().isEmpty()) {
             conditions.add("status = ANY(?)");
             parameters.add(filter.statuses().toArray(String[]::new));
+        }
+        if (filter.lane() != null) {
+            conditions.add(filter.lane().condition);
+        }
+        if (filter.ids() != null) {
+            conditions.add("id = ANY(?)");
+            parameters.add(filter.ids().toArray(UUID[]::new));
         }
         if (filter.taskName() != null) {
             conditions.add("task_name = ?");
@@ -303,7 +324,7 @@ public final class HistoryStore {
     private static ExecutionRecord record(ResultSet row) throws SQLException {
         return new ExecutionRecord(row.getObject("id", UUID.class), row.getString("task_id"),
                 row.getString("task_name"), row.getString("status"), row.getString("queue"), row.getInt("priority"),
-                row.getString("args"), row.getString("kwargs"), row.getString("result"), row.getString("traceback"),
+                dispatched(row, "args"), dispatched(row, "kwargs"), row.getString("result"), row.getString("traceback"),
                 row.getString("exception_type"), row.getString("exception_message"), row.getString("revoke_reason"),
                 row.getString("worker"), row.getInt("retries"), row.getInt("deliveries"),
                 row.getInt("stale_reports"), row.getInt("progress"), row.getString("progress_step"),
@@ -311,6 +332,12 @@ public final class HistoryStore {
                 instant(row, "expires_at"), instant(row, "started_at"), instant(row, "finished_at"),
                 instant(row, "heartbeat_at"), row.getString("timeline"), instant(row, "updated_at"),
                 row.getString("trace_id"), row.getObject("root_id", UUID.class));
+    }
+
+    /** The arguments' text as dispatched (V190), or the jsonb's for rows recorded before it (keys reordered). */
+    private static String dispatched(ResultSet row, String column) throws SQLException {
+        String text = row.getString(column + "_text");
+        return text != null ? text : row.getString(column);
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {

@@ -7,6 +7,7 @@ import io.chard.broker.Enqueued;
 import io.chard.broker.Envelope;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
+import io.chard.broker.Promotion;
 import io.chard.broker.RedisBroker;
 import io.chard.broker.Revocation;
 import io.chard.config.ChardSettings;
@@ -128,6 +129,21 @@ public final class InlineBroker implements Broker {
         execution.reason = reason;
         end(execution, ExecutionStatus.REVOKED);
         return Revocation.REVOKED;
+    }
+
+    /** A waiting execution (a countdown or eta ahead of the clock) runs at once, as {@link #runDue()} would run it. */
+    @Override
+    public Promotion promote(UUID id, Integer seenRetries) {
+        InlineExecution execution = byId.get(id);
+        if (execution == null) {
+            return new Promotion(Promotion.Outcome.UNKNOWN, "");
+        }
+        String queue = execution.envelope.queue();
+        if (execution.status != ExecutionStatus.PENDING || execution.due(clock.instant())) {
+            return new Promotion(Promotion.Outcome.NOT_DELAYED, queue);
+        }
+        run(execution);
+        return new Promotion(Promotion.Outcome.PROMOTED, queue);
     }
 
     @Override
