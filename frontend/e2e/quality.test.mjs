@@ -14,7 +14,19 @@ import {
 } from './support.mjs'
 
 /** Every page an admin can open; the detail page is filled in once a failed execution exists. */
-const PAGES = ['/', '/workers', '/queues', '/schedules', '/users', '/audit', '/queues/default']
+const PAGES = [
+  '/',
+  '/?list=retrying',
+  '/?list=scheduled',
+  '/?list=dead',
+  '/workers',
+  '/queues',
+  '/schedules',
+  '/users',
+  '/audit',
+  '/settings',
+  '/queues/default',
+]
 
 describe('the app on a phone, in the dark, with a keyboard and a screen reader', { timeout: 240_000 }, () => {
   const session = openBrowser()

@@ -59,10 +59,6 @@ export function formatInterval(seconds: number): string {
   return parts.length > 0 ? parts.join(' ') : '0s'
 }
 
-export function formatInstant(instant: string | null): string {
-  return instant === null ? t('app.empty_value') : new Date(instant).toLocaleString()
-}
-
 export function formatJson(value: Json): string {
   return JSON.stringify(value, null, 2)
 }

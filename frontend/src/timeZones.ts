@@ -47,7 +47,7 @@ export function formatInZone(instant: string | null, timeZone: string): string {
 const WALL_PARTS = ['year', 'month', 'day', 'hour', 'minute', 'second'] as const
 
 /** The wall-clock fields of `time` in `timeZone`, read back as if they were UTC (throws for an unknown zone). */
-function wallClockAsUtc(time: number, timeZone: string): number {
+export function wallClockAsUtc(time: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',

@@ -41,6 +41,8 @@ export interface ExecutionSummary {
   finished_at: string | null
   /** The arguments' JSON text, cut to 120 characters. */
   args_preview: string | null
+  /** When a countdown, eta or retry backoff is due. */
+  eta: string | null
 }
 
 /** One delivery to a worker, read from the timeline by the server. */
@@ -71,7 +73,8 @@ export interface ExecutionDetail extends ExecutionSummary {
   progress_step: string | null
   retried_from_id: string | null
   retried_by: string[]
-  eta: string | null
+  /** The workflow this execution is a member of; null (or absent) for a plain execution. */
+  workflow_id?: string | null
   expires_at: string | null
   heartbeat_at: string | null
   stale_reports: number | null

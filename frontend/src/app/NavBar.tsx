@@ -6,18 +6,24 @@ import { PERMISSIONS, logout } from '../features/session/api'
 import { t } from '../i18n'
 import { LOGIN_PATH } from './paths'
 import { ThemeToggle } from './ThemeToggle'
+import { ZoneToggle } from './ZoneToggle'
 
 /** The pages in the navbar; the administration ones only for admins. */
-const LINKS: readonly { name: 'executions' | 'workers' | 'queues' | 'schedules' | 'users' | 'audit'; to: string; admin?: boolean }[] = [
+const LINKS: readonly {
+  name: 'executions' | 'workers' | 'queues' | 'schedules' | 'users' | 'audit' | 'settings'
+  to: string
+  admin?: boolean
+}[] = [
   { name: 'executions', to: '/' },
   { name: 'workers', to: '/workers' },
   { name: 'queues', to: '/queues' },
   { name: 'schedules', to: '/schedules' },
   { name: 'users', to: '/users', admin: true },
   { name: 'audit', to: '/audit', admin: true },
+  { name: 'settings', to: '/settings', admin: true },
 ]
 
-/** The app's links, the user, the theme and Log out; on a phone they fold behind a Menu button. */
+/** The app's links, the user, the time zone, the theme and Log out; on a phone they fold behind a Menu button. */
 export function NavBar({ me }: { me: Me }) {
   const navigate = useNavigate()
   const queryClient = useQueryClient()
@@ -58,6 +64,7 @@ export function NavBar({ me }: { me: Me }) {
         <span className="nav-user" data-testid="nav-user">
           {t('nav.signed_in_as', { username: me.username })}
         </span>
+        <ZoneToggle />
         <ThemeToggle />
         <button type="button" className="nav-button" data-testid="nav-logout" onClick={() => void signOut()}>
           {t('nav.logout')}

@@ -5,8 +5,10 @@ import { UsersPage } from '../features/admin/UsersPage'
 import { ExecutionDetailPage } from '../features/executions/ExecutionDetailPage'
 import { ExecutionListPage } from '../features/executions/ExecutionListPage'
 import { SchedulesPage } from '../features/schedules/SchedulesPage'
+import { SettingsPage } from '../features/settings/SettingsPage'
 import { LoginPage } from '../features/session/LoginPage'
 import { WorkersPage } from '../features/workers/WorkersPage'
+import { WorkflowPage } from '../features/workflows/WorkflowPage'
 import { AppLayout } from './AppLayout'
 import { NotFoundPage } from './NotFoundPage'
 import { LOGIN_PATH } from './paths'
@@ -29,8 +31,10 @@ export const routes: RouteObject[] = [
         children: [
           { path: 'users', Component: UsersPage },
           { path: 'audit', Component: AuditPage },
+          { path: 'settings', Component: SettingsPage },
         ],
       },
+      { path: 'workflows/:workflowId', Component: WorkflowPage },
       { path: ':executionId', Component: ExecutionDetailPage },
       { path: '*', Component: NotFoundPage },
     ],

@@ -1,11 +1,35 @@
-import { useEffect, useState } from 'react'
+import { useSyncExternalStore } from 'react'
 
-/** The current time in milliseconds, refreshed every `intervalMs`, for running clocks. */
-export function useNow(intervalMs = 1_000): number {
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs)
-    return () => clearInterval(timer)
-  }, [intervalMs])
-  return now
+/**
+ * One clock for the whole page, ticking every second while anything shows a running time: a list of 200 rows with
+ * relative times then costs one timer, not 200.
+ */
+const TICK_MS = 1_000
+const listeners = new Set<() => void>()
+let now = Date.now()
+let timer: ReturnType<typeof setInterval> | undefined
+
+function tick() {
+  now = Date.now()
+  listeners.forEach((listener) => listener())
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener)
+  if (timer === undefined) {
+    now = Date.now()
+    timer = setInterval(tick, TICK_MS)
+  }
+  return () => {
+    listeners.delete(listener)
+    if (listeners.size === 0) {
+      clearInterval(timer)
+      timer = undefined
+    }
+  }
+}
+
+/** The current time in milliseconds, refreshed every second, for running clocks and relative times. */
+export function useNow(): number {
+  return useSyncExternalStore(subscribe, () => now)
 }

@@ -19,6 +19,7 @@ export function summary(overrides: Partial<ExecutionSummary> = {}): ExecutionSum
     started_at: '2025-01-01T10:00:01Z',
     finished_at: '2025-01-01T10:00:03.500Z',
     args_preview: '["boom"]',
+    eta: null,
     ...overrides,
   }
 }
@@ -36,7 +37,6 @@ export function detail(overrides: Partial<ExecutionDetail> = {}): ExecutionDetai
     progress_step: null,
     retried_from_id: null,
     retried_by: [],
-    eta: null,
     expires_at: null,
     heartbeat_at: '2025-01-01T10:00:03Z',
     stale_reports: 0,

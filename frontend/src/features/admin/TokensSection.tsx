@@ -9,7 +9,7 @@ import { TextField } from '../../components/form/TextField'
 import { QueryState } from '../../components/QueryState'
 import { useNotifyFailure } from '../../components/toast'
 import { useConfirmedDelete } from '../../components/useConfirmedDelete'
-import { formatInstant } from '../../format'
+import { Time } from '../../components/Time'
 import { t } from '../../i18n'
 import { createToken, deleteToken } from './api'
 import { tokenKeys, useTokens } from './queries'
@@ -71,10 +71,10 @@ function columns(onDelete: (token: ApiToken) => void): Column<ApiToken>[] {
     { header: t('tokens.name'), cell: (token) => token.name },
     { header: t('tokens.owner'), cell: (token) => token.username },
     { header: t('tokens.roles'), cell: (token) => token.roles.join(', ') },
-    { header: t('tokens.created_at'), cell: (token) => formatInstant(token.created_at) },
+    { header: t('tokens.created_at'), cell: (token) => <Time instant={token.created_at} /> },
     {
       header: t('tokens.last_used_at'),
-      cell: (token) => (token.last_used_at ? formatInstant(token.last_used_at) : t('tokens.never')),
+      cell: (token) => (token.last_used_at ? <Time instant={token.last_used_at} /> : t('tokens.never')),
     },
     {
       header: null,

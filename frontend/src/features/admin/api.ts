@@ -1,6 +1,8 @@
 import { apiGet, apiSend } from '../../api/client'
 import { ADMIN_API } from '../../api/paths'
 import type { ApiToken, AuditEntry, CreatedToken, Page, RecordId, Role, User } from '../../api/types'
+import { auditSearch } from './audit'
+import type { AuditFilters } from './audit'
 
 export interface NewUser {
   username: string
@@ -51,6 +53,9 @@ export function fetchRoles(): Promise<{ items: Role[] }> {
   return apiGet(`${ADMIN_API}/roles`)
 }
 
-export function fetchAudit(page: number, perPage: number): Promise<Page<AuditEntry>> {
-  return apiGet(`${ADMIN_API}/audit?page=${page}&per_page=${perPage}`)
+export function fetchAudit(filters: AuditFilters, page: number, perPage: number): Promise<Page<AuditEntry>> {
+  const query = auditSearch(filters)
+  query.set('page', String(page))
+  query.set('per_page', String(perPage))
+  return apiGet(`${ADMIN_API}/audit?${query.toString()}`)
 }

@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { fetchAudit, fetchRoles, fetchTokens, fetchUsers } from './api'
+import type { AuditFilters } from './audit'
 
 export const userKeys = {
   all: ['users'] as const,
@@ -15,7 +16,7 @@ export const roleKeys = {
 
 export const auditKeys = {
   all: ['audit'] as const,
-  page: (page: number, perPage: number) => [...auditKeys.all, page, perPage] as const,
+  page: (filters: AuditFilters, page: number, perPage: number) => [...auditKeys.all, filters, page, perPage] as const,
 }
 
 export function useUsers() {
@@ -32,10 +33,10 @@ export function useRoles() {
 }
 
 /** A page of the audit log; the page on screen stays while the next one loads. */
-export function useAudit(page: number, perPage: number) {
+export function useAudit(filters: AuditFilters, page: number, perPage: number) {
   return useQuery({
-    queryKey: auditKeys.page(page, perPage),
-    queryFn: () => fetchAudit(page, perPage),
+    queryKey: auditKeys.page(filters, page, perPage),
+    queryFn: () => fetchAudit(filters, page, perPage),
     placeholderData: keepPreviousData,
   })
 }

@@ -1,5 +1,6 @@
 import type { Attempt } from '../../api/types'
-import { elapsed, formatDuration, formatInstant } from '../../format'
+import { Time } from '../../components/Time'
+import { elapsed, formatDuration } from '../../format'
 import { label, t } from '../../i18n'
 
 /** Every delivery of the execution, oldest first: where it ran, when, how long, and how it ended. */
@@ -17,13 +18,9 @@ export function AttemptList({ attempts, now }: { attempts: Attempt[]; now: numbe
             <span className="muted">{attempt.worker ?? t('app.empty_value')}</span>
           </div>
           <div className="small">
-            <time dateTime={attempt.started_at}>{formatInstant(attempt.started_at)}</time>
+            <Time instant={attempt.started_at} />
             {' → '}
-            {attempt.finished_at ? (
-              <time dateTime={attempt.finished_at}>{formatInstant(attempt.finished_at)}</time>
-            ) : (
-              t('app.empty_value')
-            )}
+            <Time instant={attempt.finished_at} />
             {' · '}
             {formatDuration(elapsed(attempt.started_at, attempt.finished_at, now))}
           </div>

@@ -7,15 +7,14 @@ import { useNotifyFailure, useToast } from '../../components/toast'
 import { t } from '../../i18n'
 import { PERMISSIONS } from '../session/api'
 import { useCan } from '../session/queries'
-import { isFinished, isRetryable, retryExecution, revokeExecution } from './api'
+import { isFinished, isRetryable, retryExecution } from './api'
 import { executionKeys } from './queries'
-
-type PendingAction = 'retry' | 'revoke' | null
+import { RevokeAction } from './RevokeAction'
 
 /** Retry (failed or stuck) and Revoke (not yet finished), each after a confirmation; only with `manage`. */
 export function ExecutionActions({ execution }: { execution: ExecutionDetail }) {
   const canManage = useCan(PERMISSIONS.manage)
-  const [asking, setAsking] = useState<PendingAction>(null)
+  const [asking, setAsking] = useState(false)
   const navigate = useNavigate()
   const queryClient = useQueryClient()
   const notify = useToast()
@@ -29,17 +28,7 @@ export function ExecutionActions({ execution }: { execution: ExecutionDetail }) 
       await navigate(`/${retried.id}`)
     },
     onError: notifyFailure,
-    onSettled: () => setAsking(null),
-  })
-
-  const revoke = useMutation({
-    mutationFn: () => revokeExecution(execution.id),
-    onSuccess: async (answer) => {
-      notify(answer.revocation === 'stop_requested' ? t('toasts.stop_requested') : t('toasts.revoked'))
-      await queryClient.invalidateQueries({ queryKey: executionKeys.all })
-    },
-    onError: notifyFailure,
-    onSettled: () => setAsking(null),
+    onSettled: () => setAsking(false),
   })
 
   if (!canManage) {
@@ -48,16 +37,12 @@ export function ExecutionActions({ execution }: { execution: ExecutionDetail }) 
   return (
     <div className="actions">
       {isRetryable(execution.status) && (
-        <button type="button" className="primary" data-testid="retry-button" onClick={() => setAsking('retry')}>
+        <button type="button" className="primary" data-testid="retry-button" onClick={() => setAsking(true)}>
           {t('detail.retry')}
         </button>
       )}
-      {!isFinished(execution.status) && (
-        <button type="button" className="danger" data-testid="revoke-button" onClick={() => setAsking('revoke')}>
-          {t('detail.revoke')}
-        </button>
-      )}
-      {asking === 'retry' && (
+      {!isFinished(execution.status) && <RevokeAction execution={execution} />}
+      {asking && (
         <ConfirmDialog
           testId="retry"
           title={t('retry_dialog.title')}
@@ -66,19 +51,7 @@ export function ExecutionActions({ execution }: { execution: ExecutionDetail }) 
           cancelLabel={t('retry_dialog.cancel')}
           busy={retry.isPending}
           onConfirm={() => retry.mutate()}
-          onCancel={() => setAsking(null)}
-        />
-      )}
-      {asking === 'revoke' && (
-        <ConfirmDialog
-          testId="revoke"
-          title={t('revoke_dialog.title')}
-          message={t('revoke_dialog.message', { task: execution.task_name })}
-          confirmLabel={t('revoke_dialog.confirm')}
-          cancelLabel={t('revoke_dialog.cancel')}
-          busy={revoke.isPending}
-          onConfirm={() => revoke.mutate()}
-          onCancel={() => setAsking(null)}
+          onCancel={() => setAsking(false)}
         />
       )}
     </div>

@@ -60,6 +60,13 @@ function ExecutionView({ execution }: { execution: ExecutionDetail }) {
         <StatusBadge status={execution.status} />
         <ExecutionActions execution={execution} />
       </header>
+      {execution.workflow_id && (
+        <p>
+          <Link to={`/workflows/${execution.workflow_id}`} data-testid="detail-workflow-link">
+            {t('detail.workflow')}
+          </Link>
+        </p>
+      )}
       {execution.status === 'running' && execution.progress !== null && (
         <ProgressBar percent={execution.progress} step={execution.progress_step} />
       )}

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import type { ExecutionDetail } from '../../api/types'
-import { elapsed, formatDuration, formatInstant } from '../../format'
+import { Time } from '../../components/Time'
+import { elapsed, formatDuration } from '../../format'
 import { t } from '../../i18n'
 import type { MessageKey } from '../../i18n'
 import { totalDuration } from './attempts'
@@ -29,9 +30,9 @@ export function ExecutionFields({ execution, now }: { execution: ExecutionDetail
       <Field label="detail.worker">{execution.worker}</Field>
       <Field label="detail.retries">{execution.retries}</Field>
       <Field label="detail.deliveries">{execution.deliveries}</Field>
-      <Field label="detail.queued_at">{formatInstant(execution.queued_at)}</Field>
-      <Field label="detail.started_at">{formatInstant(execution.started_at)}</Field>
-      <Field label="detail.finished_at">{formatInstant(execution.finished_at)}</Field>
+      <Field label="detail.queued_at"><Time instant={execution.queued_at} show="both" /></Field>
+      <Field label="detail.started_at"><Time instant={execution.started_at} show="both" /></Field>
+      <Field label="detail.finished_at"><Time instant={execution.finished_at} show="both" /></Field>
       <Field label="detail.total_duration">
         <span data-testid="detail-total-duration">{formatDuration(totalDuration(execution, now))}</span>
       </Field>
@@ -40,9 +41,13 @@ export function ExecutionFields({ execution, now }: { execution: ExecutionDetail
           {formatDuration(elapsed(execution.started_at, execution.finished_at, now))}
         </Field>
       )}
-      {execution.eta && <Field label="detail.eta">{formatInstant(execution.eta)}</Field>}
-      {execution.expires_at && <Field label="detail.expires_at">{formatInstant(execution.expires_at)}</Field>}
-      <Field label="detail.heartbeat_at">{formatInstant(execution.heartbeat_at)}</Field>
+      {execution.eta && <Field label="detail.eta"><Time instant={execution.eta} show="both" /></Field>}
+      {execution.expires_at && (
+        <Field label="detail.expires_at">
+          <Time instant={execution.expires_at} show="both" />
+        </Field>
+      )}
+      <Field label="detail.heartbeat_at"><Time instant={execution.heartbeat_at} show="both" /></Field>
       {execution.stale_reports ? <Field label="detail.stale_reports">{execution.stale_reports}</Field> : null}
       {execution.revoke_reason && <Field label="detail.revoke_reason">{execution.revoke_reason}</Field>}
     </dl>

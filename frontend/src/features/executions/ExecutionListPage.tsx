@@ -1,14 +1,32 @@
+import { useState } from 'react'
 import { useSearchParams } from 'react-router'
 import { Pagination } from '../../components/Pagination'
 import { LivePageHeader } from '../../components/LivePageHeader'
 import { QueryState } from '../../components/QueryState'
 import { useNow } from '../../components/useNow'
 import { t } from '../../i18n'
-import { DEFAULT_FILTERS, filtersFromSearch, nextSort, searchFromFilters } from './api'
+import { PERMISSIONS } from '../session/api'
+import { useCan } from '../session/queries'
+import { DEFAULT_FILTERS, filtersFromSearch, listTitle, nextSort, searchFromFilters } from './api'
 import type { ExecutionFilters as Filters } from './api'
+import { BulkActions } from './BulkActions'
 import { ExecutionFilters } from './ExecutionFilters'
 import { ExecutionTable } from './ExecutionTable'
+import { ListTabs } from './ListTabs'
 import { useExecutions } from './queries'
+import { WaitingActions } from './WaitingActions'
+
+/** The ticked rows of one search; a new search starts with none. */
+function useSelection(search: string) {
+  const [selection, setSelection] = useState<{ search: string; ids: ReadonlySet<string> }>({ search, ids: new Set() })
+  const ids = selection.search === search ? selection.ids : new Set<string>()
+  function change(changed: string[], checked: boolean) {
+    const next = new Set(ids)
+    changed.forEach((id) => (checked ? next.add(id) : next.delete(id)))
+    setSelection({ search, ids: next })
+  }
+  return { selected: ids, onChange: change, clear: () => setSelection({ search, ids: new Set() }) }
+}
 
 /** The filters live in the address, so a filtered list can be bookmarked and shared. */
 export function ExecutionListPage() {
@@ -16,6 +34,10 @@ export function ExecutionListPage() {
   const filters = filtersFromSearch(searchParams)
   const now = useNow()
   const executions = useExecutions(filters)
+  const canManage = useCan(PERMISSIONS.manage)
+  const selection = useSelection(searchFromFilters({ ...filters, page: 1 }).toString())
+  const dead = filters.list === 'dead' && canManage
+  const waiting = (filters.list === 'retrying' || filters.list === 'scheduled') && canManage
 
   function apply(change: Partial<Filters>) {
     setSearchParams(searchFromFilters({ ...filters, page: 1, ...change }))
@@ -23,7 +45,13 @@ export function ExecutionListPage() {
 
   return (
     <section>
-      <LivePageHeader title={t('index.title')} />
+      <LivePageHeader title={listTitle(filters.list)} />
+      <ListTabs filters={filters} />
+      {filters.list !== '' && (
+        <p className="muted" data-testid="list-hint">
+          {t(`lists.hint_${filters.list}`)}
+        </p>
+      )}
       <ExecutionFilters
         key={[
           filters.task_name,
@@ -41,9 +69,12 @@ export function ExecutionListPage() {
         filters={filters}
         onApply={apply}
         onClear={() =>
-          setSearchParams(searchFromFilters({ ...DEFAULT_FILTERS, per_page: filters.per_page, sort: filters.sort }))
+          setSearchParams(
+            searchFromFilters({ ...DEFAULT_FILTERS, list: filters.list, per_page: filters.per_page, sort: filters.sort }),
+          )
         }
       />
+      {dead && <BulkActions filters={filters} selected={[...selection.selected]} onDone={selection.clear} />}
       <QueryState
         query={executions}
         isEmpty={(page) => page.items.length === 0}
@@ -56,6 +87,9 @@ export function ExecutionListPage() {
             now={now}
             sort={filters.sort}
             onSort={(key) => apply({ sort: nextSort(filters.sort, key) })}
+            selection={dead ? selection : undefined}
+            rowActions={waiting ? (execution) => <WaitingActions execution={execution} /> : undefined}
+            showDue={filters.list === 'retrying' || filters.list === 'scheduled'}
           />
         )}
       </QueryState>

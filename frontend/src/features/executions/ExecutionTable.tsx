@@ -1,8 +1,10 @@
+import type { ReactNode } from 'react'
 import { Link } from 'react-router'
 import type { ExecutionSummary } from '../../api/types'
 import { DataTable } from '../../components/DataTable'
 import type { Column } from '../../components/DataTable'
-import { elapsed, formatDuration, formatInstant, shortId } from '../../format'
+import { elapsed, formatDuration, shortId } from '../../format'
+import { Time } from '../../components/Time'
 import { t } from '../../i18n'
 import type { SortKey } from './api'
 import { StatusBadge } from './StatusBadge'
@@ -48,7 +50,7 @@ function columns(now: number): Column<ExecutionSummary>[] {
       cell: (execution) =>
         execution.status === 'running' && execution.progress !== null ? `${execution.progress}%` : '',
     },
-    { header: t('table.queued_at'), sortKey: 'queued_at', cell: (execution) => formatInstant(execution.queued_at) },
+    { header: t('table.queued_at'), sortKey: 'queued_at', cell: (execution) => <Time instant={execution.queued_at} /> },
     {
       header: t('table.duration'),
       sortKey: 'duration',
@@ -58,19 +60,67 @@ function columns(now: number): Column<ExecutionSummary>[] {
   ]
 }
 
+/** Which rows are ticked, for a bulk action over them. */
+export interface RowSelection {
+  selected: ReadonlySet<string>
+  onChange: (ids: string[], checked: boolean) => void
+}
+
+function selectionColumn(executions: ExecutionSummary[], { selected, onChange }: RowSelection): Column<ExecutionSummary> {
+  const ids = executions.map((execution) => execution.id)
+  return {
+    header: (
+      <input
+        type="checkbox"
+        aria-label={t('bulk.select_page')}
+        data-testid="select-page"
+        checked={ids.length > 0 && ids.every((id) => selected.has(id))}
+        onChange={(event) => onChange(ids, event.target.checked)}
+      />
+    ),
+    cell: (execution) => (
+      <input
+        type="checkbox"
+        aria-label={t('bulk.select_row', { task: execution.task_name, id: shortId(execution.id) })}
+        data-testid="select-row"
+        checked={selected.has(execution.id)}
+        onChange={(event) => onChange([execution.id], event.target.checked)}
+      />
+    ),
+  }
+}
+
 interface ExecutionTableProps {
   executions: ExecutionSummary[]
   now: number
+  /** Tick boxes in a first column (the Dead list, for operators). */
+  selection?: RowSelection
+  /** The actions of each row, in a last column (the Retrying and Scheduled lists, for operators). */
+  rowActions?: (execution: ExecutionSummary) => ReactNode
+  /** A column of due times (`in 3 min`), for the lists of executions that wait for one. */
+  showDue?: boolean
   /** The list's order (`-queued_at`, `task_name`, ...). */
   sort: string
   onSort: (key: SortKey) => void
 }
 
-export function ExecutionTable({ executions, now, sort, onSort }: ExecutionTableProps) {
+const DUE_COLUMN: Column<ExecutionSummary> = {
+  header: t('table.due'),
+  testId: 'execution-due',
+  cell: (execution) => <Time instant={execution.eta} />,
+}
+
+export function ExecutionTable({ executions, now, sort, onSort, selection, rowActions, showDue }: ExecutionTableProps) {
+  const shown = [
+    ...(selection ? [selectionColumn(executions, selection)] : []),
+    ...columns(now),
+    ...(showDue ? [DUE_COLUMN] : []),
+    ...(rowActions ? [{ header: t('run_now.actions'), cell: rowActions }] : []),
+  ]
   return (
     <DataTable
       testId="executions-table"
-      columns={columns(now)}
+      columns={shown}
       rows={executions}
       rowKey={(execution) => execution.id}
       rowTestId="execution-row"

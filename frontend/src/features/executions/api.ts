@@ -1,5 +1,6 @@
 import { apiGet, apiSend } from '../../api/client'
 import { ADMIN_API } from '../../api/paths'
+import { t } from '../../i18n'
 import { EXECUTION_STATUSES } from '../../api/types'
 import type { ExecutionDetail, ExecutionStatus, ExecutionSummary, Page, Revocation } from '../../api/types'
 
@@ -18,7 +19,28 @@ export const SORT_KEYS = [
 
 export type SortKey = (typeof SORT_KEYS)[number]
 
+/**
+ * The operators' lists beside the whole history (`''`): failures waiting for their next attempt, executions waiting
+ * for a countdown or eta, and failures after their retries that nobody discarded.
+ */
+export const EXECUTION_LISTS = ['', 'retrying', 'scheduled', 'dead'] as const
+
+export type ExecutionList = (typeof EXECUTION_LISTS)[number]
+
+/** The list's name, for the page's title. */
+export function listTitle(list: ExecutionList): string {
+  return list === '' ? t('index.title') : t(`lists.${list}`)
+}
+
+/** The one status each list holds, so that the browser can tell whether a pushed change may belong to it. */
+export const LIST_STATUS: Record<Exclude<ExecutionList, ''>, ExecutionStatus> = {
+  retrying: 'retrying',
+  scheduled: 'pending',
+  dead: 'failed',
+}
+
 export interface ExecutionFilters {
+  list: ExecutionList
   status: ExecutionStatus | ''
   task_name: string
   queue: string
@@ -44,6 +66,7 @@ export interface ExecutionFilters {
 }
 
 export const DEFAULT_FILTERS: ExecutionFilters = {
+  list: '',
   status: '',
   task_name: '',
   queue: '',
@@ -97,7 +120,9 @@ export function nextSort(current: string, key: SortKey): string {
 export function filtersFromSearch(params: URLSearchParams): ExecutionFilters {
   const status = params.get('status')
   const text = (name: string) => params.get(name)?.trim() ?? ''
+  const list = params.get('list')
   return {
+    list: EXECUTION_LISTS.includes(list as ExecutionList) ? (list as ExecutionList) : '',
     status: isStatus(status) ? status : '',
     task_name: text('task_name'),
     queue: text('queue'),
@@ -146,6 +171,28 @@ function executionPath(id: string): string {
 
 export function fetchExecution(id: string): Promise<ExecutionDetail> {
   return apiGet(executionPath(id))
+}
+
+/** What a bulk action would touch (a dry run), or touched. */
+export interface BulkAnswer {
+  matched: number
+  retried?: string[]
+  discarded?: string[]
+}
+
+export type BulkAction = 'retry' | 'discard'
+
+/** A bulk action over the list's search, or over `ids` (a selection) within it; `dryRun` only counts. */
+export function runBulk(action: BulkAction, filters: ExecutionFilters, ids: string[] | null, dryRun: boolean): Promise<BulkAnswer> {
+  const search: Record<string, unknown> = Object.fromEntries(searchFromFilters({ ...filters, sort: DEFAULT_FILTERS.sort }))
+  delete search.page
+  delete search.per_page
+  return apiSend('POST', `${ADMIN_API}/executions/bulk-${action}`, { ...search, ids, dry_run: dryRun })
+}
+
+/** Runs a retrying or scheduled execution now; `retries` is what the page showed, so a later retry is left alone. */
+export function runNow(id: string, retries: number): Promise<{ id: string; promoted: boolean }> {
+  return apiSend('POST', `${executionPath(id)}/run-now?retries=${retries}`)
 }
 
 export function retryExecution(id: string): Promise<ExecutionDetail> {

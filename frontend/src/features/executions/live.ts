@@ -1,11 +1,13 @@
 import type { QueryClient } from '@tanstack/react-query'
 import type { ExecutionSummary, Page } from '../../api/types'
+import { LIST_STATUS } from './api'
 import type { ExecutionFilters } from './api'
 import { executionKeys } from './queries'
 
 /** Whether the change could belong to the list, judged by the filters the browser can check itself. */
 function mayMatch(filters: ExecutionFilters, change: ExecutionSummary): boolean {
   return (
+    (filters.list === '' || LIST_STATUS[filters.list] === change.status) &&
     (filters.status === '' || filters.status === change.status) &&
     (filters.task_name === '' || filters.task_name === change.task_name) &&
     (filters.queue === '' || filters.queue === change.queue) &&

@@ -4,6 +4,8 @@ import { DataTable } from '../../components/DataTable'
 import type { Column } from '../../components/DataTable'
 import { LivePageHeader } from '../../components/LivePageHeader'
 import { QueryState } from '../../components/QueryState'
+import { useTimeZone } from '../../app/zoneChoice'
+import { formatClock } from '../../displayTime'
 import { t } from '../../i18n'
 import { useOutcomeStats, useQueues } from './queries'
 import { throughputByMinute } from './throughput'
@@ -20,8 +22,11 @@ function legendText(value: string) {
 /** Axis ticks in the muted text colour, which follows the colour scheme. */
 const TICK = { fill: 'var(--muted)' }
 
-function minuteLabel(minute: string): string {
-  return new Date(minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+
+/** Axis and tooltip labels: the minute's clock time in the zone every page shows. */
+function useMinuteLabel(): (minute: string) => string {
+  const zone = useTimeZone()
+  return (minute) => formatClock(minute, zone)
 }
 
 const QUEUE_COLUMNS: Column<QueueState>[] = [
@@ -32,6 +37,7 @@ const QUEUE_COLUMNS: Column<QueueState>[] = [
 ]
 
 function ThroughputChart({ queues }: { queues: QueueState[] }) {
+  const minuteLabel = useMinuteLabel()
   return (
     <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
       <LineChart data={throughputByMinute(queues)}>
@@ -56,6 +62,7 @@ function ThroughputChart({ queues }: { queues: QueueState[] }) {
 }
 
 function OutcomesChart({ minutes }: { minutes: MinuteOutcomes[] }) {
+  const minuteLabel = useMinuteLabel()
   return (
     <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
       <BarChart data={minutes}>

@@ -2,9 +2,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { Schedule } from '../../api/types'
 import { DataTable } from '../../components/DataTable'
 import type { Column } from '../../components/DataTable'
+import { Time } from '../../components/Time'
 import { useNotifyFailure, useToast } from '../../components/toast'
 import { label, t } from '../../i18n'
-import { formatInZone } from '../../timeZones'
 import { isEditable, runSchedule, setScheduleEnabled } from './api'
 import { scheduleKeys } from './queries'
 import { scheduleSummary } from './scheduleSummary'
@@ -92,8 +92,8 @@ function columns({ canManage, onEdit, onDelete }: ScheduleTableOptions): Column<
       cell: (schedule) =>
         canManage ? <EnabledToggle schedule={schedule} /> : t(schedule.enabled ? 'schedules.on' : 'schedules.off'),
     },
-    { header: t('schedules.next_run'), cell: (schedule) => formatInZone(schedule.next_run_at, schedule.timezone) },
-    { header: t('schedules.last_run'), cell: (schedule) => formatInZone(schedule.last_run_at, schedule.timezone) },
+    { header: t('schedules.next_run'), cell: (schedule) => <Time instant={schedule.next_run_at} /> },
+    { header: t('schedules.last_run'), cell: (schedule) => <Time instant={schedule.last_run_at} /> },
     { header: t('schedules.total_runs'), numeric: true, cell: (schedule) => schedule.total_runs },
     {
       header: t('schedules.source'),

@@ -1,5 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
+import { pickZone } from '../../app/zoneChoice'
 import { mockFetch } from '../../test/fetchMock'
 import { FAILED_ID, schedule } from '../../test/fixtures'
 import { OPERATOR, VIEWER, renderPage } from '../../test/render'
@@ -48,12 +49,17 @@ describe('scheduleSummary', () => {
 })
 
 describe('SchedulesPage', () => {
-  it('lists every schedule with its summary, zone, runs and source', async () => {
+  it('lists every schedule with its summary, zone, runs and source, its runs in the zone every page uses', async () => {
+    pickZone('utc')
     renderSchedules(VIEWER)
     const nightly = await row('nightly-report')
     expect(within(nightly).getByTestId('schedule-summary').textContent).toBe('Cron 0 3 * * *')
     expect(nightly.textContent).toContain('America/New_York')
-    expect(nightly.textContent).toMatch(/3:00:00.*GMT-4.*3:00:00.*GMT-5/)
+    const runs = [...nightly.querySelectorAll('time')].map((time) => [time.dateTime, time.title])
+    expect(runs).toEqual([
+      ['2026-03-08T07:00:00Z', '2026-03-08 07:00:00 UTC'],
+      ['2026-03-07T08:00:00Z', '2026-03-07 08:00:00 UTC'],
+    ])
     expect(nightly.textContent).toContain('12')
     expect(within(nightly).getByTestId('schedule-source').textContent).toBe('API')
     expect(within(await row('background-tasks-purge-old')).getByTestId('schedule-source').textContent).toBe('Built-in')

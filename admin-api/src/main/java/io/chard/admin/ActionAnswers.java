@@ -3,6 +3,7 @@ package io.chard.admin;
 import io.chard.admin.ActionResult.BrokerUnavailable;
 import io.chard.admin.ActionResult.NotAllowed;
 import io.chard.admin.ActionResult.NotFound;
+import io.chard.admin.ActionResult.RanNow;
 import io.chard.admin.ActionResult.Retried;
 import io.chard.admin.ActionResult.Revoked;
 import io.micronaut.http.HttpResponse;
@@ -33,6 +34,15 @@ final class ActionAnswers {
                     "revocation", revoked.revocation().name().toLowerCase(Locale.ROOT)));
             case NotFound notFound -> notFound(notFound.id());
             case NotAllowed refused -> conflict("already_finished", refused.reason());
+            case BrokerUnavailable down -> brokerUnavailable(down);
+        };
+    }
+
+    static HttpResponse<?> runNow(ActionResult.OfRunNow result) {
+        return switch (result) {
+            case RanNow ran -> HttpResponse.ok(Map.of("id", ran.id().toString(), "promoted", true));
+            case NotFound notFound -> notFound(notFound.id());
+            case NotAllowed refused -> conflict("not_waiting", refused.reason());
             case BrokerUnavailable down -> brokerUnavailable(down);
         };
     }

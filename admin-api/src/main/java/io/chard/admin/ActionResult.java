@@ -21,6 +21,14 @@ sealed interface ActionResult {
     sealed interface OfRevoke extends ActionResult {
     }
 
+    /** What {@link Executions#runNow} can answer. */
+    sealed interface OfRunNow extends ActionResult {
+    }
+
+    /** It left its wait (countdown, eta, retry backoff) and is ready for the next free worker. */
+    record RanNow(UUID id) implements OfRunNow {
+    }
+
     /** Dispatched again; {@code created} is the new execution, pointing back at the original. */
     record Retried(ExecutionDetail created) implements OfRetry {
     }
@@ -30,17 +38,18 @@ sealed interface ActionResult {
     }
 
     /** Neither the history nor the broker knows the execution. */
-    record NotFound(UUID id) implements OfRetry, OfRevoke {
+    record NotFound(UUID id) implements OfRetry, OfRevoke, OfRunNow {
     }
 
     /**
      * The transition table refuses the action from the execution's status ({@code current}: null when its
      * status can no longer be read, the broker having forgotten it in between).
      */
-    record NotAllowed(UUID id, @Nullable ExecutionStatus current, String reason) implements OfRetry, OfRevoke {
+    record NotAllowed(UUID id, @Nullable ExecutionStatus current, String reason)
+            implements OfRetry, OfRevoke, OfRunNow {
     }
 
     /** Redis did not answer; nothing was done. */
-    record BrokerUnavailable(String message) implements OfRetry, OfRevoke {
+    record BrokerUnavailable(String message) implements OfRetry, OfRevoke, OfRunNow {
     }
 }

@@ -208,7 +208,9 @@ class AdministrationController {
     }
 
     @Get("/audit")
-    HttpResponse<?> audit(@Nullable @QueryValue Integer page, @Nullable @QueryValue("per_page") Integer perPage) {
+    HttpResponse<?> audit(@Nullable @QueryValue Integer page, @Nullable @QueryValue("per_page") Integer perPage,
+                          @Nullable @QueryValue String username, @Nullable @QueryValue String action,
+                          @Nullable @QueryValue String target) {
         int pageNumber = page == null ? 1 : page;
         int size = perPage == null ? 50 : perPage;
         if (pageNumber > ExecutionAdminController.MAX_PAGE) {
@@ -219,7 +221,9 @@ class AdministrationController {
             return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(ApiError.of("invalid_parameter",
                     "page must be at least 1 and per_page between 1 and " + ExecutionAdminController.MAX_PER_PAGE));
         }
-        return HttpResponse.ok(new AuditPage(audit.page(pageNumber, size), audit.total(), pageNumber, size));
+        AuditLog.Filter filter = new AuditLog.Filter(blankToNull(username), blankToNull(action), blankToNull(target));
+        return HttpResponse.ok(new AuditPage(audit.page(filter, pageNumber, size), audit.total(filter), pageNumber,
+                size));
     }
 
     /**
@@ -255,6 +259,10 @@ class AdministrationController {
         if (change.roles() != null) text.append("roles ").append(change.roles()).append("; ");
         if (change.disabled() != null) text.append(change.disabled() ? "disabled" : "enabled");
         return text.toString().trim();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static HttpResponse<?> invalidPassword() {

@@ -5,6 +5,7 @@ import io.chard.admin.auth.Permissions;
 import io.chard.broker.ExecutionStatus;
 import io.chard.client.StorableTime;
 import io.chard.history.ExecutionFilter;
+import io.chard.history.ExecutionLane;
 import io.chard.history.ExecutionOrder;
 import io.chard.history.ExecutionRecord;
 import io.chard.history.HistoryStore;
@@ -37,7 +38,7 @@ class ExecutionAdminController {
     static final int MAX_PER_PAGE = 200;
     /** Deeper pages make PostgreSQL skip ever more rows (OFFSET); a cursor or a search goes deeper. Beyond: 400. */
     static final int MAX_PAGE = 1_000;
-    /** Most executions one bulk retry dispatches; a larger selection is retried in several calls. */
+    /** Most executions one bulk retry or discard handles; a larger selection takes several calls. */
     static final int MAX_BULK = 10_000;
 
     private final HistoryStore history;
@@ -58,17 +59,26 @@ class ExecutionAdminController {
                          int perPage, @Nullable String nextCursor) {
     }
 
-    /** A bulk retry: the list's search, and whether to only count. */
+    /**
+     * A bulk retry or discard: the list's search (with its {@code list}), or the operator's selection ({@code ids}:
+     * only those of them the search matches), and whether to only count.
+     */
     @Serdeable(naming = SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record BulkRetry(@Nullable String status, @Nullable String taskName, @Nullable String queue,
-                     @Nullable String since, @Nullable String until, @Nullable String q, @Nullable String args,
-                     @Nullable String kwargs, @Nullable String result, @Nullable String error,
-                     @Nullable String worker, @Nullable String exceptionType, @Nullable Boolean dryRun) {
+    record BulkAction(@Nullable String status, @Nullable String taskName, @Nullable String queue,
+                      @Nullable String since, @Nullable String until, @Nullable String q, @Nullable String args,
+                      @Nullable String kwargs, @Nullable String result, @Nullable String error,
+                      @Nullable String worker, @Nullable String exceptionType, @Nullable String list,
+                      @Nullable List<UUID> ids, @Nullable Boolean dryRun) {
 
-        ExecutionSearch search() {
-            return new ExecutionSearch(null, taskName, queue, since, until, q, args, kwargs, result, error, worker,
-                    exceptionType);
+        ExecutionFilter filter(JsonMapper json) {
+            ExecutionFilter filter = new ExecutionSearch(null, taskName, queue, since, until, q, args, kwargs, result,
+                    error, worker, exceptionType, list).filter(json);
+            return ids == null ? filter : filter.withIds(List.copyOf(ids));
+        }
+
+        boolean counting() {
+            return dryRun == null || dryRun;
         }
     }
 
@@ -125,18 +135,39 @@ class ExecutionAdminController {
         return ActionAnswers.revoke(executions.revoke(id, user.getName()));
     }
 
+    @Post("/{id}/run-now")
+    @Secured(Permissions.MANAGE)
+    HttpResponse<?> runNow(UUID id, @Nullable @QueryValue Integer retries, Authentication user) {
+        return ActionAnswers.runNow(executions.runNow(id, retries, user.getName()));
+    }
+
+    @Post("/bulk-discard")
+    @Secured(Permissions.MANAGE)
+    HttpResponse<?> bulkDiscard(@Body BulkAction body, Authentication user) {
+        if (body.status() != null && !body.status().equals(ExecutionStatus.FAILED.value())) {
+            return invalid("only failed executions can be discarded, not " + body.status());
+        }
+        ExecutionFilter filter = body.filter(json).withLane(ExecutionLane.DEAD);
+        long matched = history.search(filter, 1, 1).total();
+        if (body.counting()) {
+            return HttpResponse.ok(Map.of("matched", matched));
+        }
+        List<UUID> discarded = executions.discardAll(filter, MAX_BULK, user.getName());
+        return HttpResponse.ok(Map.of("matched", matched, "discarded", discarded));
+    }
+
     @Post("/bulk-retry")
     @Secured(Permissions.MANAGE)
-    HttpResponse<?> bulkRetry(@Body BulkRetry body, Authentication user) {
+    HttpResponse<?> bulkRetry(@Body BulkAction body, Authentication user) {
         List<String> retryable = ExecutionStatus.retryableValues();
         List<String> statuses = body.status() == null ? retryable
                 : retryable.contains(body.status()) ? List.of(body.status()) : List.of();
         if (statuses.isEmpty()) {
             return invalid("only failed or stuck executions can be retried, not " + body.status());
         }
-        ExecutionFilter filter = body.search().filter(json).withStatuses(statuses);
+        ExecutionFilter filter = body.filter(json).withStatuses(statuses);
         long matched = history.search(filter, 1, 1).total();
-        if (body.dryRun() == null || body.dryRun()) {
+        if (body.counting()) {
             return HttpResponse.ok(Map.of("matched", matched));
         }
         List<UUID> retried = executions.retryAll(filter, MAX_BULK, user.getName());

@@ -19,6 +19,9 @@ import java.util.UUID;
 /**
  * One execution in full (TaskExecutionDetail), from the history or, while the history has not recorded it
  * yet, from the broker's live state. The task API and the admin API both answer with it.
+ *
+ * @param workflowId the canvas workflow this execution is a member of (its history {@code root_id}); null for a
+ *                   plain execution and until the history recorded it
  */
 @Serdeable(naming = SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -51,7 +54,8 @@ public record ExecutionDetail(
         @Nullable UUID retriedFromId,
         List<UUID> retriedBy,
         JsonNode timeline,
-        @Nullable String traceId, List<Attempt> attempts) {
+        @Nullable String traceId, List<Attempt> attempts,
+        @Nullable UUID workflowId) {
 
     public static ExecutionDetail of(ExecutionRecord r, List<UUID> retriedBy, JsonMapper json) {
         JsonNode timeline = orEmpty(parse(r.timeline(), json));
@@ -60,7 +64,7 @@ public record ExecutionDetail(
                 parse(r.result(), json), r.exceptionType(), r.exceptionMessage(), r.traceback(), r.revokeReason(),
                 r.retries(), r.deliveries(), r.staleReports(), r.worker(), r.queuedAt(), r.eta(), r.expiresAt(),
                 r.startedAt(), r.finishedAt(), r.heartbeatAt(), r.retriedFromId(), retriedBy, timeline, r.traceId(),
-                Attempt.of(timeline));
+                Attempt.of(timeline), r.rootId());
     }
 
     public static ExecutionDetail of(ExecutionSnapshot s, JsonMapper json) {
@@ -71,7 +75,7 @@ public record ExecutionDetail(
                 blankToNull(s.message()), blankToNull(s.traceback()), blankToNull(s.reason()), s.retries(),
                 s.deliveries(), 0, blankToNull(s.worker()), s.queuedAt(), s.eta(), null, s.startedAt(),
                 s.finishedAt(), null, uuid(text(envelope, "retriedFrom")), List.of(),
-                JsonNode.createArrayNode(List.of()), traceId(envelope), List.of());
+                JsonNode.createArrayNode(List.of()), traceId(envelope), List.of(), null);
     }
 
     private static String traceId(JsonNode envelope) {

@@ -3,6 +3,7 @@ package io.chard.admin;
 import io.chard.client.StorableTime;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.history.ExecutionFilter;
+import io.chard.history.ExecutionLane;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpParameters;
 import io.micronaut.json.JsonMapper;
@@ -28,12 +29,13 @@ import java.util.Map;
 record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Nullable String queue,
                        @Nullable String since, @Nullable String until, @Nullable String q, @Nullable String args,
                        @Nullable String kwargs, @Nullable String result, @Nullable String error,
-                       @Nullable String worker, @Nullable String exceptionType) {
+                       @Nullable String worker, @Nullable String exceptionType, @Nullable String list) {
 
     static ExecutionSearch of(HttpParameters query) {
         return new ExecutionSearch(query.get("status"), query.get("task_name"), query.get("queue"),
                 query.get("since"), query.get("until"), query.get("q"), query.get("args"), query.get("kwargs"),
-                query.get("result"), query.get("error"), query.get("worker"), query.get("exception_type"));
+                query.get("result"), query.get("error"), query.get("worker"), query.get("exception_type"),
+                query.get("list"));
     }
 
     ExecutionFilter filter(JsonMapper json) {
@@ -41,7 +43,17 @@ record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Null
         return new ExecutionFilter(blank(status) ? null : List.of(status.trim()), trimmed(taskName), trimmed(queue),
                 instant("since", since), instant("until", until), trimmed(q), arguments(json),
                 keywordArguments(json), blank(result) ? null : write(value(result, json), json), trimmed(error),
-                trimmed(worker), trimmed(exceptionType));
+                trimmed(worker), trimmed(exceptionType), lane(), null);
+    }
+
+    /** One of the operators' lists, or none (the whole history). */
+    private ExecutionLane lane() {
+        if (blank(list)) {
+            return null;
+        }
+        return ExecutionLane.of(list.trim()).orElseThrow(() -> new InvalidParameterException("list", "'list' must be "
+                + "one of " + java.util.Arrays.stream(ExecutionLane.values()).map(ExecutionLane::key).toList()
+                + ", got " + list));
     }
 
     /** An array is matched as given (every element present); any other value must be one of the arguments. */
@@ -92,7 +104,7 @@ record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Null
     private void refuseNul() {
         String[][] fields = {{"status", status}, {"task_name", taskName}, {"queue", queue}, {"q", q}, {"args", args},
                 {"kwargs", kwargs}, {"result", result}, {"error", error}, {"worker", worker},
-                {"exception_type", exceptionType}};
+                {"exception_type", exceptionType}, {"list", list}};
         for (String[] field : fields) {
             if (field[1] != null && field[1].indexOf('\0') >= 0) {
                 throw new MalformedRequestException("invalid_parameter", "'" + field[0] + "' contains a NUL character",

@@ -4,6 +4,7 @@ import io.chard.admin.audit.AuditLog;
 import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
+import io.chard.broker.Promotion;
 import io.chard.broker.Revocation;
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
@@ -80,6 +81,47 @@ public class Executions {
         } catch (BrokerUnavailableException e) {
             return new ActionResult.BrokerUnavailable(e.getMessage());
         }
+    }
+
+    /**
+     * Runs an execution that waits for its due time now: a scheduled one's countdown or eta, a retrying one's
+     * backoff. {@code seenRetries} (the retries the operator's page showed) fences it: when a later retry waits by
+     * now, its backoff is left alone and the operator is told to look again.
+     */
+    ActionResult.OfRunNow runNow(UUID id, @io.micronaut.core.annotation.Nullable Integer seenRetries,
+                                 String username) {
+        try {
+            Promotion promotion = client.promote(id, seenRetries);
+            return switch (promotion.outcome()) {
+                case PROMOTED -> {
+                    audit.record(username, "run_now", id.toString(), "queue " + promotion.queue());
+                    yield new ActionResult.RanNow(id);
+                }
+                case LATER_ATTEMPT -> new ActionResult.NotAllowed(id, ExecutionStatus.RETRYING, "a later retry of " + id
+                        + " than the one shown waits now; look at it again before running it now");
+                case NOT_DELAYED -> {
+                    ExecutionStatus status = liveStatus(id).orElse(null);
+                    yield new ActionResult.NotAllowed(id, status, id + " is not waiting for a due time"
+                            + (status == null ? "" : " (it is " + status.value() + ")"));
+                }
+                case UNKNOWN -> history.find(id).<ActionResult.OfRunNow>map(row -> new ActionResult.NotAllowed(id,
+                                ExecutionStatus.of(row.status()), "the broker no longer holds execution " + id + " ("
+                                + row.status() + " in the history), so it waits for nothing"))
+                        .orElseGet(() -> new ActionResult.NotFound(id));
+            };
+        } catch (BrokerUnavailableException e) {
+            return new ActionResult.BrokerUnavailable(e.getMessage());
+        }
+    }
+
+    /**
+     * Hides the failures the filter matches from the Dead list (their history rows stay), each audited; answers the
+     * ids discarded now.
+     */
+    List<UUID> discardAll(ExecutionFilter filter, int max, String username) {
+        List<UUID> discarded = history.discard(filter, max, username);
+        discarded.forEach(id -> audit.record(username, "discard", id.toString(), null));
+        return discarded;
     }
 
     /** Dispatches a failed or stuck execution again as a new one pointing back at it. */

@@ -15,10 +15,11 @@ import java.util.Set;
 /**
  * Reads the canvas JSON of {@code POST /api/background_tasks/workflows} into a {@link Canvas}, refusing a malformed
  * node with its JSON path ({@code $.chord.group[1]}). Tasks and arguments are checked by the planner, with the same
- * paths. {@code map} and {@code chunks} are read as the groups they are.
+ * paths.
  */
 final class WorkflowBody {
-    private static final Set<String> SIGNATURE = Set.of("task", "args", "kwargs", "immutable", "options");
+    private static final Set<String> SIGNATURE = Set.of("task", "args", "kwargs", "immutable", "options", "link",
+            "link_error");
     private static final Set<String> OPTIONS = Set.of("queue", "priority", "countdown");
 
     private WorkflowBody() {
@@ -31,13 +32,14 @@ final class WorkflowBody {
 
     private static Canvas node(JsonNode node, String path) {
         if (node == null || !node.isObject()) {
-            throw invalid(path, "a node must be a JSON object: a signature, chain, group, chord, map or chunks");
+            throw invalid(path,
+                    "a node must be a JSON object: a signature, chain, group, chord, map, starmap or chunks");
         }
         if (node.get("task") != null) {
             return signature(node, path);
         }
         if (node.size() != 1) {
-            throw invalid(path, "a composite node has exactly one key: chain, group, chord, map or chunks");
+            throw invalid(path, "a composite node has exactly one key: chain, group, chord, map, starmap or chunks");
         }
         Map.Entry<String, JsonNode> entry = node.entries().iterator().next();
         String key = entry.getKey();
@@ -46,7 +48,8 @@ final class WorkflowBody {
             case "chain" -> new Canvas.Chain(list(value, path + ".chain"));
             case "group" -> new Canvas.Group(list(value, path + ".group"));
             case "chord" -> chord(value, path + ".chord");
-            case "map" -> map(value, path + ".map");
+            case "map" -> map(value, path + ".map", false);
+            case "starmap" -> map(value, path + ".starmap", true);
             case "chunks" -> chunks(value, path + ".chunks");
             default -> throw invalid(path, "unknown node '" + key + "'");
         };
@@ -79,39 +82,24 @@ final class WorkflowBody {
                 node(value.get("then"), path + ".then"), call);
     }
 
-    /** {@code {"map": {"task", "items"}}}: one member per item, the item its only argument. */
-    private static Canvas map(JsonNode value, String path) {
-        String task = taskName(value, path);
-        JsonNode items = items(value, path);
-        List<Canvas> members = new ArrayList<>();
-        for (JsonNode item : items.values()) {
-            members.add(new Canvas.Signature(task, JsonNode.createArrayNode(List.of(item)), null, true, null, null,
-                    null));
-        }
-        return new Canvas.Group(members);
+    /**
+     * {@code {"map" | "starmap": {"task", "items"}}}: one member per item, the item its only argument (map) or its
+     * argument list (starmap).
+     */
+    private static Canvas map(JsonNode value, String path, boolean spread) {
+        return new Canvas.Map(taskName(value, path), items(value, path), spread);
     }
 
-    /**
-     * {@code {"chunks": {"task", "items", "size"}}}: one member per chunk of {@code size} items, each running the
-     * task over its items in order. Chard has no built-in chunk runner yet, so the task receives the chunk's items
-     * as its only argument (a list) and answers the list of results.
-     */
+    /** {@code {"chunks": {"task", "items", "size"}}}: one execution per {@code size} argument lists. */
     private static Canvas chunks(JsonNode value, String path) {
         String task = taskName(value, path);
-        JsonNode items = items(value, path);
+        List<JsonNode> items = items(value, path);
         JsonNode size = value.get("size");
-        if (size == null || !size.isNumber() || size.getIntValue() < 1) {
+        if (size == null || !size.isNumber() || size.getBigDecimalValue().stripTrailingZeros().scale() > 0
+                || size.getIntValue() < 1) {
             throw invalid(path + ".size", "must be a positive integer");
         }
-        List<JsonNode> all = new ArrayList<>();
-        items.values().forEach(all::add);
-        List<Canvas> members = new ArrayList<>();
-        for (int from = 0; from < all.size(); from += size.getIntValue()) {
-            JsonNode chunk = JsonNode.createArrayNode(all.subList(from, Math.min(all.size(), from + size.getIntValue())));
-            members.add(new Canvas.Signature(task, JsonNode.createArrayNode(List.of(chunk)), null, true, null, null,
-                    null));
-        }
-        return new Canvas.Group(members);
+        return new Canvas.Chunks(task, items, size.getIntValue());
     }
 
     private static String taskName(JsonNode value, String path) {
@@ -122,19 +110,20 @@ final class WorkflowBody {
         return task.getStringValue();
     }
 
-    private static JsonNode items(JsonNode value, String path) {
+    private static List<JsonNode> items(JsonNode value, String path) {
         JsonNode items = value.get("items");
         if (items == null || !items.isArray() || items.size() == 0) {
             throw invalid(path + ".items", "must be a non-empty array");
         }
-        return items;
+        List<JsonNode> all = new ArrayList<>();
+        items.values().forEach(all::add);
+        return all;
     }
 
     private static Canvas signature(JsonNode node, String path) {
         node.entries().forEach(entry -> {
             if (!SIGNATURE.contains(entry.getKey())) {
-                throw invalid(path + "." + entry.getKey(), "unknown field; a signature has " + SIGNATURE
-                        + " (link and link_error are not supported yet)");
+                throw invalid(path + "." + entry.getKey(), "unknown field; a signature has " + SIGNATURE);
             }
         });
         JsonNode task = node.get("task");
@@ -190,8 +179,11 @@ final class WorkflowBody {
                 }
             }
         }
+        JsonNode link = present(node.get("link"));
+        JsonNode linkError = present(node.get("link_error"));
         return new Canvas.Signature(task.getStringValue(), args, kwargs, immutable != null && immutable.getBooleanValue(),
-                queue, priority, countdown);
+                queue, priority, countdown, link == null ? null : node(link, path + ".link"),
+                linkError == null ? null : node(linkError, path + ".link_error"));
     }
 
     private static JsonNode present(JsonNode node) {

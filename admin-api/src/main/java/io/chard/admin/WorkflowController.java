@@ -2,12 +2,14 @@ package io.chard.admin;
 
 import io.chard.admin.auth.Permissions;
 import io.chard.canvas.InvalidWorkflowException;
+import io.chard.canvas.NotRedrivableException;
 import io.chard.canvas.WorkflowDispatched;
 import io.chard.canvas.WorkflowState;
 import io.chard.canvas.Workflows;
 import io.chard.client.InvalidDispatchException;
 import io.chard.client.PayloadTooLargeException;
 import io.chard.client.TaskClient;
+import io.chard.history.HistoryStore;
 import io.chard.task.ArgumentBindingException;
 import io.chard.task.UnknownTaskException;
 import io.micronaut.http.HttpResponse;
@@ -27,14 +29,16 @@ import io.micronaut.security.annotation.Secured;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Canvas workflows over HTTP: dispatch one (202 with its members), read it back while the broker holds it, revoke
- * it. A refused workflow names the JSON path of the offending node and enqueues nothing.
+ * Canvas workflows over HTTP: dispatch one (202 with its members), read it back (from the broker, then from the
+ * history), revoke and redrive it. A refused workflow names the JSON path of the offending node and enqueues nothing.
  */
 @Controller("/api/background_tasks/workflows")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -42,11 +46,13 @@ import java.util.UUID;
 class WorkflowController {
     private final TaskClient client;
     private final Workflows workflows;
+    private final HistoryStore history;
     private final JsonMapper json;
 
-    WorkflowController(TaskClient client, Workflows workflows, JsonMapper json) {
+    WorkflowController(TaskClient client, Workflows workflows, HistoryStore history, JsonMapper json) {
         this.client = client;
         this.workflows = workflows;
+        this.history = history;
         this.json = json;
     }
 
@@ -58,11 +64,31 @@ class WorkflowController {
                 .orElseGet(() -> enqueued(dispatched)));
     }
 
+    /** From the broker while it holds the workflow, then from the history (its tree and its members' rows). */
     @Get("/{id}")
     @Secured(Permissions.VIEW)
     HttpResponse<?> get(UUID id) {
-        return workflows.find(id).<HttpResponse<?>>map(state -> HttpResponse.ok(answer(state)))
+        return workflows.find(id).or(() -> recorded(id)).<HttpResponse<?>>map(state -> HttpResponse.ok(answer(state)))
                 .orElseGet(() -> ActionAnswers.notFound(id));
+    }
+
+    private Optional<WorkflowState> recorded(UUID id) {
+        HistoryStore.RecordedWorkflow recorded = history.workflow(id);
+        if (recorded.tree() == null) {
+            return Optional.empty();
+        }
+        Map<UUID, Workflows.Recorded> rows = new HashMap<>();
+        recorded.members().forEach(m -> rows.put(m.id(), new Workflows.Recorded(m.status(), m.result(),
+                error(m.status(), m.exceptionType(), m.exceptionMessage()), m.reason())));
+        // A redrive's reused members were recorded under the workflow they first ran in.
+        return Optional.of(workflows.recorded(id, recorded.tree(), member -> Optional.ofNullable(rows.get(member))
+                .or(() -> history.find(member).map(r -> new Workflows.Recorded(r.status(), r.result(),
+                        error(r.status(), r.exceptionType(), r.exceptionMessage()), r.revokeReason())))));
+    }
+
+    private static String error(String status, String type, String message) {
+        return !status.equals("failed") || type == null ? null
+                : type + (message == null || message.isEmpty() ? "" : ": " + message);
     }
 
     /** Revokes every member that has not ended; answers what each revoke did. */
@@ -77,6 +103,22 @@ class WorkflowController {
             answer.put("revoked", members);
             return HttpResponse.ok(answer);
         }).orElseGet(() -> ActionAnswers.notFound(id));
+    }
+
+    /**
+     * Redrives a failed or revoked workflow: a new workflow (202, its shape, {@code redrive_of} naming the original)
+     * that re-runs the failed steps and the ones after them and reuses the results of the steps that succeeded.
+     */
+    @Post("/{id}/retry")
+    @Secured(Permissions.MANAGE)
+    HttpResponse<?> redrive(UUID id) {
+        return workflows.redrive(id).<HttpResponse<?>>map(state -> HttpResponse.accepted().body(answer(state)))
+                .orElseGet(() -> ActionAnswers.notFound(id));
+    }
+
+    @Error(exception = NotRedrivableException.class)
+    HttpResponse<ApiError> notRedrivable(NotRedrivableException e) {
+        return HttpResponse.<ApiError>status(HttpStatus.CONFLICT).body(ApiError.of("not_redrivable", e.getMessage()));
     }
 
     /** The refused node's path in {@code field}; the status of the refusal the node's dispatch would get. */
@@ -103,6 +145,7 @@ class WorkflowController {
         answer.put("status", state.status());
         answer.put("result", value(state.resultJson()));
         answer.put("failed_member", state.failed() == null ? null : state.failed().id().toString());
+        answer.put("redrive_of", state.redriveOf() == null ? null : state.redriveOf().toString());
         List<Map<String, Object>> members = new ArrayList<>();
         for (WorkflowState.Member m : state.members()) {
             Map<String, Object> member = new LinkedHashMap<>();

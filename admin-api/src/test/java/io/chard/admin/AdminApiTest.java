@@ -152,6 +152,39 @@ class AdminApiTest {
     }
 
     @Test
+    void theDetailAndTheListShowArgumentsWithTheirKeysInTheOrderTheyWereDispatched() {
+        UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks", "{\"task\":\"test.echo\","
+                + "\"args\":[\"first\",{\"zulu\":1,\"alpha\":2}],\"kwargs\":{\"zebra\":true,\"apple\":null}}")
+                .text("id"));
+        settle(id, new Outcome.Success("null"));
+        HistoryStore history = server.context.getBean(HistoryStore.class);
+        Await.until("the success is recorded", Duration.ofSeconds(10),
+                () -> history.find(id).map(r -> r.status().equals("success")).orElse(false));
+
+        String detail = server.viewer.get(EXECUTIONS + "/" + id).body();
+        assertTrue(detail.indexOf("\"zebra\"") < detail.indexOf("\"apple\""), detail);
+        assertTrue(detail.indexOf("\"zulu\"") < detail.indexOf("\"alpha\""), detail);
+        assertEquals("[\"first\",{\"zulu\":1,\"alpha\":2}]", server.viewer.get(EXECUTIONS + "?q=" + id).json()
+                .get("items").get(0).get("args_preview").getStringValue());
+    }
+
+    @Test
+    void theAuditLogIsFilteredByUserActionAndTargetExactly() {
+        UUID failed = failedExecution();
+        assertEquals(200, server.operator.post(EXECUTIONS + "/" + failed + "/retry", "").status());
+        JsonNode byTarget = server.admin.get(ADMIN + "/audit?action=retry&target=" + failed).json();
+        assertEquals(1, byTarget.get("total").getIntValue(), byTarget.toString());
+        assertEquals("operator", byTarget.get("items").get(0).get("username").getStringValue());
+        assertEquals(0, server.admin.get(ADMIN + "/audit?username=viewer&action=retry&target=" + failed).json()
+                .get("total").getIntValue());
+        assertEquals(0, server.admin.get(ADMIN + "/audit?target=" + failed.toString().substring(0, 8)).json()
+                .get("total").getIntValue(), "exact, not a prefix");
+        JsonNode retries = server.admin.get(ADMIN + "/audit?action=retry&per_page=200").json();
+        retries.get("items").values().forEach(entry -> assertEquals("retry", entry.get("action").getStringValue()));
+        assertEquals(403, server.operator.get(ADMIN + "/audit?action=retry").status());
+    }
+
+    @Test
     void theDetailListsEveryAttemptOfAnExecutionThatSucceededAfterARetry() {
         UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks",
                 "{\"task\":\"test.add\",\"args\":[1,1]}").text("id"));

@@ -8,6 +8,9 @@ import io.chard.broker.Outcome;
 import io.chard.broker.RedisBroker;
 import io.chard.broker.Settlement;
 import io.chard.config.ChardSettings;
+import io.chard.history.HistoryRecorder;
+import io.chard.history.HistoryWriter;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WorkflowApiTest {
     static final String WORKFLOWS = "/api/background_tasks/workflows";
     static AdminApiServer server;
+    /** The outside condition test.fail_until waits for. */
+    static volatile boolean conditionFixed;
 
     @BeforeAll
     static void start() {
@@ -71,6 +77,76 @@ class WorkflowApiTest {
     }
 
     @Test
+    void linkAndLinkErrorOverHttpRunTheCallbackOfTheOutcome() {
+        Answer accepted = server.operator.post(WORKFLOWS, """
+                {"task": "test.fail", "args": ["x"], "link": {"task": "test.add", "args": [1]},
+                 "link_error": {"task": "test.echo", "args": ["after"]}}""");
+        assertEquals(202, accepted.status(), accepted.body());
+        List<Delivery> ran = runUntilIdle();
+        assertEquals(2, ran.size(), "the failing call, then its error callback");
+        String failing = accepted.json().get("members").get(0).get("id").getStringValue();
+        JsonNode args = args(ran.getLast());
+        assertEquals(failing, args.get(0).getStringValue());
+        assertEquals("x", args.get(1).get("message").getStringValue());
+        assertEquals("after", args.get(2).getStringValue());
+        Answer read = server.viewer.get(WORKFLOWS + "/" + accepted.text("id"));
+        assertEquals("failed", read.text("status"), read.body());
+        JsonNode members = read.json().get("members");
+        assertEquals("$.link", members.get(1).get("path").getStringValue());
+        assertEquals("cancelled", members.get(1).get("status").getStringValue());
+        assertEquals("success", members.get(2).get("status").getStringValue());
+        Answer malformed = server.operator.post(WORKFLOWS, """
+                {"task": "test.add", "args": [1, 1], "link": [{"task": "test.echo"}]}""");
+        TaskApiTest.assertError(malformed, 400, "invalid_workflow");
+        assertEquals("$.link", malformed.text("field"));
+    }
+
+    @Test
+    void aRedriveOverHttpNeedsManageAndRerunsOnlyTheFailedStepAndTheOnesAfterIt() {
+        Answer accepted = server.operator.post(WORKFLOWS, """
+                {"chain": [{"task": "test.add", "args": [1, 1]}, {"task": "test.fail_until"},
+                  {"task": "test.add", "args": [5]}]}""");
+        String id = accepted.text("id");
+        TaskApiTest.assertError(server.operator.post(WORKFLOWS + "/" + id + "/retry", ""), 409, "not_redrivable");
+        assertEquals(2, runUntilIdle().size());
+        conditionFixed = true;
+        assertEquals(403, server.viewer.post(WORKFLOWS + "/" + id + "/retry", "").status());
+        Answer redriven = server.operator.post(WORKFLOWS + "/" + id + "/retry", "");
+        assertEquals(202, redriven.status(), redriven.body());
+        assertEquals(id, redriven.text("redrive_of"));
+        assertEquals(List.of("test.fail_until", "test.add"), runUntilIdle().stream()
+                .map(d -> read(d.envelope()).get("task").getStringValue()).toList());
+        Answer read = server.viewer.get(WORKFLOWS + "/" + redriven.text("id"));
+        assertEquals("success", read.text("status"), read.body());
+        assertEquals(7, read.json().get("result").getIntValue());
+        Answer again = server.operator.post(WORKFLOWS + "/" + id + "/retry", "");
+        TaskApiTest.assertError(again, 409, "not_redrivable");
+        Answer notFailed = server.operator.post(WORKFLOWS + "/" + redriven.text("id") + "/retry", "");
+        TaskApiTest.assertError(notFailed, 409, "not_redrivable");
+        assertEquals(404, server.operator.post(WORKFLOWS + "/" + java.util.UUID.randomUUID() + "/retry", "").status());
+    }
+
+    @Test
+    void onceRedisLetAWorkflowGoItsStatusAndMembersAreReadFromTheHistory() throws Exception {
+        Answer accepted = server.operator.post(WORKFLOWS, """
+                {"chain": [{"task": "test.add", "args": [1, 1]}, {"task": "test.fail", "args": ["x"], "immutable": true},
+                  {"task": "test.add", "args": [5]}]}""");
+        String id = accepted.text("id");
+        runUntilIdle();
+        String live = server.viewer.get(WORKFLOWS + "/" + id).body();
+        recordHistory();
+        forgetInRedis(accepted);
+        Answer read = server.viewer.get(WORKFLOWS + "/" + id);
+        assertEquals(200, read.status(), read.body());
+        assertEquals(live, read.body(), "the history answers exactly what Redis answered");
+        assertEquals("failed", read.text("status"));
+        assertEquals("cancelled", read.json().get("members").get(2).get("status").getStringValue());
+        String member = read.json().get("members").get(1).get("id").getStringValue();
+        Answer detail = server.viewer.get("/api/background_tasks/admin/executions/" + member);
+        assertEquals(id, detail.text("workflow_id"), "a member's detail names its workflow");
+    }
+
+    @Test
     void revokingAWorkflowNeedsManageAndRevokesEveryMemberNotEnded() {
         Answer accepted = server.operator.post(WORKFLOWS, """
                 {"chain": [{"task": "test.add", "args": [1, 1]}, {"task": "test.add", "args": [2]}]}""");
@@ -94,6 +170,10 @@ class WorkflowApiTest {
                     {"chord": {"group": [{"task": "test.add", "args": [1, "two"]}], "then": {"task": "test.echo"}}}""");
             TaskApiTest.assertError(binding, 422, "invalid_arguments");
             assertEquals("$.chord.group[0]", binding.text("field"));
+            Answer chunkItem = server.operator.post(WORKFLOWS, """
+                    {"chunks": {"task": "test.add", "items": [[1, 2], [3, "four"]], "size": 2}}""");
+            TaskApiTest.assertError(chunkItem, 422, "invalid_arguments");
+            assertEquals("$.chunks.items[1]", chunkItem.text("field"));
             Answer malformed = server.operator.post(WORKFLOWS, """
                     {"group": [{"task": "test.add", "args": [1, 1]}, {"chain": []}]}""");
             TaskApiTest.assertError(malformed, 400, "invalid_workflow");
@@ -101,6 +181,31 @@ class WorkflowApiTest {
             Answer large = server.operator.post(WORKFLOWS, "{\"group\": [{\"task\": \"test.echo\", \"args\": [\""
                     + "x".repeat(2_000_000) + "\"]}]}");
             assertEquals(413, large.status(), large.body().substring(0, Math.min(200, large.body().length())));
+        });
+    }
+
+    /** Runs a recorder over every event so far, as admin-api's own recorder would. */
+    @SuppressWarnings("unchecked")
+    private static void recordHistory() throws Exception {
+        HistoryRecorder recorder = new HistoryRecorder(server.context.getBean(RedisBroker.class)
+                .eventStream("workflow-api-test"), server.context.getBean(HistoryWriter.class),
+                server.context.getBean(JsonMapper.class), server.context.getBean(ApplicationEventPublisher.class));
+        for (int round = 0; round < 100 && recorder.recordOnce(Duration.ofMillis(200)) > 0; round++) {
+            // until a read finds nothing new
+        }
+    }
+
+    /** What the result TTL does: the workflow's hash and its members' hashes leave Redis. */
+    @SuppressWarnings("unchecked")
+    private static void forgetInRedis(Answer workflow) {
+        var redis = ((StatefulRedisConnection<String, String>) server.context.getBean(StatefulRedisConnection.class))
+                .sync();
+        var partitions = server.context.getBean(RedisBroker.class).partitions();
+        UUID id = UUID.fromString(workflow.text("id"));
+        redis.del(partitions.keys(id).prefix() + "wf:" + id);
+        workflow.json().get("members").values().forEach(m -> {
+            UUID member = UUID.fromString(m.get("id").getStringValue());
+            redis.del(partitions.keys(member).task(member));
         });
     }
 
@@ -127,6 +232,8 @@ class WorkflowApiTest {
             case "test.add" -> new Outcome.Success(Long.toString(args.get(0).getLongValue()
                     + args.get(1).getLongValue()));
             case "test.fail" -> new Outcome.Failure("IllegalStateException", "x", "");
+            case "test.fail_until" -> conditionFixed ? new Outcome.Success(Long.toString(args.get(0).getLongValue()))
+                    : new Outcome.Failure("IllegalStateException", "the condition does not hold yet", "");
             default -> new Outcome.Success("null");
         };
     }

@@ -194,7 +194,8 @@ public final class LocalServers implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A port free on this host now (for servers this process or its children start). */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -9,6 +9,7 @@ import io.chard.broker.Revocation;
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
 import io.chard.client.TaskClient;
+import io.chard.examples.probe.ProbeTasks;
 import io.chard.history.ExecutionRecord;
 import io.chard.history.HistoryStore;
 import io.chard.testing.Await;
@@ -135,6 +136,59 @@ abstract class SystemScenarios {
         assertEquals(ProbeFailureName.NAME, failed.exceptionType());
         assertTrue(failed.traceback().contains("card declined") && failed.traceback().contains("ProbeTasks.fail"),
                 failed.traceback());
+    }
+
+    @Test
+    void aChainFailingUntilAFlagIsRaisedIsRedrivenOverHttpRerunningOnlyThatStepAndTheOnesAfterIt() throws Exception {
+        ApiClient api = new ApiClient(base).as("admin", "system-test-password");
+        String flag = "redrive-" + UUID.randomUUID();
+        ApiClient.Answer accepted = api.post("/api/background_tasks/workflows", """
+                {"chain": [{"task": "examples.add", "args": [1, 1]}, {"task": "examples.add", "args": [10]},
+                  {"task": "examples.fail_until", "args": ["%s"]}, {"task": "examples.add", "args": [5]}]}"""
+                .formatted(flag));
+        assertEquals(202, accepted.status(), accepted.body());
+        String id = accepted.text("id");
+        List<UUID> first = new ArrayList<>();
+        accepted.json().get("members").values().forEach(m -> first.add(UUID.fromString(m.get("id").getStringValue())));
+        recorded(first.get(2), "failed");
+        recorded(first.get(3), "cancelled");
+        ProbeTasks.raiseFlag(flag);
+        ApiClient.Answer redriven = api.post("/api/background_tasks/workflows/" + id + "/retry", "");
+        assertEquals(202, redriven.status(), redriven.body());
+        String redrive = redriven.text("id");
+        ApiClient.Answer done = Await.value("the redrive succeeds", WAIT, () -> {
+            ApiClient.Answer read = api.get("/api/background_tasks/workflows/" + redrive);
+            return read.text("status").equals("success") ? read : null;
+        });
+        assertEquals(17, done.json().get("result").getIntValue(), done.body());
+        List<UUID> second = new ArrayList<>();
+        done.json().get("members").values().forEach(m -> second.add(UUID.fromString(m.get("id").getStringValue())));
+        assertEquals(first.subList(0, 2), second.subList(0, 2), "the successful steps are reused, not run again");
+        assertEquals(1, recorded(first.get(0), "success").deliveries());
+        ExecutionRecord rerun = recorded(second.get(2), "success");
+        assertEquals(first.get(2), rerun.retriedFromId(), "the new run links to the original");
+        assertEquals("12", rerun.result());
+        assertEquals(first.get(3), recorded(second.get(3), "success").retriedFromId());
+        assertEquals("failed", recorded(first.get(2), "failed").status(), "the original run stays in the history");
+    }
+
+    @Test
+    void starmapAndChunksOverHttpRunOnTheWorkerAndTheGroupResultKeepsItemOrder() {
+        ApiClient api = new ApiClient(base).as("admin", "system-test-password");
+        ApiClient.Answer accepted = api.post("/api/background_tasks/workflows", """
+                {"group": [{"starmap": {"task": "examples.add", "items": [[1, 1], [2, 2]]}},
+                  {"chunks": {"task": "examples.add", "items": [[1, 2], [3, 4], [5, 6]], "size": 2}}]}""");
+        assertEquals(202, accepted.status(), accepted.body());
+        assertEquals(4, accepted.json().get("members").size(), "two map members and two chunks");
+        ApiClient.Answer done = Await.value("the group succeeds", WAIT, () -> {
+            ApiClient.Answer read = api.get("/api/background_tasks/workflows/" + accepted.text("id"));
+            return read.text("status").equals("success") ? read : null;
+        });
+        var result = done.json().get("result");
+        assertEquals(List.of(2, 4, 3, 7, 11), List.of(result.get(0).getIntValue(), result.get(1).getIntValue(),
+                result.get(2).get(0).getIntValue(), result.get(2).get(1).getIntValue(),
+                result.get(3).get(0).getIntValue()), done.body());
+        assertEquals(2, result.get(2).size(), "a chunk returns the list of its items' results");
     }
 
     @Test

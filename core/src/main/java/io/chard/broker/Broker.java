@@ -1,5 +1,7 @@
 package io.chard.broker;
 
+import io.micronaut.core.annotation.Nullable;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,15 +18,25 @@ public interface Broker {
     /**
      * Enqueues every member of a workflow in one atomic step in the partition of its id; members with
      * predecessors wait outside every queue until the script that ends the last of them releases them.
-     *
-     * @return false when a workflow with this id exists already (nothing was written)
+     * A redrive ({@link WorkflowBatch#redriveOf()}) is refused, writing nothing, when that workflow was redriven
+     * already or has left the broker.
      */
-    boolean enqueueWorkflow(WorkflowBatch workflow);
+    WorkflowBatch.Result enqueueWorkflow(WorkflowBatch workflow);
 
     /** The tree stored with a workflow, while the broker keeps it (until the result TTL after its last member). */
     Optional<String> workflowTree(UUID workflowId);
 
+    /** A workflow member's stored wiring and outcome, while the broker keeps it (to redrive its workflow). */
+    Optional<WorkflowBatch.StoredMember> workflowMember(UUID id);
+
     Revocation revoke(UUID id, String reason);
+
+    /**
+     * Makes an execution that waits for its due time (countdown, eta, retry backoff) ready now, atomically.
+     *
+     * @param seenRetries the retries the caller saw, or null for any: a later attempt's wait is left alone
+     */
+    Promotion promote(UUID id, @Nullable Integer seenRetries);
 
     /** The live state, while the broker keeps it (running, waiting, or finished within the result TTL). */
     Optional<ExecutionSnapshot> snapshot(UUID id);

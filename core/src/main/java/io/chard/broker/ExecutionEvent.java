@@ -32,6 +32,8 @@ public enum ExecutionEvent {
     RELEASED(ExecutionStatus.PENDING),
     /** A report from a worker whose lease was taken over; it changed nothing. */
     STALE(null),
+    /** An operator made an execution that waited for its due time ready now ("run now", "retry now"). */
+    PROMOTED(null),
     /** A waiting workflow member got its predecessors' values (its new envelope) and went to its queue. */
     JOINED(ExecutionStatus.PENDING),
     /** A waiting workflow member that will never run: a step before it failed (see workflow.lua). */

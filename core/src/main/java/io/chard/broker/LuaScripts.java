@@ -23,7 +23,7 @@ final class LuaScripts {
 
     enum Script {
         ENQUEUE, LEASE(WORKFLOW), SETTLE(WORKFLOW), HEARTBEAT, RELEASE, REVOKE(WORKFLOW), PROGRESS,
-        ENQUEUE_WORKFLOW, LEASE_IDS(WORKFLOW), PURGE(WORKFLOW), FORGET_QUEUES;
+        ENQUEUE_WORKFLOW(WORKFLOW), LEASE_IDS(WORKFLOW), PURGE(WORKFLOW), PROMOTE, FORGET_QUEUES;
 
         /** Shared Lua each script needs beyond the prelude, prepended after it in this order. */
         private final List<String> includes;

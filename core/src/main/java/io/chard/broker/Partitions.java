@@ -1,5 +1,6 @@
 package io.chard.broker;
 
+import io.chard.random.RestoreSafeRandom;
 import io.lettuce.core.cluster.SlotHash;
 
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -104,7 +104,7 @@ public final class Partitions {
 
     /** A partition for a dispatch that shares nothing: random, so queues spread over every shard. */
     public int random() {
-        return count == 1 ? 0 : ThreadLocalRandom.current().nextInt(count);
+        return count == 1 ? 0 : RestoreSafeRandom.shared().nextInt(count);
     }
 
     /**
@@ -114,13 +114,13 @@ public final class Partitions {
      */
     public static UUID sequentialId(long epochMillis, int n, int partition) {
         long msb = ((epochMillis + n / 4096) << 16) | 0x7000L | (n % 4096);
-        long lsb = (ThreadLocalRandom.current().nextLong() & 0x3FFFFFFFFFFFFC00L) | Long.MIN_VALUE | partition;
+        long lsb = (RestoreSafeRandom.shared().nextLong() & 0x3FFFFFFFFFFFFC00L) | Long.MIN_VALUE | partition;
         return new UUID(msb, lsb);
     }
 
     /** A new UUIDv7 in {@code partition}: 48 bits of {@code epochMillis}, version 7, 64 random bits, variant 2. */
     public static UUID newId(long epochMillis, int partition) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
+        RestoreSafeRandom random = RestoreSafeRandom.shared();
         long msb = (epochMillis << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);
         long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFC00L) | Long.MIN_VALUE | partition;
         return new UUID(msb, lsb);

@@ -6,6 +6,7 @@ import io.chard.config.ChardSettings;
 import io.chard.config.EventsConfig;
 import io.micronaut.context.annotation.Value;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
@@ -102,12 +103,16 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public boolean enqueueWorkflow(WorkflowBatch workflow) {
+    public WorkflowBatch.Result enqueueWorkflow(WorkflowBatch workflow) {
         RedisKeys keys = partitions.keys(workflow.id());
-        List<String> argv = new ArrayList<>(3 + workflow.members().size() * 14);
+        List<String> argv = new ArrayList<>(4 + workflow.members().size() * 15);
         argv.add(keys.prefix());
         argv.add(workflow.id().toString());
         argv.add(workflow.tree());
+        argv.add(workflow.redriveOf() == null ? "" : workflow.redriveOf().toString());
+        if (workflow.redriveOf() != null && partitions.of(workflow.redriveOf()) != partitions.of(workflow.id())) {
+            throw new IllegalArgumentException("a redrive must be minted in its original's partition");
+        }
         Set<String> declared = new LinkedHashSet<>(keys.scriptKeys());
         for (WorkflowBatch.Member member : workflow.members()) {
             Envelope envelope = member.envelope().envelope();
@@ -129,9 +134,37 @@ public final class RedisBroker implements Broker {
             argv.add(String.join(",", member.successors().stream().map(WorkflowBatch.Successor::encoded).toList()));
             argv.add(member.parent() == null ? "" : member.parent().toString());
             argv.add(member.group() == null ? "" : member.group().toString());
+            // Given values follow as pairs (slot, value): separate arguments keep each value's exact JSON text.
+            argv.add(Integer.toString(member.given().size()));
+            member.given().forEach((slot, value) -> {
+                argv.add(Integer.toString(slot));
+                argv.add(value);
+            });
         }
         declared.add(keys.prefix() + "wf:" + workflow.id());
-        return runForInteger(Script.ENQUEUE_WORKFLOW, List.copyOf(declared), argv) > 0;
+        long stored = runForInteger(Script.ENQUEUE_WORKFLOW, List.copyOf(declared), argv);
+        return stored > 0 ? WorkflowBatch.Result.CREATED : stored == 0 ? WorkflowBatch.Result.ALREADY_EXISTS
+                : stored == -2 ? WorkflowBatch.Result.ALREADY_REDRIVEN : WorkflowBatch.Result.ORIGINAL_EXPIRED;
+    }
+
+    @Override
+    public Optional<WorkflowBatch.StoredMember> workflowMember(UUID id) {
+        List<KeyValue<String, String>> f = call(() -> commands().hmget(partitions.keys(id).task(id), "task", "state",
+                "env", "tmpl", "join", "slots", "delay", "succ", "result", "parent", "group"));
+        if (!f.get(1).hasValue()) {
+            return Optional.empty();
+        }
+        String env = f.get(2).getValueOrElse(null);
+        return Optional.of(new WorkflowBatch.StoredMember(id, f.get(0).getValueOrElse(null),
+                ExecutionStatus.of(f.get(1).getValue()), f.get(3).getValueOrElse(env),
+                WorkflowBatch.Join.of(f.get(4).getValueOrElse("")), intOf(f.get(5).getValueOrElse(null)),
+                Long.parseLong(f.get(6).getValueOrElse("0")),
+                WorkflowBatch.Successor.decodeAll(f.get(7).getValueOrElse(null)), f.get(8).getValueOrElse(null),
+                uuidOf(f.get(9).getValueOrElse("")), uuidOf(f.get(10).getValueOrElse(""))));
+    }
+
+    private static UUID uuidOf(String text) {
+        return text.isEmpty() ? null : UUID.fromString(text);
     }
 
     @Override
@@ -151,6 +184,20 @@ public final class RedisBroker implements Broker {
             case 0 -> Revocation.ALREADY_FINISHED;
             default -> Revocation.UNKNOWN;
         };
+    }
+
+    @Override
+    public Promotion promote(UUID id, Integer seenRetries) {
+        RedisKeys keys = partitions.keys(id);
+        List<Object> reply = run(Script.PROMOTE, keys.scriptKeys(), List.of(keys.prefix(), id.toString(),
+                seenRetries == null ? "" : seenRetries.toString()));
+        Promotion.Outcome outcome = switch (((Long) reply.getFirst()).intValue()) {
+            case 1 -> Promotion.Outcome.PROMOTED;
+            case 0 -> Promotion.Outcome.NOT_DELAYED;
+            case -2 -> Promotion.Outcome.LATER_ATTEMPT;
+            default -> Promotion.Outcome.UNKNOWN;
+        };
+        return new Promotion(outcome, (String) reply.get(2));
     }
 
     @Override
@@ -239,10 +286,15 @@ public final class RedisBroker implements Broker {
         return call(connector::connect);
     }
 
+    /**
+     * Closes the shared connection; the next command opens a new one. For checkpoint hooks: a snapshot (SnapStart,
+     * CRaC) must not carry an open socket, which would be dead, or shared by every copy, after a restore.
+     */
     @PreDestroy
-    synchronized void close() {
+    public synchronized void disconnect() {
         if (connection != null) {
             connection.close();
+            connection = null;
         }
     }
 

@@ -21,7 +21,8 @@ public final class Workflow {
     }
 
     public static Canvas.Signature task(String name, Object... args) {
-        return new Canvas.Signature(name, json(Arrays.asList(args)), null, false, null, null, null);
+        return new Canvas.Signature(name, json(Arrays.asList(args)), null, false, null, null, null, null,
+                null);
     }
 
     public static Canvas.Chain chain(Canvas... steps) {
@@ -39,6 +40,24 @@ public final class Workflow {
     /** A chord whose callback runs even when members failed, with error entries in their slots. */
     public static Canvas.Chord chordCallingOnFailure(Canvas.Group group, Canvas then) {
         return new Canvas.Chord(group, then, true);
+    }
+
+    /** A group running {@code task} once per item, the item its only argument. */
+    public static Canvas.Map map(String task, Object... items) {
+        return new Canvas.Map(task, Arrays.stream(items).map(Workflow::json).toList(), false);
+    }
+
+    /** A group running {@code task} once per argument list. */
+    public static Canvas.Map starmap(String task, List<?>... argumentLists) {
+        return new Canvas.Map(task, Arrays.stream(argumentLists).map(Workflow::json).toList(), true);
+    }
+
+    /**
+     * A group of one execution per {@code size} argument lists, each running {@code task} over its lists in order
+     * and returning the list of their results.
+     */
+    public static Canvas.Chunks chunks(String task, List<? extends List<?>> argumentLists, int size) {
+        return new Canvas.Chunks(task, argumentLists.stream().map(Workflow::json).toList(), size);
     }
 
     /** A JSON tree of a JSON-like Java value. */

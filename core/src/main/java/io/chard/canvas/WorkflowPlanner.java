@@ -88,7 +88,8 @@ public final class WorkflowPlanner {
         Step root = plan(canvas, "$", null, null);
         List<WorkflowBatch.Member> batch = members.stream().map(m -> new WorkflowBatch.Member(m.envelope, m.join,
                 m.slots, m.delayMillis, m.successors, m.parent, m.group)).toList();
-        boolean created = broker.enqueueWorkflow(new WorkflowBatch(id, write(root.tree()), batch));
+        boolean created = broker.enqueueWorkflow(new WorkflowBatch(id, write(root.tree()), batch))
+                == WorkflowBatch.Result.CREATED;
         return new WorkflowDispatched(id, members.stream()
                 .map(m -> new WorkflowDispatched.Member(m.id, m.task, m.path)).toList(), created);
     }
@@ -116,6 +117,24 @@ public final class WorkflowPlanner {
             case Canvas.Group g -> {
                 Map<String, Object> tree = new LinkedHashMap<>();
                 Out out = group(g, path + ".group", in, tree);
+                yield new Step(tree, out);
+            }
+            case Canvas.Map map -> {
+                require(map.task() != null && !map.items().isEmpty(), path, "a map needs a task and items");
+                if (map.spread()) {
+                    requireArgumentLists(map.items(), path + ".starmap.items");
+                }
+                Map<String, Object> tree = new LinkedHashMap<>();
+                Out out = group(map.members(), path + (map.spread() ? ".starmap" : ".map"), in, tree);
+                yield new Step(tree, out);
+            }
+            case Canvas.Chunks chunks -> {
+                require(chunks.task() != null && !chunks.items().isEmpty(), path, "chunks need a task and items");
+                require(chunks.size() > 0, path + ".chunks.size", "must be a positive integer");
+                requireArgumentLists(chunks.items(), path + ".chunks.items");
+                requireBindingItems(chunks, path);
+                Map<String, Object> tree = new LinkedHashMap<>();
+                Out out = group(chunks.members(), path + ".chunks", in, tree);
                 yield new Step(tree, out);
             }
             case Canvas.Chord chord -> {
@@ -154,7 +173,9 @@ public final class WorkflowPlanner {
         try {
             TaskDefinition task = registry.require(signature.task());
             if (receives) {
-                binder.validateWithLaterFirst(task.method(), args, signature.kwargs());
+                // An error callback's placeholder becomes two arguments: the failed execution's id and its error.
+                int received = in.link() == Link.ERROR ? 2 : 1;
+                binder.validateWithLaterFirst(task.method(), received, args, signature.kwargs());
                 List<JsonNode> values = new ArrayList<>();
                 values.add(INPUT);
                 if (args != null && args.isArray()) {
@@ -189,7 +210,40 @@ public final class WorkflowPlanner {
         tree.put("task", signature.task());
         tree.put("id", member.id.toString());
         tree.put("path", path);
+        // Callbacks are side branches: they take this call's outcome, and nothing after this call waits for them.
+        if (signature.link() != null) {
+            tree.put("link", plan(signature.link(), path + ".link", new Out(List.of(member), false, Link.NEXT),
+                    null).tree());
+        }
+        if (signature.linkError() != null) {
+            tree.put("link_error", plan(signature.linkError(), path + ".link_error",
+                    new Out(List.of(member), false, Link.ERROR), null).tree());
+        }
         return new Step(tree, new Out(List.of(member), false, Link.NEXT));
+    }
+
+    private static void requireArgumentLists(List<JsonNode> items, String path) {
+        for (int i = 0; i < items.size(); i++) {
+            require(items.get(i) != null && items.get(i).isArray(), path + "[" + i + "]",
+                    "each item is the task's argument list (a JSON array)");
+        }
+    }
+
+    /**
+     * Binds each chunk item to its task now: a chunk's items are bound only when its execution runs them, one
+     * after another, so a bad one would otherwise fail the chunk half done.
+     */
+    private void requireBindingItems(Canvas.Chunks chunks, String path) {
+        String at = path + ".chunks.task";
+        try {
+            TaskDefinition task = registry.require(chunks.task());
+            for (int i = 0; i < chunks.items().size(); i++) {
+                at = path + ".chunks.items[" + i + "]";
+                binder.bind(task.method(), chunks.items().get(i), null, null);
+            }
+        } catch (RuntimeException e) {
+            throw new InvalidWorkflowException(at, e.getMessage(), e);
+        }
     }
 
     private static Map<String, Object> tree(String kind, Object body) {

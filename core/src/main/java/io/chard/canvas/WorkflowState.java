@@ -12,9 +12,10 @@ import java.util.UUID;
  * @param status     pending | running while a member has not ended; then success | failed | revoked
  * @param resultJson the workflow's result (its last node's) once it succeeded
  * @param failed     the first member, in tree order, that failed or was revoked (null when none did)
+ * @param redriveOf  the failed workflow this one redrives (it reuses that one's successful members)
  */
 public record WorkflowState(UUID id, String status, @Nullable String resultJson, @Nullable Member failed,
-                            List<Member> members) {
+                            @Nullable UUID redriveOf, List<Member> members) {
 
     /**
      * @param status  the member's execution status; {@code unknown} once the broker dropped it (result TTL)

@@ -1,21 +1,27 @@
 package io.chard.canvas;
 
 import io.chard.broker.Broker;
-import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
+import io.chard.broker.Partitions;
 import io.chard.broker.Revocation;
+import io.chard.broker.WorkflowBatch;
+import io.chard.client.TaskClient;
+import io.chard.config.ChardConfig;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Reads a running workflow back from the broker (its stored tree and its members' live states) and revokes it.
@@ -24,15 +30,34 @@ import java.util.UUID;
 @Singleton
 public final class Workflows {
     private final Broker broker;
+    private final TaskClient client;
+    private final Partitions partitions;
+    private final Clock clock;
     private final JsonMapper json;
 
-    public Workflows(Broker broker, JsonMapper json) {
+    public Workflows(Broker broker, TaskClient client, ChardConfig config, Clock clock, JsonMapper json) {
         this.broker = broker;
+        this.client = client;
+        this.partitions = new Partitions(config.namespace(), config.partitions());
+        this.clock = clock;
         this.json = json;
     }
 
     public Optional<WorkflowState> find(UUID id) {
-        return broker.workflowTree(id).map(tree -> state(id, parse(tree)));
+        return broker.workflowTree(id).map(tree -> state(id, parse(tree), this::live));
+    }
+
+    /** What a member's record says, from the broker or, once the broker let it go, from the history. */
+    public record Recorded(String status, @Nullable String resultJson, @Nullable String error,
+                           @Nullable String reason) {
+    }
+
+    /**
+     * A workflow as recorded elsewhere (the history keeps its tree and its members' rows after Redis expired
+     * them), derived exactly as {@link #find} derives it from the broker.
+     */
+    public WorkflowState recorded(UUID id, String tree, Function<UUID, Optional<Recorded>> members) {
+        return state(id, parse(tree), members);
     }
 
     /**
@@ -51,9 +76,35 @@ public final class Workflows {
         });
     }
 
-    private WorkflowState state(UUID id, JsonNode tree) {
+    /**
+     * Redrives a failed or revoked workflow: a new workflow re-runs its failed steps and the steps after them, and
+     * reuses the results of the steps that succeeded (see {@link WorkflowRedrive}). A workflow is redriven once;
+     * its redrive, should it fail, may be redriven in turn. Empty when the broker holds no such workflow.
+     *
+     * @throws NotRedrivableException when it has not failed, was redriven already, or its members left the broker
+     */
+    public Optional<WorkflowState> redrive(UUID id) {
+        return broker.workflowTree(id).map(text -> {
+            JsonNode tree = parse(text);
+            WorkflowState original = state(id, tree, this::live);
+            if (!original.status().equals("failed") && !original.status().equals("revoked")) {
+                throw new NotRedrivableException("workflow " + id + " is " + original.status()
+                        + "; only a failed or revoked workflow can be redriven");
+            }
+            WorkflowBatch batch = new WorkflowRedrive(broker, client, json, clock.instant(), partitions.of(id))
+                    .plan(original, tree);
+            return switch (broker.enqueueWorkflow(batch)) {
+                case CREATED -> find(batch.id()).orElseThrow();
+                case ALREADY_REDRIVEN -> throw new NotRedrivableException("workflow " + id + " was redriven already");
+                case ORIGINAL_EXPIRED, ALREADY_EXISTS ->
+                        throw new NotRedrivableException("workflow " + id + " has left the broker");
+            };
+        });
+    }
+
+    private WorkflowState state(UUID id, JsonNode tree, Function<UUID, Optional<Recorded>> records) {
         Map<UUID, WorkflowState.Member> members = new LinkedHashMap<>();
-        collect(tree, members);
+        collect(tree, members, records);
         boolean allEnded = members.values().stream().allMatch(m -> ended(m.status()));
         boolean allPending = members.values().stream().allMatch(m -> m.status().equals("pending"));
         WorkflowState.Member failed = members.values().stream()
@@ -67,10 +118,15 @@ public final class Workflows {
             status = outcome.status().equals("cancelled") ? "failed" : outcome.status();
             result = status.equals("success") ? outcome.resultJson() : null;
         }
-        return new WorkflowState(id, status, result, failed, List.copyOf(members.values()));
+        JsonNode redriveOf = tree.get("redrive_of");
+        return new WorkflowState(id, status, result, failed,
+                redriveOf == null ? null : UUID.fromString(redriveOf.getStringValue()), List.copyOf(members.values()));
     }
 
-    /** A node's status and result once every member ended: a chain's first unsuccessful step, else its last. */
+    /**
+     * A node's status and result once every member ended: a chain's first unsuccessful step, else its last. A
+     * signature's link and link_error callbacks are side branches and do not change its outcome.
+     */
     private record Outcome(String status, String resultJson) {
     }
 
@@ -90,13 +146,17 @@ public final class Workflows {
             return last;
         }
         if (node.get("group") != null) {
-            List<String> results = new ArrayList<>();
             for (JsonNode member : node.get("group").values()) {
                 Outcome outcome = outcome(member, members);
                 if (!outcome.status().equals("success")) {
                     return outcome;
                 }
-                results.add(outcome.resultJson() == null ? "null" : outcome.resultJson());
+            }
+            // The value a successor receives (WorkflowPlanner): the results of the group's tails, flat.
+            List<String> results = new ArrayList<>();
+            for (UUID tail : tails(node, new ArrayList<>())) {
+                String result = members.get(tail).resultJson();
+                results.add(result == null ? "null" : result);
             }
             return new Outcome("success", "[" + String.join(",", results) + "]");
         }
@@ -116,30 +176,51 @@ public final class Workflows {
         return outcome(JsonNode.createObjectNode(group), members);
     }
 
-    private void collect(JsonNode node, Map<UUID, WorkflowState.Member> members) {
+    /** The members whose results make a node's value: a nested group's are spliced into its group's list. */
+    private static List<UUID> tails(JsonNode node, List<UUID> into) {
+        if (node.get("task") != null) {
+            into.add(UUID.fromString(node.get("id").getStringValue()));
+        } else if (node.get("chain") != null) {
+            tails(node.get("chain").get(node.get("chain").size() - 1), into);
+        } else if (node.get("group") != null) {
+            node.get("group").values().forEach(member -> tails(member, into));
+        } else {
+            tails(node.get("chord").get("then"), into);
+        }
+        return into;
+    }
+
+    private void collect(JsonNode node, Map<UUID, WorkflowState.Member> members,
+                         Function<UUID, Optional<Recorded>> records) {
         if (node.get("task") != null) {
             UUID id = UUID.fromString(node.get("id").getStringValue());
-            members.put(id, member(id, node.get("task").getStringValue(), node.get("path").getStringValue()));
+            String task = node.get("task").getStringValue();
+            String path = node.get("path").getStringValue();
+            members.put(id, records.apply(id).map(r -> new WorkflowState.Member(id, task, path, r.status(),
+                    r.resultJson(), r.error(), r.reason()))
+                    .orElseGet(() -> new WorkflowState.Member(id, task, path, "unknown", null, null, null)));
+            for (String callback : List.of("link", "link_error")) {
+                if (node.get(callback) != null) {
+                    collect(node.get(callback), members, records);
+                }
+            }
         } else if (node.get("chain") != null) {
-            node.get("chain").values().forEach(step -> collect(step, members));
+            node.get("chain").values().forEach(step -> collect(step, members, records));
         } else if (node.get("group") != null) {
-            node.get("group").values().forEach(step -> collect(step, members));
+            node.get("group").values().forEach(step -> collect(step, members, records));
         } else if (node.get("chord") != null) {
-            node.get("chord").get("group").values().forEach(step -> collect(step, members));
-            collect(node.get("chord").get("then"), members);
+            node.get("chord").get("group").values().forEach(step -> collect(step, members, records));
+            collect(node.get("chord").get("then"), members, records);
         }
     }
 
-    private WorkflowState.Member member(UUID id, String task, String path) {
-        Optional<ExecutionSnapshot> live = broker.snapshot(id);
-        if (live.isEmpty()) {
-            return new WorkflowState.Member(id, task, path, "unknown", null, null, null);
-        }
-        ExecutionSnapshot s = live.get();
-        String error = s.exceptionType() == null || s.exceptionType().isEmpty() ? null
-                : s.exceptionType() + (s.message() == null || s.message().isEmpty() ? "" : ": " + s.message());
-        return new WorkflowState.Member(id, task, path, s.status().value(), s.resultJson(),
-                s.status() == ExecutionStatus.FAILED ? error : null, s.reason());
+    private Optional<Recorded> live(UUID id) {
+        return broker.snapshot(id).map(s -> {
+            String error = s.exceptionType() == null || s.exceptionType().isEmpty() ? null
+                    : s.exceptionType() + (s.message() == null || s.message().isEmpty() ? "" : ": " + s.message());
+            return new Recorded(s.status().value(), s.resultJson(), s.status() == ExecutionStatus.FAILED ? error : null,
+                    s.reason());
+        });
     }
 
     private static boolean ended(String status) {

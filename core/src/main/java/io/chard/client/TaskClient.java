@@ -5,6 +5,7 @@ import io.chard.broker.Envelope;
 import io.chard.broker.Enqueued;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.Partitions;
+import io.chard.broker.Promotion;
 import io.chard.broker.Revocation;
 import io.chard.config.ChardConfig;
 import io.chard.task.ArgumentBinder;
@@ -12,6 +13,7 @@ import io.chard.task.TaskDefinition;
 import io.chard.task.TaskOptions;
 import io.chard.task.TaskRegistry;
 import io.chard.trigger.ReadyTrigger;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
@@ -108,6 +110,20 @@ public final class TaskClient {
 
     public Revocation revoke(UUID id) {
         return broker.revoke(id, "revoked");
+    }
+
+    /**
+     * Runs an execution that waits for its due time now ("run now", "retry now"); a queue trigger hears of it as of
+     * any execution that becomes ready.
+     *
+     * @param seenRetries the retries the caller saw (null: any): a later retry's backoff is left alone
+     */
+    public Promotion promote(UUID id, @Nullable Integer seenRetries) {
+        Promotion promotion = broker.promote(id, seenRetries);
+        if (promotion.outcome() == Promotion.Outcome.PROMOTED) {
+            trigger.ready(List.of(new ReadyTrigger.Ready(id, promotion.queue(), Duration.ZERO)));
+        }
+        return promotion;
     }
 
     public Optional<ExecutionSnapshot> snapshot(UUID id) {

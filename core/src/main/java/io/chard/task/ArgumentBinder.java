@@ -49,12 +49,12 @@ public final class ArgumentBinder {
     private static final JsonNode LATER = JsonNode.createStringNode("$chard:later$");
 
     /**
-     * Validates a call whose first positional argument comes later (a workflow step receiving its predecessor's
-     * value): the arity and every other argument are checked now, the first value binds whatever it will be.
+     * Validates a call whose first {@code later} positional arguments come later (a workflow step receiving its
+     * predecessor's value, or an error callback its id and error): the arity and every other argument are checked
+     * now, the later values bind whatever they will be.
      */
-    public void validateWithLaterFirst(ExecutableMethod<?, ?> method, JsonNode args, JsonNode kwargs) {
-        List<JsonNode> values = new java.util.ArrayList<>();
-        values.add(LATER);
+    public void validateWithLaterFirst(ExecutableMethod<?, ?> method, int later, JsonNode args, JsonNode kwargs) {
+        List<JsonNode> values = new java.util.ArrayList<>(java.util.Collections.nCopies(later, LATER));
         values.addAll(positional(args));
         bind(method, JsonNode.createArrayNode(values), kwargs, null);
     }

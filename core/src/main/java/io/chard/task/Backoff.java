@@ -1,7 +1,8 @@
 package io.chard.task;
 
+import io.chard.random.RestoreSafeRandom;
+
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** How long a failed attempt waits before the next one. */
 public interface Backoff {
@@ -21,7 +22,7 @@ public interface Backoff {
             double exponential = base.toMillis() * Math.pow(2, Math.min(retries, 62));
             long millis = (long) Math.min(capMillis, exponential);
             if (jitter && millis > 0) {
-                millis = ThreadLocalRandom.current().nextLong(millis + 1);
+                millis = RestoreSafeRandom.shared().nextLong(millis + 1);
             }
             return Duration.ofMillis(millis);
         }

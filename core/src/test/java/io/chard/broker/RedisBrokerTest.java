@@ -305,6 +305,35 @@ class RedisBrokerTest {
     }
 
     @Test
+    void runNowMakesADelayedExecutionReadyOnceAndRecordsIt() {
+        UUID id = dispatch(request().withCountdown(Duration.ofHours(1))).id();
+        assertTrue(worker.lease(DEFAULT, 10, LEASE).deliveries().isEmpty());
+
+        assertEquals(Promotion.Outcome.PROMOTED, client.promote(id, null).outcome());
+        assertEquals(Promotion.Outcome.NOT_DELAYED, client.promote(id, null).outcome(), "a second click");
+
+        assertEquals(List.of(id), ids(worker.lease(DEFAULT, 10, LEASE).deliveries()));
+        assertEquals(Promotion.Outcome.NOT_DELAYED, client.promote(id, null).outcome(), "once it runs");
+        assertEquals(List.of("enqueued", "promoted", "started"), eventTypes(id));
+        assertEquals(Promotion.Outcome.UNKNOWN, client.promote(UUID.randomUUID(), null).outcome());
+    }
+
+    @Test
+    void retryNowCutsShortOnlyTheBackoffTheOperatorSaw() {
+        UUID id = client.dispatch("test.add", 1, 2).id();
+        Delivery first = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
+        worker.settle(List.of(new Settlement(first.lease(),
+                new Outcome.Retry(Duration.ofHours(1), "java.io.IOException", "boom", "trace"))));
+
+        assertEquals(Promotion.Outcome.LATER_ATTEMPT, client.promote(id, 0).outcome(), "seen before the retry");
+        assertTrue(worker.lease(DEFAULT, 1, LEASE).deliveries().isEmpty());
+        assertEquals(Promotion.Outcome.PROMOTED, client.promote(id, 1).outcome());
+        Delivery second = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
+        assertEquals(1, second.retries());
+        assertEquals(ExecutionStatus.RUNNING, broker.snapshot(id).orElseThrow().status());
+    }
+
+    @Test
     void everyTransitionAppendsAnEventInOrder() {
         UUID id = client.dispatch("test.add", 1, 2).id();
         Delivery delivery = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();

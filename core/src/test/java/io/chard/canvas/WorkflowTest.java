@@ -25,9 +25,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import static io.chard.canvas.Workflow.chain;
+import static io.chard.canvas.Workflow.chunks;
 import static io.chard.canvas.Workflow.chord;
 import static io.chard.canvas.Workflow.chordCallingOnFailure;
 import static io.chard.canvas.Workflow.group;
+import static io.chard.canvas.Workflow.map;
 import static io.chard.canvas.Workflow.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -46,6 +48,8 @@ class WorkflowTest {
     JsonMapper json;
     BrokerConsumer worker;
     String namespace;
+    /** The outside condition test.fail_until waits for. */
+    boolean conditionFixed;
 
     @BeforeEach
     void start() {
@@ -184,6 +188,134 @@ class WorkflowTest {
     }
 
     @Test
+    void aLinkRunsOnSuccessWithTheResultWhileTheLinkErrorIsCancelledAndNeitherChangesTheOutcome() {
+        WorkflowDispatched run = client.dispatch(chain(
+                task("test.add", 1, 1).withLink(task("test.add", 10)).withLinkError(task("test.echo")),
+                task("test.add", 3)));
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(List.of("$.chain[0]", "$.chain[0].link", "$.chain[1]"), paths(run, ran));
+        assertEquals(List.of(2L, 10L), longs(args(ran.get(1))), "the link got the result");
+        WorkflowState state = workflows.find(run.id()).orElseThrow();
+        assertEquals("success", state.status());
+        assertEquals("5", state.resultJson(), "the chain's result, not its first step's link's");
+        WorkflowState.Member errback = member(state, "$.chain[0].link_error");
+        assertEquals("cancelled", errback.status());
+        assertTrue(errback.reason().startsWith("error callback not run: " + run.members().getFirst().id()
+                + " (test.add) ended success"), errback.reason());
+    }
+
+    @Test
+    void aLinkErrorRunsOnceAfterTheLastRetryWithTheExecutionIdAndTheError() {
+        WorkflowDispatched run = client.dispatch(task("test.fail", "boom").withLink(task("test.add", 1))
+                .withLinkError(task("test.echo", "extra")));
+        UUID failing = run.members().getFirst().id();
+        Delivery first = worker.lease(DEFAULT, 10, LEASE).deliveries().getFirst();
+        worker.settle(List.of(new Settlement(first.lease(),
+                new Outcome.Retry(Duration.ZERO, "IllegalStateException", "boom", ""))));
+        Delivery second = worker.lease(DEFAULT, 10, LEASE).deliveries().getFirst();
+        assertEquals(failing, second.id(), "a retry does not call the error callback");
+        Settlement failure = new Settlement(second.lease(), new Outcome.Failure("IllegalStateException", "boom", ""));
+        worker.settle(List.of(failure));
+        assertEquals(List.of(false), worker.settle(List.of(failure)), "a repeated report is refused");
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(List.of("$.link_error"), paths(run, ran), "exactly once; the link is not run");
+        JsonNode args = args(ran.getFirst());
+        assertEquals(failing.toString(), args.get(0).getStringValue());
+        JsonNode error = args.get(1);
+        assertEquals("failed", error.get("status").getStringValue());
+        assertEquals("IllegalStateException", error.get("exc").getStringValue());
+        assertEquals("boom", error.get("message").getStringValue());
+        assertEquals("test.fail", error.get("task").getStringValue());
+        assertEquals("extra", args.get(2).getStringValue(), "its own arguments follow");
+        WorkflowState state = workflows.find(run.id()).orElseThrow();
+        assertEquals("failed", state.status());
+        assertEquals(failing, state.failed().id());
+        assertEquals("cancelled", member(state, "$.link").status());
+    }
+
+    @Test
+    void aCallbackThatCannotBindItsArgumentsRefusesTheWorkflowNamingItsPath() {
+        InvalidWorkflowException errback = assertThrows(InvalidWorkflowException.class, () -> client.dispatch(
+                task("test.add", 1, 1).withLinkError(task("test.add", 1))));
+        assertEquals("$.link_error", errback.path(), "an error callback takes two arguments first: id and error");
+        InvalidWorkflowException link = assertThrows(InvalidWorkflowException.class, () -> client.dispatch(
+                chain(task("test.add", 1, 1).withLink(task("test.nope")), task("test.add", 1))));
+        assertEquals("$.chain[0].link", link.path());
+    }
+
+    @Test
+    void aRedriveRunsTheFailedStepAndTheCancelledOnesAfterItAndReusesTheStepsThatSucceeded() {
+        WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1), task("test.add", 10),
+                task("test.fail_until"), task("test.add", 5)));
+        assertEquals(3, runUntilIdle(worker).size());
+        assertEquals("failed", workflows.find(run.id()).orElseThrow().status());
+        conditionFixed = true;
+        WorkflowState redrive = workflows.redrive(run.id()).orElseThrow();
+        assertEquals(run.id(), redrive.redriveOf());
+        List<WorkflowState.Member> members = redrive.members();
+        assertEquals(run.members().subList(0, 2).stream().map(WorkflowDispatched.Member::id).toList(),
+                members.subList(0, 2).stream().map(WorkflowState.Member::id).toList(), "the successful steps, reused");
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(List.of(members.get(2).id(), members.get(3).id()), ran.stream().map(Delivery::id).toList(),
+                "only the failed step and the one after it run again");
+        assertEquals(List.of(12L), longs(args(ran.getFirst())), "the failed step gets the reused result again");
+        assertEquals(run.members().get(2).id(), read(ran.getFirst().envelope()).get("retriedFrom").getStringValue()
+                .transform(UUID::fromString), "each new member points back at the one it replaces");
+        WorkflowState done = workflows.find(redrive.id()).orElseThrow();
+        assertEquals("success", done.status(), done.toString());
+        assertEquals("17", done.resultJson());
+        assertEquals("failed", workflows.find(run.id()).orElseThrow().status(), "the original run stays as it was");
+        NotRedrivableException twice = assertThrows(NotRedrivableException.class, () -> workflows.redrive(run.id()));
+        assertTrue(twice.getMessage().contains("redriven already"), twice.getMessage());
+        NotRedrivableException succeeded = assertThrows(NotRedrivableException.class,
+                () -> workflows.redrive(redrive.id()));
+        assertTrue(succeeded.getMessage().contains("is success"), succeeded.getMessage());
+        assertEquals(java.util.Optional.empty(), workflows.redrive(UUID.randomUUID()));
+    }
+
+    @Test
+    void aRedrivenChordRerunsItsFailedMemberAndItsCallbackWithEveryResultInMemberOrder() {
+        WorkflowDispatched run = client.dispatch(chord(group(task("test.add", 1, 1), task("test.fail_until", 4),
+                task("test.add", 3, 3)), task("test.sum")));
+        assertEquals(3, runUntilIdle(worker).size());
+        conditionFixed = true;
+        WorkflowState redrive = workflows.redrive(run.id()).orElseThrow();
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(List.of("test.fail_until", "test.sum"), ran.stream()
+                .map(d -> read(d.envelope()).get("task").getStringValue()).toList());
+        assertEquals(List.of(2L, 4L, 6L), longs(args(ran.getLast()).get(0)), "reused results given in their slots");
+        assertEquals("12", workflows.find(redrive.id()).orElseThrow().resultJson());
+    }
+
+    @Test
+    void aMapIsAMemberPerItemAndChunksAreOneChunkExecutionPerNArgumentLists() {
+        WorkflowDispatched run = client.dispatch(group(map("test.sum", List.of(1, 2), List.of(3)),
+                chunks("test.add", List.of(List.of(1, 2), List.of(3, 4), List.of(5, 6)), 2)));
+        assertEquals(List.of("$.group[0].map[0]", "$.group[0].map[1]", "$.group[1].chunks[0]", "$.group[1].chunks[1]"),
+                run.members().stream().map(WorkflowDispatched.Member::path).toList());
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(List.of("[[1,2]]", "[[3]]", "[\"test.add\",[[1,2],[3,4]]]", "[\"test.add\",[[5,6]]]"),
+                ran.stream().map(d -> write(args(d))).toList());
+        assertEquals(List.of("test.sum", "test.sum", ChunkTask.NAME, ChunkTask.NAME),
+                ran.stream().map(d -> read(d.envelope()).get("task").getStringValue()).toList());
+        assertEquals("[3,3,null,null]", workflows.find(run.id()).orElseThrow().resultJson(),
+                "nested groups' values are spliced into one list, as a successor would receive them");
+    }
+
+    @Test
+    void aChunkItemThatDoesNotBindRefusesTheWorkflowNamingTheItem() {
+        InvalidWorkflowException binding = assertThrows(InvalidWorkflowException.class, () -> client.dispatch(
+                chunks("test.add", List.of(List.of(1, 2), List.of(1, "x")), 2)));
+        assertEquals("$.chunks.items[1]", binding.path());
+        InvalidWorkflowException notAList = assertThrows(InvalidWorkflowException.class, () -> client.dispatch(
+                new Canvas.Chunks("test.add", List.of(Workflow.json(1)), 2)));
+        assertEquals("$.chunks.items[0]", notAList.path());
+        InvalidWorkflowException unknown = assertThrows(InvalidWorkflowException.class, () -> client.dispatch(
+                chunks("test.nope", List.of(List.of(1)), 2)));
+        assertEquals("$.chunks.task", unknown.path());
+    }
+
+    @Test
     void nestingToDepthThreeRunsAChainOfAGroupOfChainsThenAChord() {
         WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1),
                 group(chain(task("test.add", 1), task("test.add", 1)), task("test.add", 5)),
@@ -239,8 +371,20 @@ class WorkflowTest {
             case "test.sum" -> new Outcome.Success(Long.toString(longs(args.get(0)).stream().mapToLong(l -> l).sum()));
             case "test.fail" -> new Outcome.Failure("IllegalStateException",
                     args.size() > 0 ? args.get(0).coerceStringValue() : "failed", "");
+            case "test.fail_until" -> conditionFixed ? new Outcome.Success(args.get(0).coerceStringValue())
+                    : new Outcome.Failure("IllegalStateException", "the condition does not hold yet", "");
             default -> new Outcome.Success("null");
         };
+    }
+
+    /** The canvas paths of the deliveries, in the order they ran. */
+    private static List<String> paths(WorkflowDispatched run, List<Delivery> ran) {
+        return ran.stream().map(d -> run.members().stream().filter(m -> m.id().equals(d.id())).findFirst()
+                .orElseThrow().path()).toList();
+    }
+
+    private static WorkflowState.Member member(WorkflowState state, String path) {
+        return state.members().stream().filter(m -> m.path().equals(path)).findFirst().orElseThrow();
     }
 
     private JsonNode args(Delivery delivery) {
@@ -251,6 +395,14 @@ class WorkflowTest {
         List<Long> values = new ArrayList<>();
         array.values().forEach(v -> values.add(v.getLongValue()));
         return values;
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private JsonNode read(String text) {

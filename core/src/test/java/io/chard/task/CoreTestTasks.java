@@ -37,6 +37,12 @@ public class CoreTestTasks {
         throw new IllegalStateException(message);
     }
 
+    /** Fails until an outside condition holds, then returns its value (the tests' worker decides which). */
+    @Task("test.fail_until")
+    public long failUntil(long value) {
+        return value;
+    }
+
     @Task("test.sum")
     public long sum(List<Long> values) {
         return values.stream().mapToLong(Long::longValue).sum();

@@ -34,6 +34,11 @@ public final class TcpProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** Client connections passing through now (each also holds one upstream). */
+    public int openConnections() {
+        return open.size() / 2;
+    }
+
     public void cut() {
         up = false;
         for (Socket socket : open) {

@@ -3,7 +3,9 @@ package io.chard.settings;
 import io.chard.database.Jdbc;
 import jakarta.inject.Singleton;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -53,6 +55,18 @@ public final class Settings {
         jdbc.list("SELECT key, value FROM background_tasks_setting ORDER BY key",
                 row -> values.put(row.getString(1), row.getString(2)));
         return values;
+    }
+
+    /** One stored setting as the settings page shows it. */
+    public record Entry(String key, String value, boolean requiresRestart, Instant updatedAt) {
+    }
+
+    /** Every stored setting, by key. */
+    public List<Entry> entries() {
+        seed(System.getenv());
+        return jdbc.list("SELECT key, value, requires_restart, updated_at FROM background_tasks_setting ORDER BY key",
+                row -> new Entry(row.getString(1), row.getString(2), row.getBoolean(3),
+                        row.getTimestamp(4).toInstant()));
     }
 
     public void set(Key key, long value) {

@@ -54,6 +54,7 @@ public final class ExecutionChange {
     String finishedAt;
     String heartbeatAt;
     String traceId;
+    String workflowTree;
     String timelineJson;
     private final List<Map<String, Object>> timeline = new ArrayList<>();
 
@@ -127,6 +128,7 @@ public final class ExecutionChange {
                 rootId = blankToNull(d.get("root"));
                 parentId = blankToNull(d.get("parent"));
                 groupId = blankToNull(d.get("group"));
+                workflowTree = blankToNull(d.get("tree"));
             }
             case JOINED -> enqueued(d.get("env"), json); // its arguments now hold the predecessors' values
             case CANCELLED -> {
@@ -165,6 +167,7 @@ public final class ExecutionChange {
                 finishedAt = instant(d.get("finished"));
             }
             case REVOKE_REQUESTED -> revokeReason = d.get("reason");
+            case PROMOTED -> eta = instant(d.get("eta"));
             case STALE -> staleReports = d.get("stale");
             case LEASE_EXPIRED, RELEASED -> {
                 // Only the status changes: back to pending.

@@ -35,5 +35,6 @@ public record ExecutionRecord(
         @Nullable Instant heartbeatAt,
         String timeline,
         Instant updatedAt,
-        @Nullable String traceId) {
+        @Nullable String traceId,
+        @Nullable UUID rootId) {
 }

@@ -14,6 +14,9 @@ enum HistoryColumn {
     PRIORITY("priority", "smallint", c -> c.priority, "5"),
     ARGS("args", "jsonb", c -> c.args),
     KWARGS("kwargs", "jsonb", c -> c.kwargs),
+    /** The arguments' text in dispatch order (V190): jsonb reorders object keys, the views show this instead. */
+    ARGS_TEXT("args_text", "text", c -> c.args),
+    KWARGS_TEXT("kwargs_text", "text", c -> c.kwargs),
     RESULT("result", "jsonb", c -> c.result),
     TRACEBACK("traceback", "text", c -> c.traceback),
     EXCEPTION_TYPE("exception_type", "text", c -> c.exceptionType),
@@ -38,6 +41,8 @@ enum HistoryColumn {
     HEARTBEAT_AT("heartbeat_at", "timestamptz", c -> c.heartbeatAt),
     /** The W3C trace id the dispatch carried (V160). */
     TRACE_ID("trace_id", "text", c -> c.traceId),
+    /** A workflow's tree, on its first member's row (V180: the view background_tasks_workflow). */
+    WORKFLOW_TREE("workflow_tree", "jsonb", c -> c.workflowTree),
     /**
      * Gains the change's entries the row does not hold yet (by event seq), older ones too, kept in seq order: a
      * replay never duplicates an entry, and a late older change still adds its own.

@@ -183,11 +183,43 @@ public final class HistoryStore {
 
     /** The members of the workflow {@code rootId}, in the order they were minted (tree order), in one query. */
     public List<WorkflowMember> workflowMembers(UUID rootId) {
-        return jdbc.list("SELECT id, task_name, status, parent_id, group_id, args, result, exception_type, "
-                + "exception_message, revoke_reason FROM " + TABLE + " WHERE root_id = ? ORDER BY id", row ->
-                new WorkflowMember(row.getObject(1, UUID.class), row.getString(2), row.getString(3),
-                        row.getObject(4, UUID.class), row.getObject(5, UUID.class), row.getString(6), row.getString(7),
-                        row.getString(8), row.getString(9), row.getString(10)), rootId);
+        return workflow(rootId).members();
+    }
+
+    /**
+     * A workflow as the history holds it: its tree (recorded with its first member; null until that member's
+     * event was recorded) and its members by root, in tree order, in one query. A redrive's reused members belong
+     * to the workflow they first ran in: find them by id.
+     */
+    public record RecordedWorkflow(@Nullable String tree, List<WorkflowMember> members) {
+    }
+
+    public RecordedWorkflow workflow(UUID rootId) {
+        List<MemberRow> rows = jdbc.list("SELECT id, task_name, status, parent_id, group_id, args, result, "
+                + "exception_type, exception_message, revoke_reason, workflow_tree FROM " + TABLE
+                + " WHERE root_id = ? ORDER BY id", row -> new MemberRow(new WorkflowMember(
+                row.getObject(1, UUID.class), row.getString(2), row.getString(3), row.getObject(4, UUID.class),
+                row.getObject(5, UUID.class), row.getString(6), row.getString(7), row.getString(8),
+                row.getString(9), row.getString(10)), row.getString(11)), rootId);
+        return new RecordedWorkflow(rows.stream().map(MemberRow::tree).filter(java.util.Objects::nonNull).findFirst()
+                .orElse(null), rows.stream().map(MemberRow::member).toList());
+    }
+
+    private record MemberRow(WorkflowMember member, @Nullable String tree) {
+    }
+
+    /**
+     * Hides up to {@code max} failures the filter matches from the Dead list, keeping their rows; answers the ids
+     * it discarded now (a failure discarded before is left as it was, so running it twice discards nothing more).
+     */
+    public List<UUID> discard(ExecutionFilter filter, int max, String username) {
+        Where where = where(filter.withLane(ExecutionLane.DEAD));
+        List<Object> parameters = new ArrayList<>(where.parameters());
+        parameters.add(max);
+        parameters.addFirst(username);
+        return jdbc.list("UPDATE " + TABLE + " SET discarded_at = now(), discarded_by = ? WHERE id IN (SELECT id FROM "
+                + TABLE + where.sql() + " ORDER BY " + ORDER + " LIMIT ?) AND discarded_at IS NULL RETURNING id",
+                row -> row.getObject(1, UUID.class), parameters.toArray());
     }
 
     /** The executions an operator created by retrying {@code id}. */
@@ -231,6 +263,13 @@ public final class HistoryStore {
         } else if (filter.statuses() != null && !filter.statuses().isEmpty()) {
             conditions.add("status = ANY(?)");
             parameters.add(filter.statuses().toArray(String[]::new));
+        }
+        if (filter.lane() != null) {
+            conditions.add(filter.lane().condition);
+        }
+        if (filter.ids() != null) {
+            conditions.add("id = ANY(?)");
+            parameters.add(filter.ids().toArray(UUID[]::new));
         }
         if (filter.taskName() != null) {
             conditions.add("task_name = ?");
@@ -285,14 +324,20 @@ public final class HistoryStore {
     private static ExecutionRecord record(ResultSet row) throws SQLException {
         return new ExecutionRecord(row.getObject("id", UUID.class), row.getString("task_id"),
                 row.getString("task_name"), row.getString("status"), row.getString("queue"), row.getInt("priority"),
-                row.getString("args"), row.getString("kwargs"), row.getString("result"), row.getString("traceback"),
+                dispatched(row, "args"), dispatched(row, "kwargs"), row.getString("result"), row.getString("traceback"),
                 row.getString("exception_type"), row.getString("exception_message"), row.getString("revoke_reason"),
                 row.getString("worker"), row.getInt("retries"), row.getInt("deliveries"),
                 row.getInt("stale_reports"), row.getInt("progress"), row.getString("progress_step"),
                 row.getObject("retried_from_id", UUID.class), instant(row, "queued_at"), instant(row, "eta"),
                 instant(row, "expires_at"), instant(row, "started_at"), instant(row, "finished_at"),
                 instant(row, "heartbeat_at"), row.getString("timeline"), instant(row, "updated_at"),
-                row.getString("trace_id"));
+                row.getString("trace_id"), row.getObject("root_id", UUID.class));
+    }
+
+    /** The arguments' text as dispatched (V190), or the jsonb's for rows recorded before it (keys reordered). */
+    private static String dispatched(ResultSet row, String column) throws SQLException {
+        String text = row.getString(column + "_text");
+        return text != null ? text : row.getString(column);
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {

@@ -23,6 +23,7 @@ final class TimelineDetail {
             case LEASE_EXPIRED -> "lease of " + d.get("worker") + " lapsed; delivered again";
             case RELEASED -> "given back by a stopping worker";
             case STALE -> "refused a late report from " + d.get("worker");
+            case PROMOTED -> "run now by an operator; it was due at " + instant(d.get("was"));
             case JOINED -> "released by the workflow steps before it";
             case CANCELLED -> "cancelled (" + d.get("reason") + ")";
             case HEARTBEAT, PROGRESS -> null;

@@ -85,13 +85,31 @@ class HistoryRecorderTest {
         assertEquals("test.add", row.taskName());
         assertEquals("success", row.status());
         assertEquals("5", row.result());
-        assertEquals("[2, 3]", row.args());
+        assertEquals("[2,3]", row.args());
         assertEquals("worker-a", row.worker());
         assertEquals(1, row.deliveries());
         assertEquals(id.toString(), row.taskId());
         assertNotNull(row.queuedAt());
         assertNotNull(row.startedAt());
         assertNotNull(row.finishedAt());
+    }
+
+    @Test
+    void argumentsReadBackWithTheirKeysInTheOrderTheyWereDispatched() throws Exception {
+        start(false);
+        JsonMapper json = context.getBean(JsonMapper.class);
+        String kwargs = "{\"zebra\":1,\"apple\":{\"y\":true,\"x\":[{\"b\":1,\"a\":2}]},\"mango\":null}";
+        UUID id = client.dispatch(io.chard.client.DispatchRequest.of("test.echo",
+                        json.readValue("[\"first\",{\"b\":1,\"a\":2}]", io.micronaut.json.tree.JsonNode.class))
+                .withKwargs(json.readValue(kwargs, io.micronaut.json.tree.JsonNode.class))).id();
+        recorder.recordOnce(Duration.ofMillis(100));
+
+        ExecutionRecord row = store.find(id).orElseThrow();
+        assertEquals(kwargs, row.kwargs());
+        assertEquals("[\"first\",{\"b\":1,\"a\":2}]", row.args());
+        assertEquals(List.of(id), store.search(new ExecutionFilter(null, null, null, null, null, null, null,
+                "{\"apple\":{\"y\":true}}", null, null, null, null, null, null), 1, 10).items().stream()
+                .map(ExecutionRecord::id).toList(), "the jsonb copy still serves the search");
     }
 
     @Test
@@ -116,6 +134,9 @@ class HistoryRecorderTest {
         assertEquals(members.get(0).id(), members.get(1).parentId());
         assertEquals("[2, 10]", members.get(1).args(), "the joined arguments replace the placeholder");
         assertTrue(members.get(3).reason().contains("previous step " + members.get(2).id()), members.get(3).reason());
+        String tree = store.workflow(run.id()).tree();
+        assertTrue(tree != null && tree.contains("\"path\": \"$.chain[3]\"") && tree.contains(
+                members.get(3).id().toString()), "the tree is recorded with the workflow's first member: " + tree);
     }
 
     @Test

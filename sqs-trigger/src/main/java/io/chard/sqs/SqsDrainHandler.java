@@ -6,7 +6,6 @@ import io.chard.broker.BrokerConsumer.IdLease;
 import io.chard.broker.BrokerConsumer.IdLeaseCode;
 import io.chard.config.ChardConfig;
 import io.chard.worker.DrainReport;
-import io.chard.worker.Worker;
 import io.chard.worker.function.FunctionHandler;
 import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
@@ -30,7 +29,6 @@ import java.util.UUID;
  */
 public class SqsDrainHandler extends FunctionHandler<SQSEvent, SQSBatchResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(SqsDrainHandler.class);
-    private final Worker worker;
 
     /** The constructor Lambda calls. */
     public SqsDrainHandler() {
@@ -41,7 +39,6 @@ public class SqsDrainHandler extends FunctionHandler<SQSEvent, SQSBatchResponse>
         super(context);
         SqsTiming.check(config.timeout(), context.getBean(SqsConfig.class).visibilityTimeout(),
                 context.getBean(ChardConfig.class).leaseDuration(), config.safetyMargin());
-        this.worker = context.getBean(Worker.class);
     }
 
     @Override
@@ -60,7 +57,7 @@ public class SqsDrainHandler extends FunctionHandler<SQSEvent, SQSBatchResponse>
                         message.getBody());
             }
         }
-        DrainReport report = worker.drainIds(List.copyOf(messages.values()), deadline, config.runBudget());
+        DrainReport report = worker().drainIds(List.copyOf(messages.values()), deadline, config.runBudget());
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         int unknown = 0;
         for (Map.Entry<String, UUID> message : messages.entrySet()) {

@@ -35,13 +35,19 @@ public final class SqsReadyTrigger implements ReadyTrigger {
     static final Duration MAX_DELAY = Duration.ofMinutes(15);
     private static final int BATCH = 10;
 
-    private final SqsClient sqs;
+    private final SqsConfig config;
     private final Map<String, String> urls;
     private final AtomicLong failedSends = new AtomicLong();
+    /**
+     * Made at the first send, not at start: building it loads the AWS SDK's client, HTTP, auth and region classes,
+     * which every function would pay for in its cold start although a worker sends only when a retry or a workflow
+     * step becomes ready.
+     */
+    private SqsClient sqs;
 
     SqsReadyTrigger(SqsConfig config) {
+        this.config = config;
         this.urls = config.urls();
-        this.sqs = SqsClients.create(config);
     }
 
     @Override
@@ -74,7 +80,7 @@ public final class SqsReadyTrigger implements ReadyTrigger {
                     .messageBody(item.id().toString()).delaySeconds((int) delay).build());
         }
         try {
-            SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(urls.get(queue)).entries(entries));
+            SendMessageBatchResponse response = client().sendMessageBatch(b -> b.queueUrl(urls.get(queue)).entries(entries));
             for (BatchResultErrorEntry error : response.failed()) {
                 failedSends.incrementAndGet();
                 LOG.warn("SQS refused the message for {} on {}: {} (the timer drain will lease it)",
@@ -87,8 +93,17 @@ public final class SqsReadyTrigger implements ReadyTrigger {
         }
     }
 
+    private synchronized SqsClient client() {
+        if (sqs == null) {
+            sqs = SqsClients.create(config);
+        }
+        return sqs;
+    }
+
     @PreDestroy
-    void close() {
-        sqs.close();
+    synchronized void close() {
+        if (sqs != null) {
+            sqs.close();
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.chard.broker.Enqueued;
 import io.chard.broker.Envelope;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
+import io.chard.broker.Promotion;
 import io.chard.broker.RedisBroker;
 import io.chard.broker.Revocation;
 import io.chard.config.ChardSettings;
@@ -130,6 +131,21 @@ public final class InlineBroker implements Broker {
         return Revocation.REVOKED;
     }
 
+    /** A waiting execution (a countdown or eta ahead of the clock) runs at once, as {@link #runDue()} would run it. */
+    @Override
+    public Promotion promote(UUID id, Integer seenRetries) {
+        InlineExecution execution = byId.get(id);
+        if (execution == null) {
+            return new Promotion(Promotion.Outcome.UNKNOWN, "");
+        }
+        String queue = execution.envelope.queue();
+        if (execution.status != ExecutionStatus.PENDING || execution.due(clock.instant())) {
+            return new Promotion(Promotion.Outcome.NOT_DELAYED, queue);
+        }
+        run(execution);
+        return new Promotion(Promotion.Outcome.PROMOTED, queue);
+    }
+
     @Override
     public Optional<ExecutionSnapshot> snapshot(UUID id) {
         return Optional.ofNullable(byId.get(id)).map(InlineExecution::snapshot);
@@ -146,13 +162,18 @@ public final class InlineBroker implements Broker {
 
     /** Canvas workflows need the Redis join scripts; test mode refuses them clearly rather than run them wrong. */
     @Override
-    public boolean enqueueWorkflow(WorkflowBatch workflow) {
+    public WorkflowBatch.Result enqueueWorkflow(WorkflowBatch workflow) {
         throw new UnsupportedOperationException("test mode runs single tasks inline; workflows (chain, group, chord) "
                 + "need a Redis broker in tests for now");
     }
 
     @Override
     public Optional<String> workflowTree(UUID workflowId) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<WorkflowBatch.StoredMember> workflowMember(UUID id) {
         return Optional.empty();
     }
 

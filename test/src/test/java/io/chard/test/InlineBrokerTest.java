@@ -73,6 +73,21 @@ class InlineBrokerTest {
     }
 
     @Test
+    void runNowRunsAWaitingCountdownAtOnceAndOnlyOnce() {
+        try (ChardTest chard = ChardTest.start(NO_REDIS)) {
+            Dispatched later = chard.client().dispatch(DispatchRequest.of("inline.add",
+                    chard.client().toJson(java.util.List.of(2, 3))).withCountdown(Duration.ofHours(1)));
+
+            assertEquals(io.chard.broker.Promotion.Outcome.PROMOTED,
+                    chard.client().promote(later.id(), null).outcome());
+            assertEquals(5, chard.result(later.id(), Integer.class));
+            assertEquals(io.chard.broker.Promotion.Outcome.NOT_DELAYED,
+                    chard.client().promote(later.id(), null).outcome());
+            assertEquals(0, chard.advance(Duration.ofHours(1)), "it does not run again when its time comes");
+        }
+    }
+
+    @Test
     void aCountdownWaitsForTheClockAndARevokeBeforeThenStopsIt() {
         try (ChardTest chard = ChardTest.start(NO_REDIS)) {
             Dispatched later = chard.client().dispatch(DispatchRequest.of("inline.add",

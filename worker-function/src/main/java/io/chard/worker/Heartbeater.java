@@ -28,6 +28,7 @@ final class Heartbeater {
 
     private final BrokerConsumer broker;
     private final ExecutionRunner runner;
+    private final LeaseCalls leaseCalls;
     private final Identity identity;
     private final Duration lease;
     private final Duration every;
@@ -39,10 +40,11 @@ final class Heartbeater {
     record Identity(String id, String host, WorkerConfig config, Instant startedAt) {
     }
 
-    Heartbeater(BrokerConsumer broker, ExecutionRunner runner, Identity identity, Duration lease, JsonMapper json,
-                Clock clock) {
+    Heartbeater(BrokerConsumer broker, ExecutionRunner runner, LeaseCalls leaseCalls, Identity identity,
+                Duration lease, JsonMapper json, Clock clock) {
         this.broker = broker;
         this.runner = runner;
+        this.leaseCalls = leaseCalls;
         this.identity = identity;
         this.lease = lease;
         this.every = lease.dividedBy(3);
@@ -88,9 +90,12 @@ final class Heartbeater {
             }
             for (UUID id : reply.lost()) {
                 Execution execution = sent.get(id);
-                if (execution != null && execution.lease().token().equals(sentTokens.get(id))
-                        && runner.abandon(execution)) {
-                    LOG.warn("lease on {} was lost (this worker was silent longer than {}); dropped it", id, lease);
+                if (execution != null) {
+                    // The lease call that took the lapsed lease back may have handed it to this worker again, its
+                    // reply still on the way: the verdict waits for it, so that the run is not dropped and started
+                    // again but carries on under the new token.
+                    String token = sentTokens.get(id);
+                    leaseCalls.afterLeasesInFlight(() -> dropIfStillUnder(execution, token));
                 }
             }
             outage.recovered();
@@ -101,6 +106,13 @@ final class Heartbeater {
             LOG.error("heartbeat error", e);
         }
         return false;
+    }
+
+    private void dropIfStillUnder(Execution execution, String token) {
+        if (execution.lease().token().equals(token) && runner.abandon(execution)) {
+            LOG.warn("lease on {} was lost (this worker was silent longer than {}); dropped it",
+                    execution.delivery.id(), lease);
+        }
     }
 
     private String registryEntry(List<WorkerEntry.ActiveTask> running) {

@@ -34,6 +34,7 @@ final class LeaseLoop {
     private final Outage outage = new Outage(LOG, "leasing from Redis");
     private final Settler settler;
     private final Heartbeater heartbeater;
+    private final LeaseCalls leaseCalls;
     private boolean recovering;
     /** The last round found nothing to lease, and nothing the source holds can become due before the deadline. */
     private volatile boolean dry;
@@ -77,10 +78,11 @@ final class LeaseLoop {
     }
 
     LeaseLoop(BrokerConsumer broker, WorkerConfig config, Duration lease, Slots slots, Consumer<Delivery> start,
-              Settler settler, Heartbeater heartbeater, Clock clock) {
+              Settler settler, Heartbeater heartbeater, LeaseCalls leaseCalls, Clock clock) {
         this.broker = broker;
         this.settler = settler;
         this.heartbeater = heartbeater;
+        this.leaseCalls = leaseCalls;
         this.config = config;
         this.lease = lease;
         this.slots = slots;
@@ -109,10 +111,17 @@ final class LeaseLoop {
             if (taken == 0) {
                 return Duration.ZERO;
             }
-            LeaseBatch batch = source.lease(taken, lease, deadline);
-            slots.returnLeaseSlots(taken - batch.deliveries().size());
-            taken = 0;
-            batch.deliveries().forEach(start);
+            LeaseBatch batch;
+            // Until what this call leased is handed on, "lost" verdicts wait: it may hold one of them again.
+            leaseCalls.sending();
+            try {
+                batch = source.lease(taken, lease, deadline);
+                slots.returnLeaseSlots(taken - batch.deliveries().size());
+                taken = 0;
+                batch.deliveries().forEach(start);
+            } finally {
+                leaseCalls.handedOn();
+            }
             outage.recovered();
             dry = batch.deliveries().isEmpty() && (batch.nextDueIn() == null
                     || batch.nextDueIn().compareTo(Duration.between(clock.instant(), deadline)) >= 0);

@@ -10,6 +10,7 @@ import io.chard.config.ChardConfig;
 import io.chard.trigger.ReadyTrigger;
 import io.chard.loop.Loop;
 import io.chard.loop.Waiter;
+import io.chard.random.RestoreSafeRandom;
 import io.chard.worker.metrics.WorkerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
@@ -98,10 +98,11 @@ public final class Worker {
         this.settler = new Settler(broker, this::settled, this::accepted, loops, metrics);
         this.runner = new ExecutionRunner(invoker, broker, slots, clock, settler::submit, metrics);
         metrics.slots(config.concurrency(), slots::freeRunSlots);
-        Heartbeater heartbeater = new Heartbeater(broker, runner,
+        LeaseCalls leaseCalls = new LeaseCalls();
+        Heartbeater heartbeater = new Heartbeater(broker, runner, leaseCalls,
                 new Heartbeater.Identity(id, host(), config, clock.instant()), chard.leaseDuration(), json, clock);
         this.leasing = new LeaseLoop(broker, config, chard.leaseDuration(), slots, this::leased, settler,
-                heartbeater, clock);
+                heartbeater, leaseCalls, clock);
         this.heartbeat = loops.loop("chard-heartbeat", heartbeater::beat);
         heartbeat.start();
     }
@@ -127,16 +128,18 @@ public final class Worker {
      * outcome is settled. The worker stays usable: the next invocation drains again.
      */
     public DrainReport drain(Instant deadline, Duration runBudget) {
-        return drain(deadline, leasing.queues(runBudget), null);
+        Waiter idle = new Waiter();
+        return drain(deadline, new DrainSource(leasing.queues(runBudget), idle), idle, null);
     }
 
     /** Drains exactly the executions named (a queue trigger's batch), as {@link #drain(Instant, Duration)}. */
     public DrainReport drainIds(List<UUID> ids, Instant deadline, Duration runBudget) {
         IdSource source = new IdSource(broker, ids, runBudget, clock);
-        return drain(deadline, source, source);
+        return drain(deadline, source, new Waiter(), source);
     }
 
-    private synchronized DrainReport drain(Instant deadline, LeaseLoop.Source source, IdSource ids) {
+    /** @param idle what the source's idle wait sleeps on; woken when the drain ends (IdSource pauses 20 ms only) */
+    private synchronized DrainReport drain(Instant deadline, LeaseLoop.Source source, Waiter idle, IdSource ids) {
         DrainTally counting = new DrainTally();
         tally = counting;
         leasing.wet();
@@ -147,6 +150,7 @@ public final class Worker {
             Duration left = Duration.between(clock.instant(), deadline);
             waiter.sleep(left.compareTo(Duration.ofMillis(20)) < 0 ? left : Duration.ofMillis(20));
         }
+        idle.wake();
         draining.stop(config.pollInterval().plus(ROUND_PATIENCE));
         int givenBack = giveBackAll(deadline);
         if (!settler.flush(SETTLE_PATIENCE)) {
@@ -154,6 +158,24 @@ public final class Worker {
         }
         tally = null;
         return counting.report(givenBack, ids == null ? Map.of() : Map.copyOf(ids.found()));
+    }
+
+    /**
+     * A drain's source: leases as the given one does, but waits after an empty round on a local sleep the drain
+     * cuts short when it ends, instead of a blocking Redis read that would hold every invocation's response for up
+     * to a poll interval (a second) past its last task. Work dispatched while a drained queue is empty and tasks
+     * still run is found by the next round, at most a poll interval later.
+     */
+    private record DrainSource(LeaseLoop.Source source, Waiter idle) implements LeaseLoop.Source {
+        @Override
+        public BrokerConsumer.LeaseBatch lease(int max, Duration lease, Instant deadline) {
+            return source.lease(max, lease, deadline);
+        }
+
+        @Override
+        public void await(Duration max) {
+            idle.sleep(max);
+        }
     }
 
     /** Graceful stop: no more leasing, running tasks get the grace period, then their leases go back. */
@@ -280,9 +302,13 @@ public final class Worker {
         return giveBack.size();
     }
 
+    /**
+     * Host, pid and 32 random bits: restored copies of one snapshot share host name and pid, so the random part
+     * comes from the generator their restore hooks reseed, and is wide enough that thousands of copies do not meet.
+     */
     private static String newId() {
         return host() + "-" + ProcessHandle.current().pid() + "-"
-                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
+                + String.format("%08x", RestoreSafeRandom.shared().nextInt());
     }
 
     private static String host() {

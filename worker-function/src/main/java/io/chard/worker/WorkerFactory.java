@@ -15,8 +15,13 @@ import java.time.Clock;
 class WorkerFactory {
     @Singleton
     @Bean(preDestroy = "stop")
-    Worker worker(Broker broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker, JsonMapper json,
-                  Clock clock, ReadyTrigger trigger, WorkerMetrics metrics) {
-        return new Worker(broker, config, chard, invoker, json, clock, trigger, metrics);
+    Worker worker(Workers workers) {
+        return workers.newWorker();
+    }
+
+    @Singleton
+    Workers workers(Broker broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker, JsonMapper json,
+                    Clock clock, ReadyTrigger trigger, WorkerMetrics metrics) {
+        return () -> new Worker(broker, config, chard, invoker, json, clock, trigger, metrics);
     }
 }

@@ -2,6 +2,7 @@ package io.chard.worker;
 
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.BrokerUnavailableException;
+import io.chard.broker.Delivery;
 import io.chard.broker.HeartbeatReply;
 import io.chard.broker.LeaseRef;
 import io.chard.broker.Settlement;
@@ -20,8 +21,15 @@ final class FaultyConsumer implements BrokerConsumer {
         void before(List<LeaseRef> leases) throws InterruptedException;
     }
 
+    /** Runs on the lease loop's thread with what a lease call leased, before the worker is handed it. */
+    @FunctionalInterface
+    interface LeaseHook {
+        void after(List<Delivery> leased) throws InterruptedException;
+    }
+
     private final BrokerConsumer real;
     private volatile HeartbeatHook beforeHeartbeat = leases -> { };
+    private volatile LeaseHook afterLease = leased -> { };
     volatile boolean leaseDown;
     volatile boolean heartbeatDown;
     volatile boolean settleDown;
@@ -34,10 +42,20 @@ final class FaultyConsumer implements BrokerConsumer {
         this.beforeHeartbeat = hook;
     }
 
+    void afterLease(LeaseHook hook) {
+        this.afterLease = hook;
+    }
+
     @Override
     public LeaseBatch lease(List<String> queues, int max, Duration leaseDuration, Fit fit) {
         failIf(leaseDown);
-        return real.lease(queues, max, leaseDuration, fit);
+        LeaseBatch batch = real.lease(queues, max, leaseDuration, fit);
+        try {
+            afterLease.after(batch.deliveries());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return batch;
     }
 
     @Override

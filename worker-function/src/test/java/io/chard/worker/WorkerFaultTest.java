@@ -94,6 +94,37 @@ class WorkerFaultTest {
         assertEquals(1, WorkerTestTasks.sleepsStarted.get() - startedBefore, "the task body ran once, not twice");
     }
 
+    @Test
+    void aLostReplyThatReachesTheWorkerBeforeTheNewLeaseDoesNotStopTheRunTheNewLeaseCarriesOn() {
+        startWorker("1500ms", 2);
+        AtomicReference<UUID> watched = new AtomicReference<>();
+        AtomicInteger heartbeats = new AtomicInteger();
+        AtomicInteger held = new AtomicInteger(-1);
+        consumer.beforeHeartbeat(leases -> {
+            int beat = heartbeats.incrementAndGet();
+            UUID id = watched.get();
+            if (leases.stream().anyMatch(lease -> lease.id().equals(id)) && held.compareAndSet(-1, beat)) {
+                Await.until("the lapsed lease is handed to this worker again", WAIT,
+                        () -> broker.snapshot(id).orElseThrow().deliveries() == 2);
+            }
+        });
+        consumer.afterLease(leased -> {
+            if (leased.stream().anyMatch(delivery -> delivery.id().equals(watched.get())
+                    && delivery.deliveries() == 2)) {
+                // Both replies are on their way; the held heartbeat's "lost" is dealt with first: the new lease
+                // is handed on only once the heartbeater has moved on to its next beat.
+                Await.until("the heartbeater moved past the lost reply", WAIT,
+                        () -> held.get() != -1 && heartbeats.get() > held.get());
+            }
+        });
+        int startedBefore = WorkerTestTasks.sleepsStarted.get();
+        UUID id = client.dispatch("w.sleep", 3).id();
+        watched.set(id);
+        ExecutionSnapshot done = finished(id);
+        assertEquals(ExecutionStatus.SUCCESS, done.status(), "its report, under the new lease, is accepted");
+        assertEquals(1, WorkerTestTasks.sleepsStarted.get() - startedBefore, "the task body ran once, not twice");
+    }
+
     /**
      * Runs {@code w.sleep(seconds)} with its first heartbeat held past the lease (a long pause, no outage): the
      * lease lapses, the lease script hands the execution to this same, living worker, and the held heartbeat,

@@ -10,7 +10,9 @@ import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** Who did what to what, and when: every operator action of the admin API. */
 @Singleton
@@ -26,13 +28,38 @@ public final class AuditLog {
                 username, action, target, detail);
     }
 
-    public List<Entry> page(int page, int perPage) {
-        return jdbc.list("SELECT id, at, username, action, target, detail FROM background_tasks_audit "
-                + "ORDER BY id DESC LIMIT ? OFFSET ?", AuditLog::entry, perPage, (page - 1) * perPage);
+    /** Which entries an administrator looks for; null parts match every entry, the others exactly. */
+    public record Filter(@Nullable String username, @Nullable String action, @Nullable String target) {
+        public static final Filter ALL = new Filter(null, null, null);
+
+        private String where() {
+            List<String> conditions = new ArrayList<>();
+            String[][] parts = {{"username", username}, {"action", action}, {"target", target}};
+            for (String[] part : parts) {
+                if (part[1] != null) {
+                    conditions.add(part[0] + " = ?");
+                }
+            }
+            return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        }
+
+        private List<Object> parameters() {
+            return java.util.stream.Stream.of(username, action, target).filter(Objects::nonNull)
+                    .map(Object.class::cast).toList();
+        }
     }
 
-    public long total() {
-        return jdbc.count("SELECT count(*) FROM background_tasks_audit");
+    /** Page {@code page} (from 1) of the matching entries, newest first. */
+    public List<Entry> page(Filter filter, int page, int perPage) {
+        List<Object> parameters = new ArrayList<>(filter.parameters());
+        parameters.add(perPage);
+        parameters.add((page - 1) * perPage);
+        return jdbc.list("SELECT id, at, username, action, target, detail FROM background_tasks_audit"
+                + filter.where() + " ORDER BY id DESC LIMIT ? OFFSET ?", AuditLog::entry, parameters.toArray());
+    }
+
+    public long total(Filter filter) {
+        return jdbc.count("SELECT count(*) FROM background_tasks_audit" + filter.where(), filter.parameters().toArray());
     }
 
     private static Entry entry(ResultSet row) throws SQLException {

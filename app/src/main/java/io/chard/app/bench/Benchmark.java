@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  * Longer than our other files: it is a script of measurements, each a few lines beside its baseline, and
  * reads best top to bottom; it lives in the launcher module and ships in no image.
  * {@code ./chard bench --cluster [--quick]} measures Redis work per task on a Redis Cluster instead
- * ({@link ClusterBench}).
+ * ({@link ClusterBench}); {@code ./chard bench --chord [--quick]} a chord beside a plain group ({@link ChordBench}).
  */
 public final class Benchmark {
     private static final int BATCH = 500;
@@ -76,6 +76,10 @@ public final class Benchmark {
         boolean quick = Arrays.asList(args).contains("--quick");
         if (Arrays.asList(args).contains("--cluster")) {
             ClusterBench.run(quick, System.getenv());
+        } else if (Arrays.asList(args).contains("--chord")) {
+            try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
+                ChordBench.run(quick, servers.environment());
+            }
         } else {
             try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
                 run(quick, servers.environment());
@@ -91,13 +95,18 @@ public final class Benchmark {
         return benchmark.rows;
     }
 
-    private void run() throws Exception {
+    /** The benchmark's own application context: the servers {@code env} names, no HTTP, a recorder. */
+    static Map<String, Object> contextProperties(Map<String, String> env, String namespace) {
         Map<String, Object> properties = new HashMap<>(DatabaseProperties.defaults());
         properties.putAll(LaunchProperties.server(env));
         properties.remove("micronaut.server.port");
         properties.put(ChardSettings.NAMESPACE, namespace);
         properties.put(ChardSettings.RECORDER_ENABLED, true);
-        context = ApplicationContext.run(properties);
+        return properties;
+    }
+
+    private void run() throws Exception {
+        context = ApplicationContext.run(contextProperties(env, namespace));
         client = context.getBean(TaskClient.class);
         rawClient = RedisClient.create(env.get("REDIS_URI"));
         StatefulRedisConnection<String, String> connection = rawClient.connect();
@@ -313,6 +322,11 @@ public final class Benchmark {
     }
 
     private Process startWorker() throws Exception {
+        return startWorker(env, namespace);
+    }
+
+    /** One worker process on the namespace, with the benchmark's JVM flags (shared with {@link ChordBench}). */
+    static Process startWorker(Map<String, String> env, String namespace) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         String options = env.getOrDefault("CHARD_BENCH_WORKER_JAVA_OPTS", WORKER_JAVA_OPTS);
@@ -332,6 +346,11 @@ public final class Benchmark {
     }
 
     private void cleanUp() {
+        unlinkNamespace(redis, namespace);
+    }
+
+    /** Removes every key of a benchmark's namespace (they share its hash tag), in batches of 1,000. */
+    static void unlinkNamespace(RedisCommands<String, String> redis, String namespace) {
         ScanIterator<String> keys = ScanIterator.scan(redis, ScanArgs.Builder.matches("{" + namespace + "}:*").limit(1000));
         List<String> batch = new ArrayList<>();
         while (keys.hasNext()) {

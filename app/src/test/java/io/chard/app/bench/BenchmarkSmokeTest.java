@@ -16,13 +16,21 @@ class BenchmarkSmokeTest {
 
     @Test
     void theQuickBenchmarkMeasuresEveryRow() throws Exception {
+        assertEveryRowHasAFigure(6, Benchmark.run(true, testServers()));
+    }
+
+    /** The test servers, as the launcher's environment names them; a fresh database. */
+    static Map<String, String> testServers() {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("REDIS_URI", TestRedis.uri());
         env.put("CHARD_JDBC_URL", TestPostgres.server().urlOf(TestPostgres.freshDatabase()));
         env.put("CHARD_JDBC_USER", TestPostgres.server().user());
         env.put("CHARD_JDBC_PASSWORD", TestPostgres.server().password());
-        List<String[]> rows = Benchmark.run(true, env);
-        assertEquals(6, rows.size());
+        return env;
+    }
+
+    static void assertEveryRowHasAFigure(int expectedRows, List<String[]> rows) {
+        assertEquals(expectedRows, rows.size());
         for (String[] row : rows) {
             assertTrue(row[1].matches(".*\\d.*"), "no figure for " + row[0] + ": " + row[1]);
         }

@@ -4,12 +4,14 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.chard.beat.Beat;
 import io.chard.beat.DeclaredSchedules;
 import io.chard.worker.DrainReport;
-import io.chard.worker.Worker;
 import io.chard.worker.function.FunctionHandler;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,7 +29,6 @@ public class BeatHandler extends FunctionHandler<ScheduledEvent, String> {
     private static final Logger LOG = LoggerFactory.getLogger(BeatHandler.class);
     private final Beat beat;
     private final DeclaredSchedules declared;
-    private final Worker worker;
     private boolean merged;
 
     /** The constructor Lambda calls: the context is built from the function's environment. */
@@ -40,7 +41,6 @@ public class BeatHandler extends FunctionHandler<ScheduledEvent, String> {
         super(context);
         this.beat = context.getBean(Beat.class);
         this.declared = context.getBean(DeclaredSchedules.class);
-        this.worker = context.getBean(Worker.class);
     }
 
     @Override
@@ -52,11 +52,24 @@ public class BeatHandler extends FunctionHandler<ScheduledEvent, String> {
         Instant now = clock.instant();
         Instant endOfMinute = now.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         int fires = beat.tick(now, Duration.between(now, endOfMinute));
-        DrainReport maintenance = worker.drain(deadline, config.runBudget());
+        DrainReport maintenance = worker().drain(deadline, config.runBudget());
         String line = "beat: " + fires + " fires; maintenance " + maintenance.summary() + "; "
                 + left(end).toMillis() + " ms left";
         LOG.info(line);
         return line;
+    }
+
+    /**
+     * Closes the pool's PostgreSQL connections (the function's pool keeps none idle, so none reopen before the
+     * snapshot); after a restore the pool opens them again at the first statement.
+     */
+    @Override
+    protected void releaseForSnapshot() {
+        try {
+            context.getBean(DataSource.class).unwrap(HikariDataSource.class).getHikariPoolMXBean().softEvictConnections();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the history database is not a Hikari pool", e);
+        }
     }
 
     @Override

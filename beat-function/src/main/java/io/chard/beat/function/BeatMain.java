@@ -38,6 +38,8 @@ public final class BeatMain {
         properties.put(ChardSettings.WORKER_ENABLED, false);
         properties.put(ChardSettings.WORKER_QUEUES, MaintenanceTasks.QUEUE);
         properties.put(ChardSettings.WORKER_CONCURRENCY, 2);
+        // An invocation opens what it needs; idle connections would only be refilled into a snapshot (SnapStart).
+        properties.put("datasources.default.minimum-idle", 0);
         return properties;
     }
 }

@@ -8,10 +8,13 @@ import io.chard.database.Jdbc;
 import io.chard.schedule.MisfirePolicy;
 import io.chard.schedule.ScheduleSpec;
 import io.chard.worker.function.DeadlineContext;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -94,10 +97,32 @@ class BeatHostsTest {
         }
     }
 
+    @Test
+    void beforeACheckpointTheBeatFunctionClosesItsPostgresConnectionsAndAfterTheRestoreItStillTicks() throws Exception {
+        try (ApplicationContext handlerContext = handlerContext()) {
+            BeatHandler handler = new BeatHandler(handlerContext);
+            handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(10)));
+            HikariPoolMXBean pool = handlerContext.getBean(DataSource.class).unwrap(HikariDataSource.class)
+                    .getHikariPoolMXBean();
+            assertTrue(pool.getTotalConnections() > 0, "the tick used the database");
+
+            handler.beforeCheckpoint(null);
+            io.chard.testing.Await.until("no PostgreSQL connection left for the snapshot", Duration.ofSeconds(10),
+                    () -> pool.getTotalConnections() == 0);
+
+            handler.afterRestore(null);
+            String line = handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(10)));
+            assertTrue(line.startsWith("beat: "), line);
+            assertTrue(pool.getTotalConnections() > 0, "the restored copy opened its connections again");
+        }
+    }
+
     /** A function instance's context: the fixture's Redis and PostgreSQL, draining the maintenance queue. */
     private ApplicationContext handlerContext() {
         Map<String, Object> properties = new HashMap<>(fixture.properties);
         properties.put(ChardSettings.WORKER_QUEUES, io.chard.beat.MaintenanceTasks.QUEUE);
+        properties.put("datasources.default.minimum-idle", BeatMain.functionProperties(Map.of("CHARD_JDBC_URL", "x"))
+                .get("datasources.default.minimum-idle"));
         properties.remove("flyway.datasources.default.enabled");
         return ApplicationContext.run(properties);
     }

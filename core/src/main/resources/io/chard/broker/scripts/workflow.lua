@@ -1,10 +1,12 @@
 -- workflow.lua: the join of canvas workflows (chain, group, chord), an include prepended after the prelude to
 -- the scripts that end executions (settle, revoke, lease). `workflow_ended(id, ttl)` is called once, in the same
 -- script, right after an execution reached success, failed or revoked, so no separate step can be lost by a crash.
+-- enqueue_workflow includes it too, for `wf_release` (a redrive's member that waits for no re-run step).
 --
 -- A member hash of a workflow carries `wf` (the workflow id) and `succ`: its successors, comma-separated
--- `<id>|<slot>|<mode>`, mode `next` (a chain's next step), `fail` or `call` (a chord's callback, by its
--- on_member_failure). A successor waits as a `pending` hash with `waiting` = 1 in no queue set, `need` = the
+-- `<id>|<slot>|<mode>`, mode `next` (a chain's next step or a `link` callback: runs on success), `fail` or `call`
+-- (a chord's callback, by its on_member_failure) or `error` (a `link_error` callback: runs when the member failed
+-- or was revoked, its value the two arguments `"<id>",{error}`; cancelled when it succeeded). A successor waits as a `pending` hash with `waiting` = 1 in no queue set, `need` = the
 -- predecessors still running, `join` = how it takes their values (`one`: the single value as first argument,
 -- `list`: the values in slot order as a list, `none`: immutable) and `slots`. Values wait in {tag}:j:<id>.
 -- The workflow hash {tag}:wf:<wf> counts its members not ended (`left`) and expires with the last of them.
@@ -30,6 +32,8 @@ local function wf_release(id, h)
   local priority = tonumber(f[5])
   local score = ready_score(priority)
   redis.call('HSET', h, 'env', env, 'score', score)
+  -- The envelope before the splice stays as `tmpl`: a redrive re-runs this member with other values.
+  if env ~= f[3] then redis.call('HSET', h, 'tmpl', f[3]) end
   redis.call('HDEL', h, 'waiting', 'need')
   local delay = tonumber(f[6]) or 0
   emit(id, 'joined', 'env', env)
@@ -65,23 +69,34 @@ local function workflow_ended(id, ttl)
       local detail = f[5] and (f[5] .. ': ' .. (f[6] or '')) or (f[7] or state)
       cause = item.id .. ' (' .. (f[8] or '?') .. ') ' .. state .. ': ' .. detail
     end
-    local value = f[4]
+    local value, errback = f[4] or 'null', nil
     if state ~= 'success' then
-      value = cjson.encode({error = {id = item.id, task = f[8], status = state, exc = f[5] or '',
-        message = f[6] or f[7] or '', cause = cause}})
+      local err = {id = item.id, task = f[8], status = state, exc = f[5] or '', message = f[6] or f[7] or '',
+        cause = cause}
+      value = cjson.encode({error = err})
+      -- Only the member's own failure calls its error callbacks; a cancelled member never ran.
+      if state == 'failed' or state == 'revoked' then errback = cjson.encode(item.id) .. ',' .. cjson.encode(err) end
     end
     for entry in string.gmatch(f[2] or '', '[^,]+') do
       local sid, slot, mode = string.match(entry, '^([^|]+)|(%d+)|(%a+)$')
       local sh = task_key(sid)
       local s = redis.call('HMGET', sh, 'state', 'waiting')
       if s[1] == 'pending' and s[2] == '1' then
-        if state == 'success' or mode == 'call' then
-          redis.call('HSET', prefix .. 'j:' .. sid, slot, value or 'null')
+        local hand
+        if mode == 'error' then hand = errback
+        elseif state == 'success' or mode == 'call' then hand = value end
+        if hand then
+          redis.call('HSET', prefix .. 'j:' .. sid, slot, hand)
           if redis.call('HINCRBY', sh, 'need', -1) <= 0 then
             wf_release(sid, sh)
           end
         else
-          local reason = (mode == 'next' and 'previous step ' or 'chord member ') .. cause
+          local reason
+          if mode == 'error' then
+            reason = 'error callback not run: ' .. item.id .. ' (' .. (f[8] or '?') .. ') ended ' .. state
+          else
+            reason = (mode == 'next' and 'previous step ' or 'chord member ') .. cause
+          end
           redis.call('HSET', sh, 'state', 'cancelled', 'reason', reason, 'finished', ms(NOW))
           redis.call('HDEL', sh, 'waiting')
           redis.call('EXPIRE', sh, ttl)

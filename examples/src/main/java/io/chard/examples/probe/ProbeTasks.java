@@ -7,6 +7,9 @@ import io.chard.task.TaskContext;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -58,6 +61,34 @@ public class ProbeTasks {
             throw new FlakyFailure("attempt " + context.attempt() + " of '" + key + "' fails on purpose");
         }
         return context.attempt();
+    }
+
+    /**
+     * Fails (at once, no retry) until the flag named {@code flag} is raised, then returns {@code value}: a step
+     * that fails until an outside condition is fixed, to show a workflow's redrive. A redriven step starts again
+     * at attempt 1, so an attempt-counting task such as {@code examples.flaky} cannot stand for it. A flag is a file
+     * under the temporary directory ({@link #raiseFlag}), so it holds for every worker on the machine.
+     */
+    @Task("examples.fail_until")
+    public JsonNode failUntil(JsonNode value, String flag) {
+        if (!Files.exists(flagFile(flag))) {
+            throw new ProbeFailure("flag '" + flag + "' is not raised yet");
+        }
+        return value;
+    }
+
+    /** Raises the flag {@code examples.fail_until} waits for. */
+    public static void raiseFlag(String flag) throws IOException {
+        Files.createDirectories(flagFile(flag).getParent());
+        Files.writeString(flagFile(flag), "raised");
+    }
+
+    private static Path flagFile(String flag) {
+        if (!flag.matches("[A-Za-z0-9_.-]{1,100}") || flag.startsWith(".")) {
+            throw new IllegalArgumentException("a flag is 1-100 letters, digits, '_', '-' or '.', not starting "
+                    + "with '.': " + flag);
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "chard-flags", flag);
     }
 
     /** Returns the worker's wall clock, in microseconds since the epoch, as the task starts (for latency). */

@@ -2,6 +2,7 @@ package io.chard.lambda.local;
 
 import com.amazonaws.services.lambda.runtime.api.client.AWSLambda;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +56,7 @@ public final class Invoke {
             Runtime.getRuntime().halt(2);
             return;
         }
+        report(runtimeApi, result);
         // Halts without closing anything, as Lambda freezes an instance: nothing is given back at exit.
         if (result.ok()) {
             System.out.println(result.body());
@@ -64,6 +66,20 @@ public final class Invoke {
         System.err.println(result.body());
         System.err.flush();
         Runtime.getRuntime().halt(1);
+    }
+
+    /**
+     * Lambda's REPORT line, on stderr: the init phase (JVM start to the runtime client's first request for an
+     * event), the invocation, their sum (JVM start to the response: the cold start), and the CPU time the JVM used
+     * meanwhile (every thread, the JIT compilers included), which a loaded machine inflates less than wall time.
+     */
+    private static void report(LocalRuntimeApi runtimeApi, LocalRuntimeApi.Result result) {
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        long served = runtimeApi.servedAtMillis() == 0 ? result.atMillis() : runtimeApi.servedAtMillis();
+        long cpu = ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+        System.err.printf("REPORT RequestId: %s\tInit Duration: %d ms\tDuration: %d ms\tJVM start to response: %d ms"
+                        + "\tCPU: %d ms%n", runtimeApi.requestId(), served - jvmStart, result.atMillis() - served,
+                result.atMillis() - jvmStart, cpu);
     }
 
     private Invoke() {

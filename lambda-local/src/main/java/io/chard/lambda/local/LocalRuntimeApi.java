@@ -21,8 +21,14 @@ import java.util.concurrent.CountDownLatch;
 final class LocalRuntimeApi implements AutoCloseable {
     private static final String BASE = "/2018-06-01/runtime/";
 
-    /** How the invocation ended: the response body, or the error (an init error when requestId is null). */
-    record Result(boolean ok, String body) {
+    /**
+     * How the invocation ended: the response body, or the error (an init error when requestId is null), and when
+     * (epoch ms) it reached this API.
+     */
+    record Result(boolean ok, String body, long atMillis) {
+        Result(boolean ok, String body) {
+            this(ok, body, System.currentTimeMillis());
+        }
     }
 
     private final HttpServer server;
@@ -32,6 +38,8 @@ final class LocalRuntimeApi implements AutoCloseable {
     private final CompletableFuture<Result> result = new CompletableFuture<>();
     private final CountDownLatch never = new CountDownLatch(1);
     private boolean served;
+    /** When (epoch ms) the runtime client asked for its first event: the end of Lambda's init phase. */
+    private volatile long servedAtMillis;
 
     LocalRuntimeApi(int port, byte[] event, Duration timeout) throws IOException {
         this.event = event;
@@ -48,6 +56,14 @@ final class LocalRuntimeApi implements AutoCloseable {
 
     CompletableFuture<Result> result() {
         return result;
+    }
+
+    long servedAtMillis() {
+        return servedAtMillis;
+    }
+
+    String requestId() {
+        return requestId;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -83,6 +99,7 @@ final class LocalRuntimeApi implements AutoCloseable {
             return false;
         }
         served = true;
+        servedAtMillis = System.currentTimeMillis();
         return true;
     }
 

@@ -3,9 +3,18 @@ package io.chard.worker.function;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.chard.broker.Broker;
+import io.chard.broker.BrokerUnavailableException;
+import io.chard.broker.RedisBroker;
 import io.chard.config.ChardSettings;
 import io.chard.config.LaunchProperties;
+import io.chard.random.RestoreSafeRandom;
+import io.chard.worker.Worker;
+import io.chard.worker.Workers;
 import io.micronaut.context.ApplicationContext;
+import org.crac.Core;
+import org.crac.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,16 +26,32 @@ import java.util.Map;
  * constructor (Lambda's init phase, which SnapStart snapshots) from the same environment as the containers
  * ({@code REDIS_URI}, {@code CHARD_*}), and kept across warm invocations; each invocation gets a deadline, the
  * time Lambda leaves it minus {@link FunctionConfig#safetyMargin()}, and fails fast while Redis is unreachable.
+ *
+ * <p>It is also the function's checkpoint/restore hook (org.crac, which SnapStart and CRaC JDKs call; elsewhere
+ * registering does nothing): before the snapshot it stops its worker (deregistered, its blocking connection
+ * closed) and closes the broker's connection, since a snapshot must hold no socket; after each restore it reseeds
+ * the random numbers ids are drawn from, starts a new worker (a new id: every restored copy is a worker of its
+ * own) and reconnects to Redis.
  */
-public abstract class FunctionHandler<I, O> implements RequestHandler<I, O>, AutoCloseable {
+public abstract class FunctionHandler<I, O> implements RequestHandler<I, O>, Resource, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FunctionHandler.class);
     protected final ApplicationContext context;
     protected final FunctionConfig config;
     protected final Clock clock;
+    private volatile Worker worker;
 
     protected FunctionHandler(ApplicationContext context) {
         this.context = context;
         this.config = context.getBean(FunctionConfig.class);
         this.clock = context.getBean(Clock.class);
+        this.worker = context.getBean(Worker.class);
+        // The global context holds its resources weakly: Lambda keeps the handler, and with it this hook.
+        Core.getGlobalContext().register(this);
+    }
+
+    /** The worker this copy of the function drains with (replaced after each restore). */
+    protected Worker worker() {
+        return worker;
     }
 
     /** The worker functions' properties: the broker from the environment; the long-lived loop stays off. */
@@ -65,9 +90,33 @@ public abstract class FunctionHandler<I, O> implements RequestHandler<I, O>, Aut
         return Duration.between(clock.instant(), end);
     }
 
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> checkpoint) {
+        worker.stop();
+        releaseForSnapshot();
+        context.getBean(RedisBroker.class).disconnect();
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> restore) {
+        RestoreSafeRandom.shared().reseed();
+        worker = context.getBean(Workers.class).newWorker();
+        try {
+            context.getBean(Broker.class).ping();
+        } catch (BrokerUnavailableException e) {
+            // The restore itself succeeds: the first invocation fails fast on its own ping, and its trigger retries.
+            LOG.warn("Redis did not answer after the restore; the next invocation connects again: {}", e.getMessage());
+        }
+    }
+
+    /** What else a snapshot must not hold (beat: its PostgreSQL connections); Redis is released by this class. */
+    protected void releaseForSnapshot() {
+    }
+
     /** For hosts that own the handler (tests, ./chard invoke); Lambda itself never closes it. */
     @Override
     public void close() {
+        worker.stop();
         context.close();
     }
 }

@@ -2,7 +2,6 @@ package io.chard.worker.function;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.chard.worker.DrainReport;
-import io.chard.worker.Worker;
 import io.chard.worker.WorkerConfig;
 import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
@@ -18,7 +17,6 @@ import java.time.Instant;
  */
 public class TimerDrainHandler extends FunctionHandler<ScheduledEvent, String> {
     private static final Logger LOG = LoggerFactory.getLogger(TimerDrainHandler.class);
-    private final Worker worker;
 
     /** The constructor Lambda calls. */
     public TimerDrainHandler() {
@@ -27,12 +25,11 @@ public class TimerDrainHandler extends FunctionHandler<ScheduledEvent, String> {
 
     public TimerDrainHandler(ApplicationContext context) {
         super(context);
-        this.worker = context.getBean(Worker.class);
     }
 
     @Override
     protected String handle(ScheduledEvent event, Instant deadline, Instant end) {
-        DrainReport report = worker.drain(deadline, config.runBudget());
+        DrainReport report = worker().drain(deadline, config.runBudget());
         String line = "timer drain of " + context.getBean(WorkerConfig.class).queues() + ": " + report.summary()
                 + "; " + left(end).toMillis() + " ms left";
         LOG.info(line);
