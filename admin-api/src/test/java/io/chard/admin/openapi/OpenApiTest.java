@@ -52,7 +52,6 @@ class OpenApiTest extends SharedAdminApi {
     @Test
     void theServedDocumentIsTheCommittedOne() throws IOException {
         assertEquals(Files.readString(COMMITTED), server.anonymous.get("/openapi.yml").body(),
-                "the API changed: copy admin-api/target/classes/META-INF/swagger/chard-1.yml to docs/openapi.yml "
-                        + "and regenerate the SPA's types from it");
+                "the API changed: copy admin-api/target/classes/META-INF/swagger/chard-1.yml to docs/openapi.yml");
     }
 }
