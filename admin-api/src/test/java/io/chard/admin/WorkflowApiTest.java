@@ -150,9 +150,9 @@ class WorkflowApiTest {
     }
 
     @Test
-    void theExecutionsListFilteredByAWorkflowListsItsMembersAndOnlyThem() throws Exception {
+    void theExecutionsListAndBulkActionsFilteredByAWorkflowTakeItsMembersAndOnlyThem() throws Exception {
         Answer workflow = server.operator.post(WORKFLOWS, """
-                {"group": [{"task": "test.add", "args": [1, 1]}, {"task": "test.add", "args": [2, 2]}]}""");
+                {"group": [{"task": "test.add", "args": [1, 1]}, {"task": "test.fail", "args": ["x"]}]}""");
         Answer another = server.operator.post(WORKFLOWS, """
                 {"chain": [{"task": "test.add", "args": [3, 3]}, {"task": "test.add", "args": [4]}]}""");
         assertEquals(202, another.status(), another.body());
@@ -161,6 +161,9 @@ class WorkflowApiTest {
         Answer listed = server.viewer.get(EXECUTIONS + "?workflow=" + workflow.text("id"));
         assertEquals(200, listed.status(), listed.body());
         assertEquals(sortedIds(workflow.json().get("members")), sortedIds(listed.json().get("items")));
+        Answer bulk = server.operator.post(EXECUTIONS + "/bulk-retry", "{\"workflow\": \"" + workflow.text("id")
+                + "\", \"dry_run\": true}");
+        assertEquals(1, bulk.json().get("matched").getIntValue(), "its one failed member: " + bulk.body());
         Answer malformed = server.viewer.get(EXECUTIONS + "?workflow=not-a-workflow");
         TaskApiTest.assertError(malformed, 422, "invalid_parameter");
         assertEquals("workflow", malformed.text("field"));
