@@ -40,6 +40,27 @@ describe('ExecutionListPage', () => {
     expect((screen.getByTestId('filter-status') as HTMLSelectElement).value).toBe('failed')
   })
 
+  it("lists a workflow's members from the address, until its filter chip is removed", async () => {
+    const workflow = '01a21439-4672-7000-9bef-5fad35181c00'
+    const calls = mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER, at: `/?workflow=${workflow}` })
+    await screen.findAllByTestId('execution-row')
+    expect(lastQuery(calls)).toEqual({ workflow, page: '1', per_page: '50' })
+    expect(screen.getByTestId('filter-workflow').querySelector('a')?.getAttribute('href')).toBe(`/workflows/${workflow}`)
+    fireEvent.click(screen.getByTestId('filter-workflow-remove'))
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/'))
+    await waitFor(() => expect(lastQuery(calls)).toEqual({ page: '1', per_page: '50' }))
+    expect(screen.queryByTestId('filter-workflow')).toBeNull()
+  })
+
+  it('ignores a workflow filter that is not a workflow id', async () => {
+    const calls = mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER, at: '/?workflow=nope' })
+    await screen.findAllByTestId('execution-row')
+    expect(lastQuery(calls)).toEqual({ page: '1', per_page: '50' })
+    expect(screen.queryByTestId('filter-workflow')).toBeNull()
+  })
+
   it('filters by status at once, back on the first page', async () => {
     const calls = mockFetch({ [LIST]: listAnswer() })
     renderPage(<ExecutionListPage />, { me: VIEWER, at: '/?page=3' })

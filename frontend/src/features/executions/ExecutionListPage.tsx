@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { useSearchParams } from 'react-router'
+import { Link, useSearchParams } from 'react-router'
 import { Pagination } from '../../components/Pagination'
 import { LivePageHeader } from '../../components/LivePageHeader'
 import { QueryState } from '../../components/QueryState'
@@ -50,6 +50,24 @@ export function ExecutionListPage() {
       {filters.list !== '' && (
         <p className="muted" data-testid="list-hint">
           {t(`lists.hint_${filters.list}`)}
+        </p>
+      )}
+      {filters.workflow !== '' && (
+        <p className="filter-chip" data-testid="filter-workflow">
+          {t('filters.workflow')}{' '}
+          <Link to={`/workflows/${filters.workflow}`}>
+            <code>{filters.workflow}</code>
+          </Link>{' '}
+          <button
+            type="button"
+            className="link"
+            aria-label={t('filters.remove_workflow')}
+            title={t('filters.remove_workflow')}
+            data-testid="filter-workflow-remove"
+            onClick={() => apply({ workflow: '' })}
+          >
+            ×
+          </button>
         </p>
       )}
       <ExecutionFilters

@@ -55,6 +55,8 @@ export interface ExecutionFilters {
   error: string
   worker: string
   exception_type: string
+  /** A workflow id: only that workflow's members. */
+  workflow: string
   /** A sort key, `-` first for descending. */
   sort: string
   /** ISO instant (`Z`): queued at or after. */
@@ -77,6 +79,7 @@ export const DEFAULT_FILTERS: ExecutionFilters = {
   error: '',
   worker: '',
   exception_type: '',
+  workflow: '',
   sort: '-queued_at',
   since: '',
   until: '',
@@ -133,6 +136,7 @@ export function filtersFromSearch(params: URLSearchParams): ExecutionFilters {
     error: text('error'),
     worker: text('worker'),
     exception_type: text('exception_type'),
+    workflow: isExecutionId(text('workflow')) ? text('workflow') : '',
     sort: sortOf(params.get('sort')),
     since: instant(params.get('since')),
     until: instant(params.get('until')),

@@ -14,7 +14,8 @@ const WORKFLOW = `GET /api/background_tasks/workflows/${ID}`
 
 function failedChain(): Workflow {
   const member = (n: number, task: string, path: string, status: string, extra = {}) => ({
-    id: `01a21439-4672-700${n}-8ada-d7a6f622c800`, task, path, status, result: null, error: null, reason: null, ...extra,
+    id: `01a21439-4672-700${n}-8ada-d7a6f622c800`, task, path, status, result: null, error: null, reason: null,
+    started_at: null, finished_at: null, ...extra,
   })
   return {
     id: ID,
@@ -64,6 +65,26 @@ describe('WorkflowPage', () => {
     expect(rows[4].textContent).toContain('previous step failed')
     expect(rows[0].querySelector('a')?.getAttribute('href')).toBe('/01a21439-4672-7001-8ada-d7a6f622c800')
     expect(screen.queryByTestId('redrive-button')).toBeNull()
+  })
+
+  it('shows how long each member ran, still counting for one that runs, none for one that never started', async () => {
+    const workflow = failedChain()
+    workflow.status = 'running'
+    workflow.members[0] = { ...workflow.members[0], started_at: '2026-01-31T09:00:00Z', finished_at: '2026-01-31T09:00:02.500Z' }
+    workflow.members[1] = { ...workflow.members[1], status: 'running', started_at: new Date(Date.now() - 65_000).toISOString() }
+    mockFetch({ [WORKFLOW]: { body: workflow } })
+    renderPage(<WorkflowPage />, { me: VIEWER, path: '/workflows/:workflowId', at: `/workflows/${ID}` })
+    const rows = await screen.findAllByTestId('workflow-member')
+    expect(rows[0].querySelector('[data-testid="workflow-member-duration"]')?.textContent?.trim()).toBe('2.5 s')
+    expect(rows[1].querySelector('[data-testid="workflow-member-duration"]')?.textContent?.trim()).toMatch(/^1m 0\ds$/)
+    expect(rows[4].querySelector('[data-testid="workflow-member-duration"]')).toBeNull()
+  })
+
+  it('links to its members in the executions list', async () => {
+    mockFetch({ [WORKFLOW]: { body: failedChain() } })
+    renderPage(<WorkflowPage />, { me: VIEWER, path: '/workflows/:workflowId', at: `/workflows/${ID}` })
+    const link = await screen.findByTestId('workflow-members-list-link')
+    expect(link.getAttribute('href')).toBe(`/?workflow=${ID}`)
   })
 
   it('redrives a failed workflow for a manager after confirmation and opens the new run', async () => {

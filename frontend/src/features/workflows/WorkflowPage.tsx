@@ -6,7 +6,9 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { ErrorMessage } from '../../components/ErrorMessage'
 import { QueryState } from '../../components/QueryState'
 import { useNotifyFailure, useToast } from '../../components/toast'
+import { useNow } from '../../components/useNow'
 import { usePageTitle } from '../../components/usePageTitle'
+import { elapsed, formatDuration } from '../../format'
 import { label, t } from '../../i18n'
 import { StatusBadge } from '../executions/StatusBadge'
 import { PERMISSIONS } from '../session/api'
@@ -97,8 +99,12 @@ function WorkflowActions({ workflow }: { workflow: Workflow }) {
   )
 }
 
-/** The members as an indented tree in canvas order, each linking to its execution; the failing one highlighted. */
+/**
+ * The members as an indented tree in canvas order, each linking to its execution with how long it ran (still
+ * counting while it runs); the failing one highlighted.
+ */
 function WorkflowTree({ workflow }: { workflow: Workflow }) {
+  const now = useNow()
   return (
     <ol className="workflow-tree" data-testid="workflow-tree">
       {workflow.members.map((member) => (
@@ -112,6 +118,12 @@ function WorkflowTree({ workflow }: { workflow: Workflow }) {
         >
           <span className="workflow-place">{placeOf(member.path)}</span>{' '}
           <Link to={`/${member.id}`}>{member.task}</Link> <StatusBadge status={member.status} />
+          {member.started_at && (
+            <span className="workflow-duration" data-testid="workflow-member-duration">
+              {' '}
+              {formatDuration(elapsed(member.started_at, member.finished_at, now))}
+            </span>
+          )}
           {(member.error ?? member.reason) && <span className="workflow-why"> {member.error ?? member.reason}</span>}
         </li>
       ))}
@@ -142,6 +154,11 @@ function WorkflowView({ workflow }: { workflow: Workflow }) {
       </p>
       <section className="card">
         <h2>{t('workflow.members')}</h2>
+        <p>
+          <Link to={`/?workflow=${workflow.id}`} data-testid="workflow-members-list-link">
+            {t('workflow.members_in_list')}
+          </Link>
+        </p>
         <WorkflowTree workflow={workflow} />
       </section>
     </article>

@@ -11,6 +11,9 @@ export interface WorkflowMember {
   result: unknown
   error: string | null
   reason: string | null
+  /** ISO instants of its last attempt; null until it started, ended (a cancelled member ends without starting). */
+  started_at: string | null
+  finished_at: string | null
 }
 
 export interface Workflow {

@@ -69,11 +69,11 @@ class ExecutionAdminController {
                       @Nullable String since, @Nullable String until, @Nullable String q, @Nullable String args,
                       @Nullable String kwargs, @Nullable String result, @Nullable String error,
                       @Nullable String worker, @Nullable String exceptionType, @Nullable String list,
-                      @Nullable List<UUID> ids, @Nullable Boolean dryRun) {
+                      @Nullable String workflow, @Nullable List<UUID> ids, @Nullable Boolean dryRun) {
 
         ExecutionFilter filter(JsonMapper json) {
             ExecutionFilter filter = new ExecutionSearch(null, taskName, queue, since, until, q, args, kwargs, result,
-                    error, worker, exceptionType, list).filter(json);
+                    error, worker, exceptionType, list, workflow).filter(json);
             return ids == null ? filter : filter.withIds(List.copyOf(ids));
         }
 

@@ -17,6 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The list's search as an operator types it, the same in the list's query and a bulk retry's body, turned into
@@ -29,13 +30,14 @@ import java.util.Map;
 record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Nullable String queue,
                        @Nullable String since, @Nullable String until, @Nullable String q, @Nullable String args,
                        @Nullable String kwargs, @Nullable String result, @Nullable String error,
-                       @Nullable String worker, @Nullable String exceptionType, @Nullable String list) {
+                       @Nullable String worker, @Nullable String exceptionType, @Nullable String list,
+                       @Nullable String workflow) {
 
     static ExecutionSearch of(HttpParameters query) {
         return new ExecutionSearch(query.get("status"), query.get("task_name"), query.get("queue"),
                 query.get("since"), query.get("until"), query.get("q"), query.get("args"), query.get("kwargs"),
                 query.get("result"), query.get("error"), query.get("worker"), query.get("exception_type"),
-                query.get("list"));
+                query.get("list"), query.get("workflow"));
     }
 
     ExecutionFilter filter(JsonMapper json) {
@@ -43,7 +45,7 @@ record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Null
         return new ExecutionFilter(blank(status) ? null : List.of(status.trim()), trimmed(taskName), trimmed(queue),
                 instant("since", since), instant("until", until), trimmed(q), arguments(json),
                 keywordArguments(json), blank(result) ? null : write(value(result, json), json), trimmed(error),
-                trimmed(worker), trimmed(exceptionType), lane(), null);
+                trimmed(worker), trimmed(exceptionType), lane(), workflowId(), null);
     }
 
     /** One of the operators' lists, or none (the whole history). */
@@ -54,6 +56,19 @@ record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Null
         return ExecutionLane.of(list.trim()).orElseThrow(() -> new InvalidParameterException("list", "'list' must be "
                 + "one of " + java.util.Arrays.stream(ExecutionLane.values()).map(ExecutionLane::key).toList()
                 + ", got " + list));
+    }
+
+    /** A workflow's id (its members' root), as the workflow API and page name it. */
+    private UUID workflowId() {
+        if (blank(workflow)) {
+            return null;
+        }
+        try {
+            return UUID.fromString(workflow.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException("workflow", "'workflow' must be a workflow id (a UUID), got "
+                    + workflow);
+        }
     }
 
     /** An array is matched as given (every element present); any other value must be one of the arguments. */
@@ -104,7 +119,7 @@ record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Null
     private void refuseNul() {
         String[][] fields = {{"status", status}, {"task_name", taskName}, {"queue", queue}, {"q", q}, {"args", args},
                 {"kwargs", kwargs}, {"result", result}, {"error", error}, {"worker", worker},
-                {"exception_type", exceptionType}, {"list", list}};
+                {"exception_type", exceptionType}, {"list", list}, {"workflow", workflow}};
         for (String[] field : fields) {
             if (field[1] != null && field[1].indexOf('\0') >= 0) {
                 throw new MalformedRequestException("invalid_parameter", "'" + field[0] + "' contains a NUL character",

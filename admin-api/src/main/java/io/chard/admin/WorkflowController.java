@@ -28,6 +28,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -79,11 +80,13 @@ class WorkflowController {
         }
         Map<UUID, Workflows.Recorded> rows = new HashMap<>();
         recorded.members().forEach(m -> rows.put(m.id(), new Workflows.Recorded(m.status(), m.result(),
-                error(m.status(), m.exceptionType(), m.exceptionMessage()), m.reason())));
+                error(m.status(), m.exceptionType(), m.exceptionMessage()), m.reason(),
+                new WorkflowState.Run(m.startedAt(), m.finishedAt()))));
         // A redrive's reused members were recorded under the workflow they first ran in.
         return Optional.of(workflows.recorded(id, recorded.tree(), member -> Optional.ofNullable(rows.get(member))
                 .or(() -> history.find(member).map(r -> new Workflows.Recorded(r.status(), r.result(),
-                        error(r.status(), r.exceptionType(), r.exceptionMessage()), r.revokeReason())))));
+                        error(r.status(), r.exceptionType(), r.exceptionMessage()), r.revokeReason(),
+                        new WorkflowState.Run(r.startedAt(), r.finishedAt()))))));
     }
 
     private static String error(String status, String type, String message) {
@@ -156,6 +159,8 @@ class WorkflowController {
             member.put("result", value(m.resultJson()));
             member.put("error", m.error());
             member.put("reason", m.reason());
+            member.put("started_at", instant(m.run().startedAt()));
+            member.put("finished_at", instant(m.run().finishedAt()));
             members.add(member);
         }
         answer.put("members", members);
@@ -169,6 +174,10 @@ class WorkflowController {
         answer.put("members", dispatched.members().stream().map(m -> Map.<String, Object>of("id", m.id().toString(),
                 "task", m.task(), "path", m.path(), "status", "pending")).toList());
         return answer;
+    }
+
+    private static String instant(Instant at) {
+        return at == null ? null : at.toString();
     }
 
     private Object value(String resultJson) {

@@ -20,17 +20,20 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Canvas workflows over real HTTP and a real Redis, run by a worker this test drives. */
 class WorkflowApiTest {
     static final String WORKFLOWS = "/api/background_tasks/workflows";
+    static final String EXECUTIONS = "/api/background_tasks/admin/executions";
     static AdminApiServer server;
     /** The outside condition test.fail_until waits for. */
     static volatile boolean conditionFixed;
@@ -147,6 +150,40 @@ class WorkflowApiTest {
     }
 
     @Test
+    void theExecutionsListAndBulkActionsFilteredByAWorkflowTakeItsMembersAndOnlyThem() throws Exception {
+        Answer workflow = server.operator.post(WORKFLOWS, """
+                {"group": [{"task": "test.add", "args": [1, 1]}, {"task": "test.fail", "args": ["x"]}]}""");
+        Answer another = server.operator.post(WORKFLOWS, """
+                {"chain": [{"task": "test.add", "args": [3, 3]}, {"task": "test.add", "args": [4]}]}""");
+        assertEquals(202, another.status(), another.body());
+        runUntilIdle();
+        recordHistory();
+        Answer listed = server.viewer.get(EXECUTIONS + "?workflow=" + workflow.text("id"));
+        assertEquals(200, listed.status(), listed.body());
+        assertEquals(sortedIds(workflow.json().get("members")), sortedIds(listed.json().get("items")));
+        Answer bulk = server.operator.post(EXECUTIONS + "/bulk-retry", "{\"workflow\": \"" + workflow.text("id")
+                + "\", \"dry_run\": true}");
+        assertEquals(1, bulk.json().get("matched").getIntValue(), "its one failed member: " + bulk.body());
+        Answer malformed = server.viewer.get(EXECUTIONS + "?workflow=not-a-workflow");
+        TaskApiTest.assertError(malformed, 422, "invalid_parameter");
+        assertEquals("workflow", malformed.text("field"));
+    }
+
+    @Test
+    void eachMemberCarriesWhenItStartedAndEndedAndACancelledOneNeverStarted() {
+        Answer accepted = server.operator.post(WORKFLOWS, """
+                {"chain": [{"task": "test.fail", "args": ["x"], "immutable": true}, {"task": "test.add", "args": [5]}]}""");
+        runUntilIdle();
+        JsonNode members = server.viewer.get(WORKFLOWS + "/" + accepted.text("id")).json().get("members");
+        Instant started = Instant.parse(members.get(0).get("started_at").getStringValue());
+        Instant finished = Instant.parse(members.get(0).get("finished_at").getStringValue());
+        assertFalse(finished.isBefore(started), started + " to " + finished);
+        assertTrue(members.get(1).get("started_at").isNull(), "a cancelled step never started");
+        assertFalse(Instant.parse(members.get(1).get("finished_at").getStringValue()).isBefore(finished),
+                "it ended when the step before it failed");
+    }
+
+    @Test
     void revokingAWorkflowNeedsManageAndRevokesEveryMemberNotEnded() {
         Answer accepted = server.operator.post(WORKFLOWS, """
                 {"chain": [{"task": "test.add", "args": [1, 1]}, {"task": "test.add", "args": [2]}]}""");
@@ -207,6 +244,12 @@ class WorkflowApiTest {
             UUID member = UUID.fromString(m.get("id").getStringValue());
             redis.del(partitions.keys(member).task(member));
         });
+    }
+
+    private static List<String> sortedIds(JsonNode array) {
+        List<String> ids = new ArrayList<>();
+        array.values().forEach(item -> ids.add(item.get("id").getStringValue()));
+        return ids.stream().sorted().toList();
     }
 
     private static List<Delivery> runUntilIdle() {

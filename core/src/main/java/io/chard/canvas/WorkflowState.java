@@ -2,6 +2,7 @@ package io.chard.canvas;
 
 import io.micronaut.core.annotation.Nullable;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -21,8 +22,14 @@ public record WorkflowState(UUID id, String status, @Nullable String resultJson,
      * @param status  the member's execution status; {@code unknown} once the broker dropped it (result TTL)
      * @param error   exception type and message of a failed member
      * @param reason  why it was revoked or cancelled (a cancelled step names the step that failed)
+     * @param run     when its last attempt started and ended, for its duration
      */
     public record Member(UUID id, String task, String path, String status, @Nullable String resultJson,
-                         @Nullable String error, @Nullable String reason) {
+                         @Nullable String error, @Nullable String reason, Run run) {
+    }
+
+    /** When a member's last attempt started and ended; null until it did (a cancelled step ends, never started). */
+    public record Run(@Nullable Instant startedAt, @Nullable Instant finishedAt) {
+        public static final Run NOT_STARTED = new Run(null, null);
     }
 }

@@ -49,7 +49,7 @@ public final class Workflows {
 
     /** What a member's record says, from the broker or, once the broker let it go, from the history. */
     public record Recorded(String status, @Nullable String resultJson, @Nullable String error,
-                           @Nullable String reason) {
+                           @Nullable String reason, WorkflowState.Run run) {
     }
 
     /**
@@ -197,8 +197,9 @@ public final class Workflows {
             String task = node.get("task").getStringValue();
             String path = node.get("path").getStringValue();
             members.put(id, records.apply(id).map(r -> new WorkflowState.Member(id, task, path, r.status(),
-                    r.resultJson(), r.error(), r.reason()))
-                    .orElseGet(() -> new WorkflowState.Member(id, task, path, "unknown", null, null, null)));
+                    r.resultJson(), r.error(), r.reason(), r.run()))
+                    .orElseGet(() -> new WorkflowState.Member(id, task, path, "unknown", null, null, null,
+                            WorkflowState.Run.NOT_STARTED)));
             for (String callback : List.of("link", "link_error")) {
                 if (node.get(callback) != null) {
                     collect(node.get(callback), members, records);
@@ -219,7 +220,7 @@ public final class Workflows {
             String error = s.exceptionType() == null || s.exceptionType().isEmpty() ? null
                     : s.exceptionType() + (s.message() == null || s.message().isEmpty() ? "" : ": " + s.message());
             return new Recorded(s.status().value(), s.resultJson(), s.status() == ExecutionStatus.FAILED ? error : null,
-                    s.reason());
+                    s.reason(), new WorkflowState.Run(s.startedAt(), s.finishedAt()));
         });
     }
 

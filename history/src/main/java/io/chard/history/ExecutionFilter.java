@@ -20,32 +20,33 @@ import java.util.UUID;
  * @param worker        the worker of the last attempt, exactly
  * @param exceptionType the exception's class name, in full or without its package
  * @param lane          one of the operators' lists (Retrying, Scheduled, Dead)
+ * @param workflow      the members of this canvas workflow (their {@code root_id})
  * @param ids           only these executions (an operator's selection)
  */
 public record ExecutionFilter(@Nullable List<String> statuses, @Nullable String taskName, @Nullable String queue,
                               @Nullable Instant since, @Nullable Instant until, @Nullable String text,
                               @Nullable String args, @Nullable String kwargs, @Nullable String result,
                               @Nullable String error, @Nullable String worker, @Nullable String exceptionType,
-                              @Nullable ExecutionLane lane, @Nullable List<UUID> ids) {
+                              @Nullable ExecutionLane lane, @Nullable UUID workflow, @Nullable List<UUID> ids) {
 
     /** The filter of the list's first version: status, task, queue, time range and text. */
     public ExecutionFilter(@Nullable List<String> statuses, @Nullable String taskName, @Nullable String queue,
                            @Nullable Instant since, @Nullable Instant until, @Nullable String text) {
-        this(statuses, taskName, queue, since, until, text, null, null, null, null, null, null, null, null);
+        this(statuses, taskName, queue, since, until, text, null, null, null, null, null, null, null, null, null);
     }
 
     public ExecutionFilter withStatuses(List<String> value) {
         return new ExecutionFilter(value, taskName, queue, since, until, text, args, kwargs, result, error, worker,
-                exceptionType, lane, ids);
+                exceptionType, lane, workflow, ids);
     }
 
     public ExecutionFilter withIds(List<UUID> value) {
         return new ExecutionFilter(statuses, taskName, queue, since, until, text, args, kwargs, result, error, worker,
-                exceptionType, lane, value);
+                exceptionType, lane, workflow, value);
     }
 
     public ExecutionFilter withLane(ExecutionLane value) {
         return new ExecutionFilter(statuses, taskName, queue, since, until, text, args, kwargs, result, error, worker,
-                exceptionType, value, ids);
+                exceptionType, value, workflow, ids);
     }
 }

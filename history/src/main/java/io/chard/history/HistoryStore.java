@@ -178,7 +178,9 @@ public final class HistoryStore {
                                  @Nullable String result,
                                  @Nullable String exceptionType,
                                  @Nullable String exceptionMessage,
-                                 @Nullable String reason) {
+                                 @Nullable String reason,
+                                 @Nullable Instant startedAt,
+                                 @Nullable Instant finishedAt) {
     }
 
     /** The members of the workflow {@code rootId}, in the order they were minted (tree order), in one query. */
@@ -196,11 +198,12 @@ public final class HistoryStore {
 
     public RecordedWorkflow workflow(UUID rootId) {
         List<MemberRow> rows = jdbc.list("SELECT id, task_name, status, parent_id, group_id, args, result, "
-                + "exception_type, exception_message, revoke_reason, workflow_tree FROM " + TABLE
-                + " WHERE root_id = ? ORDER BY id", row -> new MemberRow(new WorkflowMember(
+                + "exception_type, exception_message, revoke_reason, started_at, finished_at, workflow_tree FROM "
+                + TABLE + " WHERE root_id = ? ORDER BY id", row -> new MemberRow(new WorkflowMember(
                 row.getObject(1, UUID.class), row.getString(2), row.getString(3), row.getObject(4, UUID.class),
                 row.getObject(5, UUID.class), row.getString(6), row.getString(7), row.getString(8),
-                row.getString(9), row.getString(10)), row.getString(11)), rootId);
+                row.getString(9), row.getString(10), instant(row, "started_at"), instant(row, "finished_at")),
+                row.getString("workflow_tree")), rootId);
         return new RecordedWorkflow(rows.stream().map(MemberRow::tree).filter(java.util.Objects::nonNull).findFirst()
                 .orElse(null), rows.stream().map(MemberRow::member).toList());
     }
@@ -266,6 +269,10 @@ public final class HistoryStore {
         }
         if (filter.lane() != null) {
             conditions.add(filter.lane().condition);
+        }
+        if (filter.workflow() != null) {
+            conditions.add("root_id = ?"); // the root index of V170: a workflow's few members, sorted after
+            parameters.add(filter.workflow());
         }
         if (filter.ids() != null) {
             conditions.add("id = ANY(?)");
