@@ -1,24 +1,19 @@
 package io.chard.history;
 
+import io.micronaut.core.annotation.Nullable;
+
 /**
  * The overview's mergeable percentile sketch: a fixed log-scale histogram of durations, {@value #PER_DOUBLING}
  * buckets per doubling from 1 ms, {@value #BUCKETS} buckets in all (bucket i holds [2^(i/4), 2^((i+1)/4)) ms;
  * bucket 0 also holds everything under 1 ms, the last everything from about 6.9 h). Histograms with the same
  * buckets add up element by element, so a window's percentile is read from the sum of its minutes' histograms;
  * a percentile answers its bucket's geometric middle, within 2^(1/8), about 9 %, of the true value.
- * The SQL here and {@link #bucketOf} compute the same bucket (the recorder fills it in PostgreSQL).
  */
 public final class RuntimeHistogram {
     static final int PER_DOUBLING = 4;
-    public static final int BUCKETS = 100;
+    static final int BUCKETS = 100;
 
     private RuntimeHistogram() {
-    }
-
-    /** The bucket of a duration of {@code millis}. */
-    static int bucketOf(double millis) {
-        int bucket = (int) Math.floor(PER_DOUBLING * Math.log(Math.max(millis, 1)) / Math.log(2));
-        return Math.clamp(bucket, 0, BUCKETS - 1);
     }
 
     /** SQL for the bucket of the duration {@code millis} (a double precision expression; NULL stays NULL). */
@@ -42,7 +37,7 @@ public final class RuntimeHistogram {
      * The {@code quantile} (0 to 1) of the durations a dense histogram counts, in milliseconds: the middle of the
      * bucket holding it; null when it counts nothing.
      */
-    public static Double percentile(long[] counts, double quantile) {
+    public static @Nullable Double percentile(long[] counts, double quantile) {
         long total = 0;
         for (long count : counts) {
             total += count;
