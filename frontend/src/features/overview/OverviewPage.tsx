@@ -52,7 +52,10 @@ const QUEUE_COLUMNS: Column<QueueOverview>[] = [
   },
 ]
 
-/** Throughput (stacked bars, left axis) and failure rate (line, right axis) over one time axis. */
+/**
+ * Throughput (stacked bars, left axis) and failure rate (line, right axis) over one time axis. The rate has dots:
+ * a step between two quiet ones has no line to either side.
+ */
 function ActivityChart({ overview }: { overview: Overview }) {
   const zone = useTimeZone()
   const tickLabel = (instant: string) => axisLabel(instant, overview.step_seconds, zone)
@@ -73,7 +76,7 @@ function ActivityChart({ overview }: { overview: Overview }) {
         <Bar yAxisId="count" dataKey="failed" name={t('queues.failed')} stackId="outcome"
           fill={OUTCOME_COLOURS.failed} isAnimationActive={false} />
         <Line yAxisId="rate" type="linear" dataKey="failure_percent" name={t('overview.failure_rate')}
-          stroke={OUTCOME_COLOURS.rate} dot={false} isAnimationActive={false} />
+          stroke={OUTCOME_COLOURS.rate} dot={{ r: 3 }} isAnimationActive={false} />
       </ComposedChart>
     </ResponsiveContainer>
   )
@@ -119,8 +122,10 @@ export function OverviewPage() {
             <section className="card" data-testid="overview-queues">
               <h2>{t('overview.queues_title')}</h2>
               {!data.broker_reachable && <BrokerBanner error={null} />}
-              <DataTable testId="overview-queue-table" columns={QUEUE_COLUMNS} rows={data.queues}
-                rowKey={(queue) => queue.name} rowTestId="overview-queue-row" />
+              {data.broker_reachable && data.queues.length === 0 ? <p className="muted">{t('queues.empty')}</p> : (
+                <DataTable testId="overview-queue-table" columns={QUEUE_COLUMNS} rows={data.queues}
+                  rowKey={(queue) => queue.name} rowTestId="overview-queue-row" />
+              )}
             </section>
           </>
         )}
