@@ -19,6 +19,7 @@ const PAGES = [
   '/?list=retrying',
   '/?list=scheduled',
   '/?list=dead',
+  '/overview',
   '/workers',
   '/queues',
   '/schedules',

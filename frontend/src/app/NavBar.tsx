@@ -10,11 +10,12 @@ import { ZoneToggle } from './ZoneToggle'
 
 /** The pages in the navbar; the administration ones only for admins. */
 const LINKS: readonly {
-  name: 'executions' | 'workers' | 'queues' | 'schedules' | 'users' | 'audit' | 'settings'
+  name: 'executions' | 'overview' | 'workers' | 'queues' | 'schedules' | 'users' | 'audit' | 'settings'
   to: string
   admin?: boolean
 }[] = [
   { name: 'executions', to: '/' },
+  { name: 'overview', to: '/overview' },
   { name: 'workers', to: '/workers' },
   { name: 'queues', to: '/queues' },
   { name: 'schedules', to: '/schedules' },

@@ -13,7 +13,7 @@ import { AppLayout } from './AppLayout'
 import { NotFoundPage } from './NotFoundPage'
 import { LOGIN_PATH } from './paths'
 
-/** Relative to BASENAME. The queues page (charts) loads on demand. */
+/** Relative to BASENAME. The pages with charts (queues, overview) load on demand. */
 export const routes: RouteObject[] = [
   { path: LOGIN_PATH, Component: LoginPage },
   {
@@ -24,6 +24,10 @@ export const routes: RouteObject[] = [
       {
         path: 'queues',
         lazy: async () => ({ Component: (await import('../features/queues/QueuesPage')).QueuesPage }),
+      },
+      {
+        path: 'overview',
+        lazy: async () => ({ Component: (await import('../features/overview/OverviewPage')).OverviewPage }),
       },
       { path: 'schedules', Component: SchedulesPage },
       {

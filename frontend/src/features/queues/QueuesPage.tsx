@@ -1,5 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { MinuteOutcomes, QueueState } from '../../api/types'
+import { CHART_HEIGHT, OUTCOME_COLOURS, TICK, legendText } from '../../components/chartStyle'
 import { DataTable } from '../../components/DataTable'
 import type { Column } from '../../components/DataTable'
 import { LivePageHeader } from '../../components/LivePageHeader'
@@ -11,17 +12,7 @@ import { useOutcomeStats, useQueues } from './queries'
 import { throughputByMinute } from './throughput'
 
 const STATS_MINUTES = 60
-const CHART_HEIGHT = 260
 const SERIES_COLOURS = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#db2777', '#65a30d', '#475569']
-
-/** Legend text in the page's text colour (AA in both schemes); the swatch beside it carries the series colour. */
-function legendText(value: string) {
-  return <span className="chart-legend">{value}</span>
-}
-
-/** Axis ticks in the muted text colour, which follows the colour scheme. */
-const TICK = { fill: 'var(--muted)' }
-
 
 /** Axis and tooltip labels: the minute's clock time in the zone every page shows. */
 function useMinuteLabel(): (minute: string) => string {
@@ -71,8 +62,8 @@ function OutcomesChart({ minutes }: { minutes: MinuteOutcomes[] }) {
         <YAxis allowDecimals={false} tick={TICK} />
         <Tooltip labelFormatter={(minute) => minuteLabel(String(minute))} />
         <Legend formatter={legendText} />
-        <Bar dataKey="success" name={t('queues.success')} stackId="outcome" fill="#16a34a" isAnimationActive={false} />
-        <Bar dataKey="failed" name={t('queues.failed')} stackId="outcome" fill="#dc2626" isAnimationActive={false} />
+        <Bar dataKey="success" name={t('queues.success')} stackId="outcome" fill={OUTCOME_COLOURS.success} isAnimationActive={false} />
+        <Bar dataKey="failed" name={t('queues.failed')} stackId="outcome" fill={OUTCOME_COLOURS.failed} isAnimationActive={false} />
       </BarChart>
     </ResponsiveContainer>
   )

@@ -5,10 +5,8 @@ import io.chard.admin.testing.AdminApiServer;
 import io.chard.admin.testing.ApiClient;
 import io.chard.admin.testing.ApiClient.Answer;
 import io.chard.broker.BrokerConsumer;
-import io.chard.broker.Delivery;
 import io.chard.broker.Outcome;
 import io.chard.broker.RedisBroker;
-import io.chard.broker.Settlement;
 import io.chard.database.Jdbc;
 import io.chard.history.HistoryStore;
 import io.chard.history.TaskRetried;
@@ -120,7 +118,7 @@ class AdminApiTest {
         String marker = "needle-" + UUID.randomUUID();
         UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks", "{\"task\":\"test.echo\","
                 + "\"args\":[\"" + marker + "\", 7],\"kwargs\":{\"tenant\":\"" + marker + "\"}}").text("id"));
-        settle(id, new Outcome.Failure("x.y.GearSlipped", "the " + marker + " gear slipped", "trace"));
+        server.settle(id, new Outcome.Failure("x.y.GearSlipped", "the " + marker + " gear slipped", "trace"));
         awaitRecordedFailure(id);
         for (String query : List.of("args=" + marker, "args=%5B%22" + marker + "%22,7%5D", "kwargs=tenant=" + marker,
                 "kwargs=%7B%22tenant%22:%22" + marker + "%22%7D", "error=" + marker + "+slipped",
@@ -156,7 +154,7 @@ class AdminApiTest {
         UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks", "{\"task\":\"test.echo\","
                 + "\"args\":[\"first\",{\"zulu\":1,\"alpha\":2}],\"kwargs\":{\"zebra\":true,\"apple\":null}}")
                 .text("id"));
-        settle(id, new Outcome.Success("null"));
+        server.settle(id, new Outcome.Success("null"));
         HistoryStore history = server.context.getBean(HistoryStore.class);
         Await.until("the success is recorded", Duration.ofSeconds(10),
                 () -> history.find(id).map(r -> r.status().equals("success")).orElse(false));
@@ -188,8 +186,8 @@ class AdminApiTest {
     void theDetailListsEveryAttemptOfAnExecutionThatSucceededAfterARetry() {
         UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks",
                 "{\"task\":\"test.add\",\"args\":[1,1]}").text("id"));
-        settle(id, new Outcome.Retry(Duration.ZERO, "x.Flaky", "first try", "trace 1"));
-        settle(id, new Outcome.Success("2"));
+        server.settle(id, new Outcome.Retry(Duration.ZERO, "x.Flaky", "first try", "trace 1"));
+        server.settle(id, new Outcome.Success("2"));
         HistoryStore history = server.context.getBean(HistoryStore.class);
         Await.until("the success is recorded", Duration.ofSeconds(10),
                 () -> history.find(id).map(r -> r.status().equals("success")).orElse(false));
@@ -404,7 +402,7 @@ class AdminApiTest {
     private static UUID failedExecution() {
         UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks",
                 "{\"task\":\"test.add\",\"args\":[2,3]}").text("id"));
-        settle(id, new Outcome.Failure("java.lang.IllegalStateException", "boom", "trace of the failure"));
+        server.settle(id, new Outcome.Failure("java.lang.IllegalStateException", "boom", "trace of the failure"));
         awaitRecordedFailure(id);
         return id;
     }
@@ -414,17 +412,6 @@ class AdminApiTest {
         HistoryStore history = server.context.getBean(HistoryStore.class);
         Await.until("the failure is recorded", Duration.ofSeconds(10),
                 () -> history.find(id).map(r -> r.status().equals("failed")).orElse(false));
-    }
-
-    /** Leases {@code id} as test-worker and settles it with {@code outcome}. */
-    private static void settle(UUID id, Outcome outcome) {
-        RedisBroker broker = server.context.getBean(RedisBroker.class);
-        try (BrokerConsumer worker = broker.consumer("test-worker")) {
-            Delivery delivery = Await.value("it is leased", Duration.ofSeconds(10), () -> worker
-                    .lease(List.of("default"), 100, Duration.ofSeconds(30)).deliveries().stream()
-                    .filter(d -> d.id().equals(id)).findFirst().orElse(null));
-            worker.settle(List.of(new Settlement(delivery.lease(), outcome)));
-        }
     }
 
     private static List<String> taskNames(Answer page) {

@@ -4,6 +4,7 @@ import io.chard.broker.ExecutionStatus;
 import io.chard.broker.UnusedQueues;
 import io.chard.database.Jdbc;
 import io.chard.history.HistoryPartitions;
+import io.chard.history.TaskMinutes;
 import io.chard.settings.Settings;
 import io.chard.task.Task;
 import jakarta.inject.Singleton;
@@ -42,14 +43,16 @@ public class MaintenanceTasks {
     private final Jdbc jdbc;
     private final Settings settings;
     private final HistoryPartitions partitions;
+    private final TaskMinutes minutes;
     private final ScheduleStore schedules;
     private final UnusedQueues queues;
 
-    public MaintenanceTasks(Jdbc jdbc, Settings settings, HistoryPartitions partitions, ScheduleStore schedules,
-                            UnusedQueues queues) {
+    public MaintenanceTasks(Jdbc jdbc, Settings settings, HistoryPartitions partitions, TaskMinutes minutes,
+                            ScheduleStore schedules, UnusedQueues queues) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.partitions = partitions;
+        this.minutes = minutes;
         this.schedules = schedules;
         this.queues = queues;
     }
@@ -66,8 +69,8 @@ public class MaintenanceTasks {
     /**
      * Keeps the history's daily partitions: creates today's and the next {@link HistoryPartitions#DAYS_AHEAD} days'
      * that are missing, drops the days older than {@code retention_days} whole (their unfinished rows move to the
-     * default partition), deletes the default partition's old ended rows (ids that are not UUIDv7), and deletes
-     * beat's settled claims due before the retention (their executions' rows go with their days). Also forgets the
+     * default partition), deletes the default partition's old ended rows (ids that are not UUIDv7), the overview's
+     * minutes ({@link TaskMinutes}) before the retention, and deletes beat's settled claims due before the retention (their executions' rows go with their days). Also forgets the
      * Redis queues unused for {@code chard.queue-retention} (logged). Answers how many rows went: those deleted,
      * plus PostgreSQL's estimate of the dropped partitions' rows.
      */
@@ -81,6 +84,6 @@ public class MaintenanceTasks {
             LOG.info("Forgot {} unused queue entries (one per partition): {}", forgotten.size(), forgotten);
         }
         return partitions.dropBefore(cutoff, KEPT) + partitions.purgeDefault(cutoff, PURGED, PURGE_BATCH)
-                + schedules.purgeFires(cutoff, PURGE_BATCH);
+                + minutes.purgeBefore(cutoff) + schedules.purgeFires(cutoff, PURGE_BATCH);
     }
 }

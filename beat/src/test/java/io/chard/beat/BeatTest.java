@@ -187,8 +187,13 @@ class BeatTest {
     }
 
     @Test
-    void theSweepMarksRunningRowsWithStaleHeartbeatsStuckAndThePurgeDeletesOldEndedRows() {
+    void theSweepMarksRunningRowsWithStaleHeartbeatsStuckAndThePurgeDeletesOldEndedRowsAndOverviewMinutes() {
         Jdbc jdbc = fixture.bean(Jdbc.class);
+        for (Duration age : List.of(Duration.ofDays(30), Duration.ofDays(1))) {
+            jdbc.update("INSERT INTO background_tasks_task_minute (minute, task_name, queue, success, run_histogram, "
+                    + "wait_histogram) VALUES (date_trunc('minute', now() - ?::interval), 'beat.purged', 'default', 1, "
+                    + "'{}', '{}')", age.toDays() + " days");
+        }
         UUID stale = insertExecution(jdbc, "running", Instant.now().minus(Duration.ofMinutes(10)));
         UUID fresh = insertExecution(jdbc, "running", Instant.now());
         UUID old = insertExecution(jdbc, "success", Instant.now().minus(Duration.ofDays(30)));
@@ -197,9 +202,11 @@ class BeatTest {
         assertEquals(1, maintenance.sweepStuckTasks());
         assertEquals("stuck", status(jdbc, stale));
         assertEquals("running", status(jdbc, fresh));
-        assertEquals(1, maintenance.purgeOldExecutions());
+        assertEquals(2, maintenance.purgeOldExecutions(), "the old row and the old minute");
         assertEquals(0, jdbc.count("SELECT count(*) FROM background_tasks_task_execution WHERE id = ?", old));
         assertEquals("success", status(jdbc, recent));
+        assertEquals(1, jdbc.count("SELECT count(*) FROM background_tasks_task_minute WHERE task_name = 'beat.purged' "
+                + "AND minute > now() - interval '2 days'"), "the minutes within the retention stay");
     }
 
     @Test

@@ -129,6 +129,16 @@ public final class HistoryStore {
     private record Count(long rows, boolean estimated) {
     }
 
+    /** How many executions have {@code status}: exact up to {@link #EXACT_BELOW}, the planner's estimate beyond. */
+    public record StatusCount(String status, long count, boolean estimated) {
+    }
+
+    /** Counts one status by its list index ({@code status = ?}), bounded as a list's total is. */
+    public StatusCount countStatus(String status) {
+        Count count = count(where(new ExecutionFilter(List.of(status), null, null, null, null, null)));
+        return new StatusCount(status, count.rows(), count.estimated());
+    }
+
     /**
      * Counts at most {@link #EXACT_BELOW} + 1 rows, so a count never reads more than that many index entries; at
      * the cap, answers the planner's estimate for the whole filter (from each partition's statistics), flagged.

@@ -1,5 +1,6 @@
 package io.chard.history;
 
+import io.chard.broker.ExecutionStatus;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,10 +111,13 @@ public final class HistoryWriter {
     }
 
     /**
-     * {@code WITH c AS (SELECT * FROM unnest(?::uuid[], ?::bigint[], ...) AS c(id, seq, ...)), inserted AS
-     * (INSERT new rows ... RETURNING id), updated AS (UPDATE the rest ... RETURNING id)}, answering every id it
-     * wrote or that already held the change (a replay). The UPDATE runs on the statement's snapshot, so it never
-     * sees (or touches) the rows the INSERT just wrote.
+     * {@code WITH c AS (SELECT * FROM unnest(?::uuid[], ?::bigint[], ...) AS c(id, seq, ...)), before AS (the
+     * existing rows' status, locked), inserted AS (INSERT new rows ... RETURNING), updated AS (UPDATE the rest ...
+     * RETURNING), counted AS (add the executions this statement ended to the minute aggregate)}, answering every id
+     * it wrote or that already held the change (a replay). The UPDATE runs on the statement's snapshot, so it never
+     * sees (or touches) the rows the INSERT just wrote. {@code before} locks the rows it reads, so a concurrent
+     * recorder's commit is waited for and its status is the one this statement merges over: a status that was
+     * already ended is never counted again, whether the change is a replay, a late event or a second recorder's.
      */
     private static String upsertSql() {
         String table = HistoryStore.TABLE;
@@ -126,12 +130,25 @@ public final class HistoryWriter {
         String sets = "last_event_seq = GREATEST(t.last_event_seq, c.seq), updated_at = now(), "
                 + HistoryColumn.DEFAULTED + " = " + HistoryColumn.defaultedAfterUpdate() + ", "
                 + each(column -> column.column + " = " + column.merged());
-        return "WITH c AS (SELECT * FROM unnest(" + placeholders + ") AS c(" + names + ")), inserted AS (INSERT INTO "
-                + table + " (" + columns + ") SELECT " + values + " FROM c ON CONFLICT (id) DO NOTHING RETURNING id) "
-                + ", updated AS (UPDATE " + table + " t SET " + sets + " FROM c WHERE t.id = c.id "
-                + "AND t.last_event_seq <> c.seq AND c.id NOT IN (SELECT id FROM inserted) RETURNING t.id) "
+        String ended = "ARRAY['" + String.join("', '", ExecutionStatus.endedValues()) + "']";
+        return "WITH c AS (SELECT * FROM unnest(" + placeholders + ") AS c(" + names + ")), before AS (SELECT t.id, "
+                + "t.status FROM " + table + " t JOIN c ON t.id = c.id FOR UPDATE OF t), inserted AS (INSERT INTO "
+                + table + " (" + columns + ") SELECT " + values + " FROM c ON CONFLICT (id) DO NOTHING RETURNING "
+                + ENDING + ") , updated AS (UPDATE " + table + " t SET " + sets + " FROM c JOIN before b ON b.id = c.id "
+                + "WHERE t.id = c.id AND t.last_event_seq <> c.seq AND c.id NOT IN (SELECT id FROM inserted) RETURNING "
+                + prefixed("t.") + ", b.status AS before_status), "
+                + "ended AS (SELECT " + ENDING + " FROM inserted WHERE status = ANY(" + ended + ") UNION ALL SELECT "
+                + ENDING + " FROM updated WHERE status = ANY(" + ended + ") AND NOT before_status = ANY(" + ended
+                + ")), counted AS (" + TaskMinutes.addSql("ended") + ") "
                 + "SELECT id FROM inserted UNION ALL SELECT id FROM updated UNION ALL "
                 + "SELECT t.id FROM " + table + " t JOIN c ON t.id = c.id AND t.last_event_seq = c.seq";
+    }
+
+    /** What the minute aggregate needs of a row the statement ended. */
+    private static final String ENDING = "id, status, task_name, queue, queued_at, eta, started_at, finished_at";
+
+    private static String prefixed(String alias) {
+        return Arrays.stream(ENDING.split(", ")).map(column -> alias + column).collect(Collectors.joining(", "));
     }
 
     private static String each(Function<HistoryColumn, String> part) {

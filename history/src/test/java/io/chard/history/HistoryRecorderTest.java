@@ -325,6 +325,99 @@ class HistoryRecorderTest {
         return RedisKeys.of(context.getBean(ChardConfig.class).namespace());
     }
 
+    @Test
+    void aReplayedBatchCountsItsEndedExecutionsOnceInTheMinuteAggregate() throws Exception {
+        start(false);
+        JsonMapper json = context.getBean(JsonMapper.class);
+        List<BrokerEvent> batch = run(UUID.randomUUID(), "agg.replayed", 0, 250, "succeeded");
+        writer.apply(HistoryRecorder.fold(batch, json).values());
+        writer.apply(HistoryRecorder.fold(batch, json).values());
+        writer.apply(HistoryRecorder.fold(batch.subList(2, 3), json).values());
+
+        TaskMinutes.TaskTotals totals = totals("agg.replayed");
+        assertEquals(1, totals.outcomes().get("success"), "the replays found the row already ended");
+        assertEquals(1, totals.runCount());
+        assertEquals(250, totals.runMillisSum());
+    }
+
+    @Test
+    void aRetriedThenSucceededExecutionCountsOneSuccessAndNoFailure() throws Exception {
+        start(false);
+        JsonMapper json = context.getBean(JsonMapper.class);
+        UUID id = UUID.randomUUID();
+        Instant queued = Instant.parse("2026-01-01T00:00:00Z");
+        BrokerEvent enqueued = at(id, 1, "enqueued", queued, Map.of("env", envelope("agg.flaky", queued), "eta", ""));
+        BrokerEvent started = at(id, 2, "started", queued.plusMillis(10), Map.of("worker", "w", "deliveries", "1",
+                "retries", "0"));
+        BrokerEvent retrying = at(id, 3, "retrying", queued.plusMillis(20), Map.of("retries", "1", "exc", "E",
+                "message", "m", "traceback", "t", "eta", Long.toString(queued.plusMillis(1_000).toEpochMilli())));
+        BrokerEvent restarted = at(id, 4, "started", queued.plusMillis(1_040), Map.of("worker", "w", "deliveries", "2",
+                "retries", "1"));
+        BrokerEvent succeeded = at(id, 5, "succeeded", queued.plusMillis(1_100), Map.of("result", "1",
+                "finished", Long.toString(queued.plusMillis(1_100).toEpochMilli())));
+        for (List<BrokerEvent> batch : List.of(List.of(enqueued, started), List.of(retrying), List.of(restarted),
+                List.of(succeeded))) {
+            writer.apply(HistoryRecorder.fold(batch, json).values());
+        }
+
+        TaskMinutes.TaskTotals totals = totals("agg.flaky");
+        assertEquals(1, totals.outcomes().get("success"));
+        assertEquals(0, totals.outcomes().get("failed"), "a retry is not a failure");
+        assertEquals(60, totals.runMillisSum(), "the run time is the last attempt's");
+        assertEquals(40, totals.waitMillisSum(), "the wait runs from the retry's due time to its start");
+    }
+
+    @Test
+    void percentilesFromTheMergedMinutesAreWithinTheHistogramsResolution() throws Exception {
+        start(false);
+        JsonMapper json = context.getBean(JsonMapper.class);
+        List<BrokerEvent> events = new java.util.ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            // Ten milliseconds apart over 2 minutes of ends, so the window merges several minutes' histograms.
+            events.addAll(run(UUID.randomUUID(), "agg.timed", i * 1_500L, i * 10L, i % 10 == 0 ? "failed" : "succeeded"));
+        }
+        writer.apply(HistoryRecorder.fold(events, json).values());
+
+        TaskMinutes.TaskTotals totals = totals("agg.timed");
+        assertEquals(90, totals.outcomes().get("success"));
+        assertEquals(10, totals.outcomes().get("failed"));
+        assertWithinResolution(500, RuntimeHistogram.percentile(totals.runHistogram(), 0.5));
+        assertWithinResolution(950, RuntimeHistogram.percentile(totals.runHistogram(), 0.95));
+        assertEquals(50_500, totals.runMillisSum());
+    }
+
+    private static void assertWithinResolution(double expected, Double actual) {
+        assertNotNull(actual);
+        assertTrue(Math.abs(actual - expected) / expected <= Math.pow(2, 1.0 / 8) - 1,
+                "expected about " + expected + " ms, got " + actual);
+    }
+
+    private TaskMinutes.TaskTotals totals(String task) {
+        return context.getBean(TaskMinutes.class).tasks(Instant.parse("2025-12-31T00:00:00Z")).stream()
+                .filter(t -> t.taskName().equals(task)).findFirst().orElseThrow();
+    }
+
+    /** One execution's events: dispatched at 2026-01-01 plus {@code offsetMillis}, started 5 ms later, ended. */
+    private static List<BrokerEvent> run(UUID id, String task, long offsetMillis, long runMillis, String end) {
+        Instant queued = Instant.parse("2026-01-01T00:00:00Z").plusMillis(offsetMillis);
+        Instant started = queued.plusMillis(5);
+        String finished = Long.toString(started.plusMillis(runMillis).toEpochMilli());
+        return List.of(at(id, 1, "enqueued", queued, Map.of("env", envelope(task, queued), "eta", "")),
+                at(id, 2, "started", started, Map.of("worker", "w", "deliveries", "1", "retries", "0")),
+                at(id, 3, end, started.plusMillis(runMillis), end.equals("failed")
+                        ? Map.of("exc", "E", "message", "m", "traceback", "t", "finished", finished)
+                        : Map.of("result", "1", "finished", finished)));
+    }
+
+    private static String envelope(String task, Instant queued) {
+        return "{\"task\":\"" + task + "\",\"args\":[],\"queue\":\"default\",\"priority\":5,\"queuedAt\":\""
+                + queued + "\"}";
+    }
+
+    private static BrokerEvent at(UUID id, long seq, String type, Instant at, Map<String, String> data) {
+        return new BrokerEvent(seq + "-0", type, id, seq, at, data);
+    }
+
     private static BrokerEvent event(UUID id, long seq, String type, Map<String, String> data) {
         return new BrokerEvent(seq + "-0", type, id, seq, Instant.parse("2026-01-01T00:00:00Z"), data);
     }

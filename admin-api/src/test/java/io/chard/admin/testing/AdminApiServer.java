@@ -1,14 +1,23 @@
 package io.chard.admin.testing;
 
+import io.chard.broker.BrokerConsumer;
+import io.chard.broker.Delivery;
+import io.chard.broker.Outcome;
+import io.chard.broker.RedisBroker;
+import io.chard.broker.Settlement;
 import io.chard.config.ChardSettings;
+import io.chard.testing.Await;
 import io.chard.admin.AdminMain;
 import io.chard.testing.TestPostgres;
 import io.chard.testing.TestRedis;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * An admin-api on a random port over the test Redis and a fresh database, with an administrator
@@ -48,6 +57,17 @@ public final class AdminApiServer implements AutoCloseable {
             throw new AssertionError("creating the " + role + " failed: " + created);
         }
         return anonymous.as(role, PASSWORD);
+    }
+
+    /** Leases {@code id} from the default queue as test-worker and settles it with {@code outcome}. */
+    public void settle(UUID id, Outcome outcome) {
+        RedisBroker broker = context.getBean(RedisBroker.class);
+        try (BrokerConsumer worker = broker.consumer("test-worker")) {
+            Delivery delivery = Await.value("it is leased", Duration.ofSeconds(10), () -> worker
+                    .lease(List.of("default"), 100, Duration.ofSeconds(30)).deliveries().stream()
+                    .filter(d -> d.id().equals(id)).findFirst().orElse(null));
+            worker.settle(List.of(new Settlement(delivery.lease(), outcome)));
+        }
     }
 
     @Override
