@@ -26,6 +26,16 @@ public record AccessRules(long generation, Map<String, Account> users, Map<Strin
                           Map<String, Long> endedSessions) {
     static final AccessRules NONE = new AccessRules(-1, Map.of(), Map.of(), Map.of());
 
+    /**
+     * The JSON copy in Redis leaves empty maps out, so a copy read back (an admin restarted against a namespace
+     * where no session was ended yet) carries nulls: they mean "none".
+     */
+    public AccessRules {
+        users = users == null ? Map.of() : users;
+        tokens = tokens == null ? Map.of() : tokens;
+        endedSessions = endedSessions == null ? Map.of() : endedSessions;
+    }
+
     @Serdeable
     public record Account(long sessionVersion, List<String> roles) {
     }
