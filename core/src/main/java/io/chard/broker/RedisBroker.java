@@ -40,6 +40,8 @@ public final class RedisBroker implements Broker {
             "TRYAGAIN", "CLUSTERDOWN", "MISCONF", "NOREPLICAS");
     private final RedisConnector connector;
     private volatile RedisConnection connection;
+    /** Set when the application closes the broker: from then on no command opens a connection again. */
+    private volatile boolean closed;
     private final ChardConfig config;
     private final EventsConfig events;
     private final Partitions partitions;
@@ -283,6 +285,11 @@ public final class RedisBroker implements Broker {
 
     /** A new connection of Chard's own (for the broker, or for one consumer's blocking reads). */
     RedisConnection connect() {
+        if (closed) {
+            // The Redis client may be shut down already, and a connect on it waits forever: a worker stopping
+            // after the broker was closed (the context's order) must get an answer, not hang its process.
+            throw new BrokerUnavailableException("the broker is closed (the application is stopping)", null);
+        }
         return call(connector::connect);
     }
 
@@ -290,12 +297,18 @@ public final class RedisBroker implements Broker {
      * Closes the shared connection; the next command opens a new one. For checkpoint hooks: a snapshot (SnapStart,
      * CRaC) must not carry an open socket, which would be dead, or shared by every copy, after a restore.
      */
-    @PreDestroy
     public synchronized void disconnect() {
         if (connection != null) {
             connection.close();
             connection = null;
         }
+    }
+
+    /** Closes the shared connection for good, when the application stops. */
+    @PreDestroy
+    synchronized void close() {
+        closed = true;
+        disconnect();
     }
 
     /** Runs a script; {@code keys} are the keys it declares, the partition's prefix first. */

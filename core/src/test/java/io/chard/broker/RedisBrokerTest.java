@@ -25,6 +25,7 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The broker's delivery semantics, against a real Redis. */
@@ -54,6 +55,16 @@ class RedisBrokerTest {
     void stop() {
         worker.close();
         context.close();
+    }
+
+    @Test
+    void aBrokerClosedByItsStoppingApplicationRefusesAtOnceInsteadOfReconnecting() {
+        client.dispatch("test.add", 1, 2);
+        broker.close();
+        // Before, the next command reopened a connection on a Redis client the context may have shut down, and
+        // waited forever: a worker stopping after its broker hung its process on SIGTERM.
+        assertThrows(BrokerUnavailableException.class, () -> client.dispatch("test.add", 3, 4));
+        assertThrows(BrokerUnavailableException.class, broker::connect);
     }
 
     @Test
