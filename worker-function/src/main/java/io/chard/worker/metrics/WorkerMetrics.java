@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 /**
@@ -19,6 +21,7 @@ public final class WorkerMetrics {
     /** The task and queue tags of a poison message, whose task name is untrusted input (unbounded tag values). */
     public static final String NONE = "none";
     private final PrometheusMeterRegistry registry;
+    private final Map<String, Map<String, TaskMeters>> meters = new ConcurrentHashMap<>();
 
     /**
      * The registry is this worker's own, not a bean: where admin-api shares the process (./chard dev), its
@@ -38,18 +41,52 @@ public final class WorkerMetrics {
     }
 
     public void started(String task, String queue) {
-        Counter.builder("chard.executions.started").description("executions this worker started")
-                .tags("task", task, "queue", queue).register(registry).increment();
+        meters(task, queue).started().increment();
     }
 
     /** @param run how long the task ran, or null when it never started (a poison message, revoked in time) */
     public void ended(String task, String queue, Outcome outcome, Duration run) {
-        Counter.builder("chard.executions.ended").description("executions this worker ended, by outcome")
-                .tags("task", task, "queue", queue, "outcome", outcomeName(outcome)).register(registry).increment();
+        TaskMeters meters = meters(task, queue);
+        meters.ended(outcome).increment();
         if (run != null) {
-            Timer.builder("chard.execution.run").description("run time of executions, from start to outcome")
-                    .tags("task", task, "queue", queue).publishPercentileHistogram()
-                    .register(registry).record(run);
+            meters.run().record(run);
+        }
+    }
+
+    /**
+     * The meters of one task on one queue, built once: building a meter id and looking it up in the registry for
+     * every execution would allocate on the worker's hot path.
+     */
+    private TaskMeters meters(String task, String queue) {
+        Map<String, TaskMeters> byQueue = meters.computeIfAbsent(task, t -> new ConcurrentHashMap<>());
+        TaskMeters found = byQueue.get(queue);
+        return found != null ? found : byQueue.computeIfAbsent(queue, q -> TaskMeters.of(registry, task, q));
+    }
+
+    private record TaskMeters(Counter started, Timer run, Counter succeeded, Counter failed, Counter retried,
+                              Counter revoked) {
+        static TaskMeters of(PrometheusMeterRegistry registry, String task, String queue) {
+            return new TaskMeters(
+                    Counter.builder("chard.executions.started").description("executions this worker started")
+                            .tags("task", task, "queue", queue).register(registry),
+                    Timer.builder("chard.execution.run").description("run time of executions, from start to outcome")
+                            .tags("task", task, "queue", queue).publishPercentileHistogram().register(registry),
+                    ended(registry, task, queue, "succeeded"), ended(registry, task, queue, "failed"),
+                    ended(registry, task, queue, "retried"), ended(registry, task, queue, "revoked"));
+        }
+
+        private static Counter ended(PrometheusMeterRegistry registry, String task, String queue, String outcome) {
+            return Counter.builder("chard.executions.ended").description("executions this worker ended, by outcome")
+                    .tags("task", task, "queue", queue, "outcome", outcome).register(registry);
+        }
+
+        Counter ended(Outcome outcome) {
+            return switch (outcome) {
+                case Outcome.Success ignored -> succeeded;
+                case Outcome.Failure ignored -> failed;
+                case Outcome.Retry ignored -> retried;
+                case Outcome.Revoked ignored -> revoked;
+            };
         }
     }
 
@@ -65,14 +102,5 @@ public final class WorkerMetrics {
                 .register(registry);
         Gauge.builder("chard.worker.slots.busy", () -> concurrency - free.getAsInt())
                 .description("run slots running a task now").register(registry);
-    }
-
-    private static String outcomeName(Outcome outcome) {
-        return switch (outcome) {
-            case Outcome.Success success -> "succeeded";
-            case Outcome.Failure failure -> "failed";
-            case Outcome.Retry retry -> "retried";
-            case Outcome.Revoked revoked -> "revoked";
-        };
     }
 }
