@@ -2,7 +2,7 @@
 # Stages the docker build context for infra/Dockerfile from what `./chard build` made on the host:
 #   target/roles/<role>/   the role module's jar, its runtime classpath (target/runtime-classpath.txt) and, for the
 #                          roles that run or dispatch tasks (worker, admin, beat), the example tasks' jar
-#   target/roles/files/    entrypoint.sh, healthcheck.sh, logback.xml
+#   target/roles/files/    entrypoint.sh, aot-train.sh, healthcheck.sh, logback.xml
 # Usage: infra/stage-images.sh [--build]    (--build runs ./chard build first)
 # Jars of this project's own modules are taken from this tree's module/target, never from ~/.m2 (which may hold
 # an older install). The folder is rebuilt from scratch each time.
@@ -27,8 +27,8 @@ module_jar() { # module_jar MODULE -> this tree's packaged jar of MODULE
 
 rm -rf "$out"
 mkdir -p "$out/files"
-cp infra/entrypoint.sh infra/healthcheck.sh infra/logback.xml "$out/files/"
-chmod 755 "$out/files/entrypoint.sh" "$out/files/healthcheck.sh"
+cp infra/entrypoint.sh infra/aot-train.sh infra/healthcheck.sh infra/logback.xml "$out/files/"
+chmod 755 "$out/files/entrypoint.sh" "$out/files/aot-train.sh" "$out/files/healthcheck.sh"
 
 for pair in "${roles[@]}"; do
   role="${pair%%:*}" module="${pair##*:}"
