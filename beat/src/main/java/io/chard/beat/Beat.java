@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,12 +42,16 @@ public final class Beat {
     private final ScheduleStore store;
     private final TaskClient client;
     private final JsonMapper json;
+    private final Clock clock;
+    private final List<FireObserver> observers;
     private final Map<UUID, String> brokenSchedules = new ConcurrentHashMap<>();
 
-    public Beat(ScheduleStore store, TaskClient client, JsonMapper json) {
+    public Beat(ScheduleStore store, TaskClient client, JsonMapper json, Clock clock, List<FireObserver> observers) {
         this.store = store;
         this.client = client;
         this.json = json;
+        this.clock = clock;
+        this.observers = List.copyOf(observers);
     }
 
     /** Fires what is due; answers how many fires this tick claimed. */
@@ -175,6 +180,10 @@ public final class Beat {
                 .withIdempotencyKey(idempotencyKey(schedule.id(), fireTime)));
         store.dispatched(schedule.id(), fireTime, dispatched.id());
         succeeded(schedule);
+        Duration lateness = Duration.between(fireTime, clock.instant());
+        for (FireObserver observer : observers) {
+            observer.fired(schedule.name(), lateness);
+        }
     }
 
     /**

@@ -26,6 +26,8 @@ public final class ChardSettings {
     public static final String WORKER_METRICS_PORT = WORKER + ".metrics-port";
 
     public static final String BEAT_ENABLED = PREFIX + ".beat.enabled";
+    /** Beat's Prometheus scrape port (/metrics, /health) in the long-lived beat; unset: no port is opened. */
+    public static final String BEAT_METRICS_PORT = PREFIX + ".beat.metrics-port";
 
     /** Test mode (the chard-test module): dispatches run inline in the caller, as Celery's task_always_eager. */
     public static final String TASK_ALWAYS_EAGER = PREFIX + ".task-always-eager";

@@ -42,7 +42,7 @@ public class SqsDrainHandler extends FunctionHandler<SQSEvent, SQSBatchResponse>
     }
 
     @Override
-    protected SQSBatchResponse handle(SQSEvent event, Instant deadline, Instant end) {
+    protected Handled<SQSBatchResponse> handle(SQSEvent event, Instant deadline, Instant end) {
         if (event.getRecords() == null) {
             throw new IllegalArgumentException("an SQS event without records");
         }
@@ -75,7 +75,7 @@ public class SqsDrainHandler extends FunctionHandler<SQSEvent, SQSBatchResponse>
         LOG.info("sqs drain of {} messages: {}; {} to try again, {} unknown, {} unreadable; {} ms left",
                 event.getRecords().size(), report.summary(), failures.size(), unknown, unreadable,
                 left(end).toMillis());
-        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+        return new Handled<>(SQSBatchResponse.builder().withBatchItemFailures(failures).build(), report);
     }
 
     /** True when nothing is left for this message to do. */

@@ -44,7 +44,7 @@ public class BeatHandler extends FunctionHandler<ScheduledEvent, String> {
     }
 
     @Override
-    protected String handle(ScheduledEvent event, Instant deadline, Instant end) {
+    protected Handled<String> handle(ScheduledEvent event, Instant deadline, Instant end) {
         if (!merged) {
             declared.merge();
             merged = true;
@@ -56,7 +56,7 @@ public class BeatHandler extends FunctionHandler<ScheduledEvent, String> {
         String line = "beat: " + fires + " fires; maintenance " + maintenance.summary() + "; "
                 + left(end).toMillis() + " ms left";
         LOG.info(line);
-        return line;
+        return new Handled<>(line, maintenance);
     }
 
     /**

@@ -14,7 +14,12 @@ import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.micronaut.json.JsonMapper;
+
 import javax.sql.DataSource;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -85,13 +90,30 @@ class BeatHostsTest {
     }
 
     @Test
-    void theLambdaHandlerDrainsTheMaintenanceQueueAfterItsTick() {
+    void theLambdaHandlerDrainsTheMaintenanceQueueAfterItsTickAndWritesItsEmbeddedMetricLine() throws Exception {
         try (ApplicationContext handlerContext = handlerContext()) {
             UUID sweep = handlerContext.getBean(io.chard.client.TaskClient.class)
                     .dispatch("background_tasks.sweep_stuck_tasks").id();
-            String line = new BeatHandler(handlerContext).handleRequest(new ScheduledEvent(),
-                    new DeadlineContext(Duration.ofSeconds(30)));
+            PrintStream stdout = System.out;
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            String line;
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try {
+                line = new BeatHandler(handlerContext).handleRequest(new ScheduledEvent(),
+                        new DeadlineContext(Duration.ofSeconds(30)));
+            } finally {
+                System.setOut(stdout);
+            }
             assertTrue(line.contains("maintenance ran 1 (1 succeeded"), line);
+            // The invocation's CloudWatch embedded-metric line, on standard output as Lambda collects it.
+            List<String> emf = captured.toString(StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.startsWith("{\"_aws\"")).toList();
+            assertEquals(1, emf.size(), captured.toString(StandardCharsets.UTF_8));
+            Map<?, ?> metrics = handlerContext.getBean(JsonMapper.class).readValue(emf.getFirst(), Map.class);
+            assertEquals("local", metrics.get("Function"), "the Lambda context's function name");
+            assertEquals(1, ((Number) metrics.get("TasksRun")).intValue(), emf.getFirst());
+            assertEquals(1, ((Number) metrics.get("TasksSucceeded")).intValue(), emf.getFirst());
+            assertTrue(emf.getFirst().contains("\"Namespace\":\"Chard\""), emf.getFirst());
             assertEquals(io.chard.broker.ExecutionStatus.SUCCESS,
                     handlerContext.getBean(io.chard.broker.Broker.class).snapshot(sweep).orElseThrow().status());
         }

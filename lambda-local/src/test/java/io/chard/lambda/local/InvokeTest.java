@@ -65,6 +65,10 @@ class InvokeTest {
         assertEquals(0, invoke.exitValue(), out + errors(invoke));
         assertTrue(out.contains("ran 1 (1 succeeded"), out);
         assertEquals("5", snapshot(id).resultJson());
+        Map<String, Object> metrics = embeddedMetrics(out);
+        assertEquals(1, ((Number) metrics.get("TasksRun")).intValue(), out);
+        assertEquals(1, ((Number) metrics.get("TasksSucceeded")).intValue(), out);
+        assertEquals(0, ((Number) metrics.get("TasksFailed")).intValue(), out);
     }
 
     @Test
@@ -77,6 +81,33 @@ class InvokeTest {
         assertEquals(0, invoke.exitValue(), out + errors(invoke));
         assertEquals("{\"batchItemFailures\":[]}", lastLine(out), "the response, as Lambda's serializer writes it");
         assertEquals("42", snapshot(id).resultJson());
+        Map<String, Object> metrics = embeddedMetrics(out);
+        assertEquals(1, ((Number) metrics.get("TasksRun")).intValue(), out);
+        assertEquals(1, ((Number) metrics.get("TasksSucceeded")).intValue(), out);
+    }
+
+    /**
+     * The invocation's one CloudWatch embedded-metric line, parsed: the {@code _aws} block declares every figure
+     * as a metric of the namespace, with the function's name (from Lambda's environment) as the dimension.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> embeddedMetrics(String out) throws IOException {
+        List<String> lines = out.lines().filter(line -> line.startsWith("{\"_aws\"")).toList();
+        assertEquals(1, lines.size(), "one embedded-metric line per invocation: " + out);
+        Map<String, Object> metrics = context.getBean(io.micronaut.json.JsonMapper.class).readValue(lines.getFirst(),
+                Map.class);
+        Map<String, Object> aws = (Map<String, Object>) metrics.get("_aws");
+        assertTrue(((Number) aws.get("Timestamp")).longValue() > 0, lines.getFirst());
+        Map<String, Object> directive = ((List<Map<String, Object>>) aws.get("CloudWatchMetrics")).getFirst();
+        assertEquals("Chard", directive.get("Namespace"));
+        assertEquals(List.of(List.of("Function")), directive.get("Dimensions"));
+        List<String> declared = ((List<Map<String, Object>>) directive.get("Metrics")).stream()
+                .map(m -> (String) m.get("Name")).toList();
+        assertEquals(List.of("TasksRun", "TasksSucceeded", "TasksFailed", "TasksRetried", "TasksGivenBack", "Duration"),
+                declared);
+        declared.forEach(name -> assertTrue(metrics.get(name) instanceof Number, name + " in " + lines.getFirst()));
+        assertEquals(LambdaEnvironment.DEFAULTS.get("AWS_LAMBDA_FUNCTION_NAME"), metrics.get("Function"));
+        return metrics;
     }
 
     @Test

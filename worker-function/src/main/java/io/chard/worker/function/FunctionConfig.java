@@ -15,10 +15,12 @@ import java.time.Duration;
  * @param timeout      the function's timeout as configured in Lambda (the SAM template sets both from one
  *                     parameter); the deadline of an invocation without a Lambda context (tests), and the
  *                     base of the SQS consistency check
+ * @param metricsNamespace the CloudWatch namespace of each invocation's embedded-metric line
  */
 @ConfigurationProperties("chard.function")
 public record FunctionConfig(
         @Bindable(defaultValue = "5s") Duration safetyMargin,
         @Bindable(defaultValue = "10s") Duration runBudget,
-        @Bindable(defaultValue = "900s") Duration timeout) {
+        @Bindable(defaultValue = "900s") Duration timeout,
+        @Bindable(defaultValue = "Chard") String metricsNamespace) {
 }

@@ -8,9 +8,11 @@ import io.chard.broker.RedisBroker;
 import io.chard.config.ChardSettings;
 import io.chard.config.LaunchProperties;
 import io.chard.random.RestoreSafeRandom;
+import io.chard.worker.DrainReport;
 import io.chard.worker.Worker;
 import io.chard.worker.Workers;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
 import org.crac.Core;
 import org.crac.Resource;
 import org.slf4j.Logger;
@@ -26,6 +28,7 @@ import java.util.Map;
  * constructor (Lambda's init phase, which SnapStart snapshots) from the same environment as the containers
  * ({@code REDIS_URI}, {@code CHARD_*}), and kept across warm invocations; each invocation gets a deadline, the
  * time Lambda leaves it minus {@link FunctionConfig#safetyMargin()}, and fails fast while Redis is unreachable.
+ * Each handled invocation writes one embedded-metric line ({@link InvocationMetrics}) to standard output.
  *
  * <p>It is also the function's checkpoint/restore hook (org.crac, which SnapStart and CRaC JDKs call; elsewhere
  * registering does nothing): before the snapshot it stops its worker (deregistered, its blocking connection
@@ -75,14 +78,30 @@ public abstract class FunctionHandler<I, O> implements RequestHandler<I, O>, Res
         Instant end = invoked.plus(remaining);
         // Before any partial work: with Redis down the invocation fails as a whole, and its trigger retries it.
         context.getBean(Broker.class).ping();
-        return handle(event, end.minus(config.safetyMargin()), end);
+        long started = System.nanoTime();
+        Handled<O> handled = handle(event, end.minus(config.safetyMargin()), end);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        // Not through the logger: its pattern would prefix the JSON, and CloudWatch extracts metrics only from a
+        // log event that is JSON as a whole. Under the runtime client a line on standard output is one event.
+        System.out.println(new InvocationMetrics(config.metricsNamespace(), functionName(lambda), invoked,
+                handled.report(), took).line(context.getBean(JsonMapper.class)));
+        return handled.response();
+    }
+
+    /** What an invocation answers Lambda, and what its drain did (for the invocation's metrics). */
+    public record Handled<O>(O response, DrainReport report) {
     }
 
     /**
      * @param deadline when to stop leasing and give back what still runs
      * @param end      when Lambda ends the invocation (for the time-left figure in the log line)
      */
-    protected abstract O handle(I event, Instant deadline, Instant end);
+    protected abstract Handled<O> handle(I event, Instant deadline, Instant end);
+
+    /** The function's name as Lambda gives it (the runtime client reads AWS_LAMBDA_FUNCTION_NAME); else the class. */
+    private String functionName(Context lambda) {
+        return lambda != null && lambda.getFunctionName() != null ? lambda.getFunctionName() : getClass().getSimpleName();
+    }
 
     protected abstract String eventType();
 

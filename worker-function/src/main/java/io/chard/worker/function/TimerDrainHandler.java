@@ -28,12 +28,12 @@ public class TimerDrainHandler extends FunctionHandler<ScheduledEvent, String> {
     }
 
     @Override
-    protected String handle(ScheduledEvent event, Instant deadline, Instant end) {
+    protected Handled<String> handle(ScheduledEvent event, Instant deadline, Instant end) {
         DrainReport report = worker().drain(deadline, config.runBudget());
         String line = "timer drain of " + context.getBean(WorkerConfig.class).queues() + ": " + report.summary()
                 + "; " + left(end).toMillis() + " ms left";
         LOG.info(line);
-        return line;
+        return new Handled<>(line, report);
     }
 
     @Override

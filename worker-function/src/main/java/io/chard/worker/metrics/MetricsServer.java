@@ -11,25 +11,26 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
- * The worker's scrape port: {@code GET /metrics} (Prometheus text) and {@code GET /health} (200 while Redis
- * answers, else 503 naming why), served by the JDK's own HTTP server so the worker carries no Netty HTTP server
- * (its enforcer rule bans it). One virtual thread per request: a scrape is rare and short.
+ * The scrape port of a worker or a beat: {@code GET /metrics} (Prometheus text) and {@code GET /health} (200 while
+ * Redis answers, else 503 naming why), served by the JDK's own HTTP server so neither carries a Netty HTTP server
+ * (the worker's enforcer rule bans it). One virtual thread per request: a scrape is rare and short.
  */
 public final class MetricsServer implements AutoCloseable {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private final HttpServer server;
 
     /** Binds {@code port} on every interface (0: a free port, for tests) and starts serving. */
-    public MetricsServer(int port, WorkerMetrics metrics, Broker broker) {
+    public MetricsServer(int port, Supplier<String> scrape, Broker broker) {
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("the worker's metrics port " + port + " could not be bound", e);
+            throw new UncheckedIOException("the metrics port " + port + " could not be bound", e);
         }
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/metrics", exchange -> answer(exchange, 200, PROMETHEUS_TEXT, metrics.scrape()));
+        server.createContext("/metrics", exchange -> answer(exchange, 200, PROMETHEUS_TEXT, scrape.get()));
         server.createContext("/health", exchange -> {
             try {
                 broker.ping();

@@ -31,6 +31,6 @@ class WorkerMetricsFactory {
     @Bean(preDestroy = "close")
     MetricsServer metricsServer(@Property(name = ChardSettings.WORKER_METRICS_PORT) int port, WorkerMetrics metrics,
                                 Broker broker) {
-        return new MetricsServer(port, metrics, broker);
+        return new MetricsServer(port, metrics::scrape, broker);
     }
 }
