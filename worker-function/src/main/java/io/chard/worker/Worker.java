@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 
@@ -60,6 +62,8 @@ public final class Worker {
     private final ReadyTrigger trigger;
     /** The drain in progress, if any: counts what it leases and how those executions end. */
     private volatile DrainTally tally;
+    /** The drain in progress' idle wait, if any: woken as its tasks' outcomes are settled. */
+    private volatile DrainWake drainWake;
     private final Waiter waiter = new Waiter();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile boolean stopping;
@@ -128,20 +132,21 @@ public final class Worker {
      * outcome is settled. The worker stays usable: the next invocation drains again.
      */
     public DrainReport drain(Instant deadline, Duration runBudget) {
-        Waiter idle = new Waiter();
+        DrainWake idle = new DrainWake();
         return drain(deadline, new DrainSource(leasing.queues(runBudget), idle), idle, null);
     }
 
     /** Drains exactly the executions named (a queue trigger's batch), as {@link #drain(Instant, Duration)}. */
     public DrainReport drainIds(List<UUID> ids, Instant deadline, Duration runBudget) {
         IdSource source = new IdSource(broker, ids, runBudget, clock);
-        return drain(deadline, source, new Waiter(), source);
+        return drain(deadline, source, new DrainWake(), source);
     }
 
-    /** @param idle what the source's idle wait sleeps on; woken when the drain ends (IdSource pauses 20 ms only) */
-    private synchronized DrainReport drain(Instant deadline, LeaseLoop.Source source, Waiter idle, IdSource ids) {
+    /** @param idle what the source's idle wait sleeps on (IdSource pauses 20 ms only) */
+    private synchronized DrainReport drain(Instant deadline, LeaseLoop.Source source, DrainWake idle, IdSource ids) {
         DrainTally counting = new DrainTally();
         tally = counting;
+        drainWake = idle;
         leasing.wet();
         Loop draining = loops.loop("chard-lease", () -> leasing.round(deadline, source));
         draining.start();
@@ -150,7 +155,8 @@ public final class Worker {
             Duration left = Duration.between(clock.instant(), deadline);
             waiter.sleep(left.compareTo(Duration.ofMillis(20)) < 0 ? left : Duration.ofMillis(20));
         }
-        idle.wake();
+        idle.end();
+        drainWake = null;
         draining.stop(config.pollInterval().plus(ROUND_PATIENCE));
         int givenBack = giveBackAll(deadline);
         if (!settler.flush(SETTLE_PATIENCE)) {
@@ -166,7 +172,7 @@ public final class Worker {
      * to a poll interval (a second) past its last task. Work dispatched while a drained queue is empty and tasks
      * still run is found by the next round, at most a poll interval later.
      */
-    private record DrainSource(LeaseLoop.Source source, Waiter idle) implements LeaseLoop.Source {
+    private record DrainSource(LeaseLoop.Source source, DrainWake idle) implements LeaseLoop.Source {
         @Override
         public BrokerConsumer.LeaseBatch lease(int max, Duration lease, Instant deadline) {
             return source.lease(max, lease, deadline);
@@ -174,7 +180,41 @@ public final class Worker {
 
         @Override
         public void await(Duration max) {
-            idle.sleep(max);
+            idle.await(max);
+        }
+    }
+
+    /**
+     * What a drain's lease loop waits on after an empty round. It wakes when Redis took outcomes of the drain's
+     * tasks, not only after a poll interval: the lease of a task still running counts as work that may come due (a
+     * lease may lapse), so the round that finds the queue empty while the last task runs does not find it dry, and
+     * without this wake the drain answered a poll interval (a second) after its last task. It wakes for good when
+     * the drain ends.
+     */
+    private static final class DrainWake {
+        private final Semaphore outcomes = new Semaphore(0);
+        private volatile boolean ended;
+
+        void outcomes() {
+            outcomes.release();
+        }
+
+        void end() {
+            ended = true;
+            outcomes.release();
+        }
+
+        void await(Duration max) {
+            if (ended) {
+                return;
+            }
+            try {
+                if (outcomes.tryAcquire(max.toNanos(), TimeUnit.NANOSECONDS)) {
+                    outcomes.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -242,6 +282,10 @@ public final class Worker {
 
     private void settled(List<Settlement> settlements) {
         runner.settled(settlements);
+        DrainWake wake = drainWake;
+        if (wake != null) {
+            wake.outcomes();
+        }
     }
 
     private void leased(io.chard.broker.Delivery delivery) {
