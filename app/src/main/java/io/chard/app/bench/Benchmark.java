@@ -22,6 +22,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 
 import javax.sql.DataSource;
 import java.nio.file.Files;
@@ -70,6 +72,8 @@ public final class Benchmark {
     private final Map<String, String> env;
     private final String namespace = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<String[]> rows = new ArrayList<>();
+    /** From the first start to the last settlement, in epoch ms: the worker's allocation is counted over it. */
+    private long[] processingWindow;
     private ApplicationContext context;
     private TaskClient client;
     private RedisCommands<String, String> redis;
@@ -127,7 +131,12 @@ public final class Benchmark {
             DataSource history = context.getBean(DataSource.class);
             awaitRecorded(history, queued, false);
             historyIngest();
-            Process worker = startWorker();
+            Path recording = Files.createTempFile("chard-bench-worker", ".jfr");
+            // The allocation samples alone (150 a second, as JFR's default settings take them), so the recording
+            // costs the worker little time and memory.
+            Process worker = startWorker(env, namespace, List.of("-XX:StartFlightRecording:settings=none,"
+                    + "+jdk.ObjectAllocationSample#enabled=true,+jdk.ObjectAllocationSample#throttle=150/s,"
+                    + "dumponexit=true,filename=" + recording));
             try {
                 processing(worker, history, queued);
                 memory(worker);
@@ -136,6 +145,8 @@ public final class Benchmark {
                 worker.destroy();
                 worker.waitFor(60, TimeUnit.SECONDS);
             }
+            allocation(recording, queued.size());
+            Files.deleteIfExists(recording);
         } finally {
             context.close();
             cleanUp();
@@ -200,6 +211,7 @@ public final class Benchmark {
         }
         Instant workerDone = Instant.now();
         long firstStart = awaitRecorded(history, queued, true);
+        processingWindow = new long[]{firstStart, workerDone.toEpochMilli()};
         Instant lastRecorded = Instant.now();
         double seconds = (lastRecorded.toEpochMilli() - firstStart) / 1000.0;
         double baseline = baselineDrain(queued.size());
@@ -325,6 +337,24 @@ public final class Benchmark {
         return rate(count, start);
     }
 
+    /**
+     * Bytes the worker allocated per task while it processed (from its first start until it settled the last), from
+     * its flight recording's allocation samples (each weighs the bytes its thread allocated since the last sample, so
+     * their sum estimates the total). The recording is written when the worker exits.
+     */
+    private void allocation(Path recording, int count) throws Exception {
+        long bytes = 0;
+        for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
+            long at = event.getStartTime().toEpochMilli();
+            if (event.getEventType().getName().equals("jdk.ObjectAllocationSample") && at >= processingWindow[0]
+                    && at <= processingWindow[1]) {
+                bytes += event.getLong("weight");
+            }
+        }
+        row("bytes allocated by the worker per task while processing (JFR allocation samples)",
+                String.format("%,d B", bytes / count), "-");
+    }
+
     private void memory(Process worker) throws Exception {
         Path status = Path.of("/proc/" + worker.pid() + "/status");
         String rss = "n/a";
@@ -396,16 +426,18 @@ public final class Benchmark {
         return latencies;
     }
 
-    private Process startWorker() throws Exception {
-        return startWorker(env, namespace);
-    }
-
     /** One worker process on the namespace, with the benchmark's JVM flags (shared with {@link ChordBench}). */
     static Process startWorker(Map<String, String> env, String namespace) throws Exception {
+        return startWorker(env, namespace, List.of());
+    }
+
+    private static Process startWorker(Map<String, String> env, String namespace, List<String> jvmOptions)
+            throws Exception {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         String options = env.getOrDefault("CHARD_BENCH_WORKER_JAVA_OPTS", WORKER_JAVA_OPTS);
         command.addAll(Arrays.asList(options.trim().split("\\s+")));
+        command.addAll(jvmOptions);
         // The launcher's logging configuration, as ./chard worker and the image use: without one logback logs at
         // DEBUG, and the worker spent a third of its allocation formatting Lettuce's command traces it discarded.
         command.add("-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "infra/logback.xml"));
