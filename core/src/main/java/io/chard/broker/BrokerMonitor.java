@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Read-only live state for dashboards: the worker registry (partition 0) and each queue's size over all partitions. */
+/**
+ * Read-only live state for dashboards: the worker registry (partition 0), each queue's size over all partitions, and
+ * the history recorder's lag.
+ */
 @Singleton
 public final class BrokerMonitor {
     private final RedisBroker broker;
