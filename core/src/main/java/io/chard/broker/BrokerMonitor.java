@@ -1,5 +1,8 @@
 package io.chard.broker;
 
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
@@ -9,7 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Read-only live state for dashboards: the worker registry (partition 0) and each queue's size over all partitions. */
+/**
+ * Read-only live state for dashboards: the worker registry (partition 0), each queue's size over all partitions, and
+ * the history recorder's lag.
+ */
 @Singleton
 public final class BrokerMonitor {
     private final RedisBroker broker;
@@ -93,6 +99,50 @@ public final class BrokerMonitor {
         }
         String queued = broker.commands().hget(keys.task(head.getFirst()), "queued");
         return queued == null || queued.isEmpty() ? Long.MAX_VALUE : (long) Double.parseDouble(queued);
+    }
+
+    /**
+     * What the history recorder has still to write, over every partition's event stream.
+     *
+     * @param events events its consumer group has not acknowledged: handed to a recorder and pending, or not read yet
+     * @param oldest when the oldest of them was appended (its stream id's time); null when there is none
+     */
+    public record RecorderLag(long events, Instant oldest) {
+    }
+
+    public RecorderLag recorderLag() {
+        return RedisBroker.call(() -> {
+            long events = 0;
+            long oldest = Long.MAX_VALUE;
+            Partitions partitions = broker.partitions();
+            for (int p = 0; p < partitions.count(); p++) {
+                String stream = partitions.keys(p).events();
+                long length = broker.commands().xlen(stream);
+                if (length == 0) {
+                    continue; // no stream yet (XINFO refuses a missing key), or everything trimmed
+                }
+                Map<String, Object> group = RedisEventStream.group(broker.commands(), stream);
+                long pending = group == null ? 0 : ((Number) group.get("pending")).longValue();
+                // Redis answers no lag when it cannot tell (entries deleted in the middle): the whole stream then.
+                Object lag = group == null ? null : group.get("lag");
+                long unread = lag instanceof Number n ? n.longValue() : length - pending;
+                events += pending + unread;
+                String first = null;
+                if (pending > 0) {
+                    first = broker.commands().xpending(stream, RedisEventStream.GROUP).getMessageIds().getLower()
+                            .getValue();
+                } else if (unread > 0) {
+                    Range.Boundary<String> from = group == null ? Range.Boundary.unbounded()
+                            : Range.Boundary.excluding(String.valueOf(group.get("last-delivered-id")));
+                    first = broker.commands().xrange(stream, Range.from(from, Range.Boundary.unbounded()),
+                            Limit.from(1)).stream().findFirst().map(StreamMessage::getId).orElse(null);
+                }
+                if (first != null) {
+                    oldest = Math.min(oldest, RedisEventStream.position(first)[0]);
+                }
+            }
+            return new RecorderLag(events, oldest == Long.MAX_VALUE ? null : Instant.ofEpochMilli(oldest));
+        });
     }
 
     /** Answers nothing when Redis answers; the reason otherwise. */

@@ -25,7 +25,7 @@ import java.util.UUID;
  * over entries another consumer left unacknowledged for a minute, then reads new entries.
  */
 final class RedisEventStream implements EventStream {
-    private static final String GROUP = "recorder";
+    static final String GROUP = "recorder";
     private static final Duration ABANDONED_AFTER = Duration.ofMinutes(1);
     /** Events per millisecond that the order number can tell apart (a million: far beyond what Redis writes). */
     private static final int SEQUENCE_BITS = 20;
@@ -138,14 +138,20 @@ final class RedisEventStream implements EventStream {
     }
 
     private String lastDelivered() {
-        for (Object group : redis().xinfoGroups(stream)) {
+        Map<String, Object> group = group(redis(), stream);
+        return group == null ? null : String.valueOf(group.get("last-delivered-id"));
+    }
+
+    /** The recorder group's XINFO GROUPS fields (name, pending, last-delivered-id, lag, ...); null before it exists. */
+    static Map<String, Object> group(RedisClusterCommands<String, String> redis, String stream) {
+        for (Object group : redis.xinfoGroups(stream)) {
             List<?> fields = (List<?>) group;
             Map<String, Object> info = new HashMap<>();
             for (int i = 0; i + 1 < fields.size(); i += 2) {
                 info.put(String.valueOf(fields.get(i)), fields.get(i + 1));
             }
             if (GROUP.equals(info.get("name"))) {
-                return String.valueOf(info.get("last-delivered-id"));
+                return info;
             }
         }
         return null;
@@ -158,7 +164,7 @@ final class RedisEventStream implements EventStream {
     }
 
     /** A stream id "millis-sequence" as its two numbers. */
-    private static long[] position(String id) {
+    static long[] position(String id) {
         int dash = id.indexOf('-');
         return new long[]{Long.parseLong(id.substring(0, dash)), Long.parseLong(id.substring(dash + 1))};
     }

@@ -23,7 +23,7 @@ public record WorkerConfig(
         @Bindable(defaultValue = "false") boolean enabled,
         @Bindable(defaultValue = "default") List<String> queues,
         @Bindable(defaultValue = "16") int concurrency,
-        @Bindable(defaultValue = "0") int prefetch,
+        @Bindable(defaultValue = "64") int prefetch,
         @Bindable(defaultValue = "256") int leaseBatch,
         @Bindable(defaultValue = "1s") Duration pollInterval,
         @Bindable(defaultValue = "30s") Duration shutdownGrace) {

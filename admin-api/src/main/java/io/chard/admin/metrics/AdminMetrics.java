@@ -13,10 +13,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 
 /**
- * admin-api's own meters: dispatches over HTTP by task and queue, and the queue gauges. The gauges are read from
+ * admin-api's own meters: dispatches over HTTP by task and queue, the queue gauges and the recorder's lag (events
+ * not acknowledged yet, and the oldest one's age: admin-api is where the recorder runs). The gauges are read from
  * Redis once per scrape ({@link #scrape()}), by this one reader rather than by every worker; while Redis does not
  * answer, {@code chard_broker_up} is 0 and the gauges keep their last values, so the other metrics still arrive.
  */
@@ -31,6 +33,8 @@ public final class AdminMetrics {
     private final MultiGauge inFlight;
     private final MultiGauge paused;
     private final MultiGauge oldestAge;
+    private final AtomicLong recorderEvents = new AtomicLong();
+    private final AtomicLong recorderOldestMillis = new AtomicLong();
 
     public AdminMetrics(PrometheusMeterRegistry registry, BrokerMonitor monitor, Clock clock) {
         this.registry = registry;
@@ -45,6 +49,12 @@ public final class AdminMetrics {
         oldestAge = MultiGauge.builder("chard.queue.oldest.ready.age").baseUnit("seconds")
                 .description("how long the oldest execution next in line has waited since its dispatch; 0 when "
                         + "none is ready (the autoscaling signal)").register(registry);
+        Gauge.builder("chard.recorder.lag.events", recorderEvents, AtomicLong::get)
+                .description("events the history recorder has not acknowledged: pending in its group or not read")
+                .register(registry);
+        Gauge.builder("chard.recorder.oldest.unacknowledged.age", recorderOldestMillis, millis -> millis.get() / 1000.0)
+                .baseUnit("seconds").description("how long ago the oldest event not acknowledged by the recorder was "
+                        + "appended; 0 when none is waiting").register(registry);
     }
 
     public void dispatched(String task, String queue) {
@@ -63,6 +73,9 @@ public final class AdminMetrics {
             set(paused, queues, queue -> queue.paused() ? 1 : 0);
             set(oldestAge, queues, queue -> queue.oldestReady() == null ? 0
                     : Math.max(0, now - queue.oldestReady().toEpochMilli()) / 1000.0);
+            BrokerMonitor.RecorderLag lag = monitor.recorderLag();
+            recorderEvents.set(lag.events());
+            recorderOldestMillis.set(lag.oldest() == null ? 0 : Math.max(0, now - lag.oldest().toEpochMilli()));
             brokerUp.set(1);
         } catch (BrokerUnavailableException e) {
             brokerUp.set(0);

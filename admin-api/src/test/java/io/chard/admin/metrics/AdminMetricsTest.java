@@ -29,6 +29,8 @@ class AdminMetricsTest extends SharedAdminApi {
         assertTrue(sample(loaded, "chard_queue_oldest_ready_age_seconds", "queue=\"metered\"") >= 1.0, loaded);
         assertEquals(5.0, sample(loaded, "chard_tasks_dispatched_total", "task=\"test.add\""), loaded);
         assertEquals(1.0, sample(loaded, "chard_broker_up", null), loaded);
+        assertTrue(loaded.contains("\nchard_recorder_lag_events ")
+                && loaded.contains("\nchard_recorder_oldest_unacknowledged_age_seconds "), "the recorder's lag");
         assertTrue(loaded.contains("http_server_requests_seconds_count{"), "HTTP latency per route");
 
         try (BrokerConsumer worker = server.context.getBean(RedisBroker.class).consumer("metrics-worker")) {

@@ -2,18 +2,28 @@ package io.chard.app.bench;
 
 import io.chard.broker.Broker;
 import io.chard.broker.ExecutionSnapshot;
+import io.chard.broker.Partitions;
+import io.chard.broker.RedisBroker;
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
 import io.chard.client.TaskClient;
 import io.chard.config.ChardSettings;
 import io.chard.config.LaunchProperties;
 import io.chard.database.DatabaseProperties;
+import io.chard.history.HistoryRecorder;
+import io.chard.history.HistoryWriter;
+import io.chard.history.TaskFailed;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 
 import javax.sql.DataSource;
 import java.nio.file.Files;
@@ -57,10 +67,13 @@ public final class Benchmark {
     private static final String WORKER_JAVA_OPTS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     private final int tasks;
+    private final int ingestRows;
     private final Duration latencyRun;
     private final Map<String, String> env;
     private final String namespace = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<String[]> rows = new ArrayList<>();
+    /** From the first start to the last settlement, in epoch ms: the worker's allocation is counted over it. */
+    private long[] processingWindow;
     private ApplicationContext context;
     private TaskClient client;
     private RedisCommands<String, String> redis;
@@ -68,6 +81,7 @@ public final class Benchmark {
 
     private Benchmark(boolean quick, Map<String, String> env) {
         this.tasks = quick ? 2_000 : 20_000;
+        this.ingestRows = quick ? 2_000 : 50_000;
         this.latencyRun = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(30);
         this.env = env;
     }
@@ -116,7 +130,13 @@ public final class Benchmark {
             queued.addAll(enqueueBatched());
             DataSource history = context.getBean(DataSource.class);
             awaitRecorded(history, queued, false);
-            Process worker = startWorker();
+            historyIngest();
+            Path recording = Files.createTempFile("chard-bench-worker", ".jfr");
+            // The allocation samples alone (150 a second, as JFR's default settings take them), so the recording
+            // costs the worker little time and memory.
+            Process worker = startWorker(env, namespace, List.of("-XX:StartFlightRecording:settings=none,"
+                    + "+jdk.ObjectAllocationSample#enabled=true,+jdk.ObjectAllocationSample#throttle=150/s,"
+                    + "dumponexit=true,filename=" + recording));
             try {
                 processing(worker, history, queued);
                 memory(worker);
@@ -125,6 +145,8 @@ public final class Benchmark {
                 worker.destroy();
                 worker.waitFor(60, TimeUnit.SECONDS);
             }
+            allocation(recording, queued.size());
+            Files.deleteIfExists(recording);
         } finally {
             context.close();
             cleanUp();
@@ -189,6 +211,7 @@ public final class Benchmark {
         }
         Instant workerDone = Instant.now();
         long firstStart = awaitRecorded(history, queued, true);
+        processingWindow = new long[]{firstStart, workerDone.toEpochMilli()};
         Instant lastRecorded = Instant.now();
         double seconds = (lastRecorded.toEpochMilli() - firstStart) / 1000.0;
         double baseline = baselineDrain(queued.size());
@@ -198,6 +221,70 @@ public final class Benchmark {
                 perSecond(baseline));
         row("  of which: until the worker settled the last one (Redis only)", perSecond(queued.size()
                 / ((workerDone.toEpochMilli() - firstStart) / 1000.0)), "-");
+    }
+
+    /**
+     * The recorder alone: {@code ingestRows} executions' events (enqueued, started, succeeded) pre-filled in a
+     * namespace of their own, then one recorder reads, folds, writes and acknowledges them batch by batch until
+     * the stream is drained. Rows per second is the history's ceiling on the processing rate above.
+     */
+    private void historyIngest() throws Exception {
+        String ingestNamespace = namespace + "-ingest";
+        Map<String, Object> properties = contextProperties(env, ingestNamespace);
+        properties.put(ChardSettings.RECORDER_ENABLED, false);
+        try (ApplicationContext ingest = ApplicationContext.run(properties);
+             StatefulRedisConnection<String, String> pipeline = rawClient.connect()) {
+            fillEvents(pipeline, "{" + ingestNamespace + "}:events", ingestRows);
+            HistoryRecorder recorder = new HistoryRecorder(
+                    ingest.getBean(RedisBroker.class).eventStream("bench-ingest"), ingest.getBean(HistoryWriter.class),
+                    ingest.getBean(JsonMapper.class), ingest.getEventPublisher(TaskFailed.class));
+            long start = System.nanoTime();
+            int events = 0;
+            while (events < 3 * ingestRows) {
+                events += recorder.recordOnce(Duration.ofMillis(100));
+            }
+            row("history ingest: " + ingestRows + " no-ops' events (enqueued, then started and succeeded), one "
+                    + "recorder", perSecond(rate(ingestRows, start)) + " executions (" + perSecond(rate(events, start))
+                    + " events)", "-");
+            recorder.stop();
+        } finally {
+            unlinkNamespace(redis, ingestNamespace);
+        }
+    }
+
+    /**
+     * Appends what the scripts would for {@code count} no-ops dispatched, then run: every {@code enqueued} first
+     * (a pre-filled queue), then each one's {@code started} and {@code succeeded}, so each row is inserted once and
+     * updated once or twice, as in the processing above. Pipelined, one flush per 3,000 entries.
+     */
+    private static void fillEvents(StatefulRedisConnection<String, String> connection, String stream, int count) {
+        long now = System.currentTimeMillis();
+        List<String> ids = new ArrayList<>(count);
+        List<Map<String, String>> entries = new ArrayList<>(3 * count);
+        for (int i = 0; i < count; i++) {
+            String id = Partitions.newId(now, 0).toString();
+            ids.add(id);
+            entries.add(Map.of("type", "enqueued", "id", id, "eta", "", "env", "{\"id\":\"" + id
+                    + "\",\"task\":\"examples.noop\",\"args\":[],\"kwargs\":{},\"queue\":\"default\","
+                    + "\"priority\":5,\"queuedAt\":\"" + Instant.ofEpochMilli(now) + "\"}"));
+        }
+        for (String id : ids) {
+            entries.add(Map.of("type", "started", "id", id, "worker", "bench", "deliveries", "1", "retries", "0"));
+            entries.add(Map.of("type", "succeeded", "id", id, "result", "null", "finished", Long.toString(now)));
+        }
+        connection.setAutoFlushCommands(false);
+        try {
+            for (int from = 0; from < entries.size(); from += 3_000) {
+                List<RedisFuture<String>> sent = new ArrayList<>();
+                for (Map<String, String> entry : entries.subList(from, Math.min(entries.size(), from + 3_000))) {
+                    sent.add(connection.async().xadd(stream, entry));
+                }
+                connection.flushCommands();
+                LettuceFutures.awaitAll(Duration.ofMinutes(1), sent.toArray(new RedisFuture[0]));
+            }
+        } finally {
+            connection.setAutoFlushCommands(true);
+        }
     }
 
     /** Waits until every id has a history row (a success, if {@code succeeded}); answers the earliest start. */
@@ -248,6 +335,24 @@ public final class Benchmark {
             done += popped.size();
         }
         return rate(count, start);
+    }
+
+    /**
+     * Bytes the worker allocated per task while it processed (from its first start until it settled the last), from
+     * its flight recording's allocation samples (each weighs the bytes its thread allocated since the last sample, so
+     * their sum estimates the total). The recording is written when the worker exits.
+     */
+    private void allocation(Path recording, int count) throws Exception {
+        long bytes = 0;
+        for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
+            long at = event.getStartTime().toEpochMilli();
+            if (event.getEventType().getName().equals("jdk.ObjectAllocationSample") && at >= processingWindow[0]
+                    && at <= processingWindow[1]) {
+                bytes += event.getLong("weight");
+            }
+        }
+        row("bytes allocated by the worker per task while processing (JFR allocation samples)",
+                String.format("%,d B", bytes / count), "-");
     }
 
     private void memory(Process worker) throws Exception {
@@ -321,16 +426,21 @@ public final class Benchmark {
         return latencies;
     }
 
-    private Process startWorker() throws Exception {
-        return startWorker(env, namespace);
-    }
-
     /** One worker process on the namespace, with the benchmark's JVM flags (shared with {@link ChordBench}). */
     static Process startWorker(Map<String, String> env, String namespace) throws Exception {
+        return startWorker(env, namespace, List.of());
+    }
+
+    private static Process startWorker(Map<String, String> env, String namespace, List<String> jvmOptions)
+            throws Exception {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         String options = env.getOrDefault("CHARD_BENCH_WORKER_JAVA_OPTS", WORKER_JAVA_OPTS);
         command.addAll(Arrays.asList(options.trim().split("\\s+")));
+        command.addAll(jvmOptions);
+        // The launcher's logging configuration, as ./chard worker and the image use: without one logback logs at
+        // DEBUG, and the worker spent a third of its allocation formatting Lettuce's command traces it discarded.
+        command.add("-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "infra/logback.xml"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.chard.worker.WorkerMain",
                 "--concurrency", env.getOrDefault("CHARD_BENCH_CONCURRENCY", "256")));
         ProcessBuilder builder = new ProcessBuilder(command);

@@ -16,7 +16,7 @@ class BenchmarkSmokeTest {
 
     @Test
     void theQuickBenchmarkMeasuresEveryRow() throws Exception {
-        assertEveryRowHasAFigure(6, Benchmark.run(true, testServers()));
+        assertEveryRowHasAFigure(8, Benchmark.run(true, testServers()));
     }
 
     /** The test servers, as the launcher's environment names them; a fresh database. */
