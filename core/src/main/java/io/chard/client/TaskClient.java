@@ -9,9 +9,11 @@ import io.chard.broker.Promotion;
 import io.chard.broker.Revocation;
 import io.chard.config.ChardConfig;
 import io.chard.task.ArgumentBinder;
+import io.chard.task.ArgumentBindingException;
 import io.chard.task.TaskDefinition;
 import io.chard.task.TaskOptions;
 import io.chard.task.TaskRegistry;
+import io.chard.task.UnknownTaskException;
 import io.chard.trigger.ReadyTrigger;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
@@ -75,6 +77,19 @@ public final class TaskClient {
      * hash elsewhere go to their keys' partitions (one atomic step per partition).
      */
     public List<Dispatched> dispatchAll(List<DispatchRequest> requests) {
+        try {
+            return dispatchBatch(requests);
+        } catch (InvalidBatchException e) {
+            // Java callers catch the refusal's own type, as for a single dispatch.
+            throw e.refusal();
+        }
+    }
+
+    /**
+     * {@link #dispatchAll}, for callers that must say which request was refused (the HTTP batch): a refusal comes as
+     * an {@link InvalidBatchException} naming the request's index.
+     */
+    public List<Dispatched> dispatchBatch(List<DispatchRequest> requests) {
         Instant now = clock.instant();
         int batchPartition = partitions.random();
         for (DispatchRequest request : requests) {
@@ -85,9 +100,15 @@ public final class TaskClient {
             }
         }
         List<Envelope.Encoded> envelopes = new ArrayList<>(requests.size());
-        for (DispatchRequest request : requests) {
+        for (int i = 0; i < requests.size(); i++) {
+            DispatchRequest request = requests.get(i);
             String key = blankToNull(request.idempotencyKey());
-            envelopes.add(envelope(request, now, key == null ? batchPartition : partitions.forKey(key)));
+            try {
+                envelopes.add(envelope(request, now, key == null ? batchPartition : partitions.forKey(key)));
+            } catch (UnknownTaskException | ArgumentBindingException | InvalidDispatchException
+                     | PayloadTooLargeException e) {
+                throw new InvalidBatchException(i, e);
+            }
         }
         List<Enqueued> enqueued = broker.enqueue(envelopes);
         List<Dispatched> dispatched = new ArrayList<>(envelopes.size());
