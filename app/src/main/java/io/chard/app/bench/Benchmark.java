@@ -125,6 +125,7 @@ public final class Benchmark {
                 worker.destroy();
                 worker.waitFor(60, TimeUnit.SECONDS);
             }
+            new DispatchBench(env, namespace, tasks, client, connection, samplePayload(), this::row).run();
         } finally {
             context.close();
             cleanUp();
@@ -392,15 +393,15 @@ public final class Benchmark {
         }
     }
 
-    private static double rate(int count, long startNanos) {
+    static double rate(int count, long startNanos) {
         return count / ((System.nanoTime() - startNanos) / 1e9);
     }
 
-    private static String perSecond(double rate) {
+    static String perSecond(double rate) {
         return String.format("%,.0f/s", rate);
     }
 
-    private static String percentiles(List<Double> values) {
+    static String percentiles(List<Double> values) {
         if (values.isEmpty()) {
             return "n/a";
         }
