@@ -60,7 +60,9 @@ class TaskController {
         Dispatched dispatched = client.dispatch(DispatchBody.read(body, json, clock.instant()));
         if (!dispatched.duplicate()) {
             metrics.dispatched(dispatched.envelope().task(), dispatched.envelope().queue());
+            return HttpResponse.accepted().body(ExecutionDetail.dispatched(dispatched.envelope()));
         }
+        // A duplicate names an earlier execution, which may have run since: its state is read.
         return HttpResponse.accepted().body(live(dispatched.id()).<Object>map(detail -> detail)
                 .orElseGet(() -> enqueued(dispatched)));
     }

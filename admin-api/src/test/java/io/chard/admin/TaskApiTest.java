@@ -50,6 +50,11 @@ class TaskApiTest {
         for (String field : Set.of("task_name", "status", "progress", "retries", "deliveries")) {
             assertTrue(read.json().get(field) != null, "missing " + field + " in " + read.body());
         }
+        // The dispatch's answer is built from what it stored, not read back: it must say what a read says.
+        for (String field : Set.of("queue", "priority", "queued_at", "trace_id", "retries", "deliveries")) {
+            assertEquals(read.text(field), accepted.text(field), field);
+        }
+        assertEquals(3, accepted.json().get("kwargs").get("b").getIntValue());
     }
 
     @Test

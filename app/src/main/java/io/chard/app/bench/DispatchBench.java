@@ -8,6 +8,7 @@ import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
 import io.chard.client.TaskClient;
 import io.chard.config.ChardSettings;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.ApplicationContext;
@@ -64,6 +65,29 @@ final class DispatchBench {
         this.redis = redis;
         this.payload = payload;
         this.rows = rows;
+    }
+
+    /**
+     * {@code ./chard bench --dispatch}: the dispatch rows alone, after a pass whose figures are dropped (the JIT
+     * compiles the paths measured), on a namespace of their own.
+     */
+    static void alone(boolean quick, Map<String, String> env) throws Exception {
+        String namespace = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        int tasks = quick ? 2_000 : 20_000;
+        List<String[]> table = new ArrayList<>();
+        RedisClient raw = RedisClient.create(env.get("REDIS_URI"));
+        try (ApplicationContext context = ApplicationContext.run(Benchmark.contextProperties(env, namespace));
+             StatefulRedisConnection<String, String> redis = raw.connect()) {
+            TaskClient client = context.getBean(TaskClient.class);
+            String payload = "{\"task\":\"examples.noop\",\"args\":null,\"kwargs\":null,\"queue\":\"default\"}";
+            new DispatchBench(env, namespace, tasks, client, redis, payload, (measure, chard, baseline) -> { }).run();
+            new DispatchBench(env, namespace, tasks, client, redis, payload,
+                    (measure, chard, baseline) -> table.add(new String[]{measure, chard, baseline})).run();
+            Benchmark.unlinkNamespace(redis.sync(), namespace);
+        } finally {
+            raw.shutdown();
+        }
+        Benchmark.print(table);
     }
 
     void run() throws Exception {
