@@ -59,7 +59,7 @@ class TaskController {
     HttpResponse<?> dispatch(@Body String body) {
         Dispatched dispatched = client.dispatch(DispatchBody.read(body, json, clock.instant()));
         if (!dispatched.duplicate()) {
-            metrics.dispatched(dispatched.envelope().task(), dispatched.envelope().queue());
+            metrics.dispatched(dispatched.envelope().task(), dispatched.envelope().queue(), 1);
             return HttpResponse.accepted().body(ExecutionDetail.dispatched(dispatched.envelope()));
         }
         // A duplicate names an earlier execution, which may have run since: its state is read.
@@ -77,12 +77,14 @@ class TaskController {
     HttpResponse<?> dispatchBatch(@Body String body) {
         List<Dispatched> dispatched = client.dispatchBatch(DispatchBody.readBatch(body, json, clock.instant()));
         List<Map<String, Object>> answers = new ArrayList<>(dispatched.size());
+        Map<List<String>, Integer> created = new LinkedHashMap<>();
         for (Dispatched one : dispatched) {
             if (!one.duplicate()) {
-                metrics.dispatched(one.envelope().task(), one.envelope().queue());
+                created.merge(List.of(one.envelope().task(), one.envelope().queue()), 1, Integer::sum);
             }
             answers.add(Map.of("id", one.id().toString(), "duplicate", one.duplicate()));
         }
+        created.forEach((taskQueue, count) -> metrics.dispatched(taskQueue.get(0), taskQueue.get(1), count));
         return HttpResponse.accepted().body(Map.of("tasks", answers));
     }
 

@@ -130,7 +130,7 @@ public final class Benchmark {
                 worker.destroy();
                 worker.waitFor(60, TimeUnit.SECONDS);
             }
-            new DispatchBench(env, namespace, tasks, client, connection, samplePayload(), this::row).run();
+            new DispatchBench(env, namespace, tasks, context, connection, samplePayload(), this::row).run();
         } finally {
             context.close();
             cleanUp();

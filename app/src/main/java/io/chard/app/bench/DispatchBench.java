@@ -4,6 +4,9 @@ import io.chard.admin.AdminMain;
 import io.chard.admin.auth.Role;
 import io.chard.admin.auth.User;
 import io.chard.admin.auth.UserRepository;
+import io.chard.broker.Broker;
+import io.chard.broker.Envelope;
+import io.chard.broker.Partitions;
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
 import io.chard.client.TaskClient;
@@ -19,6 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -52,16 +56,18 @@ final class DispatchBench {
     private final String namespace;
     private final int tasks;
     private final TaskClient client;
+    private final Broker broker;
     private final StatefulRedisConnection<String, String> redis;
     private final Rows rows;
     private final String payload;
 
-    DispatchBench(Map<String, String> env, String namespace, int tasks, TaskClient client,
+    DispatchBench(Map<String, String> env, String namespace, int tasks, ApplicationContext context,
                   StatefulRedisConnection<String, String> redis, String payload, Rows rows) {
         this.env = env;
         this.namespace = namespace;
         this.tasks = tasks;
-        this.client = client;
+        this.client = context.getBean(TaskClient.class);
+        this.broker = context.getBean(Broker.class);
         this.redis = redis;
         this.payload = payload;
         this.rows = rows;
@@ -78,10 +84,9 @@ final class DispatchBench {
         RedisClient raw = RedisClient.create(env.get("REDIS_URI"));
         try (ApplicationContext context = ApplicationContext.run(Benchmark.contextProperties(env, namespace));
              StatefulRedisConnection<String, String> redis = raw.connect()) {
-            TaskClient client = context.getBean(TaskClient.class);
             String payload = "{\"task\":\"examples.noop\",\"args\":null,\"kwargs\":null,\"queue\":\"default\"}";
-            new DispatchBench(env, namespace, tasks, client, redis, payload, (measure, chard, baseline) -> { }).run();
-            new DispatchBench(env, namespace, tasks, client, redis, payload,
+            new DispatchBench(env, namespace, tasks, context, redis, payload, (measure, chard, baseline) -> { }).run();
+            new DispatchBench(env, namespace, tasks, context, redis, payload,
                     (measure, chard, baseline) -> table.add(new String[]{measure, chard, baseline})).run();
             Benchmark.unlinkNamespace(redis.sync(), namespace);
         } finally {
@@ -201,7 +206,46 @@ final class DispatchBench {
         rows.add("HTTP POST /tasks/batch, " + batches + " x " + HTTP_BATCH + " examples.noop from 2 connections",
                 Benchmark.perSecond(Benchmark.rate(ids.size(), start)),
                 Benchmark.perSecond(baseline) + " (RPUSH of " + HTTP_BATCH + ")");
+        scriptAlone(batches);
         return ids;
+    }
+
+    /**
+     * The bound under the batch rows: the enqueue script alone, envelopes checked and encoded beforehand, one call of
+     * {@link #HTTP_BATCH} after the other; and Redis' own time per execution in it (its INFO commandstats for
+     * EVALSHA, which other clients of a shared Redis add to).
+     */
+    private void scriptAlone(int batches) {
+        Instant now = Instant.now();
+        List<List<Envelope.Encoded>> prepared = new ArrayList<>(batches);
+        for (int b = 0; b < batches; b++) {
+            List<Envelope.Encoded> batch = new ArrayList<>(HTTP_BATCH);
+            for (int i = 0; i < HTTP_BATCH; i++) {
+                batch.add(client.prepare(DispatchRequest.of("examples.noop", null), now,
+                        Partitions.newId(now.toEpochMilli(), 0), true));
+            }
+            prepared.add(batch);
+        }
+        double[] before = evalsha();
+        long start = System.nanoTime();
+        prepared.forEach(broker::enqueue);
+        double rate = Benchmark.rate(batches * HTTP_BATCH, start);
+        double[] after = evalsha();
+        double redisMicros = (after[1] - before[1]) / (batches * HTTP_BATCH);
+        rows.add("  of which the enqueue script alone (" + HTTP_BATCH + " per call); Redis' time per execution",
+                Benchmark.perSecond(rate) + String.format("; %.1f µs (%,.0f/s on one core)", redisMicros,
+                        1e6 / redisMicros), "-");
+    }
+
+    /** Redis' EVALSHA calls and microseconds so far ({@code cmdstat_evalsha:calls=..,usec=..}). */
+    private double[] evalsha() {
+        String stats = redis.sync().info("commandstats");
+        int at = stats.indexOf("cmdstat_evalsha:");
+        if (at < 0) {
+            return new double[]{0, 0};
+        }
+        String line = stats.substring(at, stats.indexOf('\n', at));
+        return new double[]{ClusterBench.field(line, "calls="), ClusterBench.field(line, "usec=")};
     }
 
     private interface Share {
