@@ -82,13 +82,17 @@ final class DispatchBench {
         int tasks = quick ? 2_000 : 20_000;
         List<String[]> table = new ArrayList<>();
         RedisClient raw = RedisClient.create(env.get("REDIS_URI"));
-        try (ApplicationContext context = ApplicationContext.run(Benchmark.contextProperties(env, namespace));
-             StatefulRedisConnection<String, String> redis = raw.connect()) {
-            String payload = "{\"task\":\"examples.noop\",\"args\":null,\"kwargs\":null,\"queue\":\"default\"}";
-            new DispatchBench(env, namespace, tasks, context, redis, payload, (measure, chard, baseline) -> { }).run();
-            new DispatchBench(env, namespace, tasks, context, redis, payload,
-                    (measure, chard, baseline) -> table.add(new String[]{measure, chard, baseline})).run();
-            Benchmark.unlinkNamespace(redis.sync(), namespace);
+        try (StatefulRedisConnection<String, String> redis = raw.connect()) {
+            try (ApplicationContext context = ApplicationContext.run(Benchmark.contextProperties(env, namespace))) {
+                String payload = "{\"task\":\"examples.noop\",\"args\":null,\"kwargs\":null,\"queue\":\"default\"}";
+                new DispatchBench(env, namespace, tasks, context, redis, payload, (measure, chard, baseline) -> { })
+                        .run();
+                new DispatchBench(env, namespace, tasks, context, redis, payload,
+                        (measure, chard, baseline) -> table.add(new String[]{measure, chard, baseline})).run();
+            } finally {
+                // After the context closed: its recorder reads the namespace's stream until then.
+                Benchmark.unlinkNamespace(redis.sync(), namespace);
+            }
         } finally {
             raw.shutdown();
         }
