@@ -1,6 +1,7 @@
 package io.chard.admin;
 
 import io.chard.client.DispatchRequest;
+import io.chard.client.InvalidBatchException;
 import io.chard.client.InvalidDispatchException;
 import io.chard.client.StorableTime;
 import io.micronaut.json.JsonMapper;
@@ -11,6 +12,8 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -25,11 +28,56 @@ final class DispatchBody {
     private DispatchBody() {
     }
 
+    /** The most requests one batch may hold: a full batch stays well under the server's 4 MiB request limit. */
+    static final int MAX_BATCH = 1_000;
+
     static DispatchRequest read(String body, JsonMapper json, Instant now) {
         JsonNode root = StrictJson.read(body, json);
         if (root == null || !root.isObject()) {
             throw new MalformedRequestException("malformed_json", "the body must be a JSON object");
         }
+        return read(root, now);
+    }
+
+    /**
+     * The body of {@code POST /api/background_tasks/tasks/batch}: {@code {"tasks": [dispatch, ...]}}, 1 to
+     * {@link #MAX_BATCH} of them; a refused one names its index ({@code tasks[3].priority}).
+     */
+    static List<DispatchRequest> readBatch(String body, JsonMapper json, Instant now) {
+        JsonNode root = StrictJson.read(body, json);
+        if (root == null || !root.isObject()) {
+            throw new MalformedRequestException("malformed_json", "the body must be a JSON object");
+        }
+        root.entries().forEach(entry -> {
+            if (!entry.getKey().equals("tasks")) {
+                throw new MalformedRequestException("unknown_field", "unknown field '" + entry.getKey()
+                        + "'; expected 'tasks'");
+            }
+        });
+        JsonNode tasks = root.get("tasks");
+        if (tasks == null || !tasks.isArray() || tasks.size() == 0 || tasks.size() > MAX_BATCH) {
+            throw invalid("tasks", "'tasks' must be an array of 1 to " + MAX_BATCH + " dispatches");
+        }
+        List<DispatchRequest> requests = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            JsonNode item = tasks.get(i);
+            String at = "tasks[" + i + "]";
+            if (!item.isObject()) {
+                throw invalid(at, at + " must be a JSON object");
+            }
+            try {
+                requests.add(read(item, now));
+            } catch (MalformedRequestException e) {
+                throw new MalformedRequestException(e.code(), at + ": " + e.getMessage(),
+                        e.field() == null ? at : at + "." + e.field());
+            } catch (InvalidDispatchException e) {
+                throw new InvalidBatchException(i, e);
+            }
+        }
+        return requests;
+    }
+
+    private static DispatchRequest read(JsonNode root, Instant now) {
         root.entries().forEach(entry -> {
             if (!FIELDS.contains(entry.getKey())) {
                 throw new MalformedRequestException("unknown_field", "unknown field '" + entry.getKey()

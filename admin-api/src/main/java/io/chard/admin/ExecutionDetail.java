@@ -1,5 +1,9 @@
 package io.chard.admin;
 
+import io.chard.broker.ExecutionStatus;
+
+import io.chard.broker.Envelope;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.history.ExecutionRecord;
@@ -13,6 +17,7 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -76,6 +81,25 @@ public record ExecutionDetail(
                 s.deliveries(), 0, blankToNull(s.worker()), s.queuedAt(), s.eta(), null, s.startedAt(),
                 s.finishedAt(), null, uuid(text(envelope, "retriedFrom")), List.of(),
                 JsonNode.createArrayNode(List.of()), traceId(envelope), List.of(), null);
+    }
+
+    /**
+     * A new execution as the enqueue script stored it, from its envelope: what reading the hash back would answer
+     * at that moment, without a second round trip to Redis per dispatch.
+     */
+    public static ExecutionDetail dispatched(Envelope e) {
+        // Redis keeps times in whole milliseconds; a read answers them so.
+        Instant eta = e.eta() != null && e.eta().isAfter(e.queuedAt()) ? millis(e.eta()) : null;
+        String traceparent = e.headers() == null ? null : e.headers().get(Tracing.TRACEPARENT);
+        return new ExecutionDetail(e.id(), e.id().toString(), e.task(), ExecutionStatus.PENDING.value(), e.queue(),
+                e.priority(), 0, null, e.args(), e.kwargs(), null, null, null, null, null, 0, 0, 0, null,
+                millis(e.queuedAt()), eta, e.expires() == null ? null : millis(e.expires()), null, null, null, e.retriedFrom(), List.of(),
+                JsonNode.createArrayNode(List.of()), TraceParent.parse(traceparent).map(TraceParent::traceId)
+                .orElse(null), List.of(), null);
+    }
+
+    private static Instant millis(Instant at) {
+        return at.truncatedTo(ChronoUnit.MILLIS);
     }
 
     private static String traceId(JsonNode envelope) {

@@ -5,11 +5,18 @@ import io.chard.admin.auth.Permissions;
 import io.chard.admin.metrics.AdminMetrics;
 import io.chard.broker.BrokerUnavailableException;
 import io.chard.client.Dispatched;
+import io.chard.client.InvalidBatchException;
+import io.chard.client.InvalidDispatchException;
+import io.chard.client.PayloadTooLargeException;
 import io.chard.client.TaskClient;
+import io.chard.task.ArgumentBindingException;
+import io.chard.task.UnknownTaskException;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Error;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Produces;
@@ -20,7 +27,9 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -50,10 +59,52 @@ class TaskController {
     HttpResponse<?> dispatch(@Body String body) {
         Dispatched dispatched = client.dispatch(DispatchBody.read(body, json, clock.instant()));
         if (!dispatched.duplicate()) {
-            metrics.dispatched(dispatched.envelope().task(), dispatched.envelope().queue());
+            metrics.dispatched(dispatched.envelope().task(), dispatched.envelope().queue(), 1);
+            return HttpResponse.accepted().body(ExecutionDetail.dispatched(dispatched.envelope()));
         }
+        // A duplicate names an earlier execution, which may have run since: its state is read.
         return HttpResponse.accepted().body(live(dispatched.id()).<Object>map(detail -> detail)
                 .orElseGet(() -> enqueued(dispatched)));
+    }
+
+    /**
+     * Dispatches up to 1,000 tasks at once: {@code {"tasks": [dispatch, ...]}}, each as the body of a single dispatch.
+     * Validated whole, then enqueued in one atomic step per partition; 202 with {@code {"tasks": [{"id",
+     * "duplicate"}]}} in request order. A refused item is a 400 naming it ({@code field: tasks[3]}), nothing enqueued.
+     */
+    @Post(uri = "/batch", consumes = {MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN})
+    @Secured(Permissions.DISPATCH)
+    HttpResponse<?> dispatchBatch(@Body String body) {
+        List<Dispatched> dispatched = client.dispatchBatch(DispatchBody.readBatch(body, json, clock.instant()));
+        List<Map<String, Object>> answers = new ArrayList<>(dispatched.size());
+        Map<List<String>, Integer> created = new LinkedHashMap<>();
+        for (Dispatched one : dispatched) {
+            if (!one.duplicate()) {
+                created.merge(List.of(one.envelope().task(), one.envelope().queue()), 1, Integer::sum);
+            }
+            answers.add(Map.of("id", one.id().toString(), "duplicate", one.duplicate()));
+        }
+        created.forEach((taskQueue, count) -> metrics.dispatched(taskQueue.get(0), taskQueue.get(1), count));
+        return HttpResponse.accepted().body(Map.of("tasks", answers));
+    }
+
+    /**
+     * A batch's refused item: 400 whatever the refusal (a single dispatch's would be 404, 413 or 422), with the
+     * refusal's own code, {@code field} naming the item and, within it, the refused option when there is one.
+     */
+    @Error(exception = InvalidBatchException.class)
+    HttpResponse<ApiError> invalidBatch(InvalidBatchException e) {
+        String at = "tasks[" + e.index() + "]";
+        String message = at + ": " + e.refusal().getMessage();
+        ApiError error = switch (e.refusal()) {
+            case UnknownTaskException unknown -> ApiError.ofField("unknown_task", message, at);
+            case ArgumentBindingException binding -> new ApiError("invalid_arguments", message, binding.parameter(), at);
+            case InvalidDispatchException option -> ApiError.ofField("invalid_option", message,
+                    option.field() == null ? at : at + "." + option.field());
+            case PayloadTooLargeException large -> ApiError.ofField("payload_too_large", message, at);
+            default -> ApiError.ofField("invalid_field", message, at);
+        };
+        return HttpResponse.<ApiError>status(HttpStatus.BAD_REQUEST).body(error);
     }
 
     /** Redis first (where a running or recent execution is), then the history; each one answers alone. */

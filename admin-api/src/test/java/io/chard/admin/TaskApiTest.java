@@ -50,6 +50,11 @@ class TaskApiTest {
         for (String field : Set.of("task_name", "status", "progress", "retries", "deliveries")) {
             assertTrue(read.json().get(field) != null, "missing " + field + " in " + read.body());
         }
+        // The dispatch's answer is built from what it stored, not read back: it must say what a read says.
+        for (String field : Set.of("queue", "priority", "queued_at", "trace_id", "retries", "deliveries")) {
+            assertEquals(read.text(field), accepted.text(field), field);
+        }
+        assertEquals(3, accepted.json().get("kwargs").get("b").getIntValue());
     }
 
     @Test
@@ -113,6 +118,62 @@ class TaskApiTest {
         String id = UUID.randomUUID().toString();
         assertEquals(404, api.get(TASKS + "/" + id).status());
         assertEquals(404, api.post(TASKS + "/" + id + "/revoke", "").status());
+    }
+
+    @Test
+    void aBatchIsEnqueuedWholeAndAnsweredInRequestOrder() {
+        Answer accepted = api.post(TASKS + "/batch", "{\"tasks\":[{\"task\":\"test.add\",\"args\":[1,2]},"
+                + "{\"task\":\"test.add\",\"args\":[3,4],\"queue\":\"batch-q\"},"
+                + "{\"task\":\"test.add\",\"args\":[5,6],\"priority\":7}]}");
+        assertEquals(202, accepted.status(), accepted.body());
+        var tasks = accepted.json().get("tasks");
+        assertEquals(3, tasks.size());
+        Answer second = server.viewer.get(TASKS + "/" + tasks.get(1).get("id").getStringValue());
+        assertEquals("pending", second.text("status"));
+        assertEquals("batch-q", second.text("queue"));
+        assertEquals(4, second.json().get("args").get(1).getIntValue());
+        assertEquals(7, server.viewer.get(TASKS + "/" + tasks.get(2).get("id").getStringValue()).json()
+                .get("priority").getIntValue());
+        assertEquals(false, tasks.get(0).get("duplicate").getBooleanValue());
+    }
+
+    @Test
+    void aBatchRepeatingAnIdempotencyKeyAnswersTheFirstExecutionForTheRepeat() {
+        String item = "{\"task\":\"test.add\",\"args\":[1,2],\"idempotency_key\":\"batch-" + UUID.randomUUID() + "\"}";
+        var tasks = api.post(TASKS + "/batch", "{\"tasks\":[" + item + "," + item + "]}").json().get("tasks");
+        assertEquals(tasks.get(0).get("id").getStringValue(), tasks.get(1).get("id").getStringValue());
+        assertEquals(false, tasks.get(0).get("duplicate").getBooleanValue());
+        assertEquals(true, tasks.get(1).get("duplicate").getBooleanValue());
+    }
+
+    @Test
+    void oneRefusedItemOfABatchIs400NamingItsIndexAndEnqueuesNothing() {
+        String good = "{\"task\":\"test.add\",\"args\":[1,2]}";
+        assertEnqueuesNothing(() -> {
+            assertBatchRefused("{\"task\":\"no.such_task\"}", "unknown_task", "tasks[1]");
+            Answer binding = assertBatchRefused("{\"task\":\"test.add\",\"args\":[1,\"two\"]}", "invalid_arguments",
+                    "tasks[1]");
+            assertEquals("b", binding.text("parameter"));
+            assertBatchRefused("{\"task\":\"test.add\",\"args\":[1,2],\"priority\":12}", "invalid_option",
+                    "tasks[1].priority");
+            assertBatchRefused("{\"task\":\"test.add\",\"countdown\":\"soon\"}", "invalid_field", "tasks[1].countdown");
+            assertBatchRefused("{\"task\":\"test.collect\",\"args\":[[\"" + "x".repeat(5_000) + "\"],{}]}",
+                    "payload_too_large", "tasks[1]");
+            assertBatchRefused("[1]", "invalid_field", "tasks[1]");
+            assertError(api.post(TASKS + "/batch", "{\"tasks\":[]}"), 400, "invalid_field");
+            assertError(api.post(TASKS + "/batch", "{\"tasks\":[" + (good + ",").repeat(1_000) + good + "]}"), 400,
+                    "invalid_field");
+            assertError(api.post(TASKS + "/batch", "{\"tasks\":[" + good + "],\"other\":1}"), 400, "unknown_field");
+            assertEquals(403, server.viewer.post(TASKS + "/batch", "{\"tasks\":[" + good + "]}").status());
+        });
+    }
+
+    /** Posts a batch of a good item and {@code item}, and checks the refusal names the second. */
+    private static Answer assertBatchRefused(String item, String code, String field) {
+        Answer answer = api.post(TASKS + "/batch", "{\"tasks\":[{\"task\":\"test.add\",\"args\":[1,2]}," + item + "]}");
+        assertError(answer, 400, code);
+        assertEquals(field, answer.text("field"), answer.body());
+        return answer;
     }
 
     @Test

@@ -9,13 +9,16 @@ import io.chard.broker.Promotion;
 import io.chard.broker.Revocation;
 import io.chard.config.ChardConfig;
 import io.chard.task.ArgumentBinder;
+import io.chard.task.ArgumentBindingException;
 import io.chard.task.TaskDefinition;
 import io.chard.task.TaskOptions;
 import io.chard.task.TaskRegistry;
+import io.chard.task.UnknownTaskException;
 import io.chard.trigger.ReadyTrigger;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
@@ -29,6 +32,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
 /**
@@ -47,6 +52,7 @@ public final class TaskClient {
     private final Clock clock;
     private final Partitions partitions;
     private final ReadyTrigger trigger;
+    private final DispatchCoalescer coalescer;
 
     public TaskClient(TaskRegistry registry, ArgumentBinder binder, Broker broker, JsonMapper json,
                       ChardConfig config, Clock clock, ReadyTrigger trigger) {
@@ -58,6 +64,13 @@ public final class TaskClient {
         this.json = json;
         this.config = config;
         this.clock = clock;
+        this.coalescer = new DispatchCoalescer(this::enqueue, encoded -> partitions.of(encoded.envelope().id()));
+    }
+
+    /** Stores the dispatches handed over before; later ones are refused. */
+    @PreDestroy
+    void close() {
+        coalescer.close();
     }
 
     /** Dispatches {@code task} with positional arguments, converted to JSON. */
@@ -65,8 +78,34 @@ public final class TaskClient {
         return dispatch(DispatchRequest.of(task, toJson(Arrays.asList(args))));
     }
 
+    /**
+     * Dispatches one task; once it returns, the execution is stored. Concurrent callers share enqueue script calls
+     * ({@link DispatchCoalescer}), each still waiting for the one that stored its own execution.
+     */
     public Dispatched dispatch(DispatchRequest request) {
-        return dispatchAll(List.of(request)).getFirst();
+        try {
+            return dispatchAsync(request).join();
+        } catch (CompletionException e) {
+            // The flusher's exception, so that callers catch the same types as from dispatchAll.
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /** {@link #dispatchAsync(DispatchRequest)} with positional arguments, converted to JSON. */
+    public CompletableFuture<Dispatched> dispatchAsync(String task, Object... args) {
+        return dispatchAsync(DispatchRequest.of(task, toJson(Arrays.asList(args))));
+    }
+
+    /**
+     * Dispatches one task without waiting for Redis: the request is checked here (a refusal is thrown, nothing
+     * enqueued), and the future completes once the execution is stored, or with the broker's exception. One
+     * thread can keep many in flight: they go to Redis together, hundreds per script call. Blocks while thousands
+     * wait for Redis already.
+     */
+    public CompletableFuture<Dispatched> dispatchAsync(DispatchRequest request) {
+        Instant now = clock.instant();
+        String key = blankToNull(request.idempotencyKey());
+        return coalescer.submit(envelope(request, now, key == null ? partitions.random() : partitions.forKey(key)));
     }
 
     /**
@@ -75,6 +114,19 @@ public final class TaskClient {
      * hash elsewhere go to their keys' partitions (one atomic step per partition).
      */
     public List<Dispatched> dispatchAll(List<DispatchRequest> requests) {
+        try {
+            return dispatchBatch(requests);
+        } catch (InvalidBatchException e) {
+            // Java callers catch the refusal's own type, as for a single dispatch.
+            throw e.refusal();
+        }
+    }
+
+    /**
+     * {@link #dispatchAll}, for callers that must say which request was refused (the HTTP batch): a refusal comes as
+     * an {@link InvalidBatchException} naming the request's index.
+     */
+    public List<Dispatched> dispatchBatch(List<DispatchRequest> requests) {
         Instant now = clock.instant();
         int batchPartition = partitions.random();
         for (DispatchRequest request : requests) {
@@ -85,10 +137,21 @@ public final class TaskClient {
             }
         }
         List<Envelope.Encoded> envelopes = new ArrayList<>(requests.size());
-        for (DispatchRequest request : requests) {
+        for (int i = 0; i < requests.size(); i++) {
+            DispatchRequest request = requests.get(i);
             String key = blankToNull(request.idempotencyKey());
-            envelopes.add(envelope(request, now, key == null ? batchPartition : partitions.forKey(key)));
+            try {
+                envelopes.add(envelope(request, now, key == null ? batchPartition : partitions.forKey(key)));
+            } catch (UnknownTaskException | ArgumentBindingException | InvalidDispatchException
+                     | PayloadTooLargeException e) {
+                throw new InvalidBatchException(i, e);
+            }
         }
+        return enqueue(envelopes);
+    }
+
+    /** Stores checked envelopes (one atomic step per partition), then tells the queue trigger of the new ones. */
+    private List<Dispatched> enqueue(List<Envelope.Encoded> envelopes) {
         List<Enqueued> enqueued = broker.enqueue(envelopes);
         List<Dispatched> dispatched = new ArrayList<>(envelopes.size());
         List<ReadyTrigger.Ready> created = new ArrayList<>(envelopes.size());
@@ -96,6 +159,7 @@ public final class TaskClient {
             Envelope envelope = envelopes.get(i).envelope();
             dispatched.add(new Dispatched(enqueued.get(i).id(), envelope, !enqueued.get(i).created()));
             if (enqueued.get(i).created()) {
+                Instant now = envelope.queuedAt();
                 Duration delay = envelope.eta() == null || !envelope.eta().isAfter(now) ? Duration.ZERO
                         : Duration.between(now, envelope.eta());
                 created.add(new ReadyTrigger.Ready(envelope.id(), envelope.queue(), delay));

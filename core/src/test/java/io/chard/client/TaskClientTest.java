@@ -1,6 +1,7 @@
 package io.chard.client;
 
 import io.chard.config.ChardSettings;
+import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.RedisKeys;
 import io.chard.config.ChardConfig;
 import io.chard.task.ArgumentBindingException;
@@ -12,7 +13,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,6 +96,42 @@ class TaskClientTest {
         assertNothingEnqueued();
         assertEquals(2, client.dispatchAll(List.of(good, good)).size());
         assertEquals(2L, redis.sync().zcard(prefix + "q:default:ready"));
+    }
+
+    @Test
+    void aDispatchAsyncIsRefusedInTheCallerAndCompletesOnlyOnceItsExecutionIsStored() {
+        assertThrows(UnknownTaskException.class, () -> client.dispatchAsync("test.missing", 1));
+        assertNothingEnqueued();
+        List<CompletableFuture<Dispatched>> futures = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            futures.add(client.dispatchAsync("test.add", i, 1));
+        }
+        for (CompletableFuture<Dispatched> future : futures) {
+            assertEquals("pending", redis.sync().hget(prefix + "t:" + future.join().id(), "state"));
+        }
+        assertEquals(2_000L, redis.sync().zcard(prefix + "q:default:ready"));
+    }
+
+    @Test
+    void concurrentDispatchersEachGetTheirOwnStoredExecution() throws Exception {
+        try (var threads = Executors.newFixedThreadPool(8)) {
+            List<Future<UUID>> ids = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                int n = i;
+                ids.add(threads.submit(() -> client.dispatch("test.add", n, 1).id()));
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                String env = redis.sync().hget(prefix + "t:" + ids.get(i).get(), "env");
+                assertTrue(env.contains("\"args\":[" + i + ",1]"), env);
+            }
+        }
+    }
+
+    @Test
+    void aDispatchAfterTheClientClosedIsRefusedAsTheBrokerBeingUnavailable() {
+        client.close();
+        assertThrows(BrokerUnavailableException.class, () -> client.dispatch("test.add", 1, 2));
+        assertNothingEnqueued();
     }
 
     private void assertNothingEnqueued() {

@@ -23,11 +23,15 @@ class AdminMetricsTest extends SharedAdminApi {
             assertEquals(202, server.operator.post("/api/background_tasks/tasks",
                     "{\"task\":\"test.add\",\"args\":[1,2],\"queue\":\"metered\"}").status());
         }
+        assertEquals(202, server.operator.post("/api/background_tasks/tasks/batch", "{\"tasks\":["
+                + "{\"task\":\"test.add\",\"args\":[1,2],\"queue\":\"metered-batch\"},".repeat(2)
+                + "{\"task\":\"test.add\",\"args\":[1,2],\"queue\":\"metered-batch\"}]}").status());
         Thread.sleep(1100); // the oldest ready execution's age is counted in milliseconds, shown in seconds
         String loaded = scrape();
         assertEquals(5.0, sample(loaded, "chard_queue_depth", "queue=\"metered\""), loaded);
         assertTrue(sample(loaded, "chard_queue_oldest_ready_age_seconds", "queue=\"metered\"") >= 1.0, loaded);
-        assertEquals(5.0, sample(loaded, "chard_tasks_dispatched_total", "task=\"test.add\""), loaded);
+        assertEquals(5.0, sample(loaded, "chard_tasks_dispatched_total", "queue=\"metered\""), loaded);
+        assertEquals(3.0, sample(loaded, "chard_tasks_dispatched_total", "queue=\"metered-batch\""), loaded);
         assertEquals(1.0, sample(loaded, "chard_broker_up", null), loaded);
         assertTrue(loaded.contains("\nchard_recorder_lag_events ")
                 && loaded.contains("\nchard_recorder_oldest_unacknowledged_age_seconds "), "the recorder's lag");

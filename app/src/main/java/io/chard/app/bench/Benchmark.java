@@ -56,7 +56,8 @@ import java.util.concurrent.TimeUnit;
  * Longer than our other files: it is a script of measurements, each a few lines beside its baseline, and
  * reads best top to bottom; it lives in the launcher module and ships in no image.
  * {@code ./chard bench --cluster [--quick]} measures Redis work per task on a Redis Cluster instead
- * ({@link ClusterBench}); {@code ./chard bench --chord [--quick]} a chord beside a plain group ({@link ChordBench}).
+ * ({@link ClusterBench}); {@code ./chard bench --chord [--quick]} a chord beside a plain group ({@link ChordBench});
+ * {@code ./chard bench --dispatch [--quick]} only the dispatch rows, after a warm-up ({@link DispatchBench}).
  */
 public final class Benchmark {
     private static final int BATCH = 500;
@@ -90,6 +91,10 @@ public final class Benchmark {
         boolean quick = Arrays.asList(args).contains("--quick");
         if (Arrays.asList(args).contains("--cluster")) {
             ClusterBench.run(quick, System.getenv());
+        } else if (Arrays.asList(args).contains("--dispatch")) {
+            try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
+                DispatchBench.alone(quick, servers.environment());
+            }
         } else if (Arrays.asList(args).contains("--chord")) {
             try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
                 ChordBench.run(quick, servers.environment());
@@ -147,13 +152,14 @@ public final class Benchmark {
             }
             allocation(recording, queued.size());
             Files.deleteIfExists(recording);
+            new DispatchBench(env, namespace, tasks, context, connection, samplePayload(), this::row).run();
         } finally {
             context.close();
             cleanUp();
             connection.close();
             rawClient.shutdown();
         }
-        print();
+        print(rows);
     }
 
     private List<UUID> enqueueOneByOne() {
@@ -485,7 +491,7 @@ public final class Benchmark {
         System.out.printf("  %s: %s (baseline %s)%n", measure, chard, baseline);
     }
 
-    private void print() {
+    static void print(List<String[]> rows) {
         int[] widths = {7, 5, 20};
         for (String[] row : rows) {
             for (int i = 0; i < 3; i++) {
@@ -502,15 +508,15 @@ public final class Benchmark {
         }
     }
 
-    private static double rate(int count, long startNanos) {
+    static double rate(int count, long startNanos) {
         return count / ((System.nanoTime() - startNanos) / 1e9);
     }
 
-    private static String perSecond(double rate) {
+    static String perSecond(double rate) {
         return String.format("%,.0f/s", rate);
     }
 
-    private static String percentiles(List<Double> values) {
+    static String percentiles(List<Double> values) {
         if (values.isEmpty()) {
             return "n/a";
         }

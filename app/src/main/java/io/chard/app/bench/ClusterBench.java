@@ -192,7 +192,7 @@ public final class ClusterBench {
         return stats.getConnection(master.getNodeId()).sync();
     }
 
-    private static long field(String line, String name) {
+    static long field(String line, String name) {
         int at = line.indexOf(name) + name.length();
         int end = at;
         while (end < line.length() && (Character.isDigit(line.charAt(end)) || line.charAt(end) == '.')) {

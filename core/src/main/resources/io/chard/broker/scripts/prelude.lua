@@ -65,7 +65,14 @@ end
 -- One marker is enough: a woken worker leases a batch and re-wakes the next if work remains. Work entering a
 -- queue (dispatch, retry, join, release, what a lease left) is its use: the queue is registered (the monitor
 -- lists it) and the time kept, so forget_queues removes only queues no work entered for the retention.
+local woken = {}
 local function wake(queue)
+  -- Once per queue and call: a second wake changes nothing (one marker, the same NOW), and a batch of 1,000
+  -- enqueues into one queue would otherwise pay these four commands 1,000 times (half the enqueue's commands).
+  if woken[queue] then
+    return
+  end
+  woken[queue] = true
   redis.call('SADD', KEYS[5], queue)
   redis.call('ZADD', KEYS[6], NOW, queue)
   local key = queue_key(queue, 'wake')
