@@ -129,6 +129,7 @@ export interface QueueState {
   depth: number
   delayed: number
   in_flight: number
+  paused: boolean
   throughput: MinuteCount[]
 }
 
