@@ -87,8 +87,9 @@ export function callApi(page, method, path, body) {
   )
 }
 
-export async function dispatch(page, task, args) {
-  const answer = await callApi(page, 'POST', '/api/background_tasks/tasks', { task, args })
+/** Dispatches through the API; `options` are more fields of the request, e.g. `{ queue }`. */
+export async function dispatch(page, task, args, options = {}) {
+  const answer = await callApi(page, 'POST', '/api/background_tasks/tasks', { task, args, ...options })
   assert.equal(answer.status, 202, `dispatch of ${task}: ${JSON.stringify(answer.body)}`)
   return answer.body.id
 }

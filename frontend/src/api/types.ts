@@ -1,3 +1,5 @@
+import type { Schema } from './schemas'
+
 export const EXECUTION_STATUSES = [
   'pending',
   'running',
@@ -13,11 +15,7 @@ export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number]
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 
-export interface Me {
-  username: string
-  roles: string[]
-  permissions: string[]
-}
+export type Me = Schema<'Sessions.Me'>
 
 export interface LoginAnswer extends Me {
   access_token: string
@@ -124,13 +122,8 @@ interface MinuteCount {
   count: number
 }
 
-export interface QueueState {
-  name: string
-  depth: number
-  delayed: number
-  in_flight: number
-  throughput: MinuteCount[]
-}
+/** The document types `throughput` as open objects (the server builds it as maps); each is a minute's count. */
+export type QueueState = Omit<Schema<'LiveController.Queue'>, 'throughput'> & { throughput: MinuteCount[] }
 
 export interface MinuteOutcomes {
   minute: string
@@ -138,32 +131,15 @@ export interface MinuteOutcomes {
   failed: number
 }
 
-/** Users, tokens and audit entries: the contract does not say whether their ids are numbers or UUIDs. */
+/** Audit entries: the contract does not say whether their ids are numbers or UUIDs. */
 export type RecordId = string | number
 
-export interface User {
-  id: RecordId
-  username: string
-  roles: string[]
-  disabled: boolean
-  created_at: string
-}
+export type User = Schema<'AdministrationController.UserView'>
 
-export interface ApiToken {
-  id: RecordId
-  name: string
-  username: string
-  roles: string[]
-  created_at: string
-  last_used_at: string | null
-}
+/** `token` is null except in the answer that created it. */
+export type ApiToken = Schema<'AdministrationController.TokenView'>
 
-export interface CreatedToken {
-  id: RecordId
-  name: string
-  roles: string[]
-  token: string
-}
+export type CreatedToken = ApiToken & { token: string }
 
 export interface AuditEntry {
   id: RecordId
@@ -194,30 +170,15 @@ export type MisfirePolicy = (typeof MISFIRE_POLICIES)[number]
 /** `api` schedules are edited here; `code` (declared by a module) and `builtin` ones only where they are declared. */
 export type ScheduleSource = 'api' | 'code' | 'builtin'
 
-/** Only the fields of the schedule's `kind` are set; the others are null. */
-export interface Schedule {
-  id: RecordId
-  name: string
-  task_name: string
+/**
+ * Only the fields of the schedule's `kind` are set; the others are null. The document says `string` where the
+ * answer holds one of a few values, and `JsonNode` for the arguments.
+ */
+export type Schedule = Omit<Schema<'ScheduleView'>, 'kind' | 'solar_event' | 'misfire_policy' | 'source' | 'args' | 'kwargs'> & {
   kind: ScheduleKind
-  cron: string | null
-  interval_seconds: number | null
   solar_event: SolarEvent | null
-  latitude: number | null
-  longitude: number | null
-  run_at: string | null
-  timezone: string
-  start_at: string | null
-  expires_at: string | null
-  enabled: boolean
+  misfire_policy: MisfirePolicy
+  source: ScheduleSource
   args: Json[] | null
   kwargs: { [key: string]: Json } | null
-  queue: string | null
-  priority: number | null
-  misfire_policy: MisfirePolicy
-  catch_up_seconds: number
-  source: ScheduleSource
-  last_run_at: string | null
-  total_runs: number
-  next_run_at: string | null
 }

@@ -78,7 +78,7 @@ export function worker(overrides: Partial<Worker> = {}): Worker {
 
 export function schedule(overrides: Partial<Schedule> = {}): Schedule {
   return {
-    id: 7,
+    id: '7',
     name: 'nightly-report',
     task_name: 'examples.add',
     kind: 'cron',

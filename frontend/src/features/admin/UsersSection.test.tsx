@@ -8,13 +8,13 @@ import { UsersSection } from './UsersSection'
 const USERS = '/api/background_tasks/admin/users'
 const ADA = { username: 'ada', roles: ['admin'], permissions: ['background_tasks.view', 'background_tasks.admin'] }
 
-function user(id: number, username: string, roles: string[]): User {
+function user(id: string, username: string, roles: string[]): User {
   return { id, username, roles, disabled: false, created_at: '2026-01-01T10:00:00Z' }
 }
 
 function routes(patch: { status?: number; body: unknown }) {
   return {
-    [`GET ${USERS}`]: { body: { items: [user(1, 'ada', ['admin']), user(2, 'vera', ['viewer'])] } },
+    [`GET ${USERS}`]: { body: { items: [user('1', 'ada', ['admin']), user('2', 'vera', ['viewer'])] } },
     'GET /api/background_tasks/admin/roles': {
       body: { items: ['viewer', 'operator', 'admin'].map((name) => ({ name, permissions: [] })) },
     },
@@ -30,7 +30,7 @@ async function row(username: string) {
 
 describe('UsersSection', () => {
   it('edits a user: new roles, and a new password only when one is typed', async () => {
-    const calls = mockFetch(routes({ body: user(2, 'vera', ['operator']) }))
+    const calls = mockFetch(routes({ body: user('2', 'vera', ['operator']) }))
     renderPage(<UsersSection />, { me: ADA, path: '/users', at: '/users' })
     fireEvent.click(within(await row('vera')).getByTestId('user-edit'))
     const form = screen.getByTestId('user-edit-form')

@@ -1,6 +1,6 @@
 import { apiGet, apiSend } from '../../api/client'
 import { ADMIN_API } from '../../api/paths'
-import type { ApiToken, AuditEntry, CreatedToken, Page, RecordId, Role, User } from '../../api/types'
+import type { ApiToken, AuditEntry, CreatedToken, Page, Role, User } from '../../api/types'
 import { auditSearch } from './audit'
 import type { AuditFilters } from './audit'
 
@@ -29,11 +29,11 @@ export function createUser(user: NewUser): Promise<User> {
   return apiSend('POST', `${ADMIN_API}/users`, user)
 }
 
-export function updateUser(id: RecordId, change: UserChange): Promise<User> {
+export function updateUser(id: string, change: UserChange): Promise<User> {
   return apiSend('PATCH', `${ADMIN_API}/users/${encodeURIComponent(id)}`, change)
 }
 
-export function deleteUser(id: RecordId): Promise<void> {
+export function deleteUser(id: string): Promise<void> {
   return apiSend('DELETE', `${ADMIN_API}/users/${encodeURIComponent(id)}`)
 }
 
@@ -45,7 +45,7 @@ export function createToken(token: NewToken): Promise<CreatedToken> {
   return apiSend('POST', `${ADMIN_API}/tokens`, token)
 }
 
-export function deleteToken(id: RecordId): Promise<void> {
+export function deleteToken(id: string): Promise<void> {
   return apiSend('DELETE', `${ADMIN_API}/tokens/${encodeURIComponent(id)}`)
 }
 

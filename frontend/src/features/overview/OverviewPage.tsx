@@ -9,6 +9,7 @@ import { LivePageHeader } from '../../components/LivePageHeader'
 import { QueryState } from '../../components/QueryState'
 import { formatDuration } from '../../format'
 import { label, t } from '../../i18n'
+import { QueueName } from '../queues/QueueName'
 import { BrokerBanner } from '../workers/BrokerBanner'
 import { WINDOWS } from './api'
 import type { Overview, OverviewWindow, QueueOverview, StatusCount, TaskOverview } from './api'
@@ -41,7 +42,7 @@ const TASK_COLUMNS: Column<TaskOverview>[] = [
 ]
 
 const QUEUE_COLUMNS: Column<QueueOverview>[] = [
-  { header: t('queues.name'), cell: (queue) => queue.name },
+  { header: t('queues.name'), cell: (queue) => <QueueName queue={queue} /> },
   { header: t('queues.depth'), numeric: true, cell: (queue) => countText(queue.depth) },
   { header: t('queues.delayed'), numeric: true, cell: (queue) => countText(queue.delayed) },
   { header: t('queues.in_flight'), numeric: true, cell: (queue) => countText(queue.in_flight) },
@@ -124,7 +125,8 @@ export function OverviewPage() {
               {!data.broker_reachable && <BrokerBanner error={null} />}
               {data.broker_reachable && data.queues.length === 0 ? <p className="muted">{t('queues.empty')}</p> : (
                 <DataTable testId="overview-queue-table" columns={QUEUE_COLUMNS} rows={data.queues}
-                  rowKey={(queue) => queue.name} rowTestId="overview-queue-row" />
+                  rowKey={(queue) => queue.name} rowTestId="overview-queue-row"
+                  rowAttributes={(queue) => ({ 'data-name': queue.name, 'data-paused': queue.paused })} />
               )}
             </section>
           </>

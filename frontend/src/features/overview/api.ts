@@ -1,5 +1,6 @@
 import { apiGet } from '../../api/client'
 import { ADMIN_API } from '../../api/paths'
+import type { Schema } from '../../api/schemas'
 
 /** The windows the overview offers; the server picks each one's bucket width. */
 export const WINDOWS = ['1h', '24h', '7d'] as const
@@ -8,52 +9,16 @@ export type OverviewWindow = (typeof WINDOWS)[number]
 /** Ended executions by outcome: success, failed, revoked, cancelled. */
 export type Outcomes = Record<string, number>
 
-export interface OverviewBucket {
-  start: string
-  outcomes: Outcomes
-}
+export type OverviewBucket = Schema<'OverviewController.Bucket'>
 
-export interface TaskOverview {
-  task_name: string
-  count: number
-  outcomes: Outcomes
-  failure_rate: number | null
-  run_p50_ms: number | null
-  run_p95_ms: number | null
-  run_mean_ms: number | null
-  wait_p50_ms: number | null
-  wait_p95_ms: number | null
-  wait_mean_ms: number | null
-}
+export type TaskOverview = Schema<'OverviewController.TaskRow'>
 
-export interface QueueOverview {
-  name: string
-  depth: number
-  delayed: number
-  in_flight: number
-  paused: boolean
-  oldest_age_seconds: number | null
-}
+export type QueueOverview = Schema<'OverviewController.QueueRow'>
 
-export interface StatusCount {
-  status: string
-  count: number
-  estimated: boolean
-}
+export type StatusCount = Schema<'OverviewController.StatusRow'>
 
-export interface Overview {
-  window: OverviewWindow
-  from: string
-  to: string
-  step_seconds: number
-  unfinished: StatusCount[]
-  ended: Outcomes
-  /** Only the buckets where something ended: the page fills the rest of the axis with 0. */
-  buckets: OverviewBucket[]
-  tasks: TaskOverview[]
-  broker_reachable: boolean
-  queues: QueueOverview[]
-}
+/** `buckets` holds only those where something ended: the page fills the rest of the axis with 0. */
+export type Overview = Omit<Schema<'OverviewController.Overview'>, 'window'> & { window: OverviewWindow }
 
 export function fetchOverview(window: OverviewWindow): Promise<Overview> {
   return apiGet(`${ADMIN_API}/overview?window=${window}`)

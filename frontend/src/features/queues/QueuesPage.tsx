@@ -8,6 +8,11 @@ import { QueryState } from '../../components/QueryState'
 import { useTimeZone } from '../../app/zoneChoice'
 import { formatClock } from '../../displayTime'
 import { t } from '../../i18n'
+import { PERMISSIONS } from '../session/api'
+import { useCan } from '../session/queries'
+import { waitingCount } from './api'
+import { QueueActions } from './QueueActions'
+import { QueueName } from './QueueName'
 import { useOutcomeStats, useQueues } from './queries'
 import { throughputByMinute } from './throughput'
 
@@ -21,10 +26,16 @@ function useMinuteLabel(): (minute: string) => string {
 }
 
 const QUEUE_COLUMNS: Column<QueueState>[] = [
-  { header: t('queues.name'), cell: (queue) => queue.name },
+  { header: t('queues.name'), cell: (queue) => <QueueName queue={queue} /> },
   { header: t('queues.depth'), numeric: true, cell: (queue) => queue.depth },
   { header: t('queues.delayed'), numeric: true, cell: (queue) => queue.delayed },
   { header: t('queues.in_flight'), numeric: true, cell: (queue) => queue.in_flight },
+]
+
+/** With `manage`, a column of pause or resume and purge. */
+const MANAGED_COLUMNS: Column<QueueState>[] = [
+  ...QUEUE_COLUMNS,
+  { header: t('queues.actions'), cell: (queue) => <QueueActions queue={queue} /> },
 ]
 
 function ThroughputChart({ queues }: { queues: QueueState[] }) {
@@ -70,6 +81,7 @@ function OutcomesChart({ minutes }: { minutes: MinuteOutcomes[] }) {
 }
 
 export function QueuesPage() {
+  const canManage = useCan(PERMISSIONS.manage)
   const queues = useQueues()
   const stats = useOutcomeStats(STATS_MINUTES)
   return (
@@ -80,11 +92,11 @@ export function QueuesPage() {
           <>
             <DataTable
               testId="queues-table"
-              columns={QUEUE_COLUMNS}
+              columns={canManage ? MANAGED_COLUMNS : QUEUE_COLUMNS}
               rows={data.queues}
               rowKey={(queue) => queue.name}
               rowTestId="queue-row"
-              rowAttributes={(queue) => ({ 'data-name': queue.name })}
+              rowAttributes={(queue) => ({ 'data-name': queue.name, 'data-paused': queue.paused, 'data-waiting': waitingCount(queue) })}
             />
             <section className="card" data-testid="throughput-chart">
               <h2>{t('queues.throughput_title')}</h2>

@@ -1,4 +1,4 @@
-import { apiGet } from '../../api/client'
+import { apiGet, apiSend } from '../../api/client'
 import { ADMIN_API } from '../../api/paths'
 import type { MinuteOutcomes, QueueState } from '../../api/types'
 
@@ -8,4 +8,32 @@ export function fetchQueues(): Promise<{ queues: QueueState[] }> {
 
 export function fetchStats(minutes: number): Promise<{ minutes: MinuteOutcomes[] }> {
   return apiGet(`${ADMIN_API}/stats?minutes=${minutes}`)
+}
+
+/** What an operator may do to a queue: pause or resume it, or revoke what waits in it. */
+export type QueueAction = 'pause' | 'resume' | 'purge'
+
+/** The queue's waiting executions, ready or delayed: those a purge revokes and a pause holds back. */
+export function waitingCount(queue: Pick<QueueState, 'depth' | 'delayed'>): number {
+  return queue.depth + queue.delayed
+}
+
+/**
+ * The actions that would change the queue: pause or resume (whichever it is not), and purge only while something
+ * waits (a purge of an empty queue revokes nothing and would still be audited).
+ */
+export function queueActions(queue: Pick<QueueState, 'paused' | 'depth' | 'delayed'>): QueueAction[] {
+  const actions: QueueAction[] = [queue.paused ? 'resume' : 'pause']
+  return waitingCount(queue) > 0 ? [...actions, 'purge'] : actions
+}
+
+export interface QueueActionAnswer {
+  name: string
+  paused?: boolean
+  /** Only for a purge: how many waiting executions were revoked. */
+  purged?: number
+}
+
+export function runQueueAction(name: string, action: QueueAction): Promise<QueueActionAnswer> {
+  return apiSend('POST', `${ADMIN_API}/queues/${encodeURIComponent(name)}/${action}`)
 }

@@ -11,9 +11,9 @@ const SCHEDULES = '/api/background_tasks/admin/schedules'
 const LIST = `GET ${SCHEDULES}`
 
 const SCHEDULE_LIST = [
-  schedule({ id: 1, name: 'background-tasks-purge-old', source: 'builtin', timezone: 'UTC' }),
-  schedule({ id: 2, name: 'billing-sync', source: 'code', enabled: false }),
-  schedule({ id: 7 }),
+  schedule({ id: '1', name: 'background-tasks-purge-old', source: 'builtin', timezone: 'UTC' }),
+  schedule({ id: '2', name: 'billing-sync', source: 'code', enabled: false }),
+  schedule({ id: '7' }),
 ]
 
 function renderSchedules(me = OPERATOR, routes = {}) {
@@ -104,7 +104,7 @@ describe('SchedulesPage', () => {
 
   it('enables a disabled schedule with the toggle', async () => {
     const calls = renderSchedules(OPERATOR, {
-      [`POST ${SCHEDULES}/2/enable`]: { body: schedule({ id: 2, name: 'billing-sync', enabled: true }) },
+      [`POST ${SCHEDULES}/2/enable`]: { body: schedule({ id: '2', name: 'billing-sync', enabled: true }) },
     })
     fireEvent.click(within(await row('billing-sync')).getByTestId('schedule-enabled'))
     await waitFor(() => expect(screen.getByTestId('toast').textContent).toBe('Schedule billing-sync enabled.×'))

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { RecordId, Schedule } from '../../api/types'
+import type { Schedule } from '../../api/types'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { LivePageHeader } from '../../components/LivePageHeader'
 import { QueryState } from '../../components/QueryState'
@@ -13,7 +13,7 @@ import { ScheduleForm } from './ScheduleForm'
 import { ScheduleTable } from './ScheduleTable'
 
 /** Edits the schedule as the server has it now (nothing is cached), not as the list showed it. */
-function EditSchedule({ id, onDone }: { id: RecordId; onDone: () => void }) {
+function EditSchedule({ id, onDone }: { id: string; onDone: () => void }) {
   return (
     <QueryState query={useSchedule(id)}>{(schedule) => <ScheduleForm schedule={schedule} onDone={onDone} />}</QueryState>
   )

@@ -1,6 +1,6 @@
 import { apiGet, apiSend } from '../../api/client'
 import { ADMIN_API } from '../../api/paths'
-import type { Json, MisfirePolicy, RecordId, Schedule, ScheduleSource, SolarEvent } from '../../api/types'
+import type { Json, MisfirePolicy, Schedule, ScheduleSource, SolarEvent } from '../../api/types'
 
 /** When a schedule fires: its kind and that kind's fields, and nothing else. */
 export type ScheduleSpec =
@@ -37,7 +37,7 @@ export type ScheduleDefinition = ScheduleSpec &
 
 const SCHEDULES = `${ADMIN_API}/schedules`
 
-function schedulePath(id: RecordId): string {
+function schedulePath(id: string): string {
   return `${SCHEDULES}/${encodeURIComponent(id)}`
 }
 
@@ -45,7 +45,7 @@ export function fetchSchedules(): Promise<{ items: Schedule[] }> {
   return apiGet(SCHEDULES)
 }
 
-export function fetchSchedule(id: RecordId): Promise<Schedule> {
+export function fetchSchedule(id: string): Promise<Schedule> {
   return apiGet(schedulePath(id))
 }
 
@@ -53,20 +53,20 @@ export function createSchedule(definition: ScheduleDefinition): Promise<Schedule
   return apiSend('POST', SCHEDULES, definition)
 }
 
-export function updateSchedule(id: RecordId, definition: ScheduleDefinition): Promise<Schedule> {
+export function updateSchedule(id: string, definition: ScheduleDefinition): Promise<Schedule> {
   return apiSend('PUT', schedulePath(id), definition)
 }
 
-export function deleteSchedule(id: RecordId): Promise<void> {
+export function deleteSchedule(id: string): Promise<void> {
   return apiSend('DELETE', schedulePath(id))
 }
 
-export function setScheduleEnabled(id: RecordId, enabled: boolean): Promise<Schedule> {
+export function setScheduleEnabled(id: string, enabled: boolean): Promise<Schedule> {
   return apiSend('POST', `${schedulePath(id)}/${enabled ? 'enable' : 'disable'}`)
 }
 
 /** Runs the task now, outside the timetable; answers the new execution's id. */
-export function runSchedule(id: RecordId): Promise<{ id: string }> {
+export function runSchedule(id: string): Promise<{ id: string }> {
   return apiSend('POST', `${schedulePath(id)}/run`)
 }
 

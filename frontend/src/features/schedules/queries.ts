@@ -1,6 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { LIVE_REFRESH_MS } from '../../api/live'
-import type { RecordId } from '../../api/types'
 import { fetchSchedule, fetchSchedules, previewSchedule } from './api'
 import type { PreviewRequest } from './api'
 
@@ -11,7 +10,7 @@ import type { PreviewRequest } from './api'
 export const scheduleKeys = {
   all: ['schedules'] as const,
   list: () => [...scheduleKeys.all, 'list'] as const,
-  detail: (id: RecordId) => [...scheduleKeys.all, 'detail', id] as const,
+  detail: (id: string) => [...scheduleKeys.all, 'detail', id] as const,
   preview: (request: PreviewRequest | null) => ['schedule-preview', request] as const,
 }
 
@@ -21,7 +20,7 @@ export function useSchedules() {
 }
 
 /** A schedule as the server has it now: nothing is kept once the form closes, so editing never starts stale. */
-export function useSchedule(id: RecordId) {
+export function useSchedule(id: string) {
   return useQuery({ queryKey: scheduleKeys.detail(id), queryFn: () => fetchSchedule(id), gcTime: 0 })
 }
 

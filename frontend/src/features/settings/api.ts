@@ -1,14 +1,9 @@
 import { apiGet, apiSend } from '../../api/client'
 import { ADMIN_API } from '../../api/paths'
+import type { Schema } from '../../api/schemas'
 
-/** One engine setting stored in the database. */
-export interface Setting {
-  key: string
-  value: string
-  /** Read once at start: a change holds after the next restart. */
-  requires_restart: boolean
-  updated_at: string
-}
+/** One engine setting stored in the database; `requires_restart`: read once at start, so a change holds after the next restart. */
+export type Setting = Schema<'SettingsController.SettingView'>
 
 export function fetchSettings(): Promise<{ items: Setting[] }> {
   return apiGet(`${ADMIN_API}/settings`)

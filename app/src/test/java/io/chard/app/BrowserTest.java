@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +40,8 @@ class BrowserTest {
         properties.putAll(TestPostgres.properties());
         properties.put("micronaut.server.port", -1);
         properties.put(ChardSettings.WORKER_ENABLED, true);
+        // e2e/queues.test.mjs pauses a queue of its own, so the specs running beside it keep `default` running.
+        properties.put(ChardSettings.WORKER_QUEUES, "default,e2e-pausable");
         properties.put(ChardSettings.ADMIN_PASSWORD, PASSWORD);
         context = AdminMain.start(new String[0], properties);
         base = "http://localhost:" + context.getBean(EmbeddedServer.class).getPort();
@@ -71,7 +76,7 @@ class BrowserTest {
         assertTrue(Files.isExecutable(Path.of("/usr/bin/chromium")),
                 "the browser tests need Chromium at /usr/bin/chromium (apt-get install chromium; .ci/run does)");
         File frontend = Path.of("..", "frontend").toAbsolutePath().normalize().toFile();
-        ProcessBuilder npm = new ProcessBuilder("npm", "run", "e2e").directory(frontend).redirectErrorStream(true);
+        ProcessBuilder npm = new ProcessBuilder(e2eCommand()).directory(frontend).redirectErrorStream(true);
         npm.environment().putAll(Map.of("BASE_URL", base, "ADMIN_USER", "admin", "ADMIN_PASSWORD", PASSWORD,
                 "VIEWER_USER", "viewer", "VIEWER_PASSWORD", PASSWORD));
         Process run = npm.start();
@@ -80,5 +85,19 @@ class BrowserTest {
         System.out.println(output);
         assertEquals(0, run.exitValue(), "browser tests failed:\n" + output);
         assertTrue(output.contains("# fail 0"), output);
+    }
+
+    /**
+     * Every spec, or only those named by {@code -De2e.specs=queues,viewer} (files of frontend/e2e without
+     * {@code .test.mjs}), so a change to one page runs its own spec without all the others.
+     */
+    private static List<String> e2eCommand() {
+        String specs = System.getProperty("e2e.specs", "");
+        if (specs.isBlank()) {
+            return List.of("npm", "run", "e2e");
+        }
+        List<String> command = new ArrayList<>(List.of("node", "--test"));
+        Arrays.stream(specs.split(",")).map(spec -> "e2e/" + spec.strip() + ".test.mjs").forEach(command::add);
+        return command;
     }
 }
