@@ -7,6 +7,7 @@ import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.Partitions;
 import io.chard.broker.Promotion;
 import io.chard.broker.Revocation;
+import io.chard.broker.UniqueLock;
 import io.chard.config.ChardConfig;
 import io.chard.task.ArgumentBinder;
 import io.chard.task.TaskDefinition;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -47,10 +49,12 @@ public final class TaskClient {
     private final Clock clock;
     private final Partitions partitions;
     private final ReadyTrigger trigger;
+    private final UniqueLocks uniqueLocks;
 
     public TaskClient(TaskRegistry registry, ArgumentBinder binder, Broker broker, JsonMapper json,
                       ChardConfig config, Clock clock, ReadyTrigger trigger) {
         this.partitions = new Partitions(config.namespace(), config.partitions());
+        this.uniqueLocks = new UniqueLocks(json);
         this.trigger = trigger;
         this.registry = registry;
         this.binder = binder;
@@ -71,23 +75,26 @@ public final class TaskClient {
 
     /**
      * Validates every request first; enqueues all of them in one atomic step, or none. The batch goes to one
-     * partition: its idempotency key's when one request has a key, else a random one. Requests whose keys
-     * hash elsewhere go to their keys' partitions (one atomic step per partition).
+     * partition: its first request's key's (a unique task's lock, else an idempotency key) when one has a key,
+     * else a random one. Requests whose keys hash elsewhere go to their keys' partitions (one atomic step per
+     * partition).
      */
     public List<Dispatched> dispatchAll(List<DispatchRequest> requests) {
         Instant now = clock.instant();
-        int batchPartition = partitions.random();
+        List<UniqueLock> locks = new ArrayList<>(requests.size());
+        List<String> keys = new ArrayList<>(requests.size());
         for (DispatchRequest request : requests) {
-            String key = blankToNull(request.idempotencyKey());
-            if (key != null) {
-                batchPartition = partitions.forKey(key);
-                break;
-            }
+            UniqueLock lock = uniqueLocks.of(registry.require(request.task()), request);
+            locks.add(lock);
+            keys.add(lock != null ? lock.name() : blankToNull(request.idempotencyKey()));
         }
+        int batchPartition = keys.stream().filter(Objects::nonNull).findFirst().map(partitions::forKey)
+                .orElseGet(partitions::random);
         List<Envelope.Encoded> envelopes = new ArrayList<>(requests.size());
-        for (DispatchRequest request : requests) {
-            String key = blankToNull(request.idempotencyKey());
-            envelopes.add(envelope(request, now, key == null ? batchPartition : partitions.forKey(key)));
+        for (int i = 0; i < requests.size(); i++) {
+            String key = keys.get(i);
+            envelopes.add(envelope(requests.get(i), now, key == null ? batchPartition : partitions.forKey(key))
+                    .withUnique(locks.get(i)));
         }
         List<Enqueued> enqueued = broker.enqueue(envelopes);
         List<Dispatched> dispatched = new ArrayList<>(envelopes.size());
@@ -189,7 +196,7 @@ public final class TaskClient {
         if (size > config.maxPayloadBytes()) {
             throw new PayloadTooLargeException(size, config.maxPayloadBytes());
         }
-        return new Envelope.Encoded(envelope, encoded, options.timeLimit());
+        return new Envelope.Encoded(envelope, encoded, options.timeLimit(), null);
     }
 
     /** Whether {@code name} may name a queue: 1-100 letters, digits, '_', '-' or '.'. */
