@@ -122,15 +122,14 @@ class UniqueTasksTest {
 
     @Test
     void aReleaseLeavesALockThatSinceNamesAnotherExecution() {
-        Dispatched first = client.dispatch("test.unique_order", "order-7", null);
+        Dispatched first = client.dispatch("test.unique_capped", 1);
         Delivery running = lease(first.id());
         Dispatched afterCap = Await.value("the lock's cap lapses", Duration.ofSeconds(5), () -> {
-            Dispatched again = client.dispatch("test.unique_order", "order-7", null);
+            Dispatched again = client.dispatch("test.unique_capped", 1);
             return again.duplicate() ? null : again;
         });
-        assertTrue(worker.settle(List.of(new Settlement(running.lease(), new Outcome.Success("\"order-7\""))))
-                .getFirst());
-        assertDuplicateOf(afterCap, client.dispatch("test.unique_order", "order-7", null));
+        assertTrue(worker.settle(List.of(new Settlement(running.lease(), new Outcome.Success("1")))).getFirst());
+        assertDuplicateOf(afterCap, client.dispatch("test.unique_capped", 1));
     }
 
     @Test

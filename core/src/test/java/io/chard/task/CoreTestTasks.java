@@ -67,9 +67,15 @@ public class CoreTestTasks {
         return n;
     }
 
-    /** Unique per order while it runs, whatever the note says; the lock lapses after 0.3 s even if it still runs. */
-    @Task(value = "test.unique_order", unique = Unique.WHILE_RUNNING, uniqueFor = 0.3, uniqueKey = "orderId")
+    /** Unique per order while it runs, whatever the note says. */
+    @Task(value = "test.unique_order", unique = Unique.WHILE_RUNNING, uniqueKey = "orderId")
     public String uniqueOrder(String orderId, @Nullable String note) {
         return orderId;
+    }
+
+    /** As test.unique_running, but the lock lapses after 0.3 s even while the execution runs. */
+    @Task(value = "test.unique_capped", unique = Unique.WHILE_RUNNING, uniqueFor = 0.3)
+    public long uniqueCapped(long n) {
+        return n;
     }
 }
