@@ -23,11 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A worker serving its queues by weight runs a quiet queue's work while a busy one is still full; in strict order
- * it runs none of it until the busy queue is drained. Queue "bulk" holds 200 executions and "urgent" 5, all
+ * it runs none of it until the busy queue is drained. Queue "bulk" holds 100 executions and "urgent" 5, all
  * dispatched before the worker starts; the worker runs one at a time, so the recorded order is the lease order.
  */
 class WeightedQueuesTest {
-    static final int BULK = 200;
+    static final int BULK = 100;
     static final int URGENT = 5;
 
     Map<String, Object> properties;
@@ -88,7 +88,7 @@ class WeightedQueuesTest {
         workerProperties.put(ChardSettings.WORKER_QUEUES, queues);
         workerProperties.put(ChardSettings.WORKER_CONCURRENCY, 1);
         worker = ApplicationContext.run(workerProperties);
-        Await.until("every execution ran", Duration.ofSeconds(60),
+        Await.until("every execution ran", Duration.ofMinutes(2),
                 () -> WorkerTestTasks.recorded.size() == BULK + URGENT);
         return new ArrayList<>(WorkerTestTasks.recorded);
     }
