@@ -2,12 +2,7 @@ package io.chard.broker;
 
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
-import io.chard.client.TaskClient;
 import io.chard.testing.Await;
-import io.chard.testing.TestRedis;
-import io.micronaut.context.ApplicationContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,32 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Unique tasks against a real Redis: a duplicate dispatch answers the execution holding the lock, and the lock is
  * released at the transition its lifetime names, so the next dispatch makes a new execution.
  */
-class UniqueTasksTest {
-    static final Duration LEASE = Duration.ofSeconds(30);
-
-    ApplicationContext context;
-    RedisBroker broker;
-    TaskClient client;
-    BrokerConsumer worker;
-
-    @BeforeEach
-    void start() {
-        context = ApplicationContext.run(properties());
-        broker = context.getBean(RedisBroker.class);
-        client = context.getBean(TaskClient.class);
-        worker = broker.consumer("worker-a");
-    }
-
-    /** One Redis here, the Redis Cluster with several partitions in {@link UniqueTasksClusterTest}. */
-    Map<String, Object> properties() {
-        return TestRedis.properties();
-    }
-
-    @AfterEach
-    void stop() {
-        worker.close();
-        context.close();
-    }
+class UniqueTasksTest extends BrokerFixture {
 
     @Test
     void whilePendingADuplicateAnswersTheWaitingExecutionAndOnceItStartsADispatchMakesANewOne() {
@@ -83,7 +53,7 @@ class UniqueTasksTest {
         assertDuplicateOf(first, client.dispatch("test.unique_running", 1), "a retry still holds the lock");
 
         Delivery retried = Await.value("the retry is leased", Duration.ofSeconds(5), () -> {
-            List<Delivery> leased = worker.lease(List.of("default"), 1, LEASE).deliveries();
+            List<Delivery> leased = worker.lease(DEFAULT, 1, LEASE).deliveries();
             return leased.isEmpty() ? null : leased.getFirst();
         });
         assertEquals(first.id(), retried.id());
@@ -148,7 +118,7 @@ class UniqueTasksTest {
     }
 
     private Delivery lease(UUID id) {
-        List<Delivery> leased = worker.lease(List.of("default"), 10, LEASE).deliveries();
+        List<Delivery> leased = worker.lease(DEFAULT, 10, LEASE).deliveries();
         assertEquals(List.of(id), leased.stream().map(Delivery::id).toList());
         return leased.getFirst();
     }
