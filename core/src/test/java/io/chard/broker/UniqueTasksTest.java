@@ -6,6 +6,7 @@ import io.chard.testing.Await;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,6 +42,25 @@ class UniqueTasksTest extends BrokerFixture {
         Dispatched first = client.dispatch("test.unique_pending", 1);
         assertEquals(Revocation.REVOKED, client.revoke(first.id()));
         assertNewExecution(first, client.dispatch("test.unique_pending", 1));
+    }
+
+    @Test
+    void whilePendingLeasingByIdReleasesTheLockAsItStarts() {
+        Dispatched first = client.dispatch("test.unique_pending", 1);
+        List<BrokerConsumer.IdLease> leased = worker.leaseIds(List.of(first.id()), LEASE, BrokerConsumer.Fit.ANY);
+        assertEquals(BrokerConsumer.IdLeaseCode.LEASED, leased.getFirst().code());
+        assertNewExecution(first, client.dispatch("test.unique_pending", 1));
+    }
+
+    @Test
+    void whileRunningAnExecutionThatExpiredUnstartedReleasesItsLockWhenALeaseCallEndsIt() {
+        Dispatched first = client.dispatch(DispatchRequest.of("test.unique_short_lived", null));
+        assertDuplicateOf(first, client.dispatch(DispatchRequest.of("test.unique_short_lived", null)));
+        Await.until("the expiry passed", Duration.ofSeconds(2),
+                () -> Instant.now().isAfter(broker.snapshot(first.id()).orElseThrow().queuedAt().plusMillis(300)));
+        assertTrue(worker.lease(DEFAULT, 10, LEASE).deliveries().isEmpty());
+        assertEquals("expired", broker.snapshot(first.id()).orElseThrow().reason());
+        assertNewExecution(first, client.dispatch(DispatchRequest.of("test.unique_short_lived", null)));
     }
 
     @Test

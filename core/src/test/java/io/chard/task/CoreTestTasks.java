@@ -73,6 +73,11 @@ public class CoreTestTasks {
         return orderId;
     }
 
+    /** As test.unique_running, but not started after 0.2 s. */
+    @Task(value = "test.unique_short_lived", unique = Unique.WHILE_RUNNING, expires = 0.2)
+    public void uniqueShortLived() {
+    }
+
     /** As test.unique_running, but the lock lapses after 0.3 s even while the execution runs. */
     @Task(value = "test.unique_capped", unique = Unique.WHILE_RUNNING, uniqueFor = 0.3)
     public long uniqueCapped(long n) {
