@@ -58,6 +58,19 @@ class TaskApiTest {
     }
 
     @Test
+    void aDuplicateDispatchOfAUniqueTaskAnswersTheExecutionHoldingTheLock() {
+        Answer first = api.post(TASKS, "{\"task\":\"test.unique_order\",\"args\":[\"order-http\",\"a\"]}");
+        Answer duplicate = api.post(TASKS,
+                "{\"task\":\"test.unique_order\",\"kwargs\":{\"orderId\":\"order-http\",\"note\":\"b\"}}");
+        Answer other = api.post(TASKS, "{\"task\":\"test.unique_order\",\"args\":[\"order-other\",\"a\"]}");
+        assertEquals(202, first.status());
+        assertEquals(202, duplicate.status());
+        assertEquals(first.text("id"), duplicate.text("id"));
+        assertEquals("pending", duplicate.text("status"));
+        assertTrue(!other.text("id").equals(first.text("id")), "another order is another execution");
+    }
+
+    @Test
     void dispatchNeedsTheDispatchPermission() {
         String body = "{\"task\":\"test.add\",\"args\":[1,2]}";
         assertEnqueuesNothing(() -> {

@@ -50,10 +50,15 @@ public record Envelope(
      *
      * @param timeLimit the task's hard time limit (zero: none), stored beside the execution so that a
      *                  short-lived worker leases only what it can finish
+     * @param unique    the lock of a unique task's dispatch (null: none, also for a workflow's members)
      */
-    public record Encoded(Envelope envelope, String json, java.time.Duration timeLimit) {
+    public record Encoded(Envelope envelope, String json, java.time.Duration timeLimit, @Nullable UniqueLock unique) {
         public Encoded(Envelope envelope, String json) {
-            this(envelope, json, java.time.Duration.ZERO);
+            this(envelope, json, java.time.Duration.ZERO, null);
+        }
+
+        public Encoded withUnique(@Nullable UniqueLock lock) {
+            return new Encoded(envelope, json, timeLimit, lock);
         }
     }
 }

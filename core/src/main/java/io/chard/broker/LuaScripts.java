@@ -22,8 +22,9 @@ import java.util.Map;
 final class LuaScripts {
 
     enum Script {
-        ENQUEUE, LEASE(WORKFLOW), SETTLE(WORKFLOW), HEARTBEAT, RELEASE, REVOKE(WORKFLOW), PROGRESS,
-        ENQUEUE_WORKFLOW(WORKFLOW), LEASE_IDS(WORKFLOW), PURGE(WORKFLOW), PROMOTE, FORGET_QUEUES;
+        ENQUEUE(UNIQUE), LEASE(WORKFLOW, UNIQUE), SETTLE(WORKFLOW, UNIQUE), HEARTBEAT, RELEASE,
+        REVOKE(WORKFLOW, UNIQUE), PROGRESS, ENQUEUE_WORKFLOW(WORKFLOW), LEASE_IDS(WORKFLOW, UNIQUE),
+        PURGE(WORKFLOW, UNIQUE), PROMOTE, FORGET_QUEUES;
 
         /** Shared Lua each script needs beyond the prelude, prepended after it in this order. */
         private final List<String> includes;
@@ -39,6 +40,8 @@ final class LuaScripts {
 
     /** The canvas join: every script that can end an execution runs it in the same call (see workflow.lua). */
     private static final String WORKFLOW = "workflow.lua";
+    /** Unique tasks' locks: taken by enqueue, released where an execution starts or ends (see unique.lua). */
+    private static final String UNIQUE = "unique.lua";
 
     /** Cluster refusals that mean the script did not run (a slot moving, a failover): safe to send again. */
     private static final List<String> RESEND = List.of("CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK");

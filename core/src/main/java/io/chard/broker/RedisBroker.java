@@ -72,7 +72,7 @@ public final class RedisBroker implements Broker {
     }
 
     private List<Enqueued> enqueue(RedisKeys keys, List<Envelope.Encoded> envelopes) {
-        List<String> argv = new ArrayList<>(2 + envelopes.size() * 10);
+        List<String> argv = new ArrayList<>(2 + envelopes.size() * 13);
         argv.add(keys.prefix());
         argv.add(Long.toString(config.idempotencyWindow().toSeconds()));
         Set<String> declared = new LinkedHashSet<>(keys.scriptKeys());
@@ -81,6 +81,10 @@ public final class RedisBroker implements Broker {
             declared.addAll(keys.queueKeys(envelope.queue()));
             if (envelope.idempotencyKey() != null) {
                 declared.add(keys.idempotency(scopedKey(envelope)));
+            }
+            UniqueLock lock = encoded.unique();
+            if (lock != null) {
+                declared.add(keys.idempotency(lock.name()));
             }
             argv.add(envelope.id().toString());
             argv.add(envelope.queue());
@@ -92,6 +96,9 @@ public final class RedisBroker implements Broker {
             argv.add(envelope.task());
             argv.add(encoded.json());
             argv.add(Long.toString(encoded.timeLimit().toMillis()));
+            argv.add(lock == null ? "" : lock.name());
+            argv.add(lock == null ? "" : lock.lifetime().releasedAt());
+            argv.add(lock == null ? "0" : Long.toString(lock.ttl().toMillis()));
         }
         List<Object> reply = run(Script.ENQUEUE, List.copyOf(declared), argv);
         if ("full".equals(reply.getFirst())) {

@@ -7,6 +7,7 @@ import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.Partitions;
 import io.chard.broker.Promotion;
 import io.chard.broker.Revocation;
+import io.chard.broker.UniqueLock;
 import io.chard.config.ChardConfig;
 import io.chard.task.ArgumentBinder;
 import io.chard.task.ArgumentBindingException;
@@ -30,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -53,10 +55,12 @@ public final class TaskClient {
     private final Partitions partitions;
     private final ReadyTrigger trigger;
     private final DispatchCoalescer coalescer;
+    private final UniqueLocks uniqueLocks;
 
     public TaskClient(TaskRegistry registry, ArgumentBinder binder, Broker broker, JsonMapper json,
                       ChardConfig config, Clock clock, ReadyTrigger trigger) {
         this.partitions = new Partitions(config.namespace(), config.partitions());
+        this.uniqueLocks = new UniqueLocks(json);
         this.trigger = trigger;
         this.registry = registry;
         this.binder = binder;
@@ -104,14 +108,17 @@ public final class TaskClient {
      */
     public CompletableFuture<Dispatched> dispatchAsync(DispatchRequest request) {
         Instant now = clock.instant();
-        String key = blankToNull(request.idempotencyKey());
-        return coalescer.submit(envelope(request, now, key == null ? partitions.random() : partitions.forKey(key)));
+        UniqueLock lock = uniqueLocks.of(registry.require(request.task()), request);
+        String key = partitionKey(request, lock);
+        return coalescer.submit(envelope(request, now, key == null ? partitions.random() : partitions.forKey(key))
+                .withUnique(lock));
     }
 
     /**
      * Validates every request first; enqueues all of them in one atomic step, or none. The batch goes to one
-     * partition: its idempotency key's when one request has a key, else a random one. Requests whose keys
-     * hash elsewhere go to their keys' partitions (one atomic step per partition).
+     * partition: its first request's key's (a unique task's lock, else an idempotency key) when one has a key,
+     * else a random one. Requests whose keys hash elsewhere go to their keys' partitions (one atomic step per
+     * partition).
      */
     public List<Dispatched> dispatchAll(List<DispatchRequest> requests) {
         try {
@@ -128,26 +135,34 @@ public final class TaskClient {
      */
     public List<Dispatched> dispatchBatch(List<DispatchRequest> requests) {
         Instant now = clock.instant();
-        int batchPartition = partitions.random();
-        for (DispatchRequest request : requests) {
-            String key = blankToNull(request.idempotencyKey());
-            if (key != null) {
-                batchPartition = partitions.forKey(key);
-                break;
-            }
-        }
+        List<UniqueLock> locks = new ArrayList<>(requests.size());
+        List<String> keys = new ArrayList<>(requests.size());
         List<Envelope.Encoded> envelopes = new ArrayList<>(requests.size());
-        for (int i = 0; i < requests.size(); i++) {
-            DispatchRequest request = requests.get(i);
-            String key = blankToNull(request.idempotencyKey());
-            try {
-                envelopes.add(envelope(request, now, key == null ? batchPartition : partitions.forKey(key)));
-            } catch (UnknownTaskException | ArgumentBindingException | InvalidDispatchException
-                     | PayloadTooLargeException e) {
-                throw new InvalidBatchException(i, e);
+        int index = 0;
+        try {
+            for (; index < requests.size(); index++) {
+                DispatchRequest request = requests.get(index);
+                UniqueLock lock = uniqueLocks.of(registry.require(request.task()), request);
+                locks.add(lock);
+                keys.add(partitionKey(request, lock));
             }
+            int batchPartition = keys.stream().filter(Objects::nonNull).findFirst().map(partitions::forKey)
+                    .orElseGet(partitions::random);
+            for (index = 0; index < requests.size(); index++) {
+                String key = keys.get(index);
+                envelopes.add(envelope(requests.get(index), now, key == null ? batchPartition : partitions.forKey(key))
+                        .withUnique(locks.get(index)));
+            }
+        } catch (UnknownTaskException | ArgumentBindingException | InvalidDispatchException
+                 | PayloadTooLargeException e) {
+            throw new InvalidBatchException(index, e);
         }
         return enqueue(envelopes);
+    }
+
+    /** The key whose partition an execution goes to: a unique task's lock, else the idempotency key, else none. */
+    private static String partitionKey(DispatchRequest request, UniqueLock lock) {
+        return lock != null ? lock.name() : blankToNull(request.idempotencyKey());
     }
 
     /** Stores checked envelopes (one atomic step per partition), then tells the queue trigger of the new ones. */
@@ -253,7 +268,7 @@ public final class TaskClient {
         if (size > config.maxPayloadBytes()) {
             throw new PayloadTooLargeException(size, config.maxPayloadBytes());
         }
-        return new Envelope.Encoded(envelope, encoded, options.timeLimit());
+        return new Envelope.Encoded(envelope, encoded, options.timeLimit(), null);
     }
 
     /** Whether {@code name} may name a queue: 1-100 letters, digits, '_', '-' or '.'. */

@@ -59,6 +59,13 @@ public final class ArgumentBinder {
         bind(method, JsonNode.createArrayNode(values), kwargs, null);
     }
 
+    /** Whether {@code parameter} takes an argument of the call: not the context, nor a rest of the arguments. */
+    static boolean bindable(Argument<?> parameter) {
+        return !TaskContext.class.equals(parameter.getType())
+                && !parameter.getAnnotationMetadata().hasAnnotation(AllArgs.class)
+                && !parameter.getAnnotationMetadata().hasAnnotation(AllKwargs.class);
+    }
+
     /**
      * @param context the value for a {@link TaskContext} parameter (null while only validating)
      * @throws ArgumentBindingException naming the parameter that does not bind

@@ -49,4 +49,19 @@ public @interface Task {
 
     /** Seconds after dispatch past which an execution that has not started is not run. */
     double expires() default 0;
+
+    /**
+     * Makes the task unique: while its lock holds, a dispatch with the same key answers the execution holding it.
+     * Declared here only (no dispatch overrides it): one caller must not be able to step around another's lock.
+     */
+    Unique unique() default Unique.NONE;
+
+    /** FOR_PERIOD: how long the lock holds (required). WHILE_PENDING and WHILE_RUNNING: a cap (0: none). */
+    double uniqueFor() default 0;
+
+    /**
+     * The parameter whose value is the unique key (one order per {@code orderId}); empty: the whole call, the
+     * task's positional and named arguments as sent.
+     */
+    String uniqueKey() default "";
 }

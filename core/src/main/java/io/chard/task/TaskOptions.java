@@ -12,7 +12,8 @@ public record TaskOptions(
         Backoff backoff,
         Duration softTimeLimit,
         Duration timeLimit,
-        Duration expires) {
+        Duration expires,
+        Uniqueness uniqueness) {
 
     public TaskOptions {
         autoretryFor = List.copyOf(autoretryFor);

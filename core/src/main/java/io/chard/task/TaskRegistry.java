@@ -3,6 +3,7 @@ package io.chard.task;
 import io.chard.config.ChardConfig;
 import io.micronaut.context.processor.ExecutableMethodProcessor;
 import io.micronaut.core.annotation.AnnotationValue;
+import io.micronaut.core.type.Argument;
 import io.micronaut.inject.BeanDefinition;
 import io.micronaut.inject.ExecutableMethod;
 import jakarta.inject.Singleton;
@@ -36,7 +37,7 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
             return;
         }
         String name = task.stringValue().orElseThrow();
-        TaskDefinition definition = new TaskDefinition(name, options(task), bean, method);
+        TaskDefinition definition = new TaskDefinition(name, options(task, method), bean, method);
         TaskDefinition previous = tasks.putIfAbsent(name, definition);
         if (previous != null && !previous.method().equals(method)) {
             throw new IllegalStateException("task name '" + name + "' is declared twice: by "
@@ -57,7 +58,7 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private TaskOptions options(AnnotationValue<Task> task) {
+    private TaskOptions options(AnnotationValue<Task> task, ExecutableMethod<?, ?> method) {
         String queue = task.stringValue("queue").filter(q -> !q.isBlank()).orElse(config.defaultQueue());
         int priority = task.intValue("priority").orElse(-1);
         int maxRetries = task.intValue("maxRetries").orElse(-1);
@@ -72,7 +73,41 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
                 autoretryFor, backoff,
                 seconds(task, "softTimeLimit", 0),
                 seconds(task, "timeLimit", 0),
-                seconds(task, "expires", 0));
+                seconds(task, "expires", 0),
+                uniqueness(task, method));
+    }
+
+    /** A uniqueness that cannot work (a period of zero, a key naming no parameter) stops the start-up. */
+    private static Uniqueness uniqueness(AnnotationValue<Task> task, ExecutableMethod<?, ?> method) {
+        Unique lifetime = task.enumValue("unique", Unique.class).orElse(Unique.NONE);
+        Duration ttl = seconds(task, "uniqueFor", 0);
+        String key = task.stringValue("uniqueKey").filter(k -> !k.isBlank()).orElse(null);
+        String where = "task '" + task.stringValue().orElseThrow() + "': ";
+        if (lifetime == Unique.NONE) {
+            if (key != null || !ttl.isZero()) {
+                throw new IllegalStateException(where + "uniqueKey and uniqueFor need unique = WHILE_PENDING, "
+                        + "WHILE_RUNNING or FOR_PERIOD");
+            }
+            return Uniqueness.NONE;
+        }
+        if (ttl.isNegative() || lifetime == Unique.FOR_PERIOD && ttl.isZero()) {
+            throw new IllegalStateException(where + "unique = " + lifetime + " needs uniqueFor > 0 seconds, got "
+                    + task.doubleValue("uniqueFor").orElse(0));
+        }
+        if (key == null) {
+            return new Uniqueness(lifetime, ttl, null, -1);
+        }
+        int position = 0;
+        for (Argument<?> parameter : method.getArguments()) {
+            if (ArgumentBinder.bindable(parameter)) {
+                if (parameter.getName().equals(key)) {
+                    return new Uniqueness(lifetime, ttl, key, position);
+                }
+                position++;
+            }
+        }
+        throw new IllegalStateException(where + "uniqueKey '" + key + "' names no parameter of "
+                + method.getDeclaringType().getName() + "#" + method.getMethodName());
     }
 
     private static Duration seconds(AnnotationValue<Task> task, String member, double fallback) {

@@ -2,14 +2,10 @@ package io.chard.broker;
 
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
-import io.chard.client.TaskClient;
 import io.chard.config.ChardSettings;
 import io.chard.testing.Await;
-import io.chard.testing.TestRedis;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -29,33 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The broker's delivery semantics, against a real Redis. */
-class RedisBrokerTest {
-    static final List<String> DEFAULT = List.of("default");
-    static final Duration LEASE = Duration.ofSeconds(30);
-
-    ApplicationContext context;
-    RedisBroker broker;
-    TaskClient client;
-    BrokerConsumer worker;
-
-    @BeforeEach
-    void start() {
-        context = ApplicationContext.run(properties());
-        broker = context.getBean(RedisBroker.class);
-        client = context.getBean(TaskClient.class);
-        worker = broker.consumer("worker-a");
-    }
-
-    /** The context's Redis: one Redis here, a Redis Cluster in {@link RedisBrokerClusterTest}. */
-    Map<String, Object> properties() {
-        return TestRedis.properties();
-    }
-
-    @AfterEach
-    void stop() {
-        worker.close();
-        context.close();
-    }
+class RedisBrokerTest extends BrokerFixture {
 
     @Test
     void aBrokerClosedByItsStoppingApplicationRefusesAtOnceInsteadOfReconnecting() {

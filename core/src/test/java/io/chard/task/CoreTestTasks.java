@@ -51,4 +51,36 @@ public class CoreTestTasks {
     @Task(value = "test.short_lived", expires = 0.2)
     public void shortLived() {
     }
+
+    @Task(value = "test.unique_pending", unique = Unique.WHILE_PENDING)
+    public long uniquePending(long n) {
+        return n;
+    }
+
+    @Task(value = "test.unique_running", unique = Unique.WHILE_RUNNING)
+    public long uniqueRunning(long n) {
+        return n;
+    }
+
+    @Task(value = "test.unique_period", unique = Unique.FOR_PERIOD, uniqueFor = 1)
+    public long uniquePeriod(long n) {
+        return n;
+    }
+
+    /** Unique per order while it runs, whatever the note says. */
+    @Task(value = "test.unique_order", unique = Unique.WHILE_RUNNING, uniqueKey = "orderId")
+    public String uniqueOrder(String orderId, @Nullable String note) {
+        return orderId;
+    }
+
+    /** As test.unique_running, but not started after 0.2 s. */
+    @Task(value = "test.unique_short_lived", unique = Unique.WHILE_RUNNING, expires = 0.2)
+    public void uniqueShortLived() {
+    }
+
+    /** As test.unique_running, but the lock lapses after 0.3 s even while the execution runs. */
+    @Task(value = "test.unique_capped", unique = Unique.WHILE_RUNNING, uniqueFor = 0.3)
+    public long uniqueCapped(long n) {
+        return n;
+    }
 }

@@ -119,8 +119,8 @@ final class Heartbeater {
         WorkerConfig config = identity.config();
         try {
             return json.writeValueAsString(new WorkerEntry(identity.id(), identity.host(),
-                    ProcessHandle.current().pid(), config.queues(), config.concurrency(), running, runner.processed(),
-                    runner.failed(), identity.startedAt(), clock.instant()));
+                    ProcessHandle.current().pid(), config.queueOrder().names(), config.concurrency(), running,
+                    runner.processed(), runner.failed(), identity.startedAt(), clock.instant()));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -5,6 +5,7 @@ import io.chard.broker.BrokerConsumer.LeaseBatch;
 import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.Delivery;
 import io.chard.loop.Outage;
+import io.chard.random.RestoreSafeRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 
 /**
  * Fills free slots: each round leases as many executions as slots are free (one call) and hands them on to
@@ -27,6 +29,8 @@ final class LeaseLoop {
 
     private final BrokerConsumer broker;
     private final WorkerConfig config;
+    private final QueueOrder order;
+    private final RandomGenerator random = RestoreSafeRandom.shared();
     private final Duration lease;
     private final Slots slots;
     private final Consumer<Delivery> start;
@@ -58,12 +62,12 @@ final class LeaseLoop {
             public LeaseBatch lease(int max, Duration leaseDuration, Instant deadline) {
                 BrokerConsumer.Fit fit = deadline.equals(Instant.MAX) ? BrokerConsumer.Fit.ANY
                         : new BrokerConsumer.Fit(Duration.between(clock.instant(), deadline), runBudget);
-                return broker.lease(config.queues(), max, leaseDuration, fit);
+                return broker.lease(order.next(random), max, leaseDuration, fit);
             }
 
             @Override
             public void await(Duration max) {
-                broker.awaitWork(config.queues(), max);
+                broker.awaitWork(order.names(), max);
             }
         };
     }
@@ -84,6 +88,7 @@ final class LeaseLoop {
         this.heartbeater = heartbeater;
         this.leaseCalls = leaseCalls;
         this.config = config;
+        this.order = config.queueOrder();
         this.lease = lease;
         this.slots = slots;
         this.start = start;

@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * Settings of one worker process, under {@code chard.worker.*}.
  *
- * @param queues        queues to consume, in order of preference (an earlier queue is always emptied first)
+ * @param queues        queues to consume: in order of preference (an earlier queue is always emptied first), or
+ *                      each with a weight, {@code critical:6,default:2,low:1}, to serve them by a weighted draw
+ *                      per lease call (see {@link QueueOrder}); a malformed list stops the start-up
  * @param concurrency   tasks running at once (each on its own virtual thread)
  * @param prefetch      executions leased beyond those running, so a finished slot refills without a round
  *                      trip; they count as started (their leases are renewed while they wait)
@@ -27,4 +29,14 @@ public record WorkerConfig(
         @Bindable(defaultValue = "256") int leaseBatch,
         @Bindable(defaultValue = "1s") Duration pollInterval,
         @Bindable(defaultValue = "30s") Duration shutdownGrace) {
+
+    /** Checks the queue list at start-up, so a typo in a weight stops the worker instead of a lease call. */
+    public WorkerConfig {
+        QueueOrder.parse(queues);
+    }
+
+    /** The queues parsed: their names and how each lease call orders them. */
+    QueueOrder queueOrder() {
+        return QueueOrder.parse(queues);
+    }
 }

@@ -31,6 +31,14 @@ public class WorkerTestTasks {
     public void nothing() {
     }
 
+    /** The labels of w.record's runs, in the order they ran. */
+    static final java.util.Queue<String> recorded = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    @Task("w.record")
+    public void record(String label) {
+        recorded.add(label);
+    }
+
     @Task("w.fail")
     public void fail(String message) {
         throw new UnsupportedOperationException(message);

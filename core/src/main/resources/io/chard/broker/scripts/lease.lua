@@ -86,6 +86,7 @@ for q = 8, #ARGV do
           redis.call('EXPIRE', h, ttl)
           emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
           workflow_ended(id, ttl) -- canvas: an expired or revoked member still ends its join (workflow.lua)
+          unique_release(id, 'end') -- a unique task's lock (unique.lua)
         else
           local token = ms(base + (i + 1) / 2) .. ':' .. stamp
           local deliveries = tonumber(f[4]) + 1
@@ -93,6 +94,7 @@ for q = 8, #ARGV do
             'heartbeat', ms(NOW), 'deliveries', deliveries)
           redis.call('ZADD', leased, NOW + lease_ms, id)
           emit(id, 'started', 'worker', worker, 'deliveries', deliveries, 'retries', f[5])
+          unique_release(id, 'start')
           out[#out + 1] = id
           out[#out + 1] = token
           out[#out + 1] = deliveries

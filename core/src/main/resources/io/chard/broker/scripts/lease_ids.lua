@@ -79,6 +79,7 @@ for i = 7, #ARGV do
         redis.call('EXPIRE', h, ttl)
         emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
         workflow_ended(id, ttl)
+        unique_release(id, 'end')
         answer(id, 'ended')
       elseif paused(queue) then
         answer(id, 'paused')
@@ -95,6 +96,7 @@ for i = 7, #ARGV do
           'heartbeat', ms(NOW), 'deliveries', deliveries)
         redis.call('ZADD', leased, NOW + lease_ms, id)
         emit(id, 'started', 'worker', worker, 'deliveries', deliveries, 'retries', f[6])
+        unique_release(id, 'start')
         answer(id, 'leased', token, deliveries, tonumber(f[6]), f[4])
       end
     end

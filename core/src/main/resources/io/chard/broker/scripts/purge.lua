@@ -21,6 +21,7 @@ for _, key in ipairs({KEYS[7], KEYS[8]}) do
     redis.call('EXPIRE', h, ttl)
     emit(id, 'revoked', 'reason', 'purged', 'finished', ms(NOW))
     workflow_ended(id, ttl) -- canvas: the successors of a purged member are cancelled (workflow.lua)
+    unique_release(id, 'end') -- a unique task's lock (unique.lua)
     purged = purged + 1
   end
   if purged >= most then break end

@@ -24,6 +24,7 @@ if state == 'pending' or state == 'retrying' then
   redis.call('EXPIRE', h, ttl)
   emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
   workflow_ended(id, ttl) -- canvas: a waiting member's successors (workflow.lua)
+  unique_release(id, 'end') -- a unique task's lock (unique.lua)
   return {1, 'revoked'}
 end
 if state == 'running' then

@@ -55,7 +55,10 @@ for i = 4, #ARGV, 7 do
       redis.call('EXPIRE', h, ttl)
       emit(id, 'revoked', 'reason', reason, 'finished', now)
     end
-    if outcome ~= 'retry' then workflow_ended(id, ttl) end -- canvas: the join, in this same script (workflow.lua)
+    if outcome ~= 'retry' then
+      workflow_ended(id, ttl) -- canvas: the join, in this same script (workflow.lua)
+      unique_release(id, 'end') -- a unique task's lock (unique.lua)
+    end
     out[#out + 1] = 1
   end
 end

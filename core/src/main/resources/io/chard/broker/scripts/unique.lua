@@ -1,0 +1,39 @@
+-- unique.lua: the locks of unique tasks (@Task unique), an include of enqueue (which takes them) and of the scripts
+-- where an execution starts or ends (lease, lease_ids: start and expiry; settle, revoke, purge: end). A lock is the
+-- string {tag}:idem:u:<len>:<task>:<digest> naming the execution that holds it; it lives in that execution's
+-- partition (the client mints the id in crc32(lock name) mod P). The hash keeps the lock's name in `unique` and its
+-- release in `unique_at`: `start` (while pending) or `end` (while running); a lock for a period has neither and
+-- lapses by its TTL alone.
+
+-- The execution holding the lock `name` ('' = none asked), or false.
+local function unique_holder(name)
+  if name == '' then return false end
+  return redis.call('GET', prefix .. 'idem:' .. name)
+end
+
+local function unique_take(id, h, name, release_at, ttl_ms)
+  if name == '' then return end
+  local key = prefix .. 'idem:' .. name
+  if ttl_ms > 0 then
+    redis.call('SET', key, id, 'PX', ttl_ms)
+  else
+    redis.call('SET', key, id)
+  end
+  if release_at ~= '' then
+    redis.call('HSET', h, 'unique', name, 'unique_at', release_at)
+  end
+end
+
+-- The execution `id` has started (stage 'start') or ended ('end'). The lock goes only while it still names this
+-- execution: one whose cap lapsed may since have been taken by another dispatch.
+local function unique_release(id, stage)
+  local h = task_key(id)
+  local f = redis.call('HMGET', h, 'unique', 'unique_at')
+  if f[1] and (stage == 'end' or f[2] == 'start') then
+    local key = prefix .. 'idem:' .. f[1]
+    if redis.call('GET', key) == id then
+      redis.call('DEL', key)
+    end
+    redis.call('HDEL', h, 'unique', 'unique_at')
+  end
+end

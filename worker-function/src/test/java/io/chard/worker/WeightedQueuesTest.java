@@ -1,0 +1,100 @@
+package io.chard.worker;
+
+import io.chard.client.DispatchRequest;
+import io.chard.client.TaskClient;
+import io.chard.config.ChardSettings;
+import io.chard.testing.Await;
+import io.chard.testing.TestRedis;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A worker serving its queues by weight runs a quiet queue's work while a busy one is still full; in strict order
+ * it runs none of it until the busy queue is drained. Queue "bulk" holds 100 executions and "urgent" 5, all
+ * dispatched before the worker starts; the worker runs one at a time, so the recorded order is the lease order.
+ */
+class WeightedQueuesTest {
+    static final int BULK = 100;
+    static final int URGENT = 5;
+
+    Map<String, Object> properties;
+    ApplicationContext dispatcher;
+    ApplicationContext worker;
+
+    @BeforeEach
+    void fillTheQueues() {
+        properties = new HashMap<>(TestRedis.properties());
+        dispatcher = ApplicationContext.run(properties);
+        TaskClient client = dispatcher.getBean(TaskClient.class);
+        client.dispatchAll(requests(client, "bulk", BULK));
+        client.dispatchAll(requests(client, "urgent", URGENT));
+        WorkerTestTasks.recorded.clear();
+    }
+
+    @AfterEach
+    void stop() {
+        if (worker != null) {
+            worker.close();
+        }
+        dispatcher.close();
+    }
+
+    @Test
+    void aWeightedWorkerRunsTheQuietQueuesWorkBeforeTheBusyQueueIsDrained() {
+        List<String> order = runAll("bulk:1,urgent:1");
+        int lastUrgent = order.lastIndexOf("urgent");
+        int bulkAfter = (int) order.subList(lastUrgent, order.size()).stream().filter("bulk"::equals).count();
+        assertTrue(bulkAfter >= BULK / 2, "urgent's last ran with " + bulkAfter + " of bulk's still waiting: " + order);
+    }
+
+    @Test
+    void aStrictWorkerRunsNothingOfTheSecondQueueUntilTheFirstIsDrained() {
+        List<String> order = runAll("bulk,urgent");
+        assertEquals(BULK, order.indexOf("urgent"), "urgent's first ran after every bulk execution: " + order);
+    }
+
+    @Test
+    void aMalformedWeightStopsTheWorkersStartUpWithAMessageNamingIt() {
+        Map<String, Object> workerProperties = new HashMap<>(properties);
+        workerProperties.put(ChardSettings.WORKER_ENABLED, true);
+        workerProperties.put(ChardSettings.WORKER_QUEUES, "bulk:6,urgent:none");
+        RuntimeException error = assertThrows(RuntimeException.class,
+                () -> ApplicationContext.run(workerProperties).close());
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        assertTrue(messages.toString().contains("the weight in 'urgent:none' must be a whole number"),
+                messages.toString());
+        assertTrue(WorkerTestTasks.recorded.isEmpty(), "nothing ran");
+    }
+
+    private List<String> runAll(String queues) {
+        Map<String, Object> workerProperties = new HashMap<>(properties);
+        workerProperties.put(ChardSettings.WORKER_ENABLED, true);
+        workerProperties.put(ChardSettings.WORKER_QUEUES, queues);
+        workerProperties.put(ChardSettings.WORKER_CONCURRENCY, 1);
+        worker = ApplicationContext.run(workerProperties);
+        Await.until("every execution ran", Duration.ofMinutes(2),
+                () -> WorkerTestTasks.recorded.size() == BULK + URGENT);
+        return new ArrayList<>(WorkerTestTasks.recorded);
+    }
+
+    private static List<DispatchRequest> requests(TaskClient client, String queue, int count) {
+        return IntStream.range(0, count).mapToObj(i -> DispatchRequest.of("w.record", client.toJson(List.of(queue)))
+                .withQueue(queue)).toList();
+    }
+}
