@@ -22,8 +22,8 @@ import java.util.Map;
 final class LuaScripts {
 
     enum Script {
-        ENQUEUE, LEASE(WORKFLOW), SETTLE(WORKFLOW), HEARTBEAT, RELEASE, REVOKE(WORKFLOW), PROGRESS,
-        ENQUEUE_WORKFLOW(WORKFLOW), LEASE_IDS(WORKFLOW), PURGE(WORKFLOW), PROMOTE, FORGET_QUEUES;
+        ENQUEUE, LEASE(WORKFLOW, LIMITS), SETTLE(WORKFLOW, LIMITS), HEARTBEAT, RELEASE(LIMITS), REVOKE(WORKFLOW),
+        PROGRESS, ENQUEUE_WORKFLOW(WORKFLOW), LEASE_IDS(WORKFLOW, LIMITS), PURGE(WORKFLOW), PROMOTE, FORGET_QUEUES;
 
         /** Shared Lua each script needs beyond the prelude, prepended after it in this order. */
         private final List<String> includes;
@@ -39,6 +39,8 @@ final class LuaScripts {
 
     /** The canvas join: every script that can end an execution runs it in the same call (see workflow.lua). */
     private static final String WORKFLOW = "workflow.lua";
+    /** Rate limits and concurrency caps: what starts and what ends an execution counts in them (limits.lua). */
+    private static final String LIMITS = "limits.lua";
 
     /** Cluster refusals that mean the script did not run (a slot moving, a failover): safe to send again. */
     private static final List<String> RESEND = List.of("CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK");

@@ -63,6 +63,11 @@ public record RedisKeys(String prefix) {
         return prefix + "paused";
     }
 
+    /** Limit name -> spec, read by the lease scripts (limits.lua, {@link LimitDeclarations}). */
+    public String limits() {
+        return prefix + "limits";
+    }
+
     public String events() {
         return prefix + "events";
     }

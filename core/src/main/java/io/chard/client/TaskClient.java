@@ -9,6 +9,7 @@ import io.chard.broker.Promotion;
 import io.chard.broker.Revocation;
 import io.chard.config.ChardConfig;
 import io.chard.task.ArgumentBinder;
+import io.chard.task.FlowLimits;
 import io.chard.task.TaskDefinition;
 import io.chard.task.TaskOptions;
 import io.chard.task.TaskRegistry;
@@ -47,9 +48,11 @@ public final class TaskClient {
     private final Clock clock;
     private final Partitions partitions;
     private final ReadyTrigger trigger;
+    private final FlowLimits limits;
 
     public TaskClient(TaskRegistry registry, ArgumentBinder binder, Broker broker, JsonMapper json,
-                      ChardConfig config, Clock clock, ReadyTrigger trigger) {
+                      ChardConfig config, Clock clock, ReadyTrigger trigger, FlowLimits limits) {
+        this.limits = limits;
         this.partitions = new Partitions(config.namespace(), config.partitions());
         this.trigger = trigger;
         this.registry = registry;
@@ -72,7 +75,8 @@ public final class TaskClient {
     /**
      * Validates every request first; enqueues all of them in one atomic step, or none. The batch goes to one
      * partition: its idempotency key's when one request has a key, else a random one. Requests whose keys
-     * hash elsewhere go to their keys' partitions (one atomic step per partition).
+     * hash elsewhere go to their keys' partitions, and executions of a limited task or queue to its limit's
+     * (one atomic step per partition).
      */
     public List<Dispatched> dispatchAll(List<DispatchRequest> requests) {
         Instant now = clock.instant();
@@ -86,8 +90,7 @@ public final class TaskClient {
         }
         List<Envelope.Encoded> envelopes = new ArrayList<>(requests.size());
         for (DispatchRequest request : requests) {
-            String key = blankToNull(request.idempotencyKey());
-            envelopes.add(envelope(request, now, key == null ? batchPartition : partitions.forKey(key)));
+            envelopes.add(envelope(request, now, partition(request, batchPartition)));
         }
         List<Enqueued> enqueued = broker.enqueue(envelopes);
         List<Dispatched> dispatched = new ArrayList<>(envelopes.size());
@@ -136,6 +139,20 @@ public final class TaskClient {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A limited task or queue is pinned to its limit's partition, whose lease script alone counts its starts and
+     * slots; it wins over an idempotency key's (the key is scoped by task, so a task's duplicates still meet there).
+     */
+    private int partition(DispatchRequest request, int batchPartition) {
+        TaskDefinition task = registry.require(request.task());
+        Optional<String> pin = limits.pin(task, request.queue() != null ? request.queue() : task.options().queue());
+        if (pin.isPresent()) {
+            return partitions.forKey(pin.get());
+        }
+        String key = blankToNull(request.idempotencyKey());
+        return key == null ? batchPartition : partitions.forKey(key);
     }
 
     private Envelope.Encoded envelope(DispatchRequest request, Instant now, int partition) {

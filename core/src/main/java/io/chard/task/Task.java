@@ -49,4 +49,14 @@ public @interface Task {
 
     /** Seconds after dispatch past which an execution that has not started is not run. */
     double expires() default 0;
+
+    /**
+     * At most this many starts in any window of the length named, across every worker: {@code "100/s"},
+     * {@code "10/m"}, {@code "5/h"}. Executions over it wait (not counted as late) without holding up the others
+     * of their queue. Blank: none. A malformed rate, or 0, stops start-up.
+     */
+    String rateLimit() default "";
+
+    /** At most this many running at once across every worker; -1: none. 0 stops start-up. */
+    int concurrency() default -1;
 }

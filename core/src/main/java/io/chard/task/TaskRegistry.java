@@ -36,7 +36,7 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
             return;
         }
         String name = task.stringValue().orElseThrow();
-        TaskDefinition definition = new TaskDefinition(name, options(task), bean, method);
+        TaskDefinition definition = new TaskDefinition(name, options(name, task), bean, method);
         TaskDefinition previous = tasks.putIfAbsent(name, definition);
         if (previous != null && !previous.method().equals(method)) {
             throw new IllegalStateException("task name '" + name + "' is declared twice: by "
@@ -57,7 +57,7 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private TaskOptions options(AnnotationValue<Task> task) {
+    private TaskOptions options(String name, AnnotationValue<Task> task) {
         String queue = task.stringValue("queue").filter(q -> !q.isBlank()).orElse(config.defaultQueue());
         int priority = task.intValue("priority").orElse(-1);
         int maxRetries = task.intValue("maxRetries").orElse(-1);
@@ -72,7 +72,16 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
                 autoretryFor, backoff,
                 seconds(task, "softTimeLimit", 0),
                 seconds(task, "timeLimit", 0),
-                seconds(task, "expires", 0));
+                seconds(task, "expires", 0),
+                limit(name, task));
+    }
+
+    private static FlowLimit limit(String name, AnnotationValue<Task> task) {
+        try {
+            return FlowLimit.parse(task.stringValue("rateLimit").orElse(""), task.intValue("concurrency").orElse(-1));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("task '" + name + "': " + e.getMessage(), e);
+        }
     }
 
     private static Duration seconds(AnnotationValue<Task> task, String member, double fallback) {

@@ -51,4 +51,12 @@ public class CoreTestTasks {
     @Task(value = "test.short_lived", expires = 0.2)
     public void shortLived() {
     }
+
+    @Task(value = "test.rated", rateLimit = "3/s")
+    public void rated() {
+    }
+
+    @Task(value = "test.capped", concurrency = 2)
+    public void capped() {
+    }
 }

@@ -15,6 +15,7 @@ for i = 2, #ARGV, 2 do
   local f = redis.call('HMGET', h, 'state', 'token', 'queue', 'score')
   if f[1] == 'running' and f[2] == token then
     redis.call('ZREM', queue_key(f[3], 'leased'), id)
+    limits_free(id, h)
     redis.call('HSET', h, 'state', 'pending', 'token', '')
     make_ready(f[3], id, f[4])
     emit(id, 'released')

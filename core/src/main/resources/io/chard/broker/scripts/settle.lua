@@ -32,6 +32,7 @@ for i = 4, #ARGV, 7 do
   else
     local queue = f[3]
     redis.call('ZREM', queue_key(queue, 'leased'), id)
+    limits_free(id, h) -- its cap slots, also when it retries later (limits.lua)
     local now = ms(NOW)
     if outcome == 'success' then
       redis.call('HSET', h, 'state', 'success', 'result', a, 'finished', now, 'progress', 100)
