@@ -9,6 +9,7 @@ import io.chard.broker.Promotion;
 import io.chard.broker.Revocation;
 import io.chard.config.ChardConfig;
 import io.chard.task.ArgumentBinder;
+import io.chard.task.FlowLimit;
 import io.chard.task.FlowLimits;
 import io.chard.task.TaskDefinition;
 import io.chard.task.TaskOptions;
@@ -147,7 +148,8 @@ public final class TaskClient {
      */
     private int partition(DispatchRequest request, int batchPartition) {
         TaskDefinition task = registry.require(request.task());
-        Optional<String> pin = limits.pin(task, request.queue() != null ? request.queue() : task.options().queue());
+        Optional<String> pin = limits.pin(task, request.queue() != null ? request.queue() : task.options().queue(),
+                request.args(), request.kwargs());
         if (pin.isPresent()) {
             return partitions.forKey(pin.get());
         }
@@ -201,6 +203,10 @@ public final class TaskClient {
         }
         Envelope envelope = new Envelope(id, task.name(), request.args(), request.kwargs(), queue,
                 priority, eta, expires, blankToNull(request.idempotencyKey()), now, request.retriedFrom());
+        Optional<String> limitKey = limits.key(task, request.args(), request.kwargs());
+        if (limitKey.isPresent()) {
+            envelope = envelope.withHeader(FlowLimit.KEY_HEADER, limitKey.get());
+        }
         String encoded = encode(envelope);
         int size = encoded.getBytes(StandardCharsets.UTF_8).length;
         if (size > config.maxPayloadBytes()) {

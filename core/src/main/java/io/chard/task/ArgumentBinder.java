@@ -226,6 +226,13 @@ public final class ArgumentBinder {
     }
 
     /** The deepest nesting of arrays and objects in {@code node}; a scalar is 0. */
+    /** Whether a parameter takes an argument of its own (not the context, nor the rest of the arguments). */
+    static boolean bindable(Argument<?> parameter) {
+        return !TaskContext.class.equals(parameter.getType())
+                && !parameter.getAnnotationMetadata().hasAnnotation(AllArgs.class)
+                && !parameter.getAnnotationMetadata().hasAnnotation(AllKwargs.class);
+    }
+
     static int depth(JsonNode node) {
         if (node == null || !(node.isArray() || node.isObject())) {
             return 0;

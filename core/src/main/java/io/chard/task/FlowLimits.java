@@ -1,6 +1,7 @@
 package io.chard.task;
 
 import io.chard.config.QueueLimitConfig;
+import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 
 import java.util.LinkedHashMap;
@@ -32,13 +33,37 @@ public final class FlowLimits {
 
     /**
      * The limit an execution of {@code task} on {@code queue} is pinned by (its partition is that name's): the
-     * queue's, which covers every task of the queue, else the task's; empty when neither is limited.
+     * queue's, which covers every task of the queue, else its key's or its task's; empty when none is limited.
      */
-    public Optional<String> pin(TaskDefinition task, String queue) {
+    public Optional<String> pin(TaskDefinition task, String queue, JsonNode args, JsonNode kwargs) {
         if (queues.getOrDefault(queue, FlowLimit.NONE).limited()) {
             return Optional.of(FlowLimit.ofQueue(queue));
         }
+        Optional<String> key = key(task, args, kwargs);
+        if (key.isPresent()) {
+            return Optional.of(FlowLimit.ofKey(task.name(), key.get()));
+        }
         return task.options().limit().limited() ? Optional.of(FlowLimit.ofTask(task.name())) : Optional.empty();
+    }
+
+    /**
+     * A per-key limit's key for these arguments: the argument's text (a string as it is, a number in its decimal
+     * form), "" when it is missing or null; empty when the task's limits are not per key.
+     */
+    public Optional<String> key(TaskDefinition task, JsonNode args, JsonNode kwargs) {
+        FlowLimit.Key key = task.options().limit().key();
+        if (key == null) {
+            return Optional.empty();
+        }
+        JsonNode value = kwargs != null && kwargs.isObject() ? kwargs.get(key.parameter()) : null;
+        if (value == null && args != null && args.isArray() && key.position() < args.size()) {
+            value = args.get(key.position());
+        }
+        if (value == null || value.isNull()) {
+            return Optional.of("");
+        }
+        return Optional.of(value.isString() ? value.getStringValue()
+                : value.isNumber() ? value.getNumberValue().toString() : value.toString());
     }
 
     /**

@@ -59,4 +59,10 @@ public @interface Task {
 
     /** At most this many running at once across every worker; -1: none. 0 stops start-up. */
     int concurrency() default -1;
+
+    /**
+     * The parameter whose value keys the limits: {@link #rateLimit()} and {@link #concurrency()} then hold for each
+     * value apart (each customer its own 10/s), as BullMQ Pro's groups. Blank: one limit for the whole task.
+     */
+    String limitKey() default "";
 }

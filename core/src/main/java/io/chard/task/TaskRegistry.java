@@ -3,6 +3,7 @@ package io.chard.task;
 import io.chard.config.ChardConfig;
 import io.micronaut.context.processor.ExecutableMethodProcessor;
 import io.micronaut.core.annotation.AnnotationValue;
+import io.micronaut.core.type.Argument;
 import io.micronaut.inject.BeanDefinition;
 import io.micronaut.inject.ExecutableMethod;
 import jakarta.inject.Singleton;
@@ -36,7 +37,7 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
             return;
         }
         String name = task.stringValue().orElseThrow();
-        TaskDefinition definition = new TaskDefinition(name, options(name, task), bean, method);
+        TaskDefinition definition = new TaskDefinition(name, options(name, task, method), bean, method);
         TaskDefinition previous = tasks.putIfAbsent(name, definition);
         if (previous != null && !previous.method().equals(method)) {
             throw new IllegalStateException("task name '" + name + "' is declared twice: by "
@@ -57,7 +58,7 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private TaskOptions options(String name, AnnotationValue<Task> task) {
+    private TaskOptions options(String name, AnnotationValue<Task> task, ExecutableMethod<?, ?> method) {
         String queue = task.stringValue("queue").filter(q -> !q.isBlank()).orElse(config.defaultQueue());
         int priority = task.intValue("priority").orElse(-1);
         int maxRetries = task.intValue("maxRetries").orElse(-1);
@@ -73,15 +74,36 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
                 seconds(task, "softTimeLimit", 0),
                 seconds(task, "timeLimit", 0),
                 seconds(task, "expires", 0),
-                limit(name, task));
+                limit(name, task, method));
     }
 
-    private static FlowLimit limit(String name, AnnotationValue<Task> task) {
+    private static FlowLimit limit(String name, AnnotationValue<Task> task, ExecutableMethod<?, ?> method) {
+        FlowLimit limit;
         try {
-            return FlowLimit.parse(task.stringValue("rateLimit").orElse(""), task.intValue("concurrency").orElse(-1));
+            limit = FlowLimit.parse(task.stringValue("rateLimit").orElse(""), task.intValue("concurrency").orElse(-1));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("task '" + name + "': " + e.getMessage(), e);
         }
+        String key = task.stringValue("limitKey").filter(k -> !k.isBlank()).orElse(null);
+        if (key == null) {
+            return limit;
+        }
+        if (!limit.limited()) {
+            throw new IllegalStateException("task '" + name + "': limitKey '" + key
+                    + "' needs a rateLimit or a concurrency to apply per key");
+        }
+        int position = 0;
+        for (Argument<?> parameter : method.getArguments()) {
+            if (!ArgumentBinder.bindable(parameter)) {
+                continue;
+            }
+            if (parameter.getName().equals(key)) {
+                return limit.withKey(new FlowLimit.Key(key, position));
+            }
+            position++;
+        }
+        throw new IllegalStateException("task '" + name + "': limitKey '" + key + "' names no argument of "
+                + describe(method));
     }
 
     private static Duration seconds(AnnotationValue<Task> task, String member, double fallback) {
@@ -91,5 +113,9 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
 
     private static String describe(TaskDefinition definition) {
         return definition.bean().getBeanType().getName() + "#" + definition.method().getMethodName();
+    }
+
+    private static String describe(ExecutableMethod<?, ?> method) {
+        return method.getDeclaringType().getName() + "#" + method.getMethodName();
     }
 }

@@ -120,6 +120,22 @@ class FlowLimitsTest {
     }
 
     @Test
+    void aPerKeyCapHoldsForEachValueOfItsArgumentApartWhetherPassedByPositionOrByName() {
+        UUID acme1 = client.dispatch("test.per_customer", "acme", 1).id();
+        UUID acme2 = client.dispatch(DispatchRequest.of("test.per_customer", null)
+                .withKwargs(client.toJson(Map.of("customer", "acme", "order", 2)))).id();
+        UUID globex = client.dispatch("test.per_customer", "globex", 3).id();
+        List<Delivery> first = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(Set.of(acme1, globex), Set.copyOf(ids(first)), "one per customer");
+        assertEquals(List.of(), worker.lease(DEFAULT, 10, LEASE).deliveries(), "acme's second waits for its first");
+
+        Delivery acmeFirst = first.stream().filter(d -> d.id().equals(acme1)).findFirst().orElseThrow();
+        assertEquals(List.of(true), worker.settle(List.of(new Settlement(acmeFirst.lease(),
+                new Outcome.Success("null")))));
+        assertEquals(List.of(acme2), ids(worker.lease(DEFAULT, 10, LEASE).deliveries()));
+    }
+
+    @Test
     void aQueueRateLimitCoversEveryTaskOfTheQueueAndNoOtherQueue() {
         List<UUID> reports = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -156,8 +172,8 @@ class FlowLimitsTest {
         assertTrue(causes(queue).contains("queue 'mail': concurrency must be at least 1"), causes(queue));
 
         assertThrows(IllegalArgumentException.class, () -> FlowLimit.parse("0/s", -1));
-        assertEquals(new FlowLimit(100, Duration.ofHours(1), 0), FlowLimit.parse("100/hour", -1));
-        assertEquals(new FlowLimit(5, Duration.ofMinutes(1), 3), FlowLimit.parse(" 5 / m ", 3));
+        assertEquals(new FlowLimit(100, Duration.ofHours(1), 0, null), FlowLimit.parse("100/hour", -1));
+        assertEquals(new FlowLimit(5, Duration.ofMinutes(1), 3, null), FlowLimit.parse(" 5 / m ", 3));
     }
 
     /** Sorted start times: the i-th and the (i+n)-th are at least a window apart, so no window holds n + 1. */

@@ -59,4 +59,9 @@ public class CoreTestTasks {
     @Task(value = "test.capped", concurrency = 2)
     public void capped() {
     }
+
+    /** One at a time per customer, any number of customers at once. */
+    @Task(value = "test.per_customer", concurrency = 1, limitKey = "customer")
+    public void perCustomer(String customer, int order) {
+    }
 }

@@ -4,13 +4,15 @@
   scripts see every start and every end it has: the counts below are exact, not per worker.
 
   Keys (all built from KEYS[1], so in this partition's slot):
-    limits              hash: 't:<task>' or 'q:<queue>' -> '<starts> <window ms> <cap>' (0 = none), written by
-                        every worker at start-up (LimitDeclarations)
+    limits              hash: 't:<task>' or 'q:<queue>' -> '<starts> <window ms> <cap> <per key>' (0 = none; per
+                        key 1: the task's limits hold for each value of its key argument apart, under the name
+                        't:<task>\n<key>', the key taken from the envelope's `limit-key` header), written by every
+                        worker at start-up (LimitDeclarations)
     lim:<name>:starts   zset: the starts of the last window, member '<id>@<ms>', score the start time (ms)
     lim:<name>:running  set: the executions holding one of the cap's slots
     lim:<name>:wait     zset: executions held back by this limit, scored by their ready score (their place)
     lim:due             zset: limit name -> when its held executions are looked at again (ms)
-  An execution holding slots names them on its hash (`caps`), so its end frees exactly those.
+  An execution holding slots names them on its hash (`caps`, a JSON list), so its end frees exactly those.
   Events: none; a held execution stays `pending` (it was never started) and is in no queue set meanwhile.
 ]]
 local LIMITS = prefix .. 'limits'
@@ -29,8 +31,13 @@ local function limit_spec(name, spec)
   if not spec then
     return nil
   end
-  local starts, window, cap = string.match(spec, '^(%d+) (%d+) (%d+)$')
-  return { name = name, starts = tonumber(starts), window = tonumber(window), cap = tonumber(cap) }
+  local starts, window, cap, keyed = string.match(spec, '^(%d+) (%d+) (%d+) ?(%d?)$')
+  return { name = name, starts = tonumber(starts), window = tonumber(window), cap = tonumber(cap), keyed = keyed == '1' }
+end
+
+-- A per-key limit's name is its task's and the key, after a newline (task names hold none): the spec is the task's.
+local function limit_of(name)
+  return limit_spec(name, redis.call('HGET', LIMITS, string.match(name, '^[^\n]*')))
 end
 
 -- Room left under one limit right now (a large number when it sets no bound), and when it next grows when none.
@@ -95,7 +102,7 @@ local function limits_due()
     return
   end
   for _, name in ipairs(redis.call('ZRANGEBYSCORE', LIMITS_DUE, '-inf', NOW, 'LIMIT', 0, 100)) do
-    local l = limit_spec(name, redis.call('HGET', LIMITS, name))
+    local l = limit_of(name)
     if l then
       local room, again = limit_room(l)
       limit_release(name, math.min(room, 1000))
@@ -114,12 +121,19 @@ local function limits_admit(id, h, queue)
   if not LIMITED then
     return true
   end
-  local f = redis.call('HMGET', h, 'task', 'score')
+  local f = redis.call('HMGET', h, 'task', 'score', 'env')
   local names = { 'q:' .. queue, 't:' .. (f[1] or '') }
   local specs = redis.call('HMGET', LIMITS, names[1], names[2])
   local limits = {}
   for i = 1, 2 do
-    limits[#limits + 1] = limit_spec(names[i], specs[i])
+    local l = limit_spec(names[i], specs[i])
+    if l and l.keyed then
+      -- Decoded only for a per-key limit: the key was computed once, by the dispatcher that pinned it here.
+      local ok, env = pcall(cjson.decode, f[3])
+      local headers = ok and type(env.headers) == 'table' and env.headers or {}
+      l.name = l.name .. '\n' .. tostring(headers['limit-key'] or '')
+    end
+    limits[#limits + 1] = l
   end
   for _, l in ipairs(limits) do
     local room, again = limit_room(l)
@@ -142,7 +156,7 @@ local function limits_admit(id, h, queue)
     end
   end
   if #caps > 0 then
-    redis.call('HSET', h, 'caps', table.concat(caps, '\n'))
+    redis.call('HSET', h, 'caps', cjson.encode(caps)) -- a JSON list: a key's name may hold any character
   end
   return true
 end
@@ -156,7 +170,7 @@ local function limits_free(id, h)
   local caps = redis.call('HGET', h, 'caps')
   if caps then
     redis.call('HDEL', h, 'caps')
-    for name in string.gmatch(caps, '[^\n]+') do
+    for _, name in ipairs(cjson.decode(caps)) do
       redis.call('SREM', limit_key(name, 'running'), id)
       limit_release(name, 1)
     end
