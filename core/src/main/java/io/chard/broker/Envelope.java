@@ -50,8 +50,8 @@ public record Envelope(
     public Envelope withHeader(String name, String value) {
         Map<String, String> more = headers == null ? new LinkedHashMap<>() : new LinkedHashMap<>(headers);
         more.put(name, value);
-        return new Envelope(id, task, args, kwargs, queue, priority, eta, expires, idempotencyKey, queuedAt, retriedFrom,
-                more);
+        return new Envelope(id, task, args, kwargs, queue, priority, eta, expires, idempotencyKey, queuedAt,
+                retriedFrom, more);
     }
 
     /**

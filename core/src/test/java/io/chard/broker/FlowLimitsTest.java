@@ -111,6 +111,18 @@ class FlowLimitsTest {
     }
 
     @Test
+    void leasingByIdAnswersLimitedWhileTheCapIsFullAndLeasesOnceASlotFrees() {
+        List<UUID> capped = dispatch(3, "test.capped");
+        List<BrokerConsumer.IdLease> found = worker.leaseIds(capped, LEASE, BrokerConsumer.Fit.ANY);
+        assertEquals(List.of(BrokerConsumer.IdLeaseCode.LEASED, BrokerConsumer.IdLeaseCode.LEASED,
+                BrokerConsumer.IdLeaseCode.LIMITED), found.stream().map(BrokerConsumer.IdLease::code).toList());
+        assertEquals(List.of(true), worker.settle(List.of(new Settlement(found.getFirst().delivery().lease(),
+                new Outcome.Success("null")))));
+        assertEquals(BrokerConsumer.IdLeaseCode.LEASED,
+                worker.leaseIds(List.of(capped.get(2)), LEASE, BrokerConsumer.Fit.ANY).getFirst().code());
+    }
+
+    @Test
     void aReleasedExecutionFreesItsSlotForTheNextOne() {
         dispatch(3, "test.capped");
         List<Delivery> running = worker.lease(DEFAULT, 10, LEASE).deliveries();

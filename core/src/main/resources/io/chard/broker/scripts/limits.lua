@@ -32,7 +32,8 @@ local function limit_spec(name, spec)
     return nil
   end
   local starts, window, cap, keyed = string.match(spec, '^(%d+) (%d+) (%d+) ?(%d?)$')
-  return { name = name, starts = tonumber(starts), window = tonumber(window), cap = tonumber(cap), keyed = keyed == '1' }
+  return { name = name, starts = tonumber(starts), window = tonumber(window), cap = tonumber(cap),
+    keyed = keyed == '1' }
 end
 
 -- A per-key limit's name is its task's and the key, after a newline (task names hold none): the spec is the task's.
