@@ -115,6 +115,9 @@ local function limits_due()
   end
 end
 
+-- The specs of each queue and task pair met in this call: a batch of one task reads the limits hash once.
+local limit_specs = {}
+
 -- Whether a waiting execution may start now. If so, its start is counted and its slots taken (named on its
 -- hash); if not, it leaves its queue for the wait set of the first limit that holds it back, and is not looked
 -- at again until that limit has room (no head-of-line blocking, and not counted as late: it is not ready).
@@ -122,15 +125,20 @@ local function limits_admit(id, h, queue)
   if not LIMITED then
     return true
   end
-  local f = redis.call('HMGET', h, 'task', 'score', 'env')
+  local f = redis.call('HMGET', h, 'task', 'score')
   local names = { 'q:' .. queue, 't:' .. (f[1] or '') }
-  local specs = redis.call('HMGET', LIMITS, names[1], names[2])
+  local pair = names[1] .. '\n' .. names[2]
+  local specs = limit_specs[pair]
+  if not specs then
+    specs = redis.call('HMGET', LIMITS, names[1], names[2])
+    limit_specs[pair] = specs
+  end
   local limits = {}
   for i = 1, 2 do
     local l = limit_spec(names[i], specs[i])
     if l and l.keyed then
       -- Decoded only for a per-key limit: the key was computed once, by the dispatcher that pinned it here.
-      local ok, env = pcall(cjson.decode, f[3])
+      local ok, env = pcall(cjson.decode, redis.call('HGET', h, 'env'))
       local headers = ok and type(env.headers) == 'table' and env.headers or {}
       l.name = l.name .. '\n' .. tostring(headers['limit-key'] or '')
     end
