@@ -6,7 +6,7 @@
   parks it until the limit has room).
 
   KEYS     1-6 as in the prelude, 7 the partition's paused set, then per queue in ARGV order: ready, delayed,
-           leased, wake
+           leased, wake; last the limits hash and lim:due (limits.lua)
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  worker id
   ARGV[3]  lease duration, ms

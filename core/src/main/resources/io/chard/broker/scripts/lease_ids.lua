@@ -4,7 +4,7 @@
   instead, and an execution whose lease lapsed (its worker died) is taken back first.
 
   KEYS     1-6 as in the prelude (every id is of this partition; its hash and queue keys share the tag),
-           7 the partition's paused set
+           7 the partition's paused set, 8-9 the limits hash and lim:due (limits.lua)
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  worker id
   ARGV[3]  lease duration, ms

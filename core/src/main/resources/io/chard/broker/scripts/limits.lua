@@ -3,7 +3,8 @@
   A limited task or queue is pinned to one partition (TaskClient mints its ids there), so this partition's
   scripts see every start and every end it has: the counts below are exact, not per worker.
 
-  Keys (all built from KEYS[1], so in this partition's slot):
+  Keys (all in KEYS[1]'s slot; `limits` and `lim:due` are declared last by each including script, a limit's own
+  keys depend on the execution's task, queue or key and are built here from KEYS[1]):
     limits              hash: 't:<task>' or 'q:<queue>' -> '<starts> <window ms> <cap> <per key>' (0 = none; per
                         key 1: the task's limits hold for each value of its key argument apart, under the name
                         't:<task>\n<key>', the key taken from the envelope's `limit-key` header), written by every
