@@ -528,6 +528,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/background_tasks/tasks/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dispatches up to 1,000 tasks at once: @code "tasks": \[dispatch, .
+         * @description Dispatches up to 1,000 tasks at once: `{"tasks": [dispatch, ...]}`, each as the body of a single dispatch. Validated whole, then enqueued in one atomic step per partition; 202 with `{"tasks": [{"id",
+         *     "duplicate"}]}` in request order. A refused item is a 400 naming it (`field: tasks[3]`), nothing enqueued.
+         */
+        post: operations["dispatchBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/background_tasks/tasks/{id}": {
         parameters: {
             query?: never;
@@ -1805,6 +1826,31 @@ export interface operations {
         };
         responses: {
             /** @description dispatch 200 response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    dispatchBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": string;
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description dispatchBatch 200 response */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -74,7 +74,12 @@ public interface BrokerConsumer extends AutoCloseable {
         /** Not started: the event stream holds half its cap (no recorder drains it); try again later. */
         HELD,
         /** Its queue is paused: it keeps its place until the queue is resumed. */
-        PAUSED
+        PAUSED,
+        /**
+         * Held back by a rate limit or concurrency cap: parked until the limit has room, then back in its queue
+         * for the next lease (the timer drain), or leased by id when its message comes again.
+         */
+        LIMITED
     }
 
     /** One named execution's lease result; delivery only when LEASED, dueAt only when NOT_DUE. */

@@ -7,6 +7,7 @@ import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -43,6 +44,14 @@ public record Envelope(
                     Instant expires, String idempotencyKey, Instant queuedAt, UUID retriedFrom) {
         this(id, task, args, kwargs, queue, priority, eta, expires, idempotencyKey, queuedAt, retriedFrom,
                 Tracing.dispatchHeaders());
+    }
+
+    /** This envelope with one header more (or replaced). */
+    public Envelope withHeader(String name, String value) {
+        Map<String, String> more = headers == null ? new LinkedHashMap<>() : new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new Envelope(id, task, args, kwargs, queue, priority, eta, expires, idempotencyKey, queuedAt,
+                retriedFrom, more);
     }
 
     /**

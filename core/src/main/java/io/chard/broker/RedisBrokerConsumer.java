@@ -58,6 +58,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         List<String> declared = keys.scriptKeys();
         declared.add(keys.paused());
         queues.forEach(queue -> declared.addAll(keys.queueKeys(queue)));
+        declared.addAll(keys.limitKeys());
         List<String> argv = new ArrayList<>(7 + queues.size());
         argv.add(keys.prefix());
         argv.add(workerId);
@@ -95,6 +96,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         ids.forEach(id -> argv.add(id.toString()));
         List<String> declared = keys.scriptKeys();
         declared.add(keys.paused());
+        declared.addAll(keys.limitKeys());
         List<Object> reply = broker.run(Script.LEASE_IDS, declared, argv);
         List<IdLease> results = new ArrayList<>(ids.size());
         for (int i = 0; i < reply.size(); i += 6) {
@@ -136,7 +138,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
                 case Outcome.Revoked r -> add(argv, "revoked", r.reason(), "", "", "");
             }
         }
-        List<Object> reply = broker.run(Script.SETTLE, keys.scriptKeys(), argv);
+        List<Object> reply = broker.run(Script.SETTLE, keys.scriptAndLimitKeys(), argv);
         List<Boolean> accepted = new ArrayList<>(reply.size());
         for (Object code : reply) {
             accepted.add(((Long) code) == 1);
@@ -180,7 +182,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
             List<String> argv = new ArrayList<>(1 + positions.size() * 2);
             argv.add(keys.prefix());
             addLeases(argv, positions.stream().map(leases::get).toList());
-            broker.run(Script.RELEASE, keys.scriptKeys(), argv);
+            broker.run(Script.RELEASE, keys.scriptAndLimitKeys(), argv);
         });
     }
 

@@ -63,6 +63,26 @@ public record RedisKeys(String prefix) {
         return prefix + "paused";
     }
 
+    /** Limit name -> spec, read by the lease scripts (limits.lua, {@link LimitDeclarations}). */
+    public String limits() {
+        return prefix + "limits";
+    }
+
+    /**
+     * The keys the scripts including limits.lua declare after their own: the limits hash and {@code lim:due} (a
+     * limit's own keys depend on the execution's task, queue or key, and are built in the script).
+     */
+    public List<String> limitKeys() {
+        return List.of(limits(), prefix + "lim:due");
+    }
+
+    /** {@link #scriptKeys()} and then {@link #limitKeys()}: settle and release. */
+    public List<String> scriptAndLimitKeys() {
+        List<String> keys = scriptKeys();
+        keys.addAll(limitKeys());
+        return keys;
+    }
+
     public String events() {
         return prefix + "events";
     }

@@ -11,6 +11,8 @@ import io.chard.broker.UniqueLock;
 import io.chard.config.ChardConfig;
 import io.chard.task.ArgumentBinder;
 import io.chard.task.ArgumentBindingException;
+import io.chard.task.FlowLimit;
+import io.chard.task.FlowLimits;
 import io.chard.task.TaskDefinition;
 import io.chard.task.TaskOptions;
 import io.chard.task.TaskRegistry;
@@ -56,9 +58,11 @@ public final class TaskClient {
     private final ReadyTrigger trigger;
     private final DispatchCoalescer coalescer;
     private final UniqueLocks uniqueLocks;
+    private final FlowLimits limits;
 
     public TaskClient(TaskRegistry registry, ArgumentBinder binder, Broker broker, JsonMapper json,
-                      ChardConfig config, Clock clock, ReadyTrigger trigger) {
+                      ChardConfig config, Clock clock, ReadyTrigger trigger, FlowLimits limits) {
+        this.limits = limits;
         this.partitions = new Partitions(config.namespace(), config.partitions());
         this.uniqueLocks = new UniqueLocks(json);
         this.trigger = trigger;
@@ -116,9 +120,9 @@ public final class TaskClient {
 
     /**
      * Validates every request first; enqueues all of them in one atomic step, or none. The batch goes to one
-     * partition: its first request's key's (a unique task's lock, else an idempotency key) when one has a key,
-     * else a random one. Requests whose keys hash elsewhere go to their keys' partitions (one atomic step per
-     * partition).
+     * partition: its first request's key's (a limit's, a unique task's lock, else an idempotency key) when one
+     * has a key, else a random one. Requests whose keys hash elsewhere go to their keys' partitions (one atomic
+     * step per partition).
      */
     public List<Dispatched> dispatchAll(List<DispatchRequest> requests) {
         try {
@@ -160,8 +164,18 @@ public final class TaskClient {
         return enqueue(envelopes);
     }
 
-    /** The key whose partition an execution goes to: a unique task's lock, else the idempotency key, else none. */
-    private static String partitionKey(DispatchRequest request, UniqueLock lock) {
+    /**
+     * The key whose partition an execution goes to: its limit's (the one partition that counts it), else a unique
+     * task's lock (every dispatch of one key meets there: a task's limit is the same for all of them), else the
+     * idempotency key, else none.
+     */
+    private String partitionKey(DispatchRequest request, UniqueLock lock) {
+        TaskDefinition task = registry.require(request.task());
+        Optional<String> pin = limits.pin(task, request.queue() != null ? request.queue() : task.options().queue(),
+                request.args(), request.kwargs());
+        if (pin.isPresent()) {
+            return pin.get();
+        }
         return lock != null ? lock.name() : blankToNull(request.idempotencyKey());
     }
 
@@ -263,6 +277,10 @@ public final class TaskClient {
         }
         Envelope envelope = new Envelope(id, task.name(), request.args(), request.kwargs(), queue,
                 priority, eta, expires, blankToNull(request.idempotencyKey()), now, request.retriedFrom());
+        Optional<String> limitKey = limits.key(task, request.args(), request.kwargs());
+        if (limitKey.isPresent()) {
+            envelope = envelope.withHeader(FlowLimit.KEY_HEADER, limitKey.get());
+        }
         String encoded = encode(envelope);
         int size = encoded.getBytes(StandardCharsets.UTF_8).length;
         if (size > config.maxPayloadBytes()) {

@@ -16,6 +16,8 @@ public final class ChardSettings {
     public static final String REDIS_CLUSTER = PREFIX + ".redis-cluster";
     /** How long a queue may go unused (no work entering it, nothing in it) before the maintenance forgets it. */
     public static final String QUEUE_RETENTION = PREFIX + ".queue-retention";
+    /** Per queue, cluster-wide: {@code <queue>.rate-limit}, {@code <queue>.concurrency} ({@link QueueLimitConfig}). */
+    public static final String QUEUE_LIMITS = PREFIX + ".queue-limits";
 
     public static final String WORKER = PREFIX + ".worker";
     public static final String WORKER_ENABLED = WORKER + ".enabled";

@@ -64,4 +64,20 @@ public @interface Task {
      * task's positional and named arguments as sent.
      */
     String uniqueKey() default "";
+
+    /**
+     * At most this many starts in any window of the length named, across every worker: {@code "100/s"},
+     * {@code "10/m"}, {@code "5/h"}. Executions over it wait (not counted as late) without holding up the others
+     * of their queue. Blank: none. A malformed rate, or 0, stops start-up.
+     */
+    String rateLimit() default "";
+
+    /** At most this many running at once across every worker; -1: none. 0 stops start-up. */
+    int concurrency() default -1;
+
+    /**
+     * The parameter whose value keys the limits: {@link #rateLimit()} and {@link #concurrency()} then hold for each
+     * value apart (each customer its own 10/s), as BullMQ Pro's groups. Blank: one limit for the whole task.
+     */
+    String limitKey() default "";
 }

@@ -3,7 +3,10 @@ package io.chard.task;
 import java.time.Duration;
 import java.util.List;
 
-/** A task's declared options, with the configured defaults already applied. Zero durations mean "none". */
+/**
+ * A task's declared options, with the configured defaults already applied. Zero durations mean "none"; {@code limit}
+ * is {@link FlowLimit#NONE} when the task declares no rate limit or concurrency cap.
+ */
 public record TaskOptions(
         String queue,
         int priority,
@@ -13,7 +16,8 @@ public record TaskOptions(
         Duration softTimeLimit,
         Duration timeLimit,
         Duration expires,
-        Uniqueness uniqueness) {
+        Uniqueness uniqueness,
+        FlowLimit limit) {
 
     public TaskOptions {
         autoretryFor = List.copyOf(autoretryFor);

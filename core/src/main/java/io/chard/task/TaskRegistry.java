@@ -37,7 +37,7 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
             return;
         }
         String name = task.stringValue().orElseThrow();
-        TaskDefinition definition = new TaskDefinition(name, options(task, method), bean, method);
+        TaskDefinition definition = new TaskDefinition(name, options(name, task, method), bean, method);
         TaskDefinition previous = tasks.putIfAbsent(name, definition);
         if (previous != null && !previous.method().equals(method)) {
             throw new IllegalStateException("task name '" + name + "' is declared twice: by "
@@ -58,7 +58,7 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private TaskOptions options(AnnotationValue<Task> task, ExecutableMethod<?, ?> method) {
+    private TaskOptions options(String name, AnnotationValue<Task> task, ExecutableMethod<?, ?> method) {
         String queue = task.stringValue("queue").filter(q -> !q.isBlank()).orElse(config.defaultQueue());
         int priority = task.intValue("priority").orElse(-1);
         int maxRetries = task.intValue("maxRetries").orElse(-1);
@@ -74,15 +74,17 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
                 seconds(task, "softTimeLimit", 0),
                 seconds(task, "timeLimit", 0),
                 seconds(task, "expires", 0),
-                uniqueness(task, method));
+                uniqueness(name, task, method),
+                limit(name, task, method));
     }
 
     /** A uniqueness that cannot work (a period of zero, a key naming no parameter) stops the start-up. */
-    private static Uniqueness uniqueness(AnnotationValue<Task> task, ExecutableMethod<?, ?> method) {
+    private static Uniqueness uniqueness(String name, AnnotationValue<Task> task,
+                                         ExecutableMethod<?, ?> method) {
         Unique lifetime = task.enumValue("unique", Unique.class).orElse(Unique.NONE);
         Duration ttl = seconds(task, "uniqueFor", 0);
         String key = task.stringValue("uniqueKey").filter(k -> !k.isBlank()).orElse(null);
-        String where = "task '" + task.stringValue().orElseThrow() + "': ";
+        String where = "task '" + name + "': ";
         if (lifetime == Unique.NONE) {
             if (key != null || !ttl.isZero()) {
                 throw new IllegalStateException(where + "uniqueKey and uniqueFor need unique = WHILE_PENDING, "
@@ -97,17 +99,40 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
         if (key == null) {
             return new Uniqueness(lifetime, ttl, null, -1);
         }
+        return new Uniqueness(lifetime, ttl, key, position(name, "uniqueKey", key, method));
+    }
+
+    private static FlowLimit limit(String name, AnnotationValue<Task> task, ExecutableMethod<?, ?> method) {
+        FlowLimit limit;
+        try {
+            limit = FlowLimit.parse(task.stringValue("rateLimit").orElse(""), task.intValue("concurrency").orElse(-1));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("task '" + name + "': " + e.getMessage(), e);
+        }
+        String key = task.stringValue("limitKey").filter(k -> !k.isBlank()).orElse(null);
+        if (key == null) {
+            return limit;
+        }
+        if (!limit.limited()) {
+            throw new IllegalStateException("task '" + name + "': limitKey '" + key
+                    + "' needs a rateLimit or a concurrency to apply per key");
+        }
+        return limit.withKey(new FlowLimit.Key(key, position(name, "limitKey", key, method)));
+    }
+
+    /** The position among the bindable parameters of the one {@code member} names; none stops the start-up. */
+    private static int position(String task, String member, String key, ExecutableMethod<?, ?> method) {
         int position = 0;
         for (Argument<?> parameter : method.getArguments()) {
             if (ArgumentBinder.bindable(parameter)) {
                 if (parameter.getName().equals(key)) {
-                    return new Uniqueness(lifetime, ttl, key, position);
+                    return position;
                 }
                 position++;
             }
         }
-        throw new IllegalStateException(where + "uniqueKey '" + key + "' names no parameter of "
-                + method.getDeclaringType().getName() + "#" + method.getMethodName());
+        throw new IllegalStateException("task '" + task + "': " + member + " '" + key + "' names no parameter of "
+                + describe(method));
     }
 
     private static Duration seconds(AnnotationValue<Task> task, String member, double fallback) {
@@ -117,5 +142,9 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
 
     private static String describe(TaskDefinition definition) {
         return definition.bean().getBeanType().getName() + "#" + definition.method().getMethodName();
+    }
+
+    private static String describe(ExecutableMethod<?, ?> method) {
+        return method.getDeclaringType().getName() + "#" + method.getMethodName();
     }
 }

@@ -83,4 +83,17 @@ public class CoreTestTasks {
     public long uniqueCapped(long n) {
         return n;
     }
+
+    @Task(value = "test.rated", rateLimit = "3/s")
+    public void rated() {
+    }
+
+    @Task(value = "test.capped", concurrency = 2)
+    public void capped() {
+    }
+
+    /** One at a time per customer, any number of customers at once. */
+    @Task(value = "test.per_customer", concurrency = 1, limitKey = "customer")
+    public void perCustomer(String customer, int order) {
+    }
 }

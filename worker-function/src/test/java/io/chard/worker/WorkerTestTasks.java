@@ -27,6 +27,16 @@ public class WorkerTestTasks {
         return context.attempt();
     }
 
+    @Task(value = "w.rated", rateLimit = "10/s")
+    public void rated() {
+    }
+
+    /** Runs long enough that two workers with free slots would overlap many of them without the cap. */
+    @Task(value = "w.capped", concurrency = 2)
+    public void capped() throws InterruptedException {
+        Thread.sleep(100);
+    }
+
     @Task("w.nothing")
     public void nothing() {
     }

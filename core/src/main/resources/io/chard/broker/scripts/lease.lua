@@ -2,10 +2,11 @@
   lease: hands a worker up to `max` executions from its queues, in queue order, highest priority first.
   On the way it moves due delayed executions to ready and takes back leases whose deadline passed (their
   worker went silent), so no separate reaper is needed. Revoked and expired executions are never leased, nor is
-  anything of a paused queue (its housekeeping still runs).
+  anything of a paused queue (its housekeeping still runs), nor what a rate limit or cap holds back (limits.lua
+  parks it until the limit has room).
 
   KEYS     1-6 as in the prelude, 7 the partition's paused set, then per queue in ARGV order: ready, delayed,
-           leased, wake
+           leased, wake; last the limits hash and lim:due (limits.lua)
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  worker id
   ARGV[3]  lease duration, ms
@@ -24,6 +25,7 @@
 if events_held() then
   return {-1}
 end
+limits_due() -- rate windows that opened, caps rechecked: their held executions back to ready (limits.lua)
 local worker, lease_ms, max, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local fit, budget = tonumber(ARGV[6]), tonumber(ARGV[7])
 -- Executions that do not fit are put back after the round at their place; past this many a queue is left.
@@ -53,6 +55,7 @@ for q = 8, #ARGV do
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', leased, '-inf', NOW, 'LIMIT', 0, 1000)) do
     redis.call('ZREM', leased, id)
     local h = task_key(id)
+    limits_free(id, h)
     local lost = redis.call('HGET', h, 'worker') or ''
     redis.call('HSET', h, 'state', 'pending', 'token', '')
     redis.call('ZADD', ready, redis.call('HGET', h, 'score'), id)
@@ -87,7 +90,7 @@ for q = 8, #ARGV do
           emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
           workflow_ended(id, ttl) -- canvas: an expired or revoked member still ends its join (workflow.lua)
           unique_release(id, 'end') -- a unique task's lock (unique.lua)
-        else
+        elseif limits_admit(id, h, queue) then -- else held back by a rate limit or cap (limits.lua)
           local token = ms(base + (i + 1) / 2) .. ':' .. stamp
           local deliveries = tonumber(f[4]) + 1
           redis.call('HSET', h, 'state', 'running', 'token', token, 'worker', worker, 'started', ms(NOW),
@@ -120,5 +123,6 @@ for q = 8, #ARGV do
   sooner(delayed)
   sooner(leased)
 end
+if LIMITED then sooner(LIMITS_DUE) end
 out[1] = wait
 return out

@@ -4,7 +4,7 @@
   instead, and an execution whose lease lapsed (its worker died) is taken back first.
 
   KEYS     1-6 as in the prelude (every id is of this partition; its hash and queue keys share the tag),
-           7 the partition's paused set
+           7 the partition's paused set, 8-9 the limits hash and lim:due (limits.lua)
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  worker id
   ARGV[3]  lease duration, ms
@@ -21,6 +21,7 @@
            no_fit   its time limit (or the budget) exceeds the fit
            held     nothing starts while the stream holds half of chard.events.max-length (events_held)
            paused   its queue is paused (it keeps its place; the timer drain leases it after the resume)
+           limited  a rate limit or cap holds it back: parked until the limit has room (limits.lua)
   Events   started, revoked (expired or revoked while waiting), lease_expired
 ]]
 local worker, lease_ms, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -54,6 +55,7 @@ for i = 7, #ARGV do
       if until_ms and until_ms < NOW then
         -- Its worker went silent past the lease (a function killed at its timeout): take it back, as lease does.
         redis.call('ZREM', leased, id)
+        limits_free(id, h)
         local lost = redis.call('HGET', h, 'worker') or ''
         redis.call('HSET', h, 'state', 'pending', 'token', '')
         redis.call('ZADD', ready, f[10], id)
@@ -85,6 +87,10 @@ for i = 7, #ARGV do
         answer(id, 'paused')
       elseif fit > 0 and limit > fit then
         answer(id, 'no_fit')
+      elseif not limits_admit(id, h, queue) then -- admitted: its start is counted and the branch below runs
+        redis.call('ZREM', ready, id)
+        redis.call('ZREM', delayed, id)
+        answer(id, 'limited')
       else
         redis.call('ZREM', ready, id)
         redis.call('ZREM', delayed, id)

@@ -2,7 +2,8 @@
   settle: records how leased executions ended. The fencing token is checked here: a report from a worker
   whose lease was taken over (a zombie) changes nothing and is recorded as stale.
 
-  KEYS     1-6 as in the prelude (hashes and queue sets are built from KEYS[1])
+  KEYS     1-6 as in the prelude, 7-8 the limits hash and lim:due (limits.lua); hashes and queue sets are built
+           from KEYS[1]
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  worker id (of the reporter)
   ARGV[3]  result TTL, seconds
@@ -32,6 +33,7 @@ for i = 4, #ARGV, 7 do
   else
     local queue = f[3]
     redis.call('ZREM', queue_key(queue, 'leased'), id)
+    limits_free(id, h) -- its cap slots, also when it retries later (limits.lua)
     local now = ms(NOW)
     if outcome == 'success' then
       redis.call('HSET', h, 'state', 'success', 'result', a, 'finished', now, 'progress', 100)

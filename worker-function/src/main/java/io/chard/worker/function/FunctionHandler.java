@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.chard.broker.Broker;
 import io.chard.broker.BrokerUnavailableException;
+import io.chard.broker.LimitDeclarations;
 import io.chard.broker.RedisBroker;
 import io.chard.config.ChardSettings;
 import io.chard.config.LaunchProperties;
@@ -42,6 +43,7 @@ public abstract class FunctionHandler<I, O> implements RequestHandler<I, O>, Res
     protected final FunctionConfig config;
     protected final Clock clock;
     private volatile Worker worker;
+    private volatile boolean limitsDeclared;
 
     protected FunctionHandler(ApplicationContext context) {
         this.context = context;
@@ -78,6 +80,12 @@ public abstract class FunctionHandler<I, O> implements RequestHandler<I, O>, Res
         Instant end = invoked.plus(remaining);
         // Before any partial work: with Redis down the invocation fails as a whole, and its trigger retries it.
         context.getBean(Broker.class).ping();
+        if (!limitsDeclared) {
+            // Once per copy of the function, here rather than at start-up, where Redis may not answer yet: a
+            // namespace served by functions alone has its tasks' limits in Redis too (WorkerStarter's job otherwise).
+            context.getBean(LimitDeclarations.class).declare();
+            limitsDeclared = true;
+        }
         long started = System.nanoTime();
         Handled<O> handled = handle(event, end.minus(config.safetyMargin()), end);
         Duration took = Duration.ofNanos(System.nanoTime() - started);

@@ -11,6 +11,7 @@ import io.chard.config.ChardConfig;
 import io.chard.testing.TestRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The timer-driven worker function against a real Redis, called in-process with a counting-down context. */
@@ -117,15 +120,31 @@ class TimerDrainHandlerTest {
         assertEquals("5", snapshot(add).resultJson());
     }
 
+    @Test
+    void theFunctionWritesItsTasksLimitsToRedisSoTheyHoldWithoutALongLivedWorker() {
+        start(Map.of());
+        assertNull(redis(commands -> commands.hget(keys().limits(), "t:w.capped")), "nothing before");
+        handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(10)));
+        assertEquals("0 0 2 0", redis(commands -> commands.hget(keys().limits(), "t:w.capped")));
+        assertEquals("10 1000 0 0", redis(commands -> commands.hget(keys().limits(), "t:w.rated")));
+    }
+
     private ExecutionSnapshot snapshot(UUID id) {
         return context.getBean(Broker.class).snapshot(id).orElseThrow();
     }
 
     private long zcard(String part) {
-        RedisKeys keys = RedisKeys.of(context.getBean(ChardConfig.class).namespace());
+        return redis(commands -> commands.zcard(keys().queue("default", part)));
+    }
+
+    private RedisKeys keys() {
+        return RedisKeys.of(context.getBean(ChardConfig.class).namespace());
+    }
+
+    private <T> T redis(Function<RedisCommands<String, String>, T> command) {
         RedisClient redis = RedisClient.create(TestRedis.uri());
         try (StatefulRedisConnection<String, String> connection = redis.connect()) {
-            return connection.sync().zcard(keys.queue("default", part));
+            return command.apply(connection.sync());
         } finally {
             redis.shutdown();
         }

@@ -1,0 +1,52 @@
+package io.chard.broker;
+
+import io.chard.task.FlowLimit;
+import io.chard.task.FlowLimits;
+import jakarta.inject.Singleton;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes this process's rate limits and caps to every partition's {@code limits} hash, where the lease scripts
+ * read them (limits.lua). Every partition, not only the pinned one: a task on a limited queue is pinned by the
+ * queue, so its own limit must be readable there too, and P hash writes at start cost nothing. Last writer wins:
+ * workers of one namespace are expected to run the same task code.
+ */
+@Singleton
+public final class LimitDeclarations {
+    private final RedisBroker broker;
+    private final FlowLimits limits;
+
+    public LimitDeclarations(RedisBroker broker, FlowLimits limits) {
+        this.broker = broker;
+        this.limits = limits;
+    }
+
+    public void declare() {
+        Map<String, String> specs = new HashMap<>();
+        List<String> lifted = new ArrayList<>();
+        limits.declared().forEach((name, limit) -> {
+            if (limit.limited()) {
+                specs.put(name, limit.spec());
+            } else {
+                lifted.add(name);
+            }
+        });
+        RedisBroker.call(() -> {
+            Partitions partitions = broker.partitions();
+            for (int p = 0; p < partitions.count(); p++) {
+                String key = partitions.keys(p).limits();
+                if (!specs.isEmpty()) {
+                    broker.commands().hset(key, specs);
+                }
+                if (!lifted.isEmpty()) {
+                    broker.commands().hdel(key, lifted.toArray(String[]::new));
+                }
+            }
+            return null;
+        });
+    }
+}

@@ -1,0 +1,224 @@
+package io.chard.broker;
+
+import io.chard.client.DispatchRequest;
+import io.chard.client.TaskClient;
+import io.chard.config.ChardSettings;
+import io.chard.task.BadLimitTasks;
+import io.chard.task.FlowLimit;
+import io.chard.testing.Await;
+import io.chard.testing.TestRedis;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Cluster-wide rate limits and concurrency caps, enforced by the lease script (limits.lua) against a real Redis:
+ * test.rated allows 3 starts a second, test.capped 2 running at once, and the queue `reports` 2 starts a second.
+ */
+class FlowLimitsTest {
+    static final List<String> DEFAULT = List.of("default");
+    static final Duration LEASE = Duration.ofSeconds(30);
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    ApplicationContext context;
+    RedisBroker broker;
+    TaskClient client;
+    BrokerConsumer worker;
+
+    @BeforeEach
+    void start() {
+        Map<String, Object> properties = new HashMap<>(properties());
+        properties.put(ChardSettings.QUEUE_LIMITS + ".reports.rate-limit", "2/s");
+        context = ApplicationContext.run(properties);
+        broker = context.getBean(RedisBroker.class);
+        client = context.getBean(TaskClient.class);
+        context.getBean(LimitDeclarations.class).declare();
+        worker = broker.consumer("worker-a");
+    }
+
+    /** One Redis here; a Redis Cluster with the namespace in three partitions in {@link FlowLimitsClusterTest}. */
+    Map<String, Object> properties() {
+        return TestRedis.properties();
+    }
+
+    @AfterEach
+    void stop() {
+        worker.close();
+        context.close();
+    }
+
+    @Test
+    void aRateLimitedTaskStartsAtMostItsLimitInAnyWindowAndHoldsUpNothingElseOfItsQueue() {
+        List<UUID> rated = dispatch(7, "test.rated");
+        UUID other = client.dispatch("test.add", 1, 2).id();
+
+        List<UUID> first = ids(worker.lease(DEFAULT, 20, LEASE).deliveries());
+        assertEquals(3, first.stream().filter(rated::contains).count(), "3 of the limited task start: " + first);
+        assertTrue(first.contains(other), "the unlimited task behind them in the queue starts too: " + first);
+        // The 4 held back are in no ready set, so the oldest-ready gauge does not report them as late.
+        BrokerMonitor.QueueDepth depth = depth("default");
+        assertEquals(0, depth.ready());
+        assertNull(depth.oldestReady());
+
+        List<UUID> started = new ArrayList<>(first);
+        Await.until("every limited execution started", WAIT, () -> {
+            started.addAll(ids(worker.lease(DEFAULT, 20, LEASE).deliveries()));
+            return started.containsAll(rated);
+        });
+        assertEquals(rated.size() + 1, started.size(), "each started once: " + started);
+        assertAtMostPerWindow(3, startTimes(rated));
+    }
+
+    @Test
+    void aCappedTaskRunsAtMostItsCapAndAnEndOrALapsedLeaseFreesASlot() {
+        List<UUID> capped = dispatch(4, "test.capped");
+        List<Delivery> running = worker.lease(DEFAULT, 10, Duration.ofSeconds(2)).deliveries();
+        assertEquals(2, running.size());
+        assertEquals(List.of(), worker.lease(DEFAULT, 10, LEASE).deliveries(), "both slots are taken");
+
+        assertEquals(List.of(true), worker.settle(List.of(new Settlement(running.getFirst().lease(),
+                new Outcome.Success("null")))));
+        List<Delivery> third = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(1, third.size(), "the slot its end freed goes to one held execution");
+        assertTrue(capped.contains(third.getFirst().id()));
+
+        // The second's lease (2 s) lapses: its slot is freed and it is handed on (it keeps its place).
+        Delivery again = Await.value("the lapsed lease is handed on", WAIT, () -> {
+            List<Delivery> leased = worker.lease(DEFAULT, 10, LEASE).deliveries();
+            assertTrue(leased.size() <= 1, "never more than the cap running: " + leased);
+            return leased.isEmpty() ? null : leased.getFirst();
+        });
+        assertEquals(running.get(1).id(), again.id());
+        assertEquals(2, again.deliveries());
+        assertEquals(List.of(), worker.lease(DEFAULT, 10, LEASE).deliveries(), "the cap is full again");
+    }
+
+    @Test
+    void leasingByIdAnswersLimitedWhileTheCapIsFullAndLeasesOnceASlotFrees() {
+        List<UUID> capped = dispatch(3, "test.capped");
+        List<BrokerConsumer.IdLease> found = worker.leaseIds(capped, LEASE, BrokerConsumer.Fit.ANY);
+        assertEquals(List.of(BrokerConsumer.IdLeaseCode.LEASED, BrokerConsumer.IdLeaseCode.LEASED,
+                BrokerConsumer.IdLeaseCode.LIMITED), found.stream().map(BrokerConsumer.IdLease::code).toList());
+        assertEquals(List.of(true), worker.settle(List.of(new Settlement(found.getFirst().delivery().lease(),
+                new Outcome.Success("null")))));
+        assertEquals(BrokerConsumer.IdLeaseCode.LEASED,
+                worker.leaseIds(List.of(capped.get(2)), LEASE, BrokerConsumer.Fit.ANY).getFirst().code());
+    }
+
+    @Test
+    void aReleasedExecutionFreesItsSlotForTheNextOne() {
+        dispatch(3, "test.capped");
+        List<Delivery> running = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(2, running.size());
+        worker.release(List.of(running.getFirst().lease()));
+        assertEquals(1, worker.lease(DEFAULT, 10, LEASE).deliveries().size());
+    }
+
+    @Test
+    void aPerKeyCapHoldsForEachValueOfItsArgumentApartWhetherPassedByPositionOrByName() {
+        UUID acme1 = client.dispatch("test.per_customer", "acme", 1).id();
+        UUID acme2 = client.dispatch(DispatchRequest.of("test.per_customer", null)
+                .withKwargs(client.toJson(Map.of("customer", "acme", "order", 2)))).id();
+        UUID globex = client.dispatch("test.per_customer", "globex", 3).id();
+        List<Delivery> first = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(Set.of(acme1, globex), Set.copyOf(ids(first)), "one per customer");
+        assertEquals(List.of(), worker.lease(DEFAULT, 10, LEASE).deliveries(), "acme's second waits for its first");
+
+        Delivery acmeFirst = first.stream().filter(d -> d.id().equals(acme1)).findFirst().orElseThrow();
+        assertEquals(List.of(true), worker.settle(List.of(new Settlement(acmeFirst.lease(),
+                new Outcome.Success("null")))));
+        assertEquals(List.of(acme2), ids(worker.lease(DEFAULT, 10, LEASE).deliveries()));
+    }
+
+    @Test
+    void aQueueRateLimitCoversEveryTaskOfTheQueueAndNoOtherQueue() {
+        List<UUID> reports = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            reports.add(client.dispatch(DispatchRequest.of("test.add", client.toJson(List.of(i, i)))
+                    .withQueue("reports")).id());
+            reports.add(client.dispatch(DispatchRequest.of("test.sum", client.toJson(List.of(List.of(i))))
+                    .withQueue("reports")).id());
+        }
+        List<UUID> elsewhere = dispatch(3, "test.add", 1, 2);
+        List<UUID> first = ids(worker.lease(List.of("reports", "default"), 20, LEASE).deliveries());
+        assertEquals(2, first.stream().filter(reports::contains).count(), first.toString());
+        assertTrue(first.containsAll(elsewhere), "the default queue is not limited: " + first);
+
+        List<UUID> started = new ArrayList<>(first);
+        Await.until("every execution of the limited queue started", WAIT, () -> {
+            started.addAll(ids(worker.lease(List.of("reports"), 20, LEASE).deliveries()));
+            return started.containsAll(reports);
+        });
+        assertAtMostPerWindow(2, startTimes(reports));
+    }
+
+    @Test
+    void aMalformedRateOrALimitOfZeroStopsStartUpNamingTheTaskOrQueue() {
+        Map<String, Object> badTask = new HashMap<>(properties());
+        badTask.put(BadLimitTasks.ENABLED, true);
+        Throwable task = assertThrows(RuntimeException.class, () -> ApplicationContext.run(badTask).close());
+        assertTrue(causes(task).contains("task 'test.badly_rated': rate limit '10/fortnight' is not N/s, N/m or N/h"),
+                causes(task));
+
+        Map<String, Object> zeroQueue = new HashMap<>(properties());
+        zeroQueue.put(ChardSettings.QUEUE_LIMITS + ".mail.concurrency", 0);
+        Throwable queue = assertThrows(RuntimeException.class,
+                () -> ApplicationContext.run(zeroQueue).getBean(TaskClient.class));
+        assertTrue(causes(queue).contains("queue 'mail': concurrency must be at least 1"), causes(queue));
+
+        assertThrows(IllegalArgumentException.class, () -> FlowLimit.parse("0/s", -1));
+        assertEquals(new FlowLimit(100, Duration.ofHours(1), 0, null), FlowLimit.parse("100/hour", -1));
+        assertEquals(new FlowLimit(5, Duration.ofMinutes(1), 3, null), FlowLimit.parse(" 5 / m ", 3));
+    }
+
+    /** Sorted start times: the i-th and the (i+n)-th are at least a window apart, so no window holds n + 1. */
+    static void assertAtMostPerWindow(int n, List<Long> starts) {
+        for (int i = 0; i + n < starts.size(); i++) {
+            assertTrue(starts.get(i + n) - starts.get(i) >= 1000, "more than " + n + " starts within a second: "
+                    + starts);
+        }
+    }
+
+    List<Long> startTimes(List<UUID> ids) {
+        return ids.stream().map(id -> Long.parseLong(broker.commands().hget(broker.partitions().keys(id).task(id),
+                "started"))).sorted().toList();
+    }
+
+    BrokerMonitor.QueueDepth depth(String queue) {
+        return context.getBean(BrokerMonitor.class).queues().stream().filter(q -> q.name().equals(queue))
+                .findFirst().orElseThrow();
+    }
+
+    List<UUID> dispatch(int n, String task, Object... args) {
+        return IntStream.range(0, n).mapToObj(i -> client.dispatch(task, args).id()).toList();
+    }
+
+    static List<UUID> ids(List<Delivery> deliveries) {
+        return deliveries.stream().map(Delivery::id).toList();
+    }
+
+    static String causes(Throwable error) {
+        Set<String> messages = new LinkedHashSet<>();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            messages.add(String.valueOf(t.getMessage()));
+        }
+        return messages.stream().collect(Collectors.joining(" <- "));
+    }
+}
