@@ -16,6 +16,15 @@ public interface Broker {
     List<Enqueued> enqueue(List<Envelope.Encoded> envelopes);
 
     /**
+     * Whether concurrent single dispatches may share one {@link #enqueue} call made on a thread of the client's own
+     * (TaskClient's group commit). A broker that runs tasks inside {@code enqueue} (test mode) answers false: its
+     * tasks run on the caller's thread, and a task's own dispatch must not wait for the call that is running it.
+     */
+    default boolean sharesEnqueueCalls() {
+        return true;
+    }
+
+    /**
      * Enqueues every member of a workflow in one atomic step in the partition of its id; members with
      * predecessors wait outside every queue until the script that ends the last of them releases them.
      * A redrive ({@link WorkflowBatch#redriveOf()}) is refused, writing nothing, when that workflow was redriven

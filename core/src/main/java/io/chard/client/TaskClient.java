@@ -114,8 +114,12 @@ public final class TaskClient {
         Instant now = clock.instant();
         UniqueLock lock = uniqueLocks.of(registry.require(request.task()), request);
         String key = partitionKey(request, lock);
-        return coalescer.submit(envelope(request, now, key == null ? partitions.random() : partitions.forKey(key))
-                .withUnique(lock));
+        Envelope.Encoded envelope = envelope(request, now, key == null ? partitions.random() : partitions.forKey(key))
+                .withUnique(lock);
+        if (!broker.sharesEnqueueCalls()) {
+            return CompletableFuture.completedFuture(enqueue(List.of(envelope)).getFirst());
+        }
+        return coalescer.submit(envelope);
     }
 
     /**

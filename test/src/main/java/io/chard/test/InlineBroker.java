@@ -70,6 +70,11 @@ public final class InlineBroker implements Broker {
     }
 
     @Override
+    public boolean sharesEnqueueCalls() {
+        return false;
+    }
+
+    @Override
     public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
         List<Enqueued> answers = new ArrayList<>(envelopes.size());
         List<InlineExecution> created = new ArrayList<>();
