@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +23,9 @@ abstract class BrokerFixture {
 
     @BeforeEach
     void start() {
-        context = ApplicationContext.run(properties());
+        Map<String, Object> properties = new HashMap<>(properties());
+        properties.putAll(settings());
+        context = ApplicationContext.run(properties);
         broker = context.getBean(RedisBroker.class);
         client = context.getBean(TaskClient.class);
         worker = broker.consumer("worker-a");
@@ -31,6 +34,11 @@ abstract class BrokerFixture {
     /** The context's Redis: one Redis, or a Redis Cluster in the cluster subclasses. */
     Map<String, Object> properties() {
         return TestRedis.properties();
+    }
+
+    /** What a test class sets beyond its Redis, on one Redis and on the cluster alike. */
+    Map<String, Object> settings() {
+        return Map.of();
     }
 
     @AfterEach

@@ -6,9 +6,7 @@ import io.chard.config.ChardSettings;
 import io.chard.task.BadLimitTasks;
 import io.chard.task.FlowLimit;
 import io.chard.testing.Await;
-import io.chard.testing.TestRedis;
 import io.micronaut.context.ApplicationContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,36 +30,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Cluster-wide rate limits and concurrency caps, enforced by the lease script (limits.lua) against a real Redis:
  * test.rated allows 3 starts a second, test.capped 2 running at once, and the queue `reports` 2 starts a second.
  */
-class FlowLimitsTest {
-    static final List<String> DEFAULT = List.of("default");
-    static final Duration LEASE = Duration.ofSeconds(30);
+class FlowLimitsTest extends BrokerFixture {
     static final Duration WAIT = Duration.ofSeconds(15);
 
-    ApplicationContext context;
-    RedisBroker broker;
-    TaskClient client;
-    BrokerConsumer worker;
+    @Override
+    Map<String, Object> settings() {
+        return Map.of(ChardSettings.QUEUE_LIMITS + ".reports.rate-limit", "2/s");
+    }
 
     @BeforeEach
-    void start() {
-        Map<String, Object> properties = new HashMap<>(properties());
-        properties.put(ChardSettings.QUEUE_LIMITS + ".reports.rate-limit", "2/s");
-        context = ApplicationContext.run(properties);
-        broker = context.getBean(RedisBroker.class);
-        client = context.getBean(TaskClient.class);
+    void declareLimits() {
         context.getBean(LimitDeclarations.class).declare();
-        worker = broker.consumer("worker-a");
-    }
-
-    /** One Redis here; a Redis Cluster with the namespace in three partitions in {@link FlowLimitsClusterTest}. */
-    Map<String, Object> properties() {
-        return TestRedis.properties();
-    }
-
-    @AfterEach
-    void stop() {
-        worker.close();
-        context.close();
     }
 
     @Test
