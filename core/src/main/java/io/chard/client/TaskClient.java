@@ -112,10 +112,7 @@ public final class TaskClient {
      */
     public CompletableFuture<Dispatched> dispatchAsync(DispatchRequest request) {
         Instant now = clock.instant();
-        UniqueLock lock = uniqueLocks.of(registry.require(request.task()), request);
-        String key = partitionKey(request, lock);
-        Envelope.Encoded envelope = envelope(request, now, key == null ? partitions.random() : partitions.forKey(key))
-                .withUnique(lock);
+        Envelope.Encoded envelope = envelope(request, now, placement(request), partitions.random());
         if (!broker.sharesEnqueueCalls()) {
             return CompletableFuture.completedFuture(enqueue(List.of(envelope)).getFirst());
         }
@@ -143,23 +140,17 @@ public final class TaskClient {
      */
     public List<Dispatched> dispatchBatch(List<DispatchRequest> requests) {
         Instant now = clock.instant();
-        List<UniqueLock> locks = new ArrayList<>(requests.size());
-        List<String> keys = new ArrayList<>(requests.size());
+        List<Placement> placements = new ArrayList<>(requests.size());
         List<Envelope.Encoded> envelopes = new ArrayList<>(requests.size());
         int index = 0;
         try {
             for (; index < requests.size(); index++) {
-                DispatchRequest request = requests.get(index);
-                UniqueLock lock = uniqueLocks.of(registry.require(request.task()), request);
-                locks.add(lock);
-                keys.add(partitionKey(request, lock));
+                placements.add(placement(requests.get(index)));
             }
-            int batchPartition = keys.stream().filter(Objects::nonNull).findFirst().map(partitions::forKey)
-                    .orElseGet(partitions::random);
+            int batchPartition = placements.stream().map(Placement::key).filter(Objects::nonNull).findFirst()
+                    .map(partitions::forKey).orElseGet(partitions::random);
             for (index = 0; index < requests.size(); index++) {
-                String key = keys.get(index);
-                envelopes.add(envelope(requests.get(index), now, key == null ? batchPartition : partitions.forKey(key))
-                        .withUnique(locks.get(index)));
+                envelopes.add(envelope(requests.get(index), now, placements.get(index), batchPartition));
             }
         } catch (UnknownTaskException | ArgumentBindingException | InvalidDispatchException
                  | PayloadTooLargeException e) {
@@ -169,18 +160,26 @@ public final class TaskClient {
     }
 
     /**
-     * The key whose partition an execution goes to: its limit's (the one partition that counts it), else a unique
-     * task's lock (every dispatch of one key meets there: a task's limit is the same for all of them), else the
-     * idempotency key, else none.
+     * Where a dispatch goes, and the unique lock it takes (null: none). The key whose partition it goes to: its
+     * limit's (the one partition that counts it), else a unique task's lock (every dispatch of one key meets there:
+     * a task's limit is the same for all of them), else the idempotency key, else none.
      */
-    private String partitionKey(DispatchRequest request, UniqueLock lock) {
+    private Placement placement(DispatchRequest request) {
         TaskDefinition task = registry.require(request.task());
+        UniqueLock lock = uniqueLocks.of(task, request);
         Optional<String> pin = limits.pin(task, request.queue() != null ? request.queue() : task.options().queue(),
                 request.args(), request.kwargs());
-        if (pin.isPresent()) {
-            return pin.get();
-        }
-        return lock != null ? lock.name() : blankToNull(request.idempotencyKey());
+        String key = pin.orElse(lock != null ? lock.name() : blankToNull(request.idempotencyKey()));
+        return new Placement(lock, key);
+    }
+
+    private record Placement(UniqueLock lock, String key) {
+    }
+
+    /** @param otherwise the partition when the dispatch has no key of its own */
+    private Envelope.Encoded envelope(DispatchRequest request, Instant now, Placement placement, int otherwise) {
+        int partition = placement.key() == null ? otherwise : partitions.forKey(placement.key());
+        return envelope(request, now, partition).withUnique(placement.lock());
     }
 
     /** Stores checked envelopes (one atomic step per partition), then tells the queue trigger of the new ones. */
