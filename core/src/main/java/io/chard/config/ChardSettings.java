@@ -23,6 +23,7 @@ public final class ChardSettings {
     public static final String WORKER_ENABLED = WORKER + ".enabled";
     public static final String WORKER_QUEUES = WORKER + ".queues";
     public static final String WORKER_CONCURRENCY = WORKER + ".concurrency";
+    public static final String WORKER_PREFETCH = WORKER + ".prefetch";
     public static final String WORKER_SHUTDOWN_GRACE = WORKER + ".shutdown-grace";
     /** The worker's Prometheus scrape port (/metrics, /health); unset: no port is opened. */
     public static final String WORKER_METRICS_PORT = WORKER + ".metrics-port";
