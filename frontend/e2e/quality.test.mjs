@@ -175,4 +175,26 @@ describe('the app on a phone, in the dark, with a keyboard and a screen reader',
       await page.getByTestId('retry-dialog').waitFor({ state: 'detached' })
     })
   })
+
+  test('a stored setting is edited in the form; a refused value shows next to its field', async () => {
+    const { page } = session
+    await step(page, 'settings-edit', async () => {
+      await page.goto(`${APP_PATH}/settings`)
+      const retries = page.locator('[data-testid="setting-row"][data-key="max_retries"]')
+      await retries.getByTestId('setting-value-max_retries').fill('101')
+      await retries.getByTestId('setting-save-max_retries').click()
+      assert.match(await retries.getByRole('alert').textContent(), /max_retries must be a whole number from 0 to 100/)
+
+      // A restart-only setting, so the specs running beside this one are not affected by the change.
+      const propagates = page.locator('[data-testid="setting-row"][data-key="task_eager_propagates"]')
+      assert.equal(await propagates.getByTestId('setting-applies').textContent(), 'after a restart')
+      for (const value of ['false', 'true']) {
+        await propagates.getByTestId('setting-value-task_eager_propagates').selectOption(value)
+        await propagates.getByTestId('setting-save-task_eager_propagates').click()
+        await page.getByText('Setting task_eager_propagates saved.').first().waitFor()
+        await page.reload()
+        assert.equal(await propagates.getByTestId('setting-value-task_eager_propagates').inputValue(), value)
+      }
+    })
+  })
 })

@@ -44,6 +44,16 @@ describe('a viewer', { timeout: 180_000 }, () => {
     })
   })
 
+  test('reads the stored settings without a form to change them', async () => {
+    const { page } = session
+    await step(page, 'viewer-settings', async () => {
+      await page.getByTestId('nav-settings').click()
+      await page.getByTestId('settings-read-only').waitFor()
+      assert.equal(await page.getByTestId('setting-text-task_default_queue').count(), 1)
+      assert.equal(await page.locator('[data-testid="settings-table"] form').count(), 0)
+    })
+  })
+
   test('is refused a retry through the API', async () => {
     const { page } = session
     const answer = await callApi(page, 'POST', `${ADMIN_API}/executions/${failedId}/retry`)

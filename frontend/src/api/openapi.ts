@@ -981,6 +981,11 @@ export interface components {
         "SettingsController.SettingView": {
             key: string;
             value: string;
+            /** @description `seconds`, `days`, `retries` (whole numbers), `queue` (a queue name) or `boolean` (`true`/`false`): what the form offers */
+            kind: string;
+            /** @description `next_use` (read from PostgreSQL at each use), `within_seconds` (copied to Redis for workers and dispatchers, read again every 2 s), `restart` */
+            applies: string;
+            /** @description `applies == restart`, as the table stores it */
             requires_restart: boolean;
             /** Format: date-time */
             updated_at: string;

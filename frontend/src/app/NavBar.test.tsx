@@ -12,13 +12,14 @@ const ADMIN: Me = {
 }
 
 describe('NavBar', () => {
-  it('hides the administration links from a viewer', () => {
+  it('hides the administration links from a viewer, and shows the settings (read-only for them)', () => {
     mockFetch({})
     renderPage(<NavBar me={VIEWER} />)
     expect(screen.getByTestId('nav-workers')).toBeTruthy()
     expect(screen.getByTestId('nav-schedules').getAttribute('href')).toBe('/schedules')
     expect(screen.queryByTestId('nav-users')).toBeNull()
     expect(screen.queryByTestId('nav-audit')).toBeNull()
+    expect(screen.getByTestId('nav-settings')).toBeTruthy()
     expect(screen.getByTestId('nav-user').textContent).toBe('Signed in as vera')
   })
 

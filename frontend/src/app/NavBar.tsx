@@ -21,7 +21,7 @@ const LINKS: readonly {
   { name: 'schedules', to: '/schedules' },
   { name: 'users', to: '/users', admin: true },
   { name: 'audit', to: '/audit', admin: true },
-  { name: 'settings', to: '/settings', admin: true },
+  { name: 'settings', to: '/settings' },
 ]
 
 /** The app's links, the user, the time zone, the theme and Log out; on a phone they fold behind a Menu button. */

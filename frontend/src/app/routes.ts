@@ -35,9 +35,9 @@ export const routes: RouteObject[] = [
         children: [
           { path: 'users', Component: UsersPage },
           { path: 'audit', Component: AuditPage },
-          { path: 'settings', Component: SettingsPage },
         ],
       },
+      { path: 'settings', Component: SettingsPage },
       { path: 'workflows/:workflowId', Component: WorkflowPage },
       { path: ':executionId', Component: ExecutionDetailPage },
       { path: '*', Component: NotFoundPage },

@@ -2,7 +2,10 @@ import { apiGet, apiSend } from '../../api/client'
 import { ADMIN_API } from '../../api/paths'
 import type { Schema } from '../../api/schemas'
 
-/** One engine setting stored in the database; `requires_restart`: read once at start, so a change holds after the next restart. */
+/**
+ * One engine setting stored in the database: its `kind` (how it is edited) and when a change takes effect (`applies`:
+ * `next_use`, `within_seconds` through the Redis copy, or `restart`).
+ */
 export type Setting = Schema<'SettingsController.SettingView'>
 
 export function fetchSettings(): Promise<{ items: Setting[] }> {

@@ -5,7 +5,7 @@ import io.chard.admin.audit.AuditLog;
 import io.chard.admin.auth.Permissions;
 import io.chard.broker.BrokerMonitor;
 import io.chard.broker.QueueControl;
-import io.chard.config.ChardConfig;
+import io.chard.client.TaskDefaults;
 import io.chard.task.TaskDefinition;
 import io.chard.task.TaskRegistry;
 import io.micronaut.http.HttpResponse;
@@ -31,15 +31,15 @@ class QueueController {
     private final QueueControl control;
     private final BrokerMonitor monitor;
     private final TaskRegistry registry;
-    private final ChardConfig config;
+    private final TaskDefaults defaults;
     private final AuditLog audit;
 
-    QueueController(QueueControl control, BrokerMonitor monitor, TaskRegistry registry, ChardConfig config,
+    QueueController(QueueControl control, BrokerMonitor monitor, TaskRegistry registry, TaskDefaults defaults,
                     AuditLog audit) {
         this.control = control;
         this.monitor = monitor;
         this.registry = registry;
-        this.config = config;
+        this.defaults = defaults;
         this.audit = audit;
     }
 
@@ -86,8 +86,8 @@ class QueueController {
     }
 
     private boolean known(String name) {
-        return name.equals(config.defaultQueue())
-                || registry.all().stream().map(TaskDefinition::options).anyMatch(o -> name.equals(o.queue()))
+        return name.equals(defaults.defaultQueue())
+                || registry.all().stream().map(TaskDefinition::options).anyMatch(o -> name.equals(defaults.queue(o)))
                 || monitor.queues().stream().anyMatch(queue -> queue.name().equals(name));
     }
 

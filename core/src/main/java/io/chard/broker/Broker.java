@@ -3,6 +3,7 @@ package io.chard.broker;
 import io.micronaut.core.annotation.Nullable;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -55,4 +56,12 @@ public interface Broker {
 
     /** Answers when the broker is reachable; throws {@link BrokerUnavailableException} otherwise. */
     void ping();
+
+    /**
+     * The stored settings admin-api copied here from PostgreSQL (key to value), for processes without a database;
+     * empty when nothing was copied, or for a broker that keeps no copy (test mode runs on its own configuration).
+     */
+    default Map<String, String> storedSettings() {
+        return Map.of();
+    }
 }

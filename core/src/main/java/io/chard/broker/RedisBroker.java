@@ -250,6 +250,16 @@ public final class RedisBroker implements Broker {
         });
     }
 
+    @Override
+    public Map<String, String> storedSettings() {
+        return call(() -> commands().hgetall(RedisKeys.of(config.namespace()).settings()));
+    }
+
+    /** Replaces fields of the stored settings' copy (admin-api, from PostgreSQL); one HSET, so a reader sees all. */
+    public void copyStoredSettings(Map<String, String> values) {
+        call(() -> commands().hset(RedisKeys.of(config.namespace()).settings(), values));
+    }
+
     public EventsConfig events() {
         return events;
     }

@@ -28,6 +28,14 @@ public record RedisKeys(String prefix) {
         return new ArrayList<>(List.of(prefix, events(), prefix + "seq", prefix + "fence", queues(), queuesUsed()));
     }
 
+    /**
+     * The hash of stored settings admin-api copies from PostgreSQL for the processes that have no database
+     * ({@code io.chard.client.TaskDefaults}); one per namespace, under partition 0's tag.
+     */
+    public String settings() {
+        return prefix + "settings";
+    }
+
     /** The four keys of a queue in this partition, as scripts declare them: ready, delayed, leased, wake. */
     public List<String> queueKeys(String queue) {
         return List.of(queue(queue, "ready"), queue(queue, "delayed"), queue(queue, "leased"), wake(queue));

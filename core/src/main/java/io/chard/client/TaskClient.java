@@ -59,10 +59,13 @@ public final class TaskClient {
     private final DispatchCoalescer coalescer;
     private final UniqueLocks uniqueLocks;
     private final FlowLimits limits;
+    private final TaskDefaults defaults;
 
     public TaskClient(TaskRegistry registry, ArgumentBinder binder, Broker broker, JsonMapper json,
-                      ChardConfig config, Clock clock, ReadyTrigger trigger, FlowLimits limits) {
+                      ChardConfig config, Clock clock, ReadyTrigger trigger, FlowLimits limits,
+                      TaskDefaults defaults) {
         this.limits = limits;
+        this.defaults = defaults;
         this.partitions = new Partitions(config.namespace(), config.partitions());
         this.uniqueLocks = new UniqueLocks(json);
         this.trigger = trigger;
@@ -167,13 +170,17 @@ public final class TaskClient {
     private Placement placement(DispatchRequest request) {
         TaskDefinition task = registry.require(request.task());
         UniqueLock lock = uniqueLocks.of(task, request);
-        Optional<String> pin = limits.pin(task, request.queue() != null ? request.queue() : task.options().queue(),
-                request.args(), request.kwargs());
+        Optional<String> pin = limits.pin(task, queue(request, task), request.args(), request.kwargs());
         String key = pin.orElse(lock != null ? lock.name() : blankToNull(request.idempotencyKey()));
         return new Placement(lock, key);
     }
 
     private record Placement(UniqueLock lock, String key) {
+    }
+
+    /** The dispatch's queue, else the task's, else the default queue as it is now (see {@link TaskDefaults}). */
+    private String queue(DispatchRequest request, TaskDefinition task) {
+        return request.queue() != null ? request.queue() : defaults.queue(task.options());
     }
 
     /** @param otherwise the partition when the dispatch has no key of its own */
@@ -257,7 +264,7 @@ public final class TaskClient {
             binder.bind(task.method(), request.args(), request.kwargs(), null);
         }
         TaskOptions options = task.options();
-        String queue = request.queue() != null ? request.queue() : options.queue();
+        String queue = queue(request, task);
         if (!validQueueName(queue)) {
             throw new InvalidDispatchException("queue", "queue must be 1-100 letters, digits, '_', '-' or '.': "
                     + queue);

@@ -22,12 +22,13 @@ public @interface Task {
     /** The task name callers dispatch by, such as {@code orders.send_receipt}. */
     String value();
 
+    /** Blank: the default queue (the stored setting {@code task_default_queue}, else {@code chard.default-queue}). */
     String queue() default "";
 
     /** 0 to 9, higher runs first; -1 takes the dispatcher's or the default (5). */
     int priority() default -1;
 
-    /** -1 takes the configured default ({@code chard.max-retries}). */
+    /** -1 takes the default (the stored setting {@code max_retries}, else {@code chard.max-retries}). */
     int maxRetries() default -1;
 
     /** Exceptions (and their subclasses) that schedule a retry instead of failing the execution. */

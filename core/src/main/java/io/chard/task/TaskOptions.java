@@ -1,16 +1,21 @@
 package io.chard.task;
 
+import io.micronaut.core.annotation.Nullable;
+
 import java.time.Duration;
 import java.util.List;
 
 /**
- * A task's declared options, with the configured defaults already applied. Zero durations mean "none"; {@code limit}
- * is {@link FlowLimit#NONE} when the task declares no rate limit or concurrency cap.
+ * A task's declared options, with the process's defaults applied except for the queue and the retries: those two are
+ * stored settings an operator may change while the process runs, so {@code declaredQueue} and
+ * {@code declaredMaxRetries} are null when the task declares none, and {@code io.chard.client.TaskDefaults} fills
+ * them in at each use. Zero durations mean "none"; {@code limit} is {@link FlowLimit#NONE} when the task declares no
+ * rate limit or concurrency cap.
  */
 public record TaskOptions(
-        String queue,
+        @Nullable String declaredQueue,
         int priority,
-        int maxRetries,
+        @Nullable Integer declaredMaxRetries,
         List<Class<? extends Throwable>> autoretryFor,
         Backoff backoff,
         Duration softTimeLimit,

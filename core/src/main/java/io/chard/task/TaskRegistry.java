@@ -59,7 +59,7 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private TaskOptions options(String name, AnnotationValue<Task> task, ExecutableMethod<?, ?> method) {
-        String queue = task.stringValue("queue").filter(q -> !q.isBlank()).orElse(config.defaultQueue());
+        String queue = task.stringValue("queue").filter(q -> !q.isBlank()).orElse(null);
         int priority = task.intValue("priority").orElse(-1);
         int maxRetries = task.intValue("maxRetries").orElse(-1);
         List<Class<? extends Throwable>> autoretryFor = (List) Arrays.asList(task.classValues("autoretryFor"));
@@ -69,7 +69,7 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
                 task.booleanValue("retryJitter").orElse(true));
         return new TaskOptions(queue,
                 priority < 0 ? config.defaultPriority() : Math.min(priority, 9),
-                maxRetries < 0 ? config.maxRetries() : maxRetries,
+                maxRetries < 0 ? null : maxRetries,
                 autoretryFor, backoff,
                 seconds(task, "softTimeLimit", 0),
                 seconds(task, "timeLimit", 0),

@@ -40,12 +40,13 @@ class ArgumentBinderTest {
     @Test
     void tasksAreDiscoveredWithTheirDeclaredOptionsAndDefaults() {
         TaskOptions greet = registry.require("test.greet").options();
-        assertEquals("mail", greet.queue());
+        assertEquals("mail", greet.declaredQueue());
         assertEquals(7, greet.priority());
         TaskOptions add = registry.require("test.add").options();
-        assertEquals("default", add.queue());
+        // Queue and retries stay undeclared: TaskDefaults applies them at each use (they are stored settings).
+        assertNull(add.declaredQueue());
         assertEquals(5, add.priority());
-        assertEquals(3, add.maxRetries());
+        assertNull(add.declaredMaxRetries());
         assertThrows(UnknownTaskException.class, () -> registry.require("test.nope"));
     }
 

@@ -37,6 +37,10 @@ public class CoreTestTasks {
         throw new IllegalStateException(message);
     }
 
+    @Task(value = "test.retried_once", maxRetries = 1)
+    public void retriedOnce() {
+    }
+
     /** Fails until an outside condition holds, then returns its value (the tests' worker decides which). */
     @Task("test.fail_until")
     public long failUntil(long value) {

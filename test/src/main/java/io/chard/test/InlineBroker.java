@@ -10,6 +10,7 @@ import io.chard.broker.ExecutionStatus;
 import io.chard.broker.Promotion;
 import io.chard.broker.RedisBroker;
 import io.chard.broker.Revocation;
+import io.chard.client.TaskDefaults;
 import io.chard.config.ChardSettings;
 import io.chard.task.ArgumentBinder;
 import io.chard.task.RetryRequested;
@@ -206,7 +207,8 @@ public final class InlineBroker implements Broker {
                 return;
             } catch (Throwable error) {
                 boolean retry = error instanceof RetryRequested || task.options().retriesOn(error);
-                if (retry && execution.retries < task.options().maxRetries()) {
+                // TaskDefaults reads no stored settings here (this broker has none): the task's, else the configured.
+                if (retry && execution.retries < beans.getBean(TaskDefaults.class).maxRetries(task.options())) {
                     execution.retries++;
                     continue;
                 }

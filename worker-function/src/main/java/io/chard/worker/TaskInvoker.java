@@ -2,6 +2,7 @@ package io.chard.worker;
 
 import io.chard.broker.Envelope;
 import io.chard.broker.Outcome;
+import io.chard.client.TaskDefaults;
 import io.chard.config.ChardConfig;
 import io.chard.task.ArgumentBinder;
 import io.chard.task.ArgumentBindingException;
@@ -46,10 +47,12 @@ final class TaskInvoker {
     private final BeanContext beans;
     private final JsonMapper json;
     private final ChardConfig config;
+    private final TaskDefaults defaults;
     private final Map<TaskDefinition, Object> singletons = new ConcurrentHashMap<>();
 
     TaskInvoker(TaskRegistry registry, ArgumentBinder binder, BeanContext beans, JsonMapper json,
-                ChardConfig config) {
+                ChardConfig config, TaskDefaults defaults) {
+        this.defaults = defaults;
         this.registry = registry;
         this.binder = binder;
         this.beans = beans;
@@ -120,7 +123,8 @@ final class TaskInvoker {
             return new Outcome.Revoked("revoked");
         }
         int retries = execution.delivery.retries();
-        boolean retriesLeft = retries < options.maxRetries();
+        // The retries as stored now (see TaskDefaults): a change of max_retries holds for the next failure.
+        boolean retriesLeft = retries < defaults.maxRetries(options);
         if (error instanceof RetryRequested requested) {
             return retriesLeft
                     ? new Outcome.Retry(requested.countdown(), "RetryRequested", "", "")

@@ -22,36 +22,48 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The engine settings stored in the database (stuck threshold, sweep and purge intervals, retention), for
- * administrators: read them, change one. Each is a whole number from 1 to 100 years' worth, read where it is used,
- * so a change holds from the next use without a restart; every change is audited with the old and the new value.
+ * The engine settings stored in the database: everyone signed in reads them (a viewer sees what the engine runs
+ * with), administrators change one. Each change is checked by the setting's kind ({@link Settings.Kind}), audited
+ * with the old and the new value, and, for those processes without a database read, copied to Redis at once
+ * ({@link SettingsMirror}). Each setting says when a change takes effect ({@link Settings.Applies}).
  */
 @Controller("/api/background_tasks/admin/settings")
 @ExecuteOn(TaskExecutors.BLOCKING)
-@Secured(Permissions.ADMIN)
+@Secured(Permissions.VIEW)
 class SettingsController {
-    /**
-     * The largest value a setting takes: 100 years, in days or seconds. Larger ones overflow the date arithmetic of
-     * the sweep and the purge (an instant that far back fails), so they are refused here rather than there.
-     */
-    private static final long MAX_DAYS = 36_500;
-    private static final long MAX_SECONDS = MAX_DAYS * 86_400;
     private final Settings settings;
+    private final SettingsMirror mirror;
     private final AuditLog audit;
 
-    SettingsController(Settings settings, AuditLog audit) {
+    SettingsController(Settings settings, SettingsMirror mirror, AuditLog audit) {
         this.settings = settings;
+        this.mirror = mirror;
         this.audit = audit;
     }
 
+    /**
+     * @param kind            {@code seconds}, {@code days}, {@code retries} (whole numbers), {@code queue} (a queue
+     *                        name) or {@code boolean} ({@code true}/{@code false}): what the form offers
+     * @param applies         {@code next_use} (read from PostgreSQL at each use), {@code within_seconds} (copied to
+     *                        Redis for workers and dispatchers, read again every 2 s), {@code restart}
+     * @param requiresRestart {@code applies == restart}, as the table stores it
+     */
     @Serdeable(naming = SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record SettingView(String key, String value, boolean requiresRestart, Instant updatedAt) {
+    record SettingView(String key, String value, String kind, String applies, boolean requiresRestart,
+                       Instant updatedAt) {
         static SettingView of(Settings.Entry entry) {
-            return new SettingView(entry.key(), entry.value(), entry.requiresRestart(), entry.updatedAt());
+            return new SettingView(entry.setting().key(), entry.value(), lower(entry.setting().kind()),
+                    lower(entry.setting().applies()), entry.setting().applies() == Settings.Applies.RESTART,
+                    entry.updatedAt());
+        }
+
+        private static String lower(Enum<?> value) {
+            return value.name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -70,28 +82,26 @@ class SettingsController {
     }
 
     @Put("/{key}")
+    @Secured(Permissions.ADMIN)
     HttpResponse<?> update(String key, @Body NewValue body, Authentication admin) {
-        Optional<Settings.Key> known = Arrays.stream(Settings.Key.values()).filter(k -> k.key().equals(key))
-                .findFirst();
+        Optional<Settings.Key> known = Settings.Key.of(key);
         if (known.isEmpty()) {
             return HttpResponse.status(HttpStatus.NOT_FOUND).body(ApiError.of("not_found", "no setting " + key
                     + "; the settings are " + Arrays.stream(Settings.Key.values()).map(Settings.Key::key).toList()));
         }
-        long value;
+        String value;
         try {
-            value = Long.parseLong(body.value() == null ? "" : body.value().trim());
-        } catch (NumberFormatException e) {
-            value = 0;
-        }
-        long max = known.get() == Settings.Key.RETENTION_DAYS ? MAX_DAYS : MAX_SECONDS;
-        if (value < 1 || value > max) {
+            value = known.get().check(body.value());
+        } catch (IllegalArgumentException e) {
             return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(ApiError.ofField("invalid_field",
-                    key + " must be a whole number from 1 to " + max + ", got " + body.value(), "value"));
+                    e.getMessage(), "value"));
         }
-        long previous = settings.number(known.get());
-        settings.set(known.get(), value);
+        String previous = settings.set(known.get(), value);
         audit.record(admin.getName(), "update_setting", key, previous + " -> " + value);
-        return HttpResponse.ok(settings.entries().stream().filter(entry -> entry.key().equals(key)).findFirst()
-                .map(SettingView::of).orElseThrow());
+        if (known.get().applies() == Settings.Applies.WITHIN_SECONDS) {
+            mirror.publish();
+        }
+        return HttpResponse.ok(settings.entries().stream().filter(entry -> entry.setting() == known.get())
+                .findFirst().map(SettingView::of).orElseThrow());
     }
 }

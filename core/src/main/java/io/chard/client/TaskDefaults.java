@@ -1,0 +1,96 @@
+package io.chard.client;
+
+import io.chard.broker.Broker;
+import io.chard.config.ChardConfig;
+import io.chard.task.TaskOptions;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The queue and the retries of a task that declares none, as they are now. Precedence, first that is set: the
+ * dispatch's own option (queue only), the task's {@code @Task} declaration, the stored setting ({@code
+ * task_default_queue}, {@code max_retries}: PostgreSQL, copied by admin-api to a Redis hash that processes without a
+ * database read here), this process's configuration ({@code chard.default-queue}, {@code chard.max-retries}), whose
+ * own defaults are the built-in ones ({@code default}, 3).
+ *
+ * <p>The copy is read again when it is older than {@link #REFRESH}, by the one caller that finds it so (the others
+ * go on with the copy they have), so a change reaches every dispatcher and worker within about two seconds at the
+ * cost of one {@code HGETALL} per process every two seconds while it works. When Redis does not answer, the last
+ * copy serves; before any copy, this process's configuration.
+ */
+@Singleton
+public final class TaskDefaults {
+    /** The stored settings' names, as admin-api writes them into the hash. */
+    public static final String DEFAULT_QUEUE = "task_default_queue";
+    public static final String MAX_RETRIES = "max_retries";
+    static final Duration REFRESH = Duration.ofSeconds(2);
+    private static final Logger LOG = LoggerFactory.getLogger(TaskDefaults.class);
+
+    private final Broker broker;
+    private final ChardConfig config;
+    private final AtomicBoolean reading = new AtomicBoolean();
+    private volatile Copy copy = new Copy(Map.of(), 0, true);
+
+    /** The hash as last read, and when (System.nanoTime); a stale copy is read again at its next use. */
+    private record Copy(Map<String, String> values, long readAt, boolean stale) {
+        boolean current() {
+            return !stale && System.nanoTime() - readAt < REFRESH.toNanos();
+        }
+    }
+
+    public TaskDefaults(Broker broker, ChardConfig config) {
+        this.broker = broker;
+        this.config = config;
+    }
+
+    /** The queue a dispatch of this task goes to when the dispatch names none. */
+    public String queue(TaskOptions options) {
+        return options.declaredQueue() != null ? options.declaredQueue() : defaultQueue();
+    }
+
+    /** The queue of tasks that declare none: the stored setting, else this process's configuration. */
+    public String defaultQueue() {
+        String stored = stored().get(DEFAULT_QUEUE);
+        return stored != null && TaskClient.validQueueName(stored) ? stored : config.defaultQueue();
+    }
+
+    /** How many times a failure of this task is retried. */
+    public int maxRetries(TaskOptions options) {
+        if (options.declaredMaxRetries() != null) {
+            return options.declaredMaxRetries();
+        }
+        String stored = stored().get(MAX_RETRIES);
+        try {
+            return stored == null ? config.maxRetries() : Math.max(0, Integer.parseInt(stored));
+        } catch (NumberFormatException e) {
+            return config.maxRetries();
+        }
+    }
+
+    /** Drops the copy, so the next use reads Redis: the process that changed a setting uses it at once. */
+    public void forget() {
+        copy = new Copy(copy.values(), 0, true);
+    }
+
+    private Map<String, String> stored() {
+        Copy known = copy;
+        if (known.current() || !reading.compareAndSet(false, true)) {
+            return known.values();
+        }
+        try {
+            copy = new Copy(Map.copyOf(broker.storedSettings()), System.nanoTime(), false);
+        } catch (RuntimeException e) {
+            // The dispatch or settlement that needed this goes to Redis next and reports the outage there.
+            LOG.debug("stored settings not read from Redis, using the last copy: {}", e.toString());
+            copy = new Copy(known.values(), System.nanoTime(), false);
+        } finally {
+            reading.set(false);
+        }
+        return copy.values();
+    }
+}
