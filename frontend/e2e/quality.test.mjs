@@ -104,6 +104,8 @@ describe('the app on a phone, in the dark, with a keyboard and a screen reader',
       await page.getByTestId('login-username').waitFor()
       assert.deepEqual(await seriousViolations(page), [])
       assert.match(await page.title(), /Sign in/)
+      await page.setViewportSize({ width: 390, height: 844 })
+      assert.equal(await sidewaysOverflow(page), 0, 'the login page scrolls sideways at 390 px')
     })
     await page.context().close()
   })

@@ -3,7 +3,17 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { APP_PATH, EXECUTION_TIMEOUT_MS, account, callApi, openBrowser, signIn, step } from './support.mjs'
+import {
+  APP_PATH,
+  EXECUTION_TIMEOUT_MS,
+  account,
+  callApi,
+  openBrowser,
+  seriousViolations,
+  sidewaysOverflow,
+  signIn,
+  step,
+} from './support.mjs'
 
 /** Raises the flag examples.fail_until waits for: a file under the temporary directory the worker shares. */
 function raiseFlag(flag) {
@@ -40,6 +50,21 @@ describe('a workflow', { timeout: 180_000 }, () => {
       const statuses = await page.getByTestId('workflow-member').evaluateAll((rows) => rows.map((r) => r.dataset.status))
       assert.deepEqual(statuses, ['success', 'success', 'failed', 'cancelled'])
       assert.equal(await page.locator('[data-testid="workflow-member"][data-failing="true"]').count(), 1)
+    })
+  })
+
+  test('its page has no serious or critical axe-core violation, light and dark, and fits a phone', async () => {
+    const { page } = session
+    await step(page, 'workflow-quality', async () => {
+      for (const scheme of ['light', 'dark']) {
+        await page.emulateMedia({ colorScheme: scheme })
+        assert.deepEqual(await seriousViolations(page), [], `${scheme} workflow page`)
+      }
+      await page.emulateMedia({ colorScheme: 'light' })
+      const desktop = page.viewportSize()
+      await page.setViewportSize({ width: 390, height: 844 })
+      assert.equal(await sidewaysOverflow(page), 0, 'the workflow page scrolls sideways at 390 px')
+      await page.setViewportSize(desktop)
     })
   })
 

@@ -10,6 +10,7 @@ import io.chard.broker.ExecutionStatus;
 import io.chard.broker.QueueControl;
 import io.chard.broker.RedisBroker;
 import io.chard.client.TaskClient;
+import io.chard.client.TaskDefaults;
 import io.chard.testing.Await;
 import io.chard.testing.TcpProxy;
 import io.chard.testing.TestRedis;
@@ -90,6 +91,21 @@ class WorkerTest {
         assertEquals(ExecutionStatus.FAILED, done.status());
         assertEquals(5, done.retries());
         assertEquals("java.lang.IllegalStateException", done.exceptionType());
+    }
+
+    @Test
+    void aTaskDeclaringNoRetryLimitStopsAtTheStoredMaxRetriesWhichWinsOverTheWorkersConfiguration() {
+        startWorker(Map.of(ChardSettings.MAX_RETRIES, 4));
+        assertEquals(4, finished(client.dispatch("w.flaky_default_retries", 100).id()).retries(),
+                "no stored copy yet: the worker's own chard.max-retries");
+        // As admin-api's SettingsMirror writes it; the worker reads it again within TaskDefaults' refresh.
+        ((RedisBroker) broker).copyStoredSettings(Map.of(TaskDefaults.MAX_RETRIES, "1"));
+        ExecutionSnapshot done = Await.value("the stored limit holds", WAIT, () -> {
+            ExecutionSnapshot run = finished(client.dispatch("w.flaky_default_retries", 100).id());
+            return run.retries() == 1 ? run : null;
+        });
+        assertEquals(ExecutionStatus.FAILED, done.status());
+        assertEquals(5, finished(client.dispatch("w.flaky", 100).id()).retries(), "a declared limit wins");
     }
 
     @Test

@@ -27,6 +27,13 @@ public class WorkerTestTasks {
         return context.attempt();
     }
 
+    /** {@link #flaky} without a retry limit of its own: the stored max_retries, else chard.max-retries, applies. */
+    @Task(value = "w.flaky_default_retries", autoretryFor = IllegalStateException.class, retryBackoff = 0.05,
+            retryBackoffMax = 0.05, retryJitter = false)
+    public int flakyWithDefaultRetries(int failures, TaskContext context) {
+        return flaky(failures, context);
+    }
+
     @Task(value = "w.rated", rateLimit = "10/s")
     public void rated() {
     }
