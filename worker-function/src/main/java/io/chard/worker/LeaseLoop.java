@@ -3,7 +3,6 @@ package io.chard.worker;
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.BrokerConsumer.LeaseBatch;
 import io.chard.broker.BrokerUnavailableException;
-import io.chard.broker.Delivery;
 import io.chard.loop.Outage;
 import io.chard.random.RestoreSafeRandom;
 import org.slf4j.Logger;
@@ -33,7 +32,7 @@ final class LeaseLoop {
     private final RandomGenerator random = RestoreSafeRandom.shared();
     private final Duration lease;
     private final Slots slots;
-    private final Consumer<Delivery> start;
+    private final Consumer<LeaseBatch> leased;
     private final Clock clock;
     private final Outage outage = new Outage(LOG, "leasing from Redis");
     private final Settler settler;
@@ -81,7 +80,8 @@ final class LeaseLoop {
         dry = false;
     }
 
-    LeaseLoop(BrokerConsumer broker, WorkerConfig config, Duration lease, Slots slots, Consumer<Delivery> start,
+    /** @param leased told of each lease call's batch, to count it and start its deliveries */
+    LeaseLoop(BrokerConsumer broker, WorkerConfig config, Duration lease, Slots slots, Consumer<LeaseBatch> leased,
               Settler settler, Heartbeater heartbeater, LeaseCalls leaseCalls, Clock clock) {
         this.broker = broker;
         this.settler = settler;
@@ -91,7 +91,7 @@ final class LeaseLoop {
         this.order = config.queueOrder();
         this.lease = lease;
         this.slots = slots;
-        this.start = start;
+        this.leased = leased;
         this.clock = clock;
     }
 
@@ -123,7 +123,7 @@ final class LeaseLoop {
                 batch = source.lease(taken, lease, deadline);
                 slots.returnLeaseSlots(taken - batch.deliveries().size());
                 taken = 0;
-                batch.deliveries().forEach(start);
+                leased.accept(batch);
             } finally {
                 leaseCalls.handedOn();
             }
