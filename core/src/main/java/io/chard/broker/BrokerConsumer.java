@@ -101,5 +101,21 @@ public interface BrokerConsumer extends AutoCloseable {
         public LeaseBatch(List<Delivery> deliveries, Duration nextDueIn) {
             this(deliveries, nextDueIn, Map.of());
         }
+
+        /** Two lease calls' answers as one: both batches' deliveries, the sooner due time, the lapses summed. */
+        public LeaseBatch plus(LeaseBatch other) {
+            List<Delivery> both = new java.util.ArrayList<>(deliveries.size() + other.deliveries.size());
+            both.addAll(deliveries);
+            both.addAll(other.deliveries);
+            boolean otherSooner = other.nextDueIn != null
+                    && (nextDueIn == null || other.nextDueIn.compareTo(nextDueIn) < 0);
+            Duration sooner = otherSooner ? other.nextDueIn : nextDueIn;
+            if (other.lapsed.isEmpty()) {
+                return new LeaseBatch(both, sooner, lapsed);
+            }
+            Map<String, Integer> lapses = new java.util.HashMap<>(lapsed);
+            other.lapsed.forEach((queue, n) -> lapses.merge(queue, n, Integer::sum));
+            return new LeaseBatch(both, sooner, lapses);
+        }
     }
 }

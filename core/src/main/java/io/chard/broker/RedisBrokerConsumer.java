@@ -42,29 +42,12 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         int count = partitions.count();
         int first = turn;
         turn = (turn + 1) % count;
-        List<Delivery> deliveries = new ArrayList<>();
-        Duration nextDueIn = null;
-        Map<String, Integer> lapsed = Map.of();
-        for (int i = 0; i < count && deliveries.size() < max; i++) {
-            LeaseBatch batch = lease(partitions.keys((first + i) % count), queues, max - deliveries.size(),
-                    leaseDuration, fit);
-            deliveries.addAll(batch.deliveries());
-            if (batch.nextDueIn() != null && (nextDueIn == null || batch.nextDueIn().compareTo(nextDueIn) < 0)) {
-                nextDueIn = batch.nextDueIn();
-            }
-            lapsed = sum(lapsed, batch.lapsed());
+        LeaseBatch leased = lease(partitions.keys(first), queues, max, leaseDuration, fit);
+        for (int i = 1; i < count && leased.deliveries().size() < max; i++) {
+            leased = leased.plus(lease(partitions.keys((first + i) % count), queues,
+                    max - leased.deliveries().size(), leaseDuration, fit));
         }
-        return new LeaseBatch(deliveries, nextDueIn, lapsed);
-    }
-
-    /** Lapses counted by queue over the partitions; no map is built while none lapsed (the usual case). */
-    private static Map<String, Integer> sum(Map<String, Integer> counts, Map<String, Integer> more) {
-        if (more.isEmpty()) {
-            return counts;
-        }
-        Map<String, Integer> sum = new HashMap<>(counts);
-        more.forEach((queue, n) -> sum.merge(queue, n, Integer::sum));
-        return sum;
+        return leased;
     }
 
     private LeaseBatch lease(RedisKeys keys, List<String> queues, int max, Duration leaseDuration, Fit fit) {
@@ -83,11 +66,13 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         argv.addAll(queues);
         List<Object> reply = broker.run(Script.LEASE, declared, argv);
         long waitMillis = (Long) reply.getFirst();
+        // Lapses by queue; no map is built while none lapsed (the usual case).
         Map<String, Integer> lapsed = Map.of();
         for (int q = 0; q < queues.size(); q++) {
             int n = ((Long) reply.get(1 + q)).intValue();
             if (n > 0) {
-                lapsed = sum(lapsed, Map.of(queues.get(q), n));
+                lapsed = lapsed.isEmpty() ? new HashMap<>() : lapsed;
+                lapsed.merge(queues.get(q), n, Integer::sum);
             }
         }
         int first = 1 + queues.size();

@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -61,7 +63,22 @@ final class LeaseLoop {
             public LeaseBatch lease(int max, Duration leaseDuration, Instant deadline) {
                 BrokerConsumer.Fit fit = deadline.equals(Instant.MAX) ? BrokerConsumer.Fit.ANY
                         : new BrokerConsumer.Fit(Duration.between(clock.instant(), deadline), runBudget);
-                return broker.lease(order.next(random), max, leaseDuration, fit);
+                List<String> queues = order.next(random);
+                if (!(order instanceof QueueOrder.Weighted weighted) || max == 1) {
+                    return broker.lease(queues, max, leaseDuration, fit);
+                }
+                // Each queue first up to its share of the slots, in this call's order, then what is left of the
+                // batch in that order: a queue with less than its share waiting leaves the rest to the others.
+                Map<String, Integer> quotas = weighted.quotas(max, random);
+                LeaseBatch leased = new LeaseBatch(List.of(), null);
+                for (String queue : queues) {
+                    int quota = quotas.getOrDefault(queue, 0);
+                    if (quota > 0) {
+                        leased = leased.plus(broker.lease(List.of(queue), quota, leaseDuration, fit));
+                    }
+                }
+                int left = max - leased.deliveries().size();
+                return left == 0 ? leased : leased.plus(broker.lease(queues, left, leaseDuration, fit));
             }
 
             @Override
