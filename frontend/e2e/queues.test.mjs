@@ -93,7 +93,7 @@ describe('pausing, resuming and purging a queue', { timeout: 180_000 }, () => {
         await dispatch(page, 'examples.noop', [], { queue: QUEUE, countdown: 3600 }),
       ]
       await waitForWaiting(page, 2)
-      await confirmAction(page, 'purge', /ready or delayed \(2 now\)/)
+      await confirmAction(page, 'purge', /ready, delayed or held by a limit \(2 now\)/)
       await page.getByText(`Queue ${QUEUE} purged: 2 revoked.`).waitFor()
       for (const id of waiting) {
         const revoked = await waitForStatus(page, id, 'revoked')

@@ -810,6 +810,8 @@ export interface components {
             delayed: number;
             /** Format: int64 */
             in_flight: number;
+            /** Format: int64 */
+            held: number;
             paused: boolean;
             throughput: {
                 [key: string]: Record<string, never>;

@@ -9,12 +9,12 @@ const ADMIN_API = '/api/background_tasks/admin'
 const ADA = { username: 'ada', roles: ['admin'], permissions: ['background_tasks.view', 'background_tasks.manage'] }
 const VIC = { username: 'vic', roles: ['viewer'], permissions: ['background_tasks.view'] }
 
-function queue(name: string, paused: boolean, depth: number, delayed: number) {
-  return { name, depth, delayed, in_flight: 0, paused, throughput: [] }
+function queue(name: string, paused: boolean, depth: number, delayed: number, held = 0) {
+  return { name, depth, delayed, in_flight: 0, held, paused, throughput: [] }
 }
 
 const QUEUES = {
-  [`GET ${ADMIN_API}/queues`]: { body: { queues: [queue('mail', false, 2, 1), queue('reports', true, 0, 0)] } },
+  [`GET ${ADMIN_API}/queues`]: { body: { queues: [queue('mail', false, 1, 1, 1), queue('reports', true, 0, 0)] } },
   [`GET ${ADMIN_API}/stats`]: { body: { minutes: [] } },
 }
 
@@ -25,10 +25,11 @@ async function row(name: string) {
 
 describe('queueActions', () => {
   it('offers resume for a paused queue and pause otherwise, and purge only while something waits', () => {
-    expect(queueActions({ paused: false, depth: 0, delayed: 0 })).toEqual(['pause'])
-    expect(queueActions({ paused: true, depth: 0, delayed: 0 })).toEqual(['resume'])
-    expect(queueActions({ paused: true, depth: 0, delayed: 3 })).toEqual(['resume', 'purge'])
-    expect(queueActions({ paused: false, depth: 1, delayed: 0 })).toEqual(['pause', 'purge'])
+    expect(queueActions({ paused: false, depth: 0, delayed: 0, held: 0 })).toEqual(['pause'])
+    expect(queueActions({ paused: true, depth: 0, delayed: 0, held: 0 })).toEqual(['resume'])
+    expect(queueActions({ paused: true, depth: 0, delayed: 3, held: 0 })).toEqual(['resume', 'purge'])
+    expect(queueActions({ paused: false, depth: 1, delayed: 0, held: 0 })).toEqual(['pause', 'purge'])
+    expect(queueActions({ paused: false, depth: 0, delayed: 0, held: 2 })).toEqual(['pause', 'purge'])
   })
 })
 
@@ -50,7 +51,7 @@ describe('QueuesPage', () => {
     expect(within(await row('reports')).getByTestId('queue-resume')).toBeTruthy()
 
     fireEvent.click(within(mail).getByTestId('queue-purge'))
-    expect(screen.getByTestId('queue-purge-dialog').textContent).toContain('ready or delayed (3 now)')
+    expect(screen.getByTestId('queue-purge-dialog').textContent).toContain('ready, delayed or held by a limit (3 now)')
     fireEvent.click(screen.getByTestId('queue-purge-cancel'))
     expect(calls.filter((call) => call.method === 'POST')).toEqual([])
 

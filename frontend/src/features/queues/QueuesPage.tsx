@@ -29,6 +29,7 @@ const QUEUE_COLUMNS: Column<QueueState>[] = [
   { header: t('queues.name'), cell: (queue) => <QueueName queue={queue} /> },
   { header: t('queues.depth'), numeric: true, cell: (queue) => queue.depth },
   { header: t('queues.delayed'), numeric: true, cell: (queue) => queue.delayed },
+  { header: t('queues.held'), numeric: true, cell: (queue) => queue.held },
   { header: t('queues.in_flight'), numeric: true, cell: (queue) => queue.in_flight },
 ]
 

@@ -70,7 +70,7 @@ class LiveController {
     @Serdeable(naming = SnakeCaseStrategy.class)
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Queue(String name, long depth, long delayed, long inFlight, boolean paused,
+    record Queue(String name, long depth, long delayed, long inFlight, long held, boolean paused,
                  List<Map<String, Object>> throughput) {
     }
 
@@ -113,8 +113,8 @@ class LiveController {
         }
         List<Queue> queues = new ArrayList<>();
         for (BrokerMonitor.QueueDepth depth : monitor.queues()) {
-            queues.add(new Queue(depth.name(), depth.ready(), depth.delayed(), depth.leased(), depth.paused(),
-                    throughput.getOrDefault(depth.name(), List.of())));
+            queues.add(new Queue(depth.name(), depth.ready(), depth.delayed(), depth.leased(), depth.held(),
+                    depth.paused(), throughput.getOrDefault(depth.name(), List.of())));
         }
         return new Queues(queues);
     }

@@ -2,6 +2,7 @@ package io.chard.broker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** A worker's side of the broker. Not shared between workers: it owns a blocking connection. */
@@ -82,11 +83,39 @@ public interface BrokerConsumer extends AutoCloseable {
         LIMITED
     }
 
-    /** One named execution's lease result; delivery only when LEASED, dueAt only when NOT_DUE. */
-    record IdLease(UUID id, IdLeaseCode code, Delivery delivery, java.time.Instant dueAt) {
+    /**
+     * One named execution's lease result; delivery only when LEASED, dueAt only when NOT_DUE.
+     *
+     * @param lapsedFrom the queue, when its lease had lapsed (its worker went silent) and was taken back by this
+     *                   call before anything else; null otherwise
+     */
+    record IdLease(UUID id, IdLeaseCode code, Delivery delivery, java.time.Instant dueAt, String lapsedFrom) {
     }
 
-    /** @param nextDueIn how long until a delayed execution is due or a lease may lapse; null when none is scheduled */
-    record LeaseBatch(List<Delivery> deliveries, Duration nextDueIn) {
+    /**
+     * @param nextDueIn how long until a delayed execution is due or a lease may lapse; null when none is scheduled
+     * @param lapsed    per queue, how many leases lapsed (their workers went silent) and were taken back by this call;
+     *                  queues with none are absent
+     */
+    record LeaseBatch(List<Delivery> deliveries, Duration nextDueIn, Map<String, Integer> lapsed) {
+        public LeaseBatch(List<Delivery> deliveries, Duration nextDueIn) {
+            this(deliveries, nextDueIn, Map.of());
+        }
+
+        /** Two lease calls' answers as one: both batches' deliveries, the sooner due time, the lapses summed. */
+        public LeaseBatch plus(LeaseBatch other) {
+            List<Delivery> both = new java.util.ArrayList<>(deliveries.size() + other.deliveries.size());
+            both.addAll(deliveries);
+            both.addAll(other.deliveries);
+            boolean otherSooner = other.nextDueIn != null
+                    && (nextDueIn == null || other.nextDueIn.compareTo(nextDueIn) < 0);
+            Duration sooner = otherSooner ? other.nextDueIn : nextDueIn;
+            if (other.lapsed.isEmpty()) {
+                return new LeaseBatch(both, sooner, lapsed);
+            }
+            Map<String, Integer> lapses = new java.util.HashMap<>(lapsed);
+            other.lapsed.forEach((queue, n) -> lapses.merge(queue, n, Integer::sum));
+            return new LeaseBatch(both, sooner, lapses);
+        }
     }
 }

@@ -27,13 +27,15 @@ public final class BrokerMonitor {
     }
 
     /**
-     * @param ready       waiting now; delayed: waiting for a due time; leased: running (in flight)
+     * @param ready       waiting now; delayed: waiting for a due time; leased: running (in flight); held: waiting
+     *                    while a rate limit or concurrency cap of its task or queue has no room (limits.lua): not
+     *                    ready, so not in {@code oldestReady} either
      * @param paused      the queue leases nothing until it is resumed (see {@link QueueControl})
      * @param oldestReady when the oldest of the executions next in line (the head of each partition's ready set:
      *                    highest priority, then first in) was dispatched; null when none is ready. The autoscaling
      *                    signal: it grows while workers fall behind, whatever the queue's length.
      */
-    public record QueueDepth(String name, long ready, long delayed, long leased, boolean paused,
+    public record QueueDepth(String name, long ready, long delayed, long leased, long held, boolean paused,
                              Instant oldestReady) {
     }
 
@@ -67,7 +69,7 @@ public final class BrokerMonitor {
         return RedisBroker.call(() -> {
             Partitions partitions = broker.partitions();
             Set<String> paused = control.paused();
-            // Per queue: ready, delayed, leased, and the oldest head's dispatch time (ms; MAX_VALUE: none ready).
+            // Per queue: ready, delayed, leased, the oldest head's dispatch time (ms; MAX_VALUE: none ready), held.
             Map<String, long[]> sums = new TreeMap<>();
             paused.forEach(queue -> sums.put(queue, newSum()));
             for (int p = 0; p < partitions.count(); p++) {
@@ -78,17 +80,18 @@ public final class BrokerMonitor {
                     sum[1] += broker.commands().zcard(keys.queue(queue, "delayed"));
                     sum[2] += broker.commands().zcard(keys.queue(queue, "leased"));
                     sum[3] = Math.min(sum[3], headQueuedAt(keys, queue));
+                    sum[4] += broker.commands().zcard(keys.queue(queue, "held"));
                 }
             }
             List<QueueDepth> depths = new ArrayList<>(sums.size());
-            sums.forEach((queue, sum) -> depths.add(new QueueDepth(queue, sum[0], sum[1], sum[2],
+            sums.forEach((queue, sum) -> depths.add(new QueueDepth(queue, sum[0], sum[1], sum[2], sum[4],
                     paused.contains(queue), sum[3] == Long.MAX_VALUE ? null : Instant.ofEpochMilli(sum[3]))));
             return depths;
         });
     }
 
     private static long[] newSum() {
-        return new long[]{0, 0, 0, Long.MAX_VALUE};
+        return new long[]{0, 0, 0, Long.MAX_VALUE, 0};
     }
 
     /** The dispatch time of the execution next in line in this partition, ms; MAX_VALUE when none is ready. */

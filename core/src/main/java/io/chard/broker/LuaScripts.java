@@ -22,8 +22,9 @@ import java.util.Map;
 final class LuaScripts {
 
     enum Script {
-        ENQUEUE(UNIQUE), LEASE(WORKFLOW, UNIQUE, LIMITS), SETTLE(WORKFLOW, UNIQUE, LIMITS), HEARTBEAT, RELEASE(LIMITS),
-        REVOKE(WORKFLOW, UNIQUE), PROGRESS, ENQUEUE_WORKFLOW(WORKFLOW), LEASE_IDS(WORKFLOW, UNIQUE, LIMITS),
+        ENQUEUE(UNIQUE), LEASE(WORKFLOW, UNIQUE, LIMITS, LEASING), SETTLE(WORKFLOW, UNIQUE, LIMITS), HEARTBEAT,
+        RELEASE(LIMITS), REVOKE(WORKFLOW, UNIQUE), PROGRESS, ENQUEUE_WORKFLOW(WORKFLOW),
+        LEASE_IDS(WORKFLOW, UNIQUE, LIMITS, LEASING),
         PURGE(WORKFLOW, UNIQUE), PROMOTE, FORGET_QUEUES;
 
         /** Shared Lua each script needs beyond the prelude, prepended after it in this order. */
@@ -44,6 +45,8 @@ final class LuaScripts {
     private static final String UNIQUE = "unique.lua";
     /** Rate limits and concurrency caps: what starts and what ends an execution counts in them (limits.lua). */
     private static final String LIMITS = "limits.lua";
+    /** What lease and lease by id share: taking back a lapsed lease, the wait before a start (leasing.lua). */
+    private static final String LEASING = "leasing.lua";
 
     /** Cluster refusals that mean the script did not run (a slot moving, a failover): safe to send again. */
     private static final List<String> RESEND = List.of("CLUSTERDOWN", "TRYAGAIN", "MOVED", "ASK");

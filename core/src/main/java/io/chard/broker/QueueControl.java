@@ -55,8 +55,9 @@ public final class QueueControl {
     }
 
     /**
-     * Revokes every waiting execution of the queue (ready or delayed) with reason {@code purged}, partition by
-     * partition, {@value #PURGE_BATCH} per script call; running ones are left to finish.
+     * Revokes every waiting execution of the queue (ready, delayed, or held back by a rate limit or concurrency cap)
+     * with reason {@code purged}, partition by partition, {@value #PURGE_BATCH} per script call; running ones are
+     * left to finish.
      *
      * @return how many were revoked
      */
@@ -69,6 +70,7 @@ public final class QueueControl {
             List<String> declared = keys.scriptKeys();
             declared.add(keys.queue(queue, "ready"));
             declared.add(keys.queue(queue, "delayed"));
+            declared.add(keys.queue(queue, "held"));
             List<String> argv = List.of(keys.prefix(), queue, ttl, Integer.toString(PURGE_BATCH));
             long revoked;
             do {

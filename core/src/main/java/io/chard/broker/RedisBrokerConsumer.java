@@ -6,6 +6,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,17 +42,12 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         int count = partitions.count();
         int first = turn;
         turn = (turn + 1) % count;
-        List<Delivery> deliveries = new ArrayList<>();
-        Duration nextDueIn = null;
-        for (int i = 0; i < count && deliveries.size() < max; i++) {
-            LeaseBatch batch = lease(partitions.keys((first + i) % count), queues, max - deliveries.size(),
-                    leaseDuration, fit);
-            deliveries.addAll(batch.deliveries());
-            if (batch.nextDueIn() != null && (nextDueIn == null || batch.nextDueIn().compareTo(nextDueIn) < 0)) {
-                nextDueIn = batch.nextDueIn();
-            }
+        LeaseBatch leased = lease(partitions.keys(first), queues, max, leaseDuration, fit);
+        for (int i = 1; i < count && leased.deliveries().size() < max; i++) {
+            leased = leased.plus(lease(partitions.keys((first + i) % count), queues,
+                    max - leased.deliveries().size(), leaseDuration, fit));
         }
-        return new LeaseBatch(deliveries, nextDueIn);
+        return leased;
     }
 
     private LeaseBatch lease(RedisKeys keys, List<String> queues, int max, Duration leaseDuration, Fit fit) {
@@ -70,13 +66,23 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         argv.addAll(queues);
         List<Object> reply = broker.run(Script.LEASE, declared, argv);
         long waitMillis = (Long) reply.getFirst();
-        List<Delivery> deliveries = new ArrayList<>((reply.size() - 1) / 5);
-        for (int i = 1; i < reply.size(); i += 5) {
+        // Lapses by queue; no map is built while none lapsed (the usual case).
+        Map<String, Integer> lapsed = Map.of();
+        for (int q = 0; q < queues.size(); q++) {
+            int n = ((Long) reply.get(1 + q)).intValue();
+            if (n > 0) {
+                lapsed = lapsed.isEmpty() ? new HashMap<>() : lapsed;
+                lapsed.merge(queues.get(q), n, Integer::sum);
+            }
+        }
+        int first = 1 + queues.size();
+        List<Delivery> deliveries = new ArrayList<>((reply.size() - first) / 6);
+        for (int i = first; i < reply.size(); i += 6) {
             deliveries.add(new Delivery(UUID.fromString((String) reply.get(i)), String.valueOf(reply.get(i + 1)),
                     ((Long) reply.get(i + 2)).intValue(), ((Long) reply.get(i + 3)).intValue(),
-                    (String) reply.get(i + 4)));
+                    (String) reply.get(i + 4), (Long) reply.get(i + 5)));
         }
-        return new LeaseBatch(deliveries, waitMillis < 0 ? null : Duration.ofMillis(waitMillis));
+        return new LeaseBatch(deliveries, waitMillis < 0 ? null : Duration.ofMillis(waitMillis), lapsed);
     }
 
     /** One script call per partition the ids name; the answers come back in the order of {@code ids}. */
@@ -99,15 +105,16 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         declared.addAll(keys.limitKeys());
         List<Object> reply = broker.run(Script.LEASE_IDS, declared, argv);
         List<IdLease> results = new ArrayList<>(ids.size());
-        for (int i = 0; i < reply.size(); i += 6) {
+        for (int i = 0; i < reply.size(); i += 8) {
             UUID id = UUID.fromString((String) reply.get(i));
             IdLeaseCode code = IdLeaseCode.valueOf(((String) reply.get(i + 1)).toUpperCase());
             String token = String.valueOf(reply.get(i + 2));
             Delivery delivery = code == IdLeaseCode.LEASED ? new Delivery(id, token,
                     ((Long) reply.get(i + 3)).intValue(), ((Long) reply.get(i + 4)).intValue(),
-                    (String) reply.get(i + 5)) : null;
+                    (String) reply.get(i + 5), (Long) reply.get(i + 6)) : null;
             Instant dueAt = code == IdLeaseCode.NOT_DUE ? Instant.ofEpochMilli(Long.parseLong(token)) : null;
-            results.add(new IdLease(id, code, delivery, dueAt));
+            String lapsedFrom = (String) reply.get(i + 7);
+            results.add(new IdLease(id, code, delivery, dueAt, lapsedFrom.isEmpty() ? null : lapsedFrom));
         }
         return results;
     }

@@ -25,4 +25,20 @@ public enum Unique {
     public String releasedAt() {
         return releasedAt;
     }
+
+    /** Where an execution holding a lock is: a lock can only go when it first starts or when it ends. */
+    public enum Stage {
+        START, END
+    }
+
+    /**
+     * Whether the lock goes when its execution reaches {@code stage} (a lock for a period never does: its TTL ends
+     * it). unique.lua's {@code unique_release} applies this rule in Redis; test mode's broker applies it here.
+     */
+    public boolean releasedBy(Stage stage) {
+        return switch (stage) {
+            case START -> this == WHILE_PENDING;
+            case END -> this == WHILE_PENDING || this == WHILE_RUNNING;
+        };
+    }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -99,6 +100,50 @@ class FlowLimitsTest extends BrokerFixture {
                 new Outcome.Success("null")))));
         assertEquals(BrokerConsumer.IdLeaseCode.LEASED,
                 worker.leaseIds(List.of(capped.get(2)), LEASE, BrokerConsumer.Fit.ANY).getFirst().code());
+    }
+
+    @Test
+    void executionsHeldBackByACapCountInTheirQueueDepthAndARevokeOrAPurgeReachesThem() {
+        List<UUID> capped = dispatch(5, "test.capped");
+        List<Delivery> running = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(2, running.size());
+        List<UUID> held = capped.stream().filter(id -> !ids(running).contains(id)).toList();
+        BrokerMonitor.QueueDepth depth = depth("default");
+        assertEquals(3, depth.held(), depth.toString());
+        assertEquals(0, depth.ready(), "held back, so not ready (not reported as late)");
+
+        assertEquals(Revocation.REVOKED, client.revoke(held.getFirst()));
+        assertEquals(2, depth("default").held(), "a revoked execution is no longer held");
+        assertEquals(2, context.getBean(QueueControl.class).purge("default"), "the purge reaches the held ones");
+        for (UUID id : held.subList(1, held.size())) {
+            ExecutionSnapshot purged = broker.snapshot(id).orElseThrow();
+            assertEquals(ExecutionStatus.REVOKED, purged.status());
+            assertEquals("purged", purged.reason());
+        }
+        assertEquals(0, depth("default").held());
+
+        // A freed slot finds no held execution left to start: the purged ones left the cap's wait set too.
+        assertEquals(List.of(true), worker.settle(List.of(new Settlement(running.getFirst().lease(),
+                new Outcome.Success("null")))));
+        assertEquals(List.of(), worker.lease(DEFAULT, 10, LEASE).deliveries());
+        assertEquals(ExecutionStatus.RUNNING, broker.snapshot(running.get(1).id()).orElseThrow().status());
+    }
+
+    @Test
+    void anExecutionARateLimitHeldBackWaitsFromItsReleaseNotFromItsDispatch() {
+        List<UUID> rated = dispatch(4, "test.rated");
+        assertEquals(3, worker.lease(DEFAULT, 10, LEASE).deliveries().size());
+        assertEquals(1, depth("default").held());
+        Instant heldSince = Instant.now();
+        Delivery fourth = Await.value("the fourth starts in the next window", WAIT, () -> {
+            List<Delivery> leased = worker.lease(DEFAULT, 10, LEASE).deliveries();
+            return leased.isEmpty() ? null : leased.getFirst();
+        });
+        assertEquals(rated.get(3), fourth.id());
+        assertEquals(0, depth("default").held());
+        long heldFor = Duration.between(heldSince, Instant.now()).toMillis();
+        assertTrue(fourth.waitedMillis() >= 0 && fourth.waitedMillis() < heldFor,
+                "its wait starts when its limit let it go: " + fourth.waitedMillis() + " ms of " + heldFor);
     }
 
     @Test

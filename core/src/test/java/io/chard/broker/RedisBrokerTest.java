@@ -97,6 +97,65 @@ class RedisBrokerTest extends BrokerFixture {
         assertTrue(eventTypes(id).contains("stale"), "the refused report is recorded: " + eventTypes(id));
     }
 
+    @Test
+    void aLeaseAnswersHowLongEachExecutionWaitedSinceItBecameReadyNotSinceItsDispatch() throws InterruptedException {
+        Instant before = Instant.now();
+        UUID now = client.dispatch("test.add", 1, 2).id();
+        UUID later = dispatch(request().withCountdown(Duration.ofMillis(1000))).id();
+        Thread.sleep(300);
+        Delivery first = worker.lease(DEFAULT, 10, LEASE).deliveries().getFirst();
+        assertEquals(now, first.id());
+        assertTrue(first.waitedMillis() >= 300, "waited since its dispatch: " + first.waitedMillis());
+
+        Delivery due = Await.value("the delayed execution is leased", Duration.ofSeconds(5), () -> {
+            List<Delivery> leased = worker.lease(DEFAULT, 10, LEASE).deliveries();
+            return leased.isEmpty() ? null : leased.getFirst();
+        });
+        long sinceDispatch = Duration.between(before, Instant.now()).toMillis();
+        assertEquals(later, due.id());
+        // Counted from its due time: at most the time since the dispatch less the countdown (one clock, 5 ms slack).
+        assertTrue(due.waitedMillis() >= 0 && due.waitedMillis() <= sinceDispatch - 1000 + 5,
+                "waited " + due.waitedMillis() + " ms, " + sinceDispatch + " ms after the dispatch");
+    }
+
+    @Test
+    void theLeaseCallThatTakesBackALapsedLeaseCountsItForItsQueueAndItsWaitStartsAtTheDeadline() {
+        UUID id = client.dispatch("test.add", 1, 2).id();
+        worker.lease(DEFAULT, 1, Duration.ofMillis(200)).deliveries().getFirst();
+        Instant deadline = Instant.now().plusMillis(200);
+        try (BrokerConsumer other = broker.consumer("worker-b")) {
+            BrokerConsumer.LeaseBatch taken = Await.value("the lapsed lease is handed on", Duration.ofSeconds(5),
+                    () -> {
+                        BrokerConsumer.LeaseBatch batch = other.lease(DEFAULT, 1, LEASE);
+                        assertTrue(batch.deliveries().isEmpty() || !batch.lapsed().isEmpty(), batch.toString());
+                        return batch.deliveries().isEmpty() ? null : batch;
+                    });
+            assertEquals(id, taken.deliveries().getFirst().id());
+            assertEquals(Map.of("default", 1), taken.lapsed());
+            long sinceDeadline = Duration.between(deadline, Instant.now()).toMillis();
+            assertTrue(taken.deliveries().getFirst().waitedMillis() <= sinceDeadline + 5,
+                    "waited since the lease lapsed, not since the dispatch: " + taken);
+            assertEquals(Map.of(), other.lease(DEFAULT, 1, LEASE).lapsed(), "counted once");
+        }
+    }
+
+    @Test
+    void leasingALapsedExecutionByIdNamesTheQueueItsLeaseLapsedIn() {
+        UUID id = client.dispatch("test.add", 1, 2).id();
+        BrokerConsumer.IdLease first = worker.leaseIds(List.of(id), Duration.ofMillis(200), BrokerConsumer.Fit.ANY)
+                .getFirst();
+        assertEquals(null, first.lapsedFrom());
+        assertTrue(first.delivery().waitedMillis() >= 0, first.toString());
+        try (BrokerConsumer other = broker.consumer("worker-b")) {
+            BrokerConsumer.IdLease again = Await.value("the lapsed lease is taken back", Duration.ofSeconds(5), () -> {
+                BrokerConsumer.IdLease found = other.leaseIds(List.of(id), LEASE, BrokerConsumer.Fit.ANY).getFirst();
+                return found.code() == BrokerConsumer.IdLeaseCode.LEASED ? found : null;
+            });
+            assertEquals("default", again.lapsedFrom());
+            assertEquals(2, again.delivery().deliveries());
+        }
+    }
+
     /**
      * Issue 8 item 6: Redis loses its last writes (AOF everysec, a failover to an async replica). The lease and
      * the fence counter roll back together; the execution is leased again. Its new token must differ from the

@@ -16,6 +16,7 @@ import io.chard.task.ArgumentBinder;
 import io.chard.task.RetryRequested;
 import io.chard.task.TaskDefinition;
 import io.chard.task.TaskRegistry;
+import io.chard.task.Unique;
 import io.chard.trace.TaskLogScope;
 import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Replaces;
@@ -42,7 +43,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * at once on the dispatching thread (a child dispatch inside a task runs nested), unless it has a countdown or
  * eta in the future of the injected clock; such a dispatch waits until {@link #runDue()} finds it due.
  * Retries run at once, as Celery's eager mode does. With {@code chard.task-eager-propagates} (default true) a
- * failure is thrown to the dispatcher after the last retry; otherwise it is only recorded.
+ * failure is thrown to the dispatcher after the last retry; otherwise it is only recorded. Idempotency keys and
+ * unique tasks' locks answer a duplicate dispatch with the earlier execution, as in Redis.
  */
 @Singleton
 @Replaces(RedisBroker.class)
@@ -59,6 +61,7 @@ public final class InlineBroker implements Broker {
     private final List<InlineExecution> dispatched = new CopyOnWriteArrayList<>();
     private final Map<UUID, InlineExecution> byId = new ConcurrentHashMap<>();
     private final Map<String, UUID> idempotencyKeys = new ConcurrentHashMap<>();
+    private final InlineUniqueLocks uniqueLocks = new InlineUniqueLocks();
 
     InlineBroker(TaskRegistry registry, ArgumentBinder binder, BeanContext beans, JsonMapper json, Clock clock,
                  @Value("${" + ChardSettings.TASK_EAGER_PROPAGATES + ":true}") boolean propagate) {
@@ -80,11 +83,23 @@ public final class InlineBroker implements Broker {
         List<Enqueued> answers = new ArrayList<>(envelopes.size());
         List<InlineExecution> created = new ArrayList<>();
         for (Envelope.Encoded encoded : envelopes) {
+            UUID id = encoded.envelope().id();
             String key = encoded.envelope().idempotencyKey();
-            UUID earlier = key == null ? null : idempotencyKeys.putIfAbsent(key, encoded.envelope().id());
+            // As enqueue.lua: an idempotency key's first execution, else the holder of the task's unique lock; a new
+            // idempotency key then names whichever stands for this dispatch.
+            UUID earlier = key == null ? null : idempotencyKeys.get(key);
+            if (earlier == null && encoded.unique() != null) {
+                earlier = uniqueLocks.holder(encoded.unique(), clock.instant());
+            }
+            if (key != null) {
+                idempotencyKeys.putIfAbsent(key, earlier == null ? id : earlier);
+            }
             if (earlier != null) {
                 answers.add(new Enqueued(earlier, false));
                 continue;
+            }
+            if (encoded.unique() != null) {
+                uniqueLocks.take(encoded.unique(), id, clock.instant());
             }
             InlineExecution execution = new InlineExecution(encoded);
             dispatched.add(execution);
@@ -121,6 +136,7 @@ public final class InlineBroker implements Broker {
         dispatched.clear();
         byId.clear();
         idempotencyKeys.clear();
+        uniqueLocks.clear();
     }
 
     @Override
@@ -195,6 +211,7 @@ public final class InlineBroker implements Broker {
         InlineTaskContext context = new InlineTaskContext(execution);
         execution.status = ExecutionStatus.RUNNING;
         execution.startedAt = clock.instant();
+        uniqueLocks.reached(envelope.id(), Unique.Stage.START);
         while (true) {
             execution.deliveries++;
             try (TaskLogScope logs = TaskLogScope.open(envelope.id(), envelope.task(), execution.retries + 1,
@@ -237,6 +254,7 @@ public final class InlineBroker implements Broker {
     private void end(InlineExecution execution, ExecutionStatus status) {
         execution.status = status;
         execution.finishedAt = clock.instant();
+        uniqueLocks.reached(execution.envelope.id(), Unique.Stage.END);
     }
 
     /** For failure messages: the instant the clock shows. */

@@ -117,4 +117,39 @@ class InlineBrokerTest {
             chard.assertNotDispatched("inline.parent");
         }
     }
+
+    @Test
+    void aUniqueTaskDispatchedAgainWhileItsFirstWaitsAnswersTheFirstAsADuplicateUntilItStarts() {
+        try (ChardTest chard = ChardTest.start(NO_REDIS)) {
+            DispatchRequest later = DispatchRequest.of("inline.unique_pending",
+                    chard.client().toJson(java.util.List.of(7))).withCountdown(Duration.ofSeconds(30));
+            Dispatched first = chard.client().dispatch(later);
+            Dispatched again = chard.client().dispatch(later);
+            assertEquals(first.id(), again.id());
+            assertEquals(true, again.duplicate());
+            assertEquals(false, chard.client().dispatch("inline.unique_pending", 8).duplicate(), "another key");
+
+            assertEquals(1, chard.advance(Duration.ofSeconds(30)));
+            assertEquals(7, chard.result(first.id(), Integer.class));
+            Dispatched afterStart = chard.client().dispatch("inline.unique_pending", 7);
+            assertEquals(false, afterStart.duplicate(), "the lock went when the first started");
+            chard.assertDispatchedTimes("inline.unique_pending", 3);
+        }
+    }
+
+    @Test
+    void aUniqueForAPeriodLockOutlivesItsExecutionUntilThePeriodPassesOnTheClock() {
+        try (ChardTest chard = ChardTest.start(NO_REDIS)) {
+            Dispatched first = chard.client().dispatch("inline.unique_period", 1);
+            assertEquals(1, chard.result(first.id(), Integer.class));
+            Dispatched within = chard.client().dispatch("inline.unique_period", 1);
+            assertEquals(first.id(), within.id());
+            assertEquals(true, within.duplicate());
+
+            chard.advance(Duration.ofSeconds(60));
+            Dispatched after = chard.client().dispatch("inline.unique_period", 1);
+            assertEquals(false, after.duplicate());
+            assertEquals(1, chard.result(after.id(), Integer.class));
+        }
+    }
 }

@@ -3,6 +3,7 @@ package io.chard.test;
 import io.chard.client.TaskClient;
 import io.chard.task.Task;
 import io.chard.task.TaskContext;
+import io.chard.task.Unique;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 
@@ -29,6 +30,16 @@ class InlineTasks {
             throw new IllegalStateException("attempt " + context.attempt());
         }
         return context.attempt();
+    }
+
+    @Task(value = "inline.unique_pending", unique = Unique.WHILE_PENDING)
+    int uniquePending(int a) {
+        return a;
+    }
+
+    @Task(value = "inline.unique_period", unique = Unique.FOR_PERIOD, uniqueFor = 60)
+    int uniquePeriod(int a) {
+        return a;
     }
 
     @Task("inline.parent")

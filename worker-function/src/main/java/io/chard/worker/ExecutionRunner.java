@@ -37,16 +37,24 @@ final class ExecutionRunner {
     private final Clock clock;
     private final Consumer<Settlement> report;
     private final WorkerMetrics metrics;
+    private final StartListener started;
     private final Map<UUID, Execution> active = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledThreadPoolExecutor timers;
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
+    /** Told of each start (a drain tallies the waits for its invocation's metrics). */
+    interface StartListener {
+        /** @param waitedNanos how long the execution waited to start since it became ready; negative: unknown */
+        void started(String task, String queue, long waitedNanos);
+    }
+
     ExecutionRunner(TaskInvoker invoker, BrokerConsumer broker, Slots slots, Clock clock, Consumer<Settlement> report,
-                    WorkerMetrics metrics) {
+                    WorkerMetrics metrics, StartListener started) {
         this.invoker = invoker;
         this.metrics = metrics;
+        this.started = started;
         this.broker = broker;
         this.slots = slots;
         this.clock = clock;
@@ -166,7 +174,9 @@ final class ExecutionRunner {
             return;
         }
         execution.startedAt = clock.instant();
-        metrics.started(execution.taskName, execution.queue);
+        long waitedNanos = waitedNanos(execution);
+        metrics.started(execution.taskName, execution.queue, waitedNanos);
+        started.started(execution.taskName, execution.queue, waitedNanos);
         armTimeLimits(execution, prepared.task().options());
         try (TaskLogScope logs = TaskLogScope.open(execution.delivery.id(), execution.taskName,
                 execution.delivery.retries() + 1, prepared.envelope().headers())) {
@@ -175,6 +185,23 @@ final class ExecutionRunner {
             execution.thread = null;
             Thread.interrupted();
         }
+    }
+
+    /**
+     * The broker's figure up to the lease (its clock) plus the time from the lease to the start (ours: the wait for a
+     * run slot when prefetched), so no skew between the two clocks enters it. Arithmetic on the instants' fields
+     * rather than a Duration: nothing allocated per execution.
+     */
+    private static long waitedNanos(Execution execution) {
+        long broker = execution.delivery.waitedMillis();
+        if (broker < 0) {
+            return -1;
+        }
+        Instant leased = execution.leasedAt;
+        Instant started = execution.startedAt;
+        long here = (started.getEpochSecond() - leased.getEpochSecond()) * 1_000_000_000L
+                + (started.getNano() - leased.getNano());
+        return broker * 1_000_000L + Math.max(0, here);
     }
 
     private void armTimeLimits(Execution execution, TaskOptions options) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,7 @@ final class IdSource implements LeaseLoop.Source {
             ids.add(waiting.poll());
         }
         List<Delivery> deliveries = new ArrayList<>(ids.size());
+        Map<String, Integer> lapsed = new HashMap<>();
         if (!ids.isEmpty()) {
             BrokerConsumer.Fit fit = new BrokerConsumer.Fit(Duration.between(clock.instant(), deadline), runBudget);
             for (IdLease result : broker.leaseIds(ids, lease, fit)) {
@@ -53,10 +55,13 @@ final class IdSource implements LeaseLoop.Source {
                 if (result.delivery() != null) {
                     deliveries.add(result.delivery());
                 }
+                if (result.lapsedFrom() != null) {
+                    lapsed.merge(result.lapsedFrom(), 1, Integer::sum);
+                }
             }
         }
         // Every id is tried once: a due time or a fit that failed now fails later in this invocation too.
-        return new LeaseBatch(deliveries, waiting.isEmpty() ? null : Duration.ZERO);
+        return new LeaseBatch(deliveries, waiting.isEmpty() ? null : Duration.ZERO, lapsed);
     }
 
     @Override

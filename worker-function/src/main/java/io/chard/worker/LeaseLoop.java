@@ -3,7 +3,6 @@ package io.chard.worker;
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.BrokerConsumer.LeaseBatch;
 import io.chard.broker.BrokerUnavailableException;
-import io.chard.broker.Delivery;
 import io.chard.loop.Outage;
 import io.chard.random.RestoreSafeRandom;
 import org.slf4j.Logger;
@@ -12,6 +11,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -33,7 +34,7 @@ final class LeaseLoop {
     private final RandomGenerator random = RestoreSafeRandom.shared();
     private final Duration lease;
     private final Slots slots;
-    private final Consumer<Delivery> start;
+    private final Consumer<LeaseBatch> leased;
     private final Clock clock;
     private final Outage outage = new Outage(LOG, "leasing from Redis");
     private final Settler settler;
@@ -62,7 +63,22 @@ final class LeaseLoop {
             public LeaseBatch lease(int max, Duration leaseDuration, Instant deadline) {
                 BrokerConsumer.Fit fit = deadline.equals(Instant.MAX) ? BrokerConsumer.Fit.ANY
                         : new BrokerConsumer.Fit(Duration.between(clock.instant(), deadline), runBudget);
-                return broker.lease(order.next(random), max, leaseDuration, fit);
+                List<String> queues = order.next(random);
+                if (!(order instanceof QueueOrder.Weighted weighted) || max == 1) {
+                    return broker.lease(queues, max, leaseDuration, fit);
+                }
+                // Each queue first up to its share of the slots, in this call's order, then what is left of the
+                // batch in that order: a queue with less than its share waiting leaves the rest to the others.
+                Map<String, Integer> quotas = weighted.quotas(max, random);
+                LeaseBatch leased = new LeaseBatch(List.of(), null);
+                for (String queue : queues) {
+                    int quota = quotas.getOrDefault(queue, 0);
+                    if (quota > 0) {
+                        leased = leased.plus(broker.lease(List.of(queue), quota, leaseDuration, fit));
+                    }
+                }
+                int left = max - leased.deliveries().size();
+                return left == 0 ? leased : leased.plus(broker.lease(queues, left, leaseDuration, fit));
             }
 
             @Override
@@ -81,7 +97,8 @@ final class LeaseLoop {
         dry = false;
     }
 
-    LeaseLoop(BrokerConsumer broker, WorkerConfig config, Duration lease, Slots slots, Consumer<Delivery> start,
+    /** @param leased told of each lease call's batch, to count it and start its deliveries */
+    LeaseLoop(BrokerConsumer broker, WorkerConfig config, Duration lease, Slots slots, Consumer<LeaseBatch> leased,
               Settler settler, Heartbeater heartbeater, LeaseCalls leaseCalls, Clock clock) {
         this.broker = broker;
         this.settler = settler;
@@ -91,7 +108,7 @@ final class LeaseLoop {
         this.order = config.queueOrder();
         this.lease = lease;
         this.slots = slots;
-        this.start = start;
+        this.leased = leased;
         this.clock = clock;
     }
 
@@ -123,7 +140,7 @@ final class LeaseLoop {
                 batch = source.lease(taken, lease, deadline);
                 slots.returnLeaseSlots(taken - batch.deliveries().size());
                 taken = 0;
-                batch.deliveries().forEach(start);
+                leased.accept(batch);
             } finally {
                 leaseCalls.handedOn();
             }

@@ -60,6 +60,7 @@ public final class Worker {
     private final LoopGuard loops;
     private final IntConsumer exit;
     private final ReadyTrigger trigger;
+    private final WorkerMetrics metrics;
     /** The drain in progress, if any: counts what it leases and how those executions end. */
     private volatile DrainTally tally;
     /** The drain in progress' idle wait, if any: woken as its tasks' outcomes are settled. */
@@ -93,6 +94,7 @@ public final class Worker {
            JsonMapper json, Clock clock, IntConsumer exit, ReadyTrigger trigger, WorkerMetrics metrics) {
         this.config = config;
         this.trigger = trigger;
+        this.metrics = metrics;
         this.clock = clock;
         this.id = id;
         this.broker = broker;
@@ -100,7 +102,7 @@ public final class Worker {
         this.loops = new LoopGuard(this::failed);
         Slots slots = new Slots(config.concurrency(), config.prefetch(), config.leaseBatch());
         this.settler = new Settler(broker, this::settled, this::accepted, loops, metrics);
-        this.runner = new ExecutionRunner(invoker, broker, slots, clock, settler::submit, metrics);
+        this.runner = new ExecutionRunner(invoker, broker, slots, clock, settler::submit, metrics, this::started);
         metrics.slots(config.concurrency(), slots::freeRunSlots);
         LeaseCalls leaseCalls = new LeaseCalls();
         Heartbeater heartbeater = new Heartbeater(broker, runner, leaseCalls,
@@ -288,12 +290,22 @@ public final class Worker {
         }
     }
 
-    private void leased(io.chard.broker.Delivery delivery) {
+    private void leased(BrokerConsumer.LeaseBatch batch) {
+        if (!batch.lapsed().isEmpty()) {
+            metrics.leasesLapsed(batch.lapsed());
+        }
         DrainTally counting = tally;
         if (counting != null) {
-            counting.leased.incrementAndGet();
+            counting.leased(batch);
         }
-        runner.start(delivery);
+        batch.deliveries().forEach(runner::start);
+    }
+
+    private void started(String task, String queue, long waitedNanos) {
+        DrainTally counting = tally;
+        if (counting != null && waitedNanos >= 0) {
+            counting.waited(task, queue, waitedNanos / 1_000_000);
+        }
     }
 
     /**

@@ -40,6 +40,16 @@ class QueueOrderTest {
     }
 
     @Test
+    void quotasShareTheSlotsOfOneLeaseByWeight() {
+        QueueOrder.Weighted order = (QueueOrder.Weighted) QueueOrder.parse(List.of("critical:6", "default:2", "low:1"));
+        Map<String, Integer> quotas = order.quotas(9_000, new SplittableRandom(7));
+        assertEquals(9_000, quotas.values().stream().mapToInt(Integer::intValue).sum());
+        assertNear(6_000, quotas.get("critical"));
+        assertNear(2_000, quotas.get("default"));
+        assertNear(1_000, quotas.get("low"));
+    }
+
+    @Test
     void aMalformedListIsRefusedNamingTheEntryAtFault() {
         assertRefused(List.of("critical:0", "low:1"), "the weight in 'critical:0' must be a whole number from 1");
         assertRefused(List.of("critical:high", "low:1"), "the weight in 'critical:high'");

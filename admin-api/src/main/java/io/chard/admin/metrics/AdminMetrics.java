@@ -34,6 +34,7 @@ public final class AdminMetrics {
     private final MultiGauge ready;
     private final MultiGauge delayed;
     private final MultiGauge inFlight;
+    private final MultiGauge held;
     private final MultiGauge paused;
     private final MultiGauge oldestAge;
     private final AtomicLong recorderEvents = new AtomicLong();
@@ -48,6 +49,8 @@ public final class AdminMetrics {
         ready = queueGauge("chard.queue.depth", "executions waiting to be leased now");
         delayed = queueGauge("chard.queue.delayed", "executions waiting for a due time (countdown, eta, retry)");
         inFlight = queueGauge("chard.queue.in.flight", "executions leased by a worker");
+        held = queueGauge("chard.queue.held", "executions held back while a rate limit or concurrency cap of their "
+                + "task or queue has no room (not ready, so not in the oldest-ready age)");
         paused = queueGauge("chard.queue.paused", "1 while the queue is paused");
         oldestAge = MultiGauge.builder("chard.queue.oldest.ready.age").baseUnit("seconds")
                 .description("how long the oldest execution next in line has waited since its dispatch; 0 when "
@@ -79,6 +82,7 @@ public final class AdminMetrics {
             set(ready, queues, BrokerMonitor.QueueDepth::ready);
             set(delayed, queues, BrokerMonitor.QueueDepth::delayed);
             set(inFlight, queues, BrokerMonitor.QueueDepth::leased);
+            set(held, queues, BrokerMonitor.QueueDepth::held);
             set(paused, queues, queue -> queue.paused() ? 1 : 0);
             set(oldestAge, queues, queue -> queue.oldestReady() == null ? 0
                     : Math.max(0, now - queue.oldestReady().toEpochMilli()) / 1000.0);

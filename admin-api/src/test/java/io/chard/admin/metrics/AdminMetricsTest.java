@@ -3,7 +3,9 @@ package io.chard.admin.metrics;
 import io.chard.admin.testing.SharedAdminApi;
 import io.chard.admin.testing.ApiClient.Answer;
 import io.chard.broker.BrokerConsumer;
+import io.chard.broker.LimitDeclarations;
 import io.chard.broker.RedisBroker;
+import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -44,6 +46,30 @@ class AdminMetricsTest extends SharedAdminApi {
         assertEquals(0.0, sample(drained, "chard_queue_depth", "queue=\"metered\""), drained);
         assertEquals(5.0, sample(drained, "chard_queue_in_flight", "queue=\"metered\""), drained);
         assertEquals(0.0, sample(drained, "chard_queue_oldest_ready_age_seconds", "queue=\"metered\""), drained);
+    }
+
+    @Test
+    void executionsACapHoldsBackAreCountedHeldInTheGaugeAndTheQueuesListNotAsReady() {
+        server.context.getBean(LimitDeclarations.class).declare();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(202, server.operator.post("/api/background_tasks/tasks",
+                    "{\"task\":\"test.capped\",\"queue\":\"metered-held\"}").status());
+        }
+        try (BrokerConsumer worker = server.context.getBean(RedisBroker.class).consumer("metrics-worker")) {
+            assertEquals(2, worker.lease(List.of("metered-held"), 10, Duration.ofSeconds(30)).deliveries().size(),
+                    "test.capped runs at most 2 at once");
+        }
+        String text = scrape();
+        assertEquals(1.0, sample(text, "chard_queue_held", "queue=\"metered-held\""), text);
+        assertEquals(0.0, sample(text, "chard_queue_depth", "queue=\"metered-held\""), text);
+        JsonNode listed = null;
+        for (JsonNode queue : server.viewer.get("/api/background_tasks/admin/queues").json().get("queues").values()) {
+            if (queue.get("name").getStringValue().equals("metered-held")) {
+                listed = queue;
+            }
+        }
+        assertEquals(1, listed.get("held").getLongValue(), String.valueOf(listed));
+        assertEquals(2, listed.get("in_flight").getLongValue(), String.valueOf(listed));
     }
 
     @Test

@@ -37,7 +37,7 @@ for i = 3, #ARGV, 13 do
     local score = ready_score(priority)
     redis.call('HSET', h, 'env', ARGV[i + 8], 'task', ARGV[i + 7], 'state', 'pending', 'queue', queue,
       'priority', priority, 'score', score, 'expires', expires, 'queued', ARGV[i + 6], 'deliveries', 0, 'retries', 0,
-      'limit', ARGV[i + 9])
+      'limit', ARGV[i + 9], 'ready', ms(math.max(due, NOW)))
     route(queue, id, h, due, score)
     unique_take(id, h, ARGV[i + 10], ARGV[i + 11], tonumber(ARGV[i + 12]))
     emit(id, 'enqueued', 'env', ARGV[i + 8], 'eta', due > NOW and ms(due) or '')

@@ -38,7 +38,8 @@ while i <= #ARGV do
   local score = ready_score(priority)
   redis.call('HSET', h, 'env', ARGV[i + 7], 'task', ARGV[i + 6], 'state', 'pending', 'queue', queue,
     'priority', priority, 'score', score, 'expires', expires, 'queued', ARGV[i + 5], 'deliveries', 0,
-    'retries', 0, 'wf', wf, 'succ', ARGV[i + 11], 'parent', ARGV[i + 12], 'group', ARGV[i + 13])
+    'retries', 0, 'wf', wf, 'succ', ARGV[i + 11], 'parent', ARGV[i + 12], 'group', ARGV[i + 13],
+    'ready', ms(math.max(due, NOW)))
   redis.call('SADD', KEYS[5], queue)
   if join ~= '' then
     local need = tonumber(ARGV[i + 9]) - given

@@ -16,21 +16,26 @@
            ARGV[7], is at most this (0 = no such check; a short-lived worker passes the time it has left)
   ARGV[7]  run budget, ms, assumed for an execution without a time limit when ARGV[6] is set
   ARGV[8..] queue names
-  Returns  {wait_ms, id1, token1, deliveries1, retries1, env1, id2, ...}; wait_ms is how long until the
-           next delayed execution is due or lease may lapse (-1: nothing scheduled)
+  Returns  {wait_ms, lapsed per queue (in ARGV order), id1, token1, deliveries1, retries1, env1, waited1, id2, ...};
+           wait_ms is how long until the next delayed execution is due or lease may lapse (-1: nothing scheduled);
+           lapsed, how many leases of that queue lapsed and were taken back in this call (leasing.lua); waited, how
+           long the execution waited to start, ms (-1: unknown)
   Events   started (worker, deliveries), revoked (reason expired, or the revoke reason of an execution revoked
            while running whose lease then lapsed), lease_expired (worker); none, and nothing leased, while the
            stream holds half of chard.events.max-length (events_held: no recorder drains it)
 ]]
+local out = {-1}
+for _ = 8, #ARGV do
+  out[#out + 1] = 0
+end
 if events_held() then
-  return {-1}
+  return out
 end
 limits_due() -- rate windows that opened, caps rechecked: their held executions back to ready (limits.lua)
 local worker, lease_ms, max, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local fit, budget = tonumber(ARGV[6]), tonumber(ARGV[7])
 -- Executions that do not fit are put back after the round at their place; past this many a queue is left.
 local MAX_SKIPPED = 100
-local out = {-1}
 local taken = 0
 local wait = -1
 
@@ -52,15 +57,11 @@ for q = 8, #ARGV do
     redis.call('ZADD', ready, ready_score(tonumber(redis.call('HGET', task_key(id), 'priority'))), id)
   end
 
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', leased, '-inf', NOW, 'LIMIT', 0, 1000)) do
-    redis.call('ZREM', leased, id)
-    local h = task_key(id)
-    limits_free(id, h)
-    local lost = redis.call('HGET', h, 'worker') or ''
-    redis.call('HSET', h, 'state', 'pending', 'token', '')
-    redis.call('ZADD', ready, redis.call('HGET', h, 'score'), id)
-    emit(id, 'lease_expired', 'worker', lost)
+  local lapsed = redis.call('ZRANGEBYSCORE', leased, '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, 1000)
+  for i = 1, #lapsed, 2 do
+    take_back(lapsed[i], task_key(lapsed[i]), queue, tonumber(lapsed[i + 1]))
   end
+  out[q - 6] = #lapsed / 2
 
   local open = not paused(queue)
   while open and taken < max do
@@ -75,7 +76,7 @@ for q = 8, #ARGV do
       local id = popped[i]
       local h = task_key(id)
       local f = redis.call('HMGET', h, 'state', 'expires', 'env', 'deliveries', 'retries', 'revoke', 'reason',
-        'limit')
+        'limit', 'ready')
       local limit = tonumber(f[8]) or 0
       if limit <= 0 then limit = budget end
       if fit > 0 and limit > fit and (f[1] == 'pending' or f[1] == 'retrying') and f[6] ~= '1' then
@@ -103,6 +104,7 @@ for q = 8, #ARGV do
           out[#out + 1] = deliveries
           out[#out + 1] = tonumber(f[5])
           out[#out + 1] = f[3]
+          out[#out + 1] = waited(f[9])
           taken = taken + 1
         end
       end

@@ -12,7 +12,9 @@
   ARGV[5]  fit, ms: as lease's ARGV[6] (0 = no check)
   ARGV[6]  run budget, ms, for an execution without a time limit (as lease's ARGV[7])
   ARGV[7..] execution ids
-  Returns  per id, 6 values: id, code, token, deliveries, retries, envelope JSON; code is one of
+  Returns  per id, 8 values: id, code, token, deliveries, retries, envelope JSON, waited (ms the execution waited to
+           start, -1 unknown), lapsed (its queue when its lease had lapsed and was taken back first, else ''); code is
+           one of
            leased   (the rest describe the lease)
            running  another worker holds a live lease on it
            ended    finished, failed or revoked (revoked now if it was revoked or expired while waiting)
@@ -28,13 +30,17 @@ local worker, lease_ms, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local fit, budget = tonumber(ARGV[5]), tonumber(ARGV[6])
 local out = {}
 
-local function answer(id, code, token, deliveries, retries, env)
+local lapsed_from = ''
+
+local function answer(id, code, token, deliveries, retries, env, waited_ms)
   out[#out + 1] = id
   out[#out + 1] = code
   out[#out + 1] = token or ''
   out[#out + 1] = deliveries or 0
   out[#out + 1] = retries or 0
   out[#out + 1] = env or ''
+  out[#out + 1] = waited_ms or -1
+  out[#out + 1] = lapsed_from
 end
 
 local held = events_held()
@@ -42,8 +48,9 @@ for i = 7, #ARGV do
   local id = ARGV[i]
   local h = task_key(id)
   local f = redis.call('HMGET', h, 'state', 'queue', 'expires', 'env', 'deliveries', 'retries', 'revoke', 'reason',
-    'limit', 'score')
+    'limit', 'ready')
   local state, queue = f[1], f[2]
+  lapsed_from = ''
   if not state then
     answer(id, 'unknown')
   elseif held then
@@ -54,12 +61,9 @@ for i = 7, #ARGV do
       local until_ms = tonumber(redis.call('ZSCORE', leased, id))
       if until_ms and until_ms < NOW then
         -- Its worker went silent past the lease (a function killed at its timeout): take it back, as lease does.
-        redis.call('ZREM', leased, id)
-        limits_free(id, h)
-        local lost = redis.call('HGET', h, 'worker') or ''
-        redis.call('HSET', h, 'state', 'pending', 'token', '')
-        redis.call('ZADD', ready, f[10], id)
-        emit(id, 'lease_expired', 'worker', lost)
+        take_back(id, h, queue, until_ms)
+        f[10] = ms(until_ms)
+        lapsed_from = queue
         state = 'pending'
       end
     end
@@ -75,8 +79,7 @@ for i = 7, #ARGV do
     else
       local reason = refusal(f[7], f[8], f[3])
       if reason then
-        redis.call('ZREM', ready, id)
-        redis.call('ZREM', delayed, id)
+        unqueue(queue, id)
         redis.call('HSET', h, 'state', 'revoked', 'reason', reason, 'finished', ms(NOW))
         redis.call('EXPIRE', h, ttl)
         emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
@@ -92,8 +95,7 @@ for i = 7, #ARGV do
         redis.call('ZREM', delayed, id)
         answer(id, 'limited')
       else
-        redis.call('ZREM', ready, id)
-        redis.call('ZREM', delayed, id)
+        unqueue(queue, id) -- held back before, it may be in `held` still (limits.lua)
         -- As lease's tokens: the counter, the worker and the server clock, unique across a lost write.
         local token = ms(redis.call('INCR', KEYS[4])) .. ':' .. worker .. '@' .. clock[1]
           .. string.format('%06d', tonumber(clock[2]))
@@ -103,7 +105,7 @@ for i = 7, #ARGV do
         redis.call('ZADD', leased, NOW + lease_ms, id)
         emit(id, 'started', 'worker', worker, 'deliveries', deliveries, 'retries', f[6])
         unique_release(id, 'start')
-        answer(id, 'leased', token, deliveries, tonumber(f[6]), f[4])
+        answer(id, 'leased', token, deliveries, tonumber(f[6]), f[4], waited(f[10]))
       end
     end
   end

@@ -13,8 +13,11 @@
     lim:<name>:running  set: the executions holding one of the cap's slots
     lim:<name>:wait     zset: executions held back by this limit, scored by their ready score (their place)
     lim:due             zset: limit name -> when its held executions are looked at again (ms)
+    q:<queue>:held      zset: every execution of the queue held back by any limit, scored as in the wait set: the
+                        queue's depth counts them and its purge reaches them (a wait set names a limit, not a queue)
   An execution holding slots names them on its hash (`caps`, a JSON list), so its end frees exactly those.
-  Events: none; a held execution stays `pending` (it was never started) and is in no queue set meanwhile.
+  Events: none; a held execution stays `pending` (it was never started) and is in no ready or delayed set meanwhile.
+  A held execution revoked or purged leaves `held` at once (unqueue) and its wait set lazily (limit_release).
 ]]
 local LIMITS = prefix .. 'limits'
 local LIMITS_DUE = prefix .. 'lim:due'
@@ -81,6 +84,9 @@ local function limit_release(name, count)
       return
     end
     local f = redis.call('HMGET', task_key(popped[1]), 'state', 'queue')
+    if f[2] then
+      redis.call('ZREM', queue_key(f[2], 'held'), popped[1])
+    end
     -- A held execution revoked or expired meanwhile is dropped here; its hash already says how it ended.
     if f[1] == 'pending' or f[1] == 'retrying' then
       make_ready(f[2], popped[1], popped[2])
@@ -149,6 +155,7 @@ local function limits_admit(id, h, queue)
     local room, again = limit_room(l)
     if room <= 0 then
       redis.call('ZADD', limit_key(l.name, 'wait'), f[2], id)
+      redis.call('ZADD', queue_key(queue, 'held'), f[2], id)
       limit_recheck(l.name, again)
       return false
     end

@@ -84,10 +84,27 @@ local function ready_score(priority)
   return (9 - priority) * BAND + redis.call('INCR', KEYS[3])
 end
 
--- Back into its queue at the place it had (its stored score), or at the end of its band.
-local function make_ready(queue, id, score)
+-- Into its queue's ready set at `score` (the place it had, or the end of its band), without touching the hash.
+local function to_ready(queue, id, score)
   redis.call('ZADD', queue_key(queue, 'ready'), score, id)
   wake(queue)
+end
+
+-- Back into its queue at the place it had (its stored score), or at the end of its band. The hash's `ready` (ms)
+-- says since when the execution waits to start: the lease scripts answer how long that was (the wait-time metric).
+-- Whoever gives an execution a due time writes `ready` = that time in the same HSET (enqueue, a retry, a delayed
+-- join), so the delayed -> ready move in lease writes nothing.
+local function make_ready(queue, id, score)
+  redis.call('HSET', task_key(id), 'ready', ms(NOW))
+  to_ready(queue, id, score)
+end
+
+-- Out of every set of its queue that holds a waiting execution: ready, delayed, and `held` (an index of the
+-- executions a rate limit or cap holds back, kept beside the limits' own wait sets: see limits.lua).
+local function unqueue(queue, id)
+  redis.call('ZREM', queue_key(queue, 'ready'), id)
+  redis.call('ZREM', queue_key(queue, 'delayed'), id)
+  redis.call('ZREM', queue_key(queue, 'held'), id)
 end
 
 -- A paused queue keeps accepting dispatches and its housekeeping (due delayed -> ready, lapsed leases back) runs,
@@ -110,13 +127,14 @@ local function refusal(revoked, reason, expires)
   return false
 end
 
--- A new execution into its queue: the delayed set when due later (its eta kept on the hash), else ready.
+-- A new execution into its queue: the delayed set when due later (its eta kept on the hash), else ready. The
+-- caller's HSET of the new hash wrote `ready` = max(due, NOW) (see make_ready), one command fewer per dispatch.
 local function route(queue, id, h, due, score)
   if due > NOW then
     redis.call('ZADD', queue_key(queue, 'delayed'), due, id)
     redis.call('HSET', h, 'eta', ms(due))
     wake(queue)
   else
-    make_ready(queue, id, score)
+    to_ready(queue, id, score)
   end
 end

@@ -1,9 +1,11 @@
 --[[
-  purge: revokes up to ARGV[4] waiting executions (ready or delayed) of one queue in this partition, with reason
-  `purged`, as revoke does one waiting execution: the history keeps them. Running executions are left to finish.
-  The caller repeats the call until it answers fewer than ARGV[4], so one call never blocks Redis for long.
+  purge: revokes up to ARGV[4] waiting executions (ready, delayed, or held back by a rate limit or cap) of one queue
+  in this partition, with reason `purged`, as revoke does one waiting execution: the history keeps them. Running
+  executions are left to finish. The caller repeats the call until it answers fewer than ARGV[4], so one call never
+  blocks Redis for long. A held execution stays in its limit's wait set until that set is next drained, which drops
+  it (limits.lua: it is no longer pending).
 
-  KEYS     1-6 as in the prelude, 7 the queue's ready set, 8 its delayed set
+  KEYS     1-6 as in the prelude, 7 the queue's ready set, 8 its delayed set, 9 its held set (limits.lua)
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  queue
   ARGV[3]  result TTL, seconds
@@ -13,7 +15,7 @@
 ]]
 local ttl, most = tonumber(ARGV[3]), tonumber(ARGV[4])
 local purged = 0
-for _, key in ipairs({KEYS[7], KEYS[8]}) do
+for _, key in ipairs({KEYS[7], KEYS[8], KEYS[9]}) do
   for _, id in ipairs(redis.call('ZRANGE', key, 0, most - purged - 1)) do
     redis.call('ZREM', key, id)
     local h = task_key(id)

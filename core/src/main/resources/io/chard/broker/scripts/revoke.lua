@@ -18,8 +18,7 @@ if not state then
   return {-1, ''}
 end
 if state == 'pending' or state == 'retrying' then
-  redis.call('ZREM', queue_key(queue, 'ready'), id)
-  redis.call('ZREM', queue_key(queue, 'delayed'), id)
+  unqueue(queue, id) -- also out of `held`, if a limit held it back (limits.lua)
   redis.call('HSET', h, 'state', 'revoked', 'reason', reason, 'finished', ms(NOW))
   redis.call('EXPIRE', h, ttl)
   emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))

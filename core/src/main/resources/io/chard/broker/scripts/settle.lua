@@ -46,8 +46,8 @@ for i = 4, #ARGV, 7 do
     elseif outcome == 'retry' then
       local due = NOW + tonumber(a)
       local retries = redis.call('HINCRBY', h, 'retries', 1)
-      redis.call('HSET', h, 'state', 'retrying', 'token', '', 'eta', ms(due), 'exc', b, 'message', c,
-        'traceback', d)
+      redis.call('HSET', h, 'state', 'retrying', 'token', '', 'eta', ms(due), 'ready', ms(due), 'exc', b,
+        'message', c, 'traceback', d)
       redis.call('ZADD', queue_key(queue, 'delayed'), due, id)
       wake(queue)
       emit(id, 'retrying', 'retries', retries, 'eta', ms(due), 'exc', b, 'message', c, 'traceback', d)

@@ -25,7 +25,8 @@ local function unique_take(id, h, name, release_at, ttl_ms)
 end
 
 -- The execution `id` has started (stage 'start') or ended ('end'). The lock goes only while it still names this
--- execution: one whose cap lapsed may since have been taken by another dispatch.
+-- execution: one whose cap lapsed may since have been taken by another dispatch. The same rule, for test mode's
+-- broker, is Unique#releasedBy.
 local function unique_release(id, stage)
   local h = task_key(id)
   local f = redis.call('HMGET', h, 'unique', 'unique_at')

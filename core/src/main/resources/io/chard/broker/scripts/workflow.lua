@@ -39,7 +39,7 @@ local function wf_release(id, h)
   emit(id, 'joined', 'env', env)
   if delay > 0 then
     redis.call('ZADD', queue_key(f[4], 'delayed'), NOW + delay, id)
-    redis.call('HSET', h, 'eta', ms(NOW + delay))
+    redis.call('HSET', h, 'eta', ms(NOW + delay), 'ready', ms(NOW + delay))
     wake(f[4])
   else
     make_ready(f[4], id, score)

@@ -87,13 +87,15 @@ class InvokeTest {
     }
 
     /**
-     * The invocation's one CloudWatch embedded-metric line, parsed: the {@code _aws} block declares every figure
-     * as a metric of the namespace, with the function's name (from Lambda's environment) as the dimension.
+     * The invocation's CloudWatch embedded-metric line of counts, parsed: the {@code _aws} block declares every figure
+     * as a metric of the namespace, with the function's name (from Lambda's environment) as the dimension. The one
+     * task it ran adds one line of waits.
      */
     @SuppressWarnings("unchecked")
     private Map<String, Object> embeddedMetrics(String out) throws IOException {
         List<String> lines = out.lines().filter(line -> line.startsWith("{\"_aws\"")).toList();
-        assertEquals(1, lines.size(), "one embedded-metric line per invocation: " + out);
+        assertEquals(2, lines.size(), "the counts and one task's waits: " + out);
+        assertTrue(lines.get(1).contains("\"TaskWait\":["), lines.get(1));
         Map<String, Object> metrics = context.getBean(io.micronaut.json.JsonMapper.class).readValue(lines.getFirst(),
                 Map.class);
         Map<String, Object> aws = (Map<String, Object>) metrics.get("_aws");
@@ -103,8 +105,8 @@ class InvokeTest {
         assertEquals(List.of(List.of("Function")), directive.get("Dimensions"));
         List<String> declared = ((List<Map<String, Object>>) directive.get("Metrics")).stream()
                 .map(m -> (String) m.get("Name")).toList();
-        assertEquals(List.of("TasksRun", "TasksSucceeded", "TasksFailed", "TasksRetried", "TasksGivenBack", "Duration"),
-                declared);
+        assertEquals(List.of("TasksRun", "TasksSucceeded", "TasksFailed", "TasksRetried", "TasksGivenBack",
+                "LeaseExpiries", "Duration"), declared);
         declared.forEach(name -> assertTrue(metrics.get(name) instanceof Number, name + " in " + lines.getFirst()));
         assertEquals(LambdaEnvironment.DEFAULTS.get("AWS_LAMBDA_FUNCTION_NAME"), metrics.get("Function"));
         return metrics;

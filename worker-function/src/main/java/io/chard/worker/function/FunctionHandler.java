@@ -29,7 +29,7 @@ import java.util.Map;
  * constructor (Lambda's init phase, which SnapStart snapshots) from the same environment as the containers
  * ({@code REDIS_URI}, {@code CHARD_*}), and kept across warm invocations; each invocation gets a deadline, the
  * time Lambda leaves it minus {@link FunctionConfig#safetyMargin()}, and fails fast while Redis is unreachable.
- * Each handled invocation writes one embedded-metric line ({@link InvocationMetrics}) to standard output.
+ * Each handled invocation writes its embedded-metric lines ({@link InvocationMetrics}) to standard output.
  *
  * <p>It is also the function's checkpoint/restore hook (org.crac, which SnapStart and CRaC JDKs call; elsewhere
  * registering does nothing): before the snapshot it stops its worker (deregistered, its blocking connection
@@ -90,9 +90,9 @@ public abstract class FunctionHandler<I, O> implements RequestHandler<I, O>, Res
         Handled<O> handled = handle(event, end.minus(config.safetyMargin()), end);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         // Not through the logger: its pattern would prefix the JSON, and CloudWatch extracts metrics only from a
-        // log event that is JSON as a whole. Under the runtime client a line on standard output is one event.
-        System.out.println(new InvocationMetrics(config.metricsNamespace(), functionName(lambda), invoked,
-                handled.report(), took).line(context.getBean(JsonMapper.class)));
+        // log event that is JSON as a whole. Under the runtime client each line on standard output is one event.
+        new InvocationMetrics(config.metricsNamespace(), functionName(lambda), invoked, handled.report(), took)
+                .lines(context.getBean(JsonMapper.class)).forEach(System.out::println);
         return handled.response();
     }
 

@@ -9,11 +9,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
- * What one worker counts: executions started and how they ended, by task and queue; their run time; busy run
- * slots; refused (stale) reports. Tags stay bounded: task names come from the registry (an envelope that did not
+ * What one worker counts: executions started and how they ended, by task and queue; their run time and how long
+ * they waited to start; busy run slots; refused (stale) reports; lapsed leases it took back, by queue. Tags stay bounded: task names come from the registry (an envelope that did not
  * parse or names no registered task counts under {@value #NONE}, for task and queue), queues from the worker's
  * configuration.
  */
@@ -22,6 +23,7 @@ public final class WorkerMetrics {
     public static final String NONE = "none";
     private final PrometheusMeterRegistry registry;
     private final Map<String, Map<String, TaskMeters>> meters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> lapsedLeases = new ConcurrentHashMap<>();
 
     /**
      * The registry is this worker's own, not a bean: where admin-api shares the process (./chard dev), its
@@ -40,8 +42,23 @@ public final class WorkerMetrics {
         registry.close();
     }
 
-    public void started(String task, String queue) {
-        meters(task, queue).started().increment();
+    /**
+     * @param waitedNanos how long the execution waited to start since it became ready (dispatched, due, released
+     *                    by its workflow or its limit, or its lapsed lease taken back); negative when unknown
+     */
+    public void started(String task, String queue, long waitedNanos) {
+        TaskMeters meters = meters(task, queue);
+        meters.started().increment();
+        if (waitedNanos >= 0) {
+            meters.waited().record(waitedNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Leases that lapsed (their worker went silent) and that this worker's lease calls took back, by queue. */
+    public void leasesLapsed(Map<String, Integer> byQueue) {
+        byQueue.forEach((queue, count) -> lapsedLeases.computeIfAbsent(queue, q -> Counter
+                .builder("chard.lease.expiries").description("leases that lapsed (their worker went silent) and "
+                        + "were taken back to be handed on").tags("queue", q).register(registry)).increment(count));
     }
 
     /** @param run how long the task ran, or null when it never started (a poison message, revoked in time) */
@@ -63,13 +80,16 @@ public final class WorkerMetrics {
         return found != null ? found : byQueue.computeIfAbsent(queue, q -> TaskMeters.of(registry, task, q));
     }
 
-    private record TaskMeters(Counter started, Timer run, Counter succeeded, Counter failed, Counter retried,
-                              Counter revoked) {
+    private record TaskMeters(Counter started, Timer run, Timer waited, Counter succeeded, Counter failed,
+                              Counter retried, Counter revoked) {
         static TaskMeters of(PrometheusMeterRegistry registry, String task, String queue) {
             return new TaskMeters(
                     Counter.builder("chard.executions.started").description("executions this worker started")
                             .tags("task", task, "queue", queue).register(registry),
                     Timer.builder("chard.execution.run").description("run time of executions, from start to outcome")
+                            .tags("task", task, "queue", queue).publishPercentileHistogram().register(registry),
+                    Timer.builder("chard.task.wait").description("how long executions waited to start since they "
+                                    + "became ready (dispatch, due time, workflow join, limit release, lapsed lease)")
                             .tags("task", task, "queue", queue).publishPercentileHistogram().register(registry),
                     ended(registry, task, queue, "succeeded"), ended(registry, task, queue, "failed"),
                     ended(registry, task, queue, "retried"), ended(registry, task, queue, "revoked"));

@@ -2,6 +2,7 @@ package io.chard.worker.function;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.chard.broker.Broker;
+import io.chard.broker.BrokerConsumer;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
 import io.chard.broker.RedisKeys;
@@ -13,9 +14,13 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,6 +132,51 @@ class TimerDrainHandlerTest {
         handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(10)));
         assertEquals("0 0 2 0", redis(commands -> commands.hget(keys().limits(), "t:w.capped")));
         assertEquals("10 1000 0 0", redis(commands -> commands.hget(keys().limits(), "t:w.rated")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theInvocationWritesEachTasksWaitsAndTheLeasesItTookBackAsEmbeddedMetricLines() throws Exception {
+        start(Map.of());
+        client.dispatch("examples.add", 1, 2);
+        // A worker that leased the first and went silent: the drain takes the lease back once it lapses.
+        try (BrokerConsumer silent = context.getBean(Broker.class).consumer("silent")) {
+            assertEquals(1, silent.lease(List.of("default"), 1, Duration.ofMillis(200)).deliveries().size());
+        }
+        for (int i = 0; i < 3; i++) {
+            client.dispatch("examples.add", i, i);
+        }
+        List<String> lines = embeddedMetricLines(() -> handler.handleRequest(new ScheduledEvent(),
+                new DeadlineContext(Duration.ofSeconds(20))));
+        JsonMapper json = context.getBean(JsonMapper.class);
+        Map<String, Object> counts = json.readValue(lines.getFirst(), Map.class);
+        assertEquals(4, ((Number) counts.get("TasksRun")).intValue(), lines.getFirst());
+        assertEquals(1, ((Number) counts.get("LeaseExpiries")).intValue(), lines.getFirst());
+
+        assertEquals(2, lines.size(), "one line of waits for the one task and queue: " + lines);
+        Map<String, Object> waits = json.readValue(lines.get(1), Map.class);
+        assertEquals("examples.add", waits.get("Task"));
+        assertEquals("default", waits.get("Queue"));
+        assertEquals(4, ((List<Number>) waits.get("TaskWait")).size(), lines.get(1));
+        Map<String, Object> directive = ((List<Map<String, Object>>) ((Map<String, Object>) waits.get("_aws"))
+                .get("CloudWatchMetrics")).getFirst();
+        assertEquals(List.of(List.of("Function", "Task", "Queue"), List.of("Function")), directive.get("Dimensions"));
+        assertEquals(List.of(Map.of("Name", "TaskWait", "Unit", "Milliseconds")), directive.get("Metrics"));
+    }
+
+    /** The embedded-metric lines {@code invocation} writes to standard output (passed on to it as well). */
+    private static List<String> embeddedMetricLines(Runnable invocation) {
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            invocation.run();
+        } finally {
+            System.setOut(out);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        out.print(text);
+        return text.lines().filter(line -> line.startsWith("{\"_aws\"")).toList();
     }
 
     private ExecutionSnapshot snapshot(UUID id) {

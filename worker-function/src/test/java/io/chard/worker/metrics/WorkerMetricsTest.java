@@ -1,11 +1,14 @@
 package io.chard.worker.metrics;
 
 import io.chard.broker.Broker;
+import io.chard.broker.BrokerConsumer;
 import io.chard.broker.ExecutionStatus;
+import io.chard.client.DispatchRequest;
 import io.chard.client.TaskClient;
 import io.chard.config.ChardSettings;
 import io.chard.testing.Await;
 import io.chard.testing.TestRedis;
+import io.chard.worker.Worker;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,7 +20,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -68,6 +73,42 @@ class WorkerMetricsTest {
         assertEquals(3.0, value(text, "chard_execution_run_seconds_count", "w.add"), text);
         assertTrue(text.contains("chard_execution_run_seconds_bucket{"), "a histogram, for quantiles over workers");
         assertEquals(4.0, value(text, "chard_worker_slots", null), text);
+    }
+
+    @Test
+    void theWaitToStartIsAHistogramByTaskAndQueueCountedFromTheDueTimeNotTheDispatch() {
+        Instant before = Instant.now();
+        UUID id = client.dispatch(DispatchRequest.of("w.add", client.toJson(List.of(1, 2)))
+                .withCountdown(Duration.ofSeconds(1))).id();
+        finished(id);
+        double sinceDispatch = Duration.between(before, Instant.now()).toMillis() / 1000.0;
+        String text = scrape();
+        assertEquals(1.0, value(text, "chard_task_wait_seconds_count", "w.add"), text);
+        double waited = value(text, "chard_task_wait_seconds_sum", "w.add");
+        // It started before it ended: its wait is at most the time since the dispatch less the countdown.
+        assertTrue(waited >= 0 && waited <= sinceDispatch - 1.0 + 0.005, waited + " s of " + sinceDispatch + " s");
+        assertTrue(text.contains("chard_task_wait_seconds_bucket{"), "a histogram, for quantiles over workers");
+    }
+
+    @Test
+    void aLapsedLeaseTheWorkerTakesBackIsCountedForItsQueue() {
+        Map<String, Object> properties = new HashMap<>(TestRedis.properties());
+        properties.put(ChardSettings.WORKER_ENABLED, false);
+        try (ApplicationContext idle = ApplicationContext.run(properties)) {
+            Broker broker = idle.getBean(Broker.class);
+            UUID id = idle.getBean(TaskClient.class).dispatch("w.add", 1, 2).id();
+            // A worker that leases it and goes silent: nothing renews or reports its lease.
+            try (BrokerConsumer silent = broker.consumer("silent")) {
+                assertEquals(1, silent.lease(List.of("default"), 1, Duration.ofMillis(200)).deliveries().size());
+            }
+            WorkerMetrics metrics = idle.getBean(WorkerMetrics.class);
+            assertEquals(0.0, value(metrics.scrape(), "chard_lease_expiries_total", null));
+            idle.getBean(Worker.class).start();
+            finished(broker, id);
+            String text = metrics.scrape();
+            assertEquals(1.0, value(text, "chard_lease_expiries_total", null), text);
+            assertTrue(text.contains("chard_lease_expiries_total{queue=\"default\""), text);
+        }
     }
 
     @Test
@@ -125,7 +166,10 @@ class WorkerMetricsTest {
     }
 
     private void finished(UUID id) {
-        Broker broker = context.getBean(Broker.class);
+        finished(context.getBean(Broker.class), id);
+    }
+
+    private static void finished(Broker broker, UUID id) {
         Await.until("execution " + id + " ends", WAIT,
                 () -> broker.snapshot(id).map(s -> s.status().ended()).orElse(false));
         ExecutionStatus status = broker.snapshot(id).orElseThrow().status();
