@@ -1,6 +1,8 @@
 #!/bin/sh
 # Runs one Chard role (worker, admin, recorder, beat) in the container image, from the jars in /app/lib (staged by
 # infra/stage-images.sh). SIGTERM reaches the JVM (exec), which stops gracefully. JAVA_OPTS adds JVM options.
+# `function HANDLER` is a Lambda function image's role: the AWS Lambda runtime interface client (Lambda sets
+# AWS_LAMBDA_RUNTIME_API) serving HANDLER; CHARD_LAMBDA_MAIN replaces the client for the cache's training run.
 # The role's JDK 25 AOT cache (/app/ROLE.aot, made by infra/aot-train.sh when the image was built) is used when
 # present, unless CHARD_AOT=off. A cache that does not match the JVM (another JDK as BASE_IMAGE's java, other
 # options in JAVA_OPTS) is skipped by the JVM with a warning and the role starts without it (-XX:AOTMode=auto);
@@ -19,5 +21,7 @@ case "$role" in
   admin)    exec java -Dlogback.configurationFile=/app/logback.xml $aot ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.admin.AdminMain "$@" ;;
   recorder) exec java -Dlogback.configurationFile=/app/logback.xml $aot ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.history.RecorderMain "$@" ;;
   beat)     exec java -Dlogback.configurationFile=/app/logback.xml $aot ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.beat.function.BeatMain "$@" ;;
-  *) echo "usage: worker [--queues a,b] [--concurrency N] | admin | recorder | beat" >&2; exit 2 ;;
+  function) exec java -Dlogback.configurationFile=/app/logback.xml $aot $CHARD_FUNCTION_JAVA_OPTS ${JAVA_OPTS:-} -cp '/app/lib/*' \
+              "${CHARD_LAMBDA_MAIN:-com.amazonaws.services.lambda.runtime.api.client.AWSLambda}" "$@" ;;
+  *) echo "usage: worker [--queues a,b] [--concurrency N] | admin | recorder | beat | function HANDLER" >&2; exit 2 ;;
 esac

@@ -16,6 +16,10 @@ import java.util.concurrent.TimeoutException;
  * Lambda runtime interface client, which resolves the handler, deserializes the event, calls the handler and
  * posts its response. Prints the response on stdout (exit 0), or the error on stderr (exit 1); past the timeout
  * ({@code CHARD_INVOKE_TIMEOUT}, default 60 s) it halts as Lambda does (exit 2).
+ *
+ * <p>{@code ./chard runtime-api EVENT.json} ({@code Invoke --serve EVENT.json}) serves the same one invocation to a
+ * runtime client outside this process, such as a function's container image run with host networking; its REPORT
+ * then counts from this server's start, so the init it shows includes the container's start.
  */
 public final class Invoke {
     /** Short names for Chard's handlers; anything else is taken as a handler string (class::method). */
@@ -27,9 +31,10 @@ public final class Invoke {
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
             System.err.println("usage: invoke FUNCTION EVENT.json   (FUNCTION: " + String.join(", ", FUNCTIONS.keySet())
-                    + ", or a handler class)");
+                    + ", or a handler class), or invoke --serve EVENT.json (for a runtime client elsewhere)");
             System.exit(64);
         }
+        boolean inProcess = !args[0].equals("--serve");
         String handler = FUNCTIONS.getOrDefault(args[0], args[0]);
         byte[] event = Files.readAllBytes(Path.of(args[1]));
         String api = System.getenv("AWS_LAMBDA_RUNTIME_API");
@@ -40,13 +45,17 @@ public final class Invoke {
         int port = Integer.parseInt(api.substring(api.lastIndexOf(':') + 1));
         Duration timeout = Duration.parse("PT" + System.getenv().getOrDefault("CHARD_INVOKE_TIMEOUT", "60S"));
         LocalRuntimeApi runtimeApi = new LocalRuntimeApi(port, event, timeout);
-        Thread.ofPlatform().name("lambda-runtime-client").daemon().start(() -> {
-            try {
-                AWSLambda.main(new String[] {handler});
-            } catch (Throwable e) {
-                runtimeApi.result().complete(new LocalRuntimeApi.Result(false, e.toString()));
-            }
-        });
+        if (inProcess) {
+            Thread.ofPlatform().name("lambda-runtime-client").daemon().start(() -> {
+                try {
+                    AWSLambda.main(new String[] {handler});
+                } catch (Throwable e) {
+                    runtimeApi.result().complete(new LocalRuntimeApi.Result(false, e.toString()));
+                }
+            });
+        } else {
+            System.err.println("runtime-api: serving one invocation at http://" + api + "/2018-06-01/runtime/");
+        }
         LocalRuntimeApi.Result result;
         try {
             long left = runtimeApi.deadlineMillis() - System.currentTimeMillis();
@@ -56,7 +65,7 @@ public final class Invoke {
             Runtime.getRuntime().halt(2);
             return;
         }
-        report(runtimeApi, result);
+        report(runtimeApi, result, inProcess);
         // Halts without closing anything, as Lambda freezes an instance: nothing is given back at exit.
         if (result.ok()) {
             System.out.println(result.body());
@@ -72,11 +81,12 @@ public final class Invoke {
      * Lambda's REPORT line, on stderr: the init phase (JVM start to the runtime client's first request for an
      * event), the invocation, their sum (JVM start to the response: the cold start), and the CPU time the JVM used
      * meanwhile (every thread, the JIT compilers included), which a loaded machine inflates less than wall time.
+     * Serving a client elsewhere, the start is this server's and the CPU (the function's) is not known here: -1.
      */
-    private static void report(LocalRuntimeApi runtimeApi, LocalRuntimeApi.Result result) {
+    private static void report(LocalRuntimeApi runtimeApi, LocalRuntimeApi.Result result, boolean inProcess) {
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         long served = runtimeApi.servedAtMillis() == 0 ? result.atMillis() : runtimeApi.servedAtMillis();
-        long cpu = ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+        long cpu = inProcess ? ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L) : -1;
         System.err.printf("REPORT RequestId: %s\tInit Duration: %d ms\tDuration: %d ms\tJVM start to response: %d ms"
                         + "\tCPU: %d ms%n", runtimeApi.requestId(), served - jvmStart, result.atMillis() - served,
                 result.atMillis() - jvmStart, cpu);
