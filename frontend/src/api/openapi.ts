@@ -1832,8 +1832,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description dispatch 200 response */
-            200: {
+            /** @description dispatched, or a duplicate answered with its holder's id */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };

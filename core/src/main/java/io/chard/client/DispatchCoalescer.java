@@ -3,34 +3,50 @@ package io.chard.client;
 import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.Envelope;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
- * Group commit for single dispatches: the ones that arrive while an enqueue script is in flight wait and go together
- * in the next call (one per partition), so concurrent callers (HTTP threads) and one caller pipelining
- * {@link TaskClient#dispatchAsync} share script calls instead of paying a round trip and a script's fixed work each.
- * A dispatch's future completes only after the script that stored it returned; a failed call fails the dispatches
- * it carried, and no other. A dispatch alone waits for no timer: the flusher takes it as soon as it is handed over.
+ * Group commit for single dispatches, leader/follower: one enqueue script call is in flight at a time; the dispatches
+ * that arrive meanwhile wait and go together in the next call (one per partition), so concurrent callers (HTTP
+ * threads) and one caller pipelining {@link TaskClient#dispatchAsync} share script calls instead of paying a round
+ * trip and a script's fixed work each.
+ *
+ * <p>A caller that waits for its dispatch ({@link #store}) and finds no call in flight leads: it runs the script on
+ * its own thread, so a lone caller pays no hand-over to another thread and back. Dispatches that queued behind a call
+ * go in the next one, made by the flusher thread; so do the dispatches of callers that do not wait
+ * ({@link #submit}). A dispatch is answered only after the script that stored it returned; a failed call fails the
+ * dispatches it carried, and no other. Nothing waits for a timer.
  */
 final class DispatchCoalescer implements AutoCloseable {
     /** Per script call: 512 enqueues run about 2 ms in Redis, short enough not to stall the other clients. */
     static final int MAX_BATCH = 512;
     /** Dispatches waiting at most; a caller that outruns Redis blocks here instead of filling the heap. */
     private static final int MAX_WAITING = 8 * MAX_BATCH;
-    private static final Pending CLOSE = new Pending(null, null);
 
-    private final BlockingQueue<Pending> waiting = new ArrayBlockingQueue<>(MAX_WAITING);
     private final Function<List<Envelope.Encoded>, List<Dispatched>> enqueue;
     private final ToIntFunction<Envelope.Encoded> partition;
-    private volatile boolean closed;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the next call is the flusher's to make, and when closing. */
+    private final Condition flusherTurn = lock.newCondition();
+    /** Signalled when the flusher took dispatches out of {@link #waiting}. */
+    private final Condition room = lock.newCondition();
+    /** Signalled when no call is in flight any more. */
+    private final Condition idle = lock.newCondition();
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    /** A call is in flight, or the flusher is about to make one. Not in flight implies nothing waits. */
+    private boolean inFlight;
+    private boolean flushersTurn;
+    private boolean closed;
     private Thread flusher;
 
     /**
@@ -43,22 +59,58 @@ final class DispatchCoalescer implements AutoCloseable {
         this.partition = partition;
     }
 
-    /** Hands the envelope to the flusher; blocks while {@link #MAX_WAITING} dispatches wait already. */
+    /**
+     * Stores one dispatch and returns once it is stored: on this thread when no call is in flight, else in the call
+     * after the one in flight. Throws the broker's exception, or {@link BrokerUnavailableException} once closed.
+     */
+    Dispatched store(Envelope.Encoded envelope) {
+        Pending pending = new Pending(envelope, new CompletableFuture<>());
+        boolean leads;
+        lock.lock();
+        try {
+            refuseWhenClosed();
+            leads = !inFlight;
+            if (leads) {
+                inFlight = true;
+            } else {
+                enqueueWaiting(pending);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (leads) {
+            try {
+                flush(List.of(pending));
+            } finally {
+                endTurn();
+            }
+        }
+        try {
+            return pending.answer().join();
+        } catch (CompletionException e) {
+            // The call's own exception, as a caller of the broker would get it.
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /**
+     * Hands the envelope to the flusher without waiting for Redis: the future completes once it is stored. Blocks
+     * while {@link #MAX_WAITING} dispatches wait already.
+     */
     CompletableFuture<Dispatched> submit(Envelope.Encoded envelope) {
         Pending pending = new Pending(envelope, new CompletableFuture<>());
-        if (closed) {
-            return closedAnswer();
-        }
-        startOnce();
+        lock.lock();
         try {
-            waiting.put(pending);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerUnavailableException("interrupted while waiting to dispatch", e);
-        }
-        // Closed meanwhile: the flusher may have left; a dispatch still waiting is refused, not forgotten.
-        if (closed && waiting.remove(pending)) {
-            return closedAnswer();
+            refuseWhenClosed();
+            enqueueWaiting(pending);
+            if (!inFlight) {
+                inFlight = true;
+                giveTurnToFlusher();
+            }
+        } catch (BrokerUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            lock.unlock();
         }
         return pending.answer();
     }
@@ -66,13 +118,19 @@ final class DispatchCoalescer implements AutoCloseable {
     /** Stores what was handed over before, then stops the flusher; later dispatches are refused. */
     @Override
     public void close() {
-        closed = true;
         Thread running;
-        synchronized (this) {
+        lock.lock();
+        try {
+            closed = true;
+            while (inFlight) {
+                idle.awaitUninterruptibly();
+            }
+            flusherTurn.signal();
             running = flusher;
+        } finally {
+            lock.unlock();
         }
         if (running != null) {
-            waiting.offer(CLOSE);
             try {
                 running.join();
             } catch (InterruptedException e) {
@@ -81,32 +139,78 @@ final class DispatchCoalescer implements AutoCloseable {
         }
     }
 
-    private synchronized void startOnce() {
+    /** Under the lock. */
+    private void refuseWhenClosed() {
+        if (closed) {
+            throw new BrokerUnavailableException("the task client is closed", null);
+        }
+    }
+
+    /** Under the lock; waits for room, then re-checks that the coalescer is still open. */
+    private void enqueueWaiting(Pending pending) {
+        while (waiting.size() >= MAX_WAITING) {
+            try {
+                room.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BrokerUnavailableException("interrupted while waiting to dispatch", e);
+            }
+            refuseWhenClosed();
+        }
+        waiting.add(pending);
+    }
+
+    /** Under the lock. */
+    private void giveTurnToFlusher() {
+        flushersTurn = true;
         if (flusher == null) {
             // A platform thread: a virtual one would share its carrier with the callers it must answer.
             flusher = Thread.ofPlatform().daemon().name("chard-dispatch").start(this::run);
+        }
+        flusherTurn.signal();
+    }
+
+    /** After a call: the dispatches that queued behind it go in the next call, which is the flusher's. */
+    private void endTurn() {
+        lock.lock();
+        try {
+            if (waiting.isEmpty()) {
+                inFlight = false;
+                idle.signalAll();
+            } else {
+                giveTurnToFlusher();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     private void run() {
         List<Pending> batch = new ArrayList<>(MAX_BATCH);
-        boolean stopping = false;
-        while (!stopping) {
+        while (true) {
+            lock.lock();
             try {
-                batch.add(waiting.take());
-            } catch (InterruptedException e) {
-                stopping = true;
+                while (!flushersTurn) {
+                    if (closed) {
+                        return;
+                    }
+                    flusherTurn.awaitUninterruptibly();
+                }
+                flushersTurn = false;
+                for (int i = 0; i < MAX_BATCH && !waiting.isEmpty(); i++) {
+                    batch.add(waiting.poll());
+                }
+                room.signalAll();
+            } finally {
+                lock.unlock();
             }
-            waiting.drainTo(batch, MAX_BATCH - batch.size());
-            stopping |= batch.remove(CLOSE);
-            flush(batch);
-            batch.clear();
+            try {
+                flush(batch);
+            } finally {
+                batch.clear();
+                endTurn();
+            }
         }
-        waiting.forEach(pending -> {
-            if (pending != CLOSE) {
-                pending.answer().completeExceptionally(closedException());
-            }
-        });
     }
 
     private void flush(List<Pending> batch) {
@@ -124,14 +228,6 @@ final class DispatchCoalescer implements AutoCloseable {
                 group.forEach(pending -> pending.answer().completeExceptionally(e));
             }
         }
-    }
-
-    private static CompletableFuture<Dispatched> closedAnswer() {
-        return CompletableFuture.failedFuture(closedException());
-    }
-
-    private static BrokerUnavailableException closedException() {
-        return new BrokerUnavailableException("the task client is closed", null);
     }
 
     private record Pending(Envelope.Encoded envelope, CompletableFuture<Dispatched> answer) {

@@ -37,7 +37,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
 /**
@@ -91,15 +90,15 @@ public final class TaskClient {
 
     /**
      * Dispatches one task; once it returns, the execution is stored. Concurrent callers share enqueue script calls
-     * ({@link DispatchCoalescer}), each still waiting for the one that stored its own execution.
+     * ({@link DispatchCoalescer}): a caller that finds no call in flight runs its own on this thread; the others wait
+     * for the one that stored their execution.
      */
     public Dispatched dispatch(DispatchRequest request) {
-        try {
-            return dispatchAsync(request).join();
-        } catch (CompletionException e) {
-            // The flusher's exception, so that callers catch the same types as from dispatchAll.
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        Envelope.Encoded envelope = single(request);
+        if (!broker.sharesEnqueueCalls()) {
+            return enqueue(List.of(envelope)).getFirst();
         }
+        return coalescer.store(envelope);
     }
 
     /** {@link #dispatchAsync(DispatchRequest)} with positional arguments, converted to JSON. */
@@ -114,12 +113,16 @@ public final class TaskClient {
      * wait for Redis already.
      */
     public CompletableFuture<Dispatched> dispatchAsync(DispatchRequest request) {
-        Instant now = clock.instant();
-        Envelope.Encoded envelope = envelope(request, now, placement(request), partitions.random());
+        Envelope.Encoded envelope = single(request);
         if (!broker.sharesEnqueueCalls()) {
             return CompletableFuture.completedFuture(enqueue(List.of(envelope)).getFirst());
         }
         return coalescer.submit(envelope);
+    }
+
+    /** A single dispatch's checked envelope. */
+    private Envelope.Encoded single(DispatchRequest request) {
+        return envelope(request, clock.instant(), placement(request), partitions.random());
     }
 
     /**

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
@@ -51,6 +52,69 @@ class DispatchCoalescerTest {
     }
 
     @Test
+    void aLoneCallerThatWaitsRunsTheScriptOnItsOwnThread() {
+        List<Thread> ranOn = Collections.synchronizedList(new ArrayList<>());
+        try (DispatchCoalescer coalescer = new DispatchCoalescer(batch -> {
+            ranOn.add(Thread.currentThread());
+            return stored(batch);
+        }, encoded -> 0)) {
+            Dispatched first = coalescer.store(envelope());
+            Dispatched second = coalescer.store(envelope());
+            assertEquals(List.of(Thread.currentThread(), Thread.currentThread()), ranOn);
+            assertEquals(List.of(List.of(first.id()), List.of(second.id())), calls);
+        }
+    }
+
+    @Test
+    void callersArrivingWhileALeadersCallIsInFlightWaitAndGoTogetherInTheNextCall() throws Exception {
+        CountDownLatch inFlight = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> ranOn = Collections.synchronizedList(new ArrayList<>());
+        try (DispatchCoalescer coalescer = new DispatchCoalescer(batch -> {
+            ranOn.add(Thread.currentThread());
+            inFlight.countDown();
+            await(release);
+            return stored(batch);
+        }, encoded -> 0)) {
+            Thread leader = Thread.ofPlatform().start(() -> coalescer.store(envelope()));
+            assertTrue(inFlight.await(10, TimeUnit.SECONDS));
+            List<Dispatched> answered = Collections.synchronizedList(new ArrayList<>());
+            List<Thread> followers = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                followers.add(Thread.ofPlatform().start(() -> answered.add(coalescer.store(envelope()))));
+            }
+            for (Thread follower : followers) {
+                awaitWaitingForItsAnswer(follower);
+            }
+            assertTrue(answered.isEmpty(), "answered before it was stored");
+            release.countDown();
+            leader.join();
+            for (Thread follower : followers) {
+                follower.join();
+            }
+            assertEquals(List.of(1, 7), calls.stream().map(List::size).toList());
+            assertEquals(leader, ranOn.getFirst());
+            assertEquals("chard-dispatch", ranOn.get(1).getName());
+            assertEquals(answered.stream().map(Dispatched::id).sorted().toList(),
+                    calls.get(1).stream().sorted().toList());
+        }
+    }
+
+    @Test
+    void aLeadersFailedCallFailsItsOwnDispatchAndTheNextCallerLeadsAgain() {
+        UUID refused = UUID.randomUUID();
+        try (DispatchCoalescer coalescer = new DispatchCoalescer(batch -> {
+            if (batch.getFirst().envelope().id().equals(refused)) {
+                throw new BrokerUnavailableException("Redis is down", null);
+            }
+            return stored(batch);
+        }, encoded -> 0)) {
+            assertThrows(BrokerUnavailableException.class, () -> coalescer.store(envelope(refused)));
+            assertEquals(List.of(coalescer.store(envelope()).id()), calls.getFirst());
+        }
+    }
+
+    @Test
     void aFailedCallFailsOnlyTheDispatchesOfItsPartition() {
         UUID refused = UUID.randomUUID();
         try (DispatchCoalescer coalescer = new DispatchCoalescer(batch -> {
@@ -90,6 +154,15 @@ class DispatchCoalescerTest {
     private static Envelope.Encoded envelope(UUID id) {
         return new Envelope.Encoded(new Envelope(id, "test.add", null, null, "default", 5, null, null, null,
                 Instant.EPOCH, null), "{}");
+    }
+
+    /** Until the thread queued its dispatch and waits for its answer (its stack is in the future's wait). */
+    private static void awaitWaitingForItsAnswer(Thread follower) throws InterruptedException {
+        while (Arrays.stream(follower.getStackTrace()).noneMatch(frame ->
+                frame.getClassName().equals(CompletableFuture.class.getName()) && frame.getMethodName().equals("join"))) {
+            assertTrue(follower.isAlive(), "returned before the call in flight ended");
+            Thread.sleep(1);
+        }
     }
 
     private static void await(CountDownLatch latch) {
