@@ -7,6 +7,7 @@ import io.chard.broker.Delivery;
 import io.chard.broker.Outcome;
 import io.chard.broker.RedisBroker;
 import io.chard.broker.Settlement;
+import io.chard.config.ChardConfig;
 import io.chard.config.ChardSettings;
 import io.chard.history.HistoryRecorder;
 import io.chard.history.HistoryWriter;
@@ -305,8 +306,10 @@ class WorkflowApiTest {
         @SuppressWarnings("unchecked")
         var redis = ((StatefulRedisConnection<String, String>) server.context.getBean(StatefulRedisConnection.class))
                 .sync();
-        int before = redis.keys("*:t:*").size();
+        // This server's namespace only (every partition's tag starts with it): other tests share the Redis.
+        String executions = "{" + server.context.getBean(ChardConfig.class).namespace() + "*:t:*";
+        int before = redis.keys(executions).size();
         requests.run();
-        assertEquals(before, redis.keys("*:t:*").size(), "an execution was enqueued");
+        assertEquals(before, redis.keys(executions).size(), "an execution was enqueued");
     }
 }
