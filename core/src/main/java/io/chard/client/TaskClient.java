@@ -122,7 +122,7 @@ public final class TaskClient {
 
     /** A single dispatch's checked envelope. */
     private Envelope.Encoded single(DispatchRequest request) {
-        return envelope(request, clock.instant(), placement(request), partitions.random());
+        return envelope(clock.instant(), placement(request), partitions.random());
     }
 
     /**
@@ -156,7 +156,7 @@ public final class TaskClient {
             int batchPartition = placements.stream().map(Placement::key).filter(Objects::nonNull).findFirst()
                     .map(partitions::forKey).orElseGet(partitions::random);
             for (index = 0; index < requests.size(); index++) {
-                envelopes.add(envelope(requests.get(index), now, placements.get(index), batchPartition));
+                envelopes.add(envelope(now, placements.get(index), batchPartition));
             }
         } catch (UnknownTaskException | ArgumentBindingException | InvalidDispatchException
                  | PayloadTooLargeException e) {
@@ -168,17 +168,21 @@ public final class TaskClient {
     /**
      * Where a dispatch goes, and the unique lock it takes (null: none). The key whose partition it goes to: its
      * limit's (the one partition that counts it), else a unique task's lock (every dispatch of one key meets there:
-     * a task's limit is the same for all of them), else the idempotency key, else none.
+     * a task's limit is the same for all of them), else the idempotency key, else none. The queue is settled here,
+     * once: the stored default queue may change between two reads, and the limit that pins the dispatch must be
+     * the one of the queue it goes to.
      */
     private Placement placement(DispatchRequest request) {
         TaskDefinition task = registry.require(request.task());
-        UniqueLock lock = uniqueLocks.of(task, request);
-        Optional<String> pin = limits.pin(task, queue(request, task), request.args(), request.kwargs());
-        String key = pin.orElse(lock != null ? lock.name() : blankToNull(request.idempotencyKey()));
-        return new Placement(lock, key);
+        DispatchRequest queued = request.queue() != null ? request : request.withQueue(queue(request, task));
+        UniqueLock lock = uniqueLocks.of(task, queued);
+        Optional<String> pin = limits.pin(task, queued.queue(), queued.args(), queued.kwargs());
+        String key = pin.orElse(lock != null ? lock.name() : blankToNull(queued.idempotencyKey()));
+        return new Placement(queued, lock, key);
     }
 
-    private record Placement(UniqueLock lock, String key) {
+    /** @param request the dispatch with its queue settled */
+    private record Placement(DispatchRequest request, UniqueLock lock, String key) {
     }
 
     /** The dispatch's queue, else the task's, else the default queue as it is now (see {@link TaskDefaults}). */
@@ -187,9 +191,9 @@ public final class TaskClient {
     }
 
     /** @param otherwise the partition when the dispatch has no key of its own */
-    private Envelope.Encoded envelope(DispatchRequest request, Instant now, Placement placement, int otherwise) {
+    private Envelope.Encoded envelope(Instant now, Placement placement, int otherwise) {
         int partition = placement.key() == null ? otherwise : partitions.forKey(placement.key());
-        return envelope(request, now, partition).withUnique(placement.lock());
+        return envelope(placement.request(), now, partition).withUnique(placement.lock());
     }
 
     /** Stores checked envelopes (one atomic step per partition), then tells the queue trigger of the new ones. */
