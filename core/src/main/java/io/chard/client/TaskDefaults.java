@@ -18,10 +18,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * database read here), this process's configuration ({@code chard.default-queue}, {@code chard.max-retries}), whose
  * own defaults are the built-in ones ({@code default}, 3).
  *
- * <p>The copy is read again when it is older than {@link #REFRESH}, by the one caller that finds it so (the others
- * go on with the copy they have), so a change reaches every dispatcher and worker within about two seconds at the
- * cost of one {@code HGETALL} per process every two seconds while it works. When Redis does not answer, the last
- * copy serves; before any copy, this process's configuration.
+ * <p>The copy is read again when it is older than {@link #REFRESH}, on a virtual thread started by the one caller
+ * that finds it so (every caller goes on with the copy it has: an HTTP dispatch on an event loop never waits for
+ * Redis here), so a change reaches every dispatcher and worker within about two seconds at the cost of one
+ * {@code HGETALL} per process every two seconds while it works. Only the first use, and the first after
+ * {@link #forget()}, wait for the read. When Redis does not answer, the last copy serves; before any copy, this
+ * process's configuration.
  */
 @Singleton
 public final class TaskDefaults {
@@ -82,6 +84,18 @@ public final class TaskDefaults {
         if (known.current() || !reading.compareAndSet(false, true)) {
             return known.values();
         }
+        if (!known.stale()) {
+            // Merely aged: read again beside the caller, who goes on with the copy it has. A caller may be an HTTP
+            // dispatch on a Netty event loop, which must not wait for Redis.
+            Thread.ofVirtual().name("chard-settings-read").start(() -> read(known));
+            return known.values();
+        }
+        // Never read, or dropped by forget(): this caller waits, so a change made here is used at once.
+        read(known);
+        return copy.values();
+    }
+
+    private void read(Copy known) {
         try {
             copy = new Copy(Map.copyOf(broker.storedSettings()), System.nanoTime(), false);
         } catch (RuntimeException e) {
@@ -91,6 +105,5 @@ public final class TaskDefaults {
         } finally {
             reading.set(false);
         }
-        return copy.values();
     }
 }

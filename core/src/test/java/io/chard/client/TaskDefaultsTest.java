@@ -5,6 +5,7 @@ import io.chard.config.ChardConfig;
 import io.chard.config.ChardSettings;
 import io.chard.task.TaskOptions;
 import io.chard.task.TaskRegistry;
+import io.chard.testing.Await;
 import io.chard.testing.TestRedis;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.ApplicationContext;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -73,6 +75,16 @@ class TaskDefaultsTest {
         defaults.forget();
         assertEquals("configured", defaults.queue(options("test.add")));
         assertEquals(5, defaults.maxRetries(options("test.add")));
+    }
+
+    @Test
+    void aChangedCopyReachesAProcessThatAlreadyReadTheOldOneWithoutAForget() {
+        redis.sync().hset(settingsKey, Map.of(TaskDefaults.DEFAULT_QUEUE, "before"));
+        defaults.forget();
+        assertEquals("before", defaults.queue(options("test.add")));
+        redis.sync().hset(settingsKey, Map.of(TaskDefaults.DEFAULT_QUEUE, "after"));
+        Await.until("the aged copy is read again", Duration.ofSeconds(15),
+                () -> "after".equals(client.dispatch("test.add", 1, 2).envelope().queue()));
     }
 
     private TaskOptions options(String task) {
