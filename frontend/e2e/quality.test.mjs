@@ -6,6 +6,7 @@ import {
   dispatch,
   newPage,
   openBrowser,
+  openSettled,
   seriousViolations,
   sidewaysOverflow,
   signIn,
@@ -46,9 +47,7 @@ describe('the app on a phone, in the dark, with a keyboard and a screen reader',
     const titles = new Set()
     for (const path of [...PAGES, `/${failedId}`]) {
       await step(page, `phone${path.replaceAll('/', '-')}`, async () => {
-        await page.goto(`${APP_PATH}${path}`)
-        await page.locator('main h1').first().waitFor()
-        await page.waitForLoadState('networkidle').catch(() => {})
+        await openSettled(page, path)
         assert.equal(await sidewaysOverflow(page), 0, `${path} scrolls sideways at 390 px`)
         titles.add(await page.title())
       })
@@ -86,9 +85,7 @@ describe('the app on a phone, in the dark, with a keyboard and a screen reader',
       await page.emulateMedia({ colorScheme: scheme })
       for (const path of [...PAGES, `/${failedId}`]) {
         await step(page, `axe-${scheme}${path.replaceAll('/', '-')}`, async () => {
-          await page.goto(`${APP_PATH}${path}`)
-          await page.locator('main h1').first().waitFor()
-          await page.waitForLoadState('networkidle').catch(() => {})
+          await openSettled(page, path)
           const violations = await seriousViolations(page)
           assert.deepEqual(violations, [], `${scheme} ${path}: ${JSON.stringify(violations, null, 1)}`)
         })

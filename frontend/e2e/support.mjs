@@ -124,6 +124,13 @@ export async function seriousViolations(page) {
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
 }
 
+/** Opens one of the app's pages and waits until it has drawn its heading and its requests have settled. */
+export async function openSettled(page, path) {
+  await page.goto(`${APP_PATH}${path}`)
+  await page.locator('main h1').first().waitFor()
+  await page.waitForLoadState('networkidle').catch(() => {})
+}
+
 /** How far the page is wider than the window: 0 when nothing scrolls sideways. */
 export function sidewaysOverflow(page) {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)

@@ -8,6 +8,9 @@ import {
   dispatch,
   newPage,
   openBrowser,
+  openSettled,
+  seriousViolations,
+  sidewaysOverflow,
   signIn,
   step,
   waitForStatus,
@@ -52,6 +55,22 @@ describe('a viewer', { timeout: 180_000 }, () => {
       assert.equal(await page.getByTestId('setting-text-task_default_queue').count(), 1)
       assert.equal(await page.locator('[data-testid="settings-table"] form').count(), 0)
     })
+  })
+
+  test('every page a viewer opens fits 390 px and has no serious or critical axe-core violation', async () => {
+    const { page } = session
+    const pages = ['/', '/?list=retrying', '/?list=scheduled', '/?list=dead', '/overview', '/workers', '/queues',
+      '/schedules', '/settings', `/${failedId}`]
+    for (const path of pages) {
+      await step(page, `viewer-sweep${path.replaceAll('/', '-')}`, async () => {
+        await page.setViewportSize({ width: 390, height: 844 })
+        await openSettled(page, path)
+        assert.equal(await sidewaysOverflow(page), 0, `${path} scrolls sideways at 390 px for a viewer`)
+        await page.setViewportSize({ width: 1440, height: 900 })
+        const violations = await seriousViolations(page)
+        assert.deepEqual(violations, [], `viewer ${path}: ${JSON.stringify(violations, null, 1)}`)
+      })
+    }
   })
 
   test('is refused a retry through the API', async () => {

@@ -90,7 +90,7 @@ class BeatHostsTest {
     }
 
     @Test
-    void theLambdaHandlerDrainsTheMaintenanceQueueAfterItsTickAndWritesItsEmbeddedMetricLine() throws Exception {
+    void theLambdaHandlerDrainsTheMaintenanceQueueAfterItsTickAndWritesItsEmbeddedMetricLines() throws Exception {
         try (ApplicationContext handlerContext = handlerContext()) {
             UUID sweep = handlerContext.getBean(io.chard.client.TaskClient.class)
                     .dispatch("background_tasks.sweep_stuck_tasks").id();
@@ -108,7 +108,9 @@ class BeatHostsTest {
             // The invocation's CloudWatch embedded-metric line, on standard output as Lambda collects it.
             List<String> emf = captured.toString(StandardCharsets.UTF_8).lines()
                     .filter(l -> l.startsWith("{\"_aws\"")).toList();
-            assertEquals(1, emf.size(), captured.toString(StandardCharsets.UTF_8));
+            // The counts, then one line of waits for the one task it ran.
+            assertEquals(2, emf.size(), captured.toString(StandardCharsets.UTF_8));
+            assertTrue(emf.get(1).contains("\"TaskWait\":["), emf.get(1));
             Map<?, ?> metrics = handlerContext.getBean(JsonMapper.class).readValue(emf.getFirst(), Map.class);
             assertEquals("local", metrics.get("Function"), "the Lambda context's function name");
             assertEquals(1, ((Number) metrics.get("TasksRun")).intValue(), emf.getFirst());
