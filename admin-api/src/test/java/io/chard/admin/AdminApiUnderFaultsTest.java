@@ -74,7 +74,9 @@ class AdminApiUnderFaultsTest {
             proxy.cut();
             long start = System.nanoTime();
             Answer health = server.anonymous.get("/health");
-            assertTrue(millisSince(start) < 1_500, "/health answered after " + millisSince(start) + " ms");
+            // The check gives up after a second; the bound leaves a loaded CI machine room and still fails a check
+            // that waits the pool's 5 s connection timeout.
+            assertTrue(millisSince(start) < 4_000, "/health answered after " + millisSince(start) + " ms");
             assertEquals(503, health.status(), health.body());
             assertTrue(health.body().contains("postgresql") && health.body().contains("DOWN"), health.body());
         }
