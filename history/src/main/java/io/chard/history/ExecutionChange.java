@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,8 +82,6 @@ public final class ExecutionChange {
         if (timeline.isEmpty()) {
             return;
         }
-        // In seq order, which the writer relies on: its first entry tells whether the row holds any of them yet.
-        timeline.sort(Comparator.comparingLong(entry -> (Long) entry.get("seq")));
         try {
             timelineJson = jsonText(json.writeValueAsString(timeline));
         } catch (IOException e) {

@@ -45,16 +45,12 @@ enum HistoryColumn {
     WORKFLOW_TREE("workflow_tree", "jsonb", c -> c.workflowTree),
     /**
      * Gains the change's entries the row does not hold yet (by event seq), older ones too, kept in seq order: a
-     * replay never duplicates an entry, and a late older change still adds its own. The usual change is newer than
-     * everything the row holds (every entry's seq is at most the row's {@code last_event_seq}, and the change's
-     * entries are in seq order): its entries are appended as they are, without taking the row's timeline apart
-     * (that merge cost a quarter of an update's time).
+     * replay never duplicates an entry, and a late older change still adds its own.
      */
     TIMELINE("timeline", "jsonb", c -> c.timelineJson, "'[]'") {
         @Override
         String merged() {
-            return "CASE WHEN c.timeline IS NULL THEN t.timeline WHEN (c.timeline->0->>'seq')::bigint > "
-                    + "t.last_event_seq THEN t.timeline || c.timeline ELSE (SELECT COALESCE(jsonb_agg(e ORDER BY "
+            return "CASE WHEN c.timeline IS NULL THEN t.timeline ELSE (SELECT COALESCE(jsonb_agg(e ORDER BY "
                     + "(e->>'seq')::bigint), '[]') FROM (SELECT e FROM jsonb_array_elements(t.timeline) e UNION ALL "
                     + "SELECT e FROM jsonb_array_elements(c.timeline) e WHERE (e->>'seq')::bigint NOT IN "
                     + "(SELECT (h->>'seq')::bigint FROM jsonb_array_elements(t.timeline) h)) entries) END";
@@ -125,10 +121,10 @@ enum HistoryColumn {
         return "ARRAY_REMOVE(ARRAY[" + tracked("IS NULL") + "]::text[], NULL)";
     }
 
-    /** The {@code defaulted} value after a change: less the columns it set (most rows hold none to take out). */
+    /** The {@code defaulted} value after a change: less the columns it set. */
     static String defaultedAfterUpdate() {
-        return "CASE WHEN cardinality(t.defaulted) = 0 THEN t.defaulted ELSE ARRAY(SELECT d FROM unnest(t.defaulted) d "
-                + "WHERE d <> ALL(ARRAY_REMOVE(ARRAY[" + tracked("IS NOT NULL") + "]::text[], NULL))) END";
+        return "ARRAY(SELECT d FROM unnest(t.defaulted) d WHERE d <> ALL(ARRAY_REMOVE(ARRAY[" + tracked("IS NOT NULL")
+                + "]::text[], NULL)))";
     }
 
     private static String tracked(String condition) {

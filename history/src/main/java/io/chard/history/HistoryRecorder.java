@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,15 +26,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class HistoryRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryRecorder.class);
     private static final int BATCH = 5_000;
-    /**
-     * How long a batch that came short of {@link #BATCH} waits for more events before it is written. A short task's
-     * events (enqueued, started, succeeded) arrive within milliseconds of each other; written as they came they were
-     * an insert and one or two updates of the same row, each through every index of the table, so a recorder that
-     * kept up wrote each row two or three times and fell behind. Gathered, they fold into one change: one insert.
-     * The price is up to this much delay before the history shows a change, on a quiet stream only (under a backlog
-     * every read is full and nothing waits).
-     */
-    static final Duration LINGER = Duration.ofMillis(200);
     private static final Duration TRIM_EVERY = Duration.ofSeconds(10);
 
     private final EventStream events;
@@ -74,7 +64,7 @@ public final class HistoryRecorder {
 
     /** Records one batch; answers how many events it held (0 when none arrived within {@code wait}). */
     public int recordOnce(Duration wait) throws HistoryUnavailableException {
-        List<BrokerEvent> batch = gather(wait);
+        List<BrokerEvent> batch = events.read(BATCH, wait);
         if (!batch.isEmpty()) {
             Map<UUID, ExecutionChange> changes = fold(batch, json);
             history.apply(changes.values());
@@ -90,26 +80,6 @@ public final class HistoryRecorder {
             lastTrim = System.nanoTime();
         }
         return batch.size();
-    }
-
-    /**
-     * One batch: a read (waiting up to {@code wait} for the first event), then, while it holds fewer than
-     * {@link #BATCH} events, further reads until {@link #LINGER} after the first has passed. Nothing is acknowledged
-     * before the whole batch is written, so a crash meanwhile loses nothing: the unacknowledged events are read again.
-     */
-    private List<BrokerEvent> gather(Duration wait) {
-        List<BrokerEvent> first = events.read(BATCH, wait);
-        if (first.isEmpty() || first.size() >= BATCH) {
-            return first;
-        }
-        List<BrokerEvent> batch = new ArrayList<>(first);
-        long until = System.nanoTime() + LINGER.toNanos();
-        for (long left = LINGER.toMillis(); left > 0 && batch.size() < BATCH;
-             left = (until - System.nanoTime()) / 1_000_000) {
-            // Whole milliseconds of at least 1: a stream's read takes a zero wait as "do not block".
-            batch.addAll(events.read(BATCH - batch.size(), Duration.ofMillis(left)));
-        }
-        return batch;
     }
 
     static Map<UUID, ExecutionChange> fold(List<BrokerEvent> batch, JsonMapper json) {

@@ -31,13 +31,11 @@ public final class HistoryWriter {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryWriter.class);
     private static final String UPSERT = upsertSql();
     /**
-     * For the statement's transaction. The JIT off: the plan costs millions (a merge per column over 22 partitions),
-     * far past jit_above_cost, and PostgreSQL then spent about 12 s compiling 319 functions for a batch that runs in
-     * 0.5 s (EXPLAIN ANALYZE in docs/architecture.md, "Measured"): the JIT pays only for long analytic queries, never
-     * for this one. A work_mem that holds a whole batch: the batch's rows (a CTE read five times) and the hash of them
-     * outgrew the default 4 MB at about 2,500 executions and were read back from temporary files.
+     * The statement's plan costs millions (a merge per column over 22 partitions), far past jit_above_cost, and
+     * PostgreSQL then spent about 12 s compiling 319 functions for a batch that runs in 0.5 s (EXPLAIN ANALYZE in
+     * docs/architecture.md, "Measured"): the JIT pays only for long analytic queries, never for this one.
      */
-    private static final String SETTINGS = "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)";
+    private static final String NO_JIT = "SET LOCAL jit = off";
 
     private final DataSource dataSource;
 
@@ -102,7 +100,7 @@ public final class HistoryWriter {
         connection.setAutoCommit(false);
         try (Statement settings = connection.createStatement();
              PreparedStatement statement = connection.prepareStatement(UPSERT)) {
-            settings.execute(SETTINGS);
+            settings.execute(NO_JIT);
             int parameter = 1;
             statement.setArray(parameter++, texts(connection, changes.stream().map(c -> c.id.toString()).toArray()));
             statement.setArray(parameter++, texts(connection, changes.stream().map(c -> Long.toString(c.seq)).toArray()));
@@ -133,15 +131,12 @@ public final class HistoryWriter {
 
     /**
      * {@code WITH c AS (SELECT * FROM unnest(?::uuid[], ?::bigint[], ...) AS c(id, seq, ...)), before AS (the
-     * existing rows' status and seq, locked), inserted AS (INSERT the rows before did not find ... RETURNING),
-     * updated AS (UPDATE the rows before found ... RETURNING), counted AS (add the executions this statement ended
-     * to the minute aggregate)}, answering every id it wrote or that already held the change (a replay). The UPDATE
-     * runs on the statement's snapshot, so it never sees (or touches) the rows the INSERT just wrote. {@code before}
-     * locks the rows it reads, so a concurrent recorder's commit is waited for and its status is the one this
-     * statement merges over: a status that was already ended is never counted again, whether the change is a
-     * replay, a late event or a second recorder's. The INSERT leaves out what {@code before} found rather than
-     * letting ON CONFLICT find it again (each attempt built the whole row and probed the key: a sixth of an
-     * update batch's time); ON CONFLICT stays for a row another recorder inserts meanwhile.
+     * existing rows' status, locked), inserted AS (INSERT new rows ... RETURNING), updated AS (UPDATE the rest ...
+     * RETURNING), counted AS (add the executions this statement ended to the minute aggregate)}, answering every id
+     * it wrote or that already held the change (a replay). The UPDATE runs on the statement's snapshot, so it never
+     * sees (or touches) the rows the INSERT just wrote. {@code before} locks the rows it reads, so a concurrent
+     * recorder's commit is waited for and its status is the one this statement merges over: a status that was
+     * already ended is never counted again, whether the change is a replay, a late event or a second recorder's.
      */
     private static String upsertSql() {
         String table = HistoryStore.TABLE;
@@ -156,16 +151,16 @@ public final class HistoryWriter {
                 + each(column -> column.column + " = " + column.merged());
         String ended = "ARRAY['" + String.join("', '", ExecutionStatus.endedValues()) + "']";
         return "WITH c AS (SELECT * FROM unnest(" + placeholders + ") AS c(" + names + ")), before AS (SELECT t.id, "
-                + "t.status, t.last_event_seq FROM " + table + " t JOIN c ON t.id = c.id FOR UPDATE OF t), inserted AS "
-                + "(INSERT INTO " + table + " (" + columns + ") SELECT " + values + " FROM c WHERE NOT EXISTS (SELECT 1 "
-                + "FROM before b WHERE b.id = c.id) ON CONFLICT (id) DO NOTHING RETURNING " + ENDING + "), updated AS "
-                + "(UPDATE " + table + " t SET " + sets + " FROM c JOIN before b ON b.id = c.id WHERE t.id = c.id AND "
-                + "t.last_event_seq <> c.seq RETURNING " + prefixed("t.") + ", b.status AS before_status), "
+                + "t.status FROM " + table + " t JOIN c ON t.id = c.id FOR UPDATE OF t), inserted AS (INSERT INTO "
+                + table + " (" + columns + ") SELECT " + values + " FROM c ON CONFLICT (id) DO NOTHING RETURNING "
+                + ENDING + ") , updated AS (UPDATE " + table + " t SET " + sets + " FROM c JOIN before b ON b.id = c.id "
+                + "WHERE t.id = c.id AND t.last_event_seq <> c.seq AND c.id NOT IN (SELECT id FROM inserted) RETURNING "
+                + prefixed("t.") + ", b.status AS before_status), "
                 + "ended AS (SELECT " + ENDING + " FROM inserted WHERE status = ANY(" + ended + ") UNION ALL SELECT "
                 + ENDING + " FROM updated WHERE status = ANY(" + ended + ") AND NOT before_status = ANY(" + ended
                 + ")), counted AS (" + TaskMinutes.addSql("ended") + ") "
                 + "SELECT id FROM inserted UNION ALL SELECT id FROM updated UNION ALL "
-                + "SELECT b.id FROM before b JOIN c ON c.id = b.id WHERE b.last_event_seq = c.seq";
+                + "SELECT t.id FROM " + table + " t JOIN c ON t.id = c.id AND t.last_event_seq = c.seq";
     }
 
     /** What the minute aggregate needs of a row the statement ended. */
