@@ -4,6 +4,7 @@ import {
   APP_PATH,
   account,
   dispatch,
+  PAGES,
   newPage,
   openBrowser,
   openSettled,
@@ -13,22 +14,6 @@ import {
   step,
   waitForStatus,
 } from './support.mjs'
-
-/** Every page an admin can open; the detail page is filled in once a failed execution exists. */
-const PAGES = [
-  '/',
-  '/?list=retrying',
-  '/?list=scheduled',
-  '/?list=dead',
-  '/overview',
-  '/workers',
-  '/queues',
-  '/schedules',
-  '/users',
-  '/audit',
-  '/settings',
-  '/queues/default',
-]
 
 describe('the app on a phone, in the dark, with a keyboard and a screen reader', { timeout: 240_000 }, () => {
   const session = openBrowser()

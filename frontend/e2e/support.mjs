@@ -124,6 +124,25 @@ export async function seriousViolations(page) {
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
 }
 
+/** Every page of the app (the unknown address shows the in-app 404 page); the detail page is added by each spec. */
+export const PAGES = [
+  '/',
+  '/?list=retrying',
+  '/?list=scheduled',
+  '/?list=dead',
+  '/overview',
+  '/workers',
+  '/queues',
+  '/schedules',
+  '/users',
+  '/audit',
+  '/settings',
+  '/queues/default',
+]
+
+/** The pages only an admin may open. */
+export const ADMIN_PAGES = ['/users', '/audit']
+
 /** Opens one of the app's pages and waits until it has drawn its heading and its requests have settled. */
 export async function openSettled(page, path) {
   await page.goto(`${APP_PATH}${path}`)

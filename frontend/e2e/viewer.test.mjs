@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { before, describe, test } from 'node:test'
 import {
   ADMIN_API,
+  ADMIN_PAGES,
   APP_PATH,
   account,
   callApi,
@@ -9,6 +10,7 @@ import {
   newPage,
   openBrowser,
   openSettled,
+  PAGES,
   seriousViolations,
   sidewaysOverflow,
   signIn,
@@ -59,8 +61,7 @@ describe('a viewer', { timeout: 180_000 }, () => {
 
   test('every page a viewer opens fits 390 px and has no serious or critical axe-core violation', async () => {
     const { page } = session
-    const pages = ['/', '/?list=retrying', '/?list=scheduled', '/?list=dead', '/overview', '/workers', '/queues',
-      '/schedules', '/settings', `/${failedId}`]
+    const pages = [...PAGES.filter((path) => !ADMIN_PAGES.includes(path)), `/${failedId}`]
     for (const path of pages) {
       await step(page, `viewer-sweep${path.replaceAll('/', '-')}`, async () => {
         await page.setViewportSize({ width: 390, height: 844 })
