@@ -17,11 +17,11 @@ elif [ -f "/app/$role.aot" ] && [ "${CHARD_AOT:-on}" != off ]; then
   aot="-XX:AOTCache=/app/$role.aot"
 fi
 case "$role" in
-  worker)   exec java -Dlogback.configurationFile=/app/logback.xml $aot $CHARD_WORKER_JAVA_OPTS ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.worker.WorkerMain "$@" ;;
-  admin)    exec java -Dlogback.configurationFile=/app/logback.xml $aot ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.admin.AdminMain "$@" ;;
-  recorder) exec java -Dlogback.configurationFile=/app/logback.xml $aot ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.history.RecorderMain "$@" ;;
-  beat)     exec java -Dlogback.configurationFile=/app/logback.xml $aot ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.beat.function.BeatMain "$@" ;;
-  function) exec java -Dlogback.configurationFile=/app/logback.xml $aot $CHARD_FUNCTION_JAVA_OPTS ${JAVA_OPTS:-} -cp '/app/lib/*' \
+  worker)   exec java $aot $CHARD_WORKER_JAVA_OPTS ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.worker.WorkerMain "$@" ;;
+  admin)    exec java $aot ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.admin.AdminMain "$@" ;;
+  recorder) exec java $aot ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.history.RecorderMain "$@" ;;
+  beat)     exec java $aot ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.beat.function.BeatMain "$@" ;;
+  function) exec java $aot $CHARD_FUNCTION_JAVA_OPTS ${JAVA_OPTS:-} -cp '/app/lib/*' \
               "${CHARD_LAMBDA_MAIN:-com.amazonaws.services.lambda.runtime.api.client.AWSLambda}" "$@" ;;
   *) echo "usage: worker [--queues a,b] [--concurrency N] | admin | recorder | beat | function HANDLER" >&2; exit 2 ;;
 esac

@@ -7,7 +7,7 @@
 #                          worker functions; beat-function), then lambda-local's (the runtime interface client, and
 #                          the local Runtime API its AOT training run uses); an artifact already staged in another
 #                          version is not staged again, so the function's own versions win
-#   target/roles/files/    entrypoint.sh, aot-train.sh, healthcheck.sh, logback.xml, events/ (the functions' training
+#   target/roles/files/    entrypoint.sh, aot-train.sh, healthcheck.sh, events/ (the functions' training
 #                          events)
 # Usage: infra/stage-images.sh [--build]    (--build runs ./chard build first)
 # Jars of this project's own modules are taken from this tree's module/target, never from ~/.m2 (which may hold
@@ -34,7 +34,7 @@ module_jar() { # module_jar MODULE -> this tree's packaged jar of MODULE
 
 rm -rf "$out"
 mkdir -p "$out/files"
-cp infra/entrypoint.sh infra/aot-train.sh infra/healthcheck.sh infra/logback.xml "$out/files/"
+cp infra/entrypoint.sh infra/aot-train.sh infra/healthcheck.sh "$out/files/"
 mkdir -p "$out/files/events"
 cp infra/lambda/*.json "$out/files/events/"
 chmod 755 "$out/files/entrypoint.sh" "$out/files/aot-train.sh" "$out/files/healthcheck.sh"

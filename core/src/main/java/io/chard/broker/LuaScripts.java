@@ -3,7 +3,6 @@ package io.chard.broker;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,7 +58,7 @@ final class LuaScripts {
      * @param history   false: the scripts write no events at all ({@code chard.history.enabled=false})
      * @param maxEvents the bound on each partition's event stream ({@code chard.events.max-length})
      */
-    LuaScripts(RedisClusterCommands<String, String> anyConnection, boolean history, long maxEvents) {
+    LuaScripts(BlockingCommands anyConnection, boolean history, long maxEvents) {
         String prelude = "local HISTORY = " + history + "\nlocal EVENTS_MAX = " + maxEvents + "\n"
                 + read("prelude.lua");
         for (Script script : Script.values()) {
@@ -72,7 +71,7 @@ final class LuaScripts {
     }
 
     /** Runs {@code script} with its declared {@code keys} (the partition's prefix first) and {@code argv}. */
-    <T> T run(RedisClusterCommands<String, String> redis, Script script, ScriptOutputType type, List<String> keys,
+    <T> T run(BlockingCommands redis, Script script, ScriptOutputType type, List<String> keys,
               List<String> argv) {
         String[] names = keys.toArray(String[]::new);
         String[] values = argv.toArray(String[]::new);
@@ -88,7 +87,7 @@ final class LuaScripts {
         }
     }
 
-    private <T> T runOnce(RedisClusterCommands<String, String> redis, Script script, ScriptOutputType type,
+    private <T> T runOnce(BlockingCommands redis, Script script, ScriptOutputType type,
                           String[] keys, String[] values) {
         try {
             return redis.evalsha(digests.get(script), type, keys, values);

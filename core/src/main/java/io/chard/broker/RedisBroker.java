@@ -286,8 +286,17 @@ public final class RedisBroker implements Broker {
         return config;
     }
 
-    /** The shared connection, opened on first use so that a process starts even while Redis is down. */
-    RedisClusterCommands<String, String> commands() {
+    /** The shared connection's commands; it is opened on first use so that a process starts while Redis is down. */
+    BlockingCommands commands() {
+        return shared().commands();
+    }
+
+    /** Lettuce's whole synchronous API on the shared connection, for the commands Chard itself never sends (tests). */
+    RedisClusterCommands<String, String> sync() {
+        return shared().sync();
+    }
+
+    private RedisConnection shared() {
         RedisConnection open = connection;
         if (open == null) {
             synchronized (this) {
@@ -297,7 +306,7 @@ public final class RedisBroker implements Broker {
                 open = connection;
             }
         }
-        return open.sync();
+        return open;
     }
 
     /** A new connection of Chard's own (for the broker, or for one consumer's blocking reads). */

@@ -226,7 +226,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
      */
     private boolean blockingPop(double seconds, String[] wakeKeys) {
         try {
-            return blocking().sync().blpop(seconds, wakeKeys) != null;
+            return blocking().commands().blpop(seconds, wakeKeys) != null;
         } catch (RedisCommandExecutionException e) {
             String message = String.valueOf(e.getMessage());
             if (message.startsWith("UNBLOCKED") || message.startsWith("MOVED") || message.startsWith("CLUSTERDOWN")) {

@@ -35,21 +35,28 @@ public sealed interface RedisConnector extends AutoCloseable {
     @Override
     void close();
 
-    static RedisConnector of(ChardConfig config, Supplier<RedisClient> single) {
+    /**
+     * @param single Micronaut Redis's client ({@code redis.uri}) and where it connects: asked for only without a
+     *               cluster
+     */
+    static RedisConnector of(ChardConfig config, Supplier<RedisClient> single, Supplier<RedisURI> singleUri) {
         List<String> seeds = config.redisCluster();
         if (seeds == null || seeds.stream().allMatch(String::isBlank)) {
-            return new Single(single.get(), config.redisTimeout());
+            return new Single(LeanRedisClient.like(single.get(), singleUri.get()), config.redisTimeout());
         }
         return Cluster.create(seeds, config.redisTimeout());
     }
 
-    /** One Redis; the client belongs to Micronaut Redis ({@code redis.uri}), which closes it. */
-    record Single(RedisClient client, Duration timeout) implements RedisConnector {
+    /**
+     * One Redis; Chard's own client, on the resources and options of Micronaut Redis's (which closes those), so
+     * that its connections skip Lettuce's synchronous API ({@link LeanRedisClient}).
+     */
+    record Single(LeanRedisClient client, Duration timeout) implements RedisConnector {
         @Override
         public RedisConnection connect() {
             StatefulRedisConnection<String, String> opened = client.connect();
             opened.setTimeout(timeout);
-            return new RedisConnection(opened, opened.sync());
+            return RedisConnection.of(opened);
         }
 
         @Override
@@ -59,6 +66,7 @@ public sealed interface RedisConnector extends AutoCloseable {
 
         @Override
         public void close() {
+            client.shutdown();
         }
     }
 
@@ -94,7 +102,7 @@ public sealed interface RedisConnector extends AutoCloseable {
                     opened.getConnection(node.getNodeId());
                 }
             }
-            return new RedisConnection(opened, opened.sync());
+            return RedisConnection.of(opened);
         }
 
         @Override

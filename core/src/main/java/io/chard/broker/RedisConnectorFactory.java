@@ -2,6 +2,7 @@ package io.chard.broker;
 
 import io.chard.config.ChardConfig;
 import io.lettuce.core.RedisClient;
+import io.micronaut.configuration.lettuce.DefaultRedisConfiguration;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -32,7 +33,8 @@ class RedisConnectorFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    RedisConnector redisConnector(ChardConfig config, BeanProvider<RedisClient> single) {
-        return RedisConnector.of(config, single::get);
+    RedisConnector redisConnector(ChardConfig config, BeanProvider<RedisClient> single,
+                                  BeanProvider<DefaultRedisConfiguration> singleConfig) {
+        return RedisConnector.of(config, single::get, () -> singleConfig.get().getUri().orElse(singleConfig.get()));
     }
 }

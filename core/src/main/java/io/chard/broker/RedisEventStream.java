@@ -8,7 +8,6 @@ import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XTrimArgs;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.models.stream.PendingMessages;
 
 import java.time.Duration;
@@ -34,7 +33,7 @@ final class RedisEventStream implements EventStream {
     private final String stream;
     private final Consumer<String> consumer;
     private RedisConnection connection;
-    private RedisClusterCommands<String, String> redis;
+    private BlockingCommands redis;
     private boolean ownBacklogDrained;
 
     /** Connects on first use, so a recorder starts (and waits) while Redis is down. */
@@ -44,10 +43,10 @@ final class RedisEventStream implements EventStream {
         this.consumer = Consumer.from(GROUP, consumerName);
     }
 
-    private synchronized RedisClusterCommands<String, String> redis() {
+    private synchronized BlockingCommands redis() {
         if (redis == null) {
             RedisConnection opened = broker.connect();
-            RedisClusterCommands<String, String> commands = opened.sync();
+            BlockingCommands commands = opened.commands();
             try {
                 createGroup(commands);
             } catch (RuntimeException e) {
@@ -143,7 +142,7 @@ final class RedisEventStream implements EventStream {
     }
 
     /** The recorder group's XINFO GROUPS fields (name, pending, last-delivered-id, lag, ...); null before it exists. */
-    static Map<String, Object> group(RedisClusterCommands<String, String> redis, String stream) {
+    static Map<String, Object> group(BlockingCommands redis, String stream) {
         for (Object group : redis.xinfoGroups(stream)) {
             List<?> fields = (List<?>) group;
             Map<String, Object> info = new HashMap<>();
@@ -169,7 +168,7 @@ final class RedisEventStream implements EventStream {
         return new long[]{Long.parseLong(id.substring(0, dash)), Long.parseLong(id.substring(dash + 1))};
     }
 
-    private String createGroup(RedisClusterCommands<String, String> commands) {
+    private String createGroup(BlockingCommands commands) {
         try {
             return commands.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), GROUP,
                     XGroupCreateArgs.Builder.mkstream());

@@ -185,11 +185,11 @@ class BoundedEventsTest {
             UUID id = context.getBean(TaskClient.class).dispatch("test.add", 1, 2).id();
             try (BrokerConsumer worker = broker.consumer("worker-a")) {
                 Delivery delivery = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
-                broker.commands().del(broker.keys().task(id));
+                broker.sync().del(broker.keys().task(id));
                 assertEquals(List.of(false), worker.settle(List.of(new Settlement(delivery.lease(),
                         new Outcome.Success("3")))));
             }
-            assertTrue(broker.commands().ttl(broker.keys().task(id)) > 0, "the recreated hash expires");
+            assertTrue(broker.sync().ttl(broker.keys().task(id)) > 0, "the recreated hash expires");
         }
     }
 
@@ -198,12 +198,12 @@ class BoundedEventsTest {
         try (ApplicationContext context = ApplicationContext.run(TestRedis.properties())) {
             RedisBroker broker = context.getBean(RedisBroker.class);
             RedisKeys keys = broker.keys();
-            broker.commands().zadd(keys.workers(), System.currentTimeMillis() - 3_600_000, "dead-worker");
+            broker.sync().zadd(keys.workers(), System.currentTimeMillis() - 3_600_000, "dead-worker");
             try (BrokerConsumer worker = broker.consumer("worker-a")) {
                 worker.heartbeat(List.of(), LEASE, "{}", Duration.ofSeconds(30));
             }
-            assertFalse(broker.commands().zrange(keys.workers(), 0, -1).contains("dead-worker"));
-            assertTrue(broker.commands().zrange(keys.workers(), 0, -1).contains("worker-a"));
+            assertFalse(broker.sync().zrange(keys.workers(), 0, -1).contains("dead-worker"));
+            assertTrue(broker.sync().zrange(keys.workers(), 0, -1).contains("worker-a"));
         }
     }
 

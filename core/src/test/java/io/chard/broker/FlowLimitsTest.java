@@ -221,7 +221,7 @@ class FlowLimitsTest extends BrokerFixture {
     }
 
     List<Long> startTimes(List<UUID> ids) {
-        return ids.stream().map(id -> Long.parseLong(broker.commands().hget(broker.partitions().keys(id).task(id),
+        return ids.stream().map(id -> Long.parseLong(broker.sync().hget(broker.partitions().keys(id).task(id),
                 "started"))).sorted().toList();
     }
 

@@ -165,20 +165,20 @@ class RedisBrokerTest extends BrokerFixture {
     void afterRedisLosesALeaseItsFirstHolderLearnsItLostItAndItsReportIsRefused() {
         UUID id = client.dispatch("test.add", 1, 2).id();
         RedisKeys keys = broker.partitions().keys(id);
-        String fenceBefore = broker.commands().get(keys.prefix() + "fence");
-        Map<String, String> hashBefore = broker.commands().hgetall(keys.task(id));
-        double score = broker.commands().zscore(keys.queue("default", "ready"), id.toString());
+        String fenceBefore = broker.sync().get(keys.prefix() + "fence");
+        Map<String, String> hashBefore = broker.sync().hgetall(keys.task(id));
+        double score = broker.sync().zscore(keys.queue("default", "ready"), id.toString());
         Delivery first = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
 
         // The state an AOF everysec loss leaves: the lease and the counter step never happened.
-        broker.commands().zrem(keys.queue("default", "leased"), id.toString());
-        broker.commands().zadd(keys.queue("default", "ready"), score, id.toString());
-        broker.commands().del(keys.task(id));
-        broker.commands().hset(keys.task(id), hashBefore);
+        broker.sync().zrem(keys.queue("default", "leased"), id.toString());
+        broker.sync().zadd(keys.queue("default", "ready"), score, id.toString());
+        broker.sync().del(keys.task(id));
+        broker.sync().hset(keys.task(id), hashBefore);
         if (fenceBefore == null) {
-            broker.commands().del(keys.prefix() + "fence");
+            broker.sync().del(keys.prefix() + "fence");
         } else {
-            broker.commands().set(keys.prefix() + "fence", fenceBefore);
+            broker.sync().set(keys.prefix() + "fence", fenceBefore);
         }
 
         try (BrokerConsumer other = broker.consumer("worker-b")) {
@@ -389,10 +389,10 @@ class RedisBrokerTest extends BrokerFixture {
     void theWorkerRegistryHoldsEachLiveWorkerUntilItDeregisters() {
         worker.heartbeat(List.of(), LEASE, "{\"id\":\"worker-a\"}", LEASE);
         RedisKeys keys = broker.keys();
-        assertEquals("{\"id\":\"worker-a\"}", broker.commands().get(keys.worker("worker-a")));
-        assertTrue(broker.commands().zscore(keys.workers(), "worker-a") != null);
+        assertEquals("{\"id\":\"worker-a\"}", broker.sync().get(keys.worker("worker-a")));
+        assertTrue(broker.sync().zscore(keys.workers(), "worker-a") != null);
         worker.deregister();
-        assertEquals(null, broker.commands().get(keys.worker("worker-a")));
+        assertEquals(null, broker.sync().get(keys.worker("worker-a")));
     }
 
     private List<String> eventTypes(UUID id) {

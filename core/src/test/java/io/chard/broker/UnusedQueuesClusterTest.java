@@ -38,13 +38,13 @@ class UnusedQueuesClusterTest extends UnusedQueuesTest {
             worker.settle(ready.stream().map(d -> new Settlement(d.lease(), new Outcome.Success("3"))).toList());
         }
         for (int p = 0; p < partitions.count(); p++) {
-            broker.commands().zadd(partitions.keys(p).queuesUsed(),
+            broker.sync().zadd(partitions.keys(p).queuesUsed(),
                     System.currentTimeMillis() - RETENTION.multipliedBy(2).toMillis(), "spread");
         }
 
         assertEquals(List.of("spread", "spread"), queues.forget(RETENTION), "forgotten in partitions 1 and 2");
-        assertTrue(broker.commands().sismember(partitions.keys(0).queues(), "spread"), "partition 0 holds its work");
-        assertFalse(broker.commands().sismember(partitions.keys(1).queues(), "spread"));
-        assertFalse(broker.commands().sismember(partitions.keys(2).queues(), "spread"));
+        assertTrue(broker.sync().sismember(partitions.keys(0).queues(), "spread"), "partition 0 holds its work");
+        assertFalse(broker.sync().sismember(partitions.keys(1).queues(), "spread"));
+        assertFalse(broker.sync().sismember(partitions.keys(2).queues(), "spread"));
     }
 }

@@ -64,8 +64,8 @@ class UnusedQueuesTest {
         assertTrue(registered("recent"));
         for (int p = 0; p < broker.partitions().count(); p++) {
             RedisKeys keys = broker.partitions().keys(p);
-            assertEquals(0L, broker.commands().exists(keys.queueKeys("idle").toArray(String[]::new)));
-            assertEquals(null, broker.commands().zscore(keys.queuesUsed(), "idle"));
+            assertEquals(0L, broker.sync().exists(keys.queueKeys("idle").toArray(String[]::new)));
+            assertEquals(null, broker.sync().zscore(keys.queuesUsed(), "idle"));
         }
     }
 
@@ -88,10 +88,10 @@ class UnusedQueuesTest {
     @Test
     void aQueueRegisteredBeforeItsUseWasTrackedStartsItsClockAtTheFirstSweep() {
         RedisKeys keys = broker.partitions().keys(0);
-        broker.commands().sadd(keys.queues(), "legacy");
+        broker.sync().sadd(keys.queues(), "legacy");
 
         assertEquals(List.of(), queues.forget(RETENTION));
-        assertNotNull(broker.commands().zscore(keys.queuesUsed(), "legacy"), "the sweep started its clock");
+        assertNotNull(broker.sync().zscore(keys.queuesUsed(), "legacy"), "the sweep started its clock");
         lastUsed("legacy", RETENTION.plusHours(1));
         assertEquals(List.of("legacy"), queues.forget(RETENTION));
     }
@@ -162,15 +162,15 @@ class UnusedQueuesTest {
         double at = System.currentTimeMillis() - ago.toMillis();
         for (int p = 0; p < broker.partitions().count(); p++) {
             RedisKeys keys = broker.partitions().keys(p);
-            if (broker.commands().zscore(keys.queuesUsed(), queue) != null) {
-                broker.commands().zadd(keys.queuesUsed(), at, queue);
+            if (broker.sync().zscore(keys.queuesUsed(), queue) != null) {
+                broker.sync().zadd(keys.queuesUsed(), at, queue);
             }
         }
     }
 
     boolean registered(String queue) {
         for (int p = 0; p < broker.partitions().count(); p++) {
-            if (broker.commands().sismember(broker.partitions().keys(p).queues(), queue)) {
+            if (broker.sync().sismember(broker.partitions().keys(p).queues(), queue)) {
                 return true;
             }
         }

@@ -1,7 +1,8 @@
 package io.chard.trace;
 
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.Configurator;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -9,16 +10,16 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The shipped logback configuration (infra/logback.xml) writes a task's log context as text or as JSON. */
+/** The logging every Chard process sets up ({@link LogSetup}) writes a task's log context as text or as JSON. */
 class LogFormatTest {
-    private static final Path CONFIG = Path.of("..", "infra", "logback.xml");
     private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     @Test
@@ -44,6 +45,16 @@ class LogFormatTest {
                 && line.contains("trace_id=4bf92f3577b34da6a3ce929d0e0e4736"), line);
     }
 
+    @Test
+    void logbackFindsTheSetupAsAServiceAndStepsAsideForAUsersOwnFile() {
+        assertTrue(ServiceLoader.load(Configurator.class).stream().anyMatch(s -> s.type() == LogSetup.class),
+                "META-INF/services names LogSetup");
+        // This module's tests carry a logback-test.xml, as a user's application may carry a logback.xml.
+        LoggerContext logging = new LoggerContext();
+        assertEquals(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY, new LogSetup().configure(logging));
+        assertFalse(logging.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext());
+    }
+
     private static String logInsideTask(String format, UUID id) throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -52,12 +63,7 @@ class LogFormatTest {
         logging.setMDCAdapter(org.slf4j.MDC.getMDCAdapter());
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            if (format != null) {
-                logging.putProperty("CHARD_LOG_FORMAT", format);
-            }
-            JoranConfigurator configurator = new JoranConfigurator();
-            configurator.setContext(logging);
-            configurator.doConfigure(CONFIG.toFile());
+            LogSetup.configure(logging, format);
             try (TaskLogScope scope = TaskLogScope.open(id, "orders.send_receipt", 2,
                     Map.of(Tracing.TRACEPARENT, TRACEPARENT))) {
                 logging.getLogger("io.chard.example").info("task says hello");

@@ -461,9 +461,6 @@ public final class Benchmark {
         String options = env.getOrDefault("CHARD_BENCH_WORKER_JAVA_OPTS", WORKER_JAVA_OPTS);
         command.addAll(Arrays.asList(options.trim().split("\\s+")));
         command.addAll(jvmOptions);
-        // The launcher's logging configuration, as ./chard worker and the image use: without one logback logs at
-        // DEBUG, and the worker spent a third of its allocation formatting Lettuce's command traces it discarded.
-        command.add("-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "infra/logback.xml"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.chard.worker.WorkerMain",
                 "--concurrency", env.getOrDefault("CHARD_BENCH_CONCURRENCY", "256")));
         ProcessBuilder builder = new ProcessBuilder(command);

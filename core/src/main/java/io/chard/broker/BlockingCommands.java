@@ -1,0 +1,170 @@
+package io.chard.broker;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XTrimArgs;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.models.stream.PendingMessages;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Redis commands Chard's own code sends, each waiting for its answer: what Lettuce's synchronous API does
+ * (the same timeout, the connection's, and the same exceptions), written out for the commands Chard uses.
+ *
+ * <p>Why not Lettuce's {@code sync()}: it is a {@link java.lang.reflect.Proxy} over an interface of some 400 methods,
+ * with a reflective method map beside it, built at a JVM's first connection: 280 ms of a worker's 1 s from spawn to
+ * its first task (async-profiler, with the AOT cache), on the main thread before anything else can happen. Chard's
+ * connections are opened without it ({@link LeanRedisClient}); {@link RedisConnection#sync()} still builds it on
+ * demand for what needs the whole API (tests, the odd administrative command).
+ */
+public final class BlockingCommands {
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterAsyncCommands<String, String> async;
+
+    BlockingCommands(StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> async) {
+        this.connection = connection;
+        this.async = async;
+    }
+
+    private <T> T await(RedisFuture<T> answer) {
+        return LettuceFutures.awaitOrCancel(answer, connection.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public <T> T evalsha(String digest, ScriptOutputType type, String[] keys, String... values) {
+        return await(async.evalsha(digest, type, keys, values));
+    }
+
+    public <T> T eval(String script, ScriptOutputType type, String[] keys, String... values) {
+        return await(async.eval(script, type, keys, values));
+    }
+
+    /** The SHA1 Redis knows {@code script} by (computed here, nothing sent). */
+    public String digest(String script) {
+        return async.digest(script);
+    }
+
+    public String ping() {
+        return await(async.ping());
+    }
+
+    public String get(String key) {
+        return await(async.get(key));
+    }
+
+    public Long del(String... keys) {
+        return await(async.del(keys));
+    }
+
+    public String hget(String key, String field) {
+        return await(async.hget(key, field));
+    }
+
+    public List<KeyValue<String, String>> hmget(String key, String... fields) {
+        return await(async.hmget(key, fields));
+    }
+
+    public Map<String, String> hgetall(String key) {
+        return await(async.hgetall(key));
+    }
+
+    public Boolean hset(String key, String field, String value) {
+        return await(async.hset(key, field, value));
+    }
+
+    public Long hset(String key, Map<String, String> fields) {
+        return await(async.hset(key, fields));
+    }
+
+    public Long hdel(String key, String... fields) {
+        return await(async.hdel(key, fields));
+    }
+
+    public Long sadd(String key, String... members) {
+        return await(async.sadd(key, members));
+    }
+
+    public Long srem(String key, String... members) {
+        return await(async.srem(key, members));
+    }
+
+    public Set<String> smembers(String key) {
+        return await(async.smembers(key));
+    }
+
+    public Long lpush(String key, String... values) {
+        return await(async.lpush(key, values));
+    }
+
+    public String ltrim(String key, long start, long stop) {
+        return await(async.ltrim(key, start, stop));
+    }
+
+    public KeyValue<String, String> blpop(double timeoutSeconds, String... keys) {
+        return await(async.blpop(timeoutSeconds, keys));
+    }
+
+    public Long zcard(String key) {
+        return await(async.zcard(key));
+    }
+
+    public List<String> zrange(String key, long start, long stop) {
+        return await(async.zrange(key, start, stop));
+    }
+
+    public Long zrem(String key, String... members) {
+        return await(async.zrem(key, members));
+    }
+
+    public Long xlen(String key) {
+        return await(async.xlen(key));
+    }
+
+    public List<StreamMessage<String, String>> xrange(String key, Range<String> range, Limit limit) {
+        return await(async.xrange(key, range, limit));
+    }
+
+    @SafeVarargs
+    public final List<StreamMessage<String, String>> xreadgroup(Consumer<String> consumer, XReadArgs args,
+                                                                XReadArgs.StreamOffset<String>... streams) {
+        return await(async.xreadgroup(consumer, args, streams));
+    }
+
+    public ClaimedMessages<String, String> xautoclaim(String key, XAutoClaimArgs<String> args) {
+        return await(async.xautoclaim(key, args));
+    }
+
+    public Long xack(String key, String group, String... ids) {
+        return await(async.xack(key, group, ids));
+    }
+
+    public PendingMessages xpending(String key, String group) {
+        return await(async.xpending(key, group));
+    }
+
+    public Long xtrim(String key, XTrimArgs args) {
+        return await(async.xtrim(key, args));
+    }
+
+    public String xgroupCreate(XReadArgs.StreamOffset<String> offset, String group, XGroupCreateArgs args) {
+        return await(async.xgroupCreate(offset, group, args));
+    }
+
+    public List<Object> xinfoGroups(String key) {
+        return await(async.xinfoGroups(key));
+    }
+}
