@@ -53,11 +53,6 @@ public final class BlockingCommands {
         return await(async.eval(script, type, keys, values));
     }
 
-    /** The SHA1 Redis knows {@code script} by (computed here, nothing sent). */
-    public String digest(String script) {
-        return async.digest(script);
-    }
-
     public String ping() {
         return await(async.ping());
     }

@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -58,7 +61,7 @@ final class LuaScripts {
      * @param history   false: the scripts write no events at all ({@code chard.history.enabled=false})
      * @param maxEvents the bound on each partition's event stream ({@code chard.events.max-length})
      */
-    LuaScripts(BlockingCommands anyConnection, boolean history, long maxEvents) {
+    LuaScripts(boolean history, long maxEvents) {
         String prelude = "local HISTORY = " + history + "\nlocal EVENTS_MAX = " + maxEvents + "\n"
                 + read("prelude.lua");
         for (Script script : Script.values()) {
@@ -66,7 +69,17 @@ final class LuaScripts {
             script.includes.forEach(include -> source.append(read(include)).append('\n'));
             source.append(read(script.file()));
             sources.put(script, source.toString());
-            digests.put(script, anyConnection.digest(source.toString()));
+            digests.put(script, sha1(source.toString()));
+        }
+    }
+
+    /** What Redis names a script by (EVALSHA): the SHA-1 of its text, in lower-case hex. */
+    static String sha1(String source) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
         }
     }
 

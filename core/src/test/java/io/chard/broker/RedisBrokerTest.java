@@ -38,6 +38,13 @@ class RedisBrokerTest extends BrokerFixture {
     }
 
     @Test
+    void theScriptsAreCalledByTheDigestRedisGivesThem() {
+        // A wrong digest would not fail a call (NOSCRIPT sends the whole script instead), only slow every one.
+        String script = "return redis.call('PING')";
+        assertEquals(broker.sync().scriptLoad(script), LuaScripts.sha1(script));
+    }
+
+    @Test
     void aDispatchedExecutionIsLeasedOnceWithAFencingToken() {
         Dispatched dispatched = client.dispatch("test.add", 1, 2);
         List<Delivery> first = worker.lease(DEFAULT, 10, LEASE).deliveries();
