@@ -8,6 +8,7 @@ import io.chard.config.ChardConfig;
 import io.chard.worker.DrainReport;
 import io.chard.worker.function.FunctionHandler;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.tree.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,5 +91,33 @@ public class SqsDrainHandler extends FunctionHandler<SQSEvent, SQSBatchResponse>
     @Override
     protected String eventType() {
         return "an SQSEvent";
+    }
+
+    /** The records' message ids and bodies (what the drain reads); the rest of each record is not needed. */
+    @Override
+    protected SQSEvent event(JsonNode json) {
+        JsonNode records = json.get("Records");
+        if (records == null || !records.isArray()) {
+            throw new IllegalArgumentException("an SQS event without records");
+        }
+        List<SQSEvent.SQSMessage> messages = new ArrayList<>(records.size());
+        for (JsonNode record : records.values()) {
+            SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+            message.setMessageId(text(record, "messageId"));
+            message.setReceiptHandle(text(record, "receiptHandle"));
+            message.setBody(text(record, "body"));
+            message.setEventSource(text(record, "eventSource"));
+            messages.add(message);
+        }
+        SQSEvent event = new SQSEvent();
+        event.setRecords(messages);
+        return event;
+    }
+
+    /** {@code {"batchItemFailures": [{"itemIdentifier": "..."}]}}, as Lambda's SQS event source reads it. */
+    @Override
+    protected Object answer(SQSBatchResponse response) {
+        return Map.of("batchItemFailures", response.getBatchItemFailures().stream()
+                .map(failure -> Map.of("itemIdentifier", failure.getItemIdentifier())).toList());
     }
 }

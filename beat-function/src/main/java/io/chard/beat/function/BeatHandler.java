@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.chard.beat.Beat;
 import io.chard.beat.DeclaredSchedules;
 import io.chard.worker.DrainReport;
-import io.chard.worker.function.FunctionHandler;
+import io.chard.worker.function.ScheduledHandler;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
@@ -25,7 +25,7 @@ import java.time.temporal.ChronoUnit;
  * environment as {@code ./chard beat} ({@code REDIS_URI}, {@code CHARD_JDBC_URL}, {@code CHARD_JDBC_USER},
  * {@code CHARD_JDBC_PASSWORD}).
  */
-public class BeatHandler extends FunctionHandler<ScheduledEvent, String> {
+public class BeatHandler extends ScheduledHandler {
     private static final Logger LOG = LoggerFactory.getLogger(BeatHandler.class);
     private final Beat beat;
     private final DeclaredSchedules declared;
@@ -70,10 +70,5 @@ public class BeatHandler extends FunctionHandler<ScheduledEvent, String> {
         } catch (SQLException e) {
             throw new IllegalStateException("the history database is not a Hikari pool", e);
         }
-    }
-
-    @Override
-    protected String eventType() {
-        return "an EventBridge ScheduledEvent";
     }
 }

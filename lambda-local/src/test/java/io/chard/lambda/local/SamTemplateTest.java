@@ -1,6 +1,6 @@
 package io.chard.lambda.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.chard.config.ChardConfig;
 import io.chard.config.ChardSettings;
 import io.chard.sqs.SqsConfig;
@@ -48,7 +48,7 @@ class SamTemplateTest {
     static final Map<String, Object> TEMPLATE = load();
 
     @Test
-    void everyHandlerItNamesIsARequestHandlerInTheArtifactItsCodeUriNames() throws Exception {
+    void everyHandlerItNamesIsAStreamHandlerInTheArtifactItsCodeUriNames() throws Exception {
         Map<String, Map<String, Object>> functions = functions();
         assertTrue(functions.size() >= 4, functions.keySet().toString());
         for (Map.Entry<String, Map<String, Object>> function : functions.entrySet()) {
@@ -58,7 +58,7 @@ class SamTemplateTest {
                     .replace("../", "").split("/")[0];
             assertTrue(inModuleArtifact(module, handler.replace('.', '/') + ".class"),
                     function.getKey() + ": " + handler + " is not in " + module + "'s artifact");
-            assertTrue(RequestHandler.class.isAssignableFrom(Class.forName(handler)), handler);
+            assertTrue(RequestStreamHandler.class.isAssignableFrom(Class.forName(handler)), handler);
         }
     }
 

@@ -15,7 +15,7 @@ import java.time.Instant;
  * leasing only what fits in the time left, and returns early once nothing that could run is left. It also picks
  * up what a queue trigger missed (a failed send, a function killed at its timeout) once the lease lapsed.
  */
-public class TimerDrainHandler extends FunctionHandler<ScheduledEvent, String> {
+public class TimerDrainHandler extends ScheduledHandler {
     private static final Logger LOG = LoggerFactory.getLogger(TimerDrainHandler.class);
 
     /** The constructor Lambda calls. */
@@ -34,10 +34,5 @@ public class TimerDrainHandler extends FunctionHandler<ScheduledEvent, String> {
                 + "; " + left(end).toMillis() + " ms left";
         LOG.info(line);
         return new Handled<>(line, report);
-    }
-
-    @Override
-    protected String eventType() {
-        return "an EventBridge ScheduledEvent";
     }
 }

@@ -18,6 +18,7 @@ import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +31,17 @@ import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The timer-driven worker function against a real Redis, called in-process with a counting-down context. */
 class TimerDrainHandlerTest {
+    /** What EventBridge sends for a schedule (the shape of AWS's sample event). */
+    static final String SCHEDULED_EVENT = """
+            {"version": "0", "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa", "detail-type": "Scheduled Event",
+             "source": "aws.events", "account": "123456789012", "time": "2026-11-26T10:00:00Z",
+             "region": "us-east-1", "resources": ["arn:aws:events:us-east-1:123456789012:rule/chard-timer"],
+             "detail": {}}""";
     ApplicationContext context;
     TimerDrainHandler handler;
     TaskClient client;
@@ -72,6 +80,31 @@ class TimerDrainHandlerTest {
         }
         assertEquals(0, zcard("leased"), "no lease left behind");
         assertEquals(0, zcard("ready"));
+    }
+
+    @Test
+    void lambdasStreamEntryReadsTheScheduledEventsJsonAndWritesTheAnswerAsJson() throws Exception {
+        start(Map.of());
+        UUID id = client.dispatch("examples.noop").id();
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(SCHEDULED_EVENT.getBytes(StandardCharsets.UTF_8)), answer,
+                new DeadlineContext(Duration.ofSeconds(20)));
+        String line = JsonMapper.createDefault().readValue(answer.toByteArray(), String.class);
+        assertTrue(line.contains("ran 1 (1 succeeded"), line);
+        assertEquals(ExecutionStatus.SUCCESS, snapshot(id).status());
+    }
+
+    @Test
+    void anEventThatIsNotAJsonObjectFailsItsInvocationBeforeAnyWork() {
+        start(Map.of());
+        UUID id = client.dispatch("examples.noop").id();
+        for (String event : List.of("{\"Records\": [", "[]", "")) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> handler.handleRequest(
+                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(),
+                    new DeadlineContext(Duration.ofSeconds(20))));
+            assertTrue(refused.getMessage().contains("an EventBridge ScheduledEvent"), refused.getMessage());
+        }
+        assertEquals(ExecutionStatus.PENDING, snapshot(id).status());
     }
 
     @Test
