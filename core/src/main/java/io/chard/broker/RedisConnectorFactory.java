@@ -35,6 +35,10 @@ class RedisConnectorFactory {
     @Bean(preDestroy = "close")
     RedisConnector redisConnector(ChardConfig config, BeanProvider<RedisClient> single,
                                   BeanProvider<DefaultRedisConfiguration> singleConfig) {
-        return RedisConnector.of(config, single::get, () -> singleConfig.get().getUri().orElse(singleConfig.get()));
+        // Micronaut Redis's configuration is itself a RedisURI, replaced by redis.uri when that is set.
+        return RedisConnector.of(config, single::get, () -> {
+            DefaultRedisConfiguration redis = singleConfig.get();
+            return redis.getUri().orElse(redis);
+        });
     }
 }

@@ -104,14 +104,18 @@ public class SqsDrainHandler extends FunctionHandler<SQSEvent, SQSBatchResponse>
         for (JsonNode record : records.values()) {
             SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
             message.setMessageId(text(record, "messageId"));
-            message.setReceiptHandle(text(record, "receiptHandle"));
             message.setBody(text(record, "body"));
-            message.setEventSource(text(record, "eventSource"));
             messages.add(message);
         }
         SQSEvent event = new SQSEvent();
         event.setRecords(messages);
         return event;
+    }
+
+    /** A string field of a record, or null when it has none. */
+    private static String text(JsonNode record, String field) {
+        JsonNode value = record.get(field);
+        return value == null || value.isNull() ? null : value.coerceStringValue();
     }
 
     /** {@code {"batchItemFailures": [{"itemIdentifier": "..."}]}}, as Lambda's SQS event source reads it. */

@@ -51,6 +51,7 @@ public abstract class FunctionHandler<I, O> implements RequestStreamHandler, Res
     protected final ApplicationContext context;
     protected final FunctionConfig config;
     protected final Clock clock;
+    private final JsonMapper json;
     private volatile Worker worker;
     private volatile boolean limitsDeclared;
 
@@ -58,6 +59,7 @@ public abstract class FunctionHandler<I, O> implements RequestStreamHandler, Res
         this.context = context;
         this.config = context.getBean(FunctionConfig.class);
         this.clock = context.getBean(Clock.class);
+        this.json = context.getBean(JsonMapper.class);
         this.worker = context.getBean(Worker.class);
         // The global context holds its resources weakly: Lambda keeps the handler, and with it this hook.
         Core.getGlobalContext().register(this);
@@ -82,7 +84,6 @@ public abstract class FunctionHandler<I, O> implements RequestStreamHandler, Res
     /** What Lambda calls: the event's JSON in, the answer's JSON out. */
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context lambda) throws IOException {
-        JsonMapper json = context.getBean(JsonMapper.class);
         JsonNode event;
         try {
             event = json.readValue(input.readAllBytes(), JsonNode.class);
@@ -118,7 +119,7 @@ public abstract class FunctionHandler<I, O> implements RequestStreamHandler, Res
         // Not through the logger: its pattern would prefix the JSON, and CloudWatch extracts metrics only from a
         // log event that is JSON as a whole. Under the runtime client each line on standard output is one event.
         new InvocationMetrics(config.metricsNamespace(), functionName(lambda), invoked, handled.report(), took)
-                .lines(context.getBean(JsonMapper.class)).forEach(System.out::println);
+                .lines(json).forEach(System.out::println);
         return handled.response();
     }
 
@@ -145,12 +146,6 @@ public abstract class FunctionHandler<I, O> implements RequestStreamHandler, Res
     /** The answer as it is written back to Lambda: the response itself, unless its JSON needs another shape. */
     protected Object answer(O response) {
         return response;
-    }
-
-    /** A string field of an event's JSON, or null when it has none. */
-    protected static String text(JsonNode json, String field) {
-        JsonNode value = json.get(field);
-        return value == null || value.isNull() ? null : value.coerceStringValue();
     }
 
     protected Duration left(Instant end) {

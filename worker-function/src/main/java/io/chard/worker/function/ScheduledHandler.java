@@ -5,10 +5,10 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 
 /**
- * A handler that an EventBridge schedule invokes (the timer drain, beat). Its event only says that the time came:
- * any JSON object is taken (an operator's manual invocation with {@code {}} drains too), and its names are kept
- * for the log. Its {@code time} is not read: that one field would bring Joda-Time's set-up back into the cold start
- * (see {@link FunctionHandler}), and the handlers go by their own clock.
+ * A handler that an EventBridge schedule invokes (the timer drain, beat). Its event only says that the time came, so
+ * nothing of it is read: any JSON object is taken (an operator's manual invocation with {@code {}} drains too). Not
+ * even its {@code time}: that field would bring Joda-Time's set-up back into the cold start (see
+ * {@link FunctionHandler}), and the handlers go by their own clock.
  */
 public abstract class ScheduledHandler extends FunctionHandler<ScheduledEvent, String> {
 
@@ -18,13 +18,7 @@ public abstract class ScheduledHandler extends FunctionHandler<ScheduledEvent, S
 
     @Override
     protected final ScheduledEvent event(JsonNode json) {
-        ScheduledEvent event = new ScheduledEvent();
-        event.setId(text(json, "id"));
-        event.setSource(text(json, "source"));
-        event.setDetailType(text(json, "detail-type"));
-        event.setAccount(text(json, "account"));
-        event.setRegion(text(json, "region"));
-        return event;
+        return new ScheduledEvent();
     }
 
     @Override
