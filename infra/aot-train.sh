@@ -2,7 +2,11 @@
 # The training run of one role's JDK 25 AOT cache (JEP 483/514/515), made at image build time (infra/Dockerfile):
 # a cache only serves the JVM that made it, with the same jars at the same paths and compatible options, so it is
 # made here, by the image's own JVM through the entrypoint's own command line, never on the host and copied in.
-# The role runs for 10 s and is then stopped with SIGTERM; the JVM writes the cache as it exits.
+# Two steps, not the one-step -XX:AOTCacheOutput: the role runs for 10 s (then SIGTERM) recording its configuration,
+# which the JVM writes as it exits; a second JVM, under no time limit, then makes the cache from it. (With the one
+# step, the exiting JVM makes the cache in a child JVM: a slow build machine's timeout could stop the parent while
+# the child still wrote, and the image kept half a cache that no JVM can map.) A last JVM must map the cache, with
+# the role's options, or the image build fails.
 # Redis and PostgreSQL are a port where nothing listens: a build has no servers, and a build with host networking
 # must not touch anyone's data. So the cache records the start, the application context and the outage path
 # (Lettuce and Netty connecting included), not a task's run: most of what a start loads, and what the cache saves.
@@ -18,7 +22,7 @@
 set -eu
 role="$1"
 cache="/app/$role.aot"
-export CHARD_AOT_OUTPUT="$cache"
+export CHARD_AOT_STEP=record
 export REDIS_URI="${CHARD_TRAINING_REDIS_URI:-redis://127.0.0.1:1}"
 export CHARD_JDBC_URL="${CHARD_TRAINING_JDBC_URL:-jdbc:postgresql://127.0.0.1:1/chard}"
 export CHARD_NAMESPACE="chard-aot-training-$$" CHARD_ADMIN_PASSWORD=aot-training-only CHARD_HTTP_PORT=0
@@ -40,10 +44,16 @@ else
   # The role's exit status does not matter (without servers admin stops at its migrations); the cache does.
   timeout -s TERM 10 /app/entrypoint.sh "$role" >/tmp/aot-training.log 2>&1 || true
 fi
-if [ ! -s "$cache" ]; then
-  echo "aot-train: no AOT cache was written for $role; the last lines of its run:" >&2
+if [ ! -s "${cache}conf" ]; then
+  echo "aot-train: no AOT configuration was recorded for $role; the last lines of its run:" >&2
   tail -20 /tmp/aot-training.log >&2
   exit 1
 fi
-rm -f /tmp/aot-training.log
+if ! CHARD_AOT_STEP=create /app/entrypoint.sh "$role" >/tmp/aot-training.log 2>&1 \
+   || ! CHARD_AOT_STEP=check /app/entrypoint.sh "$role" >>/tmp/aot-training.log 2>&1; then
+  echo "aot-train: the AOT cache of $role could not be made or mapped:" >&2
+  tail -20 /tmp/aot-training.log >&2
+  exit 1
+fi
+rm -f /tmp/aot-training.log "${cache}conf"
 echo "aot-train: $cache ($(du -m "$cache" | cut -f1) MB)"

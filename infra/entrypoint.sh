@@ -7,21 +7,30 @@
 # present, unless CHARD_AOT=off. A cache that does not match the JVM (another JDK as BASE_IMAGE's java, other
 # options in JAVA_OPTS) is skipped by the JVM with a warning and the role starts without it (-XX:AOTMode=auto);
 # JAVA_OPTS=-XX:AOTMode=on makes it refuse to start instead (the compose smoke test checks the cache that way).
+# CHARD_AOT_STEP is for infra/aot-train.sh only: `record` runs the role recording /app/ROLE.aotconf, `create` makes
+# /app/ROLE.aot from it and `check` starts a JVM that must map the cache; the last two run no main class.
 set -e
 role="${1:-worker}"
 [ $# -gt 0 ] && shift
-aot=""
-if [ -n "${CHARD_AOT_OUTPUT:-}" ]; then
-  aot="-XX:AOTCacheOutput=$CHARD_AOT_OUTPUT"
-elif [ -f "/app/$role.aot" ] && [ "${CHARD_AOT:-on}" != off ]; then
-  aot="-XX:AOTCache=/app/$role.aot"
-fi
 case "$role" in
-  worker)   exec java $aot $CHARD_WORKER_JAVA_OPTS ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.worker.WorkerMain "$@" ;;
-  admin)    exec java $aot ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.admin.AdminMain "$@" ;;
-  recorder) exec java $aot ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.history.RecorderMain "$@" ;;
-  beat)     exec java $aot ${JAVA_OPTS:-} -cp '/app/lib/*' io.chard.beat.function.BeatMain "$@" ;;
-  function) exec java $aot $CHARD_FUNCTION_JAVA_OPTS ${JAVA_OPTS:-} -cp '/app/lib/*' \
-              "${CHARD_LAMBDA_MAIN:-com.amazonaws.services.lambda.runtime.api.client.AWSLambda}" "$@" ;;
+  worker)   opts="$CHARD_WORKER_JAVA_OPTS";   main=io.chard.worker.WorkerMain ;;
+  admin)    opts="";                          main=io.chard.admin.AdminMain ;;
+  recorder) opts="";                          main=io.chard.history.RecorderMain ;;
+  beat)     opts="";                          main=io.chard.beat.function.BeatMain ;;
+  function) opts="$CHARD_FUNCTION_JAVA_OPTS"; main="${CHARD_LAMBDA_MAIN:-com.amazonaws.services.lambda.runtime.api.client.AWSLambda}" ;;
   *) echo "usage: worker [--queues a,b] [--concurrency N] | admin | recorder | beat | function HANDLER" >&2; exit 2 ;;
 esac
+cache="/app/$role.aot"
+case "${CHARD_AOT_STEP:-}" in
+  record) exec java -XX:AOTMode=record -XX:AOTConfiguration="$cache"conf $opts ${JAVA_OPTS:-} -cp '/app/lib/*' "$main" "$@" ;;
+  create) exec java -XX:AOTMode=create -XX:AOTConfiguration="$cache"conf -XX:AOTCache="$cache" $opts ${JAVA_OPTS:-} \
+            -cp '/app/lib/*' ;;
+  check)  exec java -XX:AOTMode=on -XX:AOTCache="$cache" $opts ${JAVA_OPTS:-} -cp '/app/lib/*' -version ;;
+  "")     ;;
+  *) echo "CHARD_AOT_STEP must be record, create or check" >&2; exit 2 ;;
+esac
+aot=""
+if [ -f "$cache" ] && [ "${CHARD_AOT:-on}" != off ]; then
+  aot="-XX:AOTCache=$cache"
+fi
+exec java $aot $opts ${JAVA_OPTS:-} -cp '/app/lib/*' "$main" "$@"
