@@ -8,7 +8,9 @@ import java.util.Map;
  * <p>Each module owns its migrations under {@code db/chard/<module>}, in a version range of its own
  * (settings 1-99, history 100-199, beat 200-299, admin 300-399). A role migrates only the modules on its
  * classpath, so Flyway runs out of order (admin-api may start after the recorder applied V100 and still apply
- * V1) and ignores applied migrations another role brought (the recorder does not have beat's V200).
+ * V1) and ignores applied migrations another role brought: below the role's newest ("missing": admin-api does not
+ * have beat's V200) and above it ("future": beat and the recorder do not have admin-api's V300). Flyway ignores
+ * future ones only by default, and setting the patterns replaces that default, so both are named.
  */
 public final class DatabaseProperties {
     private static final String FLYWAY = "flyway.datasources.default.";
@@ -19,7 +21,7 @@ public final class DatabaseProperties {
                 FLYWAY + "locations", "classpath:db/chard/settings,classpath:db/chard/history,"
                         + "classpath:db/chard/beat,classpath:db/chard/admin",
                 FLYWAY + "out-of-order", true,
-                FLYWAY + "ignore-migration-patterns", "*:missing",
+                FLYWAY + "ignore-migration-patterns", "*:missing,*:future",
                 "datasources.default.driver-class-name", "org.postgresql.Driver",
                 "datasources.default.maximum-pool-size", 8,
                 "datasources.default.connection-timeout", 5_000);
