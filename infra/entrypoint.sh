@@ -20,6 +20,9 @@ case "$role" in
   function) opts="$CHARD_FUNCTION_JAVA_OPTS"; main="${CHARD_LAMBDA_MAIN:-com.amazonaws.services.lambda.runtime.api.client.AWSLambda}" ;;
   *) echo "usage: worker [--queues a,b] [--concurrency N] | admin | recorder | beat | function HANDLER" >&2; exit 2 ;;
 esac
+# Netty uses sun.misc.Unsafe on JDK 25 only with this (else it links malloc and free through the foreign-function
+# API at its first use: a slower start and slower buffers; see the launcher, ./chard).
+opts="--sun-misc-unsafe-memory-access=allow $opts"
 cache="/app/$role.aot"
 case "${CHARD_AOT_STEP:-}" in
   record) exec java -XX:AOTMode=record -XX:AOTConfiguration="$cache"conf $opts ${JAVA_OPTS:-} -cp '/app/lib/*' "$main" "$@" ;;

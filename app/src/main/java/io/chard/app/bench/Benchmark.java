@@ -460,6 +460,9 @@ public final class Benchmark {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         String options = env.getOrDefault("CHARD_BENCH_WORKER_JAVA_OPTS", WORKER_JAVA_OPTS);
         command.addAll(Arrays.asList(options.trim().split("\\s+")));
+        if (Runtime.version().feature() >= 23) {
+            command.add("--sun-misc-unsafe-memory-access=allow"); // as ./chard starts a worker: Netty's fast buffers
+        }
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.chard.worker.WorkerMain",
                 "--concurrency", env.getOrDefault("CHARD_BENCH_CONCURRENCY", "256")));
