@@ -31,11 +31,17 @@ public final class HistoryWriter {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryWriter.class);
     private static final String UPSERT = upsertSql();
     /**
-     * The statement's plan costs millions (a merge per column over 22 partitions), far past jit_above_cost, and
-     * PostgreSQL then spent about 12 s compiling 319 functions for a batch that runs in 0.5 s (EXPLAIN ANALYZE in
-     * docs/architecture.md, "Measured"): the JIT pays only for long analytic queries, never for this one.
+     * The planner settings of the writer's transaction. No JIT: the statement's plan costs millions (a merge per
+     * column over 22 partitions), far past jit_above_cost, and PostgreSQL then spent about 12 s compiling 319
+     * functions for a batch that runs in 0.5 s (EXPLAIN ANALYZE in docs/architecture.md, "Measured"). A custom plan
+     * every time: after five executions PostgreSQL may switch a prepared statement to a generic plan, which cannot
+     * see the arrays' lengths (it takes the batch for 10 rows) and, on a partition not analyzed yet (a new day's, or
+     * any while autovacuum is off), joined a 2,759-row batch to itself in a nested loop: 4-7 s per batch instead of
+     * tens of milliseconds, the history 8x behind the worker until the connection closed ("The history keeping up
+     * with the worker" in docs/architecture.md). Planning the statement each time costs a few milliseconds.
      */
-    private static final String NO_JIT = "SET LOCAL jit = off";
+    private static final String PLANNER_SETTINGS =
+            "SELECT set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)";
 
     private final DataSource dataSource;
 
@@ -100,7 +106,7 @@ public final class HistoryWriter {
         connection.setAutoCommit(false);
         try (Statement settings = connection.createStatement();
              PreparedStatement statement = connection.prepareStatement(UPSERT)) {
-            settings.execute(NO_JIT);
+            settings.execute(PLANNER_SETTINGS);
             int parameter = 1;
             statement.setArray(parameter++, texts(connection, changes.stream().map(c -> c.id.toString()).toArray()));
             statement.setArray(parameter++, texts(connection, changes.stream().map(c -> Long.toString(c.seq)).toArray()));
