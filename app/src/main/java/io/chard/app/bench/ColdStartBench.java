@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * JVM start to the response of the first event (each event runs one queued {@code examples.noop}; beat ticks and
  * drains its maintenance queue), and {@code ./chard worker} from process spawn to its first task finished (the
  * task's finish time as Redis recorded it). Beat's figure is its init, JVM start to the handler ready for its first
- * event: the invocation itself then lasts until the maintenance tasks due within its minute ran. Each figure without the JDK 25 AOT cache ({@code CHARD_AOT=off}, the
+ * event: the invocation itself then lasts until the maintenance tasks due before its deadline ran. Each figure without the JDK 25 AOT cache ({@code CHARD_AOT=off}, the
  * baseline) and with it, alternating run by run so that both see the same machine load; medians of N runs.
  *
  * <p>Usage: {@code ./chard bench --cold-start [--runs N] [--only worker,worker-timer,worker-sqs,beat]} (default 5
@@ -165,7 +165,7 @@ public final class ColdStartBench {
             for (String line = stderr.readLine(); line != null; line = stderr.readLine()) {
                 Matcher report = REPORT.matcher(line);
                 if (report.find()) {
-                    // Beat's invocation then waits for the maintenance tasks due within its minute: its cold start
+                    // Beat's invocation then waits for the maintenance tasks due before its deadline: its cold start
                     // is its init (JVM start to the handler ready: context, Redis, PostgreSQL pool, migrations).
                     start = new Start(Long.parseLong(report.group(function.equals("beat") ? 1 : 2)),
                             Long.parseLong(report.group(3)));

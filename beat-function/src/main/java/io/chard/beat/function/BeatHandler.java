@@ -14,12 +14,11 @@ import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /**
  * Beat on AWS Lambda ({@code io.chard.beat.function.BeatHandler}), invoked once a minute by an EventBridge
- * schedule: fires everything due until the end of that minute, sub-minute intervals included (each dispatched
- * with its due time as eta, so the broker starts it on time), then drains the built-in {@code background_tasks}
+ * schedule: fires everything due before the next invocation ({@link #LOOKAHEAD}), sub-minute intervals included
+ * (each dispatched with its due time as eta, so the broker starts it on time), then drains the built-in {@code background_tasks}
  * queue, so that a deployment without containers still sweeps stuck executions and purges old ones.
  * Overlapping or repeated invocations are harmless: every fire is claimed exactly once. Reads the same
  * environment as {@code ./chard beat} ({@code REDIS_URI}, {@code CHARD_JDBC_URL}, {@code CHARD_JDBC_USER},
@@ -27,6 +26,13 @@ import java.time.temporal.ChronoUnit;
  */
 public class BeatHandler extends ScheduledHandler {
     private static final Logger LOG = LoggerFactory.getLogger(BeatHandler.class);
+    /**
+     * How far ahead one invocation fires: a minute, the schedule's period, and half a minute more for EventBridge's
+     * lateness. EventBridge starts a rate(1 minute) rule at some second of each minute, not at its start: a window
+     * ending with the invocation's own minute left the due times between the next minute's start and the next
+     * invocation unfired until then, late by up to a minute. Windows overlap harmlessly: each fire is claimed once.
+     */
+    static final Duration LOOKAHEAD = Duration.ofSeconds(90);
     private final Beat beat;
     private final DeclaredSchedules declared;
     private boolean merged;
@@ -49,9 +55,7 @@ public class BeatHandler extends ScheduledHandler {
             declared.merge();
             merged = true;
         }
-        Instant now = clock.instant();
-        Instant endOfMinute = now.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
-        int fires = beat.tick(now, Duration.between(now, endOfMinute));
+        int fires = beat.tick(clock.instant(), LOOKAHEAD);
         DrainReport maintenance = worker().drain(deadline, config.runBudget());
         String line = "beat: " + fires + " fires; maintenance " + maintenance.summary() + "; "
                 + left(end).toMillis() + " ms left";
