@@ -4,6 +4,7 @@ import io.chard.config.ChardConfig;
 import io.chard.config.RedisOutageOptions;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -14,6 +15,8 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.resource.ClientResources;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -48,8 +51,9 @@ public sealed interface RedisConnector extends AutoCloseable {
     }
 
     /**
-     * One Redis; Chard's own client, on the resources and options of Micronaut Redis's (which closes those), so
-     * that its connections skip Lettuce's synchronous API ({@link LeanRedisClient}).
+     * One Redis; Chard's own client, on the resources and options of Micronaut Redis's, so that its connections
+     * skip Lettuce's synchronous API ({@link LeanRedisClient}). Closing it leaves those resources to their owner
+     * (Lettuce never shuts down resources it was given).
      */
     record Single(LeanRedisClient client, Duration timeout) implements RedisConnector {
         @Override
@@ -72,6 +76,8 @@ public sealed interface RedisConnector extends AutoCloseable {
 
     /** A Redis Cluster; the client is Chard's own and closed with the broker. */
     record Cluster(RedisClusterClient client, ClientResources resources, Duration timeout) implements RedisConnector {
+        private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
+
         static Cluster create(List<String> seeds, Duration timeout) {
             ClientResources resources = ClientResources.builder()
                     .reconnectDelay(RedisOutageOptions.reconnectDelay()).build();
@@ -92,17 +98,34 @@ public sealed interface RedisConnector extends AutoCloseable {
             return new Cluster(client, resources, timeout);
         }
 
-        /** Opens the connections to every master at once, so no first command pays for one (and its timeout). */
+        /**
+         * Opens the connections to every serving master at once, so no first command pays for one (and its
+         * timeout). Best effort: a master that died stays listed as one (flagged failing, its slots moved to the
+         * promoted replica) until it returns or is forgotten, and opening its connection fails; that must neither
+         * stop a worker from starting on the masters that serve nor leave this connection open behind it.
+         */
         @Override
         public RedisConnection connect() {
             StatefulRedisClusterConnection<String, String> opened = client.connect();
             opened.setTimeout(timeout);
             for (RedisClusterNode node : opened.getPartitions()) {
-                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                    opened.getConnection(node.getNodeId());
+                if (serving(node)) {
+                    try {
+                        opened.getConnection(node.getNodeId());
+                    } catch (RedisException e) {
+                        LOG.warn("Redis Cluster master {} did not answer ({}); its connection opens at its first "
+                                + "command", node.getUri(), e.getMessage());
+                    }
                 }
             }
             return RedisConnection.of(opened);
+        }
+
+        /** A master that holds slots and is not known to be failing: the ones commands are routed to. */
+        static boolean serving(RedisClusterNode node) {
+            return node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.hasNoSlots()
+                    && !node.is(RedisClusterNode.NodeFlag.FAIL) && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)
+                    && !node.is(RedisClusterNode.NodeFlag.NOADDR);
         }
 
         @Override

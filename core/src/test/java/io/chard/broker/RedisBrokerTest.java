@@ -45,6 +45,17 @@ class RedisBrokerTest extends BrokerFixture {
     }
 
     @Test
+    void aRedisThatForgotTheScriptsIsSentThemAgain() {
+        client.dispatch("test.add", 1, 2);
+        // A restarted Redis, or one failed over to a replica that never loaded them, answers NOSCRIPT.
+        broker.sync().scriptFlush();
+        Dispatched after = client.dispatch("test.add", 3, 4);
+        List<Delivery> leased = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(2, leased.size());
+        assertTrue(leased.stream().anyMatch(delivery -> delivery.id().equals(after.id())));
+    }
+
+    @Test
     void aDispatchedExecutionIsLeasedOnceWithAFencingToken() {
         Dispatched dispatched = client.dispatch("test.add", 1, 2);
         List<Delivery> first = worker.lease(DEFAULT, 10, LEASE).deliveries();
