@@ -159,6 +159,7 @@ class SqsDrainHandlerTest {
         Map<String, Object> properties = new HashMap<>(properties(queueUrl));
         properties.put("redis.uri", "redis://127.0.0.1:" + TestRedis.freePort());
         properties.put("chard.redis-timeout", "1s");
+        properties.put("chard.worker.poll-interval", "500ms");
         try (ApplicationContext down = ApplicationContext.builder().properties(properties).deduceEnvironment(false).start()) {
             SqsDrainHandler unreachable = new SqsDrainHandler(down);
             SQSEvent batch = event(List.of(Message.builder().messageId("m").body(UUID.randomUUID().toString()).build()));

@@ -92,6 +92,7 @@ public final class Worker {
      */
     Worker(String id, BrokerConsumer broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker,
            JsonMapper json, Clock clock, IntConsumer exit, ReadyTrigger trigger, WorkerMetrics metrics) {
+        config.requireWithin(chard.redisTimeout());
         this.config = config;
         this.trigger = trigger;
         this.metrics = metrics;

@@ -35,6 +35,18 @@ public record WorkerConfig(
         QueueOrder.parse(queues);
     }
 
+    /**
+     * Refuses a poll interval the Redis timeout would cut short: an idle worker waits for work with a blocking pop
+     * of up to the poll interval, a Redis command like any other, so Lettuce would fail every idle wait as a
+     * timeout (an outage, with its backoff) and leave the pop blocking on the server ahead of the next one.
+     */
+    void requireWithin(Duration redisTimeout) {
+        if (pollInterval.compareTo(redisTimeout) >= 0) {
+            throw new IllegalStateException("chard.worker.poll-interval (" + pollInterval + ") must be shorter than "
+                    + "chard.redis-timeout (" + redisTimeout + "): waiting for work is a blocking Redis command");
+        }
+    }
+
     /** The queues parsed: their names and how each lease call orders them. */
     QueueOrder queueOrder() {
         return QueueOrder.parse(queues);
