@@ -47,6 +47,10 @@ public class SqsDrainHandler extends FunctionHandler<SQSEvent, SQSBatchResponse>
         if (event.getRecords() == null) {
             throw new IllegalArgumentException("an SQS event without records");
         }
+        // The answer names failed messages by id: a record without one could be neither failed nor told apart.
+        if (event.getRecords().stream().anyMatch(message -> message.getMessageId() == null)) {
+            throw new IllegalArgumentException("an SQS record without a messageId");
+        }
         Map<String, UUID> messages = new LinkedHashMap<>();
         int unreadable = 0;
         for (SQSEvent.SQSMessage message : event.getRecords()) {
@@ -55,7 +59,7 @@ public class SqsDrainHandler extends FunctionHandler<SQSEvent, SQSBatchResponse>
             } catch (RuntimeException e) {
                 unreadable++;
                 LOG.warn("SQS message {} does not carry an execution id ('{}'); acknowledged", message.getMessageId(),
-                        message.getBody());
+                        excerpt(message.getBody()));
             }
         }
         DrainReport report = worker().drainIds(List.copyOf(messages.values()), deadline, config.runBudget());
@@ -77,6 +81,15 @@ public class SqsDrainHandler extends FunctionHandler<SQSEvent, SQSBatchResponse>
                 event.getRecords().size(), report.summary(), failures.size(), unknown, unreadable,
                 left(end).toMillis());
         return new Handled<>(SQSBatchResponse.builder().withBatchItemFailures(failures).build(), report);
+    }
+
+    /** A body for one log line: a message may hold 256 KB, and a line break would forge a log event of its own. */
+    private static String excerpt(String body) {
+        if (body == null) {
+            return "";
+        }
+        String line = body.replaceAll("[\\r\\n]+", " ");
+        return line.length() <= 80 ? line : line.substring(0, 80) + "...";
     }
 
     /** True when nothing is left for this message to do. */

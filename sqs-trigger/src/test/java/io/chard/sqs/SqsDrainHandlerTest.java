@@ -154,6 +154,18 @@ class SqsDrainHandlerTest {
     }
 
     @Test
+    void aRecordWithoutAMessageIdIsRefusedBeforeAnyWork() {
+        start(Map.of());
+        UUID queued = client.dispatch("examples.add", 1, 1).id();
+        SQSEvent batch = event(List.of(Message.builder().messageId("m-queued").body(queued.toString()).build(),
+                Message.builder().body(UUID.randomUUID().toString()).build()));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> handler.handleRequest(batch, new DeadlineContext(Duration.ofSeconds(30))));
+        assertTrue(refused.getMessage().contains("messageId"), refused.getMessage());
+        assertEquals(0, snapshot(queued).deliveries(), "nothing ran");
+    }
+
+    @Test
     void withRedisUnreachableTheHandlerFailsBeforeAnyWorkSoSqsRetriesTheWholeBatch() {
         start(Map.of());
         Map<String, Object> properties = new HashMap<>(properties(queueUrl));
