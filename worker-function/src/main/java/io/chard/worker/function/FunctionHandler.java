@@ -105,6 +105,12 @@ public abstract class FunctionHandler<I, O> implements RequestStreamHandler, Res
         Instant invoked = clock.instant();
         Duration remaining = lambda != null ? Duration.ofMillis(lambda.getRemainingTimeInMillis()) : config.timeout();
         Instant end = invoked.plus(remaining);
+        if (remaining.compareTo(config.safetyMargin()) <= 0) {
+            // A deadline before the start would lease nothing and answer as if the queue were empty, every time.
+            throw new IllegalStateException("the invocation has " + remaining.toMillis() + " ms, no more than the "
+                    + "safety margin (CHARD_FUNCTION_SAFETY_MARGIN, " + config.safetyMargin().toMillis() + " ms): raise "
+                    + "the function's timeout or lower the margin");
+        }
         // Before any partial work: with Redis down the invocation fails as a whole, and its trigger retries it.
         context.getBean(Broker.class).ping();
         if (!limitsDeclared) {

@@ -108,6 +108,17 @@ class TimerDrainHandlerTest {
     }
 
     @Test
+    void anInvocationWithNoMoreTimeThanTheSafetyMarginFailsLoudlyInsteadOfRunningNothing() {
+        start(Map.of());
+        UUID id = client.dispatch("examples.noop").id();
+        // Lambda's default timeout (3 s) under the default margin (5 s): every invocation would answer "ran 0".
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(3))));
+        assertTrue(refused.getMessage().contains("CHARD_FUNCTION_SAFETY_MARGIN"), refused.getMessage());
+        assertEquals(ExecutionStatus.PENDING, snapshot(id).status());
+    }
+
+    @Test
     void aSixtySecondSleepLeasedOnTheDefaultBudgetIsGivenBackPendingAtTheDeadline() {
         start(Map.of());
         UUID sleep = client.dispatch("examples.sleep", 60).id();
