@@ -91,8 +91,11 @@ final class RedisEventStream implements EventStream {
             if (claimed != null && !claimed.getMessages().isEmpty()) {
                 return events(claimed.getMessages());
             }
-            // BLOCK 0 would wait for ever: a zero block (a partitioned stream's quick look) reads without it.
-            XReadArgs args = block.isZero() ? XReadArgs.Builder.count(max) : XReadArgs.Builder.count(max).block(block);
+            // BLOCK 0 would wait for ever: a zero block (a partitioned stream's quick look) reads without it. A block
+            // is a Redis command's wait: kept within half the command timeout, or every quiet read would fail as one.
+            Duration within = broker.config().redisTimeout().dividedBy(2);
+            XReadArgs args = block.isZero() ? XReadArgs.Builder.count(max)
+                    : XReadArgs.Builder.count(max).block(block.compareTo(within) < 0 ? block : within);
             return events(redis().xreadgroup(consumer, args, XReadArgs.StreamOffset.lastConsumed(stream)));
         });
     }

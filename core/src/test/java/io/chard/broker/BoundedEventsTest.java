@@ -53,6 +53,18 @@ class BoundedEventsTest {
     }
 
     @Test
+    void aQuietStreamReadBlockingLongerThanTheRedisTimeoutAnswersNothingInsteadOfFailing() {
+        Map<String, Object> properties = TestRedis.properties();
+        properties.put("chard.redis-timeout", "600ms");
+        try (ApplicationContext context = ApplicationContext.run(properties);
+             EventStream stream = context.getBean(RedisBroker.class).eventStream("test")) {
+            drain(stream);
+            // The recorder blocks a second for new events; a timeout of 600 ms failed each quiet read as an outage.
+            assertEquals(List.of(), stream.read(100, Duration.ofSeconds(1)));
+        }
+    }
+
+    @Test
     void withNoRecorderDispatchIsRefusedBeforeTheStreamPassesItsCapAndNothingIsLost() throws Exception {
         Map<String, Object> properties = TestRedis.properties();
         properties.put(ChardSettings.EVENTS_MAX_LENGTH, 600);
