@@ -120,6 +120,8 @@ class SettingsApiTest {
             assertEquals(200, server.admin.put(SETTINGS + "/task_default_queue", "{\"value\":\"relocated\"}")
                     .status());
             assertEquals(200, server.admin.put(SETTINGS + "/max_retries", "{\"value\":\"0\"}").status());
+            assertEquals("relocated", server.context.getBean(TaskDefaults.class).defaultQueue(),
+                    "admin-api's own dispatches use the change at once");
 
             String queue = Await.value("the dispatcher sends to the new default queue", Duration.ofSeconds(10),
                     () -> {

@@ -21,9 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The copy is read again when it is older than {@link #REFRESH}, on a virtual thread started by the one caller
  * that finds it so (every caller goes on with the copy it has: an HTTP dispatch on an event loop never waits for
  * Redis here), so a change reaches every dispatcher and worker within about two seconds at the cost of one
- * {@code HGETALL} per process every two seconds while it works. Only the first use, and the first after
- * {@link #forget()}, wait for the read. When Redis does not answer, the last copy serves; before any copy, this
- * process's configuration.
+ * {@code HGETALL} per process every two seconds while it works. Only the first use waits for the read. When Redis
+ * does not answer, the last copy serves; before any copy, this process's configuration.
  */
 @Singleton
 public final class TaskDefaults {
@@ -38,7 +37,7 @@ public final class TaskDefaults {
     private final AtomicBoolean reading = new AtomicBoolean();
     private volatile Copy copy = new Copy(Map.of(), 0, true);
 
-    /** The hash as last read, and when (System.nanoTime); a stale copy is read again at its next use. */
+    /** The hash as last read, and when (System.nanoTime); a stale copy (none read yet) is read at its next use. */
     private record Copy(Map<String, String> values, long readAt, boolean stale) {
         boolean current() {
             return !stale && System.nanoTime() - readAt < REFRESH.toNanos();
@@ -74,9 +73,12 @@ public final class TaskDefaults {
         }
     }
 
-    /** Drops the copy, so the next use reads Redis: the process that changed a setting uses it at once. */
-    public void forget() {
-        copy = new Copy(copy.values(), 0, true);
+    /**
+     * Takes the values this process just wrote to the hash as its copy, so that its own dispatches use a change at
+     * once without reading it back (an HTTP dispatch on an event loop must not wait for that read).
+     */
+    public void adopt(Map<String, String> published) {
+        copy = new Copy(Map.copyOf(published), System.nanoTime(), false);
     }
 
     private Map<String, String> stored() {
@@ -90,7 +92,7 @@ public final class TaskDefaults {
             Thread.ofVirtual().name("chard-settings-read").start(() -> read(known));
             return known.values();
         }
-        // Never read, or dropped by forget(): this caller waits, so a change made here is used at once.
+        // Never read: this first caller waits, so it does not dispatch by the configuration what a copy overrides.
         read(known);
         return copy.values();
     }

@@ -59,7 +59,6 @@ class TaskDefaultsTest {
     @Test
     void theStoredCopyWinsOverTheConfigurationAndTheDeclarationOrTheDispatchOverBoth() {
         redis.sync().hset(settingsKey, Map.of(TaskDefaults.DEFAULT_QUEUE, "stored", TaskDefaults.MAX_RETRIES, "0"));
-        defaults.forget();
         assertEquals("stored", client.dispatch("test.add", 1, 2).envelope().queue());
         assertEquals(0, defaults.maxRetries(options("test.add")));
         assertEquals("mail", client.dispatch("test.greet", "ada").envelope().queue());
@@ -72,15 +71,13 @@ class TaskDefaultsTest {
     void aStoredValueAProcessCannotUseLeavesItsConfigurationInPlace() {
         redis.sync().hset(settingsKey, Map.of(TaskDefaults.DEFAULT_QUEUE, "no spaces allowed",
                 TaskDefaults.MAX_RETRIES, "many"));
-        defaults.forget();
         assertEquals("configured", defaults.queue(options("test.add")));
         assertEquals(5, defaults.maxRetries(options("test.add")));
     }
 
     @Test
-    void aChangedCopyReachesAProcessThatAlreadyReadTheOldOneWithoutAForget() {
+    void aChangedCopyReachesAProcessThatAlreadyReadTheOldOne() {
         redis.sync().hset(settingsKey, Map.of(TaskDefaults.DEFAULT_QUEUE, "before"));
-        defaults.forget();
         assertEquals("before", defaults.queue(options("test.add")));
         redis.sync().hset(settingsKey, Map.of(TaskDefaults.DEFAULT_QUEUE, "after"));
         Await.until("the aged copy is read again", Duration.ofSeconds(15),

@@ -65,11 +65,11 @@ public class SettingsMirror {
                 }
             }
             broker.copyStoredSettings(copied);
+            // This process's own dispatches use a change at once, not after TaskDefaults' next read.
+            defaults.adopt(copied);
             outage.recovered();
         } catch (RuntimeException e) {
             outage.failed(e);
         }
-        // This process's own dispatches use the change at once, not after TaskDefaults' next read.
-        defaults.forget();
     }
 }
