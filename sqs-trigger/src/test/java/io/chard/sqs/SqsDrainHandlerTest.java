@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +32,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The SQS trigger and the SQS-triggered function against a real Redis and an embedded ElasticMQ. */
@@ -151,6 +154,18 @@ class SqsDrainHandlerTest {
         SQSBatchResponse response = handler.handleRequest(batch, new DeadlineContext(Duration.ofSeconds(30)));
         assertEquals(List.of(), response.getBatchItemFailures());
         assertEquals(1, snapshot(ended).deliveries(), "not run twice");
+    }
+
+    @Test
+    void anSqsThatAcceptsConnectionsButNeverAnswersDelaysADispatchBySecondsAndLosesNothing() throws Exception {
+        try (ServerSocket stalled = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String endpoint = "http://127.0.0.1:" + stalled.getLocalPort();
+            start(Map.of("chard.sqs.endpoint", endpoint,
+                    "chard.sqs.queue-urls", "default=" + endpoint + "/000000000000/stalled"));
+            // The SDK's own timeouts would hold the dispatcher (and every HTTP dispatch behind it) for minutes.
+            UUID id = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> client.dispatch("examples.add", 1, 1).id());
+            assertEquals(ExecutionStatus.PENDING, snapshot(id).status(), "stored, for the timer drain to find");
+        }
     }
 
     @Test
