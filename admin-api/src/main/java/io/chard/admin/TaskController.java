@@ -81,7 +81,7 @@ class TaskController {
         // generator would describe HttpResponse's own fields as the answer: @ApiResponse keeps it "an object".)
         Executor loop = request instanceof NettyHttpRequest<?> netty ? netty.getChannelHandlerContext().executor()
                 : Runnable::run;
-        return client.dispatchAsync(DispatchBody.read(body, json, clock.instant()))
+        return client.dispatchAsyncOrRefuse(DispatchBody.read(body, json, clock.instant()))
                 .<HttpResponse<?>>thenComposeAsync(dispatched -> {
                     if (!dispatched.duplicate()) {
                         metrics.dispatched(dispatched.envelope().task(), dispatched.envelope().queue(), 1);

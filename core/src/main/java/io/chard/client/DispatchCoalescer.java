@@ -47,7 +47,12 @@ final class DispatchCoalescer implements AutoCloseable {
     private boolean inFlight;
     private boolean flushersTurn;
     private boolean closed;
-    private Thread flusher;
+    /**
+     * A platform thread (a virtual one would share its carrier with the callers it must answer), started with the
+     * coalescer: started on demand, a thread that failed to start (no memory for its stack) left a dispatch queued
+     * with nobody to flush it, and every later one behind it.
+     */
+    private final Thread flusher;
 
     /**
      * @param enqueue   stores envelopes of one partition in one atomic step, answering them in order
@@ -57,6 +62,7 @@ final class DispatchCoalescer implements AutoCloseable {
                       ToIntFunction<Envelope.Encoded> partition) {
         this.enqueue = enqueue;
         this.partition = partition;
+        this.flusher = Thread.ofPlatform().daemon().name("chard-dispatch").start(this::run);
     }
 
     /**
@@ -94,14 +100,18 @@ final class DispatchCoalescer implements AutoCloseable {
     }
 
     /**
-     * Hands the envelope to the flusher without waiting for Redis: the future completes once it is stored. Blocks
-     * while {@link #MAX_WAITING} dispatches wait already.
+     * Hands the envelope to the flusher without waiting for Redis: the future completes once it is stored. While
+     * {@link #MAX_WAITING} dispatches wait already, blocks until there is room if {@code waitForRoom}, else fails the
+     * future at once with {@link BrokerUnavailableException} (a caller on an event loop must not block).
      */
-    CompletableFuture<Dispatched> submit(Envelope.Encoded envelope) {
+    CompletableFuture<Dispatched> submit(Envelope.Encoded envelope, boolean waitForRoom) {
         Pending pending = new Pending(envelope, new CompletableFuture<>());
         lock.lock();
         try {
             refuseWhenClosed();
+            if (!waitForRoom && waiting.size() >= MAX_WAITING) {
+                throw new BrokerUnavailableException(MAX_WAITING + " dispatches are waiting for Redis already", null);
+            }
             enqueueWaiting(pending);
             if (!inFlight) {
                 inFlight = true;
@@ -118,7 +128,6 @@ final class DispatchCoalescer implements AutoCloseable {
     /** Stores what was handed over before, then stops the flusher; later dispatches are refused. */
     @Override
     public void close() {
-        Thread running;
         lock.lock();
         try {
             closed = true;
@@ -126,16 +135,13 @@ final class DispatchCoalescer implements AutoCloseable {
                 idle.awaitUninterruptibly();
             }
             flusherTurn.signal();
-            running = flusher;
         } finally {
             lock.unlock();
         }
-        if (running != null) {
-            try {
-                running.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            flusher.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -163,10 +169,6 @@ final class DispatchCoalescer implements AutoCloseable {
     /** Under the lock. */
     private void giveTurnToFlusher() {
         flushersTurn = true;
-        if (flusher == null) {
-            // A platform thread: a virtual one would share its carrier with the callers it must answer.
-            flusher = Thread.ofPlatform().daemon().name("chard-dispatch").start(this::run);
-        }
         flusherTurn.signal();
     }
 

@@ -113,11 +113,24 @@ public final class TaskClient {
      * wait for Redis already.
      */
     public CompletableFuture<Dispatched> dispatchAsync(DispatchRequest request) {
+        return dispatchAsync(request, true);
+    }
+
+    /**
+     * As {@link #dispatchAsync(DispatchRequest)}, but never blocks: while thousands of dispatches wait for Redis
+     * already, the future fails at once with {@link BrokerUnavailableException}, what a server answers 503 to (an
+     * HTTP dispatch runs on an event loop, which must not wait for room).
+     */
+    public CompletableFuture<Dispatched> dispatchAsyncOrRefuse(DispatchRequest request) {
+        return dispatchAsync(request, false);
+    }
+
+    private CompletableFuture<Dispatched> dispatchAsync(DispatchRequest request, boolean waitForRoom) {
         Envelope.Encoded envelope = single(request);
         if (!broker.sharesEnqueueCalls()) {
             return CompletableFuture.completedFuture(enqueue(List.of(envelope)).getFirst());
         }
-        return coalescer.submit(envelope);
+        return coalescer.submit(envelope, waitForRoom);
     }
 
     /** A single dispatch's checked envelope. */

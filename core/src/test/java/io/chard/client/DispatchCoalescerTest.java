@@ -36,11 +36,11 @@ class DispatchCoalescerTest {
             await(release);
             return stored(batch);
         }, encoded -> 0)) {
-            CompletableFuture<Dispatched> first = coalescer.submit(envelope());
+            CompletableFuture<Dispatched> first = coalescer.submit(envelope(), true);
             assertTrue(inFlight.await(10, TimeUnit.SECONDS));
             List<CompletableFuture<Dispatched>> rest = new ArrayList<>();
             for (int i = 0; i < 99; i++) {
-                rest.add(coalescer.submit(envelope()));
+                rest.add(coalescer.submit(envelope(), true));
             }
             assertTrue(rest.stream().noneMatch(CompletableFuture::isDone), "answered before it was stored");
             release.countDown();
@@ -48,6 +48,32 @@ class DispatchCoalescerTest {
             rest.forEach(CompletableFuture::join);
             assertEquals(List.of(1, 99), calls.stream().map(List::size).toList());
             assertEquals(rest.getLast().join().id(), calls.get(1).getLast());
+        }
+    }
+
+    @Test
+    void aCallerThatMustNotBlockIsRefusedAtOnceWhileThousandsWaitAndTheWaitingAreStillStored() throws Exception {
+        CountDownLatch inFlight = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (DispatchCoalescer coalescer = new DispatchCoalescer(batch -> {
+            inFlight.countDown();
+            await(release);
+            return stored(batch);
+        }, encoded -> 0)) {
+            List<CompletableFuture<Dispatched>> waiting = new ArrayList<>();
+            waiting.add(coalescer.submit(envelope(), true));
+            assertTrue(inFlight.await(10, TimeUnit.SECONDS));
+            // Redis is stuck on the call in flight: the queue behind it fills up.
+            for (int i = 0; i < 8 * DispatchCoalescer.MAX_BATCH; i++) {
+                waiting.add(coalescer.submit(envelope(), false));
+            }
+            CompletableFuture<Dispatched> refused = coalescer.submit(envelope(), false);
+            assertTrue(refused.isCompletedExceptionally(), "refused at once, not blocked");
+            assertInstanceOf(BrokerUnavailableException.class,
+                    assertThrows(CompletionException.class, refused::join).getCause());
+            release.countDown();
+            waiting.forEach(CompletableFuture::join);
+            assertEquals(8 * DispatchCoalescer.MAX_BATCH + 1, calls.stream().mapToInt(List::size).sum());
         }
     }
 
@@ -123,8 +149,8 @@ class DispatchCoalescerTest {
             }
             return stored(batch);
         }, encoded -> encoded.envelope().id().equals(refused) ? 1 : 0)) {
-            CompletableFuture<Dispatched> failing = coalescer.submit(envelope(refused));
-            CompletableFuture<Dispatched> other = coalescer.submit(envelope());
+            CompletableFuture<Dispatched> failing = coalescer.submit(envelope(refused), true);
+            CompletableFuture<Dispatched> other = coalescer.submit(envelope(), true);
             assertInstanceOf(BrokerUnavailableException.class,
                     assertThrows(CompletionException.class, failing::join).getCause());
             assertEquals(other.join().id(), calls.getLast().getFirst());
@@ -134,11 +160,11 @@ class DispatchCoalescerTest {
     @Test
     void aClosedCoalescerStoresWhatWasHandedOverAndRefusesTheRest() {
         DispatchCoalescer coalescer = new DispatchCoalescer(this::stored, encoded -> 0);
-        CompletableFuture<Dispatched> before = coalescer.submit(envelope());
+        CompletableFuture<Dispatched> before = coalescer.submit(envelope(), true);
         coalescer.close();
         assertEquals(before.join().id(), calls.getFirst().getFirst());
         assertInstanceOf(BrokerUnavailableException.class, assertThrows(CompletionException.class,
-                coalescer.submit(envelope())::join).getCause());
+                coalescer.submit(envelope(), true)::join).getCause());
     }
 
     private List<Dispatched> stored(List<Envelope.Encoded> batch) {
