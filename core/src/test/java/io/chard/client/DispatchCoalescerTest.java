@@ -26,16 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DispatchCoalescerTest {
     private final List<List<UUID>> calls = Collections.synchronizedList(new ArrayList<>());
+    /** For the script stand-in that holds its call until released: counted down when a call is in flight. */
+    private final CountDownLatch inFlight = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
 
     @Test
     void dispatchesArrivingWhileAScriptCallIsInFlightGoTogetherInTheNextCall() throws Exception {
-        CountDownLatch inFlight = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        try (DispatchCoalescer coalescer = new DispatchCoalescer(batch -> {
-            inFlight.countDown();
-            await(release);
-            return stored(batch);
-        }, encoded -> 0)) {
+        try (DispatchCoalescer coalescer = new DispatchCoalescer(this::storedOnRelease, encoded -> 0)) {
             CompletableFuture<Dispatched> first = coalescer.submit(envelope(), true);
             assertTrue(inFlight.await(10, TimeUnit.SECONDS));
             List<CompletableFuture<Dispatched>> rest = new ArrayList<>();
@@ -53,13 +50,7 @@ class DispatchCoalescerTest {
 
     @Test
     void aCallerThatMustNotBlockIsRefusedAtOnceWhileThousandsWaitAndTheWaitingAreStillStored() throws Exception {
-        CountDownLatch inFlight = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        try (DispatchCoalescer coalescer = new DispatchCoalescer(batch -> {
-            inFlight.countDown();
-            await(release);
-            return stored(batch);
-        }, encoded -> 0)) {
+        try (DispatchCoalescer coalescer = new DispatchCoalescer(this::storedOnRelease, encoded -> 0)) {
             List<CompletableFuture<Dispatched>> waiting = new ArrayList<>();
             waiting.add(coalescer.submit(envelope(), true));
             assertTrue(inFlight.await(10, TimeUnit.SECONDS));
@@ -93,14 +84,10 @@ class DispatchCoalescerTest {
 
     @Test
     void callersArrivingWhileALeadersCallIsInFlightWaitAndGoTogetherInTheNextCall() throws Exception {
-        CountDownLatch inFlight = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         List<Thread> ranOn = Collections.synchronizedList(new ArrayList<>());
         try (DispatchCoalescer coalescer = new DispatchCoalescer(batch -> {
             ranOn.add(Thread.currentThread());
-            inFlight.countDown();
-            await(release);
-            return stored(batch);
+            return storedOnRelease(batch);
         }, encoded -> 0)) {
             Thread leader = Thread.ofPlatform().start(() -> coalescer.store(envelope()));
             assertTrue(inFlight.await(10, TimeUnit.SECONDS));
@@ -165,6 +152,13 @@ class DispatchCoalescerTest {
         assertEquals(before.join().id(), calls.getFirst().getFirst());
         assertInstanceOf(BrokerUnavailableException.class, assertThrows(CompletionException.class,
                 coalescer.submit(envelope(), true)::join).getCause());
+    }
+
+    /** A script call that stays in flight until {@link #release}, as Redis stuck on a call would. */
+    private List<Dispatched> storedOnRelease(List<Envelope.Encoded> batch) {
+        inFlight.countDown();
+        await(release);
+        return stored(batch);
     }
 
     private List<Dispatched> stored(List<Envelope.Encoded> batch) {
