@@ -1,6 +1,7 @@
 package io.chard.admin;
 
 import io.chard.broker.ExecutionStatus;
+import io.chard.database.Jdbc;
 import io.chard.admin.auth.Permissions;
 import io.chard.admin.metrics.AdminMetrics;
 import io.chard.broker.BrokerUnavailableException;
@@ -89,8 +90,8 @@ class TaskController {
                                 HttpResponse.accepted().body(ExecutionDetail.dispatched(dispatched.envelope())));
                     }
                     // A duplicate names an earlier execution, which may have run since: its state is read.
-                    return CompletableFuture.supplyAsync(() -> HttpResponse.accepted().body(live(dispatched.id())
-                            .<Object>map(detail -> detail).orElseGet(() -> enqueued(dispatched))), blocking);
+                    return CompletableFuture.supplyAsync(() -> HttpResponse.accepted().body(earlier(dispatched)),
+                            blocking);
                 }, loop);
     }
 
@@ -151,6 +152,21 @@ class TaskController {
         } catch (BrokerUnavailableException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The execution a duplicate names: in Redis, else in the history (a unique task's lock may outlive its holder's
+     * day in Redis, and the holder have succeeded long ago), else what the dispatch knows. Never an error: the
+     * dispatch was accepted.
+     */
+    private Object earlier(Dispatched dispatched) {
+        return live(dispatched.id()).or(() -> {
+            try {
+                return executions.detail(dispatched.id());
+            } catch (Jdbc.DatabaseException | BrokerUnavailableException e) {
+                return Optional.empty();
+            }
+        }).<Object>map(detail -> detail).orElseGet(() -> enqueued(dispatched));
     }
 
     /**

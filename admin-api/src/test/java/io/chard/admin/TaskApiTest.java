@@ -4,7 +4,10 @@ import io.chard.config.ChardSettings;
 import io.chard.admin.testing.AdminApiServer;
 import io.chard.admin.testing.ApiClient;
 import io.chard.admin.testing.ApiClient.Answer;
+import io.chard.broker.Outcome;
+import io.chard.broker.RedisBroker;
 import io.chard.broker.RedisKeys;
+import io.chard.history.HistoryStore;
 import io.chard.config.ChardConfig;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
@@ -68,6 +71,27 @@ class TaskApiTest {
         assertEquals(first.text("id"), duplicate.text("id"));
         assertEquals("pending", duplicate.text("status"));
         assertTrue(!other.text("id").equals(first.text("id")), "another order is another execution");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aDuplicateOfAnExecutionGoneFromRedisAnswersWhatTheHistoryRecorded() {
+        String body = "{\"task\":\"test.add\",\"args\":[1,2],\"idempotency_key\":\"order-" + UUID.randomUUID() + "\"}";
+        Answer first = api.post(TASKS, body);
+        UUID id = UUID.fromString(first.text("id"));
+        server.settle(id, new Outcome.Success("1"));
+        server.recordHistory("task-api-test");
+        assertEquals("success", server.context.getBean(HistoryStore.class).find(id).orElseThrow().status());
+        // What the result TTL does to the execution while a key that names it stays (an idempotency window, or a
+        // unique task's lock for its period, may outlast it).
+        var redis = ((StatefulRedisConnection<String, String>) server.context.getBean(StatefulRedisConnection.class))
+                .sync();
+        redis.del(server.context.getBean(RedisBroker.class).partitions().keys(id).task(id));
+
+        Answer duplicate = api.post(TASKS, body);
+        assertEquals(202, duplicate.status(), duplicate.body());
+        assertEquals(id.toString(), duplicate.text("id"));
+        assertEquals("success", duplicate.text("status"), "not the pending a dispatch would guess: " + duplicate.body());
     }
 
     @Test

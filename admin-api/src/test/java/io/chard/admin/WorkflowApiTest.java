@@ -9,9 +9,6 @@ import io.chard.broker.RedisBroker;
 import io.chard.broker.Settlement;
 import io.chard.config.ChardConfig;
 import io.chard.config.ChardSettings;
-import io.chard.history.HistoryRecorder;
-import io.chard.history.HistoryWriter;
-import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -138,7 +135,7 @@ class WorkflowApiTest {
         String id = accepted.text("id");
         runUntilIdle();
         String live = server.viewer.get(WORKFLOWS + "/" + id).body();
-        recordHistory();
+        server.recordHistory("workflow-api-test");
         forgetInRedis(accepted);
         Answer read = server.viewer.get(WORKFLOWS + "/" + id);
         assertEquals(200, read.status(), read.body());
@@ -158,7 +155,7 @@ class WorkflowApiTest {
                 {"chain": [{"task": "test.add", "args": [3, 3]}, {"task": "test.add", "args": [4]}]}""");
         assertEquals(202, another.status(), another.body());
         runUntilIdle();
-        recordHistory();
+        server.recordHistory("workflow-api-test");
         Answer listed = server.viewer.get(EXECUTIONS + "?workflow=" + workflow.text("id"));
         assertEquals(200, listed.status(), listed.body());
         assertEquals(sortedIds(workflow.json().get("members")), sortedIds(listed.json().get("items")));
@@ -220,17 +217,6 @@ class WorkflowApiTest {
                     + "x".repeat(2_000_000) + "\"]}]}");
             assertEquals(413, large.status(), large.body().substring(0, Math.min(200, large.body().length())));
         });
-    }
-
-    /** Runs a recorder over every event so far, as admin-api's own recorder would. */
-    @SuppressWarnings("unchecked")
-    private static void recordHistory() throws Exception {
-        HistoryRecorder recorder = new HistoryRecorder(server.context.getBean(RedisBroker.class)
-                .eventStream("workflow-api-test"), server.context.getBean(HistoryWriter.class),
-                server.context.getBean(JsonMapper.class), server.context.getBean(ApplicationEventPublisher.class));
-        for (int round = 0; round < 100 && recorder.recordOnce(Duration.ofMillis(200)) > 0; round++) {
-            // until a read finds nothing new
-        }
     }
 
     /** What the result TTL does: the workflow's hash and its members' hashes leave Redis. */

@@ -1,5 +1,9 @@
 package io.chard.admin.testing;
 
+import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.json.JsonMapper;
+import io.chard.history.HistoryWriter;
+import io.chard.history.HistoryRecorder;
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.Delivery;
 import io.chard.broker.Outcome;
@@ -67,6 +71,21 @@ public final class AdminApiServer implements AutoCloseable {
                     .lease(List.of("default"), 100, Duration.ofSeconds(30)).deliveries().stream()
                     .filter(d -> d.id().equals(id)).findFirst().orElse(null));
             worker.settle(List.of(new Settlement(delivery.lease(), outcome)));
+        }
+    }
+
+    /** Runs a recorder over every event so far, as admin-api's own recorder would (the tests' server runs none). */
+    @SuppressWarnings("unchecked")
+    public void recordHistory(String consumer) {
+        HistoryRecorder recorder = new HistoryRecorder(context.getBean(RedisBroker.class).eventStream(consumer),
+                context.getBean(HistoryWriter.class), context.getBean(JsonMapper.class),
+                context.getBean(ApplicationEventPublisher.class));
+        try {
+            for (int round = 0; round < 100 && recorder.recordOnce(Duration.ofMillis(200)) > 0; round++) {
+                // until a read finds nothing new
+            }
+        } catch (Exception e) {
+            throw new AssertionError("recording the history failed", e);
         }
     }
 
