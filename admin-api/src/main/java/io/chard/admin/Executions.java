@@ -48,11 +48,12 @@ public class Executions {
     }
 
     public Optional<ExecutionDetail> detail(UUID id) {
-        Optional<ExecutionRecord> recorded = history.find(id);
-        if (recorded.isPresent()) {
-            return Optional.of(ExecutionDetail.of(recorded.get(), history.retriedBy(id), json));
-        }
-        return client.snapshot(id).map(snapshot -> ExecutionDetail.of(snapshot, json));
+        return recorded(id).or(() -> client.snapshot(id).map(snapshot -> ExecutionDetail.of(snapshot, json)));
+    }
+
+    /** The execution as the history has it (PostgreSQL only). */
+    Optional<ExecutionDetail> recorded(UUID id) {
+        return history.find(id).map(row -> ExecutionDetail.of(row, history.retriedBy(id), json));
     }
 
     /**

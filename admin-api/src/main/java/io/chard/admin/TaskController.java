@@ -162,8 +162,8 @@ class TaskController {
     private Object earlier(Dispatched dispatched) {
         return live(dispatched.id()).or(() -> {
             try {
-                return executions.detail(dispatched.id());
-            } catch (Jdbc.DatabaseException | BrokerUnavailableException e) {
+                return executions.recorded(dispatched.id());
+            } catch (Jdbc.DatabaseException e) {
                 return Optional.empty();
             }
         }).<Object>map(detail -> detail).orElseGet(() -> enqueued(dispatched));

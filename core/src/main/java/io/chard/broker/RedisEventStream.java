@@ -32,6 +32,11 @@ final class RedisEventStream implements EventStream {
     private final RedisBroker broker;
     private final String stream;
     private final Consumer<String> consumer;
+    /**
+     * The longest a read blocks: a block is a Redis command's wait, kept within half the command timeout, or every
+     * quiet read would fail as one.
+     */
+    private final Duration maxBlock;
     private RedisConnection connection;
     private BlockingCommands redis;
     private boolean ownBacklogDrained;
@@ -41,6 +46,7 @@ final class RedisEventStream implements EventStream {
         this.broker = broker;
         this.stream = keys.events();
         this.consumer = Consumer.from(GROUP, consumerName);
+        this.maxBlock = broker.config().redisTimeout().dividedBy(2);
     }
 
     private synchronized BlockingCommands redis() {
@@ -91,11 +97,9 @@ final class RedisEventStream implements EventStream {
             if (claimed != null && !claimed.getMessages().isEmpty()) {
                 return events(claimed.getMessages());
             }
-            // BLOCK 0 would wait for ever: a zero block (a partitioned stream's quick look) reads without it. A block
-            // is a Redis command's wait: kept within half the command timeout, or every quiet read would fail as one.
-            Duration within = broker.config().redisTimeout().dividedBy(2);
+            // BLOCK 0 would wait for ever: a zero block (a partitioned stream's quick look) reads without it.
             XReadArgs args = block.isZero() ? XReadArgs.Builder.count(max)
-                    : XReadArgs.Builder.count(max).block(block.compareTo(within) < 0 ? block : within);
+                    : XReadArgs.Builder.count(max).block(block.compareTo(maxBlock) < 0 ? block : maxBlock);
             return events(redis().xreadgroup(consumer, args, XReadArgs.StreamOffset.lastConsumed(stream)));
         });
     }

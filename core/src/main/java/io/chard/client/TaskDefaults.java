@@ -35,12 +35,14 @@ public final class TaskDefaults {
     private final Broker broker;
     private final ChardConfig config;
     private final AtomicBoolean reading = new AtomicBoolean();
-    private volatile Copy copy = new Copy(Map.of(), 0, true);
+    /** Before the first read: this process's configuration serves, and the first use reads the hash in place. */
+    private static final Copy NONE = new Copy(Map.of(), 0);
+    private volatile Copy copy = NONE;
 
-    /** The hash as last read, and when (System.nanoTime); a stale copy (none read yet) is read at its next use. */
-    private record Copy(Map<String, String> values, long readAt, boolean stale) {
+    /** The hash as last read, and when (System.nanoTime). */
+    private record Copy(Map<String, String> values, long readAt) {
         boolean current() {
-            return !stale && System.nanoTime() - readAt < REFRESH.toNanos();
+            return this != NONE && System.nanoTime() - readAt < REFRESH.toNanos();
         }
     }
 
@@ -78,7 +80,7 @@ public final class TaskDefaults {
      * once without reading it back (an HTTP dispatch on an event loop must not wait for that read).
      */
     public void adopt(Map<String, String> published) {
-        copy = new Copy(Map.copyOf(published), System.nanoTime(), false);
+        copy = new Copy(Map.copyOf(published), System.nanoTime());
     }
 
     private Map<String, String> stored() {
@@ -86,7 +88,7 @@ public final class TaskDefaults {
         if (known.current() || !reading.compareAndSet(false, true)) {
             return known.values();
         }
-        if (!known.stale()) {
+        if (known != NONE) {
             // Merely aged: read again beside the caller, who goes on with the copy it has. A caller may be an HTTP
             // dispatch on a Netty event loop, which must not wait for Redis.
             Thread.ofVirtual().name("chard-settings-read").start(() -> read(known));
@@ -99,11 +101,11 @@ public final class TaskDefaults {
 
     private void read(Copy known) {
         try {
-            copy = new Copy(Map.copyOf(broker.storedSettings()), System.nanoTime(), false);
+            copy = new Copy(Map.copyOf(broker.storedSettings()), System.nanoTime());
         } catch (RuntimeException e) {
             // The dispatch or settlement that needed this goes to Redis next and reports the outage there.
             LOG.debug("stored settings not read from Redis, using the last copy: {}", e.toString());
-            copy = new Copy(known.values(), System.nanoTime(), false);
+            copy = new Copy(known.values(), System.nanoTime());
         } finally {
             reading.set(false);
         }
