@@ -1,6 +1,9 @@
 package io.chard.history;
 
 import io.chard.broker.ExecutionStatus;
+import io.chard.config.ChardSettings;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,19 +15,26 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * The recorder's write path into the history. A batch of changes is one statement over arrays (one round trip
  * however many rows): insert the executions new to the table, and update the others column by column, where a
- * newer change (higher event seq) overrides and an older one only fills what is still empty.
+ * newer change (higher event seq) overrides and an older one only fills what is still empty. A large batch is
+ * split by execution id over several connections written at once ({@link #writers}): each row version costs
+ * PostgreSQL an entry in every index of its partition, one backend's work, so one connection keeps one core busy
+ * while the other idles.
  */
 @Singleton
 public final class HistoryWriter {
@@ -43,10 +53,28 @@ public final class HistoryWriter {
     private static final String PLANNER_SETTINGS =
             "SELECT set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)";
 
-    private final DataSource dataSource;
+    /**
+     * Below this many changes a batch goes on one connection: a recorder that keeps up reads short batches, and
+     * splitting them would spend a round trip and a plan per shard on a few rows.
+     */
+    static final int SHARDED_FROM = 500;
+    private static final ThreadFactory SHARD_THREADS = Thread.ofVirtual().name("chard-history-shard-", 0).factory();
 
-    public HistoryWriter(DataSource dataSource) {
+    private final DataSource dataSource;
+    private final int writers;
+
+    /**
+     * @param writers the connections a large batch is split over; 0 for one per available processor, at most 4
+     *                (past the cores, more backends only queue for them)
+     */
+    @Inject
+    public HistoryWriter(DataSource dataSource, @Value("${" + ChardSettings.HISTORY_WRITERS + ":0}") int writers) {
+        if (writers < 0) {
+            throw new IllegalArgumentException(ChardSettings.HISTORY_WRITERS + " must be 0 (one per processor) or more, "
+                    + "was " + writers);
+        }
         this.dataSource = dataSource;
+        this.writers = writers > 0 ? writers : Math.min(4, Runtime.getRuntime().availableProcessors());
     }
 
     /**
@@ -60,6 +88,67 @@ public final class HistoryWriter {
         if (changes.isEmpty()) {
             return;
         }
+        if (writers == 1 || changes.size() < SHARDED_FROM) {
+            applyShard(changes);
+            return;
+        }
+        applySharded(changes);
+    }
+
+    /**
+     * Writes each shard in a transaction of its own, at once, and returns when all have ended. The shards hold
+     * different executions, so they never wait on each other's rows; they do meet on the minute aggregate's rows,
+     * which {@link TaskMinutes#addSql} locks in one order so that they wait instead of deadlocking. A shard that
+     * fails fails the batch, which the recorder then reads and writes again: the shards that committed take the
+     * replay as a replay (nothing changes, nothing is counted twice).
+     */
+    private void applySharded(Collection<ExecutionChange> changes) throws HistoryUnavailableException {
+        List<List<ExecutionChange>> shards = new ArrayList<>(writers);
+        for (int i = 0; i < writers; i++) {
+            shards.add(new ArrayList<>(changes.size() / writers + 1));
+        }
+        for (ExecutionChange change : changes) {
+            shards.get(Math.floorMod(change.id.hashCode(), writers)).add(change);
+        }
+        List<FutureTask<Void>> others = new ArrayList<>(writers - 1);
+        for (List<ExecutionChange> shard : shards.subList(1, writers)) {
+            FutureTask<Void> task = new FutureTask<>(() -> {
+                applyShard(shard);
+                return null;
+            });
+            others.add(task);
+            SHARD_THREADS.newThread(task).start();
+        }
+        Throwable failure = null;
+        try {
+            applyShard(shards.getFirst());
+        } catch (HistoryUnavailableException | RuntimeException e) {
+            failure = e;
+        }
+        for (FutureTask<Void> task : others) {
+            try {
+                task.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause();
+                } else {
+                    failure.addSuppressed(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HistoryUnavailableException("interrupted while the history's shards were written", e);
+            }
+        }
+        switch (failure) {
+            case null -> { }
+            case HistoryUnavailableException unavailable -> throw unavailable;
+            case RuntimeException unexpected -> throw unexpected;
+            case Error error -> throw error;
+            default -> throw new IllegalStateException("a history shard failed", failure);
+        }
+    }
+
+    private void applyShard(Collection<ExecutionChange> changes) throws HistoryUnavailableException {
         try (Connection connection = dataSource.getConnection()) {
             try {
                 Set<UUID> written = upsert(connection, changes);

@@ -73,7 +73,10 @@ public final class TaskMinutes {
                 // has no task name yet; it is counted under '' rather than lost.
                 + "FROM (SELECT date_trunc('minute', COALESCE(finished_at, now())) AS minute, COALESCE(task_name, '') "
                 + "AS task_name, queue, status, " + runMillis + " AS run_ms, " + waitMillis + " AS wait_ms FROM " + ended
-                + ") e GROUP BY minute, task_name, queue) g ON CONFLICT (minute, task_name, queue) DO UPDATE SET " + added
+                + ") e GROUP BY minute, task_name, queue) g "
+                // In key order, so that two writers adding to the same minutes lock them in the same order (one
+                // waits for the other's commit instead of both waiting for each other).
+                + "ORDER BY minute, task_name, queue ON CONFLICT (minute, task_name, queue) DO UPDATE SET " + added
                 + ", run_ms_sum = m.run_ms_sum + EXCLUDED.run_ms_sum, run_count = m.run_count + EXCLUDED.run_count, "
                 + "wait_ms_sum = m.wait_ms_sum + EXCLUDED.wait_ms_sum, wait_count = m.wait_count + EXCLUDED.wait_count, "
                 + "run_histogram = " + RuntimeHistogram.sumSql("m.run_histogram", "EXCLUDED.run_histogram") + ", "

@@ -341,6 +341,36 @@ class HistoryRecorderTest {
     }
 
     @Test
+    void aLargeBatchWrittenOnSeveralConnectionsAtOnceRecordsAndCountsEachExecutionOnce() throws Exception {
+        start(false);
+        JsonMapper json = context.getBean(JsonMapper.class);
+        HistoryWriter fourWriters = new HistoryWriter(context.getBean(javax.sql.DataSource.class), 4);
+        List<BrokerEvent> enqueued = new java.util.ArrayList<>();
+        List<BrokerEvent> ended = new java.util.ArrayList<>();
+        for (int i = 0; i < 3 * HistoryWriter.SHARDED_FROM; i++) {
+            // Three tasks whose ends spread over five minutes: every shard adds to the same minute rows.
+            List<BrokerEvent> events = run(UUID.randomUUID(), "agg.sharded." + i % 3, i * 200L, 10,
+                    i % 5 == 0 ? "failed" : "succeeded");
+            enqueued.add(events.getFirst());
+            ended.addAll(events.subList(1, 3));
+        }
+        fourWriters.apply(HistoryRecorder.fold(enqueued, json).values());
+        fourWriters.apply(HistoryRecorder.fold(ended, json).values());
+        fourWriters.apply(HistoryRecorder.fold(ended, json).values());
+
+        long recorded = context.getBean(io.chard.database.Jdbc.class).list("SELECT count(*) FROM "
+                + HistoryStore.TABLE + " WHERE task_name LIKE 'agg.sharded.%' AND status IN ('success', 'failed')",
+                row -> row.getLong(1)).getFirst();
+        assertEquals(3L * HistoryWriter.SHARDED_FROM, recorded);
+        for (int task = 0; task < 3; task++) {
+            TaskMinutes.TaskTotals totals = totals("agg.sharded." + task);
+            assertEquals(HistoryWriter.SHARDED_FROM, totals.outcomes().get("success") + totals.outcomes().get("failed"),
+                    "each execution counted once, the replay not at all");
+            assertEquals(HistoryWriter.SHARDED_FROM, totals.runCount());
+        }
+    }
+
+    @Test
     void aRetriedThenSucceededExecutionCountsOneSuccessAndNoFailure() throws Exception {
         start(false);
         JsonMapper json = context.getBean(JsonMapper.class);
