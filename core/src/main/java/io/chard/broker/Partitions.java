@@ -7,11 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 
@@ -77,17 +80,36 @@ public final class Partitions {
      * call per partition (each single-slot), and the caller still sees one answer per item.
      */
     public <T, R> List<R> perPartition(List<T> items, Function<T, UUID> id, BiFunction<RedisKeys, List<T>, List<R>> call) {
+        return perPartition(items, id, call, item -> false);
+    }
+
+    /**
+     * {@link #perPartition(List, Function, BiFunction)}, calling last the partitions that hold an item matching
+     * {@code last}: when a call fails, the calls after it have not been made, so the items a caller could not
+     * safely send again (see {@link RedisBroker#enqueue}) are stored only if everything before them was.
+     */
+    public <T, R> List<R> perPartition(List<T> items, Function<T, UUID> id, BiFunction<RedisKeys, List<T>, List<R>> call,
+                                       Predicate<T> last) {
         Map<Integer, List<Integer>> positions = new TreeMap<>();
+        Set<Integer> lastPartitions = new TreeSet<>();
         for (int i = 0; i < items.size(); i++) {
-            positions.computeIfAbsent(of(id.apply(items.get(i))), p -> new ArrayList<>()).add(i);
+            int partition = of(id.apply(items.get(i)));
+            positions.computeIfAbsent(partition, p -> new ArrayList<>()).add(i);
+            if (last.test(items.get(i))) {
+                lastPartitions.add(partition);
+            }
         }
+        List<Integer> order = new ArrayList<>(positions.keySet());
+        order.removeAll(lastPartitions);
+        order.addAll(lastPartitions);
         List<R> results = new ArrayList<>(java.util.Collections.nCopies(items.size(), null));
-        positions.forEach((partition, at) -> {
+        for (int partition : order) {
+            List<Integer> at = positions.get(partition);
             List<R> answers = call.apply(keys(partition), at.stream().map(items::get).toList());
             for (int i = 0; i < at.size(); i++) {
                 results.set(at.get(i), answers.get(i));
             }
-        });
+        }
         return results;
     }
 

@@ -71,10 +71,19 @@ public final class RedisBroker implements Broker {
         return envelope.task().length() + ":" + envelope.task() + ":" + envelope.idempotencyKey();
     }
 
-    /** One script call per partition the envelopes' ids name (the client puts a batch in one partition). */
+    /**
+     * One script call per partition the envelopes' ids name (the client puts a batch in one partition, except the
+     * items whose own keys hash elsewhere). When a call fails the batch is answered with the failure, and the
+     * partitions written before it keep their items. Sent again, an item with an idempotency key or a unique lock
+     * meets the execution it stored, but an item with neither is stored a second time; so the partitions holding
+     * items with neither are written last, and a failure before them stored none of those. A batch's items without
+     * keys share one partition (unless a rate limit or concurrency cap pins some elsewhere), so a failed batch can
+     * be sent again whole.
+     */
     @Override
     public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
-        return partitions.perPartition(envelopes, encoded -> encoded.envelope().id(), this::enqueue);
+        return partitions.perPartition(envelopes, encoded -> encoded.envelope().id(), this::enqueue,
+                encoded -> encoded.envelope().idempotencyKey() == null && encoded.unique() == null);
     }
 
     private List<Enqueued> enqueue(RedisKeys keys, List<Envelope.Encoded> envelopes) {

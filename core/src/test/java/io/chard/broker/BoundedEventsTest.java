@@ -1,5 +1,7 @@
 package io.chard.broker;
 
+import io.chard.client.DispatchRequest;
+import io.chard.client.Dispatched;
 import io.chard.client.TaskClient;
 import io.chard.config.ChardSettings;
 import io.chard.testing.Await;
@@ -216,6 +218,62 @@ class BoundedEventsTest {
             }
             assertFalse(broker.sync().zrange(keys.workers(), 0, -1).contains("dead-worker"));
             assertTrue(broker.sync().zrange(keys.workers(), 0, -1).contains("worker-a"));
+        }
+    }
+
+    @Test
+    void aBatchOnePartitionRefusedStoredNoneOfItsItemsWithoutKeysSoItCanBeSentAgainWhole() {
+        Map<String, Object> properties = TestRedis.properties();
+        properties.put(ChardSettings.PARTITIONS, 2);
+        properties.put(ChardSettings.EVENTS_MAX_LENGTH, 600);
+        try (ApplicationContext context = ApplicationContext.run(properties)) {
+            RedisBroker broker = context.getBean(RedisBroker.class);
+            TaskClient client = context.getBean(TaskClient.class);
+            Partitions partitions = broker.partitions();
+            String inFirst = keyIn(partitions, 0, "first");
+            String inSecond = keyIn(partitions, 1, "second");
+            // Only the second partition's stream is full: dispatches keyed into it until it refuses.
+            assertThrows(EventBacklogFullException.class, () -> {
+                for (int i = 0; i < 1_000; i++) {
+                    client.dispatch(DispatchRequest.of("test.add", client.toJson(List.of(i, 1)))
+                            .withIdempotencyKey(keyIn(partitions, 1, "fill-" + i)));
+                }
+            });
+            // The batch goes to its first key's partition, the first; its keyed item for the second goes there.
+            List<DispatchRequest> batch = List.of(
+                    resent(client, 1).withIdempotencyKey(inFirst),
+                    resent(client, 2),
+                    resent(client, 3).withIdempotencyKey(inSecond));
+
+            assertThrows(EventBacklogFullException.class, () -> client.dispatchAll(batch));
+            try (BrokerConsumer worker = broker.consumer("worker-a")) {
+                assertEquals(0, worker.lease(List.of("resent"), 10, LEASE).deliveries().size(),
+                        "the partition refused first: the item without a key was never stored");
+            }
+
+            try (EventStream stream = broker.eventStream("test")) {
+                drain(stream);
+                stream.trim();
+            }
+            List<UUID> stored = client.dispatchAll(batch).stream().map(Dispatched::id).toList();
+            assertEquals(3, new HashSet<>(stored).size());
+            try (BrokerConsumer worker = broker.consumer("worker-a")) {
+                assertEquals(3, worker.lease(List.of("resent"), 10, LEASE).deliveries().size(),
+                        "sent again whole, each item is stored once");
+            }
+        }
+    }
+
+    private static DispatchRequest resent(TaskClient client, int argument) {
+        return DispatchRequest.of("test.add", client.toJson(List.of(argument, 1))).withQueue("resent");
+    }
+
+    /** A key starting with {@code prefix} that the namespace's partitions put in {@code partition}. */
+    private static String keyIn(Partitions partitions, int partition, String prefix) {
+        for (int i = 0; ; i++) {
+            if (partitions.forKey(prefix + "-" + i) == partition) {
+                return prefix + "-" + i;
+            }
         }
     }
 
