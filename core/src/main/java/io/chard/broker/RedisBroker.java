@@ -73,17 +73,18 @@ public final class RedisBroker implements Broker {
 
     /**
      * One script call per partition the envelopes' ids name (the client puts a batch in one partition, except the
-     * items whose own keys hash elsewhere). When a call fails the batch is answered with the failure, and the
-     * partitions written before it keep their items. Sent again, an item with an idempotency key or a unique lock
-     * meets the execution it stored, but an item with neither is stored a second time; so the partitions holding
-     * items with neither are written last, and a failure before them stored none of those. A batch's items without
-     * keys share one partition (unless a rate limit or concurrency cap pins some elsewhere), so a failed batch can
-     * be sent again whole.
+     * items whose own keys hash elsewhere). When a call is refused the batch is answered with the refusal, and the
+     * partitions written before it keep their items. Sent again, an item with an idempotency key meets the
+     * execution it stored, but any other is stored a second time (a unique task's lock may have been released by
+     * then: it lasts only while the execution waits or runs); so the partitions holding items without an idempotency
+     * key are written last, and a refusal before them stored none of those. A batch's items without keys share one
+     * partition (unless a rate limit or concurrency cap pins some elsewhere), so a refused batch can be sent again
+     * whole.
      */
     @Override
     public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
         return partitions.perPartition(envelopes, encoded -> encoded.envelope().id(), this::enqueue,
-                encoded -> encoded.envelope().idempotencyKey() == null && encoded.unique() == null);
+                encoded -> encoded.envelope().idempotencyKey() == null);
     }
 
     private List<Enqueued> enqueue(RedisKeys keys, List<Envelope.Encoded> envelopes) {

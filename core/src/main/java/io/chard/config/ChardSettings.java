@@ -41,7 +41,7 @@ public final class ChardSettings {
     public static final String EVENTS_MAX_LENGTH = EVENTS + ".max-length";
     /** false: no events are written, so no history is kept (the recorder has nothing to read). */
     public static final String HISTORY_ENABLED = PREFIX + ".history.enabled";
-    /** The connections the recorder splits a large batch over; 0 (default): one per processor, at most 4. */
+    /** The connections the recorder splits a large batch over (0, the default: 2, or 1 on a pool under 4). */
     public static final String HISTORY_WRITERS = PREFIX + ".history.writers";
 
     public static final String RECORDER_ENABLED = PREFIX + ".recorder.enabled";

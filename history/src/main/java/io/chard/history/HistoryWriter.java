@@ -64,17 +64,23 @@ public final class HistoryWriter {
     private final int writers;
 
     /**
-     * @param writers the connections a large batch is split over; 0 for one per available processor, at most 4
-     *                (past the cores, more backends only queue for them)
+     * @param writers  the connections a large batch is split over; 0 for the default, 2 (1 on a pool smaller than 4).
+     *                 The work is PostgreSQL's (each shard is one backend on one core), so the default suits a
+     *                 database with two cores or more; the recorder's own processors do not count.
+     * @param poolSize the connection pool's size: each shard holds a connection while it writes, and admin-api's
+     *                 requests share the pool with its recorder, so the shards may take at most half of it
      */
     @Inject
-    public HistoryWriter(DataSource dataSource, @Value("${" + ChardSettings.HISTORY_WRITERS + ":0}") int writers) {
-        if (writers < 0) {
-            throw new IllegalArgumentException(ChardSettings.HISTORY_WRITERS + " must be 0 (one per processor) or more, "
-                    + "was " + writers);
+    public HistoryWriter(DataSource dataSource, @Value("${" + ChardSettings.HISTORY_WRITERS + ":0}") int writers,
+                         @Value("${datasources.default.maximum-pool-size:10}") int poolSize) {
+        int most = Math.max(1, poolSize / 2);
+        if (writers < 0 || writers > most) {
+            throw new IllegalArgumentException(ChardSettings.HISTORY_WRITERS + " must be from 1 to half the "
+                    + "connection pool (datasources.default.maximum-pool-size = " + poolSize + "), or 0 for the "
+                    + "default; was " + writers);
         }
         this.dataSource = dataSource;
-        this.writers = writers > 0 ? writers : Math.min(4, Runtime.getRuntime().availableProcessors());
+        this.writers = writers == 0 ? Math.min(2, most) : writers;
     }
 
     /**
@@ -126,17 +132,11 @@ public final class HistoryWriter {
             failure = e;
         }
         for (FutureTask<Void> task : others) {
-            try {
-                task.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause();
-                } else {
-                    failure.addSuppressed(e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new HistoryUnavailableException("interrupted while the history's shards were written", e);
+            Throwable shardFailure = outcome(task);
+            if (failure == null) {
+                failure = shardFailure;
+            } else if (shardFailure != null) {
+                failure.addSuppressed(shardFailure);
             }
         }
         switch (failure) {
@@ -145,6 +145,30 @@ public final class HistoryWriter {
             case RuntimeException unexpected -> throw unexpected;
             case Error error -> throw error;
             default -> throw new IllegalStateException("a history shard failed", failure);
+        }
+    }
+
+    /**
+     * Waits for a shard however often interrupted (the interrupt is kept for the caller): a batch read again while
+     * a shard of its first attempt still wrote would race it on the same rows. Answers its failure, or null.
+     */
+    private static Throwable outcome(FutureTask<Void> shard) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    shard.get();
+                    return null;
+                } catch (ExecutionException e) {
+                    return e.getCause();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

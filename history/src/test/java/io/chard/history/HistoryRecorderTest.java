@@ -344,7 +344,7 @@ class HistoryRecorderTest {
     void aLargeBatchWrittenOnSeveralConnectionsAtOnceRecordsAndCountsEachExecutionOnce() throws Exception {
         start(false);
         JsonMapper json = context.getBean(JsonMapper.class);
-        HistoryWriter fourWriters = new HistoryWriter(context.getBean(javax.sql.DataSource.class), 4);
+        HistoryWriter fourWriters = new HistoryWriter(context.getBean(javax.sql.DataSource.class), 4, 8);
         List<BrokerEvent> enqueued = new java.util.ArrayList<>();
         List<BrokerEvent> ended = new java.util.ArrayList<>();
         for (int i = 0; i < 3 * HistoryWriter.SHARDED_FROM; i++) {
@@ -368,6 +368,15 @@ class HistoryRecorderTest {
                     "each execution counted once, the replay not at all");
             assertEquals(HistoryWriter.SHARDED_FROM, totals.runCount());
         }
+    }
+
+    @Test
+    void moreWritersThanHalfTheConnectionPoolAreRefusedAtStart() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> new HistoryWriter(null, 5, 8));
+        assertTrue(refused.getMessage().contains("chard.history.writers"), refused.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new HistoryWriter(null, -1, 8));
+        new HistoryWriter(null, 0, 2); // the default fits a small pool: one writer
     }
 
     @Test
