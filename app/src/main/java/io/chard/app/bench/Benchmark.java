@@ -67,7 +67,7 @@ public final class Benchmark {
      * The worker JVM's flags, as recommended for small machines: C1 only (C2 compiling competes with the work on
      * 2 cores), the serial collector and a bounded heap (lower RSS). Override with CHARD_BENCH_WORKER_JAVA_OPTS.
      */
-    private static final String WORKER_JAVA_OPTS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    private static final String WORKER_JAVA_OPTS = "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     private final int tasks;
     private final int ingestRows;
