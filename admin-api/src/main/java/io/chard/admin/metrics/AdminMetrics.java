@@ -26,6 +26,11 @@ import java.util.function.ToDoubleFunction;
  */
 @Singleton
 public final class AdminMetrics {
+    /** The task-and-queue pairs counted apart; the size check is not atomic, so a burst may pass it by a few. */
+    static final int DISPATCH_SERIES = 1_000;
+    /** The queue label of dispatches into queues beyond {@link #DISPATCH_SERIES} (no queue name can hold a space). */
+    static final String OTHER_QUEUES = "other queues";
+
     private final Map<TaskQueue, Counter> dispatchedCounters = new ConcurrentHashMap<>();
     private final PrometheusMeterRegistry registry;
     private final BrokerMonitor monitor;
@@ -63,13 +68,25 @@ public final class AdminMetrics {
                         + "appended; 0 when none is waiting").register(registry);
     }
 
-    /** Counts {@code count} executions of {@code task} dispatched into {@code queue} over HTTP. */
+    /**
+     * Counts {@code count} executions of {@code task} dispatched into {@code queue} over HTTP. Task names are the
+     * registry's, but a queue is any name a caller sends: past {@link #DISPATCH_SERIES} task-and-queue pairs, a new
+     * pair counts under the queue {@link #OTHER_QUEUES}, so a caller cannot grow the scrape (and Prometheus' series)
+     * without bound while the totals per task stay right.
+     */
     public void dispatched(String task, String queue, int count) {
         // Built once per task and queue: a meter id built and looked up per dispatch showed on the hot path.
-        dispatchedCounters.computeIfAbsent(new TaskQueue(task, queue), key -> Counter.builder("chard.tasks.dispatched")
-                .description("executions dispatched over HTTP").tags("task", task, "queue", queue)
-                .register(registry)).increment(count);
+        Counter counter = dispatchedCounters.get(new TaskQueue(task, queue));
+        if (counter == null) {
+            TaskQueue series = dispatchedCounters.size() < DISPATCH_SERIES ? new TaskQueue(task, queue)
+                    : new TaskQueue(task, OTHER_QUEUES);
+            counter = dispatchedCounters.computeIfAbsent(series, key -> Counter.builder("chard.tasks.dispatched")
+                    .description("executions dispatched over HTTP").tags("task", key.task(), "queue", key.queue())
+                    .register(registry));
+        }
+        counter.increment(count);
     }
+
 
     private record TaskQueue(String task, String queue) {
     }

@@ -5,9 +5,12 @@ import io.chard.admin.testing.ApiClient.Answer;
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.LimitDeclarations;
 import io.chard.broker.RedisBroker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -46,6 +49,24 @@ class AdminMetricsTest extends SharedAdminApi {
         assertEquals(0.0, sample(drained, "chard_queue_depth", "queue=\"metered\""), drained);
         assertEquals(5.0, sample(drained, "chard_queue_in_flight", "queue=\"metered\""), drained);
         assertEquals(0.0, sample(drained, "chard_queue_oldest_ready_age_seconds", "queue=\"metered\""), drained);
+    }
+
+    @Test
+    void dispatchesIntoMoreQueuesThanTheSeriesLimitAreCountedUnderOtherQueuesAndNoneIsLost() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AdminMetrics metrics = new AdminMetrics(registry, null, Clock.systemUTC());
+        for (int i = 0; i < AdminMetrics.DISPATCH_SERIES + 50; i++) {
+            metrics.dispatched("test.add", "q" + i, 2);
+        }
+        metrics.dispatched("test.add", "q0", 1);
+
+        assertEquals(AdminMetrics.DISPATCH_SERIES + 1, registry.find("chard.tasks.dispatched").counters().size());
+        assertEquals(100.0, registry.get("chard.tasks.dispatched").tag("queue", AdminMetrics.OTHER_QUEUES).counter()
+                .count(), "the 50 queues past the limit");
+        assertEquals(3.0, registry.get("chard.tasks.dispatched").tag("queue", "q0").counter().count(),
+                "a queue counted apart stays apart");
+        assertEquals(2.0 * (AdminMetrics.DISPATCH_SERIES + 50) + 1, registry.find("chard.tasks.dispatched").counters()
+                .stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum());
     }
 
     @Test
