@@ -143,6 +143,28 @@ class SqsDrainHandlerTest {
     }
 
     @Test
+    void anExecutionDueWithinASecondOfItsMessageIsWaitedForAndOneDueLaterGoesBackToSqs() {
+        start(Map.of());
+        // A first invocation, so that the one below reaches its first lease well within the countdown.
+        handler.handleRequest(event(List.of(Message.builder().messageId("m-warm").body(UUID.randomUUID().toString())
+                .build())), new DeadlineContext(Duration.ofSeconds(30)));
+        // As if the dispatcher's clock ran ahead of Redis': the message arrives before Redis holds the id due.
+        UUID soon = client.dispatch(DispatchRequest.of("examples.add", client.toJson(List.of(1, 2)))
+                .withCountdown(Duration.ofMillis(700))).id();
+        UUID later = client.dispatch(DispatchRequest.of("examples.add", client.toJson(List.of(3, 4)))
+                .withCountdown(Duration.ofSeconds(20))).id();
+        SQSEvent batch = event(List.of(Message.builder().messageId("m-soon").body(soon.toString()).build(),
+                Message.builder().messageId("m-later").body(later.toString()).build()));
+
+        SQSBatchResponse response = handler.handleRequest(batch, new DeadlineContext(Duration.ofSeconds(30)));
+
+        assertEquals(List.of("m-later"), response.getBatchItemFailures().stream()
+                .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
+        assertEquals("3", snapshot(soon).resultJson(), "run in this invocation once due");
+        assertEquals(ExecutionStatus.PENDING, snapshot(later).status(), "left for its own message");
+    }
+
+    @Test
     void messagesForUnknownIdsOrWithoutAnIdAreAcknowledgedAndEndedOrRunningOnesSkipped() {
         start(Map.of());
         UUID ended = client.dispatch("examples.add", 1, 1).id();

@@ -2,6 +2,7 @@ package io.chard.worker;
 
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.BrokerConsumer.IdLease;
+import io.chard.broker.BrokerConsumer.IdLeaseCode;
 import io.chard.broker.BrokerConsumer.LeaseBatch;
 import io.chard.broker.Delivery;
 
@@ -21,16 +22,25 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Leases the executions a queue trigger named, in the order given, as run slots come free (so an id it never
  * reaches stays waiting in Redis, free for any other worker). Remembers what leasing each id found.
+ *
+ * <p>An id found not due yet is tried again once due when that is at most {@link #DUE_SOON} away: its message
+ * was sent to arrive at its due time (the delay rounded up to SQS's whole seconds), so finding it early means the
+ * dispatcher's clock runs ahead of Redis' by a little, and handing it back would hold it for a whole visibility
+ * timeout. One due later than that (or later than the invocation can wait) goes back to SQS as before.
  */
 final class IdSource implements LeaseLoop.Source {
     /** How long a round that leased nothing pauses: the ids left, if any, did not fit or are not due. */
     private static final Duration PAUSE = Duration.ofMillis(20);
+    /** The furthest due time, before or after this clock's now, that an id not due yet is waited for. */
+    static final Duration DUE_SOON = Duration.ofSeconds(1);
 
     private final BrokerConsumer broker;
     private final Duration runBudget;
     private final Clock clock;
     private final Deque<UUID> waiting;
     private final Map<UUID, IdLease> found = new ConcurrentHashMap<>();
+    /** Ids found not due yet but due soon, by due time. */
+    private final Map<UUID, Instant> dueSoon = new HashMap<>();
 
     IdSource(BrokerConsumer broker, List<UUID> ids, Duration runBudget, Clock clock) {
         this.broker = broker;
@@ -42,6 +52,14 @@ final class IdSource implements LeaseLoop.Source {
 
     @Override
     public synchronized LeaseBatch lease(int max, Duration lease, Instant deadline) {
+        Instant now = clock.instant();
+        dueSoon.entrySet().removeIf(entry -> {
+            if (entry.getValue().isAfter(now)) {
+                return false;
+            }
+            waiting.addFirst(entry.getKey());
+            return true;
+        });
         List<UUID> ids = new ArrayList<>(Math.min(max, waiting.size()));
         while (ids.size() < max && !waiting.isEmpty()) {
             ids.add(waiting.poll());
@@ -49,7 +67,7 @@ final class IdSource implements LeaseLoop.Source {
         List<Delivery> deliveries = new ArrayList<>(ids.size());
         Map<String, Integer> lapsed = new HashMap<>();
         if (!ids.isEmpty()) {
-            BrokerConsumer.Fit fit = new BrokerConsumer.Fit(Duration.between(clock.instant(), deadline), runBudget);
+            BrokerConsumer.Fit fit = new BrokerConsumer.Fit(Duration.between(now, deadline), runBudget);
             for (IdLease result : broker.leaseIds(ids, lease, fit)) {
                 found.put(result.id(), result);
                 if (result.delivery() != null) {
@@ -58,10 +76,31 @@ final class IdSource implements LeaseLoop.Source {
                 if (result.lapsedFrom() != null) {
                     lapsed.merge(result.lapsedFrom(), 1, Integer::sum);
                 }
+                if (result.code() == IdLeaseCode.NOT_DUE && dueSoon(result.dueAt(), now, deadline)) {
+                    dueSoon.put(result.id(), result.dueAt());
+                }
             }
         }
-        // Every id is tried once: a due time or a fit that failed now fails later in this invocation too.
-        return new LeaseBatch(deliveries, waiting.isEmpty() ? null : Duration.ZERO, lapsed);
+        // Every other id is tried once: a fit that failed now fails later in this invocation too.
+        return new LeaseBatch(deliveries, next(now), lapsed);
+    }
+
+    private static boolean dueSoon(Instant dueAt, Instant now, Instant deadline) {
+        return dueAt != null && dueAt.isBefore(deadline) && Duration.between(now, dueAt).abs().compareTo(DUE_SOON) <= 0;
+    }
+
+    /**
+     * How soon to call again: at once while ids wait; at the first due time of those due soon, but not sooner than
+     * a pause (Redis' clock may be behind this one, and it answers "not due" until it catches up); else never.
+     */
+    private Duration next(Instant now) {
+        if (!waiting.isEmpty()) {
+            return Duration.ZERO;
+        }
+        return dueSoon.values().stream().min(Instant::compareTo).map(first -> {
+            Duration until = Duration.between(now, first);
+            return until.compareTo(PAUSE) > 0 ? until : PAUSE;
+        }).orElse(null);
     }
 
     @Override
