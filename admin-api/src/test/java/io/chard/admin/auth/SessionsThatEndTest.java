@@ -147,6 +147,24 @@ class SessionsThatEndTest {
     }
 
     @Test
+    void aTokenAcceptedBeforeIsRefusedOnceItExpiresOrIsAlteredThoughItsSignatureWasCheckedOnce() throws Exception {
+        // JWT times are whole seconds: an expiry two seconds ahead leaves at least one second of validity.
+        Date soon = new Date((System.currentTimeMillis() / 1000 + 2) * 1000);
+        ApiClient client = server.anonymous.withToken(jwt(soon));
+        assertEquals(200, client.get(ADMIN + "/users").status());
+        assertEquals(200, client.get(ADMIN + "/users").status(), "the same token again");
+        String token = jwt(new Date(System.currentTimeMillis() + 3_600_000));
+        assertEquals(200, server.anonymous.withToken(token).get(ADMIN + "/users").status());
+        String[] parts = token.split("\\.");
+        String otherSignature = jwt(new Date(System.currentTimeMillis() + 7_200_000)).split("\\.")[2];
+        assertEquals(401, server.anonymous.withToken(parts[0] + "." + parts[1] + "." + otherSignature)
+                .get(ADMIN + "/users").status(), "the claims of a token accepted before, under another signature");
+
+        Thread.sleep(Math.max(0, soon.getTime() - System.currentTimeMillis()) + 100);
+        assertEquals(401, client.get(ADMIN + "/users").status());
+    }
+
+    @Test
     void theCookieIsSecureAndTheAnswerStatesTheLifetimeSent() {
         HttpResponse<String> login = send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/login"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
