@@ -20,6 +20,11 @@ case "$role" in
   function) opts="$CHARD_FUNCTION_JAVA_OPTS"; main="${CHARD_LAMBDA_MAIN:-com.amazonaws.services.lambda.runtime.api.client.AWSLambda}" ;;
   *) echo "usage: worker [--queues a,b] [--concurrency N] | admin | recorder | beat | function HANDLER" >&2; exit 2 ;;
 esac
+# JAVA_OPTS comes last, so its options win; but a maximum heap in it below the worker's -Xms64m would stop the JVM
+# at start (initial above maximum), so the role's initial size goes when JAVA_OPTS sets a maximum.
+case " ${JAVA_OPTS:-} " in
+  *" -Xmx"*) opts=$(printf '%s\n' "$opts" | sed -e 's/-Xms[0-9]*[kKmMgG]\{0,1\}//g') ;;
+esac
 # Netty uses sun.misc.Unsafe on JDK 25 only with this (else it links malloc and free through the foreign-function
 # API at its first use: a slower start and slower buffers; see the launcher, ./chard).
 opts="--sun-misc-unsafe-memory-access=allow $opts"

@@ -23,10 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Leases the executions a queue trigger named, in the order given, as run slots come free (so an id it never
  * reaches stays waiting in Redis, free for any other worker). Remembers what leasing each id found.
  *
- * <p>An id found not due yet is tried again once due when that is at most {@link #DUE_SOON} away: its message
- * was sent to arrive at its due time (the delay rounded up to SQS's whole seconds), so finding it early means the
- * dispatcher's clock runs ahead of Redis' by a little, and handing it back would hold it for a whole visibility
- * timeout. One due later than that (or later than the invocation can wait) goes back to SQS as before.
+ * <p>An id found not due yet is tried again once due when that is at most {@link #DUE_SOON} away and leaves a run
+ * budget before the deadline: its message was sent to arrive at its due time (the delay rounded up to SQS's whole
+ * seconds), so finding it early means the dispatcher's clock runs ahead of Redis' by a little, and handing it back
+ * would hold it for a whole visibility timeout. One due later than that (or too late to run in this invocation) goes
+ * back to SQS as before.
  */
 final class IdSource implements LeaseLoop.Source {
     /** How long a round that leased nothing pauses: the ids left, if any, did not fit or are not due. */
@@ -76,7 +77,7 @@ final class IdSource implements LeaseLoop.Source {
                 if (result.lapsedFrom() != null) {
                     lapsed.merge(result.lapsedFrom(), 1, Integer::sum);
                 }
-                if (result.code() == IdLeaseCode.NOT_DUE && dueSoon(result.dueAt(), now, deadline)) {
+                if (result.code() == IdLeaseCode.NOT_DUE && dueSoon(result.dueAt(), now, deadline.minus(runBudget))) {
                     dueSoon.put(result.id(), result.dueAt());
                 }
             }
@@ -85,8 +86,9 @@ final class IdSource implements LeaseLoop.Source {
         return new LeaseBatch(deliveries, next(now), lapsed);
     }
 
-    private static boolean dueSoon(Instant dueAt, Instant now, Instant deadline) {
-        return dueAt != null && dueAt.isBefore(deadline) && Duration.between(now, dueAt).abs().compareTo(DUE_SOON) <= 0;
+    /** @param lastStart the latest start that leaves a run budget before the deadline */
+    private static boolean dueSoon(Instant dueAt, Instant now, Instant lastStart) {
+        return dueAt != null && dueAt.isBefore(lastStart) && Duration.between(now, dueAt).abs().compareTo(DUE_SOON) <= 0;
     }
 
     /**

@@ -71,8 +71,9 @@ public final class AdminMetrics {
     /**
      * Counts {@code count} executions of {@code task} dispatched into {@code queue} over HTTP. Task names are the
      * registry's, but a queue is any name a caller sends: past {@link #DISPATCH_SERIES} task-and-queue pairs, a new
-     * pair counts under the queue {@link #OTHER_QUEUES}, so a caller cannot grow the scrape (and Prometheus' series)
-     * without bound while the totals per task stay right.
+     * pair counts under the queue {@link #OTHER_QUEUES}, so a caller cannot grow this counter's series without bound,
+     * and the totals per task stay right. (The queue gauges list the queues Redis holds, which the maintenance
+     * forgets once unused for {@code chard.queue-retention}.) A pair counted apart stays apart until a restart.
      */
     public void dispatched(String task, String queue, int count) {
         // Built once per task and queue: a meter id built and looked up per dispatch showed on the hot path.
