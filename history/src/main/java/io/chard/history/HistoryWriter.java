@@ -22,8 +22,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -116,27 +117,26 @@ public final class HistoryWriter {
         for (ExecutionChange change : changes) {
             shards.get(Math.floorMod(change.id.hashCode(), writers)).add(change);
         }
-        List<FutureTask<Void>> others = new ArrayList<>(writers - 1);
-        for (List<ExecutionChange> shard : shards.subList(1, writers)) {
-            FutureTask<Void> task = new FutureTask<>(() -> {
-                applyShard(shard);
-                return null;
-            });
-            others.add(task);
-            SHARD_THREADS.newThread(task).start();
+        List<Future<Void>> written = new ArrayList<>(writers);
+        // Closing the executor waits for every shard, even when interrupted: a batch read again while a shard of
+        // its first attempt still wrote would race it on the same rows.
+        try (ExecutorService shardWriters = Executors.newThreadPerTaskExecutor(SHARD_THREADS)) {
+            for (List<ExecutionChange> shard : shards) {
+                written.add(shardWriters.submit(() -> {
+                    applyShard(shard);
+                    return null;
+                }));
+            }
         }
         Throwable failure = null;
-        try {
-            applyShard(shards.getFirst());
-        } catch (HistoryUnavailableException | RuntimeException e) {
-            failure = e;
-        }
-        for (FutureTask<Void> task : others) {
-            Throwable shardFailure = outcome(task);
+        for (Future<Void> shard : written) {
+            if (shard.state() != Future.State.FAILED) {
+                continue;
+            }
             if (failure == null) {
-                failure = shardFailure;
-            } else if (shardFailure != null) {
-                failure.addSuppressed(shardFailure);
+                failure = shard.exceptionNow();
+            } else {
+                failure.addSuppressed(shard.exceptionNow());
             }
         }
         switch (failure) {
@@ -145,30 +145,6 @@ public final class HistoryWriter {
             case RuntimeException unexpected -> throw unexpected;
             case Error error -> throw error;
             default -> throw new IllegalStateException("a history shard failed", failure);
-        }
-    }
-
-    /**
-     * Waits for a shard however often interrupted (the interrupt is kept for the caller): a batch read again while
-     * a shard of its first attempt still wrote would race it on the same rows. Answers its failure, or null.
-     */
-    private static Throwable outcome(FutureTask<Void> shard) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    shard.get();
-                    return null;
-                } catch (ExecutionException e) {
-                    return e.getCause();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

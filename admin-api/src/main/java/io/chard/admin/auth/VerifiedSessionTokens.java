@@ -16,8 +16,6 @@ import jakarta.inject.Singleton;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
-import java.time.Clock;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,18 +38,16 @@ final class VerifiedSessionTokens implements TokenValidator<HttpRequest<?>>, Ord
 
     private final ReactiveJsonWebTokenValidator<JWT, HttpRequest<?>> jwt;
     private final List<GenericJwtClaimsValidator<HttpRequest<?>>> claimsValidators;
-    private final Clock clock;
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
     VerifiedSessionTokens(ReactiveJsonWebTokenValidator<JWT, HttpRequest<?>> jwt,
-                          List<GenericJwtClaimsValidator<HttpRequest<?>>> claimsValidators, Clock clock) {
+                          List<GenericJwtClaimsValidator<HttpRequest<?>>> claimsValidators) {
         this.jwt = jwt;
         this.claimsValidators = claimsValidators;
-        this.clock = clock;
     }
 
-    /** @param expiresAt epoch milliseconds of the token's {@code exp} */
-    private record Verified(Authentication authentication, Claims claims, long expiresAt) {
+    /** @param claims the token's claims, as the claims validators read them (exp as a Date) */
+    private record Verified(Authentication authentication, Claims claims) {
     }
 
     @Override
@@ -66,7 +62,7 @@ final class VerifiedSessionTokens implements TokenValidator<HttpRequest<?>>, Ord
         }
         Verified known = verified.get(token);
         if (known != null) {
-            if (clock.millis() < known.expiresAt() && holds(known.claims(), request)) {
+            if (holds(known.claims(), request)) {
                 return Publishers.just(known.authentication());
             }
             verified.remove(token);
@@ -85,15 +81,10 @@ final class VerifiedSessionTokens implements TokenValidator<HttpRequest<?>>, Ord
     }
 
     private void keep(String token, Authentication authentication) {
-        // Micronaut's authentication carries the token's claims as attributes, exp as a Date; one without stays
-        // unkept (SessionClaims refuses it anyway).
-        if (!(authentication.getAttributes().get(Claims.EXPIRATION_TIME) instanceof Date expires)) {
-            return;
-        }
         if (verified.size() >= HELD) {
             verified.clear();
         }
-        verified.put(token, new Verified(authentication, new MapClaims(authentication.getAttributes()),
-                expires.getTime()));
+        // Micronaut's authentication carries the token's claims as its attributes.
+        verified.put(token, new Verified(authentication, new MapClaims(authentication.getAttributes())));
     }
 }
