@@ -97,8 +97,8 @@ final class Settler {
                 pending.drainTo(batch, BATCH - 1);
             }
             settle(batch);
-            done();
             outage.recovered();
+            ended();
         } catch (BrokerUnavailableException e) {
             outage.failed(e);
             backoff.sleep(Duration.ofMillis(outage.backoffMillis()));
@@ -107,15 +107,20 @@ final class Settler {
         } catch (RuntimeException e) {
             LOG.error("settling {} outcomes failed; they will be delivered again when their leases lapse",
                     batch.size(), e);
-            onSettled.accept(List.copyOf(batch));
-            done();
+            ended();
         }
         return Duration.ZERO;
     }
 
-    private void done() {
-        unsettled.addAndGet(-batch.size());
+    /**
+     * The batch is settled or dropped: counted so before its owners are told, so that whoever they wake (a drain
+     * looking whether it is done) finds the settler idle.
+     */
+    private void ended() {
+        List<Settlement> ended = List.copyOf(batch);
+        unsettled.addAndGet(-ended.size());
         batch.clear();
+        onSettled.accept(ended);
     }
 
     private void settle(List<Settlement> batch) {
@@ -137,6 +142,5 @@ final class Settler {
         } catch (RuntimeException e) {
             LOG.error("after settling {} outcomes", taken.size(), e);
         }
-        onSettled.accept(batch);
     }
 }

@@ -9,7 +9,6 @@ import io.chard.broker.Settlement;
 import io.chard.config.ChardConfig;
 import io.chard.trigger.ReadyTrigger;
 import io.chard.loop.Loop;
-import io.chard.loop.Waiter;
 import io.chard.random.RestoreSafeRandom;
 import io.chard.worker.metrics.WorkerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -48,6 +47,8 @@ public final class Worker {
     private static final Duration ROUND_PATIENCE = Duration.ofSeconds(5);
     /** How long a drain, past its deadline, waits for Redis to take the outcomes (inside the safety margin). */
     private static final Duration SETTLE_PATIENCE = Duration.ofSeconds(3);
+    /** How often a drain looks whether it is done when no idle lease round told it to (runs and settles ending). */
+    private static final Duration CHECK_PERIOD = Duration.ofMillis(20);
 
     private final WorkerConfig config;
     private final Clock clock;
@@ -65,7 +66,6 @@ public final class Worker {
     private volatile DrainTally tally;
     /** The drain in progress' idle wait, if any: woken as its tasks' outcomes are settled. */
     private volatile DrainWake drainWake;
-    private final Waiter waiter = new Waiter();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile boolean stopping;
     private Loop leaseLoop;
@@ -136,16 +136,17 @@ public final class Worker {
      */
     public DrainReport drain(Instant deadline, Duration runBudget) {
         DrainWake idle = new DrainWake();
-        return drain(deadline, new DrainSource(leasing.queues(runBudget), idle), idle, null);
+        return drain(deadline, new DrainSource(leasing.queues(runBudget), idle, false), idle, null);
     }
 
     /** Drains exactly the executions named (a queue trigger's batch), as {@link #drain(Instant, Duration)}. */
     public DrainReport drainIds(List<UUID> ids, Instant deadline, Duration runBudget) {
         IdSource source = new IdSource(broker, ids, runBudget, clock);
-        return drain(deadline, source, new DrainWake(), source);
+        DrainWake idle = new DrainWake();
+        return drain(deadline, new DrainSource(source, idle, true), idle, source);
     }
 
-    /** @param idle what the source's idle wait sleeps on (IdSource pauses 20 ms only) */
+    /** @param idle what the drain's source reports its idle rounds to, and what the timer drain's wait sleeps on */
     private synchronized DrainReport drain(Instant deadline, LeaseLoop.Source source, DrainWake idle, IdSource ids) {
         DrainTally counting = new DrainTally();
         tally = counting;
@@ -156,7 +157,7 @@ public final class Worker {
         while (!stopping && clock.instant().isBefore(deadline)
                 && !(leasing.dry() && runner.idle() && settler.idle())) {
             Duration left = Duration.between(clock.instant(), deadline);
-            waiter.sleep(left.compareTo(Duration.ofMillis(20)) < 0 ? left : Duration.ofMillis(20));
+            idle.awaitMayBeDone(left.compareTo(CHECK_PERIOD) < 0 ? left : CHECK_PERIOD);
         }
         idle.end();
         drainWake = null;
@@ -170,12 +171,14 @@ public final class Worker {
     }
 
     /**
-     * A drain's source: leases as the given one does, but waits after an empty round on a local sleep the drain
-     * cuts short when it ends, instead of a blocking Redis read that would hold every invocation's response for up
-     * to a poll interval (a second) past its last task. Work dispatched while a drained queue is empty and tasks
-     * still run is found by the next round, at most a poll interval later.
+     * A drain's source: leases as the given one does, and tells the drain of each round that leased nothing (the
+     * round that may have left it dry), so an invocation answers as soon as its last outcome is settled rather than
+     * at the drain's next look. The queues' source then waits on a local sleep the drain cuts short when it ends
+     * ({@code ownWait} false), instead of a blocking Redis read that would hold every invocation's response for up
+     * to a poll interval (a second) past its last task; work dispatched while a drained queue is empty and tasks
+     * still run is found by the next round, at most a poll interval later. A list of ids waits its own way.
      */
-    private record DrainSource(LeaseLoop.Source source, DrainWake idle) implements LeaseLoop.Source {
+    private record DrainSource(LeaseLoop.Source source, DrainWake idle, boolean ownWait) implements LeaseLoop.Source {
         @Override
         public BrokerConsumer.LeaseBatch lease(int max, Duration lease, Instant deadline) {
             return source.lease(max, lease, deadline);
@@ -183,7 +186,12 @@ public final class Worker {
 
         @Override
         public void await(Duration max) {
-            idle.await(max);
+            idle.idleRound();
+            if (ownWait) {
+                source.await(max);
+            } else {
+                idle.await(max);
+            }
         }
     }
 
@@ -196,10 +204,23 @@ public final class Worker {
      */
     private static final class DrainWake {
         private final Semaphore outcomes = new Semaphore(0);
+        /** Released whenever the drain may have become done: it then looks at once. */
+        private final Semaphore mayBeDone = new Semaphore(0);
         private volatile boolean ended;
+
+        /** A lease round found nothing (or the worker stops): the drain may be done. */
+        void idleRound() {
+            mayBeDone.release();
+        }
+
+        /** The drain's own wait between looks: at most {@code max}, cut short by an idle round or a settlement. */
+        void awaitMayBeDone(Duration max) {
+            take(mayBeDone, max);
+        }
 
         void outcomes() {
             outcomes.release();
+            mayBeDone.release();
         }
 
         void end() {
@@ -208,12 +229,15 @@ public final class Worker {
         }
 
         void await(Duration max) {
-            if (ended) {
-                return;
+            if (!ended) {
+                take(outcomes, max);
             }
+        }
+
+        private static void take(Semaphore signals, Duration max) {
             try {
-                if (outcomes.tryAcquire(max.toNanos(), TimeUnit.NANOSECONDS)) {
-                    outcomes.drainPermits();
+                if (signals.tryAcquire(max.toNanos(), TimeUnit.NANOSECONDS)) {
+                    signals.drainPermits();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -238,7 +262,10 @@ public final class Worker {
         // The grace counts from the stop: running tasks go on while the lease loop ends its wait for work.
         Instant graceEnds = clock.instant().plus(grace);
         stopping = true;
-        waiter.wake();
+        DrainWake draining = drainWake;
+        if (draining != null) {
+            draining.idleRound(); // the drain's wait ends at once and sees the stop
+        }
         Loop leaseRounds;
         synchronized (this) {
             leaseRounds = leaseLoop;

@@ -53,6 +53,9 @@ public final class Invoke {
                     runtimeApi.result().complete(new LocalRuntimeApi.Result(false, e.toString()));
                 }
             });
+            // While the function starts, this thread would only wait: it readies the server's first answer here
+            // (see LocalRuntimeApi.warmUp), off the function's path, as Lambda's Runtime API is off its JVM.
+            LocalRuntimeApi.warmUp();
         } else {
             System.err.println("runtime-api: serving one invocation at http://" + api + "/2018-06-01/runtime/");
         }
