@@ -200,7 +200,8 @@ public final class Worker {
      * tasks, not only after a poll interval: the lease of a task still running counts as work that may come due (a
      * lease may lapse), so the round that finds the queue empty while the last task runs does not find it dry, and
      * without this wake the drain answered a poll interval (a second) after its last task. It wakes for good when
-     * the drain ends.
+     * the drain ends. It also wakes the drain itself, which looks whether it is done after each idle round and each
+     * settlement rather than only every {@link #CHECK_PERIOD}.
      */
     private static final class DrainWake {
         private final Semaphore outcomes = new Semaphore(0);
