@@ -120,7 +120,11 @@ final class Settler {
         List<Settlement> ended = List.copyOf(batch);
         unsettled.addAndGet(-ended.size());
         batch.clear();
-        onSettled.accept(ended);
+        try {
+            onSettled.accept(ended);
+        } catch (RuntimeException e) {
+            LOG.error("after {} outcomes left the settler", ended.size(), e);
+        }
     }
 
     private void settle(List<Settlement> batch) {

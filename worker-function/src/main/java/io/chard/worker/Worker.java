@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
 /**
@@ -154,8 +155,10 @@ public final class Worker {
         leasing.wet();
         Loop draining = loops.loop("chard-lease", () -> leasing.round(deadline, source));
         draining.start();
+        // Read in this order: a settlement is counted before its execution leaves the runner (settled), so a look
+        // that finds the runner idle also finds the count that tells it the last idle round is out of date.
         while (!stopping && clock.instant().isBefore(deadline)
-                && !(leasing.dry() && runner.idle() && settler.idle())) {
+                && !(leasing.dry() && runner.idle() && settler.idle() && idle.idleRoundCurrent())) {
             Duration left = Duration.between(clock.instant(), deadline);
             idle.awaitMayBeDone(left.compareTo(CHECK_PERIOD) < 0 ? left : CHECK_PERIOD);
         }
@@ -181,6 +184,7 @@ public final class Worker {
     private record DrainSource(LeaseLoop.Source source, DrainWake idle, boolean ownWait) implements LeaseLoop.Source {
         @Override
         public BrokerConsumer.LeaseBatch lease(int max, Duration lease, Instant deadline) {
+            idle.roundBegins();
             return source.lease(max, lease, deadline);
         }
 
@@ -200,28 +204,55 @@ public final class Worker {
      * tasks, not only after a poll interval: the lease of a task still running counts as work that may come due (a
      * lease may lapse), so the round that finds the queue empty while the last task runs does not find it dry, and
      * without this wake the drain answered a poll interval (a second) after its last task. It wakes for good when
-     * the drain ends. It also wakes the drain itself, which looks whether it is done after each idle round and each
-     * settlement rather than only every {@link #CHECK_PERIOD}.
+     * the drain ends. It also wakes the drain itself, which looks whether it is done after each idle round rather
+     * than only every {@link #CHECK_PERIOD}. A round's "dry" holds only if the round began after the last settlement:
+     * a settlement may have made work ready (a retry due soon, a workflow's next step) that an earlier round did not
+     * see, so the drain counts settlements and waits for an idle round that began after all of them.
      */
     private static final class DrainWake {
         private final Semaphore outcomes = new Semaphore(0);
         /** Released whenever the drain may have become done: it then looks at once. */
         private final Semaphore mayBeDone = new Semaphore(0);
+        private final AtomicLong settlements = new AtomicLong();
+        /** Settlements counted when the current lease round began (the lease loop's thread alone writes it). */
+        private long settlementsAtRoundStart;
+        /** Settlements counted when the last idle round began. */
+        private volatile long settlementsBeforeIdleRound;
         private volatile boolean ended;
 
-        /** A lease round found nothing (or the worker stops): the drain may be done. */
+        void roundBegins() {
+            settlementsAtRoundStart = settlements.get();
+        }
+
+        /** A lease round found nothing: the drain may be done. */
         void idleRound() {
+            settlementsBeforeIdleRound = settlementsAtRoundStart;
             mayBeDone.release();
         }
 
-        /** The drain's own wait between looks: at most {@code max}, cut short by an idle round or a settlement. */
+        /** Whether the last idle round began after every settlement so far. */
+        boolean idleRoundCurrent() {
+            return settlementsBeforeIdleRound == settlements.get();
+        }
+
+        /** The drain's own wait between looks: at most {@code max}, cut short by an idle round or a stop. */
         void awaitMayBeDone(Duration max) {
             take(mayBeDone, max);
         }
 
+        /** The worker stops: the drain looks at once, and sees it. */
+        void stopping() {
+            mayBeDone.release();
+        }
+
+        /** Outcomes are about to leave the runner: counted first (see the drain's look). */
+        void settling() {
+            settlements.incrementAndGet();
+        }
+
+        /** Redis took outcomes: the lease loop looks again for what they made ready. */
         void outcomes() {
             outcomes.release();
-            mayBeDone.release();
         }
 
         void end() {
@@ -265,7 +296,7 @@ public final class Worker {
         stopping = true;
         DrainWake draining = drainWake;
         if (draining != null) {
-            draining.idleRound(); // the drain's wait ends at once and sees the stop
+            draining.stopping();
         }
         Loop leaseRounds;
         synchronized (this) {
@@ -312,8 +343,11 @@ public final class Worker {
     }
 
     private void settled(List<Settlement> settlements) {
-        runner.settled(settlements);
         DrainWake wake = drainWake;
+        if (wake != null) {
+            wake.settling();
+        }
+        runner.settled(settlements);
         if (wake != null) {
             wake.outcomes();
         }
