@@ -6,6 +6,7 @@ import io.chard.beat.DeclaredSchedules;
 import io.chard.worker.DrainReport;
 import io.chard.worker.function.ScheduledHandler;
 import com.zaxxer.hikari.HikariDataSource;
+import io.chard.database.SchemaCheck;
 import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +38,12 @@ public class BeatHandler extends ScheduledHandler {
     private final DeclaredSchedules declared;
     private boolean merged;
 
-    /** The constructor Lambda calls: the context is built from the function's environment. */
+    /**
+     * The constructor Lambda calls: the context is built from the function's environment; Flyway starts only when
+     * the database lacks one of the function's migrations (see {@link SchemaCheck}).
+     */
     public BeatHandler() {
-        this(start(BeatMain.functionProperties(System.getenv())));
+        this(start(SchemaCheck.skipMigrationWhenCurrent(BeatMain.functionProperties(System.getenv()))));
     }
 
     /** Runs inside an existing context (tests, or a host that already has one). */
