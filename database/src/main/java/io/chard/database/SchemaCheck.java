@@ -3,7 +3,6 @@ package io.chard.database;
 import io.chard.config.ChardSettings;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -39,7 +38,8 @@ import java.util.stream.Stream;
  */
 public final class SchemaCheck {
     private static final String FLYWAY = "flyway.datasources.default.";
-    private static final Pattern VERSIONED = Pattern.compile("V([^_]+)__.+\\.sql");
+    /** Flyway's versioned SQL migration name; its version's underscores are stored as dots (V1_1 is 1.1). */
+    private static final Pattern VERSIONED = Pattern.compile("V(.+?)__.+\\.sql");
 
     /**
      * The role's properties with Flyway switched off when the database named there holds every migration under its
@@ -55,15 +55,21 @@ public final class SchemaCheck {
     static boolean current(Map<String, Object> properties) {
         Set<String> shipped;
         try {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
             shipped = shipped(String.valueOf(properties.get(FLYWAY + "locations")),
-                    Thread.currentThread().getContextClassLoader());
-        } catch (IOException | UncheckedIOException | URISyntaxException e) {
+                    loader != null ? loader : SchemaCheck.class.getClassLoader());
+        } catch (IOException | URISyntaxException | RuntimeException e) {
             return false;
         }
-        return applied(properties).containsAll(shipped);
+        // Nothing found to compare (a location it could not list) is not knowing: Flyway decides.
+        return !shipped.isEmpty() && applied(properties).containsAll(shipped);
     }
 
-    /** The versions of the migrations under {@code locations} (comma-separated {@code classpath:} folders). */
+    /**
+     * The versions of the migrations under {@code locations} (comma-separated {@code classpath:} folders, searched
+     * with their subfolders, as Flyway searches them). A file Flyway would take for a versioned migration but whose
+     * name this cannot read fails the listing, so that Flyway decides.
+     */
     static Set<String> shipped(String locations, ClassLoader loader) throws IOException, URISyntaxException {
         Set<String> versions = new TreeSet<>();
         for (String location : locations.split(",")) {
@@ -72,7 +78,9 @@ public final class SchemaCheck {
                 for (String name : fileNames(url, folder)) {
                     Matcher versioned = VERSIONED.matcher(name);
                     if (versioned.matches()) {
-                        versions.add(versioned.group(1));
+                        versions.add(versioned.group(1).replace('_', '.'));
+                    } else if (name.startsWith("V") && name.endsWith(".sql")) {
+                        throw new IllegalStateException("cannot read the version of migration " + name);
                     }
                 }
             }
@@ -80,6 +88,7 @@ public final class SchemaCheck {
         return versions;
     }
 
+    /** The names of the files under the folder {@code url} points at, at any depth. */
     private static List<String> fileNames(URL url, String folder) throws IOException, URISyntaxException {
         if (url.getProtocol().equals("jar")) {
             JarURLConnection connection = (JarURLConnection) url.openConnection();
@@ -88,12 +97,12 @@ public final class SchemaCheck {
             String prefix = folder.endsWith("/") ? folder : folder + "/";
             try (JarFile jar = connection.getJarFile()) {
                 return jar.stream().map(JarEntry::getName)
-                        .filter(name -> name.startsWith(prefix) && name.indexOf('/', prefix.length()) < 0)
-                        .map(name -> name.substring(prefix.length())).toList();
+                        .filter(name -> name.startsWith(prefix) && !name.endsWith("/"))
+                        .map(name -> name.substring(name.lastIndexOf('/') + 1)).toList();
             }
         }
-        try (Stream<Path> files = Files.list(Path.of(url.toURI()))) {
-            return files.map(file -> file.getFileName().toString()).toList();
+        try (Stream<Path> files = Files.walk(Path.of(url.toURI()))) {
+            return files.filter(Files::isRegularFile).map(file -> file.getFileName().toString()).toList();
         }
     }
 
@@ -103,9 +112,10 @@ public final class SchemaCheck {
         Properties login = new Properties();
         login.put("user", String.valueOf(properties.get(ChardSettings.JDBC_USER)));
         login.put("password", String.valueOf(properties.get(ChardSettings.JDBC_PASSWORD)));
-        // As long as the pool would wait for a connection (seconds here): an unreachable database is Flyway's to report.
-        login.put("connectTimeout", "5");
-        login.put("socketTimeout", "5");
+        // Seconds, and short: an unreachable database is Flyway's and the pool's to report, within Lambda's 10 s for
+        // a function's init.
+        login.put("connectTimeout", "2");
+        login.put("socketTimeout", "2");
         String url = String.valueOf(properties.get(ChardSettings.JDBC_URL));
         if (!url.startsWith("jdbc:postgresql:")) {
             return Set.of();

@@ -48,7 +48,20 @@ class SchemaCheckTest {
         Map<String, Object> newer = new HashMap<>(properties);
         newer.put(LOCATIONS, properties.get(LOCATIONS) + ",classpath:db/chard/later");
         assertFalse(SchemaCheck.current(newer));
-        assertEquals(true, SchemaCheck.skipMigrationWhenCurrent(new HashMap<>(newer)).get(ENABLED));
+        Map<String, Object> starting = SchemaCheck.skipMigrationWhenCurrent(new HashMap<>(newer));
+        assertEquals(true, starting.get(ENABLED));
+        try (ApplicationContext migrating = ApplicationContext.run(starting)) {
+            assertEquals(1, migrating.getBean(Jdbc.class).count(
+                    "SELECT count(*) FROM flyway_schema_history WHERE version = '900' AND success"));
+        }
+        assertTrue(SchemaCheck.current(newer));
+    }
+
+    @Test
+    void locationsItFindsNothingInLeaveTheDecisionToFlyway() {
+        Map<String, Object> properties = TestPostgres.properties();
+        properties.put(LOCATIONS, "classpath:db/chard/none,filesystem:/nowhere");
+        assertFalse(SchemaCheck.current(properties), "nothing listed is not knowing");
     }
 
     @Test
@@ -64,18 +77,19 @@ class SchemaCheckTest {
     void theVersionsShippedAreReadFromJarsAsFromFolders(@TempDir Path dir) throws Exception {
         Path jar = dir.resolve("role.jar");
         try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
-            for (String name : new String[] {"db/chard/x/", "db/chard/x/V7__seven.sql", "db/chard/x/V8__eight.sql",
-                    "db/chard/x/notes.txt", "db/chard/x/nested/V9__not_here.sql"}) {
+            for (String name : new String[] {"db/chard/x/", "db/chard/x/V7__seven.sql", "db/chard/x/V8_1__eight.sql",
+                    "db/chard/x/notes.txt", "db/chard/x/nested/", "db/chard/x/nested/V9__in_a_subfolder.sql"}) {
                 out.putNextEntry(new JarEntry(name));
                 out.write("SELECT 1;".getBytes(StandardCharsets.UTF_8));
                 out.closeEntry();
             }
         }
-        Path folder = Files.createDirectories(dir.resolve("classes/db/chard/y"));
+        Path folder = Files.createDirectories(dir.resolve("classes/db/chard/y/2027"));
         Files.writeString(folder.resolve("V10__ten.sql"), "SELECT 1;");
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL(),
                 dir.resolve("classes").toUri().toURL()}, null)) {
-            assertEquals(Set.of("7", "8", "10"),
+            // Flyway searches subfolders too, and stores V8_1 as version 8.1.
+            assertEquals(Set.of("7", "8.1", "9", "10"),
                     SchemaCheck.shipped("classpath:db/chard/x, classpath:db/chard/y,classpath:db/chard/none", loader));
         }
     }
