@@ -65,7 +65,7 @@ public final class BlockingCommands {
         CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add(digest).add(keys.length)
                 .addKeys(keys);
         for (String value : values) {
-            args.add(value);
+            args.add(value == null ? "" : value); // as the codec wrote a null
         }
         return await(async.dispatch(CommandType.EVALSHA, scriptOutput(type), args));
     }

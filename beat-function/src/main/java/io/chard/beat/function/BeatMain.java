@@ -40,6 +40,10 @@ public final class BeatMain {
         properties.put(ChardSettings.WORKER_CONCURRENCY, 2);
         // An invocation opens what it needs; idle connections would only be refilled into a snapshot (SnapStart).
         properties.put("datasources.default.minimum-idle", 0);
+        // And the pool opens none at its creation: with no idle connection kept, the one Hikari opens there to fail
+        // fast is closed at once (a connection's set-up on a cold JVM, 60 ms of the init), and the schema check or
+        // Flyway has just reached the database; unreachable, the first statement fails after the connection timeout.
+        properties.put("datasources.default.initialization-fail-timeout", -1);
         return properties;
     }
 }

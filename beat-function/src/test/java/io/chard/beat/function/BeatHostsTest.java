@@ -86,6 +86,8 @@ class BeatHostsTest {
         assertEquals("secret", properties.get(ChardSettings.JDBC_PASSWORD));
         assertEquals("redis://r:6379", properties.get(ChardSettings.REDIS_URI));
         assertEquals(false, properties.get(ChardSettings.BEAT_ENABLED), "the handler ticks; no loop of its own");
+        assertEquals(0, properties.get("datasources.default.minimum-idle"), "no idle connection into a snapshot");
+        assertEquals(-1, properties.get("datasources.default.initialization-fail-timeout"), "none opened at start");
     }
 
     @Test
