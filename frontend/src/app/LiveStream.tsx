@@ -11,8 +11,9 @@ import type { ConnectionState } from './connection'
 
 /**
  * One event stream for the signed-in app: pushed execution changes update the cached lists and details, and
- * the workers snapshot replaces the cached one, so those pages never poll. After a drop, everything the stream
- * feeds is refetched once the stream is back (changes in between were not pushed).
+ * the workers snapshot replaces the cached one, so those pages never poll. Each time the stream opens, the first
+ * time as after a drop, everything it feeds is refetched: changes made before it was open were not pushed to it
+ * (a page fetched while the stream was still connecting kept its state for good when its execution ended then).
  */
 export function LiveStream({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient()
@@ -21,13 +22,9 @@ export function LiveStream({ children }: { children: ReactNode }) {
   useEffect(() => {
     let source: EventSource | null = null
     let retry: ReturnType<typeof setTimeout> | undefined
-    let wasOffline = false
 
     const heard = () => setConnection({ state: 'live', lastEventAt: Date.now() })
-    const offline = () => {
-      wasOffline = true
-      setConnection((current) => ({ ...current, state: 'offline' }))
-    }
+    const offline = () => setConnection((current) => ({ ...current, state: 'offline' }))
 
     function open() {
       clearTimeout(retry)
@@ -35,11 +32,8 @@ export function LiveStream({ children }: { children: ReactNode }) {
       source = new EventSource(STREAM_PATH, { withCredentials: true })
       source.onopen = () => {
         heard()
-        if (wasOffline) {
-          wasOffline = false
-          void queryClient.invalidateQueries({ queryKey: executionKeys.all })
-          void queryClient.invalidateQueries({ queryKey: workerKeys.all })
-        }
+        void queryClient.invalidateQueries({ queryKey: executionKeys.all })
+        void queryClient.invalidateQueries({ queryKey: workerKeys.all })
       }
       source.onerror = () => {
         offline()
