@@ -14,11 +14,15 @@ import java.util.Map;
  */
 public final class DatabaseProperties {
     private static final String FLYWAY = "flyway.datasources.default.";
+    /** Whether this role's start runs Flyway. */
+    static final String MIGRATE = FLYWAY + "enabled";
+    /** Where this role's migrations are (comma-separated {@code classpath:} folders). */
+    static final String LOCATIONS = FLYWAY + "locations";
 
     public static Map<String, Object> defaults() {
         return Map.of(
-                FLYWAY + "enabled", true,
-                FLYWAY + "locations", "classpath:db/chard/settings,classpath:db/chard/history,"
+                MIGRATE, true,
+                LOCATIONS, "classpath:db/chard/settings,classpath:db/chard/history,"
                         + "classpath:db/chard/beat,classpath:db/chard/admin",
                 FLYWAY + "out-of-order", true,
                 FLYWAY + "ignore-migration-patterns", "*:missing,*:future",

@@ -37,7 +37,6 @@ import java.util.stream.Stream;
  * so that Flyway runs and says what is wrong as it always did.
  */
 public final class SchemaCheck {
-    private static final String FLYWAY = "flyway.datasources.default.";
     /** Flyway's versioned SQL migration name; its version's underscores are stored as dots (V1_1 is 1.1). */
     private static final Pattern VERSIONED = Pattern.compile("V(.+?)__.+\\.sql");
 
@@ -46,8 +45,8 @@ public final class SchemaCheck {
      * locations; else unchanged.
      */
     public static Map<String, Object> skipMigrationWhenCurrent(Map<String, Object> properties) {
-        if (Boolean.TRUE.equals(properties.get(FLYWAY + "enabled")) && current(properties)) {
-            properties.put(FLYWAY + "enabled", false);
+        if (Boolean.TRUE.equals(properties.get(DatabaseProperties.MIGRATE)) && current(properties)) {
+            properties.put(DatabaseProperties.MIGRATE, false);
         }
         return properties;
     }
@@ -56,7 +55,7 @@ public final class SchemaCheck {
         Set<String> shipped;
         try {
             ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            shipped = shipped(String.valueOf(properties.get(FLYWAY + "locations")),
+            shipped = shipped(String.valueOf(properties.get(DatabaseProperties.LOCATIONS)),
                     loader != null ? loader : SchemaCheck.class.getClassLoader());
         } catch (IOException | URISyntaxException | RuntimeException e) {
             return false;

@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A short-lived role skips Flyway only on a database that holds every migration it ships. */
 class SchemaCheckTest {
-    private static final String ENABLED = "flyway.datasources.default.enabled";
-    private static final String LOCATIONS = "flyway.datasources.default.locations";
+    private static final String ENABLED = DatabaseProperties.MIGRATE;
+    private static final String LOCATIONS = DatabaseProperties.LOCATIONS;
 
     @Test
     void aFreshDatabaseIsMigratedAndOnceMigratedFlywayIsSkipped() {
