@@ -97,9 +97,10 @@ final class RedisEventStream implements EventStream {
             if (claimed != null && !claimed.getMessages().isEmpty()) {
                 return events(claimed.getMessages());
             }
-            // BLOCK 0 would wait for ever: a zero block (a partitioned stream's quick look) reads without it.
-            XReadArgs args = block.isZero() ? XReadArgs.Builder.count(max)
-                    : XReadArgs.Builder.count(max).block(block.compareTo(maxBlock) < 0 ? block : maxBlock);
+            // BLOCK 0 would wait for ever: a zero block (a partitioned stream's quick look) reads without it, and
+            // one under a millisecond (the rest of a recorder's linger) waits a millisecond.
+            XReadArgs args = block.isZero() ? XReadArgs.Builder.count(max) : XReadArgs.Builder.count(max)
+                    .block(Math.max(1, (block.compareTo(maxBlock) < 0 ? block : maxBlock).toMillis()));
             return events(redis().xreadgroup(consumer, args, XReadArgs.StreamOffset.lastConsumed(stream)));
         });
     }

@@ -47,6 +47,8 @@ public final class ChardSettings {
     public static final String RECORDER_ENABLED = PREFIX + ".recorder.enabled";
     /** The recorder's consumer name in the stream's group; defaults to one made from the host. */
     public static final String RECORDER_CONSUMER = PREFIX + ".recorder.consumer";
+    /** How long a short read of events waits for more before the batch is written (0: writes at once). */
+    public static final String RECORDER_LINGER = PREFIX + ".recorder.linger";
     /** Set by admin-api's launcher: this process serves the admin API (and must have an administrator). */
     public static final String ADMIN_ENABLED = PREFIX + ".admin.enabled";
     /** The first administrator, created when there are no users yet ({@code CHARD_ADMIN_PASSWORD}). */

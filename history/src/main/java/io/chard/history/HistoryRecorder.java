@@ -11,9 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -22,16 +26,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * execution into one change, writes the batch, then acknowledges it. A batch is acknowledged only once
  * written, so while PostgreSQL is down events wait in Redis and nothing is lost; the stream is trimmed only
  * behind what was acknowledged.
+ *
+ * <p>A short read is topped up for {@code linger} before the batch is written, so that a short task's
+ * {@code enqueued}, {@code started} and outcome, milliseconds apart, fold into one change: its row is written once
+ * instead of three times, and PostgreSQL writes every row version into each of the table's indexes. Under a backlog
+ * every read is full and nothing waits; on a quiet stream the history shows a change up to {@code linger} later.
  */
 public final class HistoryRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryRecorder.class);
     private static final int BATCH = 5_000;
+    /** The default linger: a fifth of a second is long for a no-op and short for someone watching a page. */
+    public static final Duration LINGER = Duration.ofMillis(200);
     private static final Duration TRIM_EVERY = Duration.ofSeconds(10);
 
     private final EventStream events;
     private final HistoryWriter history;
     private final JsonMapper json;
     private final ApplicationEventPublisher<TaskFailed> failures;
+    private final Duration linger;
     private final Outage redisOutage = new Outage(LOG, "reading events from Redis");
     private final Outage databaseOutage = new Outage(LOG, "writing the history to PostgreSQL");
     private final Loop loop = new Loop("chard-recorder", this::step);
@@ -39,11 +51,12 @@ public final class HistoryRecorder {
     private long lastTrim = System.nanoTime();
 
     public HistoryRecorder(EventStream events, HistoryWriter history, JsonMapper json,
-                           ApplicationEventPublisher<TaskFailed> failures) {
+                           ApplicationEventPublisher<TaskFailed> failures, Duration linger) {
         this.events = events;
         this.history = history;
         this.json = json;
         this.failures = failures;
+        this.linger = linger;
     }
 
     public void start() {
@@ -64,7 +77,7 @@ public final class HistoryRecorder {
 
     /** Records one batch; answers how many events it held (0 when none arrived within {@code wait}). */
     public int recordOnce(Duration wait) throws HistoryUnavailableException {
-        List<BrokerEvent> batch = events.read(BATCH, wait);
+        List<BrokerEvent> batch = readBatch(wait);
         if (!batch.isEmpty()) {
             Map<UUID, ExecutionChange> changes = fold(batch, json);
             history.apply(changes.values());
@@ -80,6 +93,48 @@ public final class HistoryRecorder {
             lastTrim = System.nanoTime();
         }
         return batch.size();
+    }
+
+    /**
+     * The first read waits up to {@code wait}; a short one is topped up by more reads until {@code linger} after it.
+     * Two reads can hand the same entry twice (after a rewind each read starts again from this consumer's oldest
+     * unacknowledged entry): only its first copy is kept, and a read that brings nothing but copies ends the
+     * batch. They can also hand an execution's events out of order (entries another consumer abandoned are taken
+     * over after newer ones were read), so a topped-up batch is put back in stream order, which is each execution's
+     * order: its events all lie in one partition's stream.
+     */
+    private List<BrokerEvent> readBatch(Duration wait) {
+        List<BrokerEvent> first = events.read(BATCH, wait);
+        if (first.isEmpty() || first.size() >= BATCH || linger.isZero()) {
+            return first;
+        }
+        List<BrokerEvent> batch = new ArrayList<>(first);
+        Set<String> seen = new HashSet<>();
+        first.forEach(event -> seen.add(key(event)));
+        long until = System.nanoTime() + linger.toNanos();
+        boolean topped = false;
+        for (long left = linger.toNanos(); left > 0 && batch.size() < BATCH; left = until - System.nanoTime()) {
+            List<BrokerEvent> more = events.read(BATCH - batch.size(), Duration.ofNanos(left));
+            int before = batch.size();
+            for (BrokerEvent event : more) {
+                if (seen.add(key(event))) {
+                    batch.add(event);
+                }
+            }
+            if (!more.isEmpty() && batch.size() == before) {
+                break;
+            }
+            topped |= batch.size() > before;
+        }
+        if (topped) {
+            batch.sort(Comparator.comparingLong(BrokerEvent::seq));
+        }
+        return batch;
+    }
+
+    /** An event's identity: an entry standing for several executions is one event per execution. */
+    private static String key(BrokerEvent event) {
+        return event.streamId() + "/" + event.id();
     }
 
     static Map<UUID, ExecutionChange> fold(List<BrokerEvent> batch, JsonMapper json) {

@@ -14,6 +14,7 @@ import jakarta.inject.Singleton;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 
 /** Runs the recorder inside any process that sets {@code chard.recorder.enabled} (admin-api does). */
 @Factory
@@ -24,9 +25,14 @@ class RecorderFactory {
     @Bean(preDestroy = "stop")
     HistoryRecorder recorder(RedisBroker broker, HistoryWriter history, JsonMapper json,
                              ApplicationEventPublisher<TaskFailed> failures,
-                             @Value("${" + ChardSettings.RECORDER_CONSUMER + ":}") String consumer) {
+                             @Value("${" + ChardSettings.RECORDER_CONSUMER + ":}") String consumer,
+                             @Value("${" + ChardSettings.RECORDER_LINGER + ":200ms}") Duration linger) {
+        if (linger.isNegative() || linger.compareTo(Duration.ofSeconds(5)) > 0) {
+            throw new IllegalArgumentException(ChardSettings.RECORDER_LINGER + " must be between 0 and 5s, not "
+                    + linger);
+        }
         return new HistoryRecorder(broker.eventStream(consumer.isBlank() ? host() : consumer), history, json,
-                failures);
+                failures, linger);
     }
 
     @EventListener

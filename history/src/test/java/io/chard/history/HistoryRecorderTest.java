@@ -10,6 +10,7 @@ import io.chard.broker.RedisKeys;
 import io.chard.broker.Settlement;
 import io.chard.client.TaskClient;
 import io.chard.config.ChardConfig;
+import io.chard.testing.Await;
 import io.chard.testing.TcpProxy;
 import io.chard.testing.TestPostgres;
 import io.chard.testing.TestRedis;
@@ -28,6 +29,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -62,7 +66,7 @@ class HistoryRecorderTest {
         store = context.getBean(HistoryStore.class);
         writer = context.getBean(HistoryWriter.class);
         recorder = new HistoryRecorder(broker.eventStream("test"), writer, context.getBean(JsonMapper.class),
-                context.getBean(ApplicationEventPublisher.class));
+                context.getBean(ApplicationEventPublisher.class), HistoryRecorder.LINGER);
     }
 
     @AfterEach
@@ -262,6 +266,50 @@ class HistoryRecorderTest {
         for (UUID id : ids) {
             assertEquals("pending", store.find(id).orElseThrow().status());
         }
+        assertEquals(0L, pendingEvents());
+    }
+
+    @Test
+    void aShortTasksEventsArrivingWithinTheLingerAreWrittenAsOneChange() throws Exception {
+        start(false);
+        HistoryRecorder lingering = new HistoryRecorder(broker.eventStream("test"), writer,
+                context.getBean(JsonMapper.class), context.getBean(ApplicationEventPublisher.class),
+                Duration.ofSeconds(3));
+        UUID id = client.dispatch("test.add", 2, 3).id();
+        CompletableFuture<Integer> recorded = CompletableFuture.supplyAsync(() -> {
+            try {
+                return lingering.recordOnce(Duration.ofSeconds(1));
+            } catch (HistoryUnavailableException e) {
+                throw new CompletionException(e);
+            }
+        });
+        Await.until("the recorder holds the enqueued event", Duration.ofSeconds(5), () -> pendingEvents() == 1);
+        runOnWorkerA(new Outcome.Success("5"), (worker, delivery) -> { });
+        assertEquals(3, recorded.get(10, TimeUnit.SECONDS), "enqueued, started and succeeded in one batch");
+        assertEquals("success", store.find(id).orElseThrow().status());
+        assertEquals(0L, pendingEvents());
+    }
+
+    @Test
+    void aReplayHoldsEachEventOnceThoughTheLingerReadsTheUnacknowledgedBacklogAgain() throws Exception {
+        start(true);
+        UUID id = client.dispatch("test.add", 2, 3).id();
+        proxy.cut();
+        assertThrows(HistoryUnavailableException.class, () -> recorder.recordOnce(Duration.ofMillis(100)));
+        recorder.events().rewind();
+        proxy.restore();
+        int recorded = Await.value("the history is back", Duration.ofSeconds(20), () -> {
+            try {
+                return recorder.recordOnce(Duration.ofMillis(100));
+            } catch (HistoryUnavailableException e) {
+                recorder.events().rewind();
+                return null;
+            }
+        });
+        assertEquals(1, recorded, "the backlog's one event, read twice within the linger, counted once");
+        String timeline = store.find(id).orElseThrow().timeline();
+        assertTrue(timeline.contains("\"enqueued\""), timeline);
+        assertEquals(timeline.indexOf("\"enqueued\""), timeline.lastIndexOf("\"enqueued\""), timeline);
         assertEquals(0L, pendingEvents());
     }
 

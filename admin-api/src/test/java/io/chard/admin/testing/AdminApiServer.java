@@ -79,7 +79,7 @@ public final class AdminApiServer implements AutoCloseable {
     public void recordHistory(String consumer) {
         HistoryRecorder recorder = new HistoryRecorder(context.getBean(RedisBroker.class).eventStream(consumer),
                 context.getBean(HistoryWriter.class), context.getBean(JsonMapper.class),
-                context.getBean(ApplicationEventPublisher.class));
+                context.getBean(ApplicationEventPublisher.class), HistoryRecorder.LINGER);
         try {
             for (int round = 0; round < 100 && recorder.recordOnce(Duration.ofMillis(200)) > 0; round++) {
                 // until a read finds nothing new

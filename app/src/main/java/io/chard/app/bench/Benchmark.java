@@ -245,7 +245,8 @@ public final class Benchmark {
             fillEvents(pipeline, "{" + ingestNamespace + "}:events", ingestRows);
             HistoryRecorder recorder = new HistoryRecorder(
                     ingest.getBean(RedisBroker.class).eventStream("bench-ingest"), ingest.getBean(HistoryWriter.class),
-                    ingest.getBean(JsonMapper.class), ingest.getEventPublisher(TaskFailed.class));
+                    ingest.getBean(JsonMapper.class), ingest.getEventPublisher(TaskFailed.class),
+                    HistoryRecorder.LINGER);
             long start = System.nanoTime();
             int events = 0;
             while (events < 3 * ingestRows) {

@@ -118,7 +118,7 @@ public final class IngestIndexBench {
     private static double record(ApplicationContext context, JsonMapper json, List<BrokerEvent> events,
                                  int executions) throws HistoryUnavailableException {
         HistoryRecorder recorder = new HistoryRecorder(new Replay(events), context.getBean(HistoryWriter.class), json,
-                context.getEventPublisher(TaskFailed.class));
+                context.getEventPublisher(TaskFailed.class), Duration.ZERO); // events from memory: no linger
         long start = System.nanoTime();
         while (recorder.recordOnce(Duration.ZERO) > 0) {
             // Each call folds and writes one batch of up to 5,000 events.
