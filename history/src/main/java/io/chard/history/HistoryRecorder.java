@@ -75,17 +75,29 @@ public final class HistoryRecorder {
         return events;
     }
 
-    /** Records one batch; answers how many events it held (0 when none arrived within {@code wait}). */
+    /**
+     * Records one batch; answers how many events it held (0 when none arrived within {@code wait}). When reading,
+     * writing or acknowledging fails, the stream is rewound: what was handed to this consumer and not acknowledged
+     * (a linger's earlier reads too) is read again by the next read, before anything newer, rather than a minute
+     * later when it counts as abandoned, so an execution's later events are never written without its earlier ones.
+     */
     public int recordOnce(Duration wait) throws HistoryUnavailableException {
-        List<BrokerEvent> batch = readBatch(wait);
-        if (!batch.isEmpty()) {
-            Map<UUID, ExecutionChange> changes = fold(batch, json);
-            history.apply(changes.values());
-            events.acknowledge(batch);
-            for (ExecutionChange change : changes.values()) {
-                if (change.failed()) {
-                    failures.publishEvent(new TaskFailed(change.id, change.taskName, change.exceptionType));
-                }
+        List<BrokerEvent> batch;
+        Map<UUID, ExecutionChange> changes;
+        try {
+            batch = readBatch(wait);
+            changes = fold(batch, json);
+            if (!batch.isEmpty()) {
+                history.apply(changes.values());
+                events.acknowledge(batch);
+            }
+        } catch (HistoryUnavailableException | RuntimeException e) {
+            events.rewind();
+            throw e;
+        }
+        for (ExecutionChange change : changes.values()) {
+            if (change.failed()) {
+                failures.publishEvent(new TaskFailed(change.id, change.taskName, change.exceptionType));
             }
         }
         if (System.nanoTime() - lastTrim > TRIM_EVERY.toNanos()) {
@@ -153,7 +165,6 @@ public final class HistoryRecorder {
             databaseOutage.recovered();
             return Duration.ZERO;
         } catch (HistoryUnavailableException e) {
-            events.rewind();
             databaseOutage.failed(e);
             return Duration.ofMillis(databaseOutage.backoffMillis());
         } catch (BrokerUnavailableException e) {

@@ -2,6 +2,7 @@ package io.chard.history;
 
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.BrokerEvent;
+import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.Delivery;
 import io.chard.broker.EventStream;
 import io.chard.broker.Outcome;
@@ -32,6 +33,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -296,13 +298,11 @@ class HistoryRecorderTest {
         UUID id = client.dispatch("test.add", 2, 3).id();
         proxy.cut();
         assertThrows(HistoryUnavailableException.class, () -> recorder.recordOnce(Duration.ofMillis(100)));
-        recorder.events().rewind();
         proxy.restore();
         int recorded = Await.value("the history is back", Duration.ofSeconds(20), () -> {
             try {
                 return recorder.recordOnce(Duration.ofMillis(100));
             } catch (HistoryUnavailableException e) {
-                recorder.events().rewind();
                 return null;
             }
         });
@@ -310,6 +310,53 @@ class HistoryRecorderTest {
         String timeline = store.find(id).orElseThrow().timeline();
         assertTrue(timeline.contains("\"enqueued\""), timeline);
         assertEquals(timeline.indexOf("\"enqueued\""), timeline.lastIndexOf("\"enqueued\""), timeline);
+        assertEquals(0L, pendingEvents());
+    }
+
+    @Test
+    void eventsALingerReadBeforeRedisFailedAreReadAgainAtOnceAndBeforeAnythingNewer() throws Exception {
+        start(false);
+        UUID id = client.dispatch("test.add", 2, 3).id();
+        EventStream stream = broker.eventStream("test");
+        AtomicInteger reads = new AtomicInteger();
+        EventStream secondReadFails = new EventStream() {
+            @Override
+            public List<BrokerEvent> read(int max, Duration block) {
+                if (reads.incrementAndGet() == 2) {
+                    throw new BrokerUnavailableException("the connection reset", null);
+                }
+                return stream.read(max, block);
+            }
+
+            @Override
+            public void acknowledge(List<BrokerEvent> events) {
+                stream.acknowledge(events);
+            }
+
+            @Override
+            public void rewind() {
+                stream.rewind();
+            }
+
+            @Override
+            public void trim() {
+                stream.trim();
+            }
+
+            @Override
+            public void close() {
+                stream.close();
+            }
+        };
+        HistoryRecorder recorder = new HistoryRecorder(secondReadFails, writer, context.getBean(JsonMapper.class),
+                context.getBean(ApplicationEventPublisher.class), Duration.ofSeconds(1));
+        assertThrows(BrokerUnavailableException.class, () -> recorder.recordOnce(Duration.ofMillis(100)));
+        runOnWorkerA(new Outcome.Success("5"), (worker, delivery) -> { });
+
+        assertEquals(1, recorder.recordOnce(Duration.ofMillis(100)), "first the event handed over before the failure");
+        assertEquals("test.add", store.find(id).orElseThrow().taskName());
+        assertEquals(2, recorder.recordOnce(Duration.ofMillis(100)), "then the newer ones");
+        assertEquals("success", store.find(id).orElseThrow().status());
         assertEquals(0L, pendingEvents());
     }
 
@@ -339,7 +386,6 @@ class HistoryRecorderTest {
     }
 
     private void recorderCatchesUp() throws Exception {
-        recorder.events().rewind();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             try {
@@ -347,7 +393,6 @@ class HistoryRecorderTest {
                     return;
                 }
             } catch (HistoryUnavailableException e) {
-                recorder.events().rewind();
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
