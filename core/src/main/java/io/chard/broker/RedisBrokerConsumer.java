@@ -44,8 +44,19 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         turn = (turn + 1) % count;
         LeaseBatch leased = lease(partitions.keys(first), queues, max, leaseDuration, fit);
         for (int i = 1; i < count && leased.deliveries().size() < max; i++) {
-            leased = leased.plus(lease(partitions.keys((first + i) % count), queues,
-                    max - leased.deliveries().size(), leaseDuration, fit));
+            try {
+                leased = leased.plus(lease(partitions.keys((first + i) % count), queues,
+                        max - leased.deliveries().size(), leaseDuration, fit));
+            } catch (RuntimeException failed) {
+                // The partitions called before this one have leased their executions in Redis: dropped here, they
+                // would wait for their leases to lapse and be delivered again. The failing partition comes first
+                // in the next call, where its failure, with nothing leased yet, reaches the caller.
+                if (leased.deliveries().isEmpty()) {
+                    throw failed;
+                }
+                turn = (first + i) % count;
+                return leased;
+            }
         }
         return leased;
     }

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -59,6 +60,30 @@ class RedisBrokerClusterTest extends RedisBrokerTest {
                 .map(broker.partitions()::of).collect(Collectors.toSet());
         assertEquals(Set.of(0, 1, 2), used);
         assertEquals(60, worker.lease(DEFAULT, 100, LEASE).deliveries().size());
+    }
+
+    @Test
+    void whatEarlierPartitionsLeasedReachesTheWorkerWhenALaterPartitionFails() {
+        List<UUID> ids = IntStream.range(0, 60).mapToObj(i -> client.dispatch("test.add", i, i).id()).toList();
+        // The last partition a fresh consumer calls fails its lease script, as a partition whose master fails over
+        // does: its paused set is not a set.
+        String paused = broker.partitions().keys(2).paused();
+        broker.sync().set(paused, "not a set");
+        Set<UUID> leased;
+        try {
+            leased = worker.lease(DEFAULT, 100, LEASE).deliveries().stream().map(Delivery::id)
+                    .collect(Collectors.toSet());
+            Set<UUID> running = ids.stream()
+                    .filter(id -> broker.snapshot(id).orElseThrow().status() == ExecutionStatus.RUNNING)
+                    .collect(Collectors.toSet());
+            assertEquals(running, leased, "every execution leased in Redis is handed to the worker");
+            assertEquals(Set.of(0, 1), leased.stream().map(broker.partitions()::of).collect(Collectors.toSet()));
+            assertThrows(RuntimeException.class, () -> worker.lease(DEFAULT, 100, LEASE),
+                    "the next call starts at the failing partition, and fails with nothing leased");
+        } finally {
+            broker.sync().del(paused);
+        }
+        assertEquals(ids.size() - leased.size(), worker.lease(DEFAULT, 100, LEASE).deliveries().size());
     }
 
     @Test
