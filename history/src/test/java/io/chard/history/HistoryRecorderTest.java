@@ -15,6 +15,7 @@ import io.chard.testing.Await;
 import io.chard.testing.TcpProxy;
 import io.chard.testing.TestPostgres;
 import io.chard.testing.TestRedis;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.event.ApplicationEventPublisher;
@@ -285,7 +286,13 @@ class HistoryRecorderTest {
                 throw new CompletionException(e);
             }
         });
-        Await.until("the recorder holds the enqueued event", Duration.ofSeconds(5), () -> pendingEvents() == 1);
+        Await.until("the recorder holds the enqueued event", Duration.ofSeconds(5), () -> {
+            try {
+                return pendingEvents() == 1;
+            } catch (RedisCommandExecutionException noGroupYet) {
+                return false; // the recorder creates its consumer group on its first read
+            }
+        });
         runOnWorkerA(new Outcome.Success("5"), (worker, delivery) -> { });
         assertEquals(3, recorded.get(10, TimeUnit.SECONDS), "enqueued, started and succeeded in one batch");
         assertEquals("success", store.find(id).orElseThrow().status());
