@@ -27,16 +27,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * written, so while PostgreSQL is down events wait in Redis and nothing is lost; the stream is trimmed only
  * behind what was acknowledged.
  *
- * <p>A short read is topped up for {@code linger} before the batch is written, so that a short task's
- * {@code enqueued}, {@code started} and outcome, milliseconds apart, fold into one change: its row is written once
- * instead of three times, and PostgreSQL writes every row version into each of the table's indexes. Under a backlog
- * every read is full and nothing waits; on a quiet stream the history shows a change up to {@code linger} later.
+ * <p>A short read (of at least {@link #LINGER_FROM} events) is topped up for {@code linger} before the batch is
+ * written, so that a short task's {@code enqueued}, {@code started} and outcome, milliseconds apart, fold into one
+ * change: its row is written once instead of three times, and PostgreSQL writes every row version into each of the
+ * table's indexes. Under a backlog every read is full and nothing waits; under a steady flow the history shows a
+ * change up to {@code linger} later; a trickle is written at once.
  */
 public final class HistoryRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryRecorder.class);
     private static final int BATCH = 5_000;
     /** The default linger: a fifth of a second is long for a no-op and short for someone watching a page. */
     public static final Duration LINGER = Duration.ofMillis(200);
+    /**
+     * The fewest events a read must bring for the batch to linger: under a flow of hundreds of executions a second a
+     * read after a write brings tens of them, while one person's dispatch or retry brings one to three.
+     */
+    static final int LINGER_FROM = 10;
     private static final Duration TRIM_EVERY = Duration.ofSeconds(10);
 
     private final EventStream events;
@@ -108,7 +114,9 @@ public final class HistoryRecorder {
     }
 
     /**
-     * The first read waits up to {@code wait}; a short one is topped up by more reads until {@code linger} after it.
+     * The first read waits up to {@code wait}; a short one is topped up by more reads until {@code linger} after it,
+     * unless it holds fewer than {@link #LINGER_FROM} events: a trickle (someone dispatching or retrying by hand)
+     * costs PostgreSQL little however it is written, and is worth seeing at once.
      * Two reads can hand the same entry twice (after a rewind each read starts again from this consumer's oldest
      * unacknowledged entry): only its first copy is kept, and a read that brings nothing but copies ends the
      * batch. They can also hand an execution's events out of order (entries another consumer abandoned are taken
@@ -117,7 +125,7 @@ public final class HistoryRecorder {
      */
     private List<BrokerEvent> readBatch(Duration wait) {
         List<BrokerEvent> first = events.read(BATCH, wait);
-        if (first.isEmpty() || first.size() >= BATCH || linger.isZero()) {
+        if (first.size() < LINGER_FROM || first.size() >= BATCH || linger.isZero()) {
             return first;
         }
         List<BrokerEvent> batch = new ArrayList<>(first);

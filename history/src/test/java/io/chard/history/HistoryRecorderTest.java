@@ -273,12 +273,39 @@ class HistoryRecorderTest {
     }
 
     @Test
-    void aShortTasksEventsArrivingWithinTheLingerAreWrittenAsOneChange() throws Exception {
+    void underAFlowAShortTasksEventsArrivingWithinTheLingerAreWrittenAsOneChange() throws Exception {
         start(false);
+        dispatch(HistoryRecorder.LINGER_FROM);
+        assertEquals(HistoryRecorder.LINGER_FROM + 2, recordWhileOneRuns(),
+                "the flow's enqueued events, then one's started and succeeded, in one batch");
+        assertEquals(1L, rowsWithStatus("success"));
+        assertEquals(0L, pendingEvents());
+    }
+
+    @Test
+    void aTrickleIsWrittenAtOnce() throws Exception {
+        start(false);
+        dispatch(1);
+        assertEquals(1, recordWhileOneRuns(), "the enqueued event alone: nothing lingers for more");
+        assertEquals(2, recorder.recordOnce(Duration.ofMillis(100)), "then its started and succeeded");
+    }
+
+    /** Dispatches {@code count} additions at once. */
+    private List<UUID> dispatch(int count) {
+        return client.dispatchAll(java.util.Collections.nCopies(count,
+                io.chard.client.DispatchRequest.of("test.add", client.toJson(List.of(1, 2))))).stream()
+                .map(io.chard.client.Dispatched::id).toList();
+    }
+
+    /**
+     * One recording by a recorder that lingers 3 s, during which, once it holds what was dispatched, worker-a runs
+     * one execution; answers how many events the recording held.
+     */
+    private int recordWhileOneRuns() throws Exception {
         HistoryRecorder lingering = new HistoryRecorder(broker.eventStream("test"), writer,
                 context.getBean(JsonMapper.class), context.getBean(ApplicationEventPublisher.class),
                 Duration.ofSeconds(3));
-        UUID id = client.dispatch("test.add", 2, 3).id();
+        long dispatched = streamLength();
         CompletableFuture<Integer> recorded = CompletableFuture.supplyAsync(() -> {
             try {
                 return lingering.recordOnce(Duration.ofSeconds(1));
@@ -286,23 +313,39 @@ class HistoryRecorderTest {
                 throw new CompletionException(e);
             }
         });
-        Await.until("the recorder holds the enqueued event", Duration.ofSeconds(5), () -> {
+        Await.until("the recorder holds what was dispatched", Duration.ofSeconds(5), () -> {
             try {
-                return pendingEvents() == 1;
+                return handedToTheRecorder() >= dispatched;
             } catch (RedisCommandExecutionException noGroupYet) {
                 return false; // the recorder creates its consumer group on its first read
             }
         });
         runOnWorkerA(new Outcome.Success("5"), (worker, delivery) -> { });
-        assertEquals(3, recorded.get(10, TimeUnit.SECONDS), "enqueued, started and succeeded in one batch");
-        assertEquals("success", store.find(id).orElseThrow().status());
-        assertEquals(0L, pendingEvents());
+        return recorded.get(10, TimeUnit.SECONDS);
+    }
+
+    /** How many of the stream's entries the recorder group has been handed (XINFO GROUPS: entries-read). */
+    private long handedToTheRecorder() {
+        for (Object group : redis().xinfoGroups(keys().events())) {
+            List<?> fields = (List<?>) group;
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                if ("entries-read".equals(String.valueOf(fields.get(i)))) {
+                    return fields.get(i + 1) instanceof Long read ? read : 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private long rowsWithStatus(String status) {
+        return context.getBean(io.chard.database.Jdbc.class).list("SELECT count(*) FROM " + HistoryStore.TABLE
+                + " WHERE status = ?", row -> row.getLong(1), status).getFirst();
     }
 
     @Test
     void aReplayHoldsEachEventOnceThoughTheLingerReadsTheUnacknowledgedBacklogAgain() throws Exception {
         start(true);
-        UUID id = client.dispatch("test.add", 2, 3).id();
+        UUID id = dispatch(HistoryRecorder.LINGER_FROM).getFirst();
         proxy.cut();
         assertThrows(HistoryUnavailableException.class, () -> recorder.recordOnce(Duration.ofMillis(100)));
         proxy.restore();
@@ -313,7 +356,7 @@ class HistoryRecorderTest {
                 return null;
             }
         });
-        assertEquals(1, recorded, "the backlog's one event, read twice within the linger, counted once");
+        assertEquals(HistoryRecorder.LINGER_FROM, recorded, "the backlog's events, read twice within the linger, once");
         String timeline = store.find(id).orElseThrow().timeline();
         assertTrue(timeline.contains("\"enqueued\""), timeline);
         assertEquals(timeline.indexOf("\"enqueued\""), timeline.lastIndexOf("\"enqueued\""), timeline);
@@ -323,7 +366,7 @@ class HistoryRecorderTest {
     @Test
     void eventsALingerReadBeforeRedisFailedAreReadAgainAtOnceAndBeforeAnythingNewer() throws Exception {
         start(false);
-        UUID id = client.dispatch("test.add", 2, 3).id();
+        List<UUID> ids = dispatch(HistoryRecorder.LINGER_FROM);
         EventStream stream = broker.eventStream("test");
         AtomicInteger reads = new AtomicInteger();
         EventStream secondReadFails = new EventStream() {
@@ -360,10 +403,13 @@ class HistoryRecorderTest {
         assertThrows(BrokerUnavailableException.class, () -> recorder.recordOnce(Duration.ofMillis(100)));
         runOnWorkerA(new Outcome.Success("5"), (worker, delivery) -> { });
 
-        assertEquals(1, recorder.recordOnce(Duration.ofMillis(100)), "first the event handed over before the failure");
-        assertEquals("test.add", store.find(id).orElseThrow().taskName());
+        assertEquals(HistoryRecorder.LINGER_FROM, recorder.recordOnce(Duration.ofMillis(100)),
+                "first the events handed over before the failure");
+        for (UUID id : ids) {
+            assertEquals("test.add", store.find(id).orElseThrow().taskName());
+        }
         assertEquals(2, recorder.recordOnce(Duration.ofMillis(100)), "then the newer ones");
-        assertEquals("success", store.find(id).orElseThrow().status());
+        assertEquals(1L, rowsWithStatus("success"));
         assertEquals(0L, pendingEvents());
     }
 
