@@ -97,6 +97,11 @@ public final class Benchmark {
             try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
                 DispatchBench.alone(quick, servers.environment());
             }
+        } else if (Arrays.asList(args).contains("--processing")) {
+            try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
+                new Benchmark(quick, servers.environment()).processingRounds(
+                        intOption(args, "--tasks", 50_000), intOption(args, "--rounds", 3));
+            }
         } else if (Arrays.asList(args).contains("--chord")) {
             try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
                 ChordBench.run(quick, servers.environment());
@@ -126,13 +131,31 @@ public final class Benchmark {
         return properties;
     }
 
-    private void run() throws Exception {
+    /** What a measuring run does with the servers open: the benchmark's context, its client and raw Redis. */
+    private interface Measurements {
+        void run(StatefulRedisConnection<String, String> connection) throws Exception;
+    }
+
+    /** Opens the context and the raw Redis connection, runs {@code measurements}, cleans up, prints the table. */
+    private void measure(Measurements measurements) throws Exception {
         context = ApplicationContext.run(contextProperties(env, namespace));
         client = context.getBean(TaskClient.class);
         rawClient = RedisClient.create(env.get("REDIS_URI"));
         StatefulRedisConnection<String, String> connection = rawClient.connect();
         redis = connection.sync();
         try {
+            measurements.run(connection);
+        } finally {
+            context.close();
+            cleanUp();
+            connection.close();
+            rawClient.shutdown();
+        }
+        print(rows);
+    }
+
+    private void run() throws Exception {
+        measure(connection -> {
             List<UUID> queued = new ArrayList<>(enqueueOneByOne());
             queued.addAll(enqueueBatched());
             DataSource history = context.getBean(DataSource.class);
@@ -155,13 +178,38 @@ public final class Benchmark {
             allocation(recording, queued.size());
             Files.deleteIfExists(recording);
             new DispatchBench(env, namespace, tasks, context, connection, samplePayload(), this::row).run();
-        } finally {
-            context.close();
-            cleanUp();
-            connection.close();
-            rawClient.shutdown();
-        }
-        print(rows);
+        });
+    }
+
+    private static int intOption(String[] args, String name, int otherwise) {
+        int at = Arrays.asList(args).indexOf(name);
+        return at >= 0 && at + 1 < args.length ? Integer.parseInt(args[at + 1]) : otherwise;
+    }
+
+    /**
+     * The processing rows alone, {@code rounds} times: {@code count} no-ops pre-filled in batches, their rows awaited
+     * in the history, then a fresh worker process drains them. For comparing builds or worker flags
+     * (CHARD_BENCH_WORKER_JAVA_OPTS) in one sitting; the whole run's other rows are left out.
+     */
+    private void processingRounds(int count, int rounds) throws Exception {
+        measure(connection -> {
+            DataSource history = context.getBean(DataSource.class);
+            List<DispatchRequest> batch = Collections.nCopies(BATCH, DispatchRequest.of("examples.noop", null));
+            for (int round = 1; round <= rounds; round++) {
+                List<UUID> queued = new ArrayList<>(count);
+                for (int i = 0; i < count; i += BATCH) {
+                    client.dispatchAll(batch).forEach(d -> queued.add(d.id()));
+                }
+                awaitRecorded(history, queued, false);
+                Process worker = startWorker(env, namespace);
+                try {
+                    processing(worker, history, queued);
+                } finally {
+                    worker.destroy();
+                    worker.waitFor(60, TimeUnit.SECONDS);
+                }
+            }
+        });
     }
 
     private List<UUID> enqueueOneByOne() {
@@ -211,16 +259,27 @@ public final class Benchmark {
     private void processing(Process worker, DataSource history, List<UUID> queued) throws Exception {
         long spawned = worker.info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (redis.zcard(queueKey("ready")) + redis.zcard(queueKey("leased")) > 0) {
+        CpuShares atFirstLease = null;
+        long left;
+        while ((left = redis.zcard(queueKey("ready")) + redis.zcard(queueKey("leased"))) > 0) {
+            if (atFirstLease == null && redis.zcard(queueKey("ready")) < queued.size()) {
+                atFirstLease = CpuShares.read(worker.pid(), redis);
+            }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the worker did not drain the queue in 10 minutes");
+                throw new IllegalStateException("the worker did not drain the queue in 10 minutes (" + left + " left)");
             }
             Thread.sleep(20);
         }
         Instant workerDone = Instant.now();
-        long firstStart = awaitRecorded(history, queued, true);
-        processingWindow = new long[]{firstStart, workerDone.toEpochMilli()};
+        CpuShares atWorkerDone = CpuShares.read(worker.pid(), redis);
+        awaitRecorderDrained();
         Instant lastRecorded = Instant.now();
+        long firstStart = awaitRecorded(history, queued, true);
+        CpuShares atLastRecorded = CpuShares.read(worker.pid(), redis);
+        if (atFirstLease == null) {
+            atFirstLease = atWorkerDone; // drained between two polls: no window to split
+        }
+        processingWindow = new long[]{firstStart, workerDone.toEpochMilli()};
         double seconds = (lastRecorded.toEpochMilli() - firstStart) / 1000.0;
         double baseline = baselineDrain(queued.size());
         row("process " + queued.size() + " pre-filled no-ops, one worker, until all in history",
@@ -229,6 +288,10 @@ public final class Benchmark {
                 perSecond(baseline));
         row("  of which: until the worker settled the last one (Redis only)", perSecond(queued.size()
                 / ((workerDone.toEpochMilli() - firstStart) / 1000.0)), "-");
+        row("  CPU per task until the worker settled the last one", atWorkerDone.since(atFirstLease)
+                .perTask(queued.size(), (workerDone.toEpochMilli() - firstStart) / 1000.0), "-");
+        row("  CPU per task until all in history", atLastRecorded.since(atFirstLease)
+                .perTask(queued.size(), seconds), "-");
     }
 
     /**
@@ -297,6 +360,38 @@ public final class Benchmark {
     }
 
     /**
+     * Waits until the recorder has acknowledged every event in the namespace's stream, which it does only once their
+     * rows are committed: the moment the history is complete, read from two cheap Redis calls every 20 ms. Polling
+     * PostgreSQL for the rows instead took a share of its CPU from the recorder it waited for (every poll probed
+     * the index for each id not seen yet). {@link #awaitRecorded} then checks the rows once.
+     */
+    private void awaitRecorderDrained() throws InterruptedException {
+        String stream = "{" + namespace + "}:events";
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            Object lastWritten = field(redis.xinfoStream(stream), "last-generated-id");
+            for (Object group : redis.xinfoGroups(stream)) {
+                List<?> info = (List<?>) group;
+                if ("recorder".equals(field(info, "name")) && lastWritten.equals(field(info, "last-delivered-id"))
+                        && ((Number) field(info, "pending")).longValue() == 0) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** A value of Redis' flat name/value answer (XINFO). */
+    private static Object field(List<?> info, String name) {
+        for (int i = 0; i + 1 < info.size(); i += 2) {
+            if (name.equals(info.get(i))) {
+                return info.get(i + 1);
+            }
+        }
+        throw new IllegalStateException("no " + name + " in " + info);
+    }
+
+    /**
      * Waits until every id has a history row (a success, if {@code succeeded}); answers the earliest start. Each poll
      * asks only for the ids not seen yet, joined from an array so that each probes its own day's partition: asking for
      * all 40,000 on every poll (10 a second) probed every partition's key for each and took a core away from the
@@ -324,12 +419,16 @@ public final class Benchmark {
         long firstStart = Long.MAX_VALUE;
         try (Connection connection = history.getConnection();
              PreparedStatement query = connection.prepareStatement("SELECT t.id, "
-                     + "(extract(epoch from t.started_at) * 1000)::bigint FROM unnest(?::uuid[]) AS w(id) "
-                     + "JOIN background_tasks_task_execution t ON t.id = w.id"
-                     + (succeeded ? " WHERE t.status = 'success'" : ""))) {
+                     + "(extract(epoch from t.started_at) * 1000)::bigint, t.status FROM unnest(?::uuid[]) AS w(id) "
+                     + "JOIN background_tasks_task_execution t ON t.id = w.id")) {
             query.setArray(1, connection.createArrayOf("uuid", missing.toArray()));
             try (ResultSet result = query.executeQuery()) {
                 while (result.next()) {
+                    // The status is checked here, not in the query: a condition on it made the planner read every
+                    // success of the table (by the status index) to hash-join them with the ids, 0.3-1 s a poll.
+                    if (succeeded && !"success".equals(result.getString(3))) {
+                        continue;
+                    }
                     missing.remove(result.getObject(1, UUID.class));
                     long started = result.getLong(2);
                     if (!result.wasNull()) {
