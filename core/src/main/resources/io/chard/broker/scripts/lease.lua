@@ -76,7 +76,7 @@ for q = 8, #ARGV do
       local id = popped[i]
       local h = task_key(id)
       local f = redis.call('HMGET', h, 'state', 'expires', 'env', 'deliveries', 'retries', 'revoke', 'reason',
-        'limit', 'ready')
+        'limit', 'ready', 'unique', 'unique_at')
       local limit = tonumber(f[8]) or 0
       if limit <= 0 then limit = budget end
       if fit > 0 and limit > fit and (f[1] == 'pending' or f[1] == 'retrying') and f[6] ~= '1' then
@@ -98,7 +98,7 @@ for q = 8, #ARGV do
             'heartbeat', ms(NOW), 'deliveries', deliveries)
           redis.call('ZADD', leased, NOW + lease_ms, id)
           emit(id, 'started', 'worker', worker, 'deliveries', deliveries, 'retries', f[5])
-          unique_release(id, 'start')
+          unique_release(id, 'start', f[10], f[11])
           out[#out + 1] = id
           out[#out + 1] = token
           out[#out + 1] = deliveries

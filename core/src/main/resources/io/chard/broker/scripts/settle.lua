@@ -22,7 +22,7 @@ for i = 4, #ARGV, 7 do
   local id, token, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local a, b, c, d = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
   local h = task_key(id)
-  local f = redis.call('HMGET', h, 'state', 'token', 'queue', 'task')
+  local f = redis.call('HMGET', h, 'state', 'token', 'queue', 'task', 'wf', 'unique', 'unique_at')
   if f[1] ~= 'running' or f[2] ~= token then
     local stale = redis.call('HINCRBY', h, 'stale', 1)
     if not f[1] then
@@ -58,8 +58,8 @@ for i = 4, #ARGV, 7 do
       emit(id, 'revoked', 'reason', reason, 'finished', now)
     end
     if outcome ~= 'retry' then
-      workflow_ended(id, ttl) -- canvas: the join, in this same script (workflow.lua)
-      unique_release(id, 'end') -- a unique task's lock (unique.lua)
+      workflow_ended(id, ttl, f[5]) -- canvas: the join, in this same script (workflow.lua)
+      unique_release(id, 'end', f[6], f[7]) -- a unique task's lock (unique.lua)
     end
     out[#out + 1] = 1
   end

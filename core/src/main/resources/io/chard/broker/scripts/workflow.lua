@@ -1,5 +1,5 @@
 -- workflow.lua: the join of canvas workflows (chain, group, chord), an include prepended after the prelude to
--- the scripts that end executions (settle, revoke, lease). `workflow_ended(id, ttl)` is called once, in the same
+-- the scripts that end executions (settle, revoke, lease). `workflow_ended(id, ttl[, wf])` is called once, in the same
 -- script, right after an execution reached success, failed or revoked, so no separate step can be lost by a crash.
 -- enqueue_workflow includes it too, for `wf_release` (a redrive's member that waits for no re-run step).
 --
@@ -53,9 +53,12 @@ local function wf_left(wf, ttl)
   end
 end
 
-local function workflow_ended(id, ttl)
-  local h = task_key(id)
-  if not redis.call('HGET', h, 'wf') then return end
+-- `wf`: the hash's `wf` when the caller read it in its own HMGET (settle does), nil to read it here.
+local function workflow_ended(id, ttl, wf)
+  if wf == nil then
+    wf = redis.call('HGET', task_key(id), 'wf')
+  end
+  if not wf then return end
   -- Work list: each ended member hands its value (or its failure) to its successors; a cancelled successor
   -- is itself ended and hands the cancellation on, so a failure reaches every step after it, however nested.
   local todo = {{id = id, cause = nil}}
