@@ -1,0 +1,48 @@
+package io.chard.broker;
+
+import io.chard.client.TaskClient;
+import io.chard.testing.TestRedis;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Events one recorder read and never acknowledged (it died) are taken over by another once they were left long
+ * enough; the taking over is looked for now and then, not on every read, and never steals what a live recorder holds.
+ */
+class AbandonedEventsTest {
+    private static final Duration ABANDONED_AFTER = Duration.ofMillis(400);
+
+    @Test
+    void eventsADeadRecorderHeldAreReadByAnotherOnceAbandonedAndNotBefore() throws Exception {
+        try (ApplicationContext context = ApplicationContext.run(TestRedis.properties())) {
+            RedisBroker broker = context.getBean(RedisBroker.class);
+            TaskClient client = context.getBean(TaskClient.class);
+            RedisKeys keys = broker.partitions().keys(0);
+            for (int i = 0; i < 3; i++) {
+                client.dispatch("test.add", i, 1);
+            }
+            try (EventStream dead = new RedisEventStream(broker, keys, "dead", ABANDONED_AFTER);
+                 EventStream alive = new RedisEventStream(broker, keys, "alive", ABANDONED_AFTER)) {
+                List<BrokerEvent> held = dead.read(10, Duration.ZERO);
+                assertEquals(3, held.size());
+
+                assertTrue(alive.read(10, Duration.ZERO).isEmpty(), "held for less than the abandon time: not taken");
+                client.dispatch("test.add", 3, 1);
+                List<BrokerEvent> fresh = alive.read(10, Duration.ZERO);
+                assertEquals(1, fresh.size(), "only the new event");
+                alive.acknowledge(fresh);
+
+                Thread.sleep(ABANDONED_AFTER.plusMillis(100).toMillis());
+                List<BrokerEvent> taken = alive.read(10, Duration.ZERO);
+                assertEquals(held.stream().map(BrokerEvent::streamId).toList(),
+                        taken.stream().map(BrokerEvent::streamId).toList(), "the dead recorder's events, in order");
+            }
+        }
+    }
+}
