@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,8 @@ public final class ExecutionChange {
         if (timeline.isEmpty()) {
             return;
         }
+        // In seq order, as the row's timeline is kept (the merge appends a change that comes after the row whole).
+        timeline.sort(Comparator.comparingLong(entry -> (Long) entry.get("seq")));
         try {
             timelineJson = jsonText(json.writeValueAsString(timeline));
         } catch (IOException e) {

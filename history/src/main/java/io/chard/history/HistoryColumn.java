@@ -45,12 +45,17 @@ enum HistoryColumn {
     WORKFLOW_TREE("workflow_tree", "jsonb", c -> c.workflowTree),
     /**
      * Gains the change's entries the row does not hold yet (by event seq), older ones too, kept in seq order: a
-     * replay never duplicates an entry, and a late older change still adds its own.
+     * replay never duplicates an entry, and a late older change still adds its own. Both arrays are in seq order (a
+     * change's by {@link ExecutionChange#seal}, the row's by this merge), so when the change's first entry is newer
+     * than the row's last, as for nearly every change, the merge is the two arrays one after the other: taking the
+     * arrays apart and aggregating them again for every row was about a sixth of the writer's statement.
      */
     TIMELINE("timeline", "jsonb", c -> c.timelineJson, "'[]'") {
         @Override
         String merged() {
-            return "CASE WHEN c.timeline IS NULL THEN t.timeline ELSE (SELECT COALESCE(jsonb_agg(e ORDER BY "
+            return "CASE WHEN c.timeline IS NULL THEN t.timeline WHEN (c.timeline->0->>'seq')::bigint > "
+                    + "COALESCE((t.timeline->-1->>'seq')::bigint, -1) THEN t.timeline || c.timeline "
+                    + "ELSE (SELECT COALESCE(jsonb_agg(e ORDER BY "
                     + "(e->>'seq')::bigint), '[]') FROM (SELECT e FROM jsonb_array_elements(t.timeline) e UNION ALL "
                     + "SELECT e FROM jsonb_array_elements(c.timeline) e WHERE (e->>'seq')::bigint NOT IN "
                     + "(SELECT (h->>'seq')::bigint FROM jsonb_array_elements(t.timeline) h)) entries) END";
