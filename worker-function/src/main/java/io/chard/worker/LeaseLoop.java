@@ -71,14 +71,27 @@ final class LeaseLoop {
                 // batch in that order: a queue with less than its share waiting leaves the rest to the others.
                 Map<String, Integer> quotas = weighted.quotas(max, random);
                 LeaseBatch leased = new LeaseBatch(List.of(), null);
-                for (String queue : queues) {
-                    int quota = quotas.getOrDefault(queue, 0);
-                    if (quota > 0) {
-                        leased = leased.plus(broker.lease(List.of(queue), quota, leaseDuration, fit));
+                try {
+                    for (String queue : queues) {
+                        int quota = quotas.getOrDefault(queue, 0);
+                        if (quota > 0) {
+                            leased = leased.plus(broker.lease(List.of(queue), quota, leaseDuration, fit));
+                            if (leased.cutShort() != null) {
+                                return leased;
+                            }
+                        }
                     }
+                    int left = max - leased.deliveries().size();
+                    return left == 0 ? leased : leased.plus(broker.lease(queues, left, leaseDuration, fit));
+                } catch (RuntimeException e) {
+                    // What the earlier calls leased is running in Redis under tokens only this batch carries: thrown
+                    // away, it would wait for its leases to lapse and run twice. As one call does when a later
+                    // partition fails (RedisBrokerConsumer.lease), the round hands it on with the failure.
+                    if (leased.deliveries().isEmpty()) {
+                        throw e;
+                    }
+                    return leased.cutShortBy(e);
                 }
-                int left = max - leased.deliveries().size();
-                return left == 0 ? leased : leased.plus(broker.lease(queues, left, leaseDuration, fit));
             }
 
             @Override
@@ -143,6 +156,9 @@ final class LeaseLoop {
                 leased.accept(batch);
             } finally {
                 leaseCalls.handedOn();
+            }
+            if (batch.cutShort() != null) {
+                throw batch.cutShort(); // what it leased is handed on; the rest is the failure it is, below
             }
             outage.recovered();
             dry = batch.deliveries().isEmpty() && (batch.nextDueIn() == null

@@ -2,12 +2,16 @@ package io.chard.worker;
 
 import io.chard.broker.Broker;
 import io.chard.broker.BrokerConsumer;
+import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.Delivery;
+import io.chard.broker.RedisBroker;
+import io.chard.broker.RedisKeys;
 import io.chard.client.DispatchRequest;
 import io.chard.client.TaskClient;
 import io.chard.config.ChardSettings;
 import io.chard.testing.Await;
 import io.chard.testing.TestRedis;
+import io.lettuce.core.RedisClient;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,6 +105,41 @@ class WeightedQueuesTest {
                 long urgent = leased.stream().filter(d -> d.envelope().contains("\"queue\":\"urgent\"")).count();
                 assertTrue(urgent >= 12 && urgent <= 53, "round " + round + ": " + urgent + " urgent of " + slots);
             }
+        }
+    }
+
+    /**
+     * A weighted round is several lease calls (one per queue's share, then the rest). When a later one fails (a
+     * partition's master failing over), what the earlier ones leased is running in Redis and must reach the worker:
+     * dropped, it would run a second time once its leases lapsed.
+     */
+    @Test
+    void aWeightedRoundKeepsWhatItsEarlierCallsLeasedWhenALaterCallFails() {
+        Map<String, Object> workerProperties = new HashMap<>(properties);
+        workerProperties.put(ChardSettings.WORKER_QUEUES, "bulk:1,urgent:1");
+        workerProperties.put(ChardSettings.WORKER_CONCURRENCY, 1);
+        worker = ApplicationContext.run(workerProperties);
+        WorkerConfig config = worker.getBean(WorkerConfig.class);
+        Broker broker = worker.getBean(Broker.class);
+        try (FaultyConsumer consumer = new FaultyConsumer(broker.consumer("weighted-fault"))) {
+            consumer.afterLease(leased -> consumer.leaseDown = true);
+            LeaseLoop.Source queues = new LeaseLoop(consumer, config, Duration.ofMinutes(1), null, batch -> { },
+                    null, null, null, Clock.systemUTC()).queues(Duration.ZERO);
+            BrokerConsumer.LeaseBatch round = queues.lease(config.concurrency() + config.prefetch(),
+                    Duration.ofMinutes(1), Instant.MAX);
+            assertTrue(round.cutShort() instanceof BrokerUnavailableException, "the failure goes with the batch");
+            List<Delivery> leased = round.deliveries();
+            RedisKeys keys = ((RedisBroker) broker).partitions().keys(0);
+            RedisClient redis = RedisClient.create(TestRedis.uri());
+            long running;
+            try (var connection = redis.connect()) {
+                running = connection.sync().zcard(keys.queue("bulk", "leased"))
+                        + connection.sync().zcard(keys.queue("urgent", "leased"));
+            } finally {
+                redis.shutdown();
+            }
+            assertTrue(running > 0, "the first call leased");
+            assertEquals(running, leased.size(), "every execution leased in Redis is handed to the worker");
         }
     }
 
