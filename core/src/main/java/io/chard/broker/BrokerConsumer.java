@@ -96,29 +96,13 @@ public interface BrokerConsumer extends AutoCloseable {
      * @param nextDueIn how long until a delayed execution is due or a lease may lapse; null when none is scheduled
      * @param lapsed    per queue, how many leases lapsed (their workers went silent) and were taken back by this call;
      *                  queues with none are absent
-     * @param cutShort  null for a whole batch; else the failure of a call made after others had leased (a partition
-     *                  whose master fails over): their deliveries are here, since they run in Redis under tokens only
-     *                  this batch carries, and the caller meets the failure as if the call had thrown it
      */
-    record LeaseBatch(List<Delivery> deliveries, Duration nextDueIn, Map<String, Integer> lapsed,
-                      RuntimeException cutShort) {
+    record LeaseBatch(List<Delivery> deliveries, Duration nextDueIn, Map<String, Integer> lapsed) {
         public LeaseBatch(List<Delivery> deliveries, Duration nextDueIn) {
             this(deliveries, nextDueIn, Map.of());
         }
 
-        public LeaseBatch(List<Delivery> deliveries, Duration nextDueIn, Map<String, Integer> lapsed) {
-            this(deliveries, nextDueIn, lapsed, null);
-        }
-
-        /** What was leased before {@code failure}: see {@link #cutShort}. */
-        public LeaseBatch cutShortBy(RuntimeException failure) {
-            return new LeaseBatch(deliveries, nextDueIn, lapsed, failure);
-        }
-
-        /**
-         * Two lease calls' answers as one: both batches' deliveries, the sooner due time, the lapses summed, the
-         * first failure that cut either short.
-         */
+        /** Two lease calls' answers as one: both batches' deliveries, the sooner due time, the lapses summed. */
         public LeaseBatch plus(LeaseBatch other) {
             List<Delivery> both = new java.util.ArrayList<>(deliveries.size() + other.deliveries.size());
             both.addAll(deliveries);
@@ -126,13 +110,12 @@ public interface BrokerConsumer extends AutoCloseable {
             boolean otherSooner = other.nextDueIn != null
                     && (nextDueIn == null || other.nextDueIn.compareTo(nextDueIn) < 0);
             Duration sooner = otherSooner ? other.nextDueIn : nextDueIn;
-            RuntimeException failure = cutShort != null ? cutShort : other.cutShort;
             if (other.lapsed.isEmpty()) {
-                return new LeaseBatch(both, sooner, lapsed, failure);
+                return new LeaseBatch(both, sooner, lapsed);
             }
             Map<String, Integer> lapses = new java.util.HashMap<>(lapsed);
             other.lapsed.forEach((queue, n) -> lapses.merge(queue, n, Integer::sum));
-            return new LeaseBatch(both, sooner, lapses, failure);
+            return new LeaseBatch(both, sooner, lapses);
         }
     }
 }

@@ -49,13 +49,13 @@ final class RedisBrokerConsumer implements BrokerConsumer {
                         max - leased.deliveries().size(), leaseDuration, fit));
             } catch (RuntimeException failed) {
                 // The partitions called before this one have leased their executions in Redis: dropped here, they
-                // would wait for their leases to lapse and be delivered again. They go to the caller with the
-                // failure beside them; the failing partition comes first in the next call.
+                // would wait for their leases to lapse and be delivered again. The failing partition comes first
+                // in the next call, where its failure, with nothing leased yet, reaches the caller.
                 if (leased.deliveries().isEmpty()) {
                     throw failed;
                 }
                 turn = (first + i) % count;
-                return leased.cutShortBy(failed);
+                return leased;
             }
         }
         return leased;

@@ -76,9 +76,6 @@ final class LeaseLoop {
                         int quota = quotas.getOrDefault(queue, 0);
                         if (quota > 0) {
                             leased = leased.plus(broker.lease(List.of(queue), quota, leaseDuration, fit));
-                            if (leased.cutShort() != null) {
-                                return leased;
-                            }
                         }
                     }
                     int left = max - leased.deliveries().size();
@@ -86,11 +83,11 @@ final class LeaseLoop {
                 } catch (RuntimeException e) {
                     // What the earlier calls leased is running in Redis under tokens only this batch carries: thrown
                     // away, it would wait for its leases to lapse and run twice. As one call does when a later
-                    // partition fails (RedisBrokerConsumer.lease), the round hands it on with the failure.
+                    // partition fails (RedisBrokerConsumer.lease), the round keeps it; the next meets the failure.
                     if (leased.deliveries().isEmpty()) {
                         throw e;
                     }
-                    return leased.cutShortBy(e);
+                    return leased;
                 }
             }
 
@@ -156,9 +153,6 @@ final class LeaseLoop {
                 leased.accept(batch);
             } finally {
                 leaseCalls.handedOn();
-            }
-            if (batch.cutShort() != null) {
-                throw batch.cutShort(); // what it leased is handed on; the rest is the failure it is, below
             }
             outage.recovered();
             dry = batch.deliveries().isEmpty() && (batch.nextDueIn() == null
