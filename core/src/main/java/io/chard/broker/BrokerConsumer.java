@@ -102,6 +102,19 @@ public interface BrokerConsumer extends AutoCloseable {
             this(deliveries, nextDueIn, Map.of());
         }
 
+        /**
+         * This batch, the answer of calls made before {@code failed} (a partition whose master fails over): what they
+         * leased runs in Redis under tokens only this batch carries, and dropped it would wait for its leases to
+         * lapse and be delivered again, so it is answered and the failure reaches the caller's next call. With
+         * nothing leased, the failure is thrown.
+         */
+        public LeaseBatch keptAfter(RuntimeException failed) {
+            if (deliveries.isEmpty()) {
+                throw failed;
+            }
+            return this;
+        }
+
         /** Two lease calls' answers as one: both batches' deliveries, the sooner due time, the lapses summed. */
         public LeaseBatch plus(LeaseBatch other) {
             List<Delivery> both = new java.util.ArrayList<>(deliveries.size() + other.deliveries.size());

@@ -48,14 +48,9 @@ final class RedisBrokerConsumer implements BrokerConsumer {
                 leased = leased.plus(lease(partitions.keys((first + i) % count), queues,
                         max - leased.deliveries().size(), leaseDuration, fit));
             } catch (RuntimeException failed) {
-                // The partitions called before this one have leased their executions in Redis: dropped here, they
-                // would wait for their leases to lapse and be delivered again. The failing partition comes first
-                // in the next call, where its failure, with nothing leased yet, reaches the caller.
-                if (leased.deliveries().isEmpty()) {
-                    throw failed;
-                }
-                turn = (first + i) % count;
-                return leased;
+                LeaseBatch kept = leased.keptAfter(failed);
+                turn = (first + i) % count; // the failing partition comes first in the next call
+                return kept;
             }
         }
         return leased;

@@ -80,14 +80,8 @@ final class LeaseLoop {
                     }
                     int left = max - leased.deliveries().size();
                     return left == 0 ? leased : leased.plus(broker.lease(queues, left, leaseDuration, fit));
-                } catch (RuntimeException e) {
-                    // What the earlier calls leased is running in Redis under tokens only this batch carries: thrown
-                    // away, it would wait for its leases to lapse and run twice. As one call does when a later
-                    // partition fails (RedisBrokerConsumer.lease), the round keeps it; the next meets the failure.
-                    if (leased.deliveries().isEmpty()) {
-                        throw e;
-                    }
-                    return leased;
+                } catch (RuntimeException failed) {
+                    return leased.keptAfter(failed);
                 }
             }
 

@@ -1,6 +1,7 @@
 package io.chard.app.bench;
 
 import io.chard.broker.Broker;
+import io.chard.broker.BrokerMonitor;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.Partitions;
 import io.chard.broker.RedisBroker;
@@ -260,9 +261,13 @@ public final class Benchmark {
         long spawned = worker.info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         CpuShares atFirstLease = null;
-        long left;
-        while ((left = redis.zcard(queueKey("ready")) + redis.zcard(queueKey("leased"))) > 0) {
-            if (atFirstLease == null && redis.zcard(queueKey("ready")) < queued.size()) {
+        while (true) {
+            long ready = redis.zcard(queueKey("ready"));
+            long left = ready + redis.zcard(queueKey("leased"));
+            if (left == 0) {
+                break;
+            }
+            if (atFirstLease == null && ready < queued.size()) {
                 atFirstLease = CpuShares.read(worker.pid(), redis);
             }
             if (System.nanoTime() > deadline) {
@@ -360,35 +365,17 @@ public final class Benchmark {
     }
 
     /**
-     * Waits until the recorder has acknowledged every event in the namespace's stream, which it does only once their
-     * rows are committed: the moment the history is complete, read from two cheap Redis calls every 20 ms. Polling
-     * PostgreSQL for the rows instead took a share of its CPU from the recorder it waited for (every poll probed
-     * the index for each id not seen yet). {@link #awaitRecorded} then checks the rows once.
+     * Waits until the recorder has acknowledged every event of the namespace (the lag its metrics report), which it
+     * does only once their rows are committed: the moment the history is complete, read from Redis every 20 ms.
+     * Polling PostgreSQL for the rows instead took a share of its CPU from the recorder it waited for (every poll
+     * probed the index for each id not seen yet). {@link #awaitRecorded} then checks the rows once.
      */
     private void awaitRecorderDrained() throws InterruptedException {
-        String stream = "{" + namespace + "}:events";
+        BrokerMonitor monitor = context.getBean(BrokerMonitor.class);
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            Object lastWritten = field(redis.xinfoStream(stream), "last-generated-id");
-            for (Object group : redis.xinfoGroups(stream)) {
-                List<?> info = (List<?>) group;
-                if ("recorder".equals(field(info, "name")) && lastWritten.equals(field(info, "last-delivered-id"))
-                        && ((Number) field(info, "pending")).longValue() == 0) {
-                    return;
-                }
-            }
+        while (monitor.recorderLag().events() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-    }
-
-    /** A value of Redis' flat name/value answer (XINFO). */
-    private static Object field(List<?> info, String name) {
-        for (int i = 0; i + 1 < info.size(); i += 2) {
-            if (name.equals(info.get(i))) {
-                return info.get(i + 1);
-            }
-        }
-        throw new IllegalStateException("no " + name + " in " + info);
     }
 
     /**

@@ -29,9 +29,8 @@ end
 -- broker, is Unique#releasedBy. `name` and `at` are the hash's `unique` and `unique_at` when the caller read them
 -- in its own HMGET (lease and settle do: one command fewer per execution on the hot path); nil reads them here.
 local function unique_release(id, stage, name, at)
-  local h = task_key(id)
   if name == nil then
-    local f = redis.call('HMGET', h, 'unique', 'unique_at')
+    local f = redis.call('HMGET', task_key(id), 'unique', 'unique_at')
     name, at = f[1], f[2]
   end
   if name and (stage == 'end' or at == 'start') then
@@ -39,6 +38,6 @@ local function unique_release(id, stage, name, at)
     if redis.call('GET', key) == id then
       redis.call('DEL', key)
     end
-    redis.call('HDEL', h, 'unique', 'unique_at')
+    redis.call('HDEL', task_key(id), 'unique', 'unique_at')
   end
 end
