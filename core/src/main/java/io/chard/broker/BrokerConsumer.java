@@ -22,7 +22,9 @@ public interface BrokerConsumer extends AutoCloseable {
 
     /**
      * Leases exactly the executions named (a queue trigger handed over their ids), each only if it waits and
-     * is due; answers one result per id, in order.
+     * is due; answers one result per id, in order. When a partition fails after earlier ones leased some of the
+     * ids, those leases are answered and the ids the failed call (and any after it) held are {@link
+     * IdLeaseCode#UNREACHED}; with nothing leased, the failure is thrown.
      */
     List<IdLease> leaseIds(List<UUID> ids, Duration leaseDuration, Fit fit);
 
@@ -80,7 +82,12 @@ public interface BrokerConsumer extends AutoCloseable {
          * Held back by a rate limit or concurrency cap: parked until the limit has room, then back in its queue
          * for the next lease (the timer drain), or leased by id when its message comes again.
          */
-        LIMITED
+        LIMITED,
+        /**
+         * Not looked at: its partition failed (a master failing over) after another partition's ids were leased in
+         * the same call. Nothing changed in Redis; the id is left to its queue message, which comes again.
+         */
+        UNREACHED
     }
 
     /**
@@ -90,6 +97,9 @@ public interface BrokerConsumer extends AutoCloseable {
      *                   call before anything else; null otherwise
      */
     record IdLease(UUID id, IdLeaseCode code, Delivery delivery, java.time.Instant dueAt, String lapsedFrom) {
+        static IdLease unreached(UUID id) {
+            return new IdLease(id, IdLeaseCode.UNREACHED, null, null, null);
+        }
     }
 
     /**

@@ -2,6 +2,8 @@ package io.chard.broker;
 
 import io.chard.broker.LuaScripts.Script;
 import io.lettuce.core.RedisCommandExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +26,8 @@ import java.util.function.Function;
  * worker calls, kept side by side so each script's Java half sits next to the others.
  */
 final class RedisBrokerConsumer implements BrokerConsumer {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisBrokerConsumer.class);
+
     private final RedisBroker broker;
     private final String workerId;
     private final Partitions partitions;
@@ -94,7 +98,28 @@ final class RedisBrokerConsumer implements BrokerConsumer {
     /** One script call per partition the ids name; the answers come back in the order of {@code ids}. */
     @Override
     public List<IdLease> leaseIds(List<UUID> ids, Duration leaseDuration, Fit fit) {
-        return partitions.perPartition(ids, Function.identity(), (keys, some) -> leaseIds(keys, some, leaseDuration, fit));
+        // As lease(): what earlier partitions leased runs under tokens only this answer carries, so a later
+        // partition's failure must not drop it. The calls stop at the failure, as lease()'s do.
+        RuntimeException[] failed = {null};
+        List<IdLease> results = partitions.perPartition(ids, Function.identity(), (keys, some) -> {
+            if (failed[0] == null) {
+                try {
+                    return leaseIds(keys, some, leaseDuration, fit);
+                } catch (RuntimeException e) {
+                    failed[0] = e;
+                }
+            }
+            return some.stream().map(IdLease::unreached).toList();
+        });
+        if (failed[0] != null) {
+            if (results.stream().noneMatch(result -> result.code() == IdLeaseCode.LEASED)) {
+                throw failed[0];
+            }
+            LOG.warn("leasing {} named executions: a partition failed after others leased; its ids are left to "
+                    + "their messages", results.stream().filter(r -> r.code() == IdLeaseCode.UNREACHED).count(),
+                    failed[0]);
+        }
+        return results;
     }
 
     private List<IdLease> leaseIds(RedisKeys keys, List<UUID> ids, Duration leaseDuration, Fit fit) {

@@ -29,6 +29,8 @@ final class RedisEventStream implements EventStream {
     private static final Duration ABANDONED_AFTER = Duration.ofMinutes(1);
     /** Events per millisecond that the order number can tell apart (a million: far beyond what Redis writes). */
     private static final int SEQUENCE_BITS = 20;
+    /** The cursor XAUTOCLAIM returns when its scan reached the end of the pending list. */
+    private static final String PASS_ENDED = "0-0";
 
     private final RedisBroker broker;
     private final String stream;
@@ -47,6 +49,13 @@ final class RedisEventStream implements EventStream {
      */
     private final long claimEveryNanos;
     private long nextClaim = System.nanoTime();
+    /**
+     * Where the claim pass goes on. One XAUTOCLAIM looks at no more than ten times its count of pending entries, so
+     * abandoned entries behind a long run of fresh ones (a live recorder's lingering batch, read before them) are
+     * reached by the next reads' claims, each going on from here, until Redis says the pass came round (0-0); only
+     * then does the next pass wait for the interval.
+     */
+    private String claimFrom = "0";
     private RedisConnection connection;
     private BlockingCommands redis;
     private boolean ownBacklogDrained;
@@ -95,6 +104,7 @@ final class RedisEventStream implements EventStream {
             // The stream went away (a Redis without persistence restarted, or the keys were deleted): start over.
             RedisBroker.call(() -> createGroup(redis()));
             ownBacklogDrained = false;
+            claimFrom = "0";
             return List.of();
         }
     }
@@ -112,11 +122,16 @@ final class RedisEventStream implements EventStream {
             long now = System.nanoTime();
             if (now - nextClaim >= 0) {
                 var claimed = redis().xautoclaim(stream, XAutoClaimArgs.Builder
-                        .xautoclaim(consumer, abandonedAfter, "0").count(max));
-                if (claimed != null && !claimed.getMessages().isEmpty()) {
-                    return events(claimed.getMessages()); // and the next read looks again, for the rest
+                        .xautoclaim(consumer, abandonedAfter, claimFrom).count(max));
+                String next = claimed == null ? null : claimed.getId();
+                boolean passEnded = next == null || PASS_ENDED.equals(next);
+                claimFrom = passEnded ? "0" : next;
+                if (passEnded) {
+                    nextClaim = now + claimEveryNanos;
                 }
-                nextClaim = now + claimEveryNanos;
+                if (claimed != null && !claimed.getMessages().isEmpty()) {
+                    return events(claimed.getMessages());
+                }
             }
             // BLOCK 0 would wait for ever: a zero block (a partitioned stream's quick look) reads without it, and
             // one under a millisecond (the rest of a recorder's linger) waits a millisecond.

@@ -6,6 +6,7 @@ import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,6 +43,42 @@ class AbandonedEventsTest {
                 List<BrokerEvent> taken = alive.read(10, Duration.ZERO);
                 assertEquals(held.stream().map(BrokerEvent::streamId).toList(),
                         taken.stream().map(BrokerEvent::streamId).toList(), "the dead recorder's events, in order");
+            }
+        }
+    }
+
+    @Test
+    void abandonedEventsBehindALongRunOfFreshlyHeldOnesAreTakenByTheFollowingReads() throws Exception {
+        // One claim looks at ten times its count of pending entries: with a count of 2, twenty.
+        Duration abandonedAfter = Duration.ofSeconds(1);
+        try (ApplicationContext context = ApplicationContext.run(TestRedis.properties())) {
+            RedisBroker broker = context.getBean(RedisBroker.class);
+            TaskClient client = context.getBean(TaskClient.class);
+            RedisKeys keys = broker.partitions().keys(0);
+            for (int i = 0; i < 33; i++) {
+                client.dispatch("test.add", i, 1);
+            }
+            try (EventStream holder = new RedisEventStream(broker, keys, "holder", abandonedAfter);
+                 EventStream dead = new RedisEventStream(broker, keys, "dead", abandonedAfter);
+                 EventStream alive = new RedisEventStream(broker, keys, "alive", abandonedAfter)) {
+                assertEquals(30, holder.read(30, Duration.ZERO).size());
+                List<BrokerEvent> abandoned = dead.read(3, Duration.ZERO);
+                assertEquals(3, abandoned.size());
+                Thread.sleep(abandonedAfter.plusMillis(100).toMillis());
+                // A recorder that starts again under the holder's name reads its own backlog first: the thirty
+                // entries ahead of the dead one's are fresh again.
+                try (EventStream holderAgain = new RedisEventStream(broker, keys, "holder", abandonedAfter)) {
+                    assertEquals(30, holderAgain.read(100, Duration.ZERO).size());
+                }
+
+                List<BrokerEvent> taken = new ArrayList<>();
+                for (int read = 0; read < 10 && taken.size() < abandoned.size(); read++) {
+                    taken.addAll(alive.read(2, Duration.ZERO));
+                    Thread.sleep(10);
+                }
+                assertEquals(abandoned.stream().map(BrokerEvent::streamId).toList(),
+                        taken.stream().map(BrokerEvent::streamId).toList(),
+                        "the dead recorder's events, found past the holder's within the same claim pass");
             }
         }
     }

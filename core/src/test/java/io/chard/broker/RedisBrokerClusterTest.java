@@ -87,6 +87,30 @@ class RedisBrokerClusterTest extends RedisBrokerTest {
     }
 
     @Test
+    void whatEarlierPartitionsLeasedByIdReachesTheWorkerWhenALaterPartitionFails() {
+        List<UUID> ids = IntStream.range(0, 60).mapToObj(i -> client.dispatch("test.add", i, i).id()).toList();
+        String paused = broker.partitions().keys(2).paused();
+        broker.sync().set(paused, "not a set");
+        try {
+            List<BrokerConsumer.IdLease> found = worker.leaseIds(ids, LEASE, BrokerConsumer.Fit.ANY);
+            assertEquals(ids, found.stream().map(BrokerConsumer.IdLease::id).toList(), "one answer per id, in order");
+            for (BrokerConsumer.IdLease result : found) {
+                boolean failedPartition = broker.partitions().of(result.id()) == 2;
+                assertEquals(failedPartition ? BrokerConsumer.IdLeaseCode.UNREACHED : BrokerConsumer.IdLeaseCode.LEASED,
+                        result.code());
+                assertEquals(failedPartition ? ExecutionStatus.PENDING : ExecutionStatus.RUNNING,
+                        broker.snapshot(result.id()).orElseThrow().status(), "leased in Redis exactly when answered");
+            }
+            List<UUID> unreached = found.stream().filter(r -> r.code() == BrokerConsumer.IdLeaseCode.UNREACHED)
+                    .map(BrokerConsumer.IdLease::id).toList();
+            assertThrows(RuntimeException.class, () -> worker.leaseIds(unreached, LEASE, BrokerConsumer.Fit.ANY),
+                    "with nothing leased, the failure is thrown");
+        } finally {
+            broker.sync().del(paused);
+        }
+    }
+
+    @Test
     void anIdempotencyKeyMeetsItsFirstExecutionWhateverPartitionADispatchWouldPick() {
         for (int i = 0; i < 10; i++) {
             Dispatched first = client.dispatch(request(5).withIdempotencyKey("order-" + i));
