@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,6 +36,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * change: its row is written once instead of three times, and PostgreSQL writes every row version into each of the
  * table's indexes. Under a backlog every read is full and nothing waits; under a steady flow the history shows a
  * change up to {@code linger} later; a trickle is written at once.
+ *
+ * <p>The running recorder reads and folds the next batch while PostgreSQL writes the one before ({@link
+ * #recordNext}): one write at most is under way, so batches are written in the order they were read, and the batch
+ * being read keeps growing until that write ends, as it would have waited for it anyway.
  */
 public final class HistoryRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryRecorder.class);
@@ -44,6 +52,9 @@ public final class HistoryRecorder {
      */
     static final int LINGER_FROM = 10;
     private static final Duration TRIM_EVERY = Duration.ofSeconds(10);
+    /** How long a read blocks while the batch before is written: a blocked read would not see that write end. */
+    private static final Duration WHILE_WRITING = Duration.ofMillis(5);
+    private static final ThreadFactory WRITERS = Thread.ofVirtual().name("chard-recorder-write-", 0).factory();
 
     private final EventStream events;
     private final HistoryWriter history;
@@ -55,6 +66,8 @@ public final class HistoryRecorder {
     private final Loop loop = new Loop("chard-recorder", this::step);
     private final AtomicBoolean stopped = new AtomicBoolean();
     private long lastTrim = System.nanoTime();
+    /** The batch being written while the next is read; null when none is. */
+    private Writing writing;
 
     public HistoryRecorder(EventStream events, HistoryWriter history, JsonMapper json,
                            ApplicationEventPublisher<TaskFailed> failures, Duration linger) {
@@ -69,10 +82,19 @@ public final class HistoryRecorder {
         loop.start();
     }
 
-    /** Once: a launcher may stop the recorder before its context does (closing the stream twice is warned of). */
+    /**
+     * Once: a launcher may stop the recorder before its context does (closing the stream twice is warned of). The
+     * batch still being written is waited for and acknowledged, so a restart does not leave it to be taken over as
+     * abandoned a minute later.
+     */
     public void stop() {
         if (stopped.compareAndSet(false, true)) {
             loop.stop(Duration.ofSeconds(10));
+            try {
+                flush();
+            } catch (HistoryUnavailableException | RuntimeException e) {
+                LOG.warn("the last history batch was not written; its events stay in Redis for the next recorder", e);
+            }
             events.close();
         }
     }
@@ -82,29 +104,39 @@ public final class HistoryRecorder {
     }
 
     /**
-     * Records one batch; answers how many events it held (0 when none arrived within {@code wait}). When reading,
-     * writing or acknowledging fails, the stream is rewound: what was handed to this consumer and not acknowledged
-     * (a linger's earlier reads too) is read again by the next read, before anything newer, rather than a minute
-     * later when it counts as abandoned, so an execution's later events are never written without its earlier ones.
+     * Records one batch and returns once it is written and acknowledged; answers how many events it held (0 when none
+     * arrived within {@code wait}). When reading, writing or acknowledging fails, the stream is rewound: what was
+     * handed to this consumer and not acknowledged (a linger's earlier reads too) is read again by the next read,
+     * before anything newer, rather than a minute later when it counts as abandoned, so an execution's later events
+     * are never written without its earlier ones.
      */
-    public int recordOnce(Duration wait) throws HistoryUnavailableException {
+    public synchronized int recordOnce(Duration wait) throws HistoryUnavailableException {
+        int read = recordNext(wait);
+        flush();
+        return read;
+    }
+
+    /**
+     * Reads and folds the next batch while the one before is written, then, once that write has ended, acknowledges
+     * it and starts writing this one; answers how many events the batch held. Reading and folding took a fifth of a
+     * batch's time, spent while PostgreSQL had nothing to do. When the write before failed, this batch is dropped
+     * unwritten and the stream rewound as in {@link #recordOnce}: the next read brings the failed batch and this one
+     * again, in order.
+     */
+    public synchronized int recordNext(Duration wait) throws HistoryUnavailableException {
         List<BrokerEvent> batch;
         Map<UUID, ExecutionChange> changes;
         try {
             batch = readBatch(wait);
             changes = fold(batch, json);
-            if (!batch.isEmpty()) {
-                history.apply(changes.values());
-                events.acknowledge(batch);
-            }
+            finishWriting();
         } catch (HistoryUnavailableException | RuntimeException e) {
+            abandonWriting(e);
             events.rewind();
             throw e;
         }
-        for (ExecutionChange change : changes.values()) {
-            if (change.failed()) {
-                failures.publishEvent(new TaskFailed(change.id, change.taskName, change.exceptionType));
-            }
+        if (!batch.isEmpty()) {
+            writing = Writing.start(batch, changes.values(), history);
         }
         if (System.nanoTime() - lastTrim > TRIM_EVERY.toNanos()) {
             events.trim();
@@ -113,10 +145,86 @@ public final class HistoryRecorder {
         return batch.size();
     }
 
+    /** Waits until the batch being written (if any) is written and acknowledged; rewinds the stream if it failed. */
+    public synchronized void flush() throws HistoryUnavailableException {
+        try {
+            finishWriting();
+        } catch (HistoryUnavailableException | RuntimeException e) {
+            events.rewind();
+            throw e;
+        }
+    }
+
+    /** Waits for the batch being written, acknowledges it, and tells of the executions it recorded as failed. */
+    private void finishWriting() throws HistoryUnavailableException {
+        Writing written = writing;
+        if (written == null) {
+            return;
+        }
+        writing = null;
+        written.await();
+        events.acknowledge(written.batch());
+        for (ExecutionChange change : written.changes()) {
+            if (change.failed()) {
+                failures.publishEvent(new TaskFailed(change.id, change.taskName, change.exceptionType));
+            }
+        }
+    }
+
     /**
-     * The first read waits up to {@code wait}; a short one is topped up by more reads until {@code linger} after it,
-     * unless it holds fewer than {@link #LINGER_FROM} events: a trickle (someone dispatching or retrying by hand)
-     * costs PostgreSQL little however it is written, and is worth seeing at once.
+     * After a failure, lets the write under way end before the stream is rewound, so that its batch, read again, is
+     * not written twice at once. It is not acknowledged even if it succeeded: read again, it is a replay, which
+     * changes nothing.
+     */
+    private void abandonWriting(Exception cause) {
+        Writing abandoned = writing;
+        writing = null;
+        if (abandoned != null) {
+            try {
+                abandoned.await();
+            } catch (HistoryUnavailableException | RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    /** A batch whose changes a thread of its own writes. */
+    private record Writing(List<BrokerEvent> batch, Collection<ExecutionChange> changes, FutureTask<Void> write) {
+        static Writing start(List<BrokerEvent> batch, Collection<ExecutionChange> changes, HistoryWriter history) {
+            FutureTask<Void> write = new FutureTask<>(() -> {
+                history.apply(changes);
+                return null;
+            });
+            WRITERS.newThread(write).start();
+            return new Writing(batch, changes, write);
+        }
+
+        boolean underWay() {
+            return !write.isDone();
+        }
+
+        void await() throws HistoryUnavailableException {
+            try {
+                write.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while a history batch was written", e);
+            } catch (ExecutionException e) {
+                switch (e.getCause()) {
+                    case HistoryUnavailableException unavailable -> throw unavailable;
+                    case RuntimeException unexpected -> throw unexpected;
+                    case Error error -> throw error;
+                    default -> throw new IllegalStateException("writing a history batch failed", e.getCause());
+                }
+            }
+        }
+    }
+
+    /**
+     * The first read waits up to {@code wait}; a short one is topped up by more reads until {@code linger} after the
+     * batch held {@link #LINGER_FROM} events; one that never holds that many is a trickle (someone dispatching or
+     * retrying by hand), which costs PostgreSQL little however it is written and is worth seeing at once. While the
+     * batch before is written, every read waits only briefly and the batch grows until that write ends.
      * Two reads can hand the same entry twice (after a rewind each read starts again from this consumer's oldest
      * unacknowledged entry): only its first copy is kept, and a read that brings nothing but copies ends the
      * batch. They can also hand an execution's events out of order (entries another consumer abandoned are taken
@@ -124,17 +232,24 @@ public final class HistoryRecorder {
      * order: its events all lie in one partition's stream.
      */
     private List<BrokerEvent> readBatch(Duration wait) {
-        List<BrokerEvent> first = events.read(BATCH, wait);
-        if (first.size() < LINGER_FROM || first.size() >= BATCH || linger.isZero()) {
-            return first;
-        }
-        List<BrokerEvent> batch = new ArrayList<>(first);
+        List<BrokerEvent> batch = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        first.forEach(event -> seen.add(key(event)));
-        long until = System.nanoTime() + linger.toNanos();
+        long lingerUntil = 0;
+        boolean lingering = false;
         boolean topped = false;
-        for (long left = linger.toNanos(); left > 0 && batch.size() < BATCH; left = until - System.nanoTime()) {
-            List<BrokerEvent> more = events.read(BATCH - batch.size(), Duration.ofNanos(left));
+        for (boolean first = true; batch.size() < BATCH; first = false) {
+            long left = lingerUntil - System.nanoTime();
+            Duration block;
+            if (writing != null && writing.underWay()) {
+                block = WHILE_WRITING;
+            } else if (first) {
+                block = wait;
+            } else if (lingering && left > 0) {
+                block = Duration.ofNanos(left);
+            } else {
+                break;
+            }
+            List<BrokerEvent> more = events.read(BATCH - batch.size(), block);
             int before = batch.size();
             for (BrokerEvent event : more) {
                 if (seen.add(key(event))) {
@@ -144,7 +259,11 @@ public final class HistoryRecorder {
             if (!more.isEmpty() && batch.size() == before) {
                 break;
             }
-            topped |= batch.size() > before;
+            topped |= before > 0 && batch.size() > before;
+            if (!lingering && batch.size() >= LINGER_FROM && !linger.isZero()) {
+                lingering = true;
+                lingerUntil = System.nanoTime() + linger.toNanos();
+            }
         }
         if (topped) {
             batch.sort(Comparator.comparingLong(BrokerEvent::seq));
@@ -168,7 +287,7 @@ public final class HistoryRecorder {
 
     private Duration step() {
         try {
-            recordOnce(Duration.ofSeconds(1));
+            recordNext(Duration.ofSeconds(1));
             redisOutage.recovered();
             databaseOutage.recovered();
             return Duration.ZERO;

@@ -273,6 +273,42 @@ class HistoryRecorderTest {
     }
 
     @Test
+    void eachBatchIsAcknowledgedBeforeTheNextIsWrittenAndStoppingWritesTheLast() throws Exception {
+        start(false);
+        List<UUID> first = dispatch(HistoryRecorder.LINGER_FROM);
+        assertEquals(HistoryRecorder.LINGER_FROM, recorder.recordNext(Duration.ofMillis(100)));
+        List<UUID> second = dispatch(5);
+        assertEquals(5, recorder.recordNext(Duration.ofMillis(100)), "read while the first batch was written");
+        assertEquals(5L, pendingEvents(), "the first batch acknowledged, the second being written");
+        for (UUID id : first) {
+            assertEquals("pending", store.find(id).orElseThrow().status());
+        }
+        recorder.stop();
+        assertEquals(0L, pendingEvents(), "stopping waited for the second batch and acknowledged it");
+        for (UUID id : second) {
+            assertEquals("pending", store.find(id).orElseThrow().status());
+        }
+    }
+
+    @Test
+    void aBatchReadWhileTheOneBeforeFailsIsDroppedAndBothAreRecordedOnceTheHistoryIsBack() throws Exception {
+        start(true);
+        List<UUID> ids = new java.util.ArrayList<>(dispatch(HistoryRecorder.LINGER_FROM));
+        proxy.cut();
+        assertEquals(HistoryRecorder.LINGER_FROM, recorder.recordNext(Duration.ofMillis(100)));
+        ids.addAll(dispatch(5));
+        assertThrows(HistoryUnavailableException.class, () -> recorder.recordNext(Duration.ofMillis(100)),
+                "the first batch's write failed");
+        assertEquals(HistoryRecorder.LINGER_FROM + 5L, pendingEvents(), "both batches read, neither acknowledged");
+
+        proxy.restore();
+        recorderCatchesUp();
+        for (UUID id : ids) {
+            assertEquals("pending", store.find(id).orElseThrow().status());
+        }
+    }
+
+    @Test
     void underAFlowAShortTasksEventsArrivingWithinTheLingerAreWrittenAsOneChange() throws Exception {
         start(false);
         dispatch(HistoryRecorder.LINGER_FROM);

@@ -103,6 +103,10 @@ public final class Benchmark {
                 new Benchmark(quick, servers.environment()).processingRounds(
                         intOption(args, "--tasks", 50_000), intOption(args, "--rounds", 3));
             }
+        } else if (Arrays.asList(args).contains("--ingest")) {
+            try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
+                new Benchmark(quick, servers.environment()).ingestRounds(intOption(args, "--rounds", 3));
+            }
         } else if (Arrays.asList(args).contains("--chord")) {
             try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
                 ChordBench.run(quick, servers.environment());
@@ -185,6 +189,15 @@ public final class Benchmark {
     private static int intOption(String[] args, String name, int otherwise) {
         int at = Arrays.asList(args).indexOf(name);
         return at >= 0 && at + 1 < args.length ? Integer.parseInt(args[at + 1]) : otherwise;
+    }
+
+    /** The history ingest row alone, {@code rounds} times: the recorder's ceiling, to compare recorder builds. */
+    private void ingestRounds(int rounds) throws Exception {
+        measure(connection -> {
+            for (int round = 1; round <= rounds; round++) {
+                historyIngest();
+            }
+        });
     }
 
     /**
@@ -301,8 +314,8 @@ public final class Benchmark {
 
     /**
      * The recorder alone: {@code ingestRows} executions' events (enqueued, started, succeeded) pre-filled in a
-     * namespace of their own, then one recorder reads, folds, writes and acknowledges them batch by batch until
-     * the stream is drained. Rows per second is the history's ceiling on the processing rate above.
+     * namespace of their own, then one recorder reads, folds, writes and acknowledges them batch by batch (reading
+     * the next while one is written, as the running recorder does) until the stream is drained. Rows per second is the history's ceiling on the processing rate above.
      */
     private void historyIngest() throws Exception {
         String ingestNamespace = namespace + "-ingest";
@@ -318,8 +331,9 @@ public final class Benchmark {
             long start = System.nanoTime();
             int events = 0;
             while (events < 3 * ingestRows) {
-                events += recorder.recordOnce(Duration.ofMillis(100));
+                events += recorder.recordNext(Duration.ofMillis(100));
             }
+            recorder.flush();
             row("history ingest: " + ingestRows + " no-ops' events (enqueued, then started and succeeded), one "
                     + "recorder", perSecond(rate(ingestRows, start)) + " executions (" + perSecond(rate(events, start))
                     + " events)", "-");
