@@ -78,6 +78,8 @@ public final class Benchmark {
     private final List<String[]> rows = new ArrayList<>();
     /** From the first start to the last settlement, in epoch ms: the worker's allocation is counted over it. */
     private long[] processingWindow;
+    /** Whether the benchmark's context runs a recorder (all rows but {@code --processing --no-history}). */
+    private boolean recorderOn = true;
     private ApplicationContext context;
     private TaskClient client;
     private RedisCommands<String, String> redis;
@@ -100,8 +102,8 @@ public final class Benchmark {
             }
         } else if (Arrays.asList(args).contains("--processing")) {
             try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
-                new Benchmark(quick, servers.environment()).processingRounds(
-                        intOption(args, "--tasks", 50_000), intOption(args, "--rounds", 3));
+                new Benchmark(quick, servers.environment()).processingRounds(intOption(args, "--tasks", 50_000),
+                        intOption(args, "--rounds", 3), !Arrays.asList(args).contains("--no-history"));
             }
         } else if (Arrays.asList(args).contains("--ingest")) {
             try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
@@ -143,7 +145,9 @@ public final class Benchmark {
 
     /** Opens the context and the raw Redis connection, runs {@code measurements}, cleans up, prints the table. */
     private void measure(Measurements measurements) throws Exception {
-        context = ApplicationContext.run(contextProperties(env, namespace));
+        Map<String, Object> properties = contextProperties(env, namespace);
+        properties.put(ChardSettings.RECORDER_ENABLED, recorderOn);
+        context = ApplicationContext.run(properties);
         client = context.getBean(TaskClient.class);
         rawClient = RedisClient.create(env.get("REDIS_URI"));
         StatefulRedisConnection<String, String> connection = rawClient.connect();
@@ -203,9 +207,11 @@ public final class Benchmark {
     /**
      * The processing rows alone, {@code rounds} times: {@code count} no-ops pre-filled in batches, their rows awaited
      * in the history, then a fresh worker process drains them. For comparing builds or worker flags
-     * (CHARD_BENCH_WORKER_JAVA_OPTS) in one sitting; the whole run's other rows are left out.
+     * (CHARD_BENCH_WORKER_JAVA_OPTS) in one sitting; the whole run's other rows are left out. Without
+     * {@code withHistory} no recorder runs, and the worker alone is timed.
      */
-    private void processingRounds(int count, int rounds) throws Exception {
+    private void processingRounds(int count, int rounds, boolean withHistory) throws Exception {
+        recorderOn = withHistory;
         measure(connection -> {
             DataSource history = context.getBean(DataSource.class);
             List<DispatchRequest> batch = Collections.nCopies(BATCH, DispatchRequest.of("examples.noop", null));
@@ -214,10 +220,16 @@ public final class Benchmark {
                 for (int i = 0; i < count; i += BATCH) {
                     client.dispatchAll(batch).forEach(d -> queued.add(d.id()));
                 }
-                awaitRecorded(history, queued, false);
+                if (withHistory) {
+                    awaitRecorded(history, queued, false);
+                }
                 Process worker = startWorker(env, namespace);
                 try {
-                    processing(worker, history, queued);
+                    if (withHistory) {
+                        processing(worker, history, queued);
+                    } else {
+                        processingWithoutHistory(worker, queued);
+                    }
                 } finally {
                     worker.destroy();
                     worker.waitFor(60, TimeUnit.SECONDS);
@@ -271,32 +283,15 @@ public final class Benchmark {
      * history once the queue is empty, so the measuring does not compete with what it measures.
      */
     private void processing(Process worker, DataSource history, List<UUID> queued) throws Exception {
-        long spawned = worker.info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        CpuShares atFirstLease = null;
-        while (true) {
-            long ready = redis.zcard(queueKey("ready"));
-            long left = ready + redis.zcard(queueKey("leased"));
-            if (left == 0) {
-                break;
-            }
-            if (atFirstLease == null && ready < queued.size()) {
-                atFirstLease = CpuShares.read(worker.pid(), redis);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the worker did not drain the queue in 10 minutes (" + left + " left)");
-            }
-            Thread.sleep(20);
-        }
-        Instant workerDone = Instant.now();
-        CpuShares atWorkerDone = CpuShares.read(worker.pid(), redis);
+        long spawned = spawned(worker);
+        Drained drained = awaitDrained(worker, queued.size());
+        CpuShares atFirstLease = drained.atFirstLease();
+        Instant workerDone = drained.done();
+        CpuShares atWorkerDone = drained.atDone();
         awaitRecorderDrained();
         Instant lastRecorded = Instant.now();
         long firstStart = awaitRecorded(history, queued, true);
         CpuShares atLastRecorded = CpuShares.read(worker.pid(), redis);
-        if (atFirstLease == null) {
-            atFirstLease = atWorkerDone; // drained between two polls: no window to split
-        }
         processingWindow = new long[]{firstStart, workerDone.toEpochMilli()};
         double seconds = (lastRecorded.toEpochMilli() - firstStart) / 1000.0;
         double baseline = baselineDrain(queued.size());
@@ -310,6 +305,57 @@ public final class Benchmark {
                 .perTask(queued.size(), (workerDone.toEpochMilli() - firstStart) / 1000.0), "-");
         row("  CPU per task until all in history", atLastRecorded.since(atFirstLease)
                 .perTask(queued.size(), seconds), "-");
+    }
+
+    /**
+     * The worker alone with no recorder running: its events wait in the stream, as a queue that keeps no history
+     * keeps its completed jobs in Redis (BullMQ, measured by infra/bench/bullmq on the same Redis). The window runs
+     * from the first poll (every 20 ms) that saw the queue shorter to the one that saw it empty.
+     */
+    private void processingWithoutHistory(Process worker, List<UUID> queued) throws Exception {
+        long spawned = spawned(worker);
+        Drained drained = awaitDrained(worker, queued.size());
+        double seconds = Duration.between(drained.firstLease(), drained.done()).toNanos() / 1e9;
+        row("process " + queued.size() + " pre-filled no-ops, one worker, no recorder (events left in Redis)",
+                perSecond(queued.size() / seconds) + " (" + perSecond(queued.size()
+                        / ((drained.done().toEpochMilli() - spawned) / 1000.0)) + " incl. JVM start)",
+                perSecond(baselineDrain(queued.size())));
+        row("  CPU per task", drained.atDone().since(drained.atFirstLease()).perTask(queued.size(), seconds), "-");
+    }
+
+    private static long spawned(Process worker) {
+        return worker.info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
+    }
+
+    /** When the worker first leased (the first poll that saw the queue shorter) and drained the queue. */
+    private record Drained(Instant firstLease, CpuShares atFirstLease, Instant done, CpuShares atDone) {
+    }
+
+    /** Polls Redis alone (cheap) every 20 ms until the queue is empty: nothing ready, nothing leased. */
+    private Drained awaitDrained(Process worker, int queued) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        Instant firstLease = null;
+        CpuShares atFirstLease = null;
+        while (true) {
+            long ready = redis.zcard(queueKey("ready"));
+            long left = ready + redis.zcard(queueKey("leased"));
+            if (left == 0) {
+                break;
+            }
+            if (atFirstLease == null && ready < queued) {
+                firstLease = Instant.now();
+                atFirstLease = CpuShares.read(worker.pid(), redis);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the worker did not drain the queue in 10 minutes (" + left + " left)");
+            }
+            Thread.sleep(20);
+        }
+        Instant done = Instant.now();
+        CpuShares atDone = CpuShares.read(worker.pid(), redis);
+        // Drained between two polls: no window to split.
+        return atFirstLease == null ? new Drained(done, atDone, done, atDone)
+                : new Drained(firstLease, atFirstLease, done, atDone);
     }
 
     /**
@@ -565,12 +611,14 @@ public final class Benchmark {
             command.add("--sun-misc-unsafe-memory-access=allow"); // as ./chard starts a worker: Netty's fast buffers
         }
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.chard.worker.WorkerMain",
-                "--concurrency", env.getOrDefault("CHARD_BENCH_CONCURRENCY", "256")));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.chard.worker.WorkerMain"));
+        // The worker's own defaults unless asked otherwise: they are what a user gets without tuning.
+        if (env.containsKey("CHARD_BENCH_CONCURRENCY")) {
+            command.addAll(List.of("--concurrency", env.get("CHARD_BENCH_CONCURRENCY")));
+        }
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("REDIS_URI", env.get("REDIS_URI"));
         builder.environment().put("CHARD_NAMESPACE", namespace);
-        builder.environment().putIfAbsent("CHARD_WORKER_PREFETCH", "64");
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         return builder.start();
     }
