@@ -36,8 +36,11 @@ public final class Loop {
         }
     }
 
-    /** Stops after the current step, waiting for it at most {@code patience}. */
-    public void stop(Duration patience) {
+    /**
+     * Stops after the current step, waiting for it at most {@code patience}; answers whether the loop's thread has
+     * ended (or never started), after which what it used may be touched by the caller.
+     */
+    public boolean stop(Duration patience) {
         stopping = true;
         waiter.wake();
         Thread running;
@@ -51,6 +54,7 @@ public final class Loop {
                 Thread.currentThread().interrupt();
             }
         }
+        return running == null || !running.isAlive();
     }
 
     private void run() {

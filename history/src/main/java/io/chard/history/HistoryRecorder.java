@@ -23,6 +23,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -55,6 +57,7 @@ public final class HistoryRecorder {
     /** How long a read blocks while the batch before is written: a blocked read would not see that write end. */
     private static final Duration WHILE_WRITING = Duration.ofMillis(5);
     private static final ThreadFactory WRITERS = Thread.ofVirtual().name("chard-recorder-write-", 0).factory();
+    private static final Duration STOP_PATIENCE = Duration.ofSeconds(10);
 
     private final EventStream events;
     private final HistoryWriter history;
@@ -66,8 +69,13 @@ public final class HistoryRecorder {
     private final Loop loop = new Loop("chard-recorder", this::step);
     private final AtomicBoolean stopped = new AtomicBoolean();
     private long lastTrim = System.nanoTime();
-    /** The batch being written while the next is read; null when none is. */
+    /**
+     * The batch being written while the next is read; null when none is. Only the thread that records uses it (the
+     * loop's, or a caller of {@link #recordOnce}), and {@link #stop} once that thread has ended.
+     */
     private Writing writing;
+    /** Whether a write ended well since the loop last looked: only then has PostgreSQL answered again. */
+    private boolean wrote;
 
     public HistoryRecorder(EventStream events, HistoryWriter history, JsonMapper json,
                            ApplicationEventPublisher<TaskFailed> failures, Duration linger) {
@@ -89,11 +97,16 @@ public final class HistoryRecorder {
      */
     public void stop() {
         if (stopped.compareAndSet(false, true)) {
-            loop.stop(Duration.ofSeconds(10));
-            try {
-                flush();
-            } catch (HistoryUnavailableException | RuntimeException e) {
-                LOG.warn("the last history batch was not written; its events stay in Redis for the next recorder", e);
+            // A loop still in its step after the patience (a database that stopped answering mid-write) keeps the
+            // batch: it is not waited for here, so stopping stays bounded, and its events are taken over later.
+            if (loop.stop(STOP_PATIENCE) && writing != null) {
+                try {
+                    writing.await(STOP_PATIENCE);
+                    finishWriting();
+                } catch (HistoryUnavailableException | RuntimeException e) {
+                    LOG.warn("the last history batch was not written; its events stay in Redis for the next "
+                            + "recorder", e);
+                }
             }
             events.close();
         }
@@ -110,7 +123,7 @@ public final class HistoryRecorder {
      * before anything newer, rather than a minute later when it counts as abandoned, so an execution's later events
      * are never written without its earlier ones.
      */
-    public synchronized int recordOnce(Duration wait) throws HistoryUnavailableException {
+    public int recordOnce(Duration wait) throws HistoryUnavailableException {
         int read = recordNext(wait);
         flush();
         return read;
@@ -123,20 +136,20 @@ public final class HistoryRecorder {
      * unwritten and the stream rewound as in {@link #recordOnce}: the next read brings the failed batch and this one
      * again, in order.
      */
-    public synchronized int recordNext(Duration wait) throws HistoryUnavailableException {
-        List<BrokerEvent> batch;
+    public int recordNext(Duration wait) throws HistoryUnavailableException {
+        Read read;
         Map<UUID, ExecutionChange> changes;
         try {
-            batch = readBatch(wait);
-            changes = fold(batch, json);
+            read = readBatch(wait);
+            changes = fold(read.events(), json);
             finishWriting();
         } catch (HistoryUnavailableException | RuntimeException e) {
-            abandonWriting(e);
-            events.rewind();
+            rewindAfter(e);
             throw e;
         }
+        List<BrokerEvent> batch = read.events();
         if (!batch.isEmpty()) {
-            writing = Writing.start(batch, changes.values(), history);
+            writing = Writing.start(read, changes.values(), history);
         }
         if (System.nanoTime() - lastTrim > TRIM_EVERY.toNanos()) {
             events.trim();
@@ -146,11 +159,11 @@ public final class HistoryRecorder {
     }
 
     /** Waits until the batch being written (if any) is written and acknowledged; rewinds the stream if it failed. */
-    public synchronized void flush() throws HistoryUnavailableException {
+    public void flush() throws HistoryUnavailableException {
         try {
             finishWriting();
         } catch (HistoryUnavailableException | RuntimeException e) {
-            events.rewind();
+            rewindAfter(e);
             throw e;
         }
     }
@@ -161,8 +174,9 @@ public final class HistoryRecorder {
         if (written == null) {
             return;
         }
+        written.await(null);
         writing = null;
-        written.await();
+        wrote = true;
         events.acknowledge(written.batch());
         for (ExecutionChange change : written.changes()) {
             if (change.failed()) {
@@ -172,40 +186,55 @@ public final class HistoryRecorder {
     }
 
     /**
-     * After a failure, lets the write under way end before the stream is rewound, so that its batch, read again, is
-     * not written twice at once. It is not acknowledged even if it succeeded: read again, it is a replay, which
-     * changes nothing.
+     * After a failure, lets the write under way (or the one that failed) end and forgets it, then rewinds the stream:
+     * its batch, read again, is not written twice at once. It is not acknowledged even if it succeeded: read again,
+     * it is a replay, which changes nothing.
      */
-    private void abandonWriting(Exception cause) {
+    private void rewindAfter(Exception cause) {
         Writing abandoned = writing;
         writing = null;
         if (abandoned != null) {
-            try {
-                abandoned.await();
-            } catch (HistoryUnavailableException | RuntimeException e) {
-                cause.addSuppressed(e);
+            Throwable failed = abandoned.awaitUninterruptibly();
+            if (failed != null && failed != cause) {
+                cause.addSuppressed(failed);
             }
         }
+        events.rewind();
+    }
+
+    /** What one batch read: its events, and their identities (see {@link #key}). */
+    private record Read(List<BrokerEvent> events, Set<String> keys) {
     }
 
     /** A batch whose changes a thread of its own writes. */
-    private record Writing(List<BrokerEvent> batch, Collection<ExecutionChange> changes, FutureTask<Void> write) {
-        static Writing start(List<BrokerEvent> batch, Collection<ExecutionChange> changes, HistoryWriter history) {
+    private record Writing(Read read, Collection<ExecutionChange> changes, FutureTask<Void> write) {
+        static Writing start(Read read, Collection<ExecutionChange> changes, HistoryWriter history) {
             FutureTask<Void> write = new FutureTask<>(() -> {
                 history.apply(changes);
                 return null;
             });
             WRITERS.newThread(write).start();
-            return new Writing(batch, changes, write);
+            return new Writing(read, changes, write);
+        }
+
+        List<BrokerEvent> batch() {
+            return read.events();
         }
 
         boolean underWay() {
             return !write.isDone();
         }
 
-        void await() throws HistoryUnavailableException {
+        /** Waits for the write (at most {@code patience}, when given) and throws what failed it. */
+        void await(Duration patience) throws HistoryUnavailableException {
             try {
-                write.get();
+                if (patience == null) {
+                    write.get();
+                } else {
+                    write.get(patience.toNanos(), TimeUnit.NANOSECONDS);
+                }
+            } catch (TimeoutException e) {
+                throw new HistoryUnavailableException("a history batch's write did not end within " + patience, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while a history batch was written", e);
@@ -215,6 +244,27 @@ public final class HistoryRecorder {
                     case RuntimeException unexpected -> throw unexpected;
                     case Error error -> throw error;
                     default -> throw new IllegalStateException("writing a history batch failed", e.getCause());
+                }
+            }
+        }
+
+        /** Waits for the write to end, even through interrupts (kept for the caller); answers what failed it. */
+        Throwable awaitUninterruptibly() {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        write.get();
+                        return null;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (ExecutionException e) {
+                        return e.getCause();
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
             }
         }
@@ -231,9 +281,12 @@ public final class HistoryRecorder {
      * over after newer ones were read), so a topped-up batch is put back in stream order, which is each execution's
      * order: its events all lie in one partition's stream.
      */
-    private List<BrokerEvent> readBatch(Duration wait) {
+    private Read readBatch(Duration wait) {
         List<BrokerEvent> batch = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        // After a rewind every read starts again at this consumer's oldest unacknowledged entry, and the batch being
+        // written is not acknowledged yet: its entries read again are copies too.
+        Set<String> beingWritten = writing == null ? Set.of() : writing.read().keys();
         long lingerUntil = 0;
         boolean lingering = false;
         boolean topped = false;
@@ -252,7 +305,8 @@ public final class HistoryRecorder {
             List<BrokerEvent> more = events.read(BATCH - batch.size(), block);
             int before = batch.size();
             for (BrokerEvent event : more) {
-                if (seen.add(key(event))) {
+                String key = key(event);
+                if (!beingWritten.contains(key) && seen.add(key)) {
                     batch.add(event);
                 }
             }
@@ -268,7 +322,7 @@ public final class HistoryRecorder {
         if (topped) {
             batch.sort(Comparator.comparingLong(BrokerEvent::seq));
         }
-        return batch;
+        return new Read(batch, seen);
     }
 
     /** An event's identity: an entry standing for several executions is one event per execution. */
@@ -289,7 +343,11 @@ public final class HistoryRecorder {
         try {
             recordNext(Duration.ofSeconds(1));
             redisOutage.recovered();
-            databaseOutage.recovered();
+            // A write started in this step is judged by the next: PostgreSQL is back only once one ended well.
+            if (wrote) {
+                wrote = false;
+                databaseOutage.recovered();
+            }
             return Duration.ZERO;
         } catch (HistoryUnavailableException e) {
             databaseOutage.failed(e);

@@ -309,6 +309,24 @@ class HistoryRecorderTest {
     }
 
     @Test
+    void afterARewindTheBatchBeingWrittenIsNotReadAgainIntoTheNext() throws Exception {
+        start(false);
+        dispatch(HistoryRecorder.LINGER_FROM);
+        HistoryRecorder recorder = new HistoryRecorder(secondReadFails(broker.eventStream("test")), writer,
+                context.getBean(JsonMapper.class), context.getBean(ApplicationEventPublisher.class),
+                Duration.ofSeconds(1));
+        assertThrows(BrokerUnavailableException.class, () -> recorder.recordOnce(Duration.ofMillis(100)));
+        assertEquals(HistoryRecorder.LINGER_FROM, recorder.recordNext(Duration.ofMillis(100)),
+                "the rewound backlog, being written");
+        List<UUID> newer = dispatch(3);
+        assertEquals(0, recorder.recordNext(Duration.ofMillis(100)),
+                "the rewound stream hands the unacknowledged batch out again: copies of what is being written");
+        assertEquals(0L, pendingEvents(), "the batch was written and acknowledged once");
+        assertEquals(3, recorder.recordOnce(Duration.ofMillis(100)), "then the newer events");
+        assertEquals("pending", store.find(newer.getFirst()).orElseThrow().status());
+    }
+
+    @Test
     void underAFlowAShortTasksEventsArrivingWithinTheLingerAreWrittenAsOneChange() throws Exception {
         start(false);
         dispatch(HistoryRecorder.LINGER_FROM);
@@ -403,9 +421,26 @@ class HistoryRecorderTest {
     void eventsALingerReadBeforeRedisFailedAreReadAgainAtOnceAndBeforeAnythingNewer() throws Exception {
         start(false);
         List<UUID> ids = dispatch(HistoryRecorder.LINGER_FROM);
-        EventStream stream = broker.eventStream("test");
+        HistoryRecorder recorder = new HistoryRecorder(secondReadFails(broker.eventStream("test")), writer,
+                context.getBean(JsonMapper.class), context.getBean(ApplicationEventPublisher.class),
+                Duration.ofSeconds(1));
+        assertThrows(BrokerUnavailableException.class, () -> recorder.recordOnce(Duration.ofMillis(100)));
+        runOnWorkerA(new Outcome.Success("5"), (worker, delivery) -> { });
+
+        assertEquals(HistoryRecorder.LINGER_FROM, recorder.recordOnce(Duration.ofMillis(100)),
+                "first the events handed over before the failure");
+        for (UUID id : ids) {
+            assertEquals("test.add", store.find(id).orElseThrow().taskName());
+        }
+        assertEquals(2, recorder.recordOnce(Duration.ofMillis(100)), "then the newer ones");
+        assertEquals(1L, rowsWithStatus("success"));
+        assertEquals(0L, pendingEvents());
+    }
+
+    /** {@code stream}, except that its second read fails as a reset connection does. */
+    private static EventStream secondReadFails(EventStream stream) {
         AtomicInteger reads = new AtomicInteger();
-        EventStream secondReadFails = new EventStream() {
+        return new EventStream() {
             @Override
             public List<BrokerEvent> read(int max, Duration block) {
                 if (reads.incrementAndGet() == 2) {
@@ -434,19 +469,6 @@ class HistoryRecorderTest {
                 stream.close();
             }
         };
-        HistoryRecorder recorder = new HistoryRecorder(secondReadFails, writer, context.getBean(JsonMapper.class),
-                context.getBean(ApplicationEventPublisher.class), Duration.ofSeconds(1));
-        assertThrows(BrokerUnavailableException.class, () -> recorder.recordOnce(Duration.ofMillis(100)));
-        runOnWorkerA(new Outcome.Success("5"), (worker, delivery) -> { });
-
-        assertEquals(HistoryRecorder.LINGER_FROM, recorder.recordOnce(Duration.ofMillis(100)),
-                "first the events handed over before the failure");
-        for (UUID id : ids) {
-            assertEquals("test.add", store.find(id).orElseThrow().taskName());
-        }
-        assertEquals(2, recorder.recordOnce(Duration.ofMillis(100)), "then the newer ones");
-        assertEquals(1L, rowsWithStatus("success"));
-        assertEquals(0L, pendingEvents());
     }
 
     @Test
