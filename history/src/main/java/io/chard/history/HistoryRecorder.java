@@ -174,7 +174,7 @@ public final class HistoryRecorder {
         if (written == null) {
             return;
         }
-        written.await(null);
+        written.await();
         writing = null;
         wrote = true;
         events.acknowledge(written.batch());
@@ -225,16 +225,22 @@ public final class HistoryRecorder {
             return !write.isDone();
         }
 
-        /** Waits for the write (at most {@code patience}, when given) and throws what failed it. */
+        /** Waits for the write and throws what failed it. */
+        void await() throws HistoryUnavailableException {
+            await(Long.MAX_VALUE);
+        }
+
+        /** As {@link #await()}, failing once {@code patience} has passed. */
         void await(Duration patience) throws HistoryUnavailableException {
+            await(patience.toNanos());
+        }
+
+        private void await(long nanos) throws HistoryUnavailableException {
             try {
-                if (patience == null) {
-                    write.get();
-                } else {
-                    write.get(patience.toNanos(), TimeUnit.NANOSECONDS);
-                }
+                write.get(nanos, TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                throw new HistoryUnavailableException("a history batch's write did not end within " + patience, e);
+                throw new HistoryUnavailableException("a history batch's write did not end within "
+                        + Duration.ofNanos(nanos), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while a history batch was written", e);

@@ -78,8 +78,6 @@ public final class Benchmark {
     private final List<String[]> rows = new ArrayList<>();
     /** From the first start to the last settlement, in epoch ms: the worker's allocation is counted over it. */
     private long[] processingWindow;
-    /** Whether the benchmark's context runs a recorder (all rows but {@code --processing --no-history}). */
-    private boolean recorderOn = true;
     private ApplicationContext context;
     private TaskClient client;
     private RedisCommands<String, String> redis;
@@ -143,10 +141,15 @@ public final class Benchmark {
         void run(StatefulRedisConnection<String, String> connection) throws Exception;
     }
 
-    /** Opens the context and the raw Redis connection, runs {@code measurements}, cleans up, prints the table. */
+    /** Opens the context (with its recorder) and the raw Redis connection, runs {@code measurements}, cleans up. */
     private void measure(Measurements measurements) throws Exception {
+        measure(true, measurements);
+    }
+
+    /** {@link #measure(Measurements)}, with or without the context's recorder; prints the table. */
+    private void measure(boolean withRecorder, Measurements measurements) throws Exception {
         Map<String, Object> properties = contextProperties(env, namespace);
-        properties.put(ChardSettings.RECORDER_ENABLED, recorderOn);
+        properties.put(ChardSettings.RECORDER_ENABLED, withRecorder);
         context = ApplicationContext.run(properties);
         client = context.getBean(TaskClient.class);
         rawClient = RedisClient.create(env.get("REDIS_URI"));
@@ -211,8 +214,7 @@ public final class Benchmark {
      * {@code withHistory} no recorder runs, and the worker alone is timed.
      */
     private void processingRounds(int count, int rounds, boolean withHistory) throws Exception {
-        recorderOn = withHistory;
-        measure(connection -> {
+        measure(withHistory, connection -> {
             DataSource history = context.getBean(DataSource.class);
             List<DispatchRequest> batch = Collections.nCopies(BATCH, DispatchRequest.of("examples.noop", null));
             for (int round = 1; round <= rounds; round++) {
@@ -285,9 +287,7 @@ public final class Benchmark {
     private void processing(Process worker, DataSource history, List<UUID> queued) throws Exception {
         long spawned = spawned(worker);
         Drained drained = awaitDrained(worker, queued.size());
-        CpuShares atFirstLease = drained.atFirstLease();
         Instant workerDone = drained.done();
-        CpuShares atWorkerDone = drained.atDone();
         awaitRecorderDrained();
         Instant lastRecorded = Instant.now();
         long firstStart = awaitRecorded(history, queued, true);
@@ -301,9 +301,9 @@ public final class Benchmark {
                 perSecond(baseline));
         row("  of which: until the worker settled the last one (Redis only)", perSecond(queued.size()
                 / ((workerDone.toEpochMilli() - firstStart) / 1000.0)), "-");
-        row("  CPU per task until the worker settled the last one", atWorkerDone.since(atFirstLease)
+        row("  CPU per task until the worker settled the last one", drained.used()
                 .perTask(queued.size(), (workerDone.toEpochMilli() - firstStart) / 1000.0), "-");
-        row("  CPU per task until all in history", atLastRecorded.since(atFirstLease)
+        row("  CPU per task until all in history", atLastRecorded.since(drained.atFirstLease())
                 .perTask(queued.size(), seconds), "-");
     }
 
@@ -320,7 +320,7 @@ public final class Benchmark {
                 perSecond(queued.size() / seconds) + " (" + perSecond(queued.size()
                         / ((drained.done().toEpochMilli() - spawned) / 1000.0)) + " incl. JVM start)",
                 perSecond(baselineDrain(queued.size())));
-        row("  CPU per task", drained.atDone().since(drained.atFirstLease()).perTask(queued.size(), seconds), "-");
+        row("  CPU per task", drained.used().perTask(queued.size(), seconds), "-");
     }
 
     private static long spawned(Process worker) {
@@ -329,6 +329,10 @@ public final class Benchmark {
 
     /** When the worker first leased (the first poll that saw the queue shorter) and drained the queue. */
     private record Drained(Instant firstLease, CpuShares atFirstLease, Instant done, CpuShares atDone) {
+        /** The CPU spent from the first lease until the queue was empty. */
+        CpuShares used() {
+            return atDone.since(atFirstLease);
+        }
     }
 
     /** Polls Redis alone (cheap) every 20 ms until the queue is empty: nothing ready, nothing leased. */
@@ -361,7 +365,8 @@ public final class Benchmark {
     /**
      * The recorder alone: {@code ingestRows} executions' events (enqueued, started, succeeded) pre-filled in a
      * namespace of their own, then one recorder reads, folds, writes and acknowledges them batch by batch (reading
-     * the next while one is written, as the running recorder does) until the stream is drained. Rows per second is the history's ceiling on the processing rate above.
+     * the next while one is written, as the running recorder does) until the stream is drained. Rows per second is
+     * the history's ceiling on the processing rate above.
      */
     private void historyIngest() throws Exception {
         String ingestNamespace = namespace + "-ingest";
