@@ -54,8 +54,10 @@ public final class TaskMinutes {
      * retry backoff's), so earlier attempts and backoffs count in neither.
      */
     static String addSql(String ended) {
-        String runMillis = "GREATEST(0, EXTRACT(EPOCH FROM finished_at - started_at) * 1000)";
-        String waitMillis = "GREATEST(0, EXTRACT(EPOCH FROM started_at - GREATEST(queued_at, eta)) * 1000)";
+        // EXTRACT answers numeric, whose arithmetic and ln() (the histogram's bucket) are arbitrary-precision: as
+        // double precision the aggregate of a 1,279-row batch took 8 ms instead of 15 (EXPLAIN ANALYZE).
+        String runMillis = "GREATEST(0, EXTRACT(EPOCH FROM finished_at - started_at)::float8 * 1000)";
+        String waitMillis = "GREATEST(0, EXTRACT(EPOCH FROM started_at - GREATEST(queued_at, eta))::float8 * 1000)";
         String outcomes = String.join(", ", OUTCOMES);
         String counts = OUTCOMES.stream().map(status -> "count(*) FILTER (WHERE status = '" + status + "') AS " + status)
                 .collect(Collectors.joining(", "));
