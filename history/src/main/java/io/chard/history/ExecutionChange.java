@@ -13,7 +13,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,7 +56,7 @@ public final class ExecutionChange {
     String traceId;
     String workflowTree;
     String timelineJson;
-    private final List<Map<String, Object>> timeline = new ArrayList<>();
+    private final List<TimelineEntry> timeline = new ArrayList<>();
 
     ExecutionChange(UUID id) {
         this.id = id;
@@ -84,7 +83,7 @@ public final class ExecutionChange {
             return;
         }
         // In seq order, as the row's timeline is kept (the merge appends a change that comes after the row whole).
-        timeline.sort(Comparator.comparingLong(entry -> (Long) entry.get("seq")));
+        timeline.sort(Comparator.comparingLong(TimelineEntry::seq));
         try {
             timelineJson = jsonText(json.writeValueAsString(timeline));
         } catch (IOException e) {
@@ -116,11 +115,8 @@ public final class ExecutionChange {
         if (kind == null) {
             return; // An event type from a newer Chard: its seq still counts, its fields are not ours to guess.
         }
-        String detail = TimelineDetail.of(kind, d);
-        if (detail != null) {
-            Map<String, Object> entry = new LinkedHashMap<>(TimelineDetail.facts(kind, d));
-            entry.putAll(Map.of("seq", event.seq(), "at", event.at().toString(), "event", event.type(),
-                    "detail", detail));
+        TimelineEntry entry = TimelineDetail.entry(kind, event);
+        if (entry != null) {
             timeline.add(entry);
         }
         kind.status().ifPresent(next -> status = next.value());

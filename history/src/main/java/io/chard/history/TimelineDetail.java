@@ -1,5 +1,6 @@
 package io.chard.history;
 
+import io.chard.broker.BrokerEvent;
 import io.chard.broker.ExecutionEvent;
 
 import java.util.Map;
@@ -31,28 +32,24 @@ final class TimelineDetail {
     }
 
     /**
-     * The facts an entry keeps beside its text, for readers that list attempts: the worker a delivery went to,
-     * and the exception of a failed attempt. Keys absent from rows written before they existed.
+     * The timeline's entry for an event, with the facts it keeps beside its text: the worker a delivery went to,
+     * and the exception of a failed attempt (absent from rows written before they existed); null for the events
+     * {@link #of} leaves out.
      */
-    static Map<String, String> facts(ExecutionEvent event, Map<String, String> d) {
-        Map<String, String> facts = new java.util.LinkedHashMap<>();
-        switch (event) {
-            case STARTED -> put(facts, "worker", d.get("worker"));
-            case RETRYING, FAILED -> {
-                put(facts, "exception_type", d.get("exc"));
-                put(facts, "exception_message", d.get("message"));
-            }
-            default -> {
-                // The text says all there is.
-            }
+    static TimelineEntry entry(ExecutionEvent event, BrokerEvent recorded) {
+        Map<String, String> d = recorded.data();
+        String detail = of(event, d);
+        if (detail == null) {
+            return null;
         }
-        return facts;
+        boolean attempt = event == ExecutionEvent.STARTED;
+        boolean failure = event == ExecutionEvent.RETRYING || event == ExecutionEvent.FAILED;
+        return new TimelineEntry(recorded.seq(), recorded.at().toString(), recorded.type(), detail, attempt ? present(d.get("worker")) : null,
+                failure ? present(d.get("exc")) : null, failure ? present(d.get("message")) : null);
     }
 
-    private static void put(Map<String, String> facts, String key, String value) {
-        if (value != null && !value.isEmpty()) {
-            facts.put(key, value);
-        }
+    private static String present(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private static String messageOf(Map<String, String> d) {
