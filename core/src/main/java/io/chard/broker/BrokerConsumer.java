@@ -113,7 +113,7 @@ public interface BrokerConsumer extends AutoCloseable {
         }
 
         /**
-         * This batch, the answer of calls made before {@code failed} (a partition whose master fails over): what they
+         * This batch, the answer of calls made before {@code failed} (a call no partition answered): what they
          * leased runs in Redis under tokens only this batch carries, and dropped it would wait for its leases to
          * lapse and be delivered again, so it is answered and the failure reaches the caller's next call. With
          * nothing leased, the failure is thrown.

@@ -34,28 +34,48 @@ final class RedisBrokerConsumer implements BrokerConsumer {
     private RedisConnection blocking;
     /** The partition whose turn it is: the next lease call starts there. */
     private int turn;
+    private final PartitionRest rest;
 
     RedisBrokerConsumer(RedisBroker broker, String workerId) {
         this.broker = broker;
         this.workerId = workerId;
         this.partitions = broker.partitions();
+        this.rest = new PartitionRest(partitions.count(), LOG, System::nanoTime);
     }
 
+    /**
+     * Leases from the partitions in turn while slots are left. What a partition leased runs in Redis under tokens
+     * only this answer carries, so a later partition's failure must not drop it: the failing partition rests
+     * ({@link PartitionRest}) and the call goes on to the others. It fails only when no partition answered.
+     */
     @Override
     public LeaseBatch lease(List<String> queues, int max, Duration leaseDuration, Fit fit) {
         int count = partitions.count();
         int first = turn;
         turn = (turn + 1) % count;
-        LeaseBatch leased = lease(partitions.keys(first), queues, max, leaseDuration, fit);
-        for (int i = 1; i < count && leased.deliveries().size() < max; i++) {
-            try {
-                leased = leased.plus(lease(partitions.keys((first + i) % count), queues,
-                        max - leased.deliveries().size(), leaseDuration, fit));
-            } catch (RuntimeException failed) {
-                LeaseBatch kept = leased.keptAfter(failed);
-                turn = (first + i) % count; // the failing partition comes first in the next call
-                return kept;
+        LeaseBatch leased = null;
+        RuntimeException failure = null;
+        for (int i = 0; i < count && (leased == null || leased.deliveries().size() < max); i++) {
+            int partition = (first + i) % count;
+            if (count > 1 && rest.resting(partition)) {
+                continue;
             }
+            int left = max - (leased == null ? 0 : leased.deliveries().size());
+            try {
+                LeaseBatch more = lease(partitions.keys(partition), queues, left, leaseDuration, fit);
+                rest.answered(partition);
+                leased = leased == null ? more : leased.plus(more);
+            } catch (RuntimeException e) {
+                if (count == 1) {
+                    throw e; // one partition: the worker's own outage backs off
+                }
+                rest.failed(partition, e);
+                failure = e;
+            }
+        }
+        if (leased == null) {
+            throw failure != null ? failure
+                    : new BrokerUnavailableException("every partition is resting after failed lease calls", null);
         }
         return leased;
     }
@@ -234,7 +254,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
     /**
      * Blocks on the wake lists of one partition at a time (a blocking pop may name keys of one slot only), for
      * an equal share of {@code max} each, starting with the partition whose turn it is; a partition that wakes
-     * it is leased from first.
+     * it is leased from first. A resting partition is left out, and one whose pop fails starts to rest.
      */
     @Override
     public void awaitWork(List<String> queues, Duration max) {
@@ -242,9 +262,22 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         double seconds = Math.max(0.01, max.toMillis() / 1000.0 / count);
         for (int i = 0; i < count; i++) {
             int partition = (turn + i) % count;
+            if (count > 1 && rest.resting(partition)) {
+                continue;
+            }
             RedisKeys keys = partitions.keys(partition);
             String[] wakeKeys = queues.stream().map(keys::wake).toArray(String[]::new);
-            if (RedisBroker.call(() -> blockingPop(seconds, wakeKeys))) {
+            boolean woken;
+            try {
+                woken = RedisBroker.call(() -> blockingPop(seconds, wakeKeys));
+            } catch (RuntimeException e) {
+                if (count == 1) {
+                    throw e;
+                }
+                rest.failed(partition, e);
+                continue;
+            }
+            if (woken) {
                 turn = partition;
                 return;
             }

@@ -2,10 +2,12 @@ package io.chard.broker;
 
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
+import io.chard.testing.Await;
 import io.chard.testing.TestRedisCluster;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,12 +80,30 @@ class RedisBrokerClusterTest extends RedisBrokerTest {
                     .collect(Collectors.toSet());
             assertEquals(running, leased, "every execution leased in Redis is handed to the worker");
             assertEquals(Set.of(0, 1), leased.stream().map(broker.partitions()::of).collect(Collectors.toSet()));
-            assertThrows(RuntimeException.class, () -> worker.lease(DEFAULT, 100, LEASE),
-                    "the next call starts at the failing partition, and fails with nothing leased");
+            assertEquals(0, worker.lease(DEFAULT, 100, LEASE).deliveries().size(),
+                    "while the failing partition rests, a call leases from the others and does not fail");
         } finally {
             broker.sync().del(paused);
         }
-        assertEquals(ids.size() - leased.size(), worker.lease(DEFAULT, 100, LEASE).deliveries().size());
+        int rest = ids.size() - leased.size();
+        assertEquals(rest, Await.value("the partition answering again after its rest", Duration.ofSeconds(5), () -> {
+            int more = worker.lease(DEFAULT, 100, LEASE).deliveries().size();
+            return more == 0 ? null : more;
+        }));
+    }
+
+    @Test
+    void aLeaseCallFailsOnlyWhenNoPartitionAnswers() {
+        List<String> pausedSets = IntStream.range(0, 3).mapToObj(p -> broker.partitions().keys(p).paused()).toList();
+        pausedSets.forEach(paused -> broker.sync().set(paused, "not a set"));
+        try {
+            assertThrows(IllegalStateException.class, () -> worker.lease(DEFAULT, 100, LEASE),
+                    "every partition refused the call");
+            assertThrows(BrokerUnavailableException.class, () -> worker.lease(DEFAULT, 100, LEASE),
+                    "every partition rests: nothing is called, the worker's own outage backs off");
+        } finally {
+            pausedSets.forEach(paused -> broker.sync().del(paused));
+        }
     }
 
     @Test
