@@ -3,33 +3,46 @@ package io.chard.broker;
 import io.chard.loop.Outage;
 import org.slf4j.Logger;
 
+import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * Which partitions a worker's lease calls leave out for now: one whose call failed (its master failing over) rests
- * for its own backoff, 100 ms doubling to 5 s, while the other partitions keep being served. Before, the failing
- * partition came first in the next call, which failed with nothing leased, and the call after it leased from the
- * others again: the worker's one outage logged a failure and a recovery every other round, its backoff never grew,
- * and the down master was asked again every few hundred milliseconds. Each partition's outage is logged once when
- * it begins and once when the partition answers again.
+ * Which partitions a worker leaves out of one kind of call for now: one whose call failed (its master failing over)
+ * rests for its own backoff, 200 ms doubling to 5 s, while the other partitions keep being served. Before, the
+ * failing partition came first in the next lease call, which failed with nothing leased, and the call after it
+ * leased from the others again: the worker's one outage logged a failure and a recovery every other round, its
+ * backoff never grew, and the down master was asked again every few hundred milliseconds. An outage (Redis
+ * unavailable) is logged once when it begins and once when the partition answers again; a refusal (a Chard command
+ * Redis rejects: a bug or a damaged key, not a passing state) is logged with its stack trace at every failed call.
  */
 final class PartitionRest {
     private final Outage[] outages;
     /** When each resting partition may be called again ({@link #clock}, nanoseconds); 0 when it is not resting. */
     private final long[] restsUntil;
+    private final Logger log;
+    private final String calls;
     private final LongSupplier clock;
 
-    PartitionRest(int partitions, Logger log, LongSupplier nanoClock) {
+    /** @param calls what the calls are, for the log ("leasing", "waiting for work") */
+    PartitionRest(int partitions, String calls, Logger log, LongSupplier nanoClock) {
         this.outages = new Outage[partitions];
         this.restsUntil = new long[partitions];
+        this.log = log;
+        this.calls = calls;
         this.clock = nanoClock;
         for (int p = 0; p < partitions; p++) {
-            outages[p] = new Outage(log, "leasing from partition " + p);
+            outages[p] = new Outage(log, calls + " on partition " + p);
         }
     }
 
     boolean resting(int partition) {
-        return restsUntil[partition] != 0 && clock.getAsLong() - restsUntil[partition] < 0;
+        return !restLeft(partition).isZero();
+    }
+
+    /** How long the partition still rests; zero when it may be called. */
+    Duration restLeft(int partition) {
+        long left = restsUntil[partition] == 0 ? 0 : restsUntil[partition] - clock.getAsLong();
+        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
     }
 
     void answered(int partition) {
@@ -39,6 +52,10 @@ final class PartitionRest {
 
     void failed(int partition, RuntimeException error) {
         outages[partition].failed(error);
-        restsUntil[partition] = clock.getAsLong() + outages[partition].backoffMillis() * 1_000_000L;
+        long backoff = outages[partition].backoffMillis();
+        if (!(error instanceof BrokerUnavailableException)) {
+            log.error("{} on partition {} refused; trying again in {} ms", calls, partition, backoff, error);
+        }
+        restsUntil[partition] = clock.getAsLong() + backoff * 1_000_000L;
     }
 }

@@ -34,19 +34,24 @@ final class RedisBrokerConsumer implements BrokerConsumer {
     private RedisConnection blocking;
     /** The partition whose turn it is: the next lease call starts there. */
     private int turn;
-    private final PartitionRest rest;
+    /** Partitions left out of lease calls, and of waits for work, after a failure (each kind resting on its own). */
+    private final PartitionRest leaseRest;
+    private final PartitionRest waitRest;
 
     RedisBrokerConsumer(RedisBroker broker, String workerId) {
         this.broker = broker;
         this.workerId = workerId;
         this.partitions = broker.partitions();
-        this.rest = new PartitionRest(partitions.count(), LOG, System::nanoTime);
+        this.leaseRest = new PartitionRest(partitions.count(), "leasing", LOG, System::nanoTime);
+        this.waitRest = new PartitionRest(partitions.count(), "waiting for work", LOG, System::nanoTime);
     }
 
     /**
      * Leases from the partitions in turn while slots are left. What a partition leased runs in Redis under tokens
      * only this answer carries, so a later partition's failure must not drop it: the failing partition rests
-     * ({@link PartitionRest}) and the call goes on to the others. It fails only when no partition answered.
+     * ({@link PartitionRest}) and the call goes on to the others. It fails only when no partition answered. The
+     * batch's next due time is at most the end of the shortest rest: a resting partition may hold ready work, so a
+     * drain is not dry while one rests, and a worker looks again once the rest is over.
      */
     @Override
     public LeaseBatch lease(List<String> queues, int max, Duration leaseDuration, Fit fit) {
@@ -55,21 +60,24 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         turn = (turn + 1) % count;
         LeaseBatch leased = null;
         RuntimeException failure = null;
+        Duration soonestBack = null;
         for (int i = 0; i < count && (leased == null || leased.deliveries().size() < max); i++) {
             int partition = (first + i) % count;
-            if (count > 1 && rest.resting(partition)) {
+            if (count > 1 && leaseRest.resting(partition)) {
+                soonestBack = sooner(soonestBack, leaseRest.restLeft(partition));
                 continue;
             }
             int left = max - (leased == null ? 0 : leased.deliveries().size());
             try {
                 LeaseBatch more = lease(partitions.keys(partition), queues, left, leaseDuration, fit);
-                rest.answered(partition);
+                leaseRest.answered(partition);
                 leased = leased == null ? more : leased.plus(more);
             } catch (RuntimeException e) {
                 if (count == 1) {
                     throw e; // one partition: the worker's own outage backs off
                 }
-                rest.failed(partition, e);
+                leaseRest.failed(partition, e);
+                soonestBack = sooner(soonestBack, leaseRest.restLeft(partition));
                 failure = e;
             }
         }
@@ -77,7 +85,11 @@ final class RedisBrokerConsumer implements BrokerConsumer {
             throw failure != null ? failure
                     : new BrokerUnavailableException("every partition is resting after failed lease calls", null);
         }
-        return leased;
+        return soonestBack == null ? leased : leased.plus(new LeaseBatch(List.of(), soonestBack));
+    }
+
+    private static Duration sooner(Duration current, Duration candidate) {
+        return current == null || candidate.compareTo(current) < 0 ? candidate : current;
     }
 
     private LeaseBatch lease(RedisKeys keys, List<String> queues, int max, Duration leaseDuration, Fit fit) {
@@ -254,15 +266,17 @@ final class RedisBrokerConsumer implements BrokerConsumer {
     /**
      * Blocks on the wake lists of one partition at a time (a blocking pop may name keys of one slot only), for
      * an equal share of {@code max} each, starting with the partition whose turn it is; a partition that wakes
-     * it is leased from first. A resting partition is left out, and one whose pop fails starts to rest.
+     * it is leased from first. A resting partition is left out, and one whose pop fails starts to rest (apart from
+     * its lease calls: its scripts may still work); when none could be waited on, it sleeps {@code max} instead.
      */
     @Override
     public void awaitWork(List<String> queues, Duration max) {
         int count = partitions.count();
         double seconds = Math.max(0.01, max.toMillis() / 1000.0 / count);
+        boolean waited = false;
         for (int i = 0; i < count; i++) {
             int partition = (turn + i) % count;
-            if (count > 1 && rest.resting(partition)) {
+            if (count > 1 && (leaseRest.resting(partition) || waitRest.resting(partition))) {
                 continue;
             }
             RedisKeys keys = partitions.keys(partition);
@@ -270,17 +284,31 @@ final class RedisBrokerConsumer implements BrokerConsumer {
             boolean woken;
             try {
                 woken = RedisBroker.call(() -> blockingPop(seconds, wakeKeys));
+                waitRest.answered(partition);
+                waited = true;
             } catch (RuntimeException e) {
                 if (count == 1) {
                     throw e;
                 }
-                rest.failed(partition, e);
+                waitRest.failed(partition, e);
                 continue;
             }
             if (woken) {
                 turn = partition;
                 return;
             }
+        }
+        if (!waited) {
+            // No partition could be waited on: the lease call that follows must not come at once, again and again.
+            sleep(max);
+        }
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
