@@ -14,6 +14,7 @@ import java.util.function.LongSupplier;
  * backoff never grew, and the down master was asked again every few hundred milliseconds. An outage (Redis
  * unavailable) is logged once when it begins and once when the partition answers again; a refusal (a Chard command
  * Redis rejects: a bug or a damaged key, not a passing state) is logged with its stack trace at every failed call.
+ * A lone partition never rests: its failure is the whole call's, rethrown, and the worker's own outage backs off.
  */
 final class PartitionRest {
     private final Outage[] outages;
@@ -36,7 +37,7 @@ final class PartitionRest {
     }
 
     boolean resting(int partition) {
-        return !restLeft(partition).isZero();
+        return restsUntil[partition] != 0 && restsUntil[partition] - clock.getAsLong() > 0;
     }
 
     /** How long the partition still rests; zero when it may be called. */
@@ -50,7 +51,11 @@ final class PartitionRest {
         outages[partition].recovered();
     }
 
+    /** Starts or lengthens the partition's rest; with one partition, throws {@code error} instead. */
     void failed(int partition, RuntimeException error) {
+        if (outages.length == 1) {
+            throw error;
+        }
         outages[partition].failed(error);
         long backoff = outages[partition].backoffMillis();
         if (!(error instanceof BrokerUnavailableException)) {

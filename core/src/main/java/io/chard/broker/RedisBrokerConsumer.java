@@ -58,38 +58,30 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         int count = partitions.count();
         int first = turn;
         turn = (turn + 1) % count;
-        LeaseBatch leased = null;
+        LeaseBatch leased = new LeaseBatch(List.of(), null);
+        boolean answered = false;
         RuntimeException failure = null;
-        Duration soonestBack = null;
-        for (int i = 0; i < count && (leased == null || leased.deliveries().size() < max); i++) {
+        for (int i = 0; i < count && leased.deliveries().size() < max; i++) {
             int partition = (first + i) % count;
-            if (count > 1 && leaseRest.resting(partition)) {
-                soonestBack = sooner(soonestBack, leaseRest.restLeft(partition));
-                continue;
-            }
-            int left = max - (leased == null ? 0 : leased.deliveries().size());
-            try {
-                LeaseBatch more = lease(partitions.keys(partition), queues, left, leaseDuration, fit);
-                leaseRest.answered(partition);
-                leased = leased == null ? more : leased.plus(more);
-            } catch (RuntimeException e) {
-                if (count == 1) {
-                    throw e; // one partition: the worker's own outage backs off
+            if (!leaseRest.resting(partition)) {
+                try {
+                    leased = leased.plus(lease(partitions.keys(partition), queues, max - leased.deliveries().size(),
+                            leaseDuration, fit));
+                    leaseRest.answered(partition);
+                    answered = true;
+                    continue;
+                } catch (RuntimeException e) {
+                    leaseRest.failed(partition, e);
+                    failure = e;
                 }
-                leaseRest.failed(partition, e);
-                soonestBack = sooner(soonestBack, leaseRest.restLeft(partition));
-                failure = e;
             }
+            leased = leased.plus(new LeaseBatch(List.of(), leaseRest.restLeft(partition)));
         }
-        if (leased == null) {
+        if (!answered) {
             throw failure != null ? failure
                     : new BrokerUnavailableException("every partition is resting after failed lease calls", null);
         }
-        return soonestBack == null ? leased : leased.plus(new LeaseBatch(List.of(), soonestBack));
-    }
-
-    private static Duration sooner(Duration current, Duration candidate) {
-        return current == null || candidate.compareTo(current) < 0 ? candidate : current;
+        return leased;
     }
 
     private LeaseBatch lease(RedisKeys keys, List<String> queues, int max, Duration leaseDuration, Fit fit) {
@@ -276,7 +268,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         boolean waited = false;
         for (int i = 0; i < count; i++) {
             int partition = (turn + i) % count;
-            if (count > 1 && (leaseRest.resting(partition) || waitRest.resting(partition))) {
+            if (leaseRest.resting(partition) || waitRest.resting(partition)) {
                 continue;
             }
             RedisKeys keys = partitions.keys(partition);
@@ -287,9 +279,6 @@ final class RedisBrokerConsumer implements BrokerConsumer {
                 waitRest.answered(partition);
                 waited = true;
             } catch (RuntimeException e) {
-                if (count == 1) {
-                    throw e;
-                }
                 waitRest.failed(partition, e);
                 continue;
             }

@@ -203,7 +203,7 @@ public final class ExecutionChange {
                 : TraceParent.parse(text(headers.get(Tracing.TRACEPARENT))).map(TraceParent::traceId).orElse(null);
     }
 
-    private static String blankToNull(String value) {
+    static String blankToNull(String value) {
         return value == null || value.isEmpty() ? null : value;
     }
 

@@ -151,10 +151,9 @@ public final class HistoryWriter {
     private void applyShard(Collection<ExecutionChange> changes) throws HistoryUnavailableException {
         try (Connection connection = dataSource.getConnection()) {
             try {
-                Set<UUID> written = upsert(connection, changes);
-                List<ExecutionChange> unseen = changes.stream().filter(c -> !written.contains(c.id)).toList();
+                List<ExecutionChange> unseen = unanswered(changes, upsert(connection, changes));
                 if (!unseen.isEmpty()) {
-                    warnUnwritten(unseen, upsert(connection, unseen));
+                    warnUnwritten(unanswered(unseen, upsert(connection, unseen)));
                 }
             } catch (SQLException e) {
                 if (!refusedValue(e)) {
@@ -170,15 +169,20 @@ public final class HistoryWriter {
         }
     }
 
+    /** The changes a statement did not answer (see {@link #upsertSql}). */
+    private static List<ExecutionChange> unanswered(Collection<ExecutionChange> changes, Set<UUID> answered) {
+        return changes.stream().filter(c -> !answered.contains(c.id)).toList();
+    }
+
     /**
      * The second statement answers every row it wrote; one it leaves out was deleted and inserted again between the
      * two statements (a retention purge racing a replay, found by a review), and this batch does not write its
      * change. Rare enough to be told rather than retried.
      */
-    private static void warnUnwritten(List<ExecutionChange> retried, Set<UUID> written) {
-        List<UUID> lost = retried.stream().map(c -> c.id).filter(id -> !written.contains(id)).toList();
+    private static void warnUnwritten(List<ExecutionChange> lost) {
         if (!lost.isEmpty()) {
-            LOG.warn("history changes of {} not written: their rows changed under both statements", lost);
+            LOG.warn("history changes of {} not written: their rows changed under both statements",
+                    lost.stream().map(c -> c.id).toList());
         }
     }
 

@@ -44,12 +44,10 @@ final class TimelineDetail {
         }
         boolean attempt = event == ExecutionEvent.STARTED;
         boolean failure = event == ExecutionEvent.RETRYING || event == ExecutionEvent.FAILED;
-        return new TimelineEntry(recorded.seq(), recorded.at().toString(), recorded.type(), detail, attempt ? present(d.get("worker")) : null,
-                failure ? present(d.get("exc")) : null, failure ? present(d.get("message")) : null);
-    }
-
-    private static String present(String value) {
-        return value == null || value.isEmpty() ? null : value;
+        return new TimelineEntry(recorded.seq(), recorded.at().toString(), recorded.type(), detail,
+                attempt ? ExecutionChange.blankToNull(d.get("worker")) : null,
+                failure ? ExecutionChange.blankToNull(d.get("exc")) : null,
+                failure ? ExecutionChange.blankToNull(d.get("message")) : null);
     }
 
     private static String messageOf(Map<String, String> d) {
