@@ -56,11 +56,15 @@ final class PartitionRest {
         if (outages.length == 1) {
             throw error;
         }
-        outages[partition].failed(error);
-        long backoff = outages[partition].backoffMillis();
-        if (!(error instanceof BrokerUnavailableException)) {
-            log.error("{} on partition {} refused; trying again in {} ms", calls, partition, backoff, error);
+        Outage outage = outages[partition];
+        if (error instanceof BrokerUnavailableException) {
+            outage.failed(error);
+        } else {
+            outage.failedLoggedByCaller();
+            log.error("{} on partition {} refused; trying again in {} ms", calls, partition, outage.backoffMillis(),
+                    error);
         }
+        long backoff = outage.backoffMillis();
         restsUntil[partition] = clock.getAsLong() + backoff * 1_000_000L;
     }
 }

@@ -119,29 +119,39 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         return new LeaseBatch(deliveries, waitMillis < 0 ? null : Duration.ofMillis(waitMillis), lapsed);
     }
 
-    /** One script call per partition the ids name; the answers come back in the order of {@code ids}. */
+    /**
+     * One script call per partition the ids name; the answers come back in the order of {@code ids}. As in
+     * {@link #lease(List, int, Duration, Fit)}, what a partition leased runs under tokens only this answer carries,
+     * so another partition's failure must not drop it: a failing partition rests (the same rest as lease calls': it
+     * is the same master) and its ids, like a resting partition's, are answered unreached and left to their
+     * messages. The call fails only when no partition answered.
+     */
     @Override
     public List<IdLease> leaseIds(List<UUID> ids, Duration leaseDuration, Fit fit) {
-        // As lease(): what earlier partitions leased runs under tokens only this answer carries, so a later
-        // partition's failure must not drop it. The calls stop at the failure, as lease()'s do.
-        RuntimeException[] failed = {null};
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        boolean[] answered = {false};
+        RuntimeException[] failure = {null};
         List<IdLease> results = partitions.perPartition(ids, Function.identity(), (keys, some) -> {
-            if (failed[0] == null) {
+            int partition = partitions.of(some.getFirst());
+            if (!leaseRest.resting(partition)) {
                 try {
-                    return leaseIds(keys, some, leaseDuration, fit);
+                    List<IdLease> found = leaseIds(keys, some, leaseDuration, fit);
+                    leaseRest.answered(partition);
+                    answered[0] = true;
+                    return found;
                 } catch (RuntimeException e) {
-                    failed[0] = e;
+                    leaseRest.failed(partition, e);
+                    failure[0] = e;
                 }
             }
             return some.stream().map(IdLease::unreached).toList();
         });
-        if (failed[0] != null) {
-            if (results.stream().noneMatch(result -> result.code() == IdLeaseCode.LEASED)) {
-                throw failed[0];
-            }
-            LOG.warn("leasing {} named executions: a partition failed after others leased; its ids are left to "
-                    + "their messages", results.stream().filter(r -> r.code() == IdLeaseCode.UNREACHED).count(),
-                    failed[0]);
+        if (!answered[0]) {
+            throw failure[0] != null ? failure[0]
+                    : new BrokerUnavailableException("every partition these ids name is resting after failed lease "
+                            + "calls", null);
         }
         return results;
     }

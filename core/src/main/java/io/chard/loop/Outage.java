@@ -24,6 +24,14 @@ public final class Outage {
         }
     }
 
+    /**
+     * Counts a failed attempt that its caller logs itself, each time (a refusal, which is not a passing state):
+     * the backoff still grows, and the recovery is still logged once.
+     */
+    public void failedLoggedByCaller() {
+        failures.incrementAndGet();
+    }
+
     public void recovered() {
         long failed = failures.getAndSet(0);
         if (failed > 0) {

@@ -47,6 +47,19 @@ class PartitionRestTest {
         assertFalse(rest.resting(2));
     }
 
+    @Test
+    void aRefusedCallRestsAndBacksOffAsAnOutageDoes() {
+        rest.failed(0, new IllegalStateException("WRONGTYPE"));
+        advanceMillis(199);
+        assertTrue(rest.resting(0));
+        advanceMillis(1);
+        rest.failed(0, new IllegalStateException("WRONGTYPE"));
+        advanceMillis(399);
+        assertTrue(rest.resting(0), "a refusal counts toward the backoff though its outage does not log it");
+        advanceMillis(1);
+        assertFalse(rest.resting(0));
+    }
+
     private void advanceMillis(long millis) {
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
     }
