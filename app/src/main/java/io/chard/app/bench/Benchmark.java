@@ -47,6 +47,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Measures Chard beside a raw-Redis baseline in one run and prints a table: enqueue throughput (one call each,
@@ -662,21 +664,42 @@ public final class Benchmark {
         System.out.printf("  %s: %s (baseline %s)%n", measure, chard, baseline);
     }
 
+    /**
+     * The table, with each rate's ratio to its baseline in the same run: this machine's speed moves from run to run
+     * and between machines of its kind, and the ratio is what carries (rows without two rates show "-").
+     */
     static void print(List<String[]> rows) {
-        int[] widths = {7, 5, 20};
-        for (String[] row : rows) {
-            for (int i = 0; i < 3; i++) {
+        List<String[]> table = rows.stream().map(row -> new String[]{row[0], row[1], row[2], ratio(row[1], row[2])})
+                .toList();
+        int[] widths = {7, 5, 20, 5};
+        for (String[] row : table) {
+            for (int i = 0; i < widths.length; i++) {
                 widths[i] = Math.max(widths[i], row[i].length());
             }
         }
-        String format = "| %-" + widths[0] + "s | %-" + widths[1] + "s | %-" + widths[2] + "s |%n";
+        String format = "| %-" + widths[0] + "s | %-" + widths[1] + "s | %-" + widths[2] + "s | %-" + widths[3]
+                + "s |%n";
         System.out.printf("%nChard benchmark (%d cores, Java %s)%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.version());
-        System.out.printf(format, "measure", "Chard", "baseline (raw Redis)");
-        System.out.printf(format, "-".repeat(widths[0]), "-".repeat(widths[1]), "-".repeat(widths[2]));
-        for (String[] row : rows) {
+        System.out.printf(format, "measure", "Chard", "baseline (raw Redis)", "ratio");
+        System.out.printf(format, "-".repeat(widths[0]), "-".repeat(widths[1]), "-".repeat(widths[2]),
+                "-".repeat(widths[3]));
+        for (String[] row : table) {
             System.out.printf(format, (Object[]) row);
         }
+    }
+
+    private static final Pattern LEADING_RATE = Pattern.compile("^([0-9][0-9,]*(?:\\.[0-9]+)?)/s");
+
+    /** Chard's rate over the baseline's, when both cells begin with one (as {@link #perSecond} writes it). */
+    static String ratio(String chard, String baseline) {
+        Matcher ours = LEADING_RATE.matcher(chard);
+        Matcher theirs = LEADING_RATE.matcher(baseline);
+        if (!ours.find() || !theirs.find()) {
+            return "-";
+        }
+        double base = Double.parseDouble(theirs.group(1).replace(",", ""));
+        return base == 0 ? "-" : String.format("%.3f", Double.parseDouble(ours.group(1).replace(",", "")) / base);
     }
 
     static double rate(int count, long startNanos) {
