@@ -22,9 +22,10 @@ public interface BrokerConsumer extends AutoCloseable {
 
     /**
      * Leases exactly the executions named (a queue trigger handed over their ids), each only if it waits and
-     * is due; answers one result per id, in order. When a partition fails after earlier ones leased some of the
-     * ids, those leases are answered and the ids the failed call (and any after it) held are {@link
-     * IdLeaseCode#UNREACHED}; with nothing leased, the failure is thrown.
+     * is due; answers one result per id, in order. The ids of a partition whose call failed, or that rests after
+     * failing, are {@link IdLeaseCode#UNREACHED} while the other partitions' are answered; the call throws only
+     * when no partition answered (the failure, or {@link BrokerUnavailableException} when every partition named
+     * rests).
      */
     List<IdLease> leaseIds(List<UUID> ids, Duration leaseDuration, Fit fit);
 
@@ -84,8 +85,9 @@ public interface BrokerConsumer extends AutoCloseable {
          */
         LIMITED,
         /**
-         * Not looked at: its partition failed (a master failing over) after another partition's ids were leased in
-         * the same call. Nothing changed in Redis; the id is left to its queue message, which comes again.
+         * Not looked at: its partition failed in this call (a master failing over) or rests after failing, while
+         * another partition answered. Nothing changed in Redis; the id is left to its queue message, which comes
+         * again.
          */
         UNREACHED
     }
