@@ -4,7 +4,9 @@ import io.chard.loop.Outage;
 import org.slf4j.Logger;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Which partitions a worker leaves out of one kind of call for now: one whose call failed (its master failing over)
@@ -37,13 +39,16 @@ final class PartitionRest {
     }
 
     boolean resting(int partition) {
-        return restsUntil[partition] != 0 && restsUntil[partition] - clock.getAsLong() > 0;
+        return nanosLeft(partition) > 0;
     }
 
     /** How long the partition still rests; zero when it may be called. */
     Duration restLeft(int partition) {
-        long left = restsUntil[partition] == 0 ? 0 : restsUntil[partition] - clock.getAsLong();
-        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+        return Duration.ofNanos(Math.max(0, nanosLeft(partition)));
+    }
+
+    private long nanosLeft(int partition) {
+        return restsUntil[partition] == 0 ? 0 : restsUntil[partition] - clock.getAsLong();
     }
 
     void answered(int partition) {
@@ -57,14 +62,64 @@ final class PartitionRest {
             throw error;
         }
         Outage outage = outages[partition];
-        if (error instanceof BrokerUnavailableException) {
-            outage.failed(error);
-        } else {
+        boolean refused = !(error instanceof BrokerUnavailableException);
+        if (refused) {
             outage.failedLoggedByCaller();
-            log.error("{} on partition {} refused; trying again in {} ms", calls, partition, outage.backoffMillis(),
-                    error);
+        } else {
+            outage.failed(error);
         }
         long backoff = outage.backoffMillis();
+        if (refused) {
+            log.error("{} on partition {} refused; trying again in {} ms", calls, partition, backoff, error);
+        }
         restsUntil[partition] = clock.getAsLong() + backoff * 1_000_000L;
+    }
+
+    /** Starts one call over the partitions (a lease call, a lease by id, a wait for work). */
+    Round round() {
+        return new Round();
+    }
+
+    /**
+     * One call over the partitions: each partition not resting is called, its answer or failure kept in the rest,
+     * and the call as a whole counts as answered when any partition answered.
+     */
+    final class Round {
+        private boolean anyAnswered;
+        private RuntimeException failure;
+
+        private Round() {
+        }
+
+        /** The partition's answer; empty when it rests, or when its call failed (it then rests). */
+        <T> Optional<T> call(int partition, Supplier<T> call) {
+            if (resting(partition)) {
+                return Optional.empty();
+            }
+            try {
+                T answer = call.get();
+                answered(partition);
+                anyAnswered = true;
+                return Optional.of(answer);
+            } catch (RuntimeException e) {
+                failed(partition, e);
+                failure = e;
+                return Optional.empty();
+            }
+        }
+
+        boolean anyAnswered() {
+            return anyAnswered;
+        }
+
+        /**
+         * Throws unless a partition answered: the last failure, or {@link BrokerUnavailableException} when every
+         * partition was resting ({@code whenAllRested} says which call).
+         */
+        void requireAnswer(String whenAllRested) {
+            if (!anyAnswered) {
+                throw failure != null ? failure : new BrokerUnavailableException(whenAllRested, null);
+            }
+        }
     }
 }

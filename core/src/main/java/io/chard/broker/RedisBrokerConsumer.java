@@ -59,28 +59,15 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         int first = turn;
         turn = (turn + 1) % count;
         LeaseBatch leased = new LeaseBatch(List.of(), null);
-        boolean answered = false;
-        RuntimeException failure = null;
+        PartitionRest.Round round = leaseRest.round();
         for (int i = 0; i < count && leased.deliveries().size() < max; i++) {
             int partition = (first + i) % count;
-            if (!leaseRest.resting(partition)) {
-                try {
-                    leased = leased.plus(lease(partitions.keys(partition), queues, max - leased.deliveries().size(),
-                            leaseDuration, fit));
-                    leaseRest.answered(partition);
-                    answered = true;
-                    continue;
-                } catch (RuntimeException e) {
-                    leaseRest.failed(partition, e);
-                    failure = e;
-                }
-            }
-            leased = leased.plus(new LeaseBatch(List.of(), leaseRest.restLeft(partition)));
+            int left = max - leased.deliveries().size();
+            leased = leased.plus(round.call(partition, () -> lease(partitions.keys(partition), queues, left,
+                            leaseDuration, fit))
+                    .orElseGet(() -> new LeaseBatch(List.of(), leaseRest.restLeft(partition))));
         }
-        if (!answered) {
-            throw failure != null ? failure
-                    : new BrokerUnavailableException("every partition is resting after failed lease calls", null);
-        }
+        round.requireAnswer("every partition is resting after failed lease calls");
         return leased;
     }
 
@@ -131,28 +118,11 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         if (ids.isEmpty()) {
             return List.of();
         }
-        boolean[] answered = {false};
-        RuntimeException[] failure = {null};
-        List<IdLease> results = partitions.perPartition(ids, Function.identity(), (keys, some) -> {
-            int partition = partitions.of(some.getFirst());
-            if (!leaseRest.resting(partition)) {
-                try {
-                    List<IdLease> found = leaseIds(keys, some, leaseDuration, fit);
-                    leaseRest.answered(partition);
-                    answered[0] = true;
-                    return found;
-                } catch (RuntimeException e) {
-                    leaseRest.failed(partition, e);
-                    failure[0] = e;
-                }
-            }
-            return some.stream().map(IdLease::unreached).toList();
-        });
-        if (!answered[0]) {
-            throw failure[0] != null ? failure[0]
-                    : new BrokerUnavailableException("every partition these ids name is resting after failed lease "
-                            + "calls", null);
-        }
+        PartitionRest.Round round = leaseRest.round();
+        List<IdLease> results = partitions.perPartition(ids, Function.identity(), (keys, some) ->
+                round.call(partitions.of(some.getFirst()), () -> leaseIds(keys, some, leaseDuration, fit))
+                        .orElseGet(() -> some.stream().map(IdLease::unreached).toList()));
+        round.requireAnswer("every partition these ids name is resting after failed lease calls");
         return results;
     }
 
@@ -275,29 +245,19 @@ final class RedisBrokerConsumer implements BrokerConsumer {
     public void awaitWork(List<String> queues, Duration max) {
         int count = partitions.count();
         double seconds = Math.max(0.01, max.toMillis() / 1000.0 / count);
-        boolean waited = false;
+        PartitionRest.Round round = waitRest.round();
         for (int i = 0; i < count; i++) {
             int partition = (turn + i) % count;
-            if (leaseRest.resting(partition) || waitRest.resting(partition)) {
+            if (leaseRest.resting(partition)) {
                 continue;
             }
-            RedisKeys keys = partitions.keys(partition);
-            String[] wakeKeys = queues.stream().map(keys::wake).toArray(String[]::new);
-            boolean woken;
-            try {
-                woken = RedisBroker.call(() -> blockingPop(seconds, wakeKeys));
-                waitRest.answered(partition);
-                waited = true;
-            } catch (RuntimeException e) {
-                waitRest.failed(partition, e);
-                continue;
-            }
-            if (woken) {
+            String[] wakeKeys = queues.stream().map(partitions.keys(partition)::wake).toArray(String[]::new);
+            if (round.call(partition, () -> RedisBroker.call(() -> blockingPop(seconds, wakeKeys))).orElse(false)) {
                 turn = partition;
                 return;
             }
         }
-        if (!waited) {
+        if (!round.anyAnswered()) {
             // No partition could be waited on: the lease call that follows must not come at once, again and again.
             sleep(max);
         }
