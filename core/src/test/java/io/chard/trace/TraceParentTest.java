@@ -49,4 +49,15 @@ class TraceParentTest {
         assertTrue(Tracing.current().isEmpty());
         assertNotEquals(trace.traceId(), Tracing.of(Tracing.dispatchHeaders()).orElseThrow().traceId());
     }
+
+    @Test
+    void newTraceIdsFollowTheClockAndStayRandomWithinAMillisecond() {
+        TraceParent earlier = TraceParent.newTrace(1_764_000_000_000L);
+        TraceParent later = TraceParent.newTrace(1_764_000_000_001L);
+        assertEquals("019ab697e800", earlier.traceId().substring(0, 12));
+        assertTrue(earlier.traceId().compareTo(later.traceId()) < 0);
+        TraceParent sameMillisecond = TraceParent.newTrace(1_764_000_000_000L);
+        assertNotEquals(earlier.traceId(), sameMillisecond.traceId());
+        assertEquals(earlier.header(), TraceParent.parse(earlier.header()).orElseThrow().header());
+    }
 }

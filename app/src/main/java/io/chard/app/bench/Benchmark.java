@@ -14,6 +14,8 @@ import io.chard.database.DatabaseProperties;
 import io.chard.history.HistoryRecorder;
 import io.chard.history.HistoryWriter;
 import io.chard.history.TaskFailed;
+import io.chard.trace.TraceParent;
+import io.chard.trace.Tracing;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisClient;
@@ -368,7 +370,8 @@ public final class Benchmark {
      * The recorder alone: {@code ingestRows} executions' events (enqueued, started, succeeded) pre-filled in a
      * namespace of their own, then one recorder reads, folds, writes and acknowledges them batch by batch (reading
      * the next while one is written, as the running recorder does) until the stream is drained. Rows per second is
-     * the history's ceiling on the processing rate above.
+     * the history's ceiling on the processing rate above. Each envelope starts a trace of its own, as a dispatch
+     * outside a trace does, so the trace index is written as it is for real executions.
      */
     private void historyIngest() throws Exception {
         String ingestNamespace = namespace + "-ingest";
@@ -410,7 +413,8 @@ public final class Benchmark {
             ids.add(id);
             entries.add(Map.of("type", "enqueued", "id", id, "eta", "", "env", "{\"id\":\"" + id
                     + "\",\"task\":\"examples.noop\",\"args\":[],\"kwargs\":{},\"queue\":\"default\","
-                    + "\"priority\":5,\"queuedAt\":\"" + Instant.ofEpochMilli(now) + "\"}"));
+                    + "\"priority\":5,\"queuedAt\":\"" + Instant.ofEpochMilli(now) + "\",\"headers\":{\""
+                    + Tracing.TRACEPARENT + "\":\"" + TraceParent.newTrace().header() + "\"}}"));
         }
         for (String id : ids) {
             entries.add(Map.of("type", "started", "id", id, "worker", "bench", "deliveries", "1", "retries", "0"));
