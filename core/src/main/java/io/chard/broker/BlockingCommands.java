@@ -62,12 +62,53 @@ public final class BlockingCommands {
      * a cluster connection routes the call by its first key.
      */
     public <T> T evalsha(String digest, ScriptOutputType type, String[] keys, String... values) {
+        return await(async.dispatch(CommandType.EVALSHA, scriptOutput(type), scriptArgs(digest, keys, values)));
+    }
+
+    private static CommandArgs<String, String> scriptArgs(String digest, String[] keys, String[] values) {
         CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add(digest).add(keys.length)
                 .addKeys(keys);
         for (String value : values) {
             args.add(value == null ? "" : value); // as the codec wrote a null
         }
-        return await(async.dispatch(CommandType.EVALSHA, scriptOutput(type), args));
+        return args;
+    }
+
+    /**
+     * BLPOP and, sent right behind it on this connection, EVALSHA (arguments as {@link #evalsha}): Redis runs the
+     * script the moment the pop returns, taken or timed out, with no trip back to the caller in between. Both
+     * answers are awaited, each kept with its failure, since what the script did (leases under tokens only its
+     * answer carries) must not be dropped because the pop failed.
+     */
+    public <T> PopThenScript<T> blpopThenEvalsha(double timeoutSeconds, String[] wakeKeys, String digest,
+                                                 ScriptOutputType type, String[] keys, String... values) {
+        RedisFuture<KeyValue<String, String>> pop = async.blpop(timeoutSeconds, wakeKeys);
+        RedisFuture<T> script = async.dispatch(CommandType.EVALSHA, scriptOutput(type),
+                scriptArgs(digest, keys, values));
+        return new PopThenScript<>(answer(pop), answer(script));
+    }
+
+    private <T> Answer<T> answer(RedisFuture<T> future) {
+        try {
+            return new Answer<>(await(future), null);
+        } catch (RuntimeException e) {
+            return new Answer<>(null, e);
+        }
+    }
+
+    /** A command's answer or its failure. */
+    public record Answer<T>(T value, RuntimeException failure) {
+        /** The answer; the failure thrown. */
+        public T get() {
+            if (failure != null) {
+                throw failure;
+            }
+            return value;
+        }
+    }
+
+    /** What {@link #blpopThenEvalsha} answers: the pop's (null when it timed out) and the script's. */
+    public record PopThenScript<T>(Answer<KeyValue<String, String>> pop, Answer<T> script) {
     }
 
     /** The answer's shape for each script output type, as Lettuce's own EVALSHA reads it. */

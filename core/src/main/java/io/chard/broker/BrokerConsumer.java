@@ -42,6 +42,17 @@ public interface BrokerConsumer extends AutoCloseable {
     /** Blocks until work may be waiting in one of {@code queues}, or {@code max} passes. */
     void awaitWork(List<String> queues, Duration max);
 
+    /**
+     * After a lease call that found nothing: waits as {@link #awaitWork} does, then leases as
+     * {@link #lease(List, int, Duration, Fit)} does. A broker may do both in one trip (Redis does: the lease runs
+     * behind the wait, on the partition that woke it), so that work dispatched to a waiting worker starts one round
+     * trip sooner.
+     */
+    default LeaseBatch awaitThenLease(List<String> queues, int max, Duration leaseDuration, Fit fit, Duration wait) {
+        awaitWork(queues, wait);
+        return lease(queues, max, leaseDuration, fit);
+    }
+
     /** Removes this worker from the registry. */
     void deregister();
 

@@ -100,6 +100,29 @@ final class LuaScripts {
         }
     }
 
+    /**
+     * Runs {@code script} pipelined behind a blocking pop of {@code wakeKeys} (see
+     * {@link BlockingCommands#blpopThenEvalsha}). A script Redis does not hold yet is sent whole once the pop has
+     * returned; no resends: a wait that fails is the caller's to rest.
+     */
+    <T> BlockingCommands.PopThenScript<T> runAfterPop(BlockingCommands redis, double timeoutSeconds,
+                                                      String[] wakeKeys, Script script, ScriptOutputType type,
+                                                      List<String> keys, List<String> argv) {
+        String[] names = keys.toArray(String[]::new);
+        String[] values = argv.toArray(String[]::new);
+        BlockingCommands.PopThenScript<T> answers = redis.blpopThenEvalsha(timeoutSeconds, wakeKeys,
+                digests.get(script), type, names, values);
+        if (!(answers.script().failure() instanceof RedisNoScriptException)) {
+            return answers;
+        }
+        try {
+            T answer = redis.eval(sources.get(script), type, names, values);
+            return new BlockingCommands.PopThenScript<>(answers.pop(), new BlockingCommands.Answer<>(answer, null));
+        } catch (RuntimeException e) {
+            return new BlockingCommands.PopThenScript<>(answers.pop(), new BlockingCommands.Answer<>(null, e));
+        }
+    }
+
     private <T> T runOnce(BlockingCommands redis, Script script, ScriptOutputType type,
                           String[] keys, String[] values) {
         try {

@@ -358,6 +358,14 @@ public final class RedisBroker implements Broker {
         return call(() -> scripts().run(commands(), script, ScriptOutputType.MULTI, keys, argv));
     }
 
+    /** Runs a script on {@code connection} right behind a blocking pop, with no round trip between. */
+    BlockingCommands.PopThenScript<List<Object>> runAfterPop(RedisConnection connection, double timeoutSeconds,
+                                                             String[] wakeKeys, Script script, List<String> keys,
+                                                             List<String> argv) {
+        return scripts().runAfterPop(connection.commands(), timeoutSeconds, wakeKeys, script, ScriptOutputType.MULTI,
+                keys, argv);
+    }
+
     Long runForInteger(Script script, List<String> keys, List<String> argv) {
         return call(() -> scripts().run(commands(), script, ScriptOutputType.INTEGER, keys, argv));
     }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -72,10 +73,19 @@ final class RedisBrokerConsumer implements BrokerConsumer {
     }
 
     private LeaseBatch lease(RedisKeys keys, List<String> queues, int max, Duration leaseDuration, Fit fit) {
+        return leaseBatch(broker.run(Script.LEASE, leaseKeys(keys, queues), leaseArgv(keys, queues, max,
+                leaseDuration, fit)), queues);
+    }
+
+    private static List<String> leaseKeys(RedisKeys keys, List<String> queues) {
         List<String> declared = keys.scriptKeys();
         declared.add(keys.paused());
         queues.forEach(queue -> declared.addAll(keys.queueKeys(queue)));
         declared.addAll(keys.limitKeys());
+        return declared;
+    }
+
+    private List<String> leaseArgv(RedisKeys keys, List<String> queues, int max, Duration leaseDuration, Fit fit) {
         List<String> argv = new ArrayList<>(7 + queues.size());
         argv.add(keys.prefix());
         argv.add(workerId);
@@ -85,7 +95,10 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         argv.add(Long.toString(fitMillis(fit)));
         argv.add(Long.toString(fit.budget().toMillis()));
         argv.addAll(queues);
-        List<Object> reply = broker.run(Script.LEASE, declared, argv);
+        return argv;
+    }
+
+    private static LeaseBatch leaseBatch(List<Object> reply, List<String> queues) {
         long waitMillis = (Long) reply.getFirst();
         // Lapses by queue; no map is built while none lapsed (the usual case).
         Map<String, Integer> lapsed = Map.of();
@@ -263,6 +276,68 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         }
     }
 
+    /**
+     * Waits on one partition at a time as {@link #awaitWork} does, each wait with the lease script sent right
+     * behind it on the blocking connection: Redis runs the lease the moment the pop returns, so work dispatched to
+     * a waiting worker is leased without a trip back to the worker first (at 200 dispatches/s the lease's round
+     * trip was half of the time from dispatch to start: docs/architecture.md, "The wait that leases"). It answers
+     * the first partition's batch that woke it or leased something. A wait that fails rests in the waits' rest, as
+     * in {@link #awaitWork}; when no partition could be waited on, it sleeps and then leases over the shared
+     * connection, as a wait and a lease call did before.
+     */
+    @Override
+    public LeaseBatch awaitThenLease(List<String> queues, int max, Duration leaseDuration, Fit fit, Duration wait) {
+        int count = partitions.count();
+        double seconds = Math.max(0.01, wait.toMillis() / 1000.0 / count);
+        PartitionRest.Round round = waitRest.round();
+        Duration nextDueIn = null;
+        for (int i = 0; i < count; i++) {
+            int partition = (turn + i) % count;
+            if (leaseRest.resting(partition)) {
+                continue;
+            }
+            Optional<Woken> woken = round.call(partition, () -> RedisBroker.call(() -> wokenLease(
+                    partitions.keys(partition), queues, max, leaseDuration, fit, seconds)));
+            if (woken.isEmpty()) {
+                continue;
+            }
+            LeaseBatch batch = woken.get().batch();
+            if (woken.get().popped() || !batch.deliveries().isEmpty()) {
+                turn = partition;
+                return batch;
+            }
+            if (batch.nextDueIn() != null && (nextDueIn == null || batch.nextDueIn().compareTo(nextDueIn) < 0)) {
+                nextDueIn = batch.nextDueIn();
+            }
+        }
+        if (!round.anyAnswered()) {
+            sleep(wait);
+            return lease(queues, max, leaseDuration, fit);
+        }
+        return new LeaseBatch(List.of(), nextDueIn);
+    }
+
+    /** What a wait with its lease behind it answered: whether a marker woke it, and what the lease leased. */
+    private record Woken(boolean popped, LeaseBatch batch) {
+    }
+
+    /**
+     * What the lease leased runs whatever the pop answered: its tokens are in this answer only. A pop that failed
+     * for another reason than a failover fails the wait, unless the lease handed something over.
+     */
+    private Woken wokenLease(RedisKeys keys, List<String> queues, int max, Duration leaseDuration, Fit fit,
+                             double seconds) {
+        String[] wakeKeys = queues.stream().map(keys::wake).toArray(String[]::new);
+        BlockingCommands.PopThenScript<List<Object>> answers = broker.runAfterPop(blocking(), seconds, wakeKeys,
+                Script.LEASE, leaseKeys(keys, queues), leaseArgv(keys, queues, max, leaseDuration, fit));
+        LeaseBatch batch = leaseBatch(answers.script().get(), queues);
+        if (!batch.deliveries().isEmpty()) {
+            return new Woken(true, batch);
+        }
+        RuntimeException popFailure = answers.pop().failure();
+        return new Woken(popFailure == null ? answers.pop().value() != null : wokenByFailover(popFailure), batch);
+    }
+
     private static void sleep(Duration wait) {
         try {
             Thread.sleep(wait);
@@ -279,12 +354,18 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         try {
             return blocking().commands().blpop(seconds, wakeKeys) != null;
         } catch (RedisCommandExecutionException e) {
-            String message = String.valueOf(e.getMessage());
-            if (message.startsWith("UNBLOCKED") || message.startsWith("MOVED") || message.startsWith("CLUSTERDOWN")) {
-                return true;
-            }
-            throw e;
+            return wokenByFailover(e);
         }
+    }
+
+    /** True for the failures a failover ends a blocking pop with; any other is thrown. */
+    private static boolean wokenByFailover(RuntimeException failure) {
+        String message = String.valueOf(failure.getMessage());
+        if (failure instanceof RedisCommandExecutionException && (message.startsWith("UNBLOCKED")
+                || message.startsWith("MOVED") || message.startsWith("CLUSTERDOWN"))) {
+            return true;
+        }
+        throw failure;
     }
 
     @Override

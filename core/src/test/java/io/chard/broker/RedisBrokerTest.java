@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -411,6 +413,57 @@ class RedisBrokerTest extends BrokerFixture {
         assertTrue(broker.sync().zscore(keys.workers(), "worker-a") != null);
         worker.deregister();
         assertEquals(null, broker.sync().get(keys.worker("worker-a")));
+    }
+
+    @Test
+    void workDispatchedWhileAWorkerWaitsIsLeasedByTheWaitItself() throws Exception {
+        CompletableFuture<BrokerConsumer.LeaseBatch> waiting = CompletableFuture.supplyAsync(
+                () -> worker.awaitThenLease(DEFAULT, 10, LEASE, BrokerConsumer.Fit.ANY, longWait()));
+        UUID id = dispatchIntoFirstPartition(request());
+        List<Delivery> leased = waiting.get(30, TimeUnit.SECONDS).deliveries(); // long before its wait would end
+        assertEquals(List.of(id), ids(leased));
+        assertEquals(List.of(true), worker.settle(List.of(new Settlement(leased.getFirst().lease(),
+                new Outcome.Success("3")))));
+    }
+
+    @Test
+    void aWaitNothingWakesStillLeasesWhatFellDueWhileItWaited() {
+        UUID id = dispatchIntoFirstPartition(request().withCountdown(Duration.ofMillis(300)));
+        // The dispatch's marker wakes the first wait at once, before the execution is due.
+        BrokerConsumer.LeaseBatch woken = worker.awaitThenLease(DEFAULT, 10, LEASE, BrokerConsumer.Fit.ANY,
+                longWait());
+        assertTrue(woken.deliveries().isEmpty());
+        Duration untilDue = woken.nextDueIn();
+        // Each partition is waited on for its share of the wait: the first one's share outlasts the delay.
+        Duration wait = untilDue.plusMillis(100).multipliedBy(broker.partitions().count());
+        assertEquals(List.of(id), ids(worker.awaitThenLease(DEFAULT, 10, LEASE, BrokerConsumer.Fit.ANY, wait)
+                .deliveries()));
+    }
+
+    @Test
+    void aWaitLeasesWhenRedisHasForgottenTheLeaseScript() throws Exception {
+        UUID id = dispatchIntoFirstPartition(request());
+        broker.sync().scriptFlush();
+        CompletableFuture<BrokerConsumer.LeaseBatch> waiting = CompletableFuture.supplyAsync(
+                () -> worker.awaitThenLease(DEFAULT, 10, LEASE, BrokerConsumer.Fit.ANY, longWait()));
+        assertEquals(List.of(id), ids(waiting.get(30, TimeUnit.SECONDS).deliveries()));
+    }
+
+    /** A minute for each partition: a test that ends sooner was woken, not timed out. */
+    private Duration longWait() {
+        return Duration.ofMinutes(broker.partitions().count());
+    }
+
+    /**
+     * Dispatches until an execution lands in partition 0, the one a new consumer waits on first (the others stay
+     * queued where they landed); one Redis has only partition 0.
+     */
+    private UUID dispatchIntoFirstPartition(DispatchRequest request) {
+        UUID id;
+        do {
+            id = dispatch(request).id();
+        } while (broker.partitions().of(id) != 0);
+        return id;
     }
 
     private List<String> eventTypes(UUID id) {

@@ -18,8 +18,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * Fills free slots: each round leases as many executions as slots are free (one call) and hands them on to
- * run; when nothing is ready it blocks on the queues' wake-up list until work arrives, a delayed execution
- * falls due, or the poll interval passes. After an outage it first waits for the outcomes finished meanwhile
+ * run; after a round that found nothing ready, the next blocks on the queues' wake-up list until work arrives, a
+ * delayed execution falls due, or the poll interval passes, and then leases, in one trip where the broker can
+ * ({@link BrokerConsumer#awaitThenLease}). After an outage it first waits for the outcomes finished meanwhile
  * to be settled and renews the leases still running: a lease call takes back every lease that lapsed on
  * Redis' clock, and would hand this worker's own executions back to it to run a second time.
  */
@@ -43,6 +44,8 @@ final class LeaseLoop {
     private boolean recovering;
     /** The last round found nothing to lease, and nothing the source holds can become due before the deadline. */
     private volatile boolean dry;
+    /** The last round leased nothing: the next waits up to this long before it leases (null: it leases at once). */
+    private Duration waitFirst;
 
     /**
      * Where a round's leases come from: the configured queues (long-lived and timer-driven workers) or a list of
@@ -54,6 +57,12 @@ final class LeaseLoop {
 
         /** Waits, after a round that leased nothing, at most {@code max} for work to arrive. */
         void await(Duration max);
+
+        /** Waits as {@link #await} does, then leases as {@link #lease} does: the round after one that leased nothing. */
+        default LeaseBatch awaitThenLease(int max, Duration lease, Instant deadline, Duration wait) {
+            await(wait);
+            return lease(max, lease, deadline);
+        }
     }
 
     /** The configured queues; with {@code runBudget} set, only what fits before the deadline is leased. */
@@ -61,8 +70,7 @@ final class LeaseLoop {
         return new Source() {
             @Override
             public LeaseBatch lease(int max, Duration leaseDuration, Instant deadline) {
-                BrokerConsumer.Fit fit = deadline.equals(Instant.MAX) ? BrokerConsumer.Fit.ANY
-                        : new BrokerConsumer.Fit(Duration.between(clock.instant(), deadline), runBudget);
+                BrokerConsumer.Fit fit = fit(deadline);
                 List<String> queues = order.next(random);
                 if (!(order instanceof QueueOrder.Weighted weighted) || max == 1) {
                     return broker.lease(queues, max, leaseDuration, fit);
@@ -88,6 +96,20 @@ final class LeaseLoop {
             @Override
             public void await(Duration max) {
                 broker.awaitWork(order.names(), max);
+            }
+
+            /** In one trip where the broker can; a weighted order's shares take lease calls of their own. */
+            @Override
+            public LeaseBatch awaitThenLease(int max, Duration leaseDuration, Instant deadline, Duration wait) {
+                if (order instanceof QueueOrder.Weighted && max > 1) {
+                    return Source.super.awaitThenLease(max, leaseDuration, deadline, wait);
+                }
+                return broker.awaitThenLease(order.next(random), max, leaseDuration, fit(deadline), wait);
+            }
+
+            private BrokerConsumer.Fit fit(Instant deadline) {
+                return deadline.equals(Instant.MAX) ? BrokerConsumer.Fit.ANY
+                        : new BrokerConsumer.Fit(Duration.between(clock.instant(), deadline), runBudget);
             }
         };
     }
@@ -138,10 +160,14 @@ final class LeaseLoop {
                 return Duration.ZERO;
             }
             LeaseBatch batch;
-            // Until what this call leased is handed on, "lost" verdicts wait: it may hold one of them again.
+            // Until what this call leased is handed on, "lost" verdicts wait: it may hold one of them again. A
+            // lease behind a wait holds them through the wait (at most a poll interval): it is sent before.
             leaseCalls.sending();
             try {
-                batch = source.lease(taken, lease, deadline);
+                Duration wait = waitFirst;
+                waitFirst = null;
+                batch = wait == null ? source.lease(taken, lease, deadline)
+                        : source.awaitThenLease(taken, lease, deadline, wait);
                 slots.returnLeaseSlots(taken - batch.deliveries().size());
                 taken = 0;
                 leased.accept(batch);
@@ -152,7 +178,7 @@ final class LeaseLoop {
             dry = batch.deliveries().isEmpty() && (batch.nextDueIn() == null
                     || batch.nextDueIn().compareTo(Duration.between(clock.instant(), deadline)) >= 0);
             if (batch.deliveries().isEmpty()) {
-                source.await(idleWait(batch.nextDueIn(), deadline));
+                waitFirst = idleWait(batch.nextDueIn(), deadline);
             }
             return Duration.ZERO;
         } catch (BrokerUnavailableException e) {

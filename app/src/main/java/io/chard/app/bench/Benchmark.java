@@ -111,6 +111,10 @@ public final class Benchmark {
             try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
                 new Benchmark(quick, servers.environment()).ingestRounds(intOption(args, "--rounds", 3));
             }
+        } else if (Arrays.asList(args).contains("--latency")) {
+            try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
+                new Benchmark(quick, servers.environment()).latencyRounds(intOption(args, "--rounds", 3));
+            }
         } else if (Arrays.asList(args).contains("--chord")) {
             try (io.chard.app.LocalServers servers = io.chard.app.LocalServers.start()) {
                 ChordBench.run(quick, servers.environment());
@@ -200,6 +204,29 @@ public final class Benchmark {
     private static int intOption(String[] args, String name, int otherwise) {
         int at = Arrays.asList(args).indexOf(name);
         return at >= 0 && at + 1 < args.length ? Integer.parseInt(args[at + 1]) : otherwise;
+    }
+
+    /** The latency row alone, {@code rounds} times against one worker: to compare builds of the dispatch path. */
+    private void latencyRounds(int rounds) throws Exception {
+        measure(connection -> {
+            Process worker = startWorker(env, namespace, List.of());
+            try {
+                // The first rounds would otherwise time the worker's start.
+                UUID first = client.dispatch("examples.clock").id();
+                Broker broker = context.getBean(Broker.class);
+                long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+                while (broker.snapshot(first).filter(s -> s.resultJson() != null).isEmpty()
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                for (int round = 1; round <= rounds; round++) {
+                    latency();
+                }
+            } finally {
+                worker.destroy();
+                worker.waitFor(60, TimeUnit.SECONDS);
+            }
+        });
     }
 
     /** The history ingest row alone, {@code rounds} times: the recorder's ceiling, to compare recorder builds. */
