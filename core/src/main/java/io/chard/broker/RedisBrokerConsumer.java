@@ -281,16 +281,19 @@ final class RedisBrokerConsumer implements BrokerConsumer {
      * behind it on the blocking connection: Redis runs the lease the moment the pop returns, so work dispatched to
      * a waiting worker is leased without a trip back to the worker first (at 200 dispatches/s the lease's round
      * trip was half of the time from dispatch to start: docs/architecture.md, "The wait that leases"). It answers
-     * the first partition's batch that woke it or leased something. A wait that fails rests in the waits' rest, as
-     * in {@link #awaitWork}; when no partition could be waited on, it sleeps and then leases over the shared
-     * connection, as a wait and a lease call did before.
+     * the first batch that leased something. Where the waits alone could miss work, it ends with a lease call over
+     * every partition, as each wait did before: after a wake that leased nothing (another worker took the work, or
+     * the marker was for a paused or limited queue or a new due time; steady wakes of one partition must not keep
+     * the others unserved), after a partition it could not wait on (its waits rest after a failure), and, after a
+     * sleep, when it could wait on none.
      */
     @Override
     public LeaseBatch awaitThenLease(List<String> queues, int max, Duration leaseDuration, Fit fit, Duration wait) {
         int count = partitions.count();
-        double seconds = Math.max(0.01, wait.toMillis() / 1000.0 / count);
+        double seconds = Math.min(Math.max(0.01, wait.toMillis() / 1000.0 / count), longestPop());
         PartitionRest.Round round = waitRest.round();
         Duration nextDueIn = null;
+        boolean leaseEverywhere = false;
         for (int i = 0; i < count; i++) {
             int partition = (turn + i) % count;
             if (leaseRest.resting(partition)) {
@@ -299,12 +302,17 @@ final class RedisBrokerConsumer implements BrokerConsumer {
             Optional<Woken> woken = round.call(partition, () -> RedisBroker.call(() -> wokenLease(
                     partitions.keys(partition), queues, max, leaseDuration, fit, seconds)));
             if (woken.isEmpty()) {
+                leaseEverywhere = true;
                 continue;
             }
             LeaseBatch batch = woken.get().batch();
-            if (woken.get().popped() || !batch.deliveries().isEmpty()) {
+            if (!batch.deliveries().isEmpty()) {
                 turn = partition;
                 return batch;
+            }
+            if (woken.get().popped()) {
+                turn = partition;
+                return lease(queues, max, leaseDuration, fit);
             }
             if (batch.nextDueIn() != null && (nextDueIn == null || batch.nextDueIn().compareTo(nextDueIn) < 0)) {
                 nextDueIn = batch.nextDueIn();
@@ -312,9 +320,17 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         }
         if (!round.anyAnswered()) {
             sleep(wait);
-            return lease(queues, max, leaseDuration, fit);
+            leaseEverywhere = true;
         }
-        return new LeaseBatch(List.of(), nextDueIn);
+        return leaseEverywhere ? lease(queues, max, leaseDuration, fit) : new LeaseBatch(List.of(), nextDueIn);
+    }
+
+    /**
+     * The longest pop with a lease behind it, in seconds: half the command timeout. On a Redis Cluster the timeout
+     * counts from the write, so the script's time starts with the pop's.
+     */
+    private double longestPop() {
+        return broker.config().redisTimeout().toMillis() / 2000.0;
     }
 
     /** What a wait with its lease behind it answered: whether a marker woke it, and what the lease leased. */

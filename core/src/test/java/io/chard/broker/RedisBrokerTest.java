@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -416,52 +418,64 @@ class RedisBrokerTest extends BrokerFixture {
     }
 
     @Test
-    void workDispatchedWhileAWorkerWaitsIsLeasedByTheWaitItself() throws Exception {
-        CompletableFuture<BrokerConsumer.LeaseBatch> waiting = CompletableFuture.supplyAsync(
-                () -> worker.awaitThenLease(DEFAULT, 10, LEASE, BrokerConsumer.Fit.ANY, longWait()));
-        UUID id = dispatchIntoFirstPartition(request());
-        List<Delivery> leased = waiting.get(30, TimeUnit.SECONDS).deliveries(); // long before its wait would end
-        assertEquals(List.of(id), ids(leased));
-        assertEquals(List.of(true), worker.settle(List.of(new Settlement(leased.getFirst().lease(),
-                new Outcome.Success("3")))));
+    void workDispatchedWhileAWorkerWaitsIsLeasedByTheWait() throws Exception {
+        try (ExecutorService waiter = Executors.newSingleThreadExecutor()) {
+            Future<BrokerConsumer.LeaseBatch> waiting = waiter.submit(
+                    () -> worker.awaitThenLease(DEFAULT, 10, LEASE, BrokerConsumer.Fit.ANY, waitOnEach(5)));
+            UUID id = dispatchIntoFirstPartition();
+            List<Delivery> leased = waiting.get(1, TimeUnit.MINUTES).deliveries();
+            assertEquals(List.of(id), ids(leased));
+            assertEquals(List.of(true), worker.settle(List.of(new Settlement(leased.getFirst().lease(),
+                    new Outcome.Success("3")))));
+        }
     }
 
     @Test
     void aWaitNothingWakesStillLeasesWhatFellDueWhileItWaited() {
-        UUID id = dispatchIntoFirstPartition(request().withCountdown(Duration.ofMillis(300)));
-        // The dispatch's marker wakes the first wait at once, before the execution is due.
-        BrokerConsumer.LeaseBatch woken = worker.awaitThenLease(DEFAULT, 10, LEASE, BrokerConsumer.Fit.ANY,
-                longWait());
-        assertTrue(woken.deliveries().isEmpty());
-        Duration untilDue = woken.nextDueIn();
-        // Each partition is waited on for its share of the wait: the first one's share outlasts the delay.
-        Duration wait = untilDue.plusMillis(100).multipliedBy(broker.partitions().count());
+        UUID id = dispatch(request().withCountdown(Duration.ofSeconds(1))).id();
+        broker.sync().del(broker.partitions().keys(broker.partitions().of(id)).wake("default"));
+        Duration untilDue = Duration.between(Instant.now(), broker.snapshot(id).orElseThrow().eta());
+        // Each partition is waited on for its share, which outlasts the delay: the wait on the execution's own
+        // partition times out after it fell due, and the lease behind it finds it.
+        Duration wait = untilDue.plusMillis(500).multipliedBy(broker.partitions().count());
         assertEquals(List.of(id), ids(worker.awaitThenLease(DEFAULT, 10, LEASE, BrokerConsumer.Fit.ANY, wait)
                 .deliveries()));
     }
 
     @Test
-    void aWaitLeasesWhenRedisHasForgottenTheLeaseScript() throws Exception {
-        UUID id = dispatchIntoFirstPartition(request());
-        broker.sync().scriptFlush();
-        CompletableFuture<BrokerConsumer.LeaseBatch> waiting = CompletableFuture.supplyAsync(
-                () -> worker.awaitThenLease(DEFAULT, 10, LEASE, BrokerConsumer.Fit.ANY, longWait()));
-        assertEquals(List.of(id), ids(waiting.get(30, TimeUnit.SECONDS).deliveries()));
+    void aWakeThatLeasesNothingStillLeasesWhatWaitsInTheOtherPartitions() {
+        // On a cluster the work waits outside partition 0, the first a new worker waits on, and a marker with no
+        // work behind it wakes that wait; steady wakes like it must not keep the other partitions unserved.
+        UUID id = dispatch(request()).id();
+        while (broker.partitions().count() > 1 && broker.partitions().of(id) == 0) {
+            client.revoke(id);
+            id = dispatch(request()).id();
+        }
+        broker.sync().lpush(broker.partitions().keys(0).wake("default"), "1");
+        assertEquals(List.of(id), ids(worker.awaitThenLease(DEFAULT, 10, LEASE, BrokerConsumer.Fit.ANY,
+                waitOnEach(5)).deliveries()));
     }
 
-    /** A minute for each partition: a test that ends sooner was woken, not timed out. */
-    private Duration longWait() {
-        return Duration.ofMinutes(broker.partitions().count());
+    @Test
+    void aWaitLeasesWhenRedisHasForgottenTheLeaseScript() {
+        UUID id = dispatchIntoFirstPartition();
+        broker.sync().scriptFlush();
+        assertEquals(List.of(id), ids(worker.awaitThenLease(DEFAULT, 10, LEASE, BrokerConsumer.Fit.ANY,
+                waitOnEach(5)).deliveries()));
+    }
+
+    private Duration waitOnEach(int seconds) {
+        return Duration.ofSeconds((long) seconds * broker.partitions().count());
     }
 
     /**
-     * Dispatches until an execution lands in partition 0, the one a new consumer waits on first (the others stay
-     * queued where they landed); one Redis has only partition 0.
+     * Dispatches until an execution lands in partition 0, the one a new consumer waits on first (those that land
+     * elsewhere stay queued there); one Redis has only partition 0.
      */
-    private UUID dispatchIntoFirstPartition(DispatchRequest request) {
+    private UUID dispatchIntoFirstPartition() {
         UUID id;
         do {
-            id = dispatch(request).id();
+            id = dispatch(request()).id();
         } while (broker.partitions().of(id) != 0);
         return id;
     }

@@ -44,7 +44,10 @@ final class LeaseLoop {
     private boolean recovering;
     /** The last round found nothing to lease, and nothing the source holds can become due before the deadline. */
     private volatile boolean dry;
-    /** The last round leased nothing: the next waits up to this long before it leases (null: it leases at once). */
+    /**
+     * The last round leased nothing from a {@link WaitingSource}: the next waits up to this long before it leases
+     * (null: it leases at once).
+     */
     private Duration waitFirst;
 
     /**
@@ -57,17 +60,22 @@ final class LeaseLoop {
 
         /** Waits, after a round that leased nothing, at most {@code max} for work to arrive. */
         void await(Duration max);
+    }
 
-        /** Waits as {@link #await} does, then leases as {@link #lease} does: the round after one that leased nothing. */
-        default LeaseBatch awaitThenLease(int max, Duration lease, Instant deadline, Duration wait) {
-            await(wait);
-            return lease(max, lease, deadline);
-        }
+    /**
+     * A source whose wait and the lease after it go in one trip ({@link BrokerConsumer#awaitThenLease}): the round
+     * after one that leased nothing waits and leases. A plain source waits at the end of the round that leased
+     * nothing, and the drains keep that: their waits are local sleeps the drain cuts short, and a lease after a
+     * drain ended would take work the invocation then holds until the work ends.
+     */
+    interface WaitingSource extends Source {
+        /** Waits up to {@code wait} for work, then leases up to {@code max} as {@link #lease} does. */
+        LeaseBatch awaitThenLease(int max, Duration lease, Instant deadline, Duration wait);
     }
 
     /** The configured queues; with {@code runBudget} set, only what fits before the deadline is leased. */
-    Source queues(Duration runBudget) {
-        return new Source() {
+    WaitingSource queues(Duration runBudget) {
+        return new WaitingSource() {
             @Override
             public LeaseBatch lease(int max, Duration leaseDuration, Instant deadline) {
                 BrokerConsumer.Fit fit = fit(deadline);
@@ -98,11 +106,12 @@ final class LeaseLoop {
                 broker.awaitWork(order.names(), max);
             }
 
-            /** In one trip where the broker can; a weighted order's shares take lease calls of their own. */
+            /** A weighted order's shares take lease calls of their own, so it waits and then leases. */
             @Override
             public LeaseBatch awaitThenLease(int max, Duration leaseDuration, Instant deadline, Duration wait) {
                 if (order instanceof QueueOrder.Weighted && max > 1) {
-                    return Source.super.awaitThenLease(max, leaseDuration, deadline, wait);
+                    await(wait);
+                    return lease(max, leaseDuration, deadline);
                 }
                 return broker.awaitThenLease(order.next(random), max, leaseDuration, fit(deadline), wait);
             }
@@ -121,6 +130,7 @@ final class LeaseLoop {
     /** Before a drain: nothing is known yet about what waits. */
     void wet() {
         dry = false;
+        waitFirst = null;
     }
 
     /** @param leased told of each lease call's batch, to count it and start its deliveries */
@@ -161,13 +171,13 @@ final class LeaseLoop {
             }
             LeaseBatch batch;
             // Until what this call leased is handed on, "lost" verdicts wait: it may hold one of them again. A
-            // lease behind a wait holds them through the wait (at most a poll interval): it is sent before.
+            // lease behind a wait holds them through the wait (at most a poll interval): it is sent before it.
             leaseCalls.sending();
             try {
                 Duration wait = waitFirst;
                 waitFirst = null;
-                batch = wait == null ? source.lease(taken, lease, deadline)
-                        : source.awaitThenLease(taken, lease, deadline, wait);
+                batch = wait != null && source instanceof WaitingSource waiting
+                        ? waiting.awaitThenLease(taken, lease, deadline, wait) : source.lease(taken, lease, deadline);
                 slots.returnLeaseSlots(taken - batch.deliveries().size());
                 taken = 0;
                 leased.accept(batch);
@@ -178,7 +188,12 @@ final class LeaseLoop {
             dry = batch.deliveries().isEmpty() && (batch.nextDueIn() == null
                     || batch.nextDueIn().compareTo(Duration.between(clock.instant(), deadline)) >= 0);
             if (batch.deliveries().isEmpty()) {
-                waitFirst = idleWait(batch.nextDueIn(), deadline);
+                Duration wait = idleWait(batch.nextDueIn(), deadline);
+                if (source instanceof WaitingSource) {
+                    waitFirst = wait;
+                } else {
+                    source.await(wait);
+                }
             }
             return Duration.ZERO;
         } catch (BrokerUnavailableException e) {

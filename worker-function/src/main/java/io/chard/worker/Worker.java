@@ -3,6 +3,7 @@ package io.chard.worker;
 import io.chard.broker.Broker;
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.BrokerUnavailableException;
+import io.chard.broker.Delivery;
 import io.chard.broker.LeaseRef;
 import io.chard.broker.Outcome;
 import io.chard.broker.Settlement;
@@ -318,6 +319,11 @@ public final class Worker {
         LOG.info("worker {} stopped ({} processed, {} failed)", id, runner.processed(), runner.failed());
     }
 
+    /** Whether a stop has begun (for tests). */
+    boolean stopping() {
+        return stopping;
+    }
+
     /** Time-limit timers not yet run or released (for tests). */
     int pendingTimers() {
         return runner.pendingTimers();
@@ -356,6 +362,12 @@ public final class Worker {
     private void leased(BrokerConsumer.LeaseBatch batch) {
         if (!batch.lapsed().isEmpty()) {
             metrics.leasesLapsed(batch.lapsed());
+        }
+        if (stopping && !batch.deliveries().isEmpty()) {
+            // A lease behind a wait was in flight when the stop began: what it leased goes back at once instead of
+            // starting in the grace period (the worker stops for good, so its slots are not returned).
+            giveBack(batch.deliveries().stream().map(Delivery::lease).toList());
+            return;
         }
         DrainTally counting = tally;
         if (counting != null) {
@@ -408,17 +420,22 @@ public final class Worker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<LeaseRef> giveBack = runner.abandonAll();
-        if (!giveBack.isEmpty()) {
-            try {
-                broker.release(giveBack);
-                LOG.info("gave back {} unfinished executions", giveBack.size());
-            } catch (BrokerUnavailableException e) {
-                LOG.warn("could not give back {} executions; they are delivered again when their leases lapse",
-                        giveBack.size());
-            }
+        List<LeaseRef> unfinished = runner.abandonAll();
+        giveBack(unfinished);
+        return unfinished.size();
+    }
+
+    private void giveBack(List<LeaseRef> leases) {
+        if (leases.isEmpty()) {
+            return;
         }
-        return giveBack.size();
+        try {
+            broker.release(leases);
+            LOG.info("gave back {} unfinished executions", leases.size());
+        } catch (BrokerUnavailableException e) {
+            LOG.warn("could not give back {} executions; they are delivered again when their leases lapse",
+                    leases.size());
+        }
     }
 
     /**

@@ -49,7 +49,17 @@ final class FaultyConsumer implements BrokerConsumer {
     @Override
     public LeaseBatch lease(List<String> queues, int max, Duration leaseDuration, Fit fit) {
         failIf(leaseDown);
-        LeaseBatch batch = real.lease(queues, max, leaseDuration, fit);
+        return handedOver(real.lease(queues, max, leaseDuration, fit));
+    }
+
+    /** The real lease behind the real wait, with the same faults as a lease call. */
+    @Override
+    public LeaseBatch awaitThenLease(List<String> queues, int max, Duration leaseDuration, Fit fit, Duration wait) {
+        failIf(leaseDown);
+        return handedOver(real.awaitThenLease(queues, max, leaseDuration, fit, wait));
+    }
+
+    private LeaseBatch handedOver(LeaseBatch batch) {
         try {
             afterLease.after(batch.deliveries());
         } catch (InterruptedException e) {

@@ -170,6 +170,26 @@ class WorkerFaultTest {
         }
     }
 
+    @Test
+    void whatALeaseCallBringsOnceTheWorkerIsStoppingGoesBackInsteadOfStarting() throws Exception {
+        startWorker("30s", 2);
+        assertEquals(ExecutionStatus.SUCCESS, finished(client.dispatch("w.add", 1, 2).id()).status());
+        int startedBefore = WorkerTestTasks.sleepsStarted.get();
+        AtomicReference<Thread> stopper = new AtomicReference<>();
+        consumer.afterLease(leased -> {
+            if (!leased.isEmpty() && stopper.get() == null) {
+                // The stop begins while the call is on its way back: the idle worker's lease behind its wait
+                // runs in Redis when the dispatch wakes it, whatever the worker has begun meanwhile.
+                stopper.set(Thread.ofPlatform().start(worker::stop));
+                Await.until("the stop has begun", WAIT, worker::stopping);
+            }
+        });
+        UUID id = client.dispatch("w.sleep", 5).id();
+        Await.until("the worker stopped", WAIT, () -> stopper.get() != null && !stopper.get().isAlive());
+        assertEquals(ExecutionStatus.PENDING, status(id), "given back at once, for another worker");
+        assertEquals(startedBefore, WorkerTestTasks.sleepsStarted.get(), "the stopping worker did not start it");
+    }
+
     private ExecutionStatus status(UUID id) {
         return broker.snapshot(id).orElseThrow().status();
     }
