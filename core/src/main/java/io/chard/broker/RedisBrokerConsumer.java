@@ -292,11 +292,14 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         int count = partitions.count();
         double seconds = Math.min(Math.max(0.01, wait.toMillis() / 1000.0 / count), longestPop());
         PartitionRest.Round round = waitRest.round();
-        Duration nextDueIn = null;
+        // What the leases behind the waits answered so far: nothing leased, but due times and lapses (counted in
+        // the worker's metrics) that the answer must keep.
+        LeaseBatch answered = new LeaseBatch(List.of(), null);
         boolean leaseEverywhere = false;
         for (int i = 0; i < count; i++) {
             int partition = (turn + i) % count;
             if (leaseRest.resting(partition)) {
+                answered = answered.plus(new LeaseBatch(List.of(), leaseRest.restLeft(partition)));
                 continue;
             }
             Optional<Woken> woken = round.call(partition, () -> RedisBroker.call(() -> wokenLease(
@@ -305,24 +308,21 @@ final class RedisBrokerConsumer implements BrokerConsumer {
                 leaseEverywhere = true;
                 continue;
             }
-            LeaseBatch batch = woken.get().batch();
-            if (!batch.deliveries().isEmpty()) {
+            answered = answered.plus(woken.get().batch());
+            if (!answered.deliveries().isEmpty()) {
                 turn = partition;
-                return batch;
+                return answered;
             }
             if (woken.get().popped()) {
                 turn = partition;
-                return lease(queues, max, leaseDuration, fit);
-            }
-            if (batch.nextDueIn() != null && (nextDueIn == null || batch.nextDueIn().compareTo(nextDueIn) < 0)) {
-                nextDueIn = batch.nextDueIn();
+                return answered.plus(lease(queues, max, leaseDuration, fit));
             }
         }
         if (!round.anyAnswered()) {
             sleep(wait);
             leaseEverywhere = true;
         }
-        return leaseEverywhere ? lease(queues, max, leaseDuration, fit) : new LeaseBatch(List.of(), nextDueIn);
+        return leaseEverywhere ? answered.plus(lease(queues, max, leaseDuration, fit)) : answered;
     }
 
     /**
@@ -404,6 +404,12 @@ final class RedisBrokerConsumer implements BrokerConsumer {
     private synchronized RedisConnection blocking() {
         if (blocking == null) {
             blocking = broker.connect();
+            // A cluster connection opens its connection to a master on the first command for it, and commands
+            // sent while that connection opens go out in either order: a lease sent behind a pop could run before
+            // it, and miss what falls due during the wait. One read per partition opens them first.
+            for (int partition = 0; partition < partitions.count(); partition++) {
+                blocking.commands().xlen(partitions.keys(partition).events());
+            }
         }
         return blocking;
     }
