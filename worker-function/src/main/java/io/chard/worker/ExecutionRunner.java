@@ -31,6 +31,9 @@ import java.util.function.Consumer;
  * gone, or is being given back), and frees its slots. Knows which executions this worker holds.
  */
 final class ExecutionRunner {
+    /** The longest envelope (in chars) read on the lease loop's thread; about the parser's recycled read buffer. */
+    private static final int READ_ON_LEASE_THREAD_UP_TO = 8_000;
+
     private final TaskInvoker invoker;
     private final BrokerConsumer broker;
     private final Slots slots;
@@ -81,7 +84,13 @@ final class ExecutionRunner {
             // The earlier run ended while its report was refused (its lease had lapsed): this lease runs anew.
             abandon(earlier);
         }
-        threads.execute(() -> run(execution));
+        // A small envelope (nearly every one) is read here, on the lease loop's thread: the JSON parser recycles its
+        // buffers per thread, so reading it on the execution's new virtual thread allocated them anew for every task
+        // (docs/architecture.md, "The envelope read where the parser's buffers are kept"). A large one is read on
+        // its own thread, where it cannot hold up the loop.
+        TaskInvoker.Prepared prepared = delivery.envelope().length() <= READ_ON_LEASE_THREAD_UP_TO
+                ? invoker.prepare(execution) : null;
+        threads.execute(() -> run(execution, prepared != null ? prepared : invoker.prepare(execution)));
     }
 
     /** The executions this worker holds, running or waiting for a run slot. */
@@ -150,8 +159,7 @@ final class ExecutionRunner {
         threads.shutdownNow();
     }
 
-    private void run(Execution execution) {
-        TaskInvoker.Prepared prepared = invoker.prepare(execution);
+    private void run(Execution execution, TaskInvoker.Prepared prepared) {
         if (prepared.poison() != null) {
             finish(execution, prepared.poison());
             return;
