@@ -88,7 +88,8 @@ final class ExecutionRunner {
         // buffers per thread, so reading it on the execution's new virtual thread allocated them anew for every task
         // (docs/architecture.md, "The envelope read where the parser's buffers are kept"). A large one is read on
         // its own thread, where it cannot hold up the loop.
-        TaskInvoker.Prepared prepared = delivery.envelope().length() <= READ_ON_LEASE_THREAD_UP_TO
+        String envelope = delivery.envelope();
+        TaskInvoker.Prepared prepared = envelope != null && envelope.length() <= READ_ON_LEASE_THREAD_UP_TO
                 ? invoker.prepare(execution) : null;
         threads.execute(() -> run(execution, prepared != null ? prepared : invoker.prepare(execution)));
     }
