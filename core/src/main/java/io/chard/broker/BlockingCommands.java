@@ -85,19 +85,20 @@ public final class BlockingCommands {
         RedisFuture<KeyValue<String, String>> pop = async.blpop(timeoutSeconds, wakeKeys);
         RedisFuture<T> script = async.dispatch(CommandType.EVALSHA, scriptOutput(type),
                 scriptArgs(digest, keys, values));
-        return new PopThenScript<>(answer(pop), answer(script));
-    }
-
-    private <T> Answer<T> answer(RedisFuture<T> future) {
-        try {
-            return new Answer<>(await(future), null);
-        } catch (RuntimeException e) {
-            return new Answer<>(null, e);
-        }
+        return new PopThenScript<>(Answer.of(() -> await(pop)), Answer.of(() -> await(script)));
     }
 
     /** A command's answer or its failure. */
     public record Answer<T>(T value, RuntimeException failure) {
+        /** What {@code command} answers, or how it failed. */
+        public static <T> Answer<T> of(java.util.function.Supplier<T> command) {
+            try {
+                return new Answer<>(command.get(), null);
+            } catch (RuntimeException e) {
+                return new Answer<>(null, e);
+            }
+        }
+
         /** The answer; the failure thrown. */
         public T get() {
             if (failure != null) {

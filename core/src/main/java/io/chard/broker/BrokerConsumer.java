@@ -44,14 +44,10 @@ public interface BrokerConsumer extends AutoCloseable {
 
     /**
      * After a lease call that found nothing: waits as {@link #awaitWork} does, then leases as
-     * {@link #lease(List, int, Duration, Fit)} does. A broker may do both in one trip (Redis does: the lease runs
-     * behind the wait, on the partition that woke it), so that work dispatched to a waiting worker starts one round
-     * trip sooner.
+     * {@link #lease(List, int, Duration, Fit)} does, in one trip (the lease runs behind the wait, on the partition
+     * that woke it), so that work dispatched to a waiting worker starts one round trip sooner.
      */
-    default LeaseBatch awaitThenLease(List<String> queues, int max, Duration leaseDuration, Fit fit, Duration wait) {
-        awaitWork(queues, wait);
-        return lease(queues, max, leaseDuration, fit);
-    }
+    LeaseBatch awaitThenLease(List<String> queues, int max, Duration leaseDuration, Fit fit, Duration wait);
 
     /** Removes this worker from the registry. */
     void deregister();

@@ -115,12 +115,8 @@ final class LuaScripts {
         if (!(answers.script().failure() instanceof RedisNoScriptException)) {
             return answers;
         }
-        try {
-            T answer = redis.eval(sources.get(script), type, names, values);
-            return new BlockingCommands.PopThenScript<>(answers.pop(), new BlockingCommands.Answer<>(answer, null));
-        } catch (RuntimeException e) {
-            return new BlockingCommands.PopThenScript<>(answers.pop(), new BlockingCommands.Answer<>(null, e));
-        }
+        return new BlockingCommands.PopThenScript<>(answers.pop(),
+                BlockingCommands.Answer.of(() -> redis.eval(sources.get(script), type, names, values)));
     }
 
     private <T> T runOnce(BlockingCommands redis, Script script, ScriptOutputType type,

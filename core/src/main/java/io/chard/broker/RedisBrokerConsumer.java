@@ -264,7 +264,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
             if (leaseRest.resting(partition)) {
                 continue;
             }
-            String[] wakeKeys = queues.stream().map(partitions.keys(partition)::wake).toArray(String[]::new);
+            String[] wakeKeys = wakeKeys(partitions.keys(partition), queues);
             if (round.call(partition, () -> RedisBroker.call(() -> blockingPop(seconds, wakeKeys))).orElse(false)) {
                 turn = partition;
                 return;
@@ -343,15 +343,19 @@ final class RedisBrokerConsumer implements BrokerConsumer {
      */
     private Woken wokenLease(RedisKeys keys, List<String> queues, int max, Duration leaseDuration, Fit fit,
                              double seconds) {
-        String[] wakeKeys = queues.stream().map(keys::wake).toArray(String[]::new);
-        BlockingCommands.PopThenScript<List<Object>> answers = broker.runAfterPop(blocking(), seconds, wakeKeys,
-                Script.LEASE, leaseKeys(keys, queues), leaseArgv(keys, queues, max, leaseDuration, fit));
+        BlockingCommands.PopThenScript<List<Object>> answers = broker.runAfterPop(blocking(), seconds,
+                wakeKeys(keys, queues), Script.LEASE, leaseKeys(keys, queues),
+                leaseArgv(keys, queues, max, leaseDuration, fit));
         LeaseBatch batch = leaseBatch(answers.script().get(), queues);
         if (!batch.deliveries().isEmpty()) {
             return new Woken(true, batch);
         }
         RuntimeException popFailure = answers.pop().failure();
         return new Woken(popFailure == null ? answers.pop().value() != null : wokenByFailover(popFailure), batch);
+    }
+
+    private static String[] wakeKeys(RedisKeys keys, List<String> queues) {
+        return queues.stream().map(keys::wake).toArray(String[]::new);
     }
 
     private static void sleep(Duration wait) {
@@ -404,12 +408,6 @@ final class RedisBrokerConsumer implements BrokerConsumer {
     private synchronized RedisConnection blocking() {
         if (blocking == null) {
             blocking = broker.connect();
-            // A cluster connection opens its connection to a master on the first command for it, and commands
-            // sent while that connection opens go out in either order: a lease sent behind a pop could run before
-            // it, and miss what falls due during the wait. One read per partition opens them first.
-            for (int partition = 0; partition < partitions.count(); partition++) {
-                blocking.commands().xlen(partitions.keys(partition).events());
-            }
         }
         return blocking;
     }

@@ -111,7 +111,9 @@ public sealed interface RedisConnector extends AutoCloseable {
             for (RedisClusterNode node : opened.getPartitions()) {
                 if (serving(node)) {
                     try {
-                        opened.getConnection(node.getNodeId());
+                        // By host and port: the key commands routed by slot look their connection up by (a
+                        // connection opened by node id is another one, and was never used by them).
+                        opened.getConnection(node.getUri().getHost(), node.getUri().getPort());
                     } catch (RedisException e) {
                         LOG.warn("Redis Cluster master {} did not answer ({}); its connection opens at its first "
                                 + "command", node.getUri(), e.getMessage());

@@ -212,13 +212,8 @@ public final class Benchmark {
             Process worker = startWorker(env, namespace, List.of());
             try {
                 // The first rounds would otherwise time the worker's start.
-                UUID first = client.dispatch("examples.clock").id();
-                Broker broker = context.getBean(Broker.class);
-                long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-                while (broker.snapshot(first).filter(s -> s.resultJson() != null).isEmpty()
-                        && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
+                awaitResult(context.getBean(Broker.class), client.dispatch("examples.clock").id(),
+                        System.nanoTime() + Duration.ofMinutes(1).toNanos());
                 for (int round = 1; round <= rounds; round++) {
                     latency();
                 }
@@ -597,19 +592,24 @@ public final class Benchmark {
         List<Double> latencies = new ArrayList<>(count);
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         for (Map.Entry<UUID, Long> entry : sentMicros.entrySet()) {
-            ExecutionSnapshot done;
-            do {
-                done = broker.snapshot(entry.getKey()).filter(s -> s.resultJson() != null).orElse(null);
-                if (done == null) {
-                    Thread.sleep(5);
-                }
-            } while (done == null && System.nanoTime() < deadline);
+            ExecutionSnapshot done = awaitResult(broker, entry.getKey(), deadline);
             if (done != null) {
                 latencies.add((Long.parseLong(done.resultJson()) - entry.getValue()) / 1000.0);
             }
         }
         row("dispatch-to-start latency at " + rate + "/s for " + latencyRun.toSeconds() + " s, p50 / p95 / p99",
                 percentiles(latencies), percentiles(baselineLatency(rate, count)));
+    }
+
+    /** The execution once it has a result, looked at every 5 ms; null when {@code deadline} (nanoTime) passes. */
+    private static ExecutionSnapshot awaitResult(Broker broker, UUID id, long deadline) throws InterruptedException {
+        while (true) {
+            ExecutionSnapshot done = broker.snapshot(id).filter(s -> s.resultJson() != null).orElse(null);
+            if (done != null || System.nanoTime() >= deadline) {
+                return done;
+            }
+            Thread.sleep(5);
+        }
     }
 
     /** The floor: a producer LPUSHes a timestamp at the same rate, a consumer on its own connection BLPOPs. */
