@@ -9,7 +9,11 @@ import java.util.List;
  */
 public interface EventStream extends AutoCloseable {
 
-    /** Up to {@code max} events, waiting at most {@code block}: first this consumer's unacknowledged ones. */
+    /**
+     * About {@code max} events, waiting at most {@code block}: first this consumer's unacknowledged ones. One entry
+     * may stand for several executions' alike events (one each), so a read can bring more than {@code max} when its
+     * entries list more than the ones before.
+     */
     List<BrokerEvent> read(int max, Duration block);
 
     void acknowledge(List<BrokerEvent> events);

@@ -59,6 +59,12 @@ final class RedisEventStream implements EventStream {
     private RedisConnection connection;
     private BlockingCommands redis;
     private boolean ownBacklogDrained;
+    /**
+     * Events per entry in the last read. Redis counts entries, the caller events, and an entry may stand for many
+     * (a lease's run of {@code started}, at most 100): a read asks for the entries that would bring {@code max}
+     * events at this ratio, so that a backlog of such entries does not come back as one batch of tens of thousands.
+     */
+    private double eventsPerEntry = 1;
 
     /** Connects on first use, so a recorder starts (and waits) while Redis is down. */
     RedisEventStream(RedisBroker broker, RedisKeys keys, String consumerName) {
@@ -109,7 +115,8 @@ final class RedisEventStream implements EventStream {
         }
     }
 
-    private List<BrokerEvent> readOrFail(int max, Duration block) {
+    private List<BrokerEvent> readOrFail(int maxEvents, Duration block) {
+        int max = Math.max(1, (int) (maxEvents / eventsPerEntry));
         return RedisBroker.call(() -> {
             if (!ownBacklogDrained) {
                 List<StreamMessage<String, String>> own = redis().xreadgroup(consumer, XReadArgs.Builder.count(max),
@@ -237,13 +244,16 @@ final class RedisEventStream implements EventStream {
                 events.add(new BrokerEvent(message.getId(), body.get("type"), UUID.fromString(id), seq, at, body));
             }
         }
+        if (!messages.isEmpty()) {
+            eventsPerEntry = Math.max(1, (double) events.size() / messages.size());
+        }
         return events;
     }
 
     /**
      * The executions an entry is about: its {@code id}, or every one of {@code ids} for an entry that stands for
-     * several (one heartbeat entry per worker call, not one per running execution). The entry's copies share its
-     * stream id, so acknowledging any of them acknowledges the entry.
+     * several (a run of alike events, written as one entry: the prelude's {@code emit_alike}). The entry's copies
+     * share its stream id, so acknowledging any of them acknowledges the entry.
      */
     private static List<String> ids(Map<String, String> body) {
         String many = body.get("ids");

@@ -464,6 +464,81 @@ class RedisBrokerTest extends BrokerFixture {
                 waitOnEach(5)).deliveries()));
     }
 
+    @Test
+    void theStartsOfOneLeaseCallAreOneEntryThatTheStreamReadsAsOneEventPerExecution() {
+        List<UUID> three = ids(leasedInFirstPartition(3));
+        assertEquals(List.of(new Entry("started", Set.copyOf(three))),
+                entriesAbout(three).stream().filter(e -> e.type().equals("started")).toList());
+        assertEquals(Map.of(three.get(0), List.of("enqueued", "started"), three.get(1), List.of("enqueued", "started"),
+                three.get(2), List.of("enqueued", "started")), eventTypes(three));
+    }
+
+    @Test
+    void anUnlikeEventBetweenAlikeOnesEndsTheirEntrySoEntriesKeepTheOrderOfEvents() {
+        List<Delivery> leased = leasedInFirstPartition(3);
+        List<UUID> three = ids(leased);
+        assertEquals(List.of(true, true, true), worker.settle(List.of(
+                new Settlement(leased.get(0).lease(), new Outcome.Success("null")),
+                new Settlement(leased.get(1).lease(), new Outcome.Failure("E", "boom", "")),
+                new Settlement(leased.get(2).lease(), new Outcome.Success("null")))));
+        assertEquals(List.of(new Entry("succeeded", Set.of(three.get(0))), new Entry("failed", Set.of(three.get(1))),
+                        new Entry("succeeded", Set.of(three.get(2)))),
+                entriesAbout(three).stream().filter(e -> !e.type().equals("enqueued") && !e.type().equals("started"))
+                        .toList());
+        assertEquals(List.of("enqueued", "started", "succeeded"), eventTypes(three.get(2)));
+    }
+
+    @Test
+    void aReadOfEntriesThatEachStandForManyExecutionsBringsAboutTheEventsAskedFor() {
+        RedisKeys keys = broker.partitions().keys(Partitions.newId(System.currentTimeMillis(), 0));
+        try (EventStream events = new RedisEventStream(broker, keys, "test-reader")) {
+            while (!events.read(1_000, Duration.ZERO).isEmpty()) {
+                // what the test's set-up dispatched
+            }
+            for (int entry = 0; entry < 50; entry++) {
+                List<String> ten = IntStream.range(0, 10)
+                        .mapToObj(i -> Partitions.newId(System.currentTimeMillis(), 0).toString()).toList();
+                broker.sync().xadd(keys.events(), Map.of("type", "heartbeat", "id", ten.getFirst(),
+                        "ids", String.join(",", ten), "heartbeat", "1"));
+            }
+            // The first read asks for entries as if each were one event; from then on it knows they are ten.
+            assertEquals(200, events.read(20, Duration.ZERO).size());
+            assertEquals(20, events.read(20, Duration.ZERO).size());
+            assertEquals(280, events.read(1_000, Duration.ZERO).size());
+            assertTrue(events.read(1_000, Duration.ZERO).isEmpty());
+        }
+    }
+
+    /** One stream entry as the tests here see it: its type and those of the executions asked about it names. */
+    private record Entry(String type, Set<UUID> executions) {
+    }
+
+    /** The entries of the stream of {@code ids}' partition (all in one) that name any of them, in stream order. */
+    private List<Entry> entriesAbout(List<UUID> ids) {
+        String stream = broker.partitions().keys(ids.getFirst()).events();
+        return broker.sync().xrange(stream, io.lettuce.core.Range.create("-", "+")).stream().map(message -> {
+            Map<String, String> body = message.getBody();
+            Set<UUID> named = new java.util.HashSet<>();
+            for (String id : body.getOrDefault("ids", body.get("id")).split(",")) {
+                if (ids.contains(UUID.fromString(id))) {
+                    named.add(UUID.fromString(id));
+                }
+            }
+            return new Entry(body.get("type"), named);
+        }).filter(entry -> !entry.executions().isEmpty()).toList();
+    }
+
+    /**
+     * {@code count} executions dispatched into partition 0 and leased by this test's worker in one call (with any
+     * dispatched elsewhere meanwhile): their deliveries, in dispatch order.
+     */
+    private List<Delivery> leasedInFirstPartition(int count) {
+        List<UUID> ids = IntStream.range(0, count).mapToObj(i -> dispatchIntoFirstPartition()).toList();
+        Map<UUID, Delivery> leased = new HashMap<>();
+        worker.lease(DEFAULT, 100, LEASE).deliveries().forEach(delivery -> leased.put(delivery.id(), delivery));
+        return ids.stream().map(id -> java.util.Objects.requireNonNull(leased.get(id), "not leased: " + id)).toList();
+    }
+
     private Duration waitOnEach(int seconds) {
         return Duration.ofSeconds((long) seconds * broker.partitions().count());
     }
@@ -481,12 +556,18 @@ class RedisBrokerTest extends BrokerFixture {
     }
 
     private List<String> eventTypes(UUID id) {
+        return eventTypes(List.of(id)).getOrDefault(id, List.of());
+    }
+
+    /** The types of the events of each of {@code ids}, read once through the group (a second read gets none). */
+    private Map<UUID, List<String>> eventTypes(List<UUID> ids) {
         try (EventStream stream = broker.eventStream("test-" + UUID.randomUUID())) {
             stream.rewind();
-            List<String> types = new ArrayList<>();
+            Map<UUID, List<String>> types = new HashMap<>();
             List<BrokerEvent> batch;
             while (!(batch = stream.read(1000, Duration.ofMillis(10))).isEmpty()) {
-                batch.stream().filter(e -> e.id().equals(id)).forEach(e -> types.add(e.type()));
+                batch.stream().filter(e -> ids.contains(e.id()))
+                        .forEach(e -> types.computeIfAbsent(e.id(), id -> new ArrayList<>()).add(e.type()));
                 stream.acknowledge(batch);
             }
             return types;

@@ -115,7 +115,8 @@ class ScriptNamesTest {
     /**
      * The names one script uses, found the ways the scripts write them: {@code 'state', <value>} inside an HSET,
      * {@code f[1] == '<value>'} where {@code f} is an HMGET whose first field is {@code state} (or a local
-     * assigned from {@code f[1]}), {@code emit(id, '<type>', ...)} and {@code 'type', <value>} inside an XADD.
+     * assigned from {@code f[1]}), {@code emit(id, '<type>', ...)} (or {@code emit_alike}) and {@code 'type', <value>}
+     * inside an XADD.
      */
     record ScriptNames(Set<String> statuses, Set<String> events, Set<String> variableStates,
                        Set<String> variableEvents) {
@@ -125,7 +126,7 @@ class ScriptNamesTest {
         private static final Pattern STATE_READ =
                 Pattern.compile("local\\s+(\\w+)\\s*=\\s*redis\\.call\\('HMGET'\\s*,\\s*[^,]+,\\s*'state'");
         private static final Pattern EMIT =
-                Pattern.compile("(function\\s+)?\\bemit\\(\\s*[^,()]+,\\s*('([^']*)'|\\w+)");
+                Pattern.compile("(function\\s+)?\\bemit(?:_alike)?\\(\\s*[^,()]+,\\s*('([^']*)'|\\w+)");
 
         static ScriptNames of(String script) {
             String code = COMMENT.matcher(script).replaceAll("");

@@ -68,6 +68,8 @@ import java.util.regex.Pattern;
  */
 public final class Benchmark {
     private static final int BATCH = 500;
+    /** Executions per {@code started} or {@code succeeded} entry in the ingest row's events. */
+    private static final int EVENT_RUN = 16;
     /**
      * The worker JVM's flags, as recommended for small machines: C1 only (C2 compiling competes with the work on
      * 2 cores), the serial collector and a bounded heap (lower RSS). Override with CHARD_BENCH_WORKER_JAVA_OPTS.
@@ -423,8 +425,9 @@ public final class Benchmark {
 
     /**
      * Appends what the scripts would for {@code count} no-ops dispatched, then run: every {@code enqueued} first
-     * (a pre-filled queue), then each one's {@code started} and {@code succeeded}, so each row is inserted once and
-     * updated once or twice, as in the processing above. Pipelined, one flush per 3,000 entries.
+     * (a pre-filled queue), then their {@code started} and {@code succeeded}, {@link #EVENT_RUN} executions to an
+     * entry as a lease and a settle call write them, so each row is inserted once and updated once or twice, as in
+     * the processing above. Pipelined, one flush per 3,000 entries.
      */
     private static void fillEvents(StatefulRedisConnection<String, String> connection, String stream, int count) {
         long now = System.currentTimeMillis();
@@ -438,9 +441,13 @@ public final class Benchmark {
                     + "\"priority\":5,\"queuedAt\":\"" + Instant.ofEpochMilli(now) + "\",\"headers\":{\""
                     + Tracing.TRACEPARENT + "\":\"" + TraceParent.newTrace().header() + "\"}}"));
         }
-        for (String id : ids) {
-            entries.add(Map.of("type", "started", "id", id, "worker", "bench", "deliveries", "1", "retries", "0"));
-            entries.add(Map.of("type", "succeeded", "id", id, "result", "null", "finished", Long.toString(now)));
+        for (int from = 0; from < count; from += EVENT_RUN) {
+            List<String> run = ids.subList(from, Math.min(count, from + EVENT_RUN));
+            String listed = String.join(",", run);
+            entries.add(Map.of("type", "started", "id", run.getFirst(), "ids", listed, "worker", "bench",
+                    "deliveries", "1", "retries", "0"));
+            entries.add(Map.of("type", "succeeded", "id", run.getFirst(), "ids", listed, "result", "null",
+                    "finished", Long.toString(now)));
         }
         connection.setAutoFlushCommands(false);
         try {

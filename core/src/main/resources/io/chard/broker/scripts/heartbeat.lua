@@ -10,9 +10,9 @@
   ARGV[6..] pairs: id, token
   Returns  {cancel ids, lost ids}: cancel = revoked while running (stop them); lost = the lease is no longer
            this worker's (it lapsed and was handed on): drop the work without reporting
-  Events   heartbeat: one per call, id = the first renewed execution, ids = every renewed one, comma-separated
-           (the recorder applies it to each); none while the stream is full (events_full): the hashes still
-           hold the time, and the history catches up at the next heartbeat after the recorder drains
+  Events   heartbeat: one entry per call for every renewed execution (emit_alike); none while the stream is
+           full (events_full): the hashes still hold the time, and the history catches up at the next heartbeat
+           after the recorder drains
   Also     drops from the workers zset the workers silent for 10 registry TTLs (their entries long expired)
 ]]
 local worker, lease_ms, entry_ttl, entry = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
@@ -31,7 +31,10 @@ for i = 6, #ARGV, 2 do
   end
 end
 if #renewed > 0 and not events_full() then
-  emit(renewed[1], 'heartbeat', 'heartbeat', ms(NOW), 'ids', table.concat(renewed, ','))
+  for _, id in ipairs(renewed) do
+    emit_alike(id, 'heartbeat', 'heartbeat', ms(NOW))
+  end
+  emit_run()
 end
 -- The registry lives in partition 0; calls for other partitions' leases pass no entry.
 if entry ~= '' then

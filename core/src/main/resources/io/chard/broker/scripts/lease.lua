@@ -20,8 +20,8 @@
            wait_ms is how long until the next delayed execution is due or lease may lapse (-1: nothing scheduled);
            lapsed, how many leases of that queue lapsed and were taken back in this call (leasing.lua); waited, how
            long the execution waited to start, ms (-1: unknown)
-  Events   started (worker, deliveries), revoked (reason expired, or the revoke reason of an execution revoked
-           while running whose lease then lapsed), lease_expired (worker); none, and nothing leased, while the
+  Events   started (worker, deliveries; alike ones as one entry: emit_alike), revoked (reason expired, or the
+           revoke reason of an execution revoked while running whose lease then lapsed), lease_expired (worker); none, and nothing leased, while the
            stream holds half of chard.events.max-length (events_held: no recorder drains it)
 ]]
 local out = {-1}
@@ -97,7 +97,7 @@ for q = 8, #ARGV do
           redis.call('HSET', h, 'state', 'running', 'token', token, 'worker', worker, 'started', ms(NOW),
             'heartbeat', ms(NOW), 'deliveries', deliveries)
           redis.call('ZADD', leased, NOW + lease_ms, id)
-          emit(id, 'started', 'worker', worker, 'deliveries', deliveries, 'retries', f[5])
+          emit_alike(id, 'started', 'worker', worker, 'deliveries', deliveries, 'retries', f[5])
           unique_release(id, 'start', f[10], f[11])
           out[#out + 1] = id
           out[#out + 1] = token
@@ -126,5 +126,6 @@ for q = 8, #ARGV do
   sooner(leased)
 end
 if LIMITED then sooner(LIMITS_DUE) end
+emit_run()
 out[1] = wait
 return out

@@ -24,7 +24,8 @@
            held     nothing starts while the stream holds half of chard.events.max-length (events_held)
            paused   its queue is paused (it keeps its place; the timer drain leases it after the resume)
            limited  a rate limit or cap holds it back: parked until the limit has room (limits.lua)
-  Events   started, revoked (expired or revoked while waiting), lease_expired
+  Events   started (alike ones as one entry: emit_alike), revoked (expired or revoked while waiting),
+           lease_expired
 ]]
 local worker, lease_ms, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local fit, budget = tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -103,11 +104,12 @@ for i = 7, #ARGV do
         redis.call('HSET', h, 'state', 'running', 'token', token, 'worker', worker, 'started', ms(NOW),
           'heartbeat', ms(NOW), 'deliveries', deliveries)
         redis.call('ZADD', leased, NOW + lease_ms, id)
-        emit(id, 'started', 'worker', worker, 'deliveries', deliveries, 'retries', f[6])
+        emit_alike(id, 'started', 'worker', worker, 'deliveries', deliveries, 'retries', f[6])
         unique_release(id, 'start')
         answer(id, 'leased', token, deliveries, tonumber(f[6]), f[4], waited(f[10]))
       end
     end
   end
 end
+emit_run()
 return out

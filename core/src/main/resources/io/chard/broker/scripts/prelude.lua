@@ -24,14 +24,60 @@ local function queue_key(queue, part)
   return prefix .. 'q:' .. queue .. ':' .. part
 end
 
+-- Events that differ only in their execution, emitted one after another (a lease's `started`, a settle's
+-- `succeeded` of tasks that returned nothing, a heartbeat), wait here as a run and go out as one entry: `id` the
+-- first execution, `ids` all of them comma-separated, which the stream reader hands on as one event each. An entry
+-- costs Redis an XADD and the recorder a decode whatever it lists, and a lease of 64 started 64 entries. A run
+-- lists at most RUN_MOST, which bounds what one read of the stream brings (RedisEventStream counts entries).
+local RUN_MOST = 100
+local run_kind, run_fields, run_ids = nil, nil, {}
+
+-- Writes the run waiting, if any. Every emit writes it first, so entries keep the order of the events; a script
+-- that emits alike events calls it before it returns.
+local function emit_run()
+  if #run_ids == 0 then
+    return
+  end
+  local entry = {'XADD', KEYS[2], '*', 'type', run_kind, 'id', run_ids[1]}
+  for _, value in ipairs(run_fields) do
+    entry[#entry + 1] = value
+  end
+  if #run_ids > 1 then
+    entry[#entry + 1] = 'ids'
+    entry[#entry + 1] = table.concat(run_ids, ',')
+  end
+  redis.call(unpack(entry))
+  run_ids = {}
+end
+
 -- Appends one event to the stream the recorder drains. The entry's id (time-sequence, increasing) orders the
 -- events of an execution and dates them, so no per-event counter is kept. HISTORY and EVENTS_MAX are set by
 -- the loader (LuaScripts) from chard.history.enabled and chard.events.max-length: with the history off no event
 -- is written at all.
 local function emit(id, kind, ...)
   if HISTORY then
+    emit_run()
     redis.call('XADD', KEYS[2], '*', 'type', kind, 'id', id, ...)
   end
+end
+
+-- As emit, but the event joins the run waiting when it is alike (same kind, same fields), and else starts one.
+local function emit_alike(id, kind, ...)
+  if not HISTORY then
+    return
+  end
+  local fields = {...}
+  local alike = #run_ids > 0 and #run_ids < RUN_MOST and run_kind == kind and #run_fields == #fields
+  local i = 1
+  while alike and i <= #fields do
+    alike = run_fields[i] == fields[i]
+    i = i + 1
+  end
+  if not alike then
+    emit_run()
+    run_kind, run_fields = kind, fields
+  end
+  run_ids[#run_ids + 1] = id
 end
 
 -- The stream's budget while no recorder drains it: EVENTS_MAX entries, shared out by what an event does. Each

@@ -13,7 +13,8 @@
             retry:   a = delay ms, b = exception type, c = message, d = traceback
             revoked: a = reason
   Returns  per execution: 1 settled, 0 stale (token or state no longer match)
-  Events   succeeded | failed (with the task name, for subscribers) | retrying | revoked; stale (worker, outcome);
+  Events   succeeded (alike ones, as of tasks that return nothing, as one entry: emit_alike) | failed (with the
+           task name, for subscribers) | retrying | revoked; stale (worker, outcome);
            a workflow member's successors: joined | cancelled (workflow.lua)
 ]]
 local reporter, ttl = ARGV[2], tonumber(ARGV[3])
@@ -38,7 +39,7 @@ for i = 4, #ARGV, 7 do
     if outcome == 'success' then
       redis.call('HSET', h, 'state', 'success', 'result', a, 'finished', now, 'progress', 100)
       redis.call('EXPIRE', h, ttl)
-      emit(id, 'succeeded', 'result', a, 'finished', now)
+      emit_alike(id, 'succeeded', 'result', a, 'finished', now)
     elseif outcome == 'failure' then
       redis.call('HSET', h, 'state', 'failed', 'exc', a, 'message', b, 'traceback', c, 'finished', now)
       redis.call('EXPIRE', h, ttl)
@@ -64,4 +65,5 @@ for i = 4, #ARGV, 7 do
     out[#out + 1] = 1
   end
 end
+emit_run()
 return out
