@@ -54,6 +54,8 @@ describe('a viewer', { timeout: 180_000 }, () => {
     await step(page, 'viewer-settings', async () => {
       await page.getByTestId('nav-settings').click()
       await page.getByTestId('settings-read-only').waitFor()
+      // The notice shows at once, the table once the settings have loaded: wait for the row, not the notice.
+      await page.getByTestId('setting-text-task_default_queue').waitFor()
       assert.equal(await page.getByTestId('setting-text-task_default_queue').count(), 1)
       assert.equal(await page.locator('[data-testid="settings-table"] form').count(), 0)
     })

@@ -12,7 +12,7 @@ public interface EventStream extends AutoCloseable {
     /**
      * About {@code max} events, waiting at most {@code block}: first this consumer's unacknowledged ones. One entry
      * may stand for several executions' alike events (one each), so a read can bring more than {@code max} when its
-     * entries list more than the ones before.
+     * entries list more than the ones before, and fewer when they list less.
      */
     List<BrokerEvent> read(int max, Duration block);
 

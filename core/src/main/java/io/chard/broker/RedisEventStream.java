@@ -60,9 +60,10 @@ final class RedisEventStream implements EventStream {
     private BlockingCommands redis;
     private boolean ownBacklogDrained;
     /**
-     * Events per entry in the last read. Redis counts entries, the caller events, and an entry may stand for many
-     * (a lease's run of {@code started}, at most 100): a read asks for the entries that would bring {@code max}
-     * events at this ratio, so that a backlog of such entries does not come back as one batch of tens of thousands.
+     * Events per entry in the last read. Redis counts entries, the caller events, and an entry may stand for up to
+     * 32 (a lease's run of {@code started}, the prelude's {@code RUN_MOST}): a read asks for the entries that would
+     * bring {@code max} events at this ratio, so that a backlog of such entries does not come back as a batch of
+     * tens of thousands. A first read, or one where the mix changes, can still bring up to 32 times more.
      */
     private double eventsPerEntry = 1;
 

@@ -104,7 +104,8 @@ class BoundedEventsTest {
             worker.join(Duration.ofSeconds(30));
             assertTrue(refused != null, "dispatch was never refused: " + accepted.size() + " accepted");
             assertTrue(refused.getMessage().contains("recorder"), refused.getMessage());
-            // About three entries per execution that ran (enqueued, started, succeeded) fill the third (200) of the cap.
+            // An entry per dispatch (enqueued) and a few per lease and settle call (runs of alike started and
+            // succeeded) fill the third (200) of the cap.
             assertTrue(accepted.size() >= 40, "refused too early, after " + accepted.size());
             assertEquals(accepted.size(), settled.get(), "every accepted dispatch ran");
             assertTrue(longest.get() <= 600, "the stream reached " + longest.get());

@@ -28,8 +28,10 @@ end
 -- `succeeded` of tasks that returned nothing, a heartbeat), wait here as a run and go out as one entry: `id` the
 -- first execution, `ids` all of them comma-separated, which the stream reader hands on as one event each. An entry
 -- costs Redis an XADD and the recorder a decode whatever it lists, and a lease of 64 started 64 entries. A run
--- lists at most RUN_MOST, which bounds what one read of the stream brings (RedisEventStream counts entries).
-local RUN_MOST = 100
+-- lists at most RUN_MOST, which bounds what one read of the stream brings (RedisEventStream: Redis counts
+-- entries). A script that fails after it began a run loses the run's events (its earlier writes stay, as
+-- Redis keeps them): the history then lacks those starts or ends, as it would lack them had the XADD failed.
+local RUN_MOST = 32
 local run_kind, run_fields, run_ids = nil, nil, {}
 
 -- Writes the run waiting, if any. Every emit writes it first, so entries keep the order of the events; a script
