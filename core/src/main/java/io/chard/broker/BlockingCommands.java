@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The Redis commands Chard's own code sends, each waiting for its answer: what Lettuce's synchronous API does
@@ -91,7 +92,7 @@ public final class BlockingCommands {
     /** A command's answer or its failure. */
     public record Answer<T>(T value, RuntimeException failure) {
         /** What {@code command} answers, or how it failed. */
-        public static <T> Answer<T> of(java.util.function.Supplier<T> command) {
+        public static <T> Answer<T> of(Supplier<T> command) {
             try {
                 return new Answer<>(command.get(), null);
             } catch (RuntimeException e) {

@@ -333,7 +333,10 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         return broker.config().redisTimeout().toMillis() / 2000.0;
     }
 
-    /** What a wait with its lease behind it answered: whether a marker woke it, and what the lease leased. */
+    /**
+     * What a wait with its lease behind it answered: what the lease leased, and whether a marker woke the wait
+     * (looked at only when the lease leased nothing; a lease that did is answered whatever its pop did).
+     */
     private record Woken(boolean popped, LeaseBatch batch) {
     }
 
@@ -348,7 +351,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
                 leaseArgv(keys, queues, max, leaseDuration, fit));
         LeaseBatch batch = leaseBatch(answers.script().get(), queues);
         if (!batch.deliveries().isEmpty()) {
-            return new Woken(true, batch);
+            return new Woken(false, batch);
         }
         RuntimeException popFailure = answers.pop().failure();
         return new Woken(popFailure == null ? answers.pop().value() != null : wokenByFailover(popFailure), batch);

@@ -211,7 +211,7 @@ public final class Benchmark {
     /** The latency row alone, {@code rounds} times against one worker: to compare builds of the dispatch path. */
     private void latencyRounds(int rounds) throws Exception {
         measure(connection -> {
-            Process worker = startWorker(env, namespace, List.of());
+            Process worker = startWorker(env, namespace);
             try {
                 // The first rounds would otherwise time the worker's start.
                 awaitResult(context.getBean(Broker.class), client.dispatch("examples.clock").id(),

@@ -31,8 +31,9 @@ for i = 6, #ARGV, 2 do
   end
 end
 if #renewed > 0 and not events_full() then
+  local beat = ms(NOW)
   for _, id in ipairs(renewed) do
-    emit_alike(id, 'heartbeat', 'heartbeat', ms(NOW))
+    emit_alike(id, 'heartbeat', 'heartbeat', beat)
   end
   emit_run()
 end

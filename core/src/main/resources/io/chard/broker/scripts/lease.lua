@@ -21,8 +21,9 @@
            lapsed, how many leases of that queue lapsed and were taken back in this call (leasing.lua); waited, how
            long the execution waited to start, ms (-1: unknown)
   Events   started (worker, deliveries; alike ones as one entry: emit_alike), revoked (reason expired, or the
-           revoke reason of an execution revoked while running whose lease then lapsed), lease_expired (worker); none, and nothing leased, while the
-           stream holds half of chard.events.max-length (events_held: no recorder drains it)
+           revoke reason of an execution revoked while running whose lease then lapsed), lease_expired (worker);
+           none, and nothing leased, while the stream holds half of chard.events.max-length (events_held: no
+           recorder drains it)
 ]]
 local out = {-1}
 for _ = 8, #ARGV do
