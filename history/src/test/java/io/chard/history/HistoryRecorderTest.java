@@ -53,7 +53,12 @@ class HistoryRecorderTest {
     TcpProxy proxy;
 
     private void start(boolean throughProxy) throws Exception {
+        start(throughProxy, Map.of());
+    }
+
+    private void start(boolean throughProxy, Map<String, Object> extra) throws Exception {
         Map<String, Object> properties = new HashMap<>(TestRedis.properties());
+        properties.putAll(extra);
         TestPostgres.Server server = TestPostgres.server();
         String database = TestPostgres.freshDatabase();
         if (throughProxy) {
@@ -572,6 +577,33 @@ class HistoryRecorderTest {
                     "each execution counted once, the replay not at all");
             assertEquals(HistoryWriter.SHARDED_FROM, totals.runCount());
         }
+    }
+
+    @Test
+    void aBatchIsPlannedForTheRowsItHoldsSoItsJoinsNeedNoTemporaryFile() throws Exception {
+        // Every session of this test refuses to write a temporary file. A join the planner sized for the whole table
+        // (as it did when it found the batch's existing rows through a join with it, estimated at the batch's rows
+        // times a two-hundredth of the table's) is planned as a hash split into batch files, and the statement
+        // then fails here instead of only running slower. The table holds 100,000 other rows.
+        start(false, Map.of("datasources.default.connection-init-sql", "SET temp_file_limit = 0"));
+        io.chard.database.Jdbc jdbc = context.getBean(io.chard.database.Jdbc.class);
+        jdbc.update("INSERT INTO " + HistoryStore.TABLE + " (id, task_id, task_name) SELECT id, id::text, 'plan.other' "
+                + "FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, 200) a, generate_series(1, 500) b) g");
+        JsonMapper json = context.getBean(JsonMapper.class);
+        long now = System.currentTimeMillis();
+        List<BrokerEvent> enqueued = new java.util.ArrayList<>();
+        List<BrokerEvent> ended = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            List<BrokerEvent> events = run(io.chard.broker.Partitions.newId(now, 0), "plan.sized", i, 10, "succeeded");
+            enqueued.add(events.getFirst());
+            ended.addAll(events.subList(1, 3));
+        }
+        writer.apply(HistoryRecorder.fold(enqueued, json).values());
+        writer.apply(HistoryRecorder.fold(ended, json).values());
+
+        long recorded = jdbc.list("SELECT count(*) FROM " + HistoryStore.TABLE
+                + " WHERE task_name = 'plan.sized' AND status = 'success'", row -> row.getLong(1)).getFirst();
+        assertEquals(1_000L, recorded);
     }
 
     @Test
