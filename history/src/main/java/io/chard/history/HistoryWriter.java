@@ -9,12 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -214,14 +214,17 @@ public final class HistoryWriter {
              PreparedStatement statement = connection.prepareStatement(UPSERT)) {
             settings.execute(PLANNER_SETTINGS);
             int parameter = 1;
-            Array ids = texts(connection, changes.stream().map(c -> c.id.toString()).toArray());
-            statement.setArray(parameter++, ids);
-            statement.setArray(parameter++, texts(connection, changes.stream().map(c -> Long.toString(c.seq)).toArray()));
+            // Untyped (OTHER), so that PostgreSQL parses each literal as the array type its placeholder is cast to
+            // and plans with the values. Bound as varchar, the casts stayed in the plan: PostgreSQL spent 77-81 µs
+            // per task instead of 57-65 in the processing benchmark.
+            String ids = arrayLiteral(changes, c -> c.id.toString());
+            statement.setObject(parameter++, ids, Types.OTHER);
+            statement.setObject(parameter++, arrayLiteral(changes, c -> Long.toString(c.seq)), Types.OTHER);
             for (HistoryColumn column : HistoryColumn.values()) {
-                statement.setArray(parameter++, texts(connection, changes.stream().map(column::valueOf).toArray()));
+                statement.setObject(parameter++, arrayLiteral(changes, column::valueOf), Types.OTHER);
             }
-            statement.setArray(parameter++, ids);
-            statement.setArray(parameter, ids);
+            statement.setObject(parameter++, ids, Types.OTHER);
+            statement.setObject(parameter, ids, Types.OTHER);
             Set<UUID> written = new HashSet<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -240,8 +243,41 @@ public final class HistoryWriter {
         }
     }
 
-    private static Array texts(Connection connection, Object[] values) throws SQLException {
-        return connection.createArrayOf("text", values);
+    /**
+     * The values as an array literal ({@code {"a","b\"c",NULL}}), which the statement casts to the column's array
+     * type. Written here rather than by the driver's {@code createArrayOf}, which escaped a character at a time: half
+     * of the writer threads' CPU, most of it on the timeline's and the arguments' JSON. Here the characters an
+     * element must escape ({@code "} and {@code \}) are found with {@code indexOf} and the runs between them copied
+     * whole: the writer threads' time per batch fell by about a quarter in a CPU profile.
+     */
+    static String arrayLiteral(Collection<ExecutionChange> changes, Function<ExecutionChange, String> value) {
+        StringBuilder literal = new StringBuilder(changes.size() * 16).append('{');
+        for (ExecutionChange change : changes) {
+            if (literal.length() > 1) {
+                literal.append(',');
+            }
+            String element = value.apply(change);
+            if (element == null) {
+                literal.append("NULL");
+                continue;
+            }
+            literal.append('"');
+            int copied = 0;
+            int quote = element.indexOf('"');
+            int backslash = element.indexOf('\\');
+            while (quote >= 0 || backslash >= 0) {
+                int at = quote < 0 || (backslash >= 0 && backslash < quote) ? backslash : quote;
+                literal.append(element, copied, at).append('\\');
+                copied = at;
+                if (at == quote) {
+                    quote = element.indexOf('"', at + 1);
+                } else {
+                    backslash = element.indexOf('\\', at + 1);
+                }
+            }
+            literal.append(element, copied, element.length()).append('"');
+        }
+        return literal.append('}').toString();
     }
 
     /**

@@ -180,6 +180,24 @@ class HistoryRecorderTest {
         assertEquals("pending", store.find(next).orElseThrow().status(), "the rest of the batch is recorded too");
     }
 
+    @Test
+    void quotesBackslashesAndTheWordNullArriveAsTheyWereSent() throws Exception {
+        start(false);
+        String kwargs = "{\"path\":\"C:\\\\temp\\\\\\\"x\\\"\",\"word\":\"NULL\",\"empty\":\"\"}";
+        JsonMapper json = context.getBean(JsonMapper.class);
+        UUID id = client.dispatch(io.chard.client.DispatchRequest.of("test.echo",
+                        json.readValue("[\"NULL\", \"\\\\\"]", io.micronaut.json.tree.JsonNode.class))
+                .withKwargs(json.readValue(kwargs, io.micronaut.json.tree.JsonNode.class))).id();
+        runOnWorkerA(new Outcome.Failure("x.Boom", "a \"quoted\" \\ path", "NULL"), (worker, delivery) -> { });
+        recorder.recordOnce(Duration.ofMillis(100));
+
+        ExecutionRecord row = store.find(id).orElseThrow();
+        assertEquals(kwargs, row.kwargs());
+        assertEquals("[\"NULL\",\"\\\\\"]", row.args());
+        assertEquals("a \"quoted\" \\ path", row.exceptionMessage());
+        assertEquals("NULL", row.traceback(), "a text that reads NULL is not the SQL null");
+    }
+
     @Singleton
     static class FailureListener {
         final List<TaskFailed> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
