@@ -204,9 +204,9 @@ public final class HistoryWriter {
 
     /**
      * One statement over the batch, in a transaction of its own; answers the ids it inserted or updated. The
-     * parameters are one text array per column, in the order of the statement: id, seq, then {@link HistoryColumn};
-     * then the ids twice more, for {@code before} and the update (see {@link #upsertSql}). The pool puts auto-commit
-     * back when the connection returns.
+     * parameters are one array literal per column ({@link #arrayLiteral}), in the order of the statement: id, seq,
+     * then {@link HistoryColumn}; then the ids twice more, for {@code before} and the update (see {@link #upsertSql}).
+     * The pool puts auto-commit back when the connection returns.
      */
     private static Set<UUID> upsert(Connection connection, Collection<ExecutionChange> changes) throws SQLException {
         connection.setAutoCommit(false);
