@@ -572,18 +572,12 @@ class HistoryRecorderTest {
         start(false);
         JsonMapper json = context.getBean(JsonMapper.class);
         HistoryWriter fourWriters = new HistoryWriter(context.getBean(javax.sql.DataSource.class), 4, 8);
-        List<BrokerEvent> enqueued = new java.util.ArrayList<>();
-        List<BrokerEvent> ended = new java.util.ArrayList<>();
-        for (int i = 0; i < 3 * HistoryWriter.SHARDED_FROM; i++) {
-            // Three tasks whose ends spread over five minutes: every shard adds to the same minute rows.
-            List<BrokerEvent> events = run(UUID.randomUUID(), "agg.sharded." + i % 3, i * 200L, 10,
-                    i % 5 == 0 ? "failed" : "succeeded");
-            enqueued.add(events.getFirst());
-            ended.addAll(events.subList(1, 3));
-        }
-        fourWriters.apply(HistoryRecorder.fold(enqueued, json).values());
-        fourWriters.apply(HistoryRecorder.fold(ended, json).values());
-        fourWriters.apply(HistoryRecorder.fold(ended, json).values());
+        // Three tasks whose ends spread over five minutes: every shard adds to the same minute rows.
+        Phases runs = phases(3 * HistoryWriter.SHARDED_FROM, i -> run(UUID.randomUUID(), "agg.sharded." + i % 3,
+                i * 200L, 10, i % 5 == 0 ? "failed" : "succeeded"));
+        fourWriters.apply(HistoryRecorder.fold(runs.enqueued(), json).values());
+        fourWriters.apply(HistoryRecorder.fold(runs.ended(), json).values());
+        fourWriters.apply(HistoryRecorder.fold(runs.ended(), json).values());
 
         long recorded = context.getBean(io.chard.database.Jdbc.class).list("SELECT count(*) FROM "
                 + HistoryStore.TABLE + " WHERE task_name LIKE 'agg.sharded.%' AND status IN ('success', 'failed')",
@@ -609,15 +603,10 @@ class HistoryRecorderTest {
                 + "FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, 200) a, generate_series(1, 500) b) g");
         JsonMapper json = context.getBean(JsonMapper.class);
         long now = System.currentTimeMillis();
-        List<BrokerEvent> enqueued = new java.util.ArrayList<>();
-        List<BrokerEvent> ended = new java.util.ArrayList<>();
-        for (int i = 0; i < 1_000; i++) {
-            List<BrokerEvent> events = run(io.chard.broker.Partitions.newId(now, 0), "plan.sized", i, 10, "succeeded");
-            enqueued.add(events.getFirst());
-            ended.addAll(events.subList(1, 3));
-        }
-        writer.apply(HistoryRecorder.fold(enqueued, json).values());
-        writer.apply(HistoryRecorder.fold(ended, json).values());
+        Phases runs = phases(1_000, i -> run(io.chard.broker.Partitions.newId(now, 0), "plan.sized", i, 10,
+                "succeeded"));
+        writer.apply(HistoryRecorder.fold(runs.enqueued(), json).values());
+        writer.apply(HistoryRecorder.fold(runs.ended(), json).values());
 
         long recorded = jdbc.list("SELECT count(*) FROM " + HistoryStore.TABLE
                 + " WHERE task_name = 'plan.sized' AND status = 'success'", row -> row.getLong(1)).getFirst();
@@ -691,6 +680,21 @@ class HistoryRecorderTest {
     }
 
     /** One execution's events: dispatched at 2026-01-01 plus {@code offsetMillis}, started 5 ms later, ended. */
+    /** The runs' events split in two batches: every enqueued event, then every start and end. */
+    private record Phases(List<BrokerEvent> enqueued, List<BrokerEvent> ended) {
+    }
+
+    private static Phases phases(int count, java.util.function.IntFunction<List<BrokerEvent>> run) {
+        List<BrokerEvent> enqueued = new java.util.ArrayList<>();
+        List<BrokerEvent> ended = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            List<BrokerEvent> events = run.apply(i);
+            enqueued.add(events.getFirst());
+            ended.addAll(events.subList(1, events.size()));
+        }
+        return new Phases(enqueued, ended);
+    }
+
     private static List<BrokerEvent> run(UUID id, String task, long offsetMillis, long runMillis, String end) {
         Instant queued = Instant.parse("2026-01-01T00:00:00Z").plusMillis(offsetMillis);
         Instant started = queued.plusMillis(5);
