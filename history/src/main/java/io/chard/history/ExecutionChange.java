@@ -56,6 +56,12 @@ public final class ExecutionChange {
     String traceId;
     String workflowTree;
     String timelineJson;
+    /**
+     * Whether the change holds its execution's {@code enqueued} event, the first of its life: the row is then new,
+     * unless the batch is a replay or another recorder wrote a later event of it first (see
+     * {@link HistoryWriter#apply}).
+     */
+    boolean created;
     private final List<TimelineEntry> timeline = new ArrayList<>();
 
     ExecutionChange(UUID id) {
@@ -122,6 +128,7 @@ public final class ExecutionChange {
         kind.status().ifPresent(next -> status = next.value());
         switch (kind) {
             case ENQUEUED -> {
+                created = true;
                 enqueued(d.get("env"), json);
                 eta = instant(d.get("eta"));
                 rootId = blankToNull(d.get("root"));

@@ -567,6 +567,44 @@ class HistoryRecorderTest {
         assertEquals(250, totals.runMillisSum());
     }
 
+    /**
+     * A batch's new executions (their enqueued events) are a plain insert, its other changes a merge. Here one of the
+     * "new" executions already has a row (the batch is a replay, or another recorder wrote a later event first):
+     * the insert fails on that row and its part is merged instead. The new executions are written, the one written
+     * before keeps its newer state and is counted once, and the start and end of an execution enqueued earlier, in
+     * the same batch, are merged into its row.
+     */
+    @Test
+    void theNewExecutionsOfABatchAreWrittenWholeThoughOneOfThemAlreadyHasARow() throws Exception {
+        start(false);
+        JsonMapper json = context.getBean(JsonMapper.class);
+        UUID done = UUID.randomUUID();
+        List<BrokerEvent> doneRun = run(done, "insert.met", 0, 40, "succeeded");
+        UUID waiting = UUID.randomUUID();
+        List<BrokerEvent> waitingRun = run(waiting, "insert.waiting", 5, 40, "succeeded");
+        writer.apply(HistoryRecorder.fold(doneRun, json).values());
+        writer.apply(HistoryRecorder.fold(waitingRun.subList(0, 1), json).values());
+        List<UUID> fresh = List.of(UUID.randomUUID(), UUID.randomUUID());
+        List<BrokerEvent> batch = new java.util.ArrayList<>(waitingRun.subList(1, 3));
+        for (int i = 0; i < fresh.size(); i++) {
+            batch.add(run(fresh.get(i), "insert.fresh", 10 + i, 40, "succeeded").getFirst());
+        }
+        batch.add(doneRun.getFirst());
+        writer.apply(HistoryRecorder.fold(batch, json).values());
+
+        ExecutionRecord met = store.find(done).orElseThrow();
+        assertEquals("success", met.status(), "its replayed enqueued event does not win");
+        assertEquals(List.of("enqueued", "started", "succeeded"), timelineEvents(met, json));
+        for (UUID id : fresh) {
+            ExecutionRecord written = store.find(id).orElseThrow();
+            assertEquals("pending", written.status());
+            assertEquals("insert.fresh", written.taskName());
+        }
+        assertEquals("success", store.find(waiting).orElseThrow().status());
+        assertEquals(1, totals("insert.met").outcomes().get("success"));
+        assertEquals(1, totals("insert.waiting").outcomes().get("success"));
+    }
+
     @Test
     void aLargeBatchWrittenOnSeveralConnectionsAtOnceRecordsAndCountsEachExecutionOnce() throws Exception {
         start(false);
@@ -679,7 +717,6 @@ class HistoryRecorderTest {
                 .filter(t -> t.taskName().equals(task)).findFirst().orElseThrow();
     }
 
-    /** One execution's events: dispatched at 2026-01-01 plus {@code offsetMillis}, started 5 ms later, ended. */
     /** The runs' events split in two batches: every enqueued event, then every start and end. */
     private record Phases(List<BrokerEvent> enqueued, List<BrokerEvent> ended) {
     }
@@ -695,6 +732,7 @@ class HistoryRecorderTest {
         return new Phases(enqueued, ended);
     }
 
+    /** One execution's events: dispatched at 2026-01-01 plus {@code offsetMillis}, started 5 ms later, ended. */
     private static List<BrokerEvent> run(UUID id, String task, long offsetMillis, long runMillis, String end) {
         Instant queued = Instant.parse("2026-01-01T00:00:00Z").plusMillis(offsetMillis);
         Instant started = queued.plusMillis(5);
