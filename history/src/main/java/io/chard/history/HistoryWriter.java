@@ -18,6 +18,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,9 +31,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The recorder's write path into the history. A batch of changes is one statement over arrays (one round trip
- * however many rows): insert the executions new to the table, and update the others column by column, where a
- * newer change (higher event seq) overrides and an older one only fills what is still empty. A large batch is
+ * The recorder's write path into the history. A batch of changes is written by statements over arrays (a round
+ * trip each however many rows): the executions new to the table are inserted, and the others updated column by
+ * column, where a newer change (higher event seq) overrides and an older one only fills what is still empty. A large batch is
  * split by execution id over several connections written at once ({@link #writers}): each row version costs
  * PostgreSQL an entry in every index of its partition, one backend's work, so one connection keeps one core busy
  * while the other idles.
@@ -42,6 +43,13 @@ public final class HistoryWriter {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryWriter.class);
     /** PostgreSQL's unique_violation: the plain insert met a row that exists (see {@link #write}). */
     private static final String UNIQUE_VIOLATION = "23505";
+    /** Below this many new executions beside other changes, a batch is one merge (see {@link #write}). */
+    static final int INSERTED_APART_FROM = 100;
+    /** PostgreSQL's order of uuids (unsigned bytes), which UUID.compareTo (signed halves) is not for every id. */
+    private static final Comparator<ExecutionChange> BY_ID = (a, b) -> {
+        int high = Long.compareUnsigned(a.id.getMostSignificantBits(), b.id.getMostSignificantBits());
+        return high != 0 ? high : Long.compareUnsigned(a.id.getLeastSignificantBits(), b.id.getLeastSignificantBits());
+    };
     /**
      * The planner settings of the writer's transaction. No JIT: the statement's plan costs millions (a merge per
      * column over 22 partitions), far past jit_above_cost, and PostgreSQL then spent about 12 s compiling 319
@@ -88,8 +96,8 @@ public final class HistoryWriter {
     /**
      * Applies folded changes idempotently: replaying them, or applying an older one late, changes nothing. The
      * new executions of a batch (each change holds its execution's {@code enqueued} event) are a plain insert, the
-     * other changes are merged into the rows that exist (see {@link #write}).
-     * Two rare cases get a second statement: a row another recorder inserted concurrently (invisible to this
+     * other changes are merged into the rows that exist; a "new" execution whose row exists after all sends its part
+     * to the merge (see {@link #write}). Two rare cases get a second statement: a row another recorder inserted concurrently (invisible to this
      * statement's snapshot, so neither inserted nor updated here) is updated again once committed; and when
      * PostgreSQL refuses a value (class 22/23: a NUL character, an over-long text), the changes are written one
      * by one so that one bad execution cannot hold up the whole history.
@@ -224,7 +232,13 @@ public final class HistoryWriter {
      * insert ({@link #insertSql}) and the other changes with the merge ({@link #upsertSql}), each part in a
      * transaction of its own; answers the ids written. The parts hold different executions, so they need no order.
      * A new execution's row can exist after all: the batch is a replay, or another recorder wrote a later event of
-     * it first. The insert then fails as a whole, and the merge writes its part.
+     * it first. The insert then fails as a whole, and the merge writes its part. A part of fewer than
+     * {@link #INSERTED_APART_FROM} new executions beside other changes goes with them into the merge: a second
+     * statement costs its own plan and commit, more than the insert saves on a few rows.
+     * <p>
+     * Each part is written in id order, as any recorder writes it: two recorders writing the same executions (one
+     * their enqueued events, the other their ends) then lock the rows in the same order, and one waits for the
+     * other instead of both failing as a deadlock.
      */
     private static Set<UUID> write(Connection connection, Collection<ExecutionChange> changes) throws SQLException {
         List<ExecutionChange> created = new ArrayList<>(changes.size());
@@ -232,11 +246,17 @@ public final class HistoryWriter {
         for (ExecutionChange change : changes) {
             (change.created ? created : existing).add(change);
         }
+        if (created.size() < INSERTED_APART_FROM && !existing.isEmpty()) {
+            existing.addAll(created);
+            created.clear();
+        }
         Set<UUID> written = new HashSet<>();
         if (!created.isEmpty()) {
+            created.sort(BY_ID);
             written.addAll(insertNew(connection, created));
         }
         if (!existing.isEmpty()) {
+            existing.sort(BY_ID);
             written.addAll(execute(connection, existing, Write.MERGE));
         }
         return written;

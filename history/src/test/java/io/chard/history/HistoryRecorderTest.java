@@ -568,8 +568,8 @@ class HistoryRecorderTest {
     }
 
     /**
-     * A batch's new executions (their enqueued events) are a plain insert, its other changes a merge. Here one of the
-     * "new" executions already has a row (the batch is a replay, or another recorder wrote a later event first):
+     * A batch's new executions (their enqueued events) are a plain insert, its other changes a merge. Here one of
+     * the "new" executions already has a row (the batch is a replay, or another recorder wrote a later event first):
      * the insert fails on that row and its part is merged instead. The new executions are written, the one written
      * before keeps its newer state and is counted once, and the start and end of an execution enqueued earlier, in
      * the same batch, are merged into its row.
@@ -584,7 +584,9 @@ class HistoryRecorderTest {
         List<BrokerEvent> waitingRun = run(waiting, "insert.waiting", 5, 40, "succeeded");
         writer.apply(HistoryRecorder.fold(doneRun, json).values());
         writer.apply(HistoryRecorder.fold(waitingRun.subList(0, 1), json).values());
-        List<UUID> fresh = List.of(UUID.randomUUID(), UUID.randomUUID());
+        // Enough new executions that they are inserted apart from the other changes.
+        List<UUID> fresh = java.util.stream.Stream.generate(UUID::randomUUID)
+                .limit(HistoryWriter.INSERTED_APART_FROM).toList();
         List<BrokerEvent> batch = new java.util.ArrayList<>(waitingRun.subList(1, 3));
         for (int i = 0; i < fresh.size(); i++) {
             batch.add(run(fresh.get(i), "insert.fresh", 10 + i, 40, "succeeded").getFirst());
