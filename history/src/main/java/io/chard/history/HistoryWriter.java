@@ -33,10 +33,10 @@ import java.util.stream.Collectors;
 /**
  * The recorder's write path into the history. A batch of changes is written by statements over arrays (a round
  * trip each however many rows): the executions new to the table are inserted, and the others updated column by
- * column, where a newer change (higher event seq) overrides and an older one only fills what is still empty. A large batch is
- * split by execution id over several connections written at once ({@link #writers}): each row version costs
- * PostgreSQL an entry in every index of its partition, one backend's work, so one connection keeps one core busy
- * while the other idles.
+ * column, where a newer change (higher event seq) overrides and an older one only fills what is still empty. A
+ * large batch is split by execution id over several connections written at once ({@link #writers}): each row
+ * version costs PostgreSQL an entry in every index of its partition, one backend's work, so one connection keeps
+ * one core busy while the other idles.
  */
 @Singleton
 public final class HistoryWriter {
@@ -97,10 +97,10 @@ public final class HistoryWriter {
      * Applies folded changes idempotently: replaying them, or applying an older one late, changes nothing. The
      * new executions of a batch (each change holds its execution's {@code enqueued} event) are a plain insert, the
      * other changes are merged into the rows that exist; a "new" execution whose row exists after all sends its part
-     * to the merge (see {@link #write}). Two rare cases get a second statement: a row another recorder inserted concurrently (invisible to this
-     * statement's snapshot, so neither inserted nor updated here) is updated again once committed; and when
-     * PostgreSQL refuses a value (class 22/23: a NUL character, an over-long text), the changes are written one
-     * by one so that one bad execution cannot hold up the whole history.
+     * to the merge (see {@link #write}). Two rare cases get a second statement: a row another recorder inserted
+     * concurrently (invisible to this statement's snapshot, so neither inserted nor updated here) is updated again
+     * once committed; and when PostgreSQL refuses a value (class 22/23: a NUL character, an over-long text), the
+     * changes are written one by one so that one bad execution cannot hold up the whole history.
      */
     public void apply(Collection<ExecutionChange> changes) throws HistoryUnavailableException {
         if (changes.isEmpty()) {
@@ -180,7 +180,7 @@ public final class HistoryWriter {
         }
     }
 
-    /** The changes a statement did not answer (see {@link #upsertSql}). */
+    /** The changes a statement did not answer (see {@link #mergeSql}). */
     private static List<ExecutionChange> unanswered(Collection<ExecutionChange> changes, Set<UUID> answered) {
         return changes.stream().filter(c -> !answered.contains(c.id)).toList();
     }
@@ -216,7 +216,7 @@ public final class HistoryWriter {
     /** How a batch is written: its statement, and how many times it takes the ids again after the columns. */
     private enum Write {
         INSERT(insertSql(), 0),
-        MERGE(upsertSql(), 2);
+        MERGE(mergeSql(), 2);
 
         private final String sql;
         private final int idsAgain;
@@ -229,7 +229,7 @@ public final class HistoryWriter {
 
     /**
      * Writes the batch's new executions (each change holds its execution's {@code enqueued} event) with the plain
-     * insert ({@link #insertSql}) and the other changes with the merge ({@link #upsertSql}), each part in a
+     * insert ({@link #insertSql}) and the other changes with the merge ({@link #mergeSql}), each part in a
      * transaction of its own; answers the ids written. The parts hold different executions, so they need no order.
      * A new execution's row can exist after all: the batch is a replay, or another recorder wrote a later event of
      * it first. The insert then fails as a whole, and the merge writes its part. A part of fewer than
@@ -262,6 +262,7 @@ public final class HistoryWriter {
         return written;
     }
 
+    /** The new executions as one insert; merged instead when one of their rows exists after all. */
     private static Set<UUID> insertNew(Connection connection, List<ExecutionChange> created) throws SQLException {
         try {
             return execute(connection, created, Write.INSERT);
@@ -277,7 +278,7 @@ public final class HistoryWriter {
      * One statement over the batch, in a transaction of its own; answers the ids it inserted or updated. The
      * parameters are one array literal per column ({@link #arrayLiteral}), in the order of the statement: id, seq,
      * then {@link HistoryColumn}; then, for the merge, the ids twice more, for {@code before} and the update (see
-     * {@link #upsertSql}). The pool puts auto-commit back when the connection returns.
+     * {@link #mergeSql}). The pool puts auto-commit back when the connection returns.
      */
     private static Set<UUID> execute(Connection connection, Collection<ExecutionChange> changes, Write write)
             throws SQLException {
@@ -377,7 +378,7 @@ public final class HistoryWriter {
      * third of the writing backends' CPU in creating them. With the constant the estimate is the batch, the hashes
      * stay in memory, and both read only the partitions the ids fall in.
      */
-    private static String upsertSql() {
+    private static String mergeSql() {
         String table = HistoryStore.TABLE;
         String sets = "last_event_seq = GREATEST(t.last_event_seq, c.seq), updated_at = now(), "
                 + HistoryColumn.DEFAULTED + " = " + HistoryColumn.defaultedAfterUpdate() + ", "
@@ -402,7 +403,7 @@ public final class HistoryWriter {
      * {@link #write}), answering every id. It leaves out what only rows that exist need: {@code before}'s lookup
      * and row locks, the anti join, the speculative insertion of {@code ON CONFLICT} and the update. Replayed, on a
      * 2,500-change batch of pending rows, against a day's partition of 150,000 rows: 26 µs per row against 43 for
-     * {@link #upsertSql}. A row that exists after all (a replay, or a later event another recorder wrote first)
+     * {@link #mergeSql}. A row that exists after all (a replay, or a later event another recorder wrote first)
      * fails the whole statement with a unique violation, and the caller writes the batch with the merge instead.
      */
     private static String insertSql() {
