@@ -94,11 +94,11 @@ public final class HistoryWriter {
     /**
      * Applies folded changes idempotently: replaying them, or applying an older one late, changes nothing. The
      * new executions of a batch (each change holds its execution's {@code enqueued} event) are a plain insert, the
-     * other changes are merged into the rows that exist; a "new" execution whose row exists after all sends its part
-     * to the merge (see {@link #write}). Two rare cases get a second statement: a row another recorder inserted
-     * concurrently (invisible to this statement's snapshot, so neither inserted nor updated here) is updated again
-     * once committed; and when PostgreSQL refuses a value (class 22/23: a NUL character, an over-long text), the
-     * changes are written one by one so that one bad execution cannot hold up the whole history.
+     * other changes are merged into the rows that exist (see {@link #write}). A change the first statements leave
+     * unanswered gets a second statement, a merge: a "new" execution whose row exists after all (a replay, a second
+     * recorder), or a row another recorder inserted concurrently (invisible to the merge's snapshot, so neither
+     * inserted nor updated there). When PostgreSQL refuses a value (class 22/23: a NUL character, an over-long
+     * text), the changes are written one by one so that one bad execution cannot hold up the whole history.
      */
     public void apply(Collection<ExecutionChange> changes) throws HistoryUnavailableException {
         if (changes.isEmpty()) {
@@ -178,9 +178,9 @@ public final class HistoryWriter {
         }
     }
 
-    /** The changes a statement did not answer (see {@link #mergeSql}). */
+    /** The changes a statement did not answer (see {@link #mergeSql}), in id order for the next statement. */
     private static List<ExecutionChange> unanswered(Collection<ExecutionChange> changes, Set<UUID> answered) {
-        return changes.stream().filter(c -> !answered.contains(c.id)).toList();
+        return changes.stream().filter(c -> !answered.contains(c.id)).sorted(BY_ID).toList();
     }
 
     /**
@@ -237,7 +237,9 @@ public final class HistoryWriter {
      * <p>
      * Each part is written in id order, as any recorder writes it: two recorders writing the same executions (one
      * their enqueued events, the other their ends) then lock the rows in the same order, and one waits for the
-     * other instead of both failing as a deadlock.
+     * other instead of both failing as a deadlock. The insert takes its rows in the order of the arrays; the merge's
+     * {@code before} locks them in the order of its own {@code ORDER BY}, as a scan of the table returns rows in the
+     * order they lie on disk whatever the arrays' order (a review deadlocked two merges that way).
      */
     private static Set<UUID> write(Connection connection, Collection<ExecutionChange> changes) throws SQLException {
         List<ExecutionChange> created = new ArrayList<>(changes.size());
@@ -371,7 +373,7 @@ public final class HistoryWriter {
                 + HistoryColumn.DEFAULTED + " = " + HistoryColumn.defaultedAfterUpdate() + ", "
                 + each(column -> column.column + " = " + column.merged());
         return changes() + ", before AS (SELECT t.id, t.status, t.last_event_seq FROM " + table + " t "
-                + "WHERE t.id = ANY(?::uuid[]) FOR UPDATE OF t), "
+                + "WHERE t.id = ANY(?::uuid[]) ORDER BY t.id FOR UPDATE OF t), "
                 + "inserted AS (" + insertion(" WHERE NOT EXISTS (SELECT 1 FROM before b WHERE b.id = c.id)") + "), "
                 + "updated AS (UPDATE " + table + " t SET " + sets + " FROM c JOIN before b ON b.id = c.id "
                 + "WHERE t.id = c.id AND t.id = ANY(?::uuid[]) AND b.last_event_seq <> c.seq RETURNING "
