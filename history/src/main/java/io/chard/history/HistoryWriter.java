@@ -43,11 +43,7 @@ public final class HistoryWriter {
     private static final Logger LOG = LoggerFactory.getLogger(HistoryWriter.class);
     /** Below this many new executions beside other changes, a batch is one merge (see {@link #write}). */
     static final int INSERTED_APART_FROM = 100;
-    /** PostgreSQL's order of uuids (unsigned bytes), which UUID.compareTo (signed halves) is not for every id. */
-    private static final Comparator<ExecutionChange> BY_ID = (a, b) -> {
-        int high = Long.compareUnsigned(a.id.getMostSignificantBits(), b.id.getMostSignificantBits());
-        return high != 0 ? high : Long.compareUnsigned(a.id.getLeastSignificantBits(), b.id.getLeastSignificantBits());
-    };
+    private static final Comparator<ExecutionChange> BY_ID = (a, b) -> compareIds(a.id, b.id);
     /**
      * The planner settings of the writer's transaction. No JIT: the statement's plan costs millions (a merge per
      * column over 22 partitions), far past jit_above_cost, and PostgreSQL then spent about 12 s compiling 319
@@ -70,6 +66,12 @@ public final class HistoryWriter {
 
     private final DataSource dataSource;
     private final int writers;
+
+    /** PostgreSQL's order of uuids (unsigned bytes), which UUID.compareTo (signed halves) is not for every id. */
+    static int compareIds(UUID a, UUID b) {
+        int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return high != 0 ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    }
 
     /**
      * @param writers  the connections a large batch is split over; 0 for the default, 2 (1 on a pool smaller than 4).

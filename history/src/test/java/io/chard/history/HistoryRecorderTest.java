@@ -570,7 +570,7 @@ class HistoryRecorderTest {
     /**
      * A batch's new executions (their enqueued events) are a plain insert, its other changes a merge. Here one of
      * the "new" executions already has a row (the batch is a replay, or another recorder wrote a later event first):
-     * the insert fails on that row and its part is merged instead. The new executions are written, the one written
+     * the insert skips that row, and the second statement merges it. The new executions are written, the one written
      * before keeps its newer state and is counted once, and the start and end of an execution enqueued earlier, in
      * the same batch, are merged into its row.
      */
@@ -605,6 +605,90 @@ class HistoryRecorderTest {
         assertEquals("success", store.find(waiting).orElseThrow().status());
         assertEquals(1, totals("insert.met").outcomes().get("success"));
         assertEquals(1, totals("insert.waiting").outcomes().get("success"));
+    }
+
+    /**
+     * Two recorders merge the same two executions, one planned as an index scan (rows in id order), the other as a
+     * sequential scan (rows in the order on disk, here the reverse), while a third transaction holds the first row.
+     * Locking rows in its scan's order, the second took the later row and waited for the first, which the first
+     * recorder held while it waited for the later one: a deadlock, one batch failed. Both lock in id order now.
+     */
+    @Test
+    void twoRecordersWhosePlansDifferLockTheSameRowsInOneOrder() throws Exception {
+        start(false);
+        JsonMapper json = context.getBean(JsonMapper.class);
+        long now = System.currentTimeMillis();
+        List<UUID> ids = java.util.stream.Stream.of(io.chard.broker.Partitions.newId(now, 0),
+                io.chard.broker.Partitions.newId(now, 0)).sorted(HistoryWriter::compareIds).toList();
+        UUID first = ids.get(0);
+        List<BrokerEvent> firstRun = run(first, "lock.order", 0, 10, "succeeded");
+        List<BrokerEvent> laterRun = run(ids.get(1), "lock.order", 1, 10, "succeeded");
+        // The later id is written first, so that it lies first on disk.
+        writer.apply(HistoryRecorder.fold(laterRun.subList(0, 1), json).values());
+        writer.apply(HistoryRecorder.fold(firstRun.subList(0, 1), json).values());
+        List<BrokerEvent> ends = new java.util.ArrayList<>(firstRun.subList(1, 3));
+        ends.addAll(laterRun.subList(1, 3));
+        HistoryWriter byIndex = new HistoryWriter(plannedAs("-c enable_seqscan=off -c enable_bitmapscan=off"), 1, 2);
+        HistoryWriter bySequence = new HistoryWriter(plannedAs("-c enable_indexscan=off -c enable_bitmapscan=off"), 1,
+                2);
+
+        javax.sql.DataSource pool = context.getBean(javax.sql.DataSource.class);
+        try (java.sql.Connection holder = pool.getConnection();
+             java.util.concurrent.ExecutorService recorders = java.util.concurrent.Executors
+                     .newVirtualThreadPerTaskExecutor()) {
+            holder.setAutoCommit(false);
+            try (java.sql.PreparedStatement lock = holder.prepareStatement(
+                    "SELECT 1 FROM " + HistoryStore.TABLE + " WHERE id = ? FOR UPDATE")) {
+                lock.setObject(1, first);
+                lock.executeQuery().close();
+            }
+            CompletableFuture<Void> indexed = CompletableFuture.runAsync(() -> applyUnchecked(byIndex, ends, json),
+                    recorders);
+            awaitLockWaiters(pool, 1);
+            CompletableFuture<Void> sequenced = CompletableFuture.runAsync(() -> applyUnchecked(bySequence, ends,
+                    json), recorders);
+            awaitLockWaiters(pool, 2);
+            holder.commit();
+            indexed.get(30, TimeUnit.SECONDS);
+            sequenced.get(30, TimeUnit.SECONDS);
+        }
+        for (UUID id : ids) {
+            assertEquals("success", store.find(id).orElseThrow().status());
+        }
+        assertEquals(2, totals("lock.order").outcomes().get("success"), "each end counted once");
+    }
+
+    /** A connection source to the test's database whose sessions plan with {@code options}. */
+    private javax.sql.DataSource plannedAs(String options) {
+        org.postgresql.ds.PGSimpleDataSource source = new org.postgresql.ds.PGSimpleDataSource();
+        source.setURL(context.getRequiredProperty("datasources.default.url", String.class));
+        source.setUser(context.getRequiredProperty("datasources.default.username", String.class));
+        source.setPassword(context.getProperty("datasources.default.password", String.class).orElse(""));
+        source.setOptions(options);
+        return source;
+    }
+
+    private static void applyUnchecked(HistoryWriter writer, List<BrokerEvent> events, JsonMapper json) {
+        try {
+            writer.apply(HistoryRecorder.fold(events, json).values());
+        } catch (HistoryUnavailableException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /** Waits until {@code count} sessions of this database wait for a lock. */
+    private static void awaitLockWaiters(javax.sql.DataSource pool, int count) {
+        Await.until(count + " sessions waiting for a lock", Duration.ofSeconds(10), () -> {
+            try (java.sql.Connection connection = pool.getConnection();
+                 java.sql.Statement statement = connection.createStatement();
+                 java.sql.ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity "
+                         + "WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+                rows.next();
+                return rows.getInt(1) >= count;
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Test
