@@ -233,9 +233,9 @@ public final class HistoryWriter {
      * transaction of its own; answers the ids written. The parts hold different executions, so they need no order.
      * A new execution's row can exist after all: the batch is a replay, or another recorder wrote a later event of
      * it first. The insert skips that row and leaves it unanswered, and the caller merges it as it merges any change
-     * a statement left unanswered. A part of fewer than
-     * {@link #INSERTED_APART_FROM} new executions beside other changes goes with them into the merge: a second
-     * statement costs its own plan and commit, more than the insert saves on a few rows.
+     * a statement left unanswered. A part of fewer than {@link #INSERTED_APART_FROM} new executions beside other
+     * changes goes with them into the merge: a second statement costs its own plan and commit, more than the insert
+     * saves on a few rows.
      * <p>
      * Each part is written in id order, as any recorder writes it: two recorders writing the same executions (one
      * their enqueued events, the other their ends) then lock the rows in the same order, and one waits for the
