@@ -644,10 +644,10 @@ class HistoryRecorderTest {
             }
             CompletableFuture<Void> indexed = CompletableFuture.runAsync(() -> applyUnchecked(byIndex, ends, json),
                     recorders);
-            awaitLockWaiters(pool, 1);
+            awaitLockWaiters(1);
             CompletableFuture<Void> sequenced = CompletableFuture.runAsync(() -> applyUnchecked(bySequence, ends,
                     json), recorders);
-            awaitLockWaiters(pool, 2);
+            awaitLockWaiters(2);
             holder.commit();
             indexed.get(30, TimeUnit.SECONDS);
             sequenced.get(30, TimeUnit.SECONDS);
@@ -677,18 +677,11 @@ class HistoryRecorderTest {
     }
 
     /** Waits until {@code count} sessions of this database wait for a lock. */
-    private static void awaitLockWaiters(javax.sql.DataSource pool, int count) {
-        Await.until(count + " sessions waiting for a lock", Duration.ofSeconds(10), () -> {
-            try (java.sql.Connection connection = pool.getConnection();
-                 java.sql.Statement statement = connection.createStatement();
-                 java.sql.ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity "
-                         + "WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
-                rows.next();
-                return rows.getInt(1) >= count;
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+    private void awaitLockWaiters(int count) {
+        io.chard.database.Jdbc jdbc = context.getBean(io.chard.database.Jdbc.class);
+        Await.until(count + " sessions waiting for a lock", Duration.ofSeconds(10), () -> jdbc.list("SELECT count(*) "
+                + "FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                row -> row.getInt(1)).getFirst() >= count);
     }
 
     @Test
