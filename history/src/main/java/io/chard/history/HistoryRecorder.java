@@ -54,8 +54,17 @@ public final class HistoryRecorder {
      */
     static final int LINGER_FROM = 10;
     private static final Duration TRIM_EVERY = Duration.ofSeconds(10);
-    /** How long a read blocks while the batch before is written: a blocked read would not see that write end. */
+    /**
+     * How long a read blocks while the batch before is written (a blocked read would not see that write end), and how
+     * long a top-up read waits for that write to end before it reads what came meanwhile.
+     */
     private static final Duration WHILE_WRITING = Duration.ofMillis(5);
+    /**
+     * The least time between a lingering batch's top-up reads. A read answers as soon as one event is there, so under
+     * a flow of thousands a second unpaced reads brought a handful of events each: 2,800 round trips a second at
+     * 11,000 HTTP dispatches a second, each a thread's wake-up here and a stream read in Redis.
+     */
+    static final Duration TOP_UP_PACE = Duration.ofMillis(10);
     private static final ThreadFactory WRITERS = Thread.ofVirtual().name("chard-recorder-write-", 0).factory();
     private static final Duration STOP_PATIENCE = Duration.ofSeconds(10);
 
@@ -225,6 +234,17 @@ public final class HistoryRecorder {
             return !write.isDone();
         }
 
+        /** Waits at most {@code patience} for the write to end, whatever its end; {@link #await} tells it. */
+        void awaitEnd(Duration patience) {
+            try {
+                write.get(patience.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // Still under way, or ended: either way the batch being read goes on.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
         /** Waits for the write and throws what failed it. */
         void await() throws HistoryUnavailableException {
             await(Long.MAX_VALUE);
@@ -280,7 +300,8 @@ public final class HistoryRecorder {
      * The first read waits up to {@code wait}; a short one is topped up by more reads until {@code linger} after the
      * batch held {@link #LINGER_FROM} events; one that never holds that many is a trickle (someone dispatching or
      * retrying by hand), which costs PostgreSQL little however it is written and is worth seeing at once. While the
-     * batch before is written, every read waits only briefly and the batch grows until that write ends.
+     * batch before is written, the batch grows until that write ends, by a read each time the write ends or
+     * {@link #WHILE_WRITING} passes; a lingering batch is topped up at most once per {@link #TOP_UP_PACE}.
      * Two reads can hand the same entry twice (after a rewind each read starts again from this consumer's oldest
      * unacknowledged entry): only its first copy is kept, and a read that brings nothing but copies ends the
      * batch. They can also hand an execution's events out of order (entries another consumer abandoned are taken
@@ -300,11 +321,17 @@ public final class HistoryRecorder {
             long left = lingerUntil - System.nanoTime();
             Duration block;
             if (writing != null && writing.underWay()) {
-                block = WHILE_WRITING;
+                if (first) {
+                    block = WHILE_WRITING;
+                } else {
+                    writing.awaitEnd(WHILE_WRITING);
+                    block = Duration.ZERO;
+                }
             } else if (first) {
                 block = wait;
             } else if (lingering && left > 0) {
-                block = Duration.ofNanos(left);
+                pause(Math.min(TOP_UP_PACE.toNanos(), left));
+                block = Duration.ofNanos(Math.max(0, lingerUntil - System.nanoTime()));
             } else {
                 break;
             }
@@ -329,6 +356,15 @@ public final class HistoryRecorder {
             batch.sort(Comparator.comparingLong(BrokerEvent::seq));
         }
         return new Read(batch, seen);
+    }
+
+    /** Sleeps; an interrupt ends the pause and is kept for the caller. */
+    private static void pause(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** An event's identity: an entry standing for several executions is one event per execution. */

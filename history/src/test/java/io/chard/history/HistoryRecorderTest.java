@@ -34,6 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -460,15 +461,50 @@ class HistoryRecorderTest {
         assertEquals(0L, pendingEvents());
     }
 
+    @Test
+    void aLingeringBatchUnderASteadyFlowReadsAtMostOncePerPace() throws Exception {
+        start(false);
+        dispatch(HistoryRecorder.LINGER_FROM);
+        Duration linger = Duration.ofMillis(500);
+        AtomicInteger reads = new AtomicInteger();
+        HistoryRecorder paced = new HistoryRecorder(beforeEachRead(broker.eventStream("test"), reads::incrementAndGet),
+                writer, context.getBean(JsonMapper.class), context.getBean(ApplicationEventPublisher.class), linger);
+        AtomicBoolean flowing = new AtomicBoolean(true);
+        // One dispatch after another for as long as the linger lasts: unpaced, each read would bring one or two.
+        CompletableFuture<Void> flow = CompletableFuture.runAsync(() -> {
+            while (flowing.get()) {
+                client.dispatch("test.add", 1, 2);
+            }
+        });
+        int recorded;
+        try {
+            recorded = paced.recordOnce(Duration.ofSeconds(1));
+        } finally {
+            flowing.set(false);
+            flow.get(10, TimeUnit.SECONDS);
+        }
+        assertTrue(recorded > HistoryRecorder.LINGER_FROM, "the linger topped the batch up: " + recorded);
+        long atMost = 1 + linger.toMillis() / HistoryRecorder.TOP_UP_PACE.toMillis() + 1;
+        assertTrue(reads.get() <= atMost, reads.get() + " reads for " + recorded + " events; at most " + atMost
+                + ": the first, one per pace, and the last look");
+    }
+
     /** {@code stream}, except that its second read fails as a reset connection does. */
     private static EventStream secondReadFails(EventStream stream) {
         AtomicInteger reads = new AtomicInteger();
+        return beforeEachRead(stream, () -> {
+            if (reads.incrementAndGet() == 2) {
+                throw new BrokerUnavailableException("the connection reset", null);
+            }
+        });
+    }
+
+    /** {@code stream}, running {@code beforeRead} before each read (which may throw, as a failing connection does). */
+    private static EventStream beforeEachRead(EventStream stream, Runnable beforeRead) {
         return new EventStream() {
             @Override
             public List<BrokerEvent> read(int max, Duration block) {
-                if (reads.incrementAndGet() == 2) {
-                    throw new BrokerUnavailableException("the connection reset", null);
-                }
+                beforeRead.run();
                 return stream.read(max, block);
             }
 
