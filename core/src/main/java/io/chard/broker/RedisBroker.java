@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -159,11 +160,12 @@ public final class RedisBroker implements Broker {
             argv.add(String.join(",", member.successors().stream().map(WorkflowBatch.Successor::encoded).toList()));
             argv.add(member.parent() == null ? "" : member.parent().toString());
             argv.add(member.group() == null ? "" : member.group().toString());
-            // Given values follow as pairs (slot, value): separate arguments keep each value's exact JSON text.
+            // Given values follow as triples (slot, from, value): separate arguments keep each value's exact JSON.
             argv.add(Integer.toString(member.given().size()));
-            member.given().forEach((slot, value) -> {
+            member.given().forEach((slot, given) -> {
                 argv.add(Integer.toString(slot));
-                argv.add(value);
+                argv.add(given.from().toString());
+                argv.add(given.valueJson());
             });
         }
         declared.add(keys.prefix() + "wf:" + workflow.id());
@@ -175,7 +177,7 @@ public final class RedisBroker implements Broker {
     @Override
     public Optional<WorkflowBatch.StoredMember> workflowMember(UUID id) {
         List<KeyValue<String, String>> f = call(() -> commands().hmget(partitions.keys(id).task(id), "task", "state",
-                "env", "tmpl", "join", "slots", "delay", "succ", "result", "parent", "group"));
+                "env", "tmpl", "join", "slots", "delay", "succ", "result", "parent", "group", "from"));
         if (!f.get(1).hasValue()) {
             return Optional.empty();
         }
@@ -185,7 +187,18 @@ public final class RedisBroker implements Broker {
                 WorkflowBatch.Join.of(f.get(4).getValueOrElse("")), intOf(f.get(5).getValueOrElse(null)),
                 Long.parseLong(f.get(6).getValueOrElse("0")),
                 WorkflowBatch.Successor.decodeAll(f.get(7).getValueOrElse(null)), f.get(8).getValueOrElse(null),
-                uuidOf(f.get(9).getValueOrElse("")), uuidOf(f.get(10).getValueOrElse(""))));
+                uuidOf(f.get(9).getValueOrElse("")), uuidOf(f.get(10).getValueOrElse("")),
+                givenFrom(f.get(11).getValueOrElse(""))));
+    }
+
+    /** A member's {@code from} field: {@code <slot>|<id>,...}. */
+    private static Map<Integer, UUID> givenFrom(String encoded) {
+        Map<Integer, UUID> from = new LinkedHashMap<>();
+        for (String entry : encoded.isEmpty() ? new String[0] : encoded.split(",")) {
+            int bar = entry.indexOf('|');
+            from.put(Integer.parseInt(entry.substring(0, bar)), UUID.fromString(entry.substring(bar + 1)));
+        }
+        return from;
     }
 
     private static UUID uuidOf(String text) {

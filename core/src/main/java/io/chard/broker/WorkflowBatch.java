@@ -75,12 +75,19 @@ public record WorkflowBatch(UUID id, String tree, @Nullable UUID redriveOf, List
      *                    member waits only for the other slots, and is released at once when none is left
      */
     public record Member(Envelope.Encoded envelope, Join join, int slots, long delayMillis, List<Successor> successors,
-                         @Nullable UUID parent, @Nullable UUID group, Map<Integer, String> given) {
+                         @Nullable UUID parent, @Nullable UUID group, Map<Integer, Given> given) {
 
         public Member(Envelope.Encoded envelope, Join join, int slots, long delayMillis, List<Successor> successors,
                       @Nullable UUID parent, @Nullable UUID group) {
             this(envelope, join, slots, delayMillis, successors, parent, group, Map.of());
         }
+    }
+
+    /**
+     * A slot's value known at enqueue: the result of a step a redrive reuses. The member keeps {@code from}, since
+     * the reused step's {@code succ} names the member this one replaces: a redrive of this redrive reads it back.
+     */
+    public record Given(UUID from, String valueJson) {
     }
 
     /** What enqueuing a workflow did. */
@@ -99,9 +106,10 @@ public record WorkflowBatch(UUID id, String tree, @Nullable UUID redriveOf, List
      *
      * @param template   its envelope JSON before its predecessors' values were spliced in
      * @param resultJson its result, when it succeeded
+     * @param givenFrom  the slots given at enqueue and the reused step each value came from (see {@link Given})
      */
     public record StoredMember(UUID id, String task, ExecutionStatus status, String template, Join join, int slots,
                                long delayMillis, List<Successor> successors, @Nullable String resultJson,
-                               @Nullable UUID parent, @Nullable UUID group) {
+                               @Nullable UUID parent, @Nullable UUID group, Map<Integer, UUID> givenFrom) {
     }
 }

@@ -59,18 +59,23 @@ final class WorkflowRedrive {
                     "member " + member.id() + " of workflow " + original.id() + " has left the broker")));
         }
         Set<UUID> rerun = rerun(stored);
+        // A member's predecessors are the members naming it in `succ`, and the reused steps whose values were given
+        // to it at enqueue (their `succ` names the member it replaced: this workflow may be a redrive itself).
         Map<UUID, Map<Integer, UUID>> predecessors = new HashMap<>();
-        stored.values().forEach(m -> m.successors().forEach(s ->
-                predecessors.computeIfAbsent(s.id(), k -> new HashMap<>()).put(s.slot(), m.id())));
+        stored.values().forEach(m -> {
+            m.successors().forEach(s -> predecessors.computeIfAbsent(s.id(), k -> new HashMap<>())
+                    .put(s.slot(), m.id()));
+            predecessors.computeIfAbsent(m.id(), k -> new HashMap<>()).putAll(m.givenFrom());
+        });
         stored.keySet().stream().filter(rerun::contains).forEach(old -> renamed.put(old, mint()));
         List<WorkflowBatch.Member> members = new ArrayList<>();
         for (UUID old : rerun) {
             StoredMember m = stored.get(old);
-            Map<Integer, String> given = new LinkedHashMap<>();
+            Map<Integer, WorkflowBatch.Given> given = new LinkedHashMap<>();
             predecessors.getOrDefault(old, Map.of()).forEach((slot, predecessor) -> {
                 if (!rerun.contains(predecessor)) {
                     String result = stored.get(predecessor).resultJson();
-                    given.put(slot, result == null ? "null" : result);
+                    given.put(slot, new WorkflowBatch.Given(predecessor, result == null ? "null" : result));
                 }
             });
             List<WorkflowBatch.Successor> successors = m.successors().stream()

@@ -274,6 +274,25 @@ class WorkflowTest {
     }
 
     @Test
+    void aRedriveOfARedriveGivesTheRerunStepTheResultOfAStepReusedFromTheOriginal() {
+        WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1), task("test.add", 10),
+                task("test.fail_until"), task("test.add", 5)));
+        assertEquals(3, runUntilIdle(worker).size());
+        WorkflowState first = workflows.redrive(run.id()).orElseThrow();
+        assertEquals(1, runUntilIdle(worker).size(), "the condition still fails: the redrive fails again");
+        assertEquals("failed", workflows.find(first.id()).orElseThrow().status());
+        conditionFixed = true;
+        WorkflowState second = workflows.redrive(first.id()).orElseThrow();
+        assertEquals(run.members().get(1).id(), second.members().get(1).id(), "the original's step, reused twice");
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(2, ran.size(), "the failed step and the one after it, not waiting for a value never given");
+        assertEquals(List.of(12L), longs(args(ran.getFirst())), "the original's second result, given again");
+        assertEquals(first.members().get(2).id(), read(ran.getFirst().envelope()).get("retriedFrom")
+                .getStringValue().transform(UUID::fromString), "it replaces the first redrive's step");
+        assertEquals("17", workflows.find(second.id()).orElseThrow().resultJson());
+    }
+
+    @Test
     void aRedrivenChordRerunsItsFailedMemberAndItsCallbackWithEveryResultInMemberOrder() {
         WorkflowDispatched run = client.dispatch(chord(group(task("test.add", 1, 1), task("test.fail_until", 4),
                 task("test.add", 3, 3)), task("test.sum")));

@@ -3,17 +3,19 @@
   their queue's ready (or delayed) set; the others wait as pending hashes with `waiting` = 1 in no queue set,
   until workflow.lua's join releases them (see workflow.lua for the member fields). A redrive is a new workflow
   whose members are the failed step and what follows it; the values of the steps it reuses are given at enqueue,
-  so a member waiting for nothing else is released here.
+  so a member waiting for nothing else is released here. The member keeps where each given value came from
+  (`from`): the reused step's `succ` names the member this one replaces, so a redrive of this redrive reads it.
 
   KEYS     1-6 as in the prelude, then for each queue named: ready, delayed, leased, wake; then {tag}:wf:<id>
   ARGV[1]  the prefix (= KEYS[1])
   ARGV[2]  workflow id (every member's root)
   ARGV[3]  the workflow's tree (JSON, read back by the API; a redrive's names the original as `redrive_of`)
   ARGV[4]  the workflow this one redrives ('' = none; same partition): refused once it was redriven or expired
-  ARGV[5..] per member, 15 values then its given pairs: id, queue, priority, due_ms (0 = now), expires_ms
+  ARGV[5..] per member, 15 values then its given triples: id, queue, priority, due_ms (0 = now), expires_ms
             (0 = never), queued_ms, task, envelope JSON, join ('' = ready now, 'one', 'list', 'none'), slots,
             delay_ms (for a waiting member: its countdown from release), successors (`<id>|<slot>|<mode>,...`),
-            parent id ('' = none), group id ('' = none), k = how many slots are given; then k pairs slot, value
+            parent id ('' = none), group id ('' = none), k = how many slots are given; then k triples slot,
+            id of the reused step it came from, value
   Returns  the number of members stored; 0 when the workflow id exists already, -1 when the workflow to redrive
            is gone, -2 when it was redriven already (nothing written)
   Events   enqueued (env, eta, root, parent, group; the first member's also tree); joined for a member released
@@ -44,9 +46,12 @@ while i <= #ARGV do
   if join ~= '' then
     local need = tonumber(ARGV[i + 9]) - given
     redis.call('HSET', h, 'waiting', 1, 'join', join, 'slots', ARGV[i + 9], 'need', need, 'delay', ARGV[i + 10])
-    for g = i + 15, i + 13 + 2 * given, 2 do
-      redis.call('HSET', prefix .. 'j:' .. id, ARGV[g], ARGV[g + 1])
+    local from = {}
+    for g = i + 15, i + 12 + 3 * given, 3 do
+      redis.call('HSET', prefix .. 'j:' .. id, ARGV[g], ARGV[g + 2])
+      from[#from + 1] = ARGV[g] .. '|' .. ARGV[g + 1]
     end
+    if given > 0 then redis.call('HSET', h, 'from', table.concat(from, ',')) end
     if need <= 0 then released[#released + 1] = id end
   else
     route(queue, id, h, due, score)
@@ -55,7 +60,7 @@ while i <= #ARGV do
   emit(id, 'enqueued', 'env', ARGV[i + 7], 'eta', (join == '' and due > NOW) and ms(due) or '', 'root', wf,
     'parent', ARGV[i + 12], 'group', ARGV[i + 13], 'tree', n == 0 and ARGV[3] or '')
   n = n + 1
-  i = i + 15 + 2 * given
+  i = i + 15 + 3 * given
 end
 -- After every `enqueued`, so the history sees each member enqueued before it is joined.
 for _, id in ipairs(released) do wf_release(id, task_key(id)) end
