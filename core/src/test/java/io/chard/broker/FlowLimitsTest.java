@@ -103,6 +103,32 @@ class FlowLimitsTest extends BrokerFixture {
     }
 
     @Test
+    void anExecutionLeasedByIdAfterItWasHeldIsNotPutBackByItsLimitWhileItWaitsForARetry() {
+        List<UUID> capped = dispatch(5, "test.capped");
+        List<BrokerConsumer.IdLease> first = worker.leaseIds(capped.subList(0, 2), LEASE, BrokerConsumer.Fit.ANY);
+        assertEquals(List.of(BrokerConsumer.IdLeaseCode.LIMITED, BrokerConsumer.IdLeaseCode.LIMITED,
+                BrokerConsumer.IdLeaseCode.LIMITED), worker.leaseIds(capped.subList(2, 5), LEASE,
+                BrokerConsumer.Fit.ANY).stream().map(BrokerConsumer.IdLease::code).toList());
+        settle(first.getFirst().delivery(), new Outcome.Success("null")); // its slot goes to the third
+        // The queue trigger hands the fifth over again: a slot is free, so it starts (still in the cap's wait set).
+        BrokerConsumer.IdLease fifth = worker.leaseIds(List.of(capped.get(4)), LEASE, BrokerConsumer.Fit.ANY)
+                .getFirst();
+        assertEquals(BrokerConsumer.IdLeaseCode.LEASED, fifth.code());
+        settle(fifth.delivery(), new Outcome.Retry(Duration.ofHours(1), "java.io.IOException", "boom", ""));
+        settle(first.get(1).delivery(), new Outcome.Success("null")); // the wait set is drained to its end
+
+        assertEquals(capped.subList(2, 4), ids(worker.lease(DEFAULT, 10, LEASE).deliveries()),
+                "the fifth waits for its retry, not made ready by the limit that held it before");
+        BrokerMonitor.QueueDepth depth = depth("default");
+        assertEquals(List.of(0L, 1L, 0L), List.of(depth.ready(), depth.delayed(), depth.held()), depth.toString());
+        assertEquals(1, context.getBean(QueueControl.class).purge("default"), "revoked once, not twice");
+    }
+
+    private void settle(Delivery delivery, Outcome outcome) {
+        assertEquals(List.of(true), worker.settle(List.of(new Settlement(delivery.lease(), outcome))));
+    }
+
+    @Test
     void executionsHeldBackByACapCountInTheirQueueDepthAndARevokeOrAPurgeReachesThem() {
         List<UUID> capped = dispatch(5, "test.capped");
         List<Delivery> running = worker.lease(DEFAULT, 10, LEASE).deliveries();

@@ -151,6 +151,24 @@ class WorkflowTest {
     }
 
     @Test
+    void revokingAWaitingCallbackDropsTheValuesHandedToItAndTheRestStillEnd() {
+        WorkflowDispatched run = client.dispatch(chord(group(task("test.add", 1, 1), task("test.add", 2, 2)),
+                task("test.sum")));
+        List<Delivery> one = worker.lease(DEFAULT, 1, LEASE).deliveries();
+        worker.settle(List.of(new Settlement(one.getFirst().lease(), run(one.getFirst()))));
+        UUID callback = run.members().getLast().id();
+        assertEquals(1L, redis(c -> (long) c.keys("*:j:" + callback).size()), "the first value waits for the rest");
+        broker.revoke(callback, "revoked");
+        assertEquals(0L, redis(c -> (long) c.keys("*:j:" + callback).size()), "no value outlives its member");
+        assertEquals(1, runUntilIdle(worker).size());
+        WorkflowState state = workflows.find(run.id()).orElseThrow();
+        assertEquals(List.of("success", "success", "revoked"),
+                state.members().stream().map(WorkflowState.Member::status).toList());
+        assertEquals(0L, redis(c -> c.ttl(c.keys("*:wf:" + run.id()).getFirst()) > 0 ? 0L : 1L),
+                "the workflow hash expires with its last member");
+    }
+
+    @Test
     void revokingAWorkflowRevokesEveryMemberNotEndedAndCancelsWhatWaits() {
         WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1), task("test.add", 2),
                 task("test.add", 3)));

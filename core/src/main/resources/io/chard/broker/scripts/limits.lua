@@ -17,7 +17,8 @@
                         queue's depth counts them and its purge reaches them (a wait set names a limit, not a queue)
   An execution holding slots names them on its hash (`caps`, a JSON list), so its end frees exactly those.
   Events: none; a held execution stays `pending` (it was never started) and is in no ready or delayed set meanwhile.
-  A held execution revoked or purged leaves `held` at once (unqueue) and its wait set lazily (limit_release).
+  A held execution revoked, purged or leased by id leaves `held` at once (unqueue) and its wait set lazily
+  (limit_release, which puts back only what is still in `held`).
 ]]
 local LIMITS = prefix .. 'limits'
 local LIMITS_DUE = prefix .. 'lim:due'
@@ -84,11 +85,11 @@ local function limit_release(name, count)
       return
     end
     local f = redis.call('HMGET', task_key(popped[1]), 'state', 'queue')
-    if f[2] then
-      redis.call('ZREM', queue_key(f[2], 'held'), popped[1])
-    end
-    -- A held execution revoked or expired meanwhile is dropped here; its hash already says how it ended.
-    if f[1] == 'pending' or f[1] == 'retrying' then
+    -- Only an execution still held goes back. One revoked or expired meanwhile is dropped here (its hash says how
+    -- it ended), and so is one leased by id since (lease_ids admits it without knowing this set): it may be
+    -- waiting for a retry now, in its delayed set, and must not be made ready beside it.
+    if f[2] and redis.call('ZREM', queue_key(f[2], 'held'), popped[1]) == 1
+        and (f[1] == 'pending' or f[1] == 'retrying') then
       make_ready(f[2], popped[1], popped[2])
       count = count - 1
     end

@@ -19,6 +19,7 @@ if not state then
 end
 if state == 'pending' or state == 'retrying' then
   unqueue(queue, id) -- also out of `held`, if a limit held it back (limits.lua)
+  wf_unwait(id, h) -- a workflow member waiting for its predecessors (workflow.lua)
   redis.call('HSET', h, 'state', 'revoked', 'reason', reason, 'finished', ms(NOW))
   redis.call('EXPIRE', h, ttl)
   emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))

@@ -46,6 +46,13 @@ local function wf_release(id, h)
   end
 end
 
+-- A waiting member ended before its release (cancelled, or revoked while it waited): the values handed to it so
+-- far go, since nothing else would ever delete them, and it no longer waits.
+local function wf_unwait(id, h)
+  redis.call('HDEL', h, 'waiting', 'need')
+  redis.call('DEL', prefix .. 'j:' .. id)
+end
+
 local function wf_left(wf, ttl)
   local key = prefix .. 'wf:' .. wf
   if redis.call('HINCRBY', key, 'left', -1) <= 0 then
@@ -101,9 +108,8 @@ local function workflow_ended(id, ttl, wf)
             reason = (mode == 'next' and 'previous step ' or 'chord member ') .. cause
           end
           redis.call('HSET', sh, 'state', 'cancelled', 'reason', reason, 'finished', ms(NOW))
-          redis.call('HDEL', sh, 'waiting')
+          wf_unwait(sid, sh)
           redis.call('EXPIRE', sh, ttl)
-          redis.call('DEL', prefix .. 'j:' .. sid)
           emit(sid, 'cancelled', 'reason', reason, 'finished', ms(NOW))
           todo[#todo + 1] = {id = sid, cause = cause}
         end
