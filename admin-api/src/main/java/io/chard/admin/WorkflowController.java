@@ -69,7 +69,8 @@ class WorkflowController {
     @Get("/{id}")
     @Secured(Permissions.VIEW)
     HttpResponse<?> get(UUID id) {
-        return workflows.find(id).or(() -> recorded(id)).<HttpResponse<?>>map(state -> HttpResponse.ok(answer(state)))
+        return workflows.find(id, this::recordedMember).or(() -> recorded(id))
+                .<HttpResponse<?>>map(state -> HttpResponse.ok(answer(state)))
                 .orElseGet(() -> ActionAnswers.notFound(id));
     }
 
@@ -84,9 +85,13 @@ class WorkflowController {
                 new WorkflowState.Run(m.startedAt(), m.finishedAt()))));
         // A redrive's reused members were recorded under the workflow they first ran in.
         return Optional.of(workflows.recorded(id, recorded.tree(), member -> Optional.ofNullable(rows.get(member))
-                .or(() -> history.find(member).map(r -> new Workflows.Recorded(r.status(), r.result(),
-                        error(r.status(), r.exceptionType(), r.exceptionMessage()), r.revokeReason(),
-                        new WorkflowState.Run(r.startedAt(), r.finishedAt()))))));
+                .or(() -> recordedMember(member))));
+    }
+
+    private Optional<Workflows.Recorded> recordedMember(UUID member) {
+        return history.find(member).map(r -> new Workflows.Recorded(r.status(), r.result(),
+                error(r.status(), r.exceptionType(), r.exceptionMessage()), r.revokeReason(),
+                new WorkflowState.Run(r.startedAt(), r.finishedAt())));
     }
 
     private static String error(String status, String type, String message) {

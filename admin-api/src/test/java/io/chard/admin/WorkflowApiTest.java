@@ -148,6 +148,20 @@ class WorkflowApiTest {
     }
 
     @Test
+    void aFinishedWorkflowWhoseFirstStepLeftRedisBeforeItReadsThatStepFromTheHistory() throws Exception {
+        Answer accepted = server.operator.post(WORKFLOWS, """
+                {"chain": [{"task": "test.add", "args": [1, 1]}, {"task": "test.add", "args": [5]}]}""");
+        runUntilIdle();
+        server.recordHistory("workflow-api-test-expired-step");
+        UUID first = UUID.fromString(accepted.json().get("members").get(0).get("id").getStringValue());
+        forgetInRedis(first); // its result TTL passed first: it ended first
+        Answer read = server.viewer.get(WORKFLOWS + "/" + accepted.text("id"));
+        assertEquals("success", read.text("status"), read.body());
+        assertEquals(7, read.json().get("result").getIntValue());
+        assertEquals("success", read.json().get("members").get(0).get("status").getStringValue());
+    }
+
+    @Test
     void theExecutionsListAndBulkActionsFilteredByAWorkflowTakeItsMembersAndOnlyThem() throws Exception {
         Answer workflow = server.operator.post(WORKFLOWS, """
                 {"group": [{"task": "test.add", "args": [1, 1]}, {"task": "test.fail", "args": ["x"]}]}""");
@@ -224,13 +238,18 @@ class WorkflowApiTest {
     private static void forgetInRedis(Answer workflow) {
         var redis = ((StatefulRedisConnection<String, String>) server.context.getBean(StatefulRedisConnection.class))
                 .sync();
-        var partitions = server.context.getBean(RedisBroker.class).partitions();
         UUID id = UUID.fromString(workflow.text("id"));
-        redis.del(partitions.keys(id).prefix() + "wf:" + id);
-        workflow.json().get("members").values().forEach(m -> {
-            UUID member = UUID.fromString(m.get("id").getStringValue());
-            redis.del(partitions.keys(member).task(member));
-        });
+        redis.del(server.context.getBean(RedisBroker.class).partitions().keys(id).prefix() + "wf:" + id);
+        workflow.json().get("members").values()
+                .forEach(m -> forgetInRedis(UUID.fromString(m.get("id").getStringValue())));
+    }
+
+    /** What the result TTL does to one execution. */
+    @SuppressWarnings("unchecked")
+    private static void forgetInRedis(UUID execution) {
+        var redis = ((StatefulRedisConnection<String, String>) server.context.getBean(StatefulRedisConnection.class))
+                .sync();
+        redis.del(server.context.getBean(RedisBroker.class).partitions().keys(execution).task(execution));
     }
 
     private static List<String> sortedIds(JsonNode array) {

@@ -44,7 +44,17 @@ public final class Workflows {
     }
 
     public Optional<WorkflowState> find(UUID id) {
-        return broker.workflowTree(id).map(tree -> state(id, parse(tree), this::live));
+        return find(id, member -> Optional.empty());
+    }
+
+    /**
+     * As {@link #find(UUID)}, reading from {@code elsewhere} (the history) the members the broker let go: a member's
+     * hash expires a result TTL after its own end, so an early step of a long workflow, or a step a redrive reused,
+     * can leave Redis while the workflow is still there.
+     */
+    public Optional<WorkflowState> find(UUID id, Function<UUID, Optional<Recorded>> elsewhere) {
+        return broker.workflowTree(id).map(tree -> state(id, parse(tree),
+                member -> live(member).or(() -> elsewhere.apply(member))));
     }
 
     /** What a member's record says, from the broker or, once the broker let it go, from the history. */
