@@ -131,7 +131,7 @@ public final class RedisBroker implements Broker {
     @Override
     public WorkflowBatch.Result enqueueWorkflow(WorkflowBatch workflow) {
         RedisKeys keys = partitions.keys(workflow.id());
-        List<String> argv = new ArrayList<>(4 + workflow.members().size() * 15);
+        List<String> argv = new ArrayList<>(4 + workflow.members().size() * 16);
         argv.add(keys.prefix());
         argv.add(workflow.id().toString());
         argv.add(workflow.tree());
@@ -160,6 +160,7 @@ public final class RedisBroker implements Broker {
             argv.add(String.join(",", member.successors().stream().map(WorkflowBatch.Successor::encoded).toList()));
             argv.add(member.parent() == null ? "" : member.parent().toString());
             argv.add(member.group() == null ? "" : member.group().toString());
+            argv.add(Long.toString(member.envelope().timeLimit().toMillis()));
             // Given values follow as triples (slot, from, value): separate arguments keep each value's exact JSON.
             argv.add(Integer.toString(member.given().size()));
             member.given().forEach((slot, given) -> {

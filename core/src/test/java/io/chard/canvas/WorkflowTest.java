@@ -262,6 +262,16 @@ class WorkflowTest {
     }
 
     @Test
+    void aMemberKeepsItsTasksTimeLimitSoAShortLivedWorkerLeasesOnlyWhatItCanFinish() {
+        WorkflowDispatched run = client.dispatch(chain(task("test.slow"), task("test.echo")));
+        BrokerConsumer.Fit minute = new BrokerConsumer.Fit(Duration.ofMinutes(1), Duration.ofSeconds(30));
+        assertEquals(BrokerConsumer.IdLeaseCode.NO_FIT, worker.leaseIds(List.of(run.members().getFirst().id()),
+                LEASE, minute).getFirst().code(), "its 10 minutes do not fit in the minute the worker has left");
+        assertEquals(BrokerConsumer.IdLeaseCode.NO_FIT, worker.leaseIds(List.of(client.dispatch("test.slow").id()),
+                LEASE, minute).getFirst().code(), "as for the same task dispatched alone");
+    }
+
+    @Test
     void aRedriveRunsTheFailedStepAndTheCancelledOnesAfterItAndReusesTheStepsThatSucceeded() {
         WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1), task("test.add", 10),
                 task("test.fail_until"), task("test.add", 5)));

@@ -52,6 +52,10 @@ public class CoreTestTasks {
         return values.stream().mapToLong(Long::longValue).sum();
     }
 
+    @Task(value = "test.slow", timeLimit = 600)
+    public void slow() {
+    }
+
     @Task(value = "test.short_lived", expires = 0.2)
     public void shortLived() {
     }

@@ -11,11 +11,11 @@
   ARGV[2]  workflow id (every member's root)
   ARGV[3]  the workflow's tree (JSON, read back by the API; a redrive's names the original as `redrive_of`)
   ARGV[4]  the workflow this one redrives ('' = none; same partition): refused once it was redriven or expired
-  ARGV[5..] per member, 15 values then its given triples: id, queue, priority, due_ms (0 = now), expires_ms
+  ARGV[5..] per member, 16 values then its given triples: id, queue, priority, due_ms (0 = now), expires_ms
             (0 = never), queued_ms, task, envelope JSON, join ('' = ready now, 'one', 'list', 'none'), slots,
             delay_ms (for a waiting member: its countdown from release), successors (`<id>|<slot>|<mode>,...`),
-            parent id ('' = none), group id ('' = none), k = how many slots are given; then k triples slot,
-            id of the reused step it came from, value
+            parent id ('' = none), group id ('' = none), time limit ms (0 = none; as enqueue's, for the lease's
+            fit), k = how many slots are given; then k triples slot, id of the reused step it came from, value
   Returns  the number of members stored; 0 when the workflow id exists already, -1 when the workflow to redrive
            is gone, -2 when it was redriven already (nothing written)
   Events   enqueued (env, eta, root, parent, group; the first member's also tree); joined for a member released
@@ -35,19 +35,19 @@ local n, i, released = 0, 5, {}
 while i <= #ARGV do
   local id, queue, priority = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local due, expires, join = tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 8]
-  local given = tonumber(ARGV[i + 14])
+  local given = tonumber(ARGV[i + 15])
   local h = task_key(id)
   local score = ready_score(priority)
   redis.call('HSET', h, 'env', ARGV[i + 7], 'task', ARGV[i + 6], 'state', 'pending', 'queue', queue,
     'priority', priority, 'score', score, 'expires', expires, 'queued', ARGV[i + 5], 'deliveries', 0,
     'retries', 0, 'wf', wf, 'succ', ARGV[i + 11], 'parent', ARGV[i + 12], 'group', ARGV[i + 13],
-    'ready', ms(math.max(due, NOW)))
+    'limit', ARGV[i + 14], 'ready', ms(math.max(due, NOW)))
   redis.call('SADD', KEYS[5], queue)
   if join ~= '' then
     local need = tonumber(ARGV[i + 9]) - given
     redis.call('HSET', h, 'waiting', 1, 'join', join, 'slots', ARGV[i + 9], 'need', need, 'delay', ARGV[i + 10])
     local from = {}
-    for g = i + 15, i + 12 + 3 * given, 3 do
+    for g = i + 16, i + 13 + 3 * given, 3 do
       redis.call('HSET', prefix .. 'j:' .. id, ARGV[g], ARGV[g + 2])
       from[#from + 1] = ARGV[g] .. '|' .. ARGV[g + 1]
     end
@@ -60,7 +60,7 @@ while i <= #ARGV do
   emit(id, 'enqueued', 'env', ARGV[i + 7], 'eta', (join == '' and due > NOW) and ms(due) or '', 'root', wf,
     'parent', ARGV[i + 12], 'group', ARGV[i + 13], 'tree', n == 0 and ARGV[3] or '')
   n = n + 1
-  i = i + 15 + 3 * given
+  i = i + 16 + 3 * given
 end
 -- After every `enqueued`, so the history sees each member enqueued before it is joined.
 for _, id in ipairs(released) do wf_release(id, task_key(id)) end
