@@ -4,6 +4,7 @@ import io.chard.broker.LuaScripts.Script;
 import io.chard.config.ChardConfig;
 import io.chard.config.ChardSettings;
 import io.chard.config.EventsConfig;
+import io.chard.trigger.ReadyTrigger;
 import io.micronaut.context.annotation.Value;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.KeyValue;
@@ -13,6 +14,7 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +48,8 @@ public final class RedisBroker implements Broker {
     /** Set when the application closes the broker: from then on no command opens a connection again. */
     private volatile boolean closed;
     private final ChardConfig config;
+    /** Told of the workflow members the join or a workflow's enqueue made ready (SQS-triggered queues). */
+    private final ReadyTrigger trigger;
     private final EventsConfig events;
     private final Partitions partitions;
     private final CompletableFuture<LuaScripts> scripts;
@@ -53,8 +57,10 @@ public final class RedisBroker implements Broker {
     public RedisBroker(RedisConnector connector, ChardConfig config,
                        @Value("${" + ChardSettings.EVENTS_MAX_LENGTH + ":" + EventsConfig.DEFAULT_MAX_LENGTH + "}")
                        long maxEvents,
-                       @Value("${" + ChardSettings.HISTORY_ENABLED + ":true}") boolean history) {
+                       @Value("${" + ChardSettings.HISTORY_ENABLED + ":true}") boolean history,
+                       ReadyTrigger trigger) {
         this.connector = connector;
+        this.trigger = trigger;
         this.config = config;
         this.events = new EventsConfig(maxEvents, history);
         this.partitions = new Partitions(config.namespace(), config.partitions());
@@ -170,9 +176,27 @@ public final class RedisBroker implements Broker {
             });
         }
         declared.add(keys.prefix() + "wf:" + workflow.id());
-        long stored = runForInteger(Script.ENQUEUE_WORKFLOW, List.copyOf(declared), argv);
+        List<Object> reply = run(Script.ENQUEUE_WORKFLOW, List.copyOf(declared), argv);
+        triggerReady(reply, 1);
+        long stored = (Long) reply.getFirst();
         return stored > 0 ? WorkflowBatch.Result.CREATED : stored == 0 ? WorkflowBatch.Result.ALREADY_EXISTS
                 : stored == -2 ? WorkflowBatch.Result.ALREADY_REDRIVEN : WorkflowBatch.Result.ORIGINAL_EXPIRED;
+    }
+
+    /**
+     * Tells the queue trigger of the workflow members a script made ready or delayed: the triples (id, queue, delay
+     * ms) its answer carries from index {@code from} on (workflow.lua's WF_READY), as a dispatch tells it of its own.
+     */
+    void triggerReady(List<Object> reply, int from) {
+        if (reply.size() <= from) {
+            return;
+        }
+        List<ReadyTrigger.Ready> ready = new ArrayList<>((reply.size() - from) / 3);
+        for (int i = from; i + 2 < reply.size(); i += 3) {
+            ready.add(new ReadyTrigger.Ready(UUID.fromString((String) reply.get(i)), (String) reply.get(i + 1),
+                    Duration.ofMillis((Long) reply.get(i + 2))));
+        }
+        trigger.ready(ready);
     }
 
     @Override

@@ -194,10 +194,11 @@ final class RedisBrokerConsumer implements BrokerConsumer {
             }
         }
         List<Object> reply = broker.run(Script.SETTLE, keys.scriptAndLimitKeys(), argv);
-        List<Boolean> accepted = new ArrayList<>(reply.size());
-        for (Object code : reply) {
-            accepted.add(((Long) code) == 1);
+        List<Boolean> accepted = new ArrayList<>(settlements.size());
+        for (int i = 0; i < settlements.size(); i++) {
+            accepted.add(((Long) reply.get(i)) == 1);
         }
+        broker.triggerReady(reply, settlements.size()); // a workflow's next steps
         return accepted;
     }
 

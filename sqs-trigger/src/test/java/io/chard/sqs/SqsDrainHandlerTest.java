@@ -6,6 +6,7 @@ import io.chard.broker.Broker;
 import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
+import io.chard.canvas.WorkflowDispatched;
 import io.chard.client.DispatchRequest;
 import io.chard.client.TaskClient;
 import io.chard.testing.TestRedis;
@@ -30,6 +31,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import static io.chard.canvas.Workflow.chain;
+import static io.chard.canvas.Workflow.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -91,6 +94,21 @@ class SqsDrainHandlerTest {
         SQSBatchResponse response = handler.handleRequest(event(messages), new DeadlineContext(Duration.ofSeconds(30)));
         assertEquals(List.of(), response.getBatchItemFailures());
         assertEquals("5", snapshot(id).resultJson());
+    }
+
+    @Test
+    void aChainOnAnSqsTriggeredQueueReachesSqsStepByStepAsEachStepIsReleased() {
+        start(Map.of());
+        WorkflowDispatched run = client.dispatch(chain(task("examples.add", 2, 3), task("examples.add", 10)));
+        for (WorkflowDispatched.Member step : run.members()) {
+            List<Message> messages = receive(10, 5);
+            assertEquals(List.of(step.id().toString()), messages.stream().map(Message::body).toList(),
+                    "each step's message comes when it is ready, not at the next timer drain");
+            SQSBatchResponse response = handler.handleRequest(event(messages),
+                    new DeadlineContext(Duration.ofSeconds(30)));
+            assertEquals(List.of(), response.getBatchItemFailures());
+        }
+        assertEquals("15", snapshot(run.members().getLast().id()).resultJson());
     }
 
     @Test

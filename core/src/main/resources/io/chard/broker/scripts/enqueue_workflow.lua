@@ -16,20 +16,21 @@
             delay_ms (for a waiting member: its countdown from release), successors (`<id>|<slot>|<mode>,...`),
             parent id ('' = none), group id ('' = none), time limit ms (0 = none; as enqueue's, for the lease's
             fit), k = how many slots are given; then k triples slot, id of the reused step it came from, value
-  Returns  the number of members stored; 0 when the workflow id exists already, -1 when the workflow to redrive
-           is gone, -2 when it was redriven already (nothing written)
+  Returns  {n}: the number of members stored, then the members made ready or delayed as triples id, queue, delay
+           ms (for a queue trigger); {0} when the workflow id exists already, {-1} when the workflow to redrive is
+           gone, {-2} when it was redriven already (nothing written)
   Events   enqueued (env, eta, root, parent, group; the first member's also tree); joined for a member released
            at once
 ]]
 local wf, redrive = ARGV[2], ARGV[4]
 local wfkey = prefix .. 'wf:' .. wf
 if redis.call('EXISTS', wfkey) == 1 then
-  return 0
+  return {0}
 end
 if redrive ~= '' then
   local original = prefix .. 'wf:' .. redrive
-  if redis.call('EXISTS', original) == 0 then return -1 end
-  if redis.call('HSETNX', original, 'redriven', wf) == 0 then return -2 end
+  if redis.call('EXISTS', original) == 0 then return {-1} end
+  if redis.call('HSETNX', original, 'redriven', wf) == 0 then return {-2} end
 end
 local n, i, released = 0, 5, {}
 while i <= #ARGV do
@@ -55,6 +56,7 @@ while i <= #ARGV do
     if need <= 0 then released[#released + 1] = id end
   else
     route(queue, id, h, due, score)
+    wf_ready(id, queue, math.max(due - NOW, 0))
   end
   -- The first member's event carries the tree, so the history keeps the workflow after Redis let it go.
   emit(id, 'enqueued', 'env', ARGV[i + 7], 'eta', (join == '' and due > NOW) and ms(due) or '', 'root', wf,
@@ -65,4 +67,4 @@ end
 -- After every `enqueued`, so the history sees each member enqueued before it is joined.
 for _, id in ipairs(released) do wf_release(id, task_key(id)) end
 redis.call('HSET', wfkey, 'spec', ARGV[3], 'left', n, 'created', ms(NOW))
-return n
+return wf_with_ready({n})

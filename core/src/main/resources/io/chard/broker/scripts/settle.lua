@@ -12,7 +12,8 @@
             failure: a = exception type, b = message, c = traceback
             retry:   a = delay ms, b = exception type, c = message, d = traceback
             revoked: a = reason
-  Returns  per execution: 1 settled, 0 stale (token or state no longer match)
+  Returns  per execution: 1 settled, 0 stale (token or state no longer match); then, for the workflow members the
+           joins made ready or delayed, triples id, queue, delay ms (workflow.lua's WF_READY)
   Events   succeeded (alike ones, as of tasks that return nothing, as one entry: emit_alike) | failed (with the
            task name, for subscribers) | retrying | revoked; stale (worker, outcome);
            a workflow member's successors: joined | cancelled (workflow.lua)
@@ -66,4 +67,4 @@ for i = 4, #ARGV, 7 do
   end
 end
 emit_run()
-return out
+return wf_with_ready(out)

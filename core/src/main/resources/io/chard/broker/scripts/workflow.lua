@@ -12,6 +12,22 @@
 -- The workflow hash {tag}:wf:<wf> counts its members not ended (`left`) and expires with the last of them.
 local WF_INPUT = '"$chard:input$"'
 local WF_CHUNK = 1000
+-- The members this call made ready or delayed, as triples id, queue, delay ms: settle and enqueue_workflow return
+-- them after their own answer, so the caller tells a queue trigger (SQS) of them, as a dispatch does. The other
+-- scripts that end members (revoke, lease) leave theirs to the timer drain.
+local WF_READY = {}
+
+local function wf_ready(id, queue, delay)
+  WF_READY[#WF_READY + 1] = id
+  WF_READY[#WF_READY + 1] = queue
+  WF_READY[#WF_READY + 1] = delay
+end
+
+-- `answer` with WF_READY's triples after it.
+local function wf_with_ready(answer)
+  for _, v in ipairs(WF_READY) do answer[#answer + 1] = v end
+  return answer
+end
 
 local function wf_release(id, h)
   local f = redis.call('HMGET', h, 'join', 'slots', 'env', 'queue', 'priority', 'delay')
@@ -44,6 +60,7 @@ local function wf_release(id, h)
   else
     make_ready(f[4], id, score)
   end
+  wf_ready(id, f[4], delay)
 end
 
 -- A waiting member ended before its release (cancelled, or revoked while it waited): the values handed to it so
