@@ -123,10 +123,7 @@ public final class RedisBroker implements Broker {
             argv.add(lock == null ? "" : lock.lifetime().releasedAt());
             argv.add(lock == null ? "0" : Long.toString(lock.ttl().toMillis()));
         }
-        List<Object> reply = run(Script.ENQUEUE, List.copyOf(declared), argv);
-        if ("full".equals(reply.getFirst())) {
-            throw new EventBacklogFullException((Long) reply.get(1), events.maxLength());
-        }
+        List<Object> reply = refusedWhenFull(run(Script.ENQUEUE, List.copyOf(declared), argv));
         List<Enqueued> result = new ArrayList<>(envelopes.size());
         for (int i = 0; i < reply.size(); i += 2) {
             result.add(new Enqueued(UUID.fromString((String) reply.get(i)), ((Long) reply.get(i + 1)) == 1));
@@ -176,11 +173,19 @@ public final class RedisBroker implements Broker {
             });
         }
         declared.add(keys.prefix() + "wf:" + workflow.id());
-        List<Object> reply = run(Script.ENQUEUE_WORKFLOW, List.copyOf(declared), argv);
+        List<Object> reply = refusedWhenFull(run(Script.ENQUEUE_WORKFLOW, List.copyOf(declared), argv));
         triggerReady(reply, 1);
         long stored = (Long) reply.getFirst();
         return stored > 0 ? WorkflowBatch.Result.CREATED : stored == 0 ? WorkflowBatch.Result.ALREADY_EXISTS
                 : stored == -2 ? WorkflowBatch.Result.ALREADY_REDRIVEN : WorkflowBatch.Result.ORIGINAL_EXPIRED;
+    }
+
+    /** An enqueue's answer, unless it refused new work while no recorder drains the event stream (events_full). */
+    private List<Object> refusedWhenFull(List<Object> reply) {
+        if ("full".equals(reply.getFirst())) {
+            throw new EventBacklogFullException((Long) reply.get(1), events.maxLength());
+        }
+        return reply;
     }
 
     /**

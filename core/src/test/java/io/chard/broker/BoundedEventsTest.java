@@ -1,5 +1,6 @@
 package io.chard.broker;
 
+import io.chard.canvas.Workflow;
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
 import io.chard.client.TaskClient;
@@ -114,6 +115,8 @@ class BoundedEventsTest {
                 assertEquals(ExecutionStatus.SUCCESS, broker.snapshot(id).orElseThrow().status());
             }
             assertThrows(EventBacklogFullException.class, () -> client.dispatch("test.add", 1, 2));
+            assertThrows(EventBacklogFullException.class, () -> client.dispatch(Workflow.chain(
+                    Workflow.task("test.add", 1, 2), Workflow.task("test.add", 1))), "a workflow is new work too");
 
             try (EventStream stream = broker.eventStream("recorder")) {
                 assertEquals(3L * accepted.size(), drain(stream).stream()

@@ -18,10 +18,15 @@
             fit), k = how many slots are given; then k triples slot, id of the reused step it came from, value
   Returns  {n}: the number of members stored, then the members made ready or delayed as triples id, queue, delay
            ms (for a queue trigger); {0} when the workflow id exists already, {-1} when the workflow to redrive is
-           gone, {-2} when it was redriven already (nothing written)
+           gone, {-2} when it was redriven already, {'full', stream length} while the event stream holds a third
+           of chard.events.max-length, as enqueue's (nothing written)
   Events   enqueued (env, eta, root, parent, group; the first member's also tree); joined for a member released
            at once
 ]]
+local full = events_full()
+if full then
+  return {'full', full}
+end
 local wf, redrive = ARGV[2], ARGV[4]
 local wfkey = prefix .. 'wf:' .. wf
 if redis.call('EXISTS', wfkey) == 1 then
