@@ -134,7 +134,7 @@ public final class RedisBroker implements Broker {
     @Override
     public WorkflowBatch.Result enqueueWorkflow(WorkflowBatch workflow) {
         RedisKeys keys = partitions.keys(workflow.id());
-        List<String> argv = new ArrayList<>(4 + workflow.members().size() * 16);
+        List<String> argv = new ArrayList<>(4 + workflow.members().size() * 17);
         argv.add(keys.prefix());
         argv.add(workflow.id().toString());
         argv.add(workflow.tree());
@@ -160,6 +160,7 @@ public final class RedisBroker implements Broker {
             argv.add(member.join().value);
             argv.add(Integer.toString(member.slots()));
             argv.add(Long.toString(member.delayMillis()));
+            argv.add(Long.toString(member.expiresInMillis()));
             argv.add(String.join(",", member.successors().stream().map(WorkflowBatch.Successor::encoded).toList()));
             argv.add(member.parent() == null ? "" : member.parent().toString());
             argv.add(member.group() == null ? "" : member.group().toString());
@@ -207,7 +208,7 @@ public final class RedisBroker implements Broker {
     @Override
     public Optional<WorkflowBatch.StoredMember> workflowMember(UUID id) {
         List<KeyValue<String, String>> f = call(() -> commands().hmget(partitions.keys(id).task(id), "task", "state",
-                "env", "tmpl", "join", "slots", "delay", "succ", "result", "parent", "group", "from"));
+                "env", "tmpl", "join", "slots", "delay", "succ", "result", "parent", "group", "from", "expires_in"));
         if (!f.get(1).hasValue()) {
             return Optional.empty();
         }
@@ -215,7 +216,7 @@ public final class RedisBroker implements Broker {
         return Optional.of(new WorkflowBatch.StoredMember(id, f.get(0).getValueOrElse(null),
                 ExecutionStatus.of(f.get(1).getValue()), f.get(3).getValueOrElse(env),
                 WorkflowBatch.Join.of(f.get(4).getValueOrElse("")), intOf(f.get(5).getValueOrElse(null)),
-                Long.parseLong(f.get(6).getValueOrElse("0")),
+                Long.parseLong(f.get(6).getValueOrElse("0")), Long.parseLong(f.get(12).getValueOrElse("0")),
                 WorkflowBatch.Successor.decodeAll(f.get(7).getValueOrElse(null)), f.get(8).getValueOrElse(null),
                 uuidOf(f.get(9).getValueOrElse("")), uuidOf(f.get(10).getValueOrElse("")),
                 givenFrom(f.get(11).getValueOrElse(""))));

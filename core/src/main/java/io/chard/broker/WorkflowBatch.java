@@ -71,15 +71,18 @@ public record WorkflowBatch(UUID id, String tree, @Nullable UUID redriveOf, List
     /**
      * @param slots       how many predecessors it waits for (0 when ready at once)
      * @param delayMillis a waiting member's countdown, counted from its release
+     * @param expiresInMillis a waiting member's default expiry (its task's; 0 = none), counted from its release: a
+     *                    step after a long one must not expire before it could be released
      * @param given       values of slots known at enqueue (a redrive: the results of the steps it reuses); the
      *                    member waits only for the other slots, and is released at once when none is left
      */
-    public record Member(Envelope.Encoded envelope, Join join, int slots, long delayMillis, List<Successor> successors,
-                         @Nullable UUID parent, @Nullable UUID group, Map<Integer, Given> given) {
+    public record Member(Envelope.Encoded envelope, Join join, int slots, long delayMillis, long expiresInMillis,
+                         List<Successor> successors, @Nullable UUID parent, @Nullable UUID group,
+                         Map<Integer, Given> given) {
 
-        public Member(Envelope.Encoded envelope, Join join, int slots, long delayMillis, List<Successor> successors,
-                      @Nullable UUID parent, @Nullable UUID group) {
-            this(envelope, join, slots, delayMillis, successors, parent, group, Map.of());
+        public Member(Envelope.Encoded envelope, Join join, int slots, long delayMillis, long expiresInMillis,
+                      List<Successor> successors, @Nullable UUID parent, @Nullable UUID group) {
+            this(envelope, join, slots, delayMillis, expiresInMillis, successors, parent, group, Map.of());
         }
     }
 
@@ -109,7 +112,8 @@ public record WorkflowBatch(UUID id, String tree, @Nullable UUID redriveOf, List
      * @param givenFrom  the slots given at enqueue and the reused step each value came from (see {@link Given})
      */
     public record StoredMember(UUID id, String task, ExecutionStatus status, String template, Join join, int slots,
-                               long delayMillis, List<Successor> successors, @Nullable String resultJson,
+                               long delayMillis, long expiresInMillis, List<Successor> successors,
+                               @Nullable String resultJson,
                                @Nullable UUID parent, @Nullable UUID group, Map<Integer, UUID> givenFrom) {
     }
 }

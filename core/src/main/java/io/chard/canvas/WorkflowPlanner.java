@@ -71,6 +71,7 @@ public final class WorkflowPlanner {
         Join join;
         int slots;
         long delayMillis;
+        long expiresInMillis;
         UUID parent;
         UUID group;
 
@@ -87,7 +88,7 @@ public final class WorkflowPlanner {
         UUID id = mint();
         Step root = plan(canvas, "$", null, null);
         List<WorkflowBatch.Member> batch = members.stream().map(m -> new WorkflowBatch.Member(m.envelope, m.join,
-                m.slots, m.delayMillis, m.successors, m.parent, m.group)).toList();
+                m.slots, m.delayMillis, m.expiresInMillis, m.successors, m.parent, m.group)).toList();
         boolean created = broker.enqueueWorkflow(new WorkflowBatch(id, write(root.tree()), batch))
                 == WorkflowBatch.Result.CREATED;
         return new WorkflowDispatched(id, members.stream()
@@ -187,7 +188,12 @@ public final class WorkflowPlanner {
             }
             DispatchRequest request = new DispatchRequest(task.name(), args, signature.kwargs(), signature.queue(),
                     signature.priority(), in == null ? signature.countdown() : null, null, null, null, null);
-            member.envelope = client.prepare(request, now, member.id, false);
+            if (in == null) {
+                member.envelope = client.prepare(request, now, member.id, false);
+            } else {
+                member.envelope = client.prepareWaiting(request, now, member.id);
+                member.expiresInMillis = task.options().expires().toMillis();
+            }
         } catch (InvalidWorkflowException e) {
             throw e;
         } catch (RuntimeException e) {

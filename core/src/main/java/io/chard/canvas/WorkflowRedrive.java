@@ -80,7 +80,8 @@ final class WorkflowRedrive {
             });
             List<WorkflowBatch.Successor> successors = m.successors().stream()
                     .map(s -> new WorkflowBatch.Successor(renamed.get(s.id()), s.slot(), s.link())).toList();
-            members.add(new WorkflowBatch.Member(envelope(m), m.join(), m.slots(), m.delayMillis(), successors,
+            members.add(new WorkflowBatch.Member(envelope(m), m.join(), m.slots(), m.delayMillis(),
+                    m.expiresInMillis(), successors,
                     m.parent() == null ? null : renamed.getOrDefault(m.parent(), m.parent()),
                     m.group() == null ? null : renamed.computeIfAbsent(m.group(), g -> mint()), given));
         }
@@ -112,7 +113,9 @@ final class WorkflowRedrive {
         Envelope old = read(member.template(), Envelope.class);
         DispatchRequest request = new DispatchRequest(old.task(), old.args(), old.kwargs(), old.queue(),
                 old.priority(), null, null, null, null, member.id());
-        return client.prepare(request, now, renamed.get(member.id()), false);
+        UUID id = renamed.get(member.id());
+        return member.join() == WorkflowBatch.Join.READY ? client.prepare(request, now, id, false)
+                : client.prepareWaiting(request, now, id);
     }
 
     /** The tree with the ids of re-run members and of their groups replaced. */

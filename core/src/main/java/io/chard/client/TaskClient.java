@@ -279,6 +279,20 @@ public final class TaskClient {
      * {@code bind} is false (a workflow step whose first argument is a predecessor's value, bound by the planner).
      */
     public Envelope.Encoded prepare(DispatchRequest request, Instant now, UUID id, boolean bind) {
+        return prepare(request, now, id, bind, true);
+    }
+
+    /**
+     * As {@link #prepare}, for a workflow member that waits for its predecessors: its task's default expiry counts
+     * from its release, not from now, so the envelope names no instant for it; the broker sets it at the release
+     * ({@link io.chard.broker.WorkflowBatch.Member#expiresInMillis}). Its arguments are bound by the planner.
+     */
+    public Envelope.Encoded prepareWaiting(DispatchRequest request, Instant now, UUID id) {
+        return prepare(request, now, id, false, false);
+    }
+
+    private Envelope.Encoded prepare(DispatchRequest request, Instant now, UUID id, boolean bind,
+                                     boolean defaultExpiry) {
         TaskDefinition task = registry.require(request.task());
         if (bind) {
             binder.bind(task.method(), request.args(), request.kwargs(), null);
@@ -302,7 +316,7 @@ public final class TaskClient {
             eta = eta == null || due.isAfter(eta) ? due : eta;
         }
         Instant expires = storable("expires", request.expires());
-        if (expires == null && !options.expires().isZero()) {
+        if (expires == null && defaultExpiry && !options.expires().isZero()) {
             expires = now.plus(options.expires());
         }
         Envelope envelope = new Envelope(id, task.name(), request.args(), request.kwargs(), queue,

@@ -262,6 +262,21 @@ class WorkflowTest {
     }
 
     @Test
+    void aWaitingStepsDefaultExpiryCountsFromItsReleaseNotFromTheWorkflowsDispatch() throws InterruptedException {
+        WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1), task("test.short_lived")
+                .asImmutable()));
+        List<Delivery> first = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        Thread.sleep(400); // the first step runs longer than the second's 0.2 s expiry
+        worker.settle(List.of(new Settlement(first.getFirst().lease(), run(first.getFirst()))));
+        List<Delivery> second = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(List.of(run.members().get(1).id()), second.stream().map(Delivery::id).toList(),
+                "released just now, so not expired: " + workflows.find(run.id()).orElseThrow());
+        assertNull(read(second.getFirst().envelope()).get("expires"), "its envelope names no instant of dispatch");
+        assertTrue(redis(c -> Long.parseLong(c.hget(c.keys("*:t:" + second.getFirst().id()).getFirst(), "expires")))
+                > System.currentTimeMillis() - 400, "its expiry counts from its release");
+    }
+
+    @Test
     void aMemberKeepsItsTasksTimeLimitSoAShortLivedWorkerLeasesOnlyWhatItCanFinish() {
         WorkflowDispatched run = client.dispatch(chain(task("test.slow"), task("test.echo")));
         BrokerConsumer.Fit minute = new BrokerConsumer.Fit(Duration.ofMinutes(1), Duration.ofSeconds(30));

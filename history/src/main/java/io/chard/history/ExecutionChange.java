@@ -136,7 +136,14 @@ public final class ExecutionChange {
                 groupId = blankToNull(d.get("group"));
                 workflowTree = blankToNull(d.get("tree"));
             }
-            case JOINED -> enqueued(d.get("env"), json); // its arguments now hold the predecessors' values
+            case JOINED -> {
+                enqueued(d.get("env"), json); // its arguments now hold the predecessors' values
+                // Its default expiry, counted from the release (the envelope names none).
+                String expires = instant(d.get("expires"));
+                if (expires != null) {
+                    expiresAt = expires;
+                }
+            }
             case CANCELLED -> {
                 revokeReason = d.get("reason");
                 finishedAt = instant(d.get("finished"));

@@ -153,6 +153,21 @@ class HistoryRecorderTest {
     }
 
     @Test
+    void aReleasedStepsDefaultExpiryIsRecordedFromItsReleaseNotFromTheWorkflowsDispatch() throws Exception {
+        start(false);
+        io.chard.canvas.WorkflowDispatched run = client.dispatch(io.chard.canvas.Workflow.chain(
+                io.chard.canvas.Workflow.task("test.add", 1, 1),
+                io.chard.canvas.Workflow.task("test.short_lived").asImmutable()));
+        runOnWorkerA(new Outcome.Success("2"), (worker, delivery) -> pause(Duration.ofMillis(300)));
+        recorderCatchesUp();
+        ExecutionRecord first = store.find(run.members().getFirst().id()).orElseThrow();
+        ExecutionRecord second = store.find(run.members().getLast().id()).orElseThrow();
+        assertTrue(second.expiresAt() != null && !second.expiresAt().isBefore(first.finishedAt()),
+                "0.2 s from its release, after the first step's 0.3 s: " + second.expiresAt() + " vs "
+                        + first.finishedAt());
+    }
+
+    @Test
     void aFailureIsPublishedAsTaskFailedAndTheTimelineListsTheAttempt() throws Exception {
         start(false);
         UUID id = client.dispatch("test.add", 2, 3).id();
@@ -547,6 +562,14 @@ class HistoryRecorderTest {
     }
 
     /** Leases the next execution as worker-a, runs {@code meanwhile}, then settles it with {@code outcome}. */
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private void runOnWorkerA(Outcome outcome, java.util.function.BiConsumer<BrokerConsumer, Delivery> meanwhile) {
         try (BrokerConsumer worker = broker.consumer("worker-a")) {
             Delivery delivery = worker.lease(List.of("default"), 1, LEASE).deliveries().getFirst();

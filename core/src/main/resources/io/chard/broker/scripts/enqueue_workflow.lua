@@ -11,9 +11,10 @@
   ARGV[2]  workflow id (every member's root)
   ARGV[3]  the workflow's tree (JSON, read back by the API; a redrive's names the original as `redrive_of`)
   ARGV[4]  the workflow this one redrives ('' = none; same partition): refused once it was redriven or expired
-  ARGV[5..] per member, 16 values then its given triples: id, queue, priority, due_ms (0 = now), expires_ms
+  ARGV[5..] per member, 17 values then its given triples: id, queue, priority, due_ms (0 = now), expires_ms
             (0 = never), queued_ms, task, envelope JSON, join ('' = ready now, 'one', 'list', 'none'), slots,
-            delay_ms (for a waiting member: its countdown from release), successors (`<id>|<slot>|<mode>,...`),
+            delay_ms and expires_in_ms (for a waiting member: its countdown and its default expiry, 0 = none, both
+            counted from its release), successors (`<id>|<slot>|<mode>,...`),
             parent id ('' = none), group id ('' = none), time limit ms (0 = none; as enqueue's, for the lease's
             fit), k = how many slots are given; then k triples slot, id of the reused step it came from, value
   Returns  {n}: the number of members stored, then the members made ready or delayed as triples id, queue, delay
@@ -41,19 +42,20 @@ local n, i, released = 0, 5, {}
 while i <= #ARGV do
   local id, queue, priority = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
   local due, expires, join = tonumber(ARGV[i + 3]), ARGV[i + 4], ARGV[i + 8]
-  local given = tonumber(ARGV[i + 15])
+  local given = tonumber(ARGV[i + 16])
   local h = task_key(id)
   local score = ready_score(priority)
   redis.call('HSET', h, 'env', ARGV[i + 7], 'task', ARGV[i + 6], 'state', 'pending', 'queue', queue,
     'priority', priority, 'score', score, 'expires', expires, 'queued', ARGV[i + 5], 'deliveries', 0,
-    'retries', 0, 'wf', wf, 'succ', ARGV[i + 11], 'parent', ARGV[i + 12], 'group', ARGV[i + 13],
-    'limit', ARGV[i + 14], 'ready', ms(math.max(due, NOW)))
+    'retries', 0, 'wf', wf, 'succ', ARGV[i + 12], 'parent', ARGV[i + 13], 'group', ARGV[i + 14],
+    'limit', ARGV[i + 15], 'ready', ms(math.max(due, NOW)))
   redis.call('SADD', KEYS[5], queue)
   if join ~= '' then
     local need = tonumber(ARGV[i + 9]) - given
-    redis.call('HSET', h, 'waiting', 1, 'join', join, 'slots', ARGV[i + 9], 'need', need, 'delay', ARGV[i + 10])
+    redis.call('HSET', h, 'waiting', 1, 'join', join, 'slots', ARGV[i + 9], 'need', need, 'delay', ARGV[i + 10],
+      'expires_in', ARGV[i + 11])
     local from = {}
-    for g = i + 16, i + 13 + 3 * given, 3 do
+    for g = i + 17, i + 14 + 3 * given, 3 do
       redis.call('HSET', prefix .. 'j:' .. id, ARGV[g], ARGV[g + 2])
       from[#from + 1] = ARGV[g] .. '|' .. ARGV[g + 1]
     end
@@ -65,9 +67,9 @@ while i <= #ARGV do
   end
   -- The first member's event carries the tree, so the history keeps the workflow after Redis let it go.
   emit(id, 'enqueued', 'env', ARGV[i + 7], 'eta', (join == '' and due > NOW) and ms(due) or '', 'root', wf,
-    'parent', ARGV[i + 12], 'group', ARGV[i + 13], 'tree', n == 0 and ARGV[3] or '')
+    'parent', ARGV[i + 13], 'group', ARGV[i + 14], 'tree', n == 0 and ARGV[3] or '')
   n = n + 1
-  i = i + 16 + 3 * given
+  i = i + 17 + 3 * given
 end
 -- After every `enqueued`, so the history sees each member enqueued before it is joined.
 for _, id in ipairs(released) do wf_release(id, task_key(id)) end

@@ -30,7 +30,7 @@ local function wf_with_ready(answer)
 end
 
 local function wf_release(id, h)
-  local f = redis.call('HMGET', h, 'join', 'slots', 'env', 'queue', 'priority', 'delay')
+  local f = redis.call('HMGET', h, 'join', 'slots', 'env', 'queue', 'priority', 'delay', 'expires_in')
   local env, jkey = f[3], prefix .. 'j:' .. id
   if f[1] == 'one' or f[1] == 'list' then
     local n, parts = tonumber(f[2]), {}
@@ -52,7 +52,13 @@ local function wf_release(id, h)
   if env ~= f[3] then redis.call('HSET', h, 'tmpl', f[3]) end
   redis.call('HDEL', h, 'waiting', 'need')
   local delay = tonumber(f[6]) or 0
-  emit(id, 'joined', 'env', env)
+  -- Its task's default expiry counts from now, as a dispatch's from the dispatch (the envelope names none).
+  local expires_in, expires = tonumber(f[7]) or 0, ''
+  if expires_in > 0 then
+    expires = ms(NOW + expires_in)
+    redis.call('HSET', h, 'expires', expires)
+  end
+  emit(id, 'joined', 'env', env, 'expires', expires)
   if delay > 0 then
     redis.call('ZADD', queue_key(f[4], 'delayed'), NOW + delay, id)
     redis.call('HSET', h, 'eta', ms(NOW + delay), 'ready', ms(NOW + delay))
