@@ -72,12 +72,19 @@ final class WorkflowRedrive {
         for (UUID old : rerun) {
             StoredMember m = stored.get(old);
             Map<Integer, WorkflowBatch.Given> given = new LinkedHashMap<>();
-            predecessors.getOrDefault(old, Map.of()).forEach((slot, predecessor) -> {
+            Map<Integer, UUID> inputs = predecessors.getOrDefault(old, Map.of());
+            for (int slot = 0; slot < m.slots(); slot++) {
+                UUID predecessor = inputs.get(slot);
+                if (predecessor == null) {
+                    // A step fed by neither a re-run member nor a given value would wait for ever.
+                    throw new NotRedrivableException("slot " + slot + " of " + old + " has no known predecessor"
+                            + " (stored by an older version of Chard); dispatch the workflow anew");
+                }
                 if (!rerun.contains(predecessor)) {
                     String result = stored.get(predecessor).resultJson();
                     given.put(slot, new WorkflowBatch.Given(predecessor, result == null ? "null" : result));
                 }
-            });
+            }
             List<WorkflowBatch.Successor> successors = m.successors().stream()
                     .map(s -> new WorkflowBatch.Successor(renamed.get(s.id()), s.slot(), s.link())).toList();
             members.add(new WorkflowBatch.Member(envelope(m), m.join(), m.slots(), m.delayMillis(),

@@ -336,6 +336,21 @@ class WorkflowTest {
     }
 
     @Test
+    void aRedriveThatCouldNotFeedAStepIsRefusedInsteadOfLeavingItWaitingForEver() {
+        WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1), task("test.add", 10),
+                task("test.fail_until"), task("test.add", 5)));
+        runUntilIdle(worker);
+        WorkflowState first = workflows.redrive(run.id()).orElseThrow();
+        runUntilIdle(worker);
+        UUID rerun = first.members().get(2).id();
+        redis(c -> c.hdel(c.keys("*:t:" + rerun).getFirst(), "from")); // as a redrive stored before `from` was
+        NotRedrivableException refused = assertThrows(NotRedrivableException.class,
+                () -> workflows.redrive(first.id()));
+        assertTrue(refused.getMessage().contains("slot 0 of " + rerun), refused.getMessage());
+        assertEquals("failed", workflows.find(first.id()).orElseThrow().status(), "nothing was written");
+    }
+
+    @Test
     void aRedrivenChordRerunsItsFailedMemberAndItsCallbackWithEveryResultInMemberOrder() {
         WorkflowDispatched run = client.dispatch(chord(group(task("test.add", 1, 1), task("test.fail_until", 4),
                 task("test.add", 3, 3)), task("test.sum")));

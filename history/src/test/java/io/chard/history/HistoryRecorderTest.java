@@ -561,7 +561,6 @@ class HistoryRecorderTest {
         }
     }
 
-    /** Leases the next execution as worker-a, runs {@code meanwhile}, then settles it with {@code outcome}. */
     private static void pause(Duration duration) {
         try {
             Thread.sleep(duration);
@@ -570,6 +569,7 @@ class HistoryRecorderTest {
         }
     }
 
+    /** Leases the next execution as worker-a, runs {@code meanwhile}, then settles it with {@code outcome}. */
     private void runOnWorkerA(Outcome outcome, java.util.function.BiConsumer<BrokerConsumer, Delivery> meanwhile) {
         try (BrokerConsumer worker = broker.consumer("worker-a")) {
             Delivery delivery = worker.lease(List.of("default"), 1, LEASE).deliveries().getFirst();
