@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Canvas workflows over HTTP: dispatch one (202 with its members), read it back (from the broker, then from the
@@ -69,7 +70,7 @@ class WorkflowController {
     @Get("/{id}")
     @Secured(Permissions.VIEW)
     HttpResponse<?> get(UUID id) {
-        return workflows.find(id, this::recordedMember).or(() -> recorded(id))
+        return workflows.find(id, new RecordedMembers(id, null)).or(() -> recorded(id))
                 .<HttpResponse<?>>map(state -> HttpResponse.ok(answer(state)))
                 .orElseGet(() -> ActionAnswers.notFound(id));
     }
@@ -79,19 +80,42 @@ class WorkflowController {
         if (recorded.tree() == null) {
             return Optional.empty();
         }
+        return Optional.of(workflows.recorded(id, recorded.tree(), new RecordedMembers(id, rows(recorded))));
+    }
+
+    /**
+     * A workflow's members as the history recorded them: its rows are read once, at the first member asked for (one
+     * query however many members left Redis), and a member recorded under another workflow (a step a redrive
+     * reused) alone.
+     */
+    private final class RecordedMembers implements Function<UUID, Optional<Workflows.Recorded>> {
+        private final UUID workflowId;
+        private Map<UUID, Workflows.Recorded> rows;
+
+        /** @param rows the workflow's rows when read already, else null */
+        RecordedMembers(UUID workflowId, Map<UUID, Workflows.Recorded> rows) {
+            this.workflowId = workflowId;
+            this.rows = rows;
+        }
+
+        @Override
+        public Optional<Workflows.Recorded> apply(UUID member) {
+            if (rows == null) {
+                rows = rows(history.workflow(workflowId));
+            }
+            return Optional.ofNullable(rows.get(member)).or(() -> history.find(member).map(r ->
+                    new Workflows.Recorded(r.status(), r.result(), error(r.status(), r.exceptionType(),
+                            r.exceptionMessage()), r.revokeReason(), new WorkflowState.Run(r.startedAt(),
+                            r.finishedAt()))));
+        }
+    }
+
+    private static Map<UUID, Workflows.Recorded> rows(HistoryStore.RecordedWorkflow recorded) {
         Map<UUID, Workflows.Recorded> rows = new HashMap<>();
         recorded.members().forEach(m -> rows.put(m.id(), new Workflows.Recorded(m.status(), m.result(),
                 error(m.status(), m.exceptionType(), m.exceptionMessage()), m.reason(),
                 new WorkflowState.Run(m.startedAt(), m.finishedAt()))));
-        // A redrive's reused members were recorded under the workflow they first ran in.
-        return Optional.of(workflows.recorded(id, recorded.tree(), member -> Optional.ofNullable(rows.get(member))
-                .or(() -> recordedMember(member))));
-    }
-
-    private Optional<Workflows.Recorded> recordedMember(UUID member) {
-        return history.find(member).map(r -> new Workflows.Recorded(r.status(), r.result(),
-                error(r.status(), r.exceptionType(), r.exceptionMessage()), r.revokeReason(),
-                new WorkflowState.Run(r.startedAt(), r.finishedAt())));
+        return rows;
     }
 
     private static String error(String status, String type, String message) {
