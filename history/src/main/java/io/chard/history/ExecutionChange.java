@@ -138,7 +138,8 @@ public final class ExecutionChange {
             }
             case JOINED -> {
                 enqueued(d.get("env"), json); // its arguments now hold the predecessors' values
-                // Its default expiry, counted from the release (the envelope names none).
+                // Its countdown and its default expiry, counted from the release (the envelope names neither).
+                eta = instant(d.get("eta"));
                 String expires = instant(d.get("expires"));
                 if (expires != null) {
                     expiresAt = expires;

@@ -153,11 +153,11 @@ class HistoryRecorderTest {
     }
 
     @Test
-    void aReleasedStepsDefaultExpiryIsRecordedFromItsReleaseNotFromTheWorkflowsDispatch() throws Exception {
+    void aReleasedStepsExpiryAndCountdownAreRecordedFromItsReleaseNotFromTheWorkflowsDispatch() throws Exception {
         start(false);
         io.chard.canvas.WorkflowDispatched run = client.dispatch(io.chard.canvas.Workflow.chain(
                 io.chard.canvas.Workflow.task("test.add", 1, 1),
-                io.chard.canvas.Workflow.task("test.short_lived").asImmutable()));
+                io.chard.canvas.Workflow.task("test.short_lived").asImmutable().withCountdown(Duration.ofMillis(100))));
         runOnWorkerA(new Outcome.Success("2"), (worker, delivery) -> pause(Duration.ofMillis(300)));
         recorderCatchesUp();
         ExecutionRecord first = store.find(run.members().getFirst().id()).orElseThrow();
@@ -165,6 +165,8 @@ class HistoryRecorderTest {
         assertTrue(second.expiresAt() != null && !second.expiresAt().isBefore(first.finishedAt()),
                 "0.2 s from its release, after the first step's 0.3 s: " + second.expiresAt() + " vs "
                         + first.finishedAt());
+        assertTrue(second.eta() != null && !second.eta().isBefore(first.finishedAt()),
+                "due 0.1 s after its release: " + second.eta());
     }
 
     @Test

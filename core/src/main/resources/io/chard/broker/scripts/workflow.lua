@@ -58,7 +58,7 @@ local function wf_release(id, h)
     expires = ms(NOW + expires_in)
     redis.call('HSET', h, 'expires', expires)
   end
-  emit(id, 'joined', 'env', env, 'expires', expires)
+  emit(id, 'joined', 'env', env, 'expires', expires, 'eta', delay > 0 and ms(NOW + delay) or '')
   if delay > 0 then
     redis.call('ZADD', queue_key(f[4], 'delayed'), NOW + delay, id)
     redis.call('HSET', h, 'eta', ms(NOW + delay), 'ready', ms(NOW + delay))
