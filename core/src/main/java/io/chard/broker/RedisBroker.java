@@ -247,6 +247,7 @@ public final class RedisBroker implements Broker {
         RedisKeys keys = partitions.keys(id);
         List<Object> reply = run(Script.REVOKE, keys.scriptKeys(), List.of(keys.prefix(), id.toString(), reason,
                 Long.toString(config.resultTtl().toSeconds())));
+        triggerReady(reply, 2); // error callbacks the revoke released
         return switch (((Long) reply.getFirst()).intValue()) {
             case 1 -> Revocation.REVOKED;
             case 2 -> Revocation.STOP_REQUESTED;

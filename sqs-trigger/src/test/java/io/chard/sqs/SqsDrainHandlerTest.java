@@ -112,6 +112,21 @@ class SqsDrainHandlerTest {
     }
 
     @Test
+    void anErrorCallbackReleasedByARevokeReachesSqs() {
+        start(Map.of());
+        WorkflowDispatched run = client.dispatch(task("examples.sleep", 1)
+                .withLinkError(task("background_tasks.demo_echo")));
+        assertEquals(List.of(run.members().getFirst().id().toString()),
+                receive(10, 5).stream().map(Message::body).toList());
+        client.revoke(run.members().getFirst().id());
+        List<Message> callback = receive(10, 5);
+        assertEquals(List.of(run.members().getLast().id().toString()), callback.stream().map(Message::body).toList(),
+                "the revoke released the error callback; its message comes now, not at the next timer drain");
+        handler.handleRequest(event(callback), new DeadlineContext(Duration.ofSeconds(30)));
+        assertEquals(ExecutionStatus.SUCCESS, snapshot(run.members().getLast().id()).status());
+    }
+
+    @Test
     void tenThreeSecondSleepsWithATenSecondDeadlineRunWhatFitsAndNameExactlyTheUnfinishedAsFailures() {
         start(Map.of("chard.worker.concurrency", 2, "chard.function.run-budget", "3500ms",
                 "chard.function.safety-margin", "1s"));

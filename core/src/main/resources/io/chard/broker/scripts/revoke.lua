@@ -7,7 +7,9 @@
   ARGV[2]  id
   ARGV[3]  reason
   ARGV[4]  result TTL, seconds
-  Returns  {code, state}: code 1 revoked, 2 stop requested (running), 0 already terminal, -1 unknown id
+  Returns  {code, state}: code 1 revoked, 2 stop requested (running), 0 already terminal, -1 unknown id; after a
+           revoke, the workflow members it released (a link_error callback, a chord calling on failure) as triples
+           id, queue, delay ms (workflow.lua's WF_READY)
   Events   revoked | revoke_requested
 ]]
 local id, reason, ttl = ARGV[2], ARGV[3], tonumber(ARGV[4])
@@ -25,7 +27,7 @@ if state == 'pending' or state == 'retrying' then
   emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
   workflow_ended(id, ttl) -- canvas: a waiting member's successors (workflow.lua)
   unique_release(id, 'end') -- a unique task's lock (unique.lua)
-  return {1, 'revoked'}
+  return wf_with_ready({1, 'revoked'})
 end
 if state == 'running' then
   redis.call('HSET', h, 'revoke', '1', 'reason', reason)
