@@ -2,43 +2,85 @@ package io.chard.worker;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
- * The worker's capacity, in two counts: lease slots (every execution held, from lease to settlement: the
- * running ones plus the prefetched) and run slots (tasks running at once). Decides how many slots one lease
- * round trip asks for.
+ * The worker's capacity, in two counts: lease slots (every execution held, from lease to its end: the running
+ * ones plus the prefetched) and run slots (tasks running at once). Decides how many slots one lease round trip
+ * asks for, and how many executions are leased ahead of a free run slot.
+ *
+ * <p>The prefetch follows the work: the worker leases ahead what it finishes in {@link #PREFETCH_HORIZON_NANOS},
+ * at least one and at most the configured prefetch. A fixed prefetch had to choose between short tasks and long
+ * ones. Under no-ops a lease batch of 64 left a third of the two cores idle, waiting on round trips, where 256 kept
+ * them busy (docs/architecture.md, "A prefetch that follows the work"); under one-second tasks 256 executions
+ * would wait minutes in one worker, their leases renewed, while another worker idles and a paused queue's work
+ * keeps running. Ten milliseconds of work covers a lease round trip several times over on a loaded machine, so a
+ * slot that frees finds the next execution already here, and a long task's worker holds one ahead.
  */
 final class Slots {
     /** How long one lease round waits for a first free slot before looking again (so stop is noticed). */
     static final long FIRST_SLOT_WAIT_MILLIS = 200;
     /** How long it lingers for a worthwhile batch once a few slots are free. */
     static final long LINGER_MILLIS = 2;
+    /** The prefetch is what the worker finishes in this long. */
+    static final long PREFETCH_HORIZON_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * The completion rate is counted over at least this long: outcomes end in bursts (a lease batch of no-ops
+     * runs in one go), and a shorter window would swing the prefetch with each burst.
+     */
+    static final long RATE_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private final Semaphore leaseSlots;
+    private final LeaseSlots leaseSlots;
     private final Semaphore runSlots;
-    private final int capacity;
+    private final int concurrency;
+    private final int maxPrefetch;
     private final int leaseBatch;
+    private final LongSupplier nanoTime;
+    /** Executions ended (each freed its lease slot) since the worker started. */
+    private final AtomicLong ended = new AtomicLong();
+    // Read and written only by the lease round (one thread); the gauge reads prefetch.
+    private volatile int prefetch;
+    private long windowStart;
+    private long endedAtWindowStart;
 
-    Slots(int concurrency, int prefetch, int leaseBatch) {
-        this.capacity = concurrency + prefetch;
+    Slots(int concurrency, int maxPrefetch, int leaseBatch) {
+        this(concurrency, maxPrefetch, leaseBatch, System::nanoTime);
+    }
+
+    /**
+     * @param maxPrefetch most executions leased ahead of a run slot (0: none); the worker starts with as many as
+     *                    it has run slots, then follows its completion rate
+     * @param nanoTime    the clock the completion rate is read with
+     */
+    Slots(int concurrency, int maxPrefetch, int leaseBatch, LongSupplier nanoTime) {
+        this.concurrency = concurrency;
+        this.maxPrefetch = maxPrefetch;
         this.leaseBatch = leaseBatch;
-        this.leaseSlots = new Semaphore(capacity);
+        this.nanoTime = nanoTime;
+        this.prefetch = Math.min(maxPrefetch, concurrency);
+        this.leaseSlots = new LeaseSlots(concurrency + prefetch);
         this.runSlots = new Semaphore(concurrency);
+        this.windowStart = nanoTime.getAsLong();
     }
 
     /**
      * Waits up to 200 ms for one free lease slot, then takes every free one (at most one lease batch). When
      * only a few are free, it lingers up to 2 ms for a quarter of the capacity: under a stream of short tasks
      * slots free one by one, and leasing them one per round trip would cap throughput at the round-trip rate.
+     * Called by the lease round only.
      *
      * @return the slots taken (0 when none came free); give back those the lease did not fill
      */
     int takeForLease() throws InterruptedException {
+        followCompletionRate();
         if (!leaseSlots.tryAcquire(FIRST_SLOT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
             return 0;
         }
+        // Only this thread shrinks the permits, so after the acquire they are not negative and drainPermits
+        // cannot return (and so cancel) a shrink's debt.
         int taken = 1 + leaseSlots.drainPermits();
-        int worthATrip = Math.min(leaseBatch, Math.max(1, capacity / 4));
+        int worthATrip = Math.min(leaseBatch, Math.max(1, (concurrency + prefetch) / 4));
         if (taken < worthATrip && leaseSlots.tryAcquire(worthATrip - taken, LINGER_MILLIS, TimeUnit.MILLISECONDS)) {
             taken = worthATrip + leaseSlots.drainPermits();
         }
@@ -48,6 +90,30 @@ final class Slots {
             taken -= excess;
         }
         return taken;
+    }
+
+    /**
+     * Once a window has passed, sets the prefetch to what ended in it scaled to the horizon. A shrink leaves the
+     * held executions alone: the free count goes below zero and the next ends pay it off.
+     */
+    private void followCompletionRate() {
+        long now = nanoTime.getAsLong();
+        long elapsed = now - windowStart;
+        if (elapsed < RATE_WINDOW_NANOS || maxPrefetch == 0) {
+            return;
+        }
+        long endedNow = ended.get();
+        double perHorizon = (double) (endedNow - endedAtWindowStart) * PREFETCH_HORIZON_NANOS / elapsed;
+        windowStart = now;
+        endedAtWindowStart = endedNow;
+        int target = (int) Math.max(1, Math.min(maxPrefetch, Math.ceil(perHorizon)));
+        int change = target - prefetch;
+        if (change > 0) {
+            leaseSlots.release(change);
+        } else if (change < 0) {
+            leaseSlots.shrink(-change);
+        }
+        prefetch = target;
     }
 
     /** Gives back lease slots taken but not filled (fewer deliveries than asked for, or a failed call). */
@@ -67,6 +133,7 @@ final class Slots {
         if (heldRunSlot) {
             runSlots.release();
         }
+        ended.incrementAndGet();
         leaseSlots.release();
     }
 
@@ -81,5 +148,21 @@ final class Slots {
 
     int freeRunSlots() {
         return runSlots.availablePermits();
+    }
+
+    /** Executions leased ahead of a run slot, at most, now. */
+    int prefetch() {
+        return prefetch;
+    }
+
+    /** Lease slots whose count can shrink below what is held (Semaphore's own reduction is protected). */
+    private static final class LeaseSlots extends Semaphore {
+        LeaseSlots(int permits) {
+            super(permits);
+        }
+
+        void shrink(int by) {
+            reducePermits(by);
+        }
     }
 }

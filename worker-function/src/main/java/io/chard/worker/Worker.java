@@ -106,7 +106,7 @@ public final class Worker {
         Slots slots = new Slots(config.concurrency(), config.prefetch(), config.leaseBatch());
         this.settler = new Settler(broker, this::settled, this::accepted, loops, metrics);
         this.runner = new ExecutionRunner(invoker, broker, slots, clock, settler::submit, metrics, this::started);
-        metrics.slots(config.concurrency(), slots::freeRunSlots);
+        metrics.slots(config.concurrency(), slots::freeRunSlots, slots::prefetch);
         LeaseCalls leaseCalls = new LeaseCalls();
         Heartbeater heartbeater = new Heartbeater(broker, runner, leaseCalls,
                 new Heartbeater.Identity(id, host(), config, clock.instant()), chard.leaseDuration(), json, clock);

@@ -14,8 +14,9 @@ import java.util.List;
  *                      each with a weight, {@code critical:6,default:2,low:1}, to serve them by a weighted draw
  *                      per lease call (see {@link QueueOrder}); a malformed list stops the start-up
  * @param concurrency   tasks running at once (each on its own virtual thread)
- * @param prefetch      executions leased beyond those running, so a finished slot refills without a round
- *                      trip; they count as started (their leases are renewed while they wait)
+ * @param prefetch      most executions leased beyond those running, so a finished slot refills without a round
+ *                      trip; they count as started (their leases are renewed while they wait). The worker leases
+ *                      ahead what it finishes in 10 ms, at least one and at most this (0: none; see {@link Slots})
  * @param leaseBatch    most executions leased by one call
  * @param pollInterval  longest idle wait before looking for due work again (delayed work wakes it sooner)
  * @param shutdownGrace how long a stopping worker lets running tasks finish before giving their leases back
@@ -25,7 +26,7 @@ public record WorkerConfig(
         @Bindable(defaultValue = "false") boolean enabled,
         @Bindable(defaultValue = "default") List<String> queues,
         @Bindable(defaultValue = "16") int concurrency,
-        @Bindable(defaultValue = "64") int prefetch,
+        @Bindable(defaultValue = "256") int prefetch,
         @Bindable(defaultValue = "256") int leaseBatch,
         @Bindable(defaultValue = "1s") Duration pollInterval,
         @Bindable(defaultValue = "30s") Duration shutdownGrace) {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -91,5 +92,63 @@ class SlotsTest {
         slots.free(false);
         assertEquals(1, slots.freeLeaseSlots());
         assertEquals(2, slots.freeRunSlots());
+    }
+
+    @Test
+    void aWorkerStartsWithAsManyLeasedAheadAsItHasRunSlots() throws Exception {
+        Slots slots = new Slots(16, 256, 512);
+        assertEquals(16, slots.prefetch());
+        assertEquals(32, slots.takeForLease());
+    }
+
+    @Test
+    void aWorkerFinishingShortTasksLeasesAheadWhatItFinishesInTenMillisecondsUpToItsSetting() throws Exception {
+        AtomicLong nanos = new AtomicLong();
+        Slots slots = new Slots(4, 100, 1000, nanos::get);
+        // Each millisecond it leases every free slot and finishes them all: 8 a millisecond is 80 in ten, which
+        // the round after the window's 50 ms takes on.
+        cycleEveryMillisecond(slots, nanos, 51);
+        assertEquals(80, slots.prefetch());
+        // Now 84 a millisecond: more than the setting allows.
+        cycleEveryMillisecond(slots, nanos, 49);
+        assertEquals(104, slots.takeForLease(), "four run slots and a hundred ahead");
+        assertEquals(100, slots.prefetch());
+    }
+
+    @Test
+    void aWorkerFinishingLongTasksLeasesOneAheadAndKeepsWhatItHolds() throws Exception {
+        AtomicLong nanos = new AtomicLong();
+        Slots slots = new Slots(4, 100, 1000, nanos::get);
+        assertEquals(8, slots.takeForLease());
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        for (int i = 0; i < 4; i++) {
+            slots.free(true);
+        }
+        // Four ended in a second; four prefetched ones hold their slots while the prefetch falls to one.
+        assertEquals(1, slots.takeForLease());
+        assertEquals(1, slots.prefetch());
+        assertEquals(0, slots.freeLeaseSlots());
+        slots.free(true);
+        assertEquals(1, slots.takeForLease(), "what one end frees, with five held and five the capacity now");
+    }
+
+    @Test
+    void aWorkerSetToPrefetchNothingLeasesOnlyForItsRunSlotsHoweverFastItFinishes() throws Exception {
+        AtomicLong nanos = new AtomicLong();
+        Slots slots = new Slots(4, 0, 1000, nanos::get);
+        cycleEveryMillisecond(slots, nanos, 100);
+        assertEquals(0, slots.prefetch());
+        assertEquals(4, slots.takeForLease());
+    }
+
+    /** Leases every free slot and ends them all, once a millisecond. */
+    private static void cycleEveryMillisecond(Slots slots, AtomicLong nanos, int millis) throws Exception {
+        for (int i = 0; i < millis; i++) {
+            int taken = slots.takeForLease();
+            for (int j = 0; j < taken; j++) {
+                slots.free(false);
+            }
+            nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+        }
     }
 }

@@ -75,23 +75,24 @@ class WeightedQueuesTest {
     }
 
     /**
-     * With the default prefetch a worker running one task at a time leases 65 at once. Each lease round shares
-     * its slots by weight (one draw per slot), where it used to fill them all in one draw's order: 65 of bulk
+     * A worker running one task at a time with 64 leased ahead leases 65 at once. Each lease round shares its
+     * slots by weight (one draw per slot), where it used to fill them all in one draw's order: 65 of bulk
      * whenever bulk was drawn first. Three rounds on queues both fuller than a round: every round takes from
      * both, about half each (a split outside 12..53 of 65 has a chance below one in a million).
      */
     @Test
-    void withTheDefaultPrefetchEachLeaseRoundSharesItsSlotsByWeightNotInOneDrawsOrder() {
+    void aPrefetchingWorkersLeaseRoundSharesItsSlotsByWeightNotInOneDrawsOrder() {
         TaskClient client = dispatcher.getBean(TaskClient.class);
         client.dispatchAll(requests(client, "bulk", 200));
         client.dispatchAll(requests(client, "urgent", 200));
         Map<String, Object> workerProperties = new HashMap<>(properties);
         workerProperties.put(ChardSettings.WORKER_QUEUES, "bulk:1,urgent:1");
         workerProperties.put(ChardSettings.WORKER_CONCURRENCY, 1);
+        workerProperties.put(ChardSettings.WORKER_PREFETCH, 64);
         worker = ApplicationContext.run(workerProperties);
         WorkerConfig config = worker.getBean(WorkerConfig.class);
         int slots = config.concurrency() + config.prefetch();
-        assertEquals(65, slots, "the default prefetch, 64, beside one run slot");
+        assertEquals(65, slots, "64 ahead beside one run slot");
         try (BrokerConsumer consumer = worker.getBean(Broker.class).consumer("weighted-rounds")) {
             // Only the source is used: what a round leases, not how the loop runs it.
             LeaseLoop.Source queues = new LeaseLoop(consumer, config, Duration.ofMinutes(1), null, batch -> { },

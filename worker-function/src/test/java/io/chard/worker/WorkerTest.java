@@ -233,8 +233,8 @@ class WorkerTest {
 
     @Test
     void pausingAQueueStopsItsLeasingWithinASecondAndResumingStartsItAgain() throws InterruptedException {
-        // Nothing leased ahead: with the default prefetch (64) the worker's first two lease calls took all 120
-        // executions before the pause, which is what prefetch means and not what this test is about.
+        // Nothing leased ahead: with a prefetch of 64 the worker's first two lease calls took all 120 executions
+        // before the pause, which is what prefetch means and not what this test is about.
         startWorker(Map.of(ChardSettings.WORKER_PREFETCH, 0));
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 120; i++) {
@@ -249,6 +249,30 @@ class WorkerTest {
         assertTrue(oneSecondAfterThePause < ids.size(), "the pause came before the queue ran dry");
 
         context.getBean(QueueControl.class).resume("default");
+        for (UUID id : ids) {
+            assertEquals(ExecutionStatus.SUCCESS, finished(id).status());
+        }
+    }
+
+    /**
+     * Under tasks of 200 ms a worker finishes 10 a second with two run slots: its prefetch, what it finishes in 10
+     * ms, is one. It starts with two ahead (one per run slot) and never leases the queue's backlog into itself,
+     * where another worker could not take it, as a fixed prefetch of the setting's 256 would.
+     */
+    @Test
+    void aWorkerOfLongTasksLeasesOnlyAFewAheadOfItsRunSlots() throws InterruptedException {
+        startWorker(Map.of(ChardSettings.WORKER_CONCURRENCY, 2));
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(client.dispatch("w.sleep", 0.2).id());
+        }
+        Await.until("the queue is being worked", WAIT, () -> started(ids) >= 2);
+        long mostHeld = 0;
+        for (int look = 0; look < 30; look++) {
+            mostHeld = Math.max(mostHeld, ids.stream().filter(id -> status(id) == ExecutionStatus.RUNNING).count());
+            Thread.sleep(50);
+        }
+        assertTrue(mostHeld >= 2 && mostHeld <= 4, "held at most two run slots and two ahead: " + mostHeld);
         for (UUID id : ids) {
             assertEquals(ExecutionStatus.SUCCESS, finished(id).status());
         }

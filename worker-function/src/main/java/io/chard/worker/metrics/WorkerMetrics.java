@@ -116,11 +116,17 @@ public final class WorkerMetrics {
                 .register(registry).increment(count);
     }
 
-    /** Registers the run slots: how many there are, and how many run a task now. */
-    public void slots(int concurrency, IntSupplier free) {
+    /**
+     * Registers the run slots (how many there are, and how many run a task now) and the prefetch the worker follows
+     * now (the most executions it leases ahead of a run slot: what it finishes in 10 ms, within the setting).
+     */
+    public void slots(int concurrency, IntSupplier free, IntSupplier prefetch) {
         Gauge.builder("chard.worker.slots", () -> concurrency).description("run slots (concurrency)")
                 .register(registry);
         Gauge.builder("chard.worker.slots.busy", () -> concurrency - free.getAsInt())
                 .description("run slots running a task now").register(registry);
+        Gauge.builder("chard.worker.prefetch", prefetch::getAsInt)
+                .description("most executions leased ahead of a run slot now (follows the completion rate)")
+                .register(registry);
     }
 }

@@ -73,6 +73,7 @@ class WorkerMetricsTest {
         assertEquals(3.0, value(text, "chard_execution_run_seconds_count", "w.add"), text);
         assertTrue(text.contains("chard_execution_run_seconds_bucket{"), "a histogram, for quantiles over workers");
         assertEquals(4.0, value(text, "chard_worker_slots", null), text);
+        assertTrue(value(text, "chard_worker_prefetch", null) >= 1.0, "a prefetching worker leases one ahead at least");
     }
 
     @Test
