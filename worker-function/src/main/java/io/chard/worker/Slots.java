@@ -39,7 +39,8 @@ final class Slots {
     private final LongSupplier nanoTime;
     /** Executions ended (each freed its lease slot) since the worker started. */
     private final AtomicLong ended = new AtomicLong();
-    // Read and written only by the lease round (one thread); the gauge reads prefetch.
+    // Written by the lease round (under this object's lock: a drain's round may outlast its stop); the gauge reads
+    // prefetch.
     private volatile int prefetch;
     private long windowStart;
     private long endedAtWindowStart;
@@ -77,12 +78,10 @@ final class Slots {
         if (!leaseSlots.tryAcquire(FIRST_SLOT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
             return 0;
         }
-        // Only this thread shrinks the permits, so after the acquire they are not negative and drainPermits
-        // cannot return (and so cancel) a shrink's debt.
-        int taken = 1 + leaseSlots.drainPermits();
+        int taken = 1 + leaseSlots.takeFree();
         int worthATrip = Math.min(leaseBatch, Math.max(1, (concurrency + prefetch) / 4));
         if (taken < worthATrip && leaseSlots.tryAcquire(worthATrip - taken, LINGER_MILLIS, TimeUnit.MILLISECONDS)) {
-            taken = worthATrip + leaseSlots.drainPermits();
+            taken = worthATrip + leaseSlots.takeFree();
         }
         int excess = taken - leaseBatch;
         if (excess > 0) {
@@ -96,7 +95,7 @@ final class Slots {
      * Once a window has passed, sets the prefetch to what ended in it scaled to the horizon. A shrink leaves the
      * held executions alone: the free count goes below zero and the next ends pay it off.
      */
-    private void followCompletionRate() {
+    private synchronized void followCompletionRate() {
         long now = nanoTime.getAsLong();
         long elapsed = now - windowStart;
         if (elapsed < RATE_WINDOW_NANOS || maxPrefetch == 0) {
@@ -163,6 +162,22 @@ final class Slots {
 
         void shrink(int by) {
             reducePermits(by);
+        }
+
+        /**
+         * Takes every free slot. Unlike drainPermits, which sets a negative count to zero, it leaves a shrink's
+         * debt in place.
+         */
+        int takeFree() {
+            while (true) {
+                int free = availablePermits();
+                if (free <= 0) {
+                    return 0;
+                }
+                if (tryAcquire(free)) {
+                    return free;
+                }
+            }
         }
     }
 }
