@@ -74,7 +74,9 @@ public final class QueueControl {
             List<String> argv = List.of(keys.prefix(), queue, ttl, Integer.toString(PURGE_BATCH));
             long revoked;
             do {
-                revoked = broker.runForInteger(LuaScripts.Script.PURGE, declared, argv);
+                List<Object> reply = broker.run(LuaScripts.Script.PURGE, declared, argv);
+                broker.triggerReady(reply, 1); // error callbacks the purged members' workflows released
+                revoked = (Long) reply.getFirst();
                 purged += revoked;
             } while (revoked == PURGE_BATCH);
         }

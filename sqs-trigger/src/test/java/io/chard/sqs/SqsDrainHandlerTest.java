@@ -6,6 +6,7 @@ import io.chard.broker.Broker;
 import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
+import io.chard.broker.QueueControl;
 import io.chard.canvas.WorkflowDispatched;
 import io.chard.client.DispatchRequest;
 import io.chard.client.TaskClient;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import static io.chard.canvas.Workflow.chain;
@@ -113,15 +115,26 @@ class SqsDrainHandlerTest {
 
     @Test
     void anErrorCallbackReleasedByARevokeReachesSqs() {
+        anErrorCallbackReachesSqsAsSoonAsTheFirstStepEnds("revoke", first -> client.revoke(first));
+    }
+
+    @Test
+    void anErrorCallbackReleasedByAPurgeReachesSqs() {
+        anErrorCallbackReachesSqsAsSoonAsTheFirstStepEnds("purge",
+                first -> assertEquals(1, context.getBean(QueueControl.class).purge("default")));
+    }
+
+    /** A step with an error callback, sent to SQS; {@code end} revokes it before it runs, by its id. */
+    private void anErrorCallbackReachesSqsAsSoonAsTheFirstStepEnds(String how, Consumer<UUID> end) {
         start(Map.of());
         WorkflowDispatched run = client.dispatch(task("examples.sleep", 1)
                 .withLinkError(task("background_tasks.demo_echo")));
         assertEquals(List.of(run.members().getFirst().id().toString()),
                 receive(10, 5).stream().map(Message::body).toList());
-        client.revoke(run.members().getFirst().id());
+        end.accept(run.members().getFirst().id());
         List<Message> callback = receive(10, 5);
         assertEquals(List.of(run.members().getLast().id().toString()), callback.stream().map(Message::body).toList(),
-                "the revoke released the error callback; its message comes now, not at the next timer drain");
+                "the " + how + " released the error callback; its message comes now, not at the next timer drain");
         handler.handleRequest(event(callback), new DeadlineContext(Duration.ofSeconds(30)));
         assertEquals(ExecutionStatus.SUCCESS, snapshot(run.members().getLast().id()).status());
     }

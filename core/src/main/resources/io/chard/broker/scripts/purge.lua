@@ -10,7 +10,8 @@
   ARGV[2]  queue
   ARGV[3]  result TTL, seconds
   ARGV[4]  most executions to revoke in this call
-  Returns  how many were revoked
+  Returns  {how many were revoked, then the error callbacks their workflows released: triples id, queue, delay ms
+           (workflow.lua's WF_READY)}
   Events   revoked (reason purged)
 ]]
 local ttl, most = tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -28,4 +29,4 @@ for _, key in ipairs({KEYS[7], KEYS[8], KEYS[9]}) do
   end
   if purged >= most then break end
 end
-return purged
+return wf_with_ready({purged})
