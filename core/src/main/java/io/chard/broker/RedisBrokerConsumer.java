@@ -98,24 +98,27 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         return argv;
     }
 
-    private static LeaseBatch leaseBatch(List<Object> reply, List<String> queues) {
+    private LeaseBatch leaseBatch(List<Object> reply, List<String> queues) {
         long waitMillis = (Long) reply.getFirst();
+        int leased = ((Long) reply.get(1)).intValue();
         // Lapses by queue; no map is built while none lapsed (the usual case).
         Map<String, Integer> lapsed = Map.of();
         for (int q = 0; q < queues.size(); q++) {
-            int n = ((Long) reply.get(1 + q)).intValue();
+            int n = ((Long) reply.get(2 + q)).intValue();
             if (n > 0) {
                 lapsed = lapsed.isEmpty() ? new HashMap<>() : lapsed;
                 lapsed.merge(queues.get(q), n, Integer::sum);
             }
         }
-        int first = 1 + queues.size();
-        List<Delivery> deliveries = new ArrayList<>((reply.size() - first) / 6);
-        for (int i = first; i < reply.size(); i += 6) {
+        int first = 2 + queues.size();
+        int end = first + leased * 6;
+        List<Delivery> deliveries = new ArrayList<>(leased);
+        for (int i = first; i < end; i += 6) {
             deliveries.add(new Delivery(UUID.fromString((String) reply.get(i)), String.valueOf(reply.get(i + 1)),
                     ((Long) reply.get(i + 2)).intValue(), ((Long) reply.get(i + 3)).intValue(),
                     (String) reply.get(i + 4), (Long) reply.get(i + 5)));
         }
+        broker.triggerReady(reply, end); // error callbacks of members that expired
         return new LeaseBatch(deliveries, waitMillis < 0 ? null : Duration.ofMillis(waitMillis), lapsed);
     }
 
@@ -153,7 +156,8 @@ final class RedisBrokerConsumer implements BrokerConsumer {
         declared.addAll(keys.limitKeys());
         List<Object> reply = broker.run(Script.LEASE_IDS, declared, argv);
         List<IdLease> results = new ArrayList<>(ids.size());
-        for (int i = 0; i < reply.size(); i += 8) {
+        int end = ids.size() * 8;
+        for (int i = 0; i < end; i += 8) {
             UUID id = UUID.fromString((String) reply.get(i));
             IdLeaseCode code = IdLeaseCode.valueOf(((String) reply.get(i + 1)).toUpperCase());
             String token = String.valueOf(reply.get(i + 2));
@@ -164,6 +168,7 @@ final class RedisBrokerConsumer implements BrokerConsumer {
             String lapsedFrom = (String) reply.get(i + 7);
             results.add(new IdLease(id, code, delivery, dueAt, lapsedFrom.isEmpty() ? null : lapsedFrom));
         }
+        broker.triggerReady(reply, end); // error callbacks of members that expired or were revoked while waiting
         return results;
     }
 

@@ -3,6 +3,7 @@ package io.chard.sqs;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.chard.broker.Broker;
+import io.chard.broker.BrokerConsumer.LeaseBatch;
 import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
@@ -124,6 +125,33 @@ class SqsDrainHandlerTest {
                 first -> assertEquals(1, context.getBean(QueueControl.class).purge("default")));
     }
 
+    @Test
+    void anErrorCallbackReleasedByAnExpiryTheHandlersLeaseFindsReachesSqs() throws InterruptedException {
+        start(Map.of());
+        WorkflowDispatched run = client.dispatch(task("test.short_lived") // expires 0.2 s after its dispatch
+                .withLinkError(task("background_tasks.demo_echo")));
+        List<Message> first = receive(10, 5);
+        assertEquals(List.of(run.members().getFirst().id().toString()), first.stream().map(Message::body).toList());
+        Thread.sleep(300);
+        handler.handleRequest(event(first), new DeadlineContext(Duration.ofSeconds(30)));
+        assertEquals(ExecutionStatus.REVOKED, snapshot(run.members().getFirst().id()).status());
+        theErrorCallbacksMessageComesNowAndRuns(run, "the lease by id found the step expired");
+    }
+
+    @Test
+    void anErrorCallbackReleasedByAnExpiryAQueueLeaseFindsReachesSqs() throws InterruptedException {
+        start(Map.of());
+        // The step waits on a queue no SQS message names (a container worker's); its callback runs from SQS.
+        WorkflowDispatched run = client.dispatch(task("test.short_lived").withQueue("containers")
+                .withLinkError(task("background_tasks.demo_echo")));
+        Thread.sleep(300);
+        LeaseBatch leased = context.getBean(Broker.class).consumer("container-worker")
+                .lease(List.of("containers"), 10, Duration.ofSeconds(30));
+        assertEquals(List.of(), leased.deliveries());
+        assertEquals(ExecutionStatus.REVOKED, snapshot(run.members().getFirst().id()).status());
+        theErrorCallbacksMessageComesNowAndRuns(run, "the lease found the step expired");
+    }
+
     /** A step with an error callback, sent to SQS; {@code end} revokes it before it runs, by its id. */
     private void anErrorCallbackReachesSqsAsSoonAsTheFirstStepEnds(String how, Consumer<UUID> end) {
         start(Map.of());
@@ -132,9 +160,14 @@ class SqsDrainHandlerTest {
         assertEquals(List.of(run.members().getFirst().id().toString()),
                 receive(10, 5).stream().map(Message::body).toList());
         end.accept(run.members().getFirst().id());
+        theErrorCallbacksMessageComesNowAndRuns(run, "the " + how + " ended the step");
+    }
+
+    /** {@code run}'s last member is the error callback its first step's end released. */
+    private void theErrorCallbacksMessageComesNowAndRuns(WorkflowDispatched run, String why) {
         List<Message> callback = receive(10, 5);
         assertEquals(List.of(run.members().getLast().id().toString()), callback.stream().map(Message::body).toList(),
-                "the " + how + " released the error callback; its message comes now, not at the next timer drain");
+                why + " and released its error callback: its message comes now, not at the next timer drain");
         handler.handleRequest(event(callback), new DeadlineContext(Duration.ofSeconds(30)));
         assertEquals(ExecutionStatus.SUCCESS, snapshot(run.members().getLast().id()).status());
     }

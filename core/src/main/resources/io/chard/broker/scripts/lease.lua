@@ -16,16 +16,18 @@
            ARGV[7], is at most this (0 = no such check; a short-lived worker passes the time it has left)
   ARGV[7]  run budget, ms, assumed for an execution without a time limit when ARGV[6] is set
   ARGV[8..] queue names
-  Returns  {wait_ms, lapsed per queue (in ARGV order), id1, token1, deliveries1, retries1, env1, waited1, id2, ...};
-           wait_ms is how long until the next delayed execution is due or lease may lapse (-1: nothing scheduled);
-           lapsed, how many leases of that queue lapsed and were taken back in this call (leasing.lua); waited, how
-           long the execution waited to start, ms (-1: unknown)
+  Returns  {wait_ms, leased, lapsed per queue (in ARGV order), id1, token1, deliveries1, retries1, env1, waited1,
+           id2, ..., then the workflow members this call made ready or delayed, triples id, queue, delay ms
+           (workflow.lua's WF_READY: an expired member's error callback)}; wait_ms is how long until the next delayed
+           execution is due or lease may lapse (-1: nothing scheduled); leased, how many executions follow (six
+           values each); lapsed, how many leases of that queue lapsed and were taken back in this call (leasing.lua);
+           waited, how long the execution waited to start, ms (-1: unknown)
   Events   started (worker, deliveries; alike ones as one entry: emit_alike), revoked (reason expired, or the
            revoke reason of an execution revoked while running whose lease then lapsed), lease_expired (worker);
            none, and nothing leased, while the stream holds half of chard.events.max-length (events_held: no
            recorder drains it)
 ]]
-local out = {-1}
+local out = {-1, 0}
 for _ = 8, #ARGV do
   out[#out + 1] = 0
 end
@@ -62,7 +64,7 @@ for q = 8, #ARGV do
   for i = 1, #lapsed, 2 do
     take_back(lapsed[i], task_key(lapsed[i]), queue, tonumber(lapsed[i + 1]))
   end
-  out[q - 6] = #lapsed / 2
+  out[q - 5] = #lapsed / 2 -- out[3] for the first queue (ARGV[8])
 
   local open = not paused(queue)
   while open and taken < max do
@@ -129,4 +131,5 @@ end
 if LIMITED then sooner(LIMITS_DUE) end
 emit_run()
 out[1] = wait
-return out
+out[2] = taken
+return wf_with_ready(out)

@@ -24,6 +24,8 @@
            held     nothing starts while the stream holds half of chard.events.max-length (events_held)
            paused   its queue is paused (it keeps its place; the timer drain leases it after the resume)
            limited  a rate limit or cap holds it back: parked until the limit has room (limits.lua)
+           After the ids' answers, the workflow members this call made ready or delayed: triples id, queue, delay
+           ms (workflow.lua's WF_READY: the error callback of a member that expired or was revoked while waiting).
   Events   started (alike ones as one entry: emit_alike), revoked (expired or revoked while waiting),
            lease_expired
 ]]
@@ -112,4 +114,4 @@ for i = 7, #ARGV do
   end
 end
 emit_run()
-return out
+return wf_with_ready(out)

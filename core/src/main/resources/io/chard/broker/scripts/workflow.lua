@@ -12,9 +12,8 @@
 -- The workflow hash {tag}:wf:<wf> counts its members not ended (`left`) and expires with the last of them.
 local WF_INPUT = '"$chard:input$"'
 local WF_CHUNK = 1000
--- The members this call made ready or delayed, as triples id, queue, delay ms: settle and enqueue_workflow return
--- them after their own answer, so the caller tells a queue trigger (SQS) of them, as a dispatch does. The other
--- scripts that end members (revoke, lease) leave theirs to the timer drain.
+-- The members this call made ready or delayed, as triples id, queue, delay ms: every script that includes this file
+-- returns them after its own answer, so the caller tells a queue trigger (SQS) of them, as a dispatch does.
 local WF_READY = {}
 
 local function wf_ready(id, queue, delay)
