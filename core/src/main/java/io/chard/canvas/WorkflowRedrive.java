@@ -13,6 +13,7 @@ import io.micronaut.json.tree.JsonNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -115,11 +116,17 @@ final class WorkflowRedrive {
         return inTreeOrder;
     }
 
-    /** The member's envelope before its inputs were spliced in, under its new id, retried from its old one. */
+    /**
+     * The member's envelope before its inputs were spliced in, under its new id, retried from its old one. A first
+     * step keeps its countdown (the eta a signature's countdown gave it), counted again from the redrive, as a
+     * waiting member's counts from its release.
+     */
     private Envelope.Encoded envelope(StoredMember member) {
         Envelope old = read(member.template(), Envelope.class);
+        Duration countdown = member.join() == WorkflowBatch.Join.READY && old.eta() != null
+                && old.eta().isAfter(old.queuedAt()) ? Duration.between(old.queuedAt(), old.eta()) : null;
         DispatchRequest request = new DispatchRequest(old.task(), old.args(), old.kwargs(), old.queue(),
-                old.priority(), null, null, null, null, member.id());
+                old.priority(), countdown, null, null, null, member.id());
         UUID id = renamed.get(member.id());
         return member.join() == WorkflowBatch.Join.READY ? client.prepare(request, now, id, false)
                 : client.prepareWaiting(request, now, id);

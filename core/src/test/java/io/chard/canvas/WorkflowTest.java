@@ -317,6 +317,23 @@ class WorkflowTest {
     }
 
     @Test
+    void aRedrivenFirstStepWaitsItsCountdownAgainAsAReleasedStepDoes() throws InterruptedException {
+        Duration countdown = Duration.ofSeconds(2);
+        WorkflowDispatched run = client.dispatch(chain(task("test.fail_until", 7).withCountdown(countdown),
+                task("test.add", 5)));
+        assertEquals(List.of(), runUntilIdle(worker), "the first step waits its countdown");
+        Thread.sleep(countdown.plusMillis(100));
+        assertEquals(1, runUntilIdle(worker).size());
+        assertEquals("failed", workflows.find(run.id()).orElseThrow().status());
+        conditionFixed = true;
+        WorkflowState redrive = workflows.redrive(run.id()).orElseThrow();
+        assertEquals(List.of(), runUntilIdle(worker), "the re-run first step waits its countdown again");
+        Thread.sleep(countdown.plusMillis(100));
+        assertEquals(2, runUntilIdle(worker).size());
+        assertEquals("12", workflows.find(redrive.id()).orElseThrow().resultJson());
+    }
+
+    @Test
     void aRedriveOfARedriveGivesTheRerunStepTheResultOfAStepReusedFromTheOriginal() {
         WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1), task("test.add", 10),
                 task("test.fail_until"), task("test.add", 5)));
