@@ -39,6 +39,8 @@ final class Slots {
     private final LongSupplier nanoTime;
     /** Executions ended (each freed its lease slot) since the worker started. */
     private final AtomicLong ended = new AtomicLong();
+    /** When the last execution ended (the worker's start before any did), on {@link #nanoTime}. */
+    private volatile long lastEndNanos;
     // Written by the lease round (under this object's lock: a drain's round may outlast its stop); the gauge reads
     // prefetch.
     private volatile int prefetch;
@@ -59,10 +61,11 @@ final class Slots {
         this.maxPrefetch = maxPrefetch;
         this.leaseBatch = leaseBatch;
         this.nanoTime = nanoTime;
-        this.prefetch = Math.min(maxPrefetch, concurrency);
+        this.prefetch = startingPrefetch();
         this.leaseSlots = new LeaseSlots(concurrency + prefetch);
         this.runSlots = new Semaphore(concurrency);
         this.windowStart = nanoTime.getAsLong();
+        this.lastEndNanos = windowStart;
     }
 
     /**
@@ -91,9 +94,17 @@ final class Slots {
         return taken;
     }
 
+    /** One ahead per run slot, at most the configured prefetch: before anything has ended, and after an idle spell. */
+    private int startingPrefetch() {
+        return Math.min(maxPrefetch, concurrency);
+    }
+
     /**
-     * Once a window has passed, sets the prefetch to what ended in it scaled to the horizon. A shrink leaves the
-     * held executions alone: the free count goes below zero and the next ends pay it off.
+     * Once a window has passed, sets the prefetch to what ended in it scaled to the horizon. A worker that holds
+     * nothing and saw nothing end for a window is idle, which says nothing of the work's pace (the wait for a first
+     * round or a function's next invocation, a quiet queue): the prefetch goes back to its starting value instead,
+     * neither kept from a burst of short tasks, which would lease the next long ones hundreds at a time, nor cut to
+     * one. A shrink leaves the held executions alone: the free count goes below zero and the next ends pay it off.
      */
     private synchronized void followCompletionRate() {
         long now = nanoTime.getAsLong();
@@ -102,10 +113,12 @@ final class Slots {
             return;
         }
         long endedNow = ended.get();
+        boolean idle = now - lastEndNanos >= RATE_WINDOW_NANOS
+                && leaseSlots.availablePermits() == concurrency + prefetch;
         double perHorizon = (double) (endedNow - endedAtWindowStart) * PREFETCH_HORIZON_NANOS / elapsed;
         windowStart = now;
         endedAtWindowStart = endedNow;
-        int target = (int) Math.max(1, Math.min(maxPrefetch, Math.ceil(perHorizon)));
+        int target = idle ? startingPrefetch() : (int) Math.max(1, Math.min(maxPrefetch, Math.ceil(perHorizon)));
         int change = target - prefetch;
         if (change > 0) {
             leaseSlots.release(change);
@@ -133,6 +146,7 @@ final class Slots {
             runSlots.release();
         }
         ended.incrementAndGet();
+        lastEndNanos = nanoTime.getAsLong();
         leaseSlots.release();
     }
 

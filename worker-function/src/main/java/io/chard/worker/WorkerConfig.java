@@ -31,9 +31,22 @@ public record WorkerConfig(
         @Bindable(defaultValue = "1s") Duration pollInterval,
         @Bindable(defaultValue = "30s") Duration shutdownGrace) {
 
-    /** Checks the queue list at start-up, so a typo in a weight stops the worker instead of a lease call. */
+    /**
+     * Checks the settings at start-up, so a typo in a weight stops the worker instead of a lease call, and a count
+     * that could run nothing (no run slot, a lease call of no executions) stops it instead of leaving work waiting.
+     */
     public WorkerConfig {
         QueueOrder.parse(queues);
+        atLeast("concurrency", concurrency, 1);
+        atLeast("prefetch", prefetch, 0);
+        atLeast("lease-batch", leaseBatch, 1);
+    }
+
+    private static void atLeast(String setting, int value, int least) {
+        if (value < least) {
+            throw new IllegalStateException("chard.worker." + setting + " must be at least " + least + ", got "
+                    + value);
+        }
     }
 
     /**

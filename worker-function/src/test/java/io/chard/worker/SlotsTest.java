@@ -102,6 +102,26 @@ class SlotsTest {
     }
 
     @Test
+    void theFirstRoundLeasesOneAheadPerRunSlotHoweverLongAfterTheStartItComes() throws Exception {
+        AtomicLong nanos = new AtomicLong();
+        Slots slots = new Slots(16, 256, 512, nanos::get);
+        nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(100)); // the rest of the start-up, or a function's first event
+        assertEquals(32, slots.takeForLease(), "sixteen run slots and sixteen ahead, not cut to one by the wait");
+        assertEquals(16, slots.prefetch());
+    }
+
+    @Test
+    void anIdleSpellTakesThePrefetchBackToOnePerRunSlot() throws Exception {
+        AtomicLong nanos = new AtomicLong();
+        Slots slots = new Slots(4, 100, 1000, nanos::get);
+        cycleEveryMillisecond(slots, nanos, 51);
+        assertEquals(80, slots.prefetch(), "a burst of short tasks");
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(1)); // nothing held, nothing ended
+        assertEquals(8, slots.takeForLease(), "the next tasks may be long: four run slots and four ahead");
+        assertEquals(4, slots.prefetch());
+    }
+
+    @Test
     void aWorkerFinishingShortTasksLeasesAheadWhatItFinishesInTenMillisecondsUpToItsSetting() throws Exception {
         AtomicLong nanos = new AtomicLong();
         Slots slots = new Slots(4, 100, 1000, nanos::get);

@@ -14,6 +14,7 @@ import io.chard.client.TaskDefaults;
 import io.chard.testing.Await;
 import io.chard.testing.TcpProxy;
 import io.chard.testing.TestRedis;
+import io.chard.worker.metrics.WorkerMetrics;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +27,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -257,25 +260,56 @@ class WorkerTest {
     /**
      * Under tasks of 200 ms a worker finishes 10 a second with two run slots: its prefetch, what it finishes in 10
      * ms, is one. It starts with two ahead (one per run slot) and never leases the queue's backlog into itself,
-     * where another worker could not take it, as a fixed prefetch of the setting's 256 would.
+     * where another worker could not take it, as a fixed prefetch of the setting's 256 would; once its first tasks
+     * ended it follows one ahead, where a fixed prefetch of two would keep two.
      */
     @Test
     void aWorkerOfLongTasksLeasesOnlyAFewAheadOfItsRunSlots() throws InterruptedException {
         startWorker(Map.of(ChardSettings.WORKER_CONCURRENCY, 2));
+        WorkerMetrics metrics = context.getBean(WorkerMetrics.class);
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             ids.add(client.dispatch("w.sleep", 0.2).id());
         }
         Await.until("the queue is being worked", WAIT, () -> started(ids) >= 2);
         long mostHeld = 0;
+        Set<String> prefetchOnceTasksEnded = new TreeSet<>();
         for (int look = 0; look < 30; look++) {
             mostHeld = Math.max(mostHeld, ids.stream().filter(id -> status(id) == ExecutionStatus.RUNNING).count());
+            if (ids.stream().filter(id -> status(id) == ExecutionStatus.SUCCESS).count() >= 4) {
+                metrics.scrape().lines().filter(line -> line.startsWith("chard_worker_prefetch "))
+                        .forEach(prefetchOnceTasksEnded::add);
+            }
             Thread.sleep(50);
         }
-        assertTrue(mostHeld >= 2 && mostHeld <= 4, "held at most two run slots and two ahead: " + mostHeld);
+        // Two run slots and two ahead; Redis may still show as running up to two that ended and wait to be settled.
+        assertTrue(mostHeld >= 2 && mostHeld <= 6, "held at most two run slots, two ahead: " + mostHeld);
+        assertEquals(Set.of("chard_worker_prefetch 1.0"), prefetchOnceTasksEnded);
         for (UUID id : ids) {
             assertEquals(ExecutionStatus.SUCCESS, finished(id).status());
         }
+    }
+
+    /**
+     * A function instance's worker is built at its cold start, and its first drain comes later: nothing ended
+     * before it, and that says nothing of the work's pace, so the drain starts one ahead per run slot.
+     */
+    @Test
+    void aDrainComingLongAfterTheStartLeasesOneAheadPerRunSlotAtFirst() throws Exception {
+        startWorker(Map.of(ChardSettings.WORKER_ENABLED, false, ChardSettings.WORKER_CONCURRENCY, 2));
+        Worker worker = context.getBean(Worker.class);
+        Thread.sleep(100); // the rest of the cold start, or the wait for the first invocation
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add(client.dispatch("w.sleep", 1.0).id());
+        }
+        Thread drain = Thread.ofVirtual().start(
+                () -> worker.drain(Instant.now().plusMillis(2500), Duration.ofMillis(1500)));
+        Await.until("the first round leased", WAIT, () -> started(ids) >= 2);
+        Thread.sleep(300); // nothing ends before a second
+        long leased = started(ids);
+        drain.join();
+        assertEquals(4, leased, "two run slots and two ahead, as a worker starts");
     }
 
     /** How many of {@code ids} a worker has taken (running or ended). */
