@@ -118,7 +118,9 @@ final class RedisBrokerConsumer implements BrokerConsumer {
                     ((Long) reply.get(i + 2)).intValue(), ((Long) reply.get(i + 3)).intValue(),
                     (String) reply.get(i + 4), (Long) reply.get(i + 5)));
         }
-        broker.triggerReady(reply, end); // error callbacks of members that expired
+        if (reply.size() > end) { // error callbacks of members that expired
+            broker.triggerReady(reply, end, deliveries.stream().map(Delivery::id).toList());
+        }
         return new LeaseBatch(deliveries, waitMillis < 0 ? null : Duration.ofMillis(waitMillis), lapsed);
     }
 
@@ -168,7 +170,10 @@ final class RedisBrokerConsumer implements BrokerConsumer {
             String lapsedFrom = (String) reply.get(i + 7);
             results.add(new IdLease(id, code, delivery, dueAt, lapsedFrom.isEmpty() ? null : lapsedFrom));
         }
-        broker.triggerReady(reply, end); // error callbacks of members that expired or were revoked while waiting
+        if (reply.size() > end) { // error callbacks of members that expired or were revoked while waiting
+            broker.triggerReady(reply, end, results.stream().filter(r -> r.delivery() != null).map(IdLease::id)
+                    .toList());
+        }
         return results;
     }
 

@@ -152,6 +152,23 @@ class SqsDrainHandlerTest {
         theErrorCallbacksMessageComesNowAndRuns(run, "the lease found the step expired");
     }
 
+    @Test
+    void anErrorCallbackTheLeaseThatReleasedItAlsoLeasedGetsNoMessage() throws InterruptedException {
+        start(Map.of());
+        WorkflowDispatched run = client.dispatch(task("test.short_lived")
+                .withLinkError(task("background_tasks.demo_echo")));
+        assertEquals(List.of(run.members().getFirst().id().toString()),
+                receive(10, 5).stream().map(Message::body).toList());
+        Thread.sleep(300);
+        // As the timer drain leases the SQS-triggered queue: the expired step's callback is released into it.
+        LeaseBatch leased = context.getBean(Broker.class).consumer("timer-drain")
+                .lease(List.of("default"), 10, Duration.ofSeconds(30));
+        assertEquals(List.of(run.members().getLast().id()), leased.deliveries().stream().map(d -> d.id()).toList(),
+                "the lease that released the callback leased it too");
+        assertEquals(List.of(), receive(10, 2).stream().map(Message::body).toList(),
+                "it runs already: a message would cost an invocation that only answers 'running'");
+    }
+
     /** A step with an error callback, sent to SQS; {@code end} revokes it before it runs, by its id. */
     private void anErrorCallbackReachesSqsAsSoonAsTheFirstStepEnds(String how, Consumer<UUID> end) {
         start(Map.of());
