@@ -17,7 +17,6 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -195,21 +195,21 @@ public final class RedisBroker implements Broker {
      * ms) its answer carries from index {@code from} on (workflow.lua's WF_READY), as a dispatch tells it of its own.
      */
     void triggerReady(List<Object> reply, int from) {
-        triggerReady(reply, from, List.of());
+        triggerReady(reply, from, id -> false);
     }
 
     /**
      * As {@link #triggerReady(List, int)}, leaving out the members the same call leased (a lease that released an
      * error callback can lease it in that call): they run already, and a message would only be answered "running".
      */
-    void triggerReady(List<Object> reply, int from, Collection<UUID> leasedHere) {
+    void triggerReady(List<Object> reply, int from, Predicate<UUID> leasedHere) {
         if (reply.size() <= from) {
             return;
         }
         List<ReadyTrigger.Ready> ready = new ArrayList<>((reply.size() - from) / 3);
         for (int i = from; i + 2 < reply.size(); i += 3) {
             UUID id = UUID.fromString((String) reply.get(i));
-            if (!leasedHere.contains(id)) {
+            if (!leasedHere.test(id)) {
                 ready.add(new ReadyTrigger.Ready(id, (String) reply.get(i + 1),
                         Duration.ofMillis((Long) reply.get(i + 2))));
             }

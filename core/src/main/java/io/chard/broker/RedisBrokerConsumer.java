@@ -118,9 +118,8 @@ final class RedisBrokerConsumer implements BrokerConsumer {
                     ((Long) reply.get(i + 2)).intValue(), ((Long) reply.get(i + 3)).intValue(),
                     (String) reply.get(i + 4), (Long) reply.get(i + 5)));
         }
-        if (reply.size() > end) { // error callbacks of members that expired
-            broker.triggerReady(reply, end, deliveries.stream().map(Delivery::id).toList());
-        }
+        // Error callbacks of members that expired, but for those this call leased as well.
+        broker.triggerReady(reply, end, id -> deliveries.stream().anyMatch(d -> d.id().equals(id)));
         return new LeaseBatch(deliveries, waitMillis < 0 ? null : Duration.ofMillis(waitMillis), lapsed);
     }
 
@@ -170,10 +169,9 @@ final class RedisBrokerConsumer implements BrokerConsumer {
             String lapsedFrom = (String) reply.get(i + 7);
             results.add(new IdLease(id, code, delivery, dueAt, lapsedFrom.isEmpty() ? null : lapsedFrom));
         }
-        if (reply.size() > end) { // error callbacks of members that expired or were revoked while waiting
-            broker.triggerReady(reply, end, results.stream().filter(r -> r.delivery() != null).map(IdLease::id)
-                    .toList());
-        }
+        // Error callbacks of members that expired or were revoked while waiting, but for those leased here.
+        broker.triggerReady(reply, end, id -> results.stream().anyMatch(r -> r.delivery() != null
+                && r.id().equals(id)));
         return results;
     }
 

@@ -127,12 +127,9 @@ class SqsDrainHandlerTest {
 
     @Test
     void anErrorCallbackReleasedByAnExpiryTheHandlersLeaseFindsReachesSqs() throws InterruptedException {
-        start(Map.of());
-        WorkflowDispatched run = client.dispatch(task("test.short_lived") // expires 0.2 s after its dispatch
-                .withLinkError(task("background_tasks.demo_echo")));
+        WorkflowDispatched run = anExpiredStepWithAnErrorCallback("default");
         List<Message> first = receive(10, 5);
         assertEquals(List.of(run.members().getFirst().id().toString()), first.stream().map(Message::body).toList());
-        Thread.sleep(300);
         handler.handleRequest(event(first), new DeadlineContext(Duration.ofSeconds(30)));
         assertEquals(ExecutionStatus.REVOKED, snapshot(run.members().getFirst().id()).status());
         theErrorCallbacksMessageComesNowAndRuns(run, "the lease by id found the step expired");
@@ -140,33 +137,39 @@ class SqsDrainHandlerTest {
 
     @Test
     void anErrorCallbackReleasedByAnExpiryAQueueLeaseFindsReachesSqs() throws InterruptedException {
-        start(Map.of());
         // The step waits on a queue no SQS message names (a container worker's); its callback runs from SQS.
-        WorkflowDispatched run = client.dispatch(task("test.short_lived").withQueue("containers")
-                .withLinkError(task("background_tasks.demo_echo")));
-        Thread.sleep(300);
-        LeaseBatch leased = context.getBean(Broker.class).consumer("container-worker")
-                .lease(List.of("containers"), 10, Duration.ofSeconds(30));
-        assertEquals(List.of(), leased.deliveries());
+        WorkflowDispatched run = anExpiredStepWithAnErrorCallback("containers");
+        assertEquals(List.of(), leaseQueue("containers").deliveries());
         assertEquals(ExecutionStatus.REVOKED, snapshot(run.members().getFirst().id()).status());
         theErrorCallbacksMessageComesNowAndRuns(run, "the lease found the step expired");
     }
 
     @Test
     void anErrorCallbackTheLeaseThatReleasedItAlsoLeasedGetsNoMessage() throws InterruptedException {
-        start(Map.of());
-        WorkflowDispatched run = client.dispatch(task("test.short_lived")
-                .withLinkError(task("background_tasks.demo_echo")));
+        WorkflowDispatched run = anExpiredStepWithAnErrorCallback("default");
         assertEquals(List.of(run.members().getFirst().id().toString()),
                 receive(10, 5).stream().map(Message::body).toList());
-        Thread.sleep(300);
         // As the timer drain leases the SQS-triggered queue: the expired step's callback is released into it.
-        LeaseBatch leased = context.getBean(Broker.class).consumer("timer-drain")
-                .lease(List.of("default"), 10, Duration.ofSeconds(30));
+        LeaseBatch leased = leaseQueue("default");
         assertEquals(List.of(run.members().getLast().id()), leased.deliveries().stream().map(d -> d.id()).toList(),
                 "the lease that released the callback leased it too");
         assertEquals(List.of(), receive(10, 2).stream().map(Message::body).toList(),
                 "it runs already: a message would cost an invocation that only answers 'running'");
+    }
+
+    /** A step of test.short_lived on {@code queue}, with an error callback on the SQS queue, left to expire. */
+    private WorkflowDispatched anExpiredStepWithAnErrorCallback(String queue) throws InterruptedException {
+        start(Map.of());
+        WorkflowDispatched run = client.dispatch(task("test.short_lived").withQueue(queue) // expires after 0.2 s
+                .withLinkError(task("background_tasks.demo_echo")));
+        Thread.sleep(300);
+        return run;
+    }
+
+    /** One lease call on {@code queue}, as a worker of that queue (or the timer drain) makes. */
+    private LeaseBatch leaseQueue(String queue) {
+        return context.getBean(Broker.class).consumer("worker-of-" + queue).lease(List.of(queue), 10,
+                Duration.ofSeconds(30));
     }
 
     /** A step with an error callback, sent to SQS; {@code end} revokes it before it runs, by its id. */
