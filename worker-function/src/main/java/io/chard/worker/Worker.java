@@ -365,7 +365,9 @@ public final class Worker {
         }
         if (stopping && !batch.deliveries().isEmpty()) {
             // A lease behind a wait was in flight when the stop began: what it leased goes back at once instead of
-            // starting in the grace period (the worker stops for good, so its slots are not returned).
+            // starting in the grace period (the worker stops for good, so its slots are not returned). A batch that
+            // passed this check as the stop began still starts before the stop looks at what runs: the stop waits
+            // for the lease round in flight, this call, to end, and then gives it the grace as any running task.
             giveBack(batch.deliveries().stream().map(Delivery::lease).toList());
             return;
         }
