@@ -76,6 +76,11 @@ public interface BrokerConsumer extends AutoCloseable {
         RUNNING,
         /** Finished, failed or revoked. */
         ENDED,
+        /**
+         * A workflow step whose predecessors have not ended: its join releases it, and the release tells the queue
+         * trigger again, so a message naming it now has nothing to do.
+         */
+        WAITING,
         /** No such execution (never existed, or its result expired). */
         UNKNOWN,
         /** Delayed: due at {@link IdLease#dueAt()}. */

@@ -42,8 +42,16 @@ public final class LimitDeclarations {
                 if (!specs.isEmpty()) {
                     broker.commands().hset(key, specs);
                 }
-                if (!lifted.isEmpty()) {
-                    broker.commands().hdel(key, lifted.toArray(String[]::new));
+                // A queue's limit comes from configuration every process shares: one no longer configured is
+                // lifted too (its executions are no longer pinned, so it would go on counting per partition).
+                List<String> gone = new ArrayList<>(lifted);
+                for (String name : broker.commands().hgetall(key).keySet()) {
+                    if (name.startsWith(FlowLimit.ofQueue("")) && !specs.containsKey(name)) {
+                        gone.add(name);
+                    }
+                }
+                if (!gone.isEmpty()) {
+                    broker.commands().hdel(key, gone.toArray(String[]::new));
                 }
             }
             return null;

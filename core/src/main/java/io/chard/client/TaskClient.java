@@ -180,18 +180,32 @@ public final class TaskClient {
 
     /**
      * Where a dispatch goes, and the unique lock it takes (null: none). The key whose partition it goes to: its
-     * limit's (the one partition that counts it), else a unique task's lock (every dispatch of one key meets there:
-     * a task's limit is the same for all of them), else the idempotency key, else none. The queue is settled here,
-     * once: the stored default queue may change between two reads, and the limit that pins the dispatch must be
-     * the one of the queue it goes to.
+     * limit's (the one partition that counts it), else a unique task's lock, else the idempotency key, else none.
+     * A unique task goes by its lock whenever the dispatches of one lock could have different limits (a per-key
+     * limit on an argument the lock does not cover): the lock must be met in one place, or two dispatches of one
+     * key would both run; that limit is then counted per partition (docs/architecture.md, "Limits of the design").
+     * The queue is settled here, once: the stored default queue may change between two reads, and the limit that
+     * pins the dispatch must be the one of the queue it goes to.
      */
     private Placement placement(DispatchRequest request) {
         TaskDefinition task = registry.require(request.task());
         DispatchRequest queued = request.queue() != null ? request : request.withQueue(queue(request, task));
         UniqueLock lock = uniqueLocks.of(task, queued);
-        Optional<String> pin = limits.pin(task, queued.queue(), queued.args(), queued.kwargs());
+        Optional<String> pin = limits.pin(task, queued.queue(), queued.args(), queued.kwargs())
+                .filter(name -> lock == null || sharedByLock(task, name, queued.queue()));
         String key = pin.orElse(lock != null ? lock.name() : blankToNull(queued.idempotencyKey()));
         return new Placement(queued, lock, key);
+    }
+
+    /**
+     * Whether every dispatch of one unique lock is pinned by this limit: a queue's (a lock holds per queue), the
+     * task's own, or a per-key one whose argument the lock covers (the whole call, or that same argument).
+     */
+    private static boolean sharedByLock(TaskDefinition task, String limit, String queue) {
+        FlowLimit.Key limitKey = task.options().limit().key();
+        String uniqueKey = task.options().uniqueness().keyParameter();
+        return limit.equals(FlowLimit.ofQueue(queue)) || limitKey == null || uniqueKey == null
+                || uniqueKey.equals(limitKey.parameter());
     }
 
     /** @param request the dispatch with its queue settled */

@@ -20,8 +20,11 @@ import java.util.TreeMap;
 
 /**
  * Derives a unique task's lock from a dispatch: the SHA-256 of the canonical JSON (object members sorted by name,
- * no spaces) of the whole call ({@code {"args":[..],"kwargs":{..}}}, missing ones as empty) or of the one argument
- * the task names, so two dispatches that differ only in the order of their named arguments meet.
+ * no spaces) of {@code {"key":..,"queue":..}}, where the key is the whole call ({@code {"args":[..],"kwargs":{..}}},
+ * missing ones as empty) or the one argument the task names, so two dispatches that differ only in the order of
+ * their named arguments meet. A lock holds per queue (as Sidekiq's unique jobs and BullMQ's per-queue
+ * de-duplication do): the queue's limit then pins every dispatch of one lock to one partition, where the lock and
+ * the limit are both counted (see {@link TaskClient}'s placement).
  */
 final class UniqueLocks {
     private final JsonMapper json;
@@ -30,7 +33,7 @@ final class UniqueLocks {
         this.json = json;
     }
 
-    /** The dispatch's lock, or null when the task is not unique. */
+    /** The dispatch's lock, or null when the task is not unique; {@code request} has its queue settled. */
     @Nullable
     UniqueLock of(TaskDefinition task, DispatchRequest request) {
         Uniqueness uniqueness = task.options().uniqueness();
@@ -43,7 +46,8 @@ final class UniqueLocks {
                 ? JsonNode.createObjectNode(Map.of("args", args, "kwargs", kwargs))
                 : argument(args, kwargs, uniqueness);
         StringBuilder canonical = new StringBuilder();
-        write(key, canonical);
+        write(JsonNode.createObjectNode(Map.of("key", key, "queue", JsonNode.createStringNode(request.queue()))),
+                canonical);
         String name = "u:" + task.name().length() + ":" + task.name() + ":" + sha256(canonical.toString());
         return new UniqueLock(name, uniqueness.lifetime(), uniqueness.ttl());
     }

@@ -1,6 +1,7 @@
 package io.chard.broker;
 
 import io.chard.client.DispatchRequest;
+import io.chard.client.Dispatched;
 import io.chard.client.TaskClient;
 import io.chard.config.ChardSettings;
 import io.chard.task.BadLimitTasks;
@@ -23,6 +24,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +38,8 @@ class FlowLimitsTest extends BrokerFixture {
 
     @Override
     Map<String, Object> settings() {
-        return Map.of(ChardSettings.QUEUE_LIMITS + ".reports.rate-limit", "2/s");
+        return Map.of(ChardSettings.QUEUE_LIMITS + ".reports.rate-limit", "2/s",
+                ChardSettings.QUEUE_LIMITS + ".single.concurrency", 1);
     }
 
     @BeforeEach
@@ -236,6 +239,124 @@ class FlowLimitsTest extends BrokerFixture {
         assertThrows(IllegalArgumentException.class, () -> FlowLimit.parse("0/s", -1));
         assertEquals(new FlowLimit(100, Duration.ofHours(1), 0, null), FlowLimit.parse("100/hour", -1));
         assertEquals(new FlowLimit(5, Duration.ofMinutes(1), 3, null), FlowLimit.parse(" 5 / m ", 3));
+    }
+
+    /**
+     * A unique task's lock holds per queue, so the queue's limit pins every dispatch of one lock to one partition:
+     * the lock is met there and the limit counted there. (A lock across queues met a dispatch to a limited queue in
+     * the limit's partition and one to another queue in the lock's: both ran.)
+     */
+    @Test
+    void aUniqueTasksLockHoldsPerQueueAndADispatchToALimitedQueueMeetsItInTheLimitsPartition() {
+        int limitPartition = broker.partitions().forKey(FlowLimit.ofQueue("reports"));
+        for (long n = 1; n <= 8; n++) {
+            DispatchRequest call = DispatchRequest.of("test.unique_running", client.toJson(List.of(n)));
+            Dispatched first = client.dispatch(call.withQueue("reports"));
+            Dispatched again = client.dispatch(call.withQueue("reports"));
+            assertTrue(again.duplicate() && again.id().equals(first.id()), "key " + n + " ran twice on its queue");
+            assertEquals(limitPartition, broker.partitions().of(first.id()), "counted by its queue's limit");
+            assertFalse(client.dispatch(call).duplicate(), "key " + n + " on another queue is a lock of its own");
+        }
+    }
+
+    /**
+     * A unique task limited per key on another argument than its lock's: two dispatches of one order for two
+     * customers have two limits, which could sit in two partitions; the lock decides, so they meet.
+     */
+    @Test
+    void aUniqueTaskLimitedOnAnotherArgumentStaysOneExecutionPerLock() {
+        String task = "test.unique_order_per_customer";
+        Partitions partitions = broker.partitions();
+        // Another customer whose limit is in another partition, where there is more than one.
+        String other = IntStream.range(0, 100).mapToObj(i -> "customer-" + i).filter(c -> partitions.count() == 1
+                || partitions.forKey(FlowLimit.ofKey(task, c)) != partitions.forKey(FlowLimit.ofKey(task, "a")))
+                .findFirst().orElseThrow();
+        List<String> twice = new ArrayList<>();
+        for (int n = 1; n <= 8; n++) {
+            Dispatched first = client.dispatch(DispatchRequest.of(task, client.toJson(List.of("a", "order-" + n))));
+            Dispatched second = client.dispatch(DispatchRequest.of(task, client.toJson(List.of(other, "order-" + n))));
+            if (!second.duplicate() || !second.id().equals(first.id())) {
+                twice.add("order-" + n);
+            }
+        }
+        assertEquals(List.of(), twice, "orders with two executions holding one unique lock");
+    }
+
+    /**
+     * A unique execution held back by a cap keeps its lock past its expiry for as long as the cap stays full: a
+     * dispatch made after it expired is answered by it as a duplicate, and it never runs (it is revoked as expired
+     * once its cap has room), so the work that dispatch asked for is lost.
+     */
+    @Test
+    void aDispatchAfterAHeldUniqueExecutionExpiredIsNotAnsweredByIt() {
+        UUID blocker = client.dispatch(DispatchRequest.of("test.add", client.toJson(List.of(1, 2)))
+                .withQueue("single")).id();
+        List<Delivery> first = worker.lease(List.of("single"), 10, LEASE).deliveries();
+        assertEquals(List.of(blocker), ids(first), "the cap's one slot");
+        Dispatched held = client.dispatch(DispatchRequest.of("test.unique_short_lived", null).withQueue("single"));
+        assertEquals(List.of(), worker.lease(List.of("single"), 10, LEASE).deliveries());
+        assertEquals(1, depth("single").held(), "held back by the cap");
+        Await.until("its expiry passed", WAIT,
+                () -> Instant.now().isAfter(broker.snapshot(held.id()).orElseThrow().queuedAt().plusMillis(400)));
+
+        Dispatched again = client.dispatch(DispatchRequest.of("test.unique_short_lived", null).withQueue("single"));
+        settle(first.getFirst(), new Outcome.Success("3"));
+        List<UUID> started = ids(worker.lease(List.of("single"), 10, LEASE).deliveries());
+        assertEquals(ExecutionStatus.REVOKED, broker.snapshot(held.id()).orElseThrow().status(), "it expired");
+        assertTrue(!again.duplicate() && started.equals(List.of(again.id())),
+                "the dispatch made after the holder expired runs; duplicate=" + again.duplicate() + ", answered "
+                        + (again.id().equals(held.id()) ? "the expired holder" : again.id()) + ", started " + started);
+    }
+
+    /**
+     * A deploy that no longer configures a queue's limit (its `chard.queue-limits.<queue>` entries removed) lifts it:
+     * its workers declare their limits at start, and the queue's executions are no longer pinned to one partition,
+     * so a limit left in Redis would go on holding them back, counted per partition.
+     */
+    @Test
+    void aQueueLimitRemovedFromTheConfigurationIsLiftedWhenTheNextDeployDeclaresItsLimits() {
+        Map<String, Object> redeployed = new HashMap<>(properties());
+        redeployed.put(ChardSettings.NAMESPACE, context.getRequiredProperty(ChardSettings.NAMESPACE, String.class));
+        try (ApplicationContext next = ApplicationContext.run(redeployed)) {
+            next.getBean(LimitDeclarations.class).declare(); // a worker of the new deploy starts
+            TaskClient nextClient = next.getBean(TaskClient.class);
+            List<UUID> reports = IntStream.range(0, 4).mapToObj(i -> nextClient.dispatch(DispatchRequest.of("test.add",
+                    nextClient.toJson(List.of(i, i))).withQueue("reports")).id()).toList();
+            BrokerConsumer nextWorker = next.getBean(RedisBroker.class).consumer("worker-next");
+            try {
+                List<UUID> started = ids(nextWorker.lease(List.of("reports"), 10, LEASE).deliveries());
+                assertEquals(Set.copyOf(reports), Set.copyOf(started),
+                        "the queue is no longer limited to 2/s; held back: " + reports.stream()
+                                .filter(id -> !started.contains(id)).toList());
+            } finally {
+                nextWorker.close();
+            }
+        }
+    }
+
+    /**
+     * An end hands its freed slot to the first execution its cap holds back; when that one expired while held, the
+     * slot must still go to one that can start, not sit free until the cap's 5 s recheck.
+     */
+    @Test
+    void aSlotFreedWhileTheFirstHeldExecutionExpiredGoesToTheNextOneAtOnce() {
+        UUID blocker = client.dispatch(DispatchRequest.of("test.add", client.toJson(List.of(1, 2)))
+                .withQueue("single")).id();
+        List<Delivery> first = worker.lease(List.of("single"), 10, LEASE).deliveries();
+        assertEquals(List.of(blocker), ids(first));
+        UUID shortLived = client.dispatch(DispatchRequest.of("test.short_lived", null).withQueue("single")).id();
+        UUID next = client.dispatch(DispatchRequest.of("test.add", client.toJson(List.of(3, 4)))
+                .withQueue("single")).id();
+        assertEquals(List.of(), worker.lease(List.of("single"), 10, LEASE).deliveries());
+        assertEquals(2, depth("single").held());
+        Await.until("the first held one's expiry passed", WAIT,
+                () -> Instant.now().isAfter(broker.snapshot(shortLived).orElseThrow().queuedAt().plusMillis(400)));
+
+        settle(first.getFirst(), new Outcome.Success("3"));
+        List<UUID> started = ids(worker.lease(List.of("single"), 10, LEASE).deliveries());
+        assertEquals("expired", broker.snapshot(shortLived).orElseThrow().reason());
+        assertEquals(List.of(next), started, "the freed slot goes to the held execution that can start; held: "
+                + depth("single").held());
     }
 
     /** Sorted start times: the i-th and the (i+n)-th are at least a window apart, so no window holds n + 1. */

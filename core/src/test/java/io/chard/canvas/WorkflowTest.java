@@ -85,6 +85,23 @@ class WorkflowTest {
         assertNull(state.failed());
     }
 
+    /** A message naming a step that still waits (stale, or sent twice) must not start it before its predecessor. */
+    @Test
+    void aStepStillWaitingForItsPredecessorIsNotLeasedByItsIdUntilItsJoinReleasesIt() {
+        WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1), task("test.add", 10)));
+        UUID second = run.members().get(1).id();
+        BrokerConsumer.IdLease early = worker.leaseIds(List.of(second), LEASE, BrokerConsumer.Fit.ANY).getFirst();
+        assertEquals(BrokerConsumer.IdLeaseCode.WAITING, early.code(), "the second step started before the first "
+                + "ran, with the envelope " + (early.delivery() == null ? "" : early.delivery().envelope()));
+
+        Delivery first = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
+        assertEquals(run.members().getFirst().id(), first.id());
+        worker.settle(List.of(new Settlement(first.lease(), run(first))));
+        BrokerConsumer.IdLease released = worker.leaseIds(List.of(second), LEASE, BrokerConsumer.Fit.ANY).getFirst();
+        assertEquals(BrokerConsumer.IdLeaseCode.LEASED, released.code(), "released by its join");
+        assertEquals(List.of(2L, 10L), longs(args(released.delivery())), "with its predecessor's result");
+    }
+
     @Test
     void aChainPassesEachResultOnAndAFailedStepCancelsTheStepsAfterIt() {
         WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1), task("test.add", 10),

@@ -100,6 +100,12 @@ public class CoreTestTasks {
     public void capped() {
     }
 
+    /** Unique per order while it runs, one at a time per customer: the lock and the limit on two arguments. */
+    @Task(value = "test.unique_order_per_customer", unique = Unique.WHILE_RUNNING, uniqueKey = "order",
+            concurrency = 1, limitKey = "customer")
+    public void uniqueOrderPerCustomer(String customer, String order) {
+    }
+
     /** One at a time per customer, any number of customers at once. */
     @Task(value = "test.per_customer", concurrency = 1, limitKey = "customer")
     public void perCustomer(String customer, int order) {

@@ -97,8 +97,10 @@ public class SqsDrainHandler extends FunctionHandler<SQSEvent, SQSBatchResponse>
         if (report.settled().contains(id)) {
             return true;
         }
-        return found != null && (found.code() == IdLeaseCode.RUNNING || found.code() == IdLeaseCode.ENDED
-                || found.code() == IdLeaseCode.UNKNOWN);
+        return found != null && switch (found.code()) {
+            case RUNNING, ENDED, WAITING, UNKNOWN -> true;
+            case LEASED, NOT_DUE, NO_FIT, HELD, PAUSED, LIMITED, UNREACHED -> false;
+        };
     }
 
     @Override

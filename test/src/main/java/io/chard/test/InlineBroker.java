@@ -90,6 +90,9 @@ public final class InlineBroker implements Broker {
             UUID earlier = key == null ? null : idempotencyKeys.get(key);
             if (earlier == null && encoded.unique() != null) {
                 earlier = uniqueLocks.holder(encoded.unique(), clock.instant());
+                if (earlier != null && waitsPastItsExpiry(byId.get(earlier))) {
+                    earlier = null; // as unique.lua: it will never start, so it holds the lock no more
+                }
             }
             if (key != null) {
                 idempotencyKeys.putIfAbsent(key, earlier == null ? id : earlier);
@@ -197,6 +200,12 @@ public final class InlineBroker implements Broker {
     @Override
     public Optional<WorkflowBatch.StoredMember> workflowMember(UUID id) {
         return Optional.empty();
+    }
+
+    private boolean waitsPastItsExpiry(InlineExecution execution) {
+        return execution != null && (execution.status == ExecutionStatus.PENDING
+                || execution.status == ExecutionStatus.RETRYING) && execution.envelope.expires() != null
+                && execution.envelope.expires().isBefore(clock.instant());
     }
 
     @SuppressWarnings("unchecked")

@@ -138,6 +138,19 @@ class InlineBrokerTest {
     }
 
     @Test
+    void aUniqueExecutionWaitingPastItsExpiryNoLongerAnswersADispatchOfItsKey() {
+        try (ChardTest chard = ChardTest.start(NO_REDIS)) {
+            Dispatched first = chard.client().dispatch(DispatchRequest.of("inline.unique_pending",
+                    chard.client().toJson(java.util.List.of(9))).withCountdown(Duration.ofSeconds(60))
+                    .withExpires(chard.clock().instant().plusSeconds(10)));
+            chard.advance(Duration.ofSeconds(20));
+            Dispatched again = chard.client().dispatch("inline.unique_pending", 9);
+            assertEquals(false, again.duplicate(), "the first will never start");
+            assertEquals(9, chard.result(again.id(), Integer.class));
+        }
+    }
+
+    @Test
     void aUniqueForAPeriodLockOutlivesItsExecutionUntilThePeriodPassesOnTheClock() {
         try (ChardTest chard = ChardTest.start(NO_REDIS)) {
             Dispatched first = chard.client().dispatch("inline.unique_period", 1);

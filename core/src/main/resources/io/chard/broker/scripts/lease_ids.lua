@@ -18,6 +18,8 @@
            leased   (the rest describe the lease)
            running  another worker holds a live lease on it
            ended    finished, failed or revoked (revoked now if it was revoked or expired while waiting)
+           waiting  a workflow step whose predecessors have not ended: the join releases it, and that release
+                    tells the trigger again (a message naming it now is stale or duplicated)
            unknown  no such execution (never existed, or its result TTL passed)
            not_due  delayed: token holds the due time, ms since the epoch
            no_fit   its time limit (or the budget) exceeds the fit
@@ -51,7 +53,7 @@ for i = 7, #ARGV do
   local id = ARGV[i]
   local h = task_key(id)
   local f = redis.call('HMGET', h, 'state', 'queue', 'expires', 'env', 'deliveries', 'retries', 'revoke', 'reason',
-    'limit', 'ready')
+    'limit', 'ready', 'waiting')
   local state, queue = f[1], f[2]
   lapsed_from = ''
   if not state then
@@ -77,6 +79,10 @@ for i = 7, #ARGV do
       answer(id, 'running')
     elseif state ~= 'pending' and state ~= 'retrying' then
       answer(id, 'ended')
+    elseif f[11] == '1' then
+      -- In no queue set until its join releases it; leased now, it would run before its predecessors (with their
+      -- results unfilled) and again once released.
+      answer(id, 'waiting')
     elseif due and due > NOW then
       answer(id, 'not_due', ms(due))
     else

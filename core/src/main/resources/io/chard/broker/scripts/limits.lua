@@ -84,14 +84,18 @@ local function limit_release(name, count)
     if #popped == 0 then
       return
     end
-    local f = redis.call('HMGET', task_key(popped[1]), 'state', 'queue')
+    local f = redis.call('HMGET', task_key(popped[1]), 'state', 'queue', 'revoke', 'reason', 'expires')
     -- Only an execution still held goes back. One revoked or expired meanwhile is dropped here (its hash says how
     -- it ended), and so is one leased by id since (lease_ids admits it without knowing this set): it may be
     -- waiting for a retry now, in its delayed set, and must not be made ready beside it.
     if f[2] and redis.call('ZREM', queue_key(f[2], 'held'), popped[1]) == 1
         and (f[1] == 'pending' or f[1] == 'retrying') then
       make_ready(f[2], popped[1], popped[2])
-      count = count - 1
+      -- One that expired (or was flagged revoked) while held goes back too, so the lease that meets it ends it, but
+      -- it uses none of the room: it will not start, and the room is for one that will.
+      if not refusal(f[3], f[4], f[5]) then
+        count = count - 1
+      end
     end
   end
 end

@@ -5,10 +5,20 @@
 -- release in `unique_at`: `start` (while pending) or `end` (while running); a lock for a period has neither and
 -- lapses by its TTL alone.
 
--- The execution holding the lock `name` ('' = none asked), or false.
+-- The execution holding the lock `name` ('' = none asked), or false. A holder still waiting whose expiry passed
+-- holds it no more: it will never start (the next lease call that meets it revokes it as expired), and it may wait
+-- long before one does (held back by a rate limit or cap), so a dispatch answered by it would never run. The new
+-- dispatch takes the lock over; the expired holder's release then leaves it alone (it names another execution).
 local function unique_holder(name)
   if name == '' then return false end
-  return redis.call('GET', prefix .. 'idem:' .. name)
+  local holder = redis.call('GET', prefix .. 'idem:' .. name)
+  if holder then
+    local f = redis.call('HMGET', task_key(holder), 'state', 'expires')
+    if (f[1] == 'pending' or f[1] == 'retrying') and refusal(nil, nil, f[2]) == 'expired' then
+      return false
+    end
+  end
+  return holder
 end
 
 local function unique_take(id, h, name, release_at, ttl_ms)
