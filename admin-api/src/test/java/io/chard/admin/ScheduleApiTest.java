@@ -1,15 +1,20 @@
 package io.chard.admin;
 
+import io.chard.beat.Beat;
 import io.chard.config.ChardSettings;
+import io.chard.database.Jdbc;
 import io.chard.admin.testing.AdminApiServer;
 import io.chard.admin.testing.ApiClient.Answer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static io.chard.admin.TaskApiTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,6 +102,92 @@ class ScheduleApiTest {
                 + "\"after\":\"2026-01-01T00:00:00Z\",\"count\":2}");
         assertTrue(interval.body().contains("[\"2026-01-01T00:01:30Z\",\"2026-01-01T00:03Z\"]"), interval.body());
         assertError(server.viewer.post(SCHEDULES + "/preview", "{\"cron\":\"61 * * * *\"}"), 422, "invalid_schedule");
+    }
+
+    /**
+     * A schedule disabled for the last 30 minutes is enabled again, once by its switch and once by saving its form
+     * (PUT with enabled: true). The switch counts it as run up to now, so the disabled period is not caught up; the
+     * edit must not catch it up either (fire_all, catch-up of an hour: it fired 30 times at once).
+     */
+    @Test
+    void enablingADisabledScheduleByEditingItDoesNotCatchUpTheDisabledPeriod() {
+        String definition = "\"task_name\":\"test.add\",\"args\":[1,2],\"kind\":\"interval\","
+                + "\"interval_seconds\":60,\"misfire_policy\":\"fire_all\",\"catch_up_seconds\":3600";
+        String bySwitch = server.operator.post(SCHEDULES, "{\"name\":\"re-enabled-by-switch\"," + definition + "}")
+                .text("id");
+        String byEdit = server.operator.post(SCHEDULES, "{\"name\":\"re-enabled-by-edit\"," + definition + "}")
+                .text("id");
+        for (String id : List.of(bySwitch, byEdit)) {
+            assertEquals(200, server.operator.post(SCHEDULES + "/" + id + "/disable", "").status());
+        }
+        // Disabled half an hour ago, right after its last fire.
+        Jdbc jdbc = server.context.getBean(Jdbc.class);
+        jdbc.update("UPDATE background_tasks_schedule SET created_at = now() - interval '2 hours', "
+                + "last_run_at = now() - interval '30 minutes' WHERE name LIKE 're-enabled-by-%'");
+
+        assertEquals(true, server.operator.post(SCHEDULES + "/" + bySwitch + "/enable", "").json().get("enabled")
+                .getBooleanValue());
+        Answer edited = server.operator.put(SCHEDULES + "/" + byEdit, "{\"name\":\"re-enabled-by-edit\","
+                + definition + ",\"enabled\":true}");
+        assertEquals(200, edited.status(), edited.body());
+        // The first tick that selects them: at their next due time, within the minute.
+        server.context.getBean(Beat.class).tick(Instant.now().plusSeconds(61),
+                Duration.ZERO);
+
+        long switchFires = fires(jdbc, bySwitch);
+        long editFires = fires(jdbc, byEdit);
+        assertEquals(switchFires, editFires, "fires right after enabling: by the switch " + switchFires
+                + ", by the edit " + editFires);
+    }
+
+    /**
+     * A daily schedule (fire_all, catch-up of an hour) that last fired 50 minutes ago is edited to run every minute.
+     * The new definition's due times before the edit never existed (as a new schedule's before its creation), yet
+     * the first tick after the edit fired all 50 of them at once.
+     */
+    @Test
+    void editingAScheduleToRunMoreOftenDoesNotFireTheNewDefinitionsTimesBeforeTheEdit() {
+        String common = "\"name\":\"daily-then-every-minute\",\"task_name\":\"test.add\",\"args\":[1,2],"
+                + "\"kind\":\"interval\",\"misfire_policy\":\"fire_all\",\"catch_up_seconds\":3600";
+        String id = server.operator.post(SCHEDULES, "{" + common + ",\"interval_seconds\":86400}").text("id");
+        Jdbc jdbc = server.context.getBean(Jdbc.class);
+        jdbc.update("UPDATE background_tasks_schedule SET created_at = now() - interval '2 days', "
+                + "last_run_at = now() - interval '50 minutes' WHERE id = ?", UUID.fromString(id));
+
+        Answer edited = server.operator.put(SCHEDULES + "/" + id, "{" + common + ",\"interval_seconds\":60}");
+        assertEquals(200, edited.status(), edited.body());
+        server.context.getBean(Beat.class).tick(Instant.now().plusSeconds(61),
+                Duration.ZERO);
+        long fired = fires(jdbc, id);
+        assertTrue(fired <= 2, fired + " fires at the first tick after the edit");
+    }
+
+    private static long fires(Jdbc jdbc, String schedule) {
+        return jdbc.count("SELECT count(*) FROM background_tasks_schedule_fire WHERE schedule_id = ?",
+                UUID.fromString(schedule));
+    }
+
+    /** A task taking text, scheduled with a NUL character in its argument: bad input, not a database outage. */
+    @Test
+    void aNulCharacterInAScheduledArgumentIsRefusedAsBadInputNotAnsweredAsADatabaseOutage() {
+        assertError(server.operator.post(SCHEDULES, "{\"name\":\"nul-args\",\"task_name\":\"test.greet\","
+                + "\"cron\":\"0 * * * *\",\"args\":[\"a\\u0000b\"]}"), 422, "invalid_field");
+        assertError(server.operator.post(SCHEDULES, "{\"name\":\"nul-kwargs\",\"task_name\":\"test.greet\","
+                + "\"cron\":\"0 * * * *\",\"kwargs\":{\"name\":\"\\u0000\"}}"), 422, "invalid_field");
+        Answer text = server.operator.post(SCHEDULES, "{\"name\":\"escaped-backslash\",\"task_name\":\"test.greet\","
+                + "\"cron\":\"0 * * * *\",\"args\":[\"a\\\\u0000b\"]}");
+        assertEquals(201, text.status(), "a backslash, then u0000 as text: " + text.body());
+    }
+
+    /** A valid cron expression longer than the 200 characters its column holds: refused as input, not a 503. */
+    @Test
+    void aValidCronLongerThanItsColumnIsRefusedAsBadInputNotAnsweredAsADatabaseOutage() {
+        String minutes = String.join(",", IntStream.range(0, 60).mapToObj(String::valueOf).toList());
+        String hours = String.join(",", IntStream.range(0, 24).mapToObj(String::valueOf).toList());
+        String cron = minutes + " " + hours + " * * *";
+        assertEquals(200, server.viewer.post(SCHEDULES + "/preview", "{\"cron\":\"" + cron + "\"}").status(),
+                "the expression is valid (" + cron.length() + " characters)");
+        assertError(server.operator.post(SCHEDULES, body("long-cron", cron)), 422, "invalid_field");
     }
 
     private static String body(String name, String cron) {

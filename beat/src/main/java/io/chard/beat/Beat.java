@@ -61,7 +61,7 @@ public final class Beat {
         Set<UUID> failedThisTick = new HashSet<>();
         for (StoredSchedule schedule : store.due(horizon)) {
             try {
-                claimed += fire(schedule, horizon);
+                claimed += fire(schedule, now, horizon);
             } catch (RuntimeException e) {
                 failed(schedule, e, failedThisTick);
             }
@@ -75,6 +75,11 @@ public final class Beat {
                 return;
             }
             store.find(id).ifPresent(schedule -> {
+                if (!schedule.enabled()) {
+                    // Disabled since: its claims are not fired, now or when it is enabled again.
+                    fires.forEach(fire -> store.skip(id, fire.fireTime(), "disabled"));
+                    return;
+                }
                 for (ScheduleStore.Fire orphan : misfires(schedule, fires, now)) {
                     try {
                         repair(schedule, orphan);
@@ -157,10 +162,10 @@ public final class Beat {
         return client.dispatch(request(schedule));
     }
 
-    private int fire(StoredSchedule stored, Instant horizon) {
+    private int fire(StoredSchedule stored, Instant now, Instant horizon) {
         Schedule schedule = stored.schedule();
         Instant last = stored.lastRunAt() != null ? stored.lastRunAt() : stored.createdAt();
-        List<Instant> due = schedule.dueNow(last, horizon, stored.misfirePolicy(), stored.catchUp());
+        List<Instant> due = schedule.dueNow(last, now, horizon, stored.misfirePolicy(), stored.catchUp());
         int claimed = 0;
         Instant latest = last;
         for (Instant fireTime : due) {
@@ -171,7 +176,7 @@ public final class Beat {
             latest = fireTime.isAfter(latest) ? fireTime : latest;
         }
         List<Instant> next = schedule.next(horizon, 1);
-        store.advance(stored.id(), latest, claimed, next.isEmpty() ? null : next.getFirst());
+        store.advance(stored.id(), latest, claimed, next.isEmpty() ? null : next.getFirst(), stored.nextRunAt());
         return claimed;
     }
 

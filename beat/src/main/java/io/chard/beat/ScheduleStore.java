@@ -142,11 +142,17 @@ public final class ScheduleStore {
                 row -> row.getObject(1, UUID.class), scheduleId, limit);
     }
 
-    /** Records progress: the latest fire, how many fires this caller claimed, and the next due time. */
-    public void advance(UUID id, Instant lastFire, int claimed, Instant next) {
+    /**
+     * Records progress: the latest fire, how many fires this caller claimed, and the next due time. That one was
+     * computed from the definition the tick read, so it is written only while the row still holds the {@code read}
+     * one: an edit, an enable or a disable that landed meanwhile computed its own from the new definition, which
+     * stays.
+     */
+    public void advance(UUID id, Instant lastFire, int claimed, Instant next, Instant read) {
         jdbc.update("UPDATE " + TABLE + " SET last_run_at = GREATEST(COALESCE(last_run_at, ?), ?), "
-                        + "total_runs = total_runs + ?, next_run_at = ? WHERE id = ?",
-                Timestamp.from(lastFire), Timestamp.from(lastFire), claimed, next == null ? null : Timestamp.from(next), id);
+                        + "total_runs = total_runs + ?, next_run_at = CASE WHEN next_run_at IS NOT DISTINCT FROM "
+                        + "?::timestamptz THEN ?::timestamptz ELSE next_run_at END WHERE id = ?",
+                Timestamp.from(lastFire), Timestamp.from(lastFire), claimed, timestamp(read), timestamp(next), id);
     }
 
     public StoredSchedule create(StoredSchedule.Definition definition, String source, Instant next) {
@@ -169,10 +175,23 @@ public final class ScheduleStore {
 
     /** Replaces the definition; keeps the run state (last run, total runs). */
     public Optional<StoredSchedule> update(UUID id, StoredSchedule.Definition definition, Instant next) {
+        return update(id, definition, next, false);
+    }
+
+    /**
+     * Replaces the definition. With {@code retimed} (its due times changed) it counts as run up to now, as a new
+     * schedule does: the new definition's due times before the edit never existed and are not caught up. Enabling a
+     * disabled schedule by this edit does the same, as {@link #setEnabled} does.
+     */
+    public Optional<StoredSchedule> update(UUID id, StoredSchedule.Definition definition, Instant next,
+                                           boolean retimed) {
         jdbc.update("UPDATE " + TABLE + " SET (" + DEFINITION_COLUMNS + ", next_run_at, updated_at) = ("
                 + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, now()), "
-                + "error_count = 0, last_error = NULL WHERE id = ?",
-                values(definition, timestamp(next), id));
+                + "error_count = 0, last_error = NULL, "
+                // Enabled by this edit: as setEnabled, the disabled period is not caught up.
+                + "last_run_at = CASE WHEN ? OR ? AND NOT enabled THEN GREATEST(COALESCE(last_run_at, now()), now()) "
+                + "ELSE last_run_at END WHERE id = ?",
+                values(definition, timestamp(next), retimed, definition.enabled(), id));
         return find(id);
     }
 

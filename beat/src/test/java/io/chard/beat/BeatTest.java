@@ -2,24 +2,29 @@ package io.chard.beat;
 
 import io.chard.beat.testing.BeatFixture;
 import io.chard.broker.RedisKeys;
+import io.chard.client.TaskClient;
 import io.chard.database.Jdbc;
 import io.chard.history.HistoryPartitions;
 import io.chard.schedule.MisfirePolicy;
 import io.chard.schedule.ScheduleSpec;
+import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -66,7 +71,7 @@ class BeatTest {
             for (int round = 0; round < 25; round++) {
                 jdbc.update("DELETE FROM background_tasks_schedule");
                 var barrier = new java.util.concurrent.CyclicBarrier(2);
-                List<java.util.concurrent.Future<?>> merges = new java.util.ArrayList<>();
+                List<java.util.concurrent.Future<?>> merges = new ArrayList<>();
                 for (int process = 0; process < 2; process++) {
                     merges.add(pool.submit(() -> {
                         barrier.await();
@@ -108,8 +113,8 @@ class BeatTest {
         UUID schedule = store.create(BeatFixture.definition("bookkeeping", new ScheduleSpec.Interval(Duration.ofHours(1)),
                 MisfirePolicy.FIRE_ALL, null), "api", Instant.now().plus(Duration.ofHours(1))).id();
         assertTrue(store.claim(schedule, fireTime));
-        var first = fixture.bean(io.chard.client.TaskClient.class).dispatch(io.chard.client.DispatchRequest
-                .of("test.add", fixture.bean(io.chard.client.TaskClient.class).toJson(List.of(1, 2)))
+        var first = fixture.bean(TaskClient.class).dispatch(io.chard.client.DispatchRequest
+                .of("test.add", fixture.bean(TaskClient.class).toJson(List.of(1, 2)))
                 .withEta(fireTime).withIdempotencyKey(Beat.idempotencyKey(schedule, fireTime)));
         // The recorder wrote the history; the broker's idempotency window then passed.
         jdbc.update("INSERT INTO background_tasks_task_execution (id, task_id, task_name, status, idempotency_key, "
@@ -181,6 +186,101 @@ class BeatTest {
         assertEquals(4, fixture.executionsInRedis(), "the dropped claims stay dropped");
     }
 
+    /**
+     * The Lambda handler ticks once a minute with a 90 s lookahead. One invocation comes 70 s after the previous one
+     * (EventBridge late, or one invocation lost): the due times between the previous horizon and this one are at most
+     * a few seconds late, some even still ahead, and must all fire. The grace was counted back from the horizon
+     * (now + 90 s), not from now, so those before now + 30 s were taken for misfires and dropped.
+     */
+    @Test
+    void aLookaheadTickLateByTenSecondsFiresEveryDueTimeItsPredecessorDidNotReach() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Beat beat = fixture.bean(Beat.class);
+        Duration lookahead = Duration.ofSeconds(90);
+        Instant t0 = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
+        UUID every5s = store.create(BeatFixture.definition("every-5-s",
+                new ScheduleSpec.Interval(Duration.ofSeconds(5)), MisfirePolicy.FIRE_ONCE, t0.minusSeconds(3600)),
+                "api", null).id();
+        beat.tick(t0, lookahead);
+        Instant previousHorizon = t0.plus(lookahead);
+        Instant now = t0.plusSeconds(70);
+        beat.tick(now, lookahead);
+
+        List<Instant> expected = new ArrayList<>();
+        for (Instant t = previousHorizon.plusSeconds(5); !t.isAfter(now.plus(lookahead)); t = t.plusSeconds(5)) {
+            expected.add(t);
+        }
+        List<Instant> fired = fixture.fires(every5s).stream().filter(t -> t.isAfter(previousHorizon)).toList();
+        assertEquals(expected, fired, "every 5 s between the previous horizon and this one; now is " + now);
+    }
+
+    /** The same with the policy skip: a one-off due 10 s after a Lambda tick never fires. */
+    @Test
+    void aOneOffDueTenSecondsAfterALookaheadTickFiresUnderTheSkipPolicy() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant at = now.plusSeconds(10);
+        UUID once = store.create(BeatFixture.definition("one-off-skip", new ScheduleSpec.OneOff(at),
+                MisfirePolicy.SKIP, null), "api", at).id();
+        fixture.bean(Beat.class).tick(now, Duration.ofSeconds(90));
+        assertEquals(List.of(at), fixture.fires(once), "due in 10 s, within the tick's lookahead");
+    }
+
+    /**
+     * An operator edits a schedule while a tick fires it: the tick read the old definition, and its bookkeeping
+     * writes the old definition's next due time over the one the edit computed. Here a daily schedule becomes an
+     * every-minute one while its midnight fire is dispatched; the next minute's tick must fire it.
+     */
+    @Test
+    void anEditDuringATicksDispatchKeepsTheNextDueTimeOfTheNewDefinition() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Instant t0 = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.DAYS);
+        StoredSchedule.Definition daily = BeatFixture.definition("edited-while-firing",
+                new ScheduleSpec.Cron("0 0 * * *"), MisfirePolicy.FIRE_ONCE, t0.minusSeconds(60));
+        UUID id = store.create(daily, "api", t0).id();
+        StoredSchedule.Definition everyMinute = new StoredSchedule.Definition(daily.name(), daily.taskName(),
+                new ScheduleSpec.Cron("* * * * *"), daily.zone(), daily.startAt(), null, true, daily.args(), null, null,
+                null, MisfirePolicy.FIRE_ONCE, Duration.ofHours(1));
+        AtomicBoolean edited = new AtomicBoolean();
+        // The operator's PUT lands while the tick dispatches (as Schedules.update does it, with now = t0).
+        FireObserver operator = (name, lateness) -> {
+            if (edited.compareAndSet(false, true)) {
+                store.update(id, everyMinute, everyMinute.nextAfter(t0));
+            }
+        };
+        Beat beat = new Beat(store, fixture.bean(TaskClient.class),
+                fixture.bean(JsonMapper.class), Clock.systemUTC(), List.of(operator));
+        assertEquals(1, beat.tick(t0, Duration.ZERO));
+        assertTrue(edited.get());
+
+        beat.tick(t0.plusSeconds(60), Duration.ZERO);
+        beat.tick(t0.plusSeconds(120), Duration.ZERO);
+        assertEquals(List.of(t0, t0.plusSeconds(60), t0.plusSeconds(120)), fixture.fires(id),
+                "next_run_at is " + store.find(id).orElseThrow().nextRunAt());
+    }
+
+    /**
+     * Claims made while Redis was down, then the operator disables the schedule (say its task misbehaves). When Redis
+     * returns, the repair must not dispatch a disabled schedule's claims.
+     */
+    @Test
+    void theRepairDoesNotDispatchTheClaimsOfADisabledSchedule() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Jdbc jdbc = fixture.bean(Jdbc.class);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        UUID id = store.create(BeatFixture.definition("disabled-during-outage",
+                new ScheduleSpec.Interval(Duration.ofMinutes(2)), MisfirePolicy.FIRE_ALL, null), "api",
+                Instant.now().plus(Duration.ofHours(1))).id();
+        List.of(now.minusSeconds(360), now.minusSeconds(240), now.minusSeconds(120))
+                .forEach(fireTime -> assertTrue(store.claim(id, fireTime)));
+        jdbc.update("UPDATE background_tasks_schedule_fire SET claimed_at = now() - interval '5 minutes'");
+        store.setEnabled(id, false, null);
+
+        fixture.bean(Beat.class).tick(Instant.now(), Duration.ZERO);
+        assertEquals(List.of(), dispatchedFires(jdbc, id), "dispatched for a disabled schedule");
+        assertEquals(0, fixture.executionsInRedis());
+    }
+
     private static List<Instant> dispatchedFires(Jdbc jdbc, UUID schedule) {
         return jdbc.list("SELECT fire_time FROM background_tasks_schedule_fire WHERE schedule_id = ? "
                 + "AND execution_id IS NOT NULL ORDER BY fire_time", row -> row.getTimestamp(1).toInstant(), schedule);
@@ -225,7 +325,7 @@ class BeatTest {
         store.dispatched(hourly, dispatched, UUID.randomUUID());
         store.skip(hourly, skipped, "misfire");
         store.dispatched(hourly, recent, UUID.randomUUID());
-        store.advance(hourly, recent, 4, recent.plusSeconds(3600));
+        store.advance(hourly, recent, 4, recent.plusSeconds(3600), store.find(hourly).orElseThrow().nextRunAt());
         // Claimed and dispatched, then beat died before advancing last_run_at: the claim still guards that time.
         UUID unadvanced = store.create(BeatFixture.definition("unadvanced", new ScheduleSpec.Interval(Duration.ofHours(1)),
                 MisfirePolicy.FIRE_ONCE, null), "api", Instant.now().plus(Duration.ofHours(1))).id();

@@ -54,13 +54,20 @@ public record Schedule(ScheduleSpec spec, ZoneId zone, Instant start, Instant ex
     // Due times older than `window` are dropped under every policy: too stale to run, and it bounds
     // the work after a long outage.
     public List<Instant> dueNow(Instant lastFire, Instant now, MisfirePolicy policy, Duration window) {
+        return dueNow(lastFire, now, now, policy, window);
+    }
+
+    // The same for a tick that also fires ahead, up to `horizon` (at or after `now`): times after `now` are not
+    // late at all, and lateness (the grace, the window) is counted back from `now`, not from the horizon.
+    public List<Instant> dueNow(Instant lastFire, Instant now, Instant horizon, MisfirePolicy policy, Duration window) {
         Objects.requireNonNull(lastFire, "lastFire");
         Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(horizon, "horizon");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(window, "window");
         Duration lookBack = policy == MisfirePolicy.SKIP || window.compareTo(GRACE) < 0 ? GRACE : window;
         Instant from = now.minus(lookBack).isAfter(lastFire) ? now.minus(lookBack) : lastFire;
-        List<Instant> due = between(from, now);
+        List<Instant> due = between(from, horizon.isAfter(now) ? horizon : now);
         // Due within the grace is on time, however many (a sub-minute interval under a once-a-minute tick);
         // the policy only decides about older, missed ones.
         Instant graceStart = now.minus(GRACE);

@@ -69,8 +69,16 @@ record ScheduleRequest(@Nullable String name, @Nullable String taskName, @Nullab
         if (start != null && expires != null && !start.isBefore(expires)) {
             throw invalidField("start_at must come before expires_at");
         }
+        if (cron != null && (kind == null || kind.equals("cron")) && cron.length() > 200) {
+            throw invalidField("cron must be at most 200 characters, got " + cron.length());
+        }
+        String argsText = write(args, json);
+        String kwargsText = write(kwargs, json);
+        if (hasNul(argsText) || hasNul(kwargsText)) {
+            throw invalidField("args and kwargs must not contain a NUL character (the database cannot store one)");
+        }
         return new StoredSchedule.Definition(name, taskName, spec(), zoneId(), start, expires,
-                enabled == null || enabled, write(args, json), write(kwargs, json), queue, priority, policy,
+                enabled == null || enabled, argsText, kwargsText, queue, priority, policy,
                 Duration.ofSeconds(Math.max(0, catchUp)));
     }
 
@@ -154,6 +162,23 @@ record ScheduleRequest(@Nullable String name, @Nullable String taskName, @Nullab
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Whether JSON text holds a NUL character: a u0000 escape whose backslash is not itself escaped. */
+    private static boolean hasNul(String jsonText) {
+        if (jsonText == null) {
+            return false;
+        }
+        for (int i = jsonText.indexOf("\\u0000"); i >= 0; i = jsonText.indexOf("\\u0000", i + 1)) {
+            int backslashes = 0;
+            for (int j = i; j >= 0 && jsonText.charAt(j) == '\\'; j--) {
+                backslashes++;
+            }
+            if (backslashes % 2 == 1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static InvalidScheduleException invalidField(String message) {

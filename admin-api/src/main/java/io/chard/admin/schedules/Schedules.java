@@ -101,7 +101,10 @@ final class Schedules {
         if (sameName.isPresent() && !sameName.get().id().equals(id)) {
             return new Result.NameTaken(definition.name());
         }
-        StoredSchedule updated = store.update(id, definition, definition.nextAfter(clock.instant())).orElseThrow();
+        boolean retimed = !existing.get().schedule().equals(new Schedule(definition.spec(), definition.zone(),
+                definition.startAt(), definition.expiresAt()));
+        StoredSchedule updated = store.update(id, definition, definition.nextAfter(clock.instant()), retimed)
+                .orElseThrow();
         audit.record(user, "update_schedule", updated.name(), null);
         return new Result.Done(updated);
     }
