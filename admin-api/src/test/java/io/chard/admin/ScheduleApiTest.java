@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
 
 import static io.chard.admin.TaskApiTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +41,9 @@ class ScheduleApiTest {
         Answer list = server.viewer.get(SCHEDULES);
         assertTrue(list.body().contains("background-tasks-sweep-stuck") && list.body().contains("background-tasks-purge-old"),
                 list.body());
-        String sweep = list.json().get("items").values().iterator().next().get("id").getStringValue();
+        String sweep = StreamSupport.stream(list.json().get("items").values().spliterator(), false)
+                .filter(item -> item.get("name").getStringValue().equals("background-tasks-sweep-stuck")).findFirst()
+                .orElseThrow().get("id").getStringValue();
         assertError(server.operator.put(SCHEDULES + "/" + sweep, body("x", "0 * * * *")), 409, "declared_in_code");
         assertError(server.operator.delete(SCHEDULES + "/" + sweep), 409, "declared_in_code");
         assertEquals(false, server.operator.post(SCHEDULES + "/" + sweep + "/disable", "").json().get("enabled")
@@ -160,6 +163,28 @@ class ScheduleApiTest {
                 Duration.ZERO);
         long fired = fires(jdbc, id);
         assertTrue(fired <= 2, fired + " fires at the first tick after the edit");
+    }
+
+    /**
+     * PostgreSQL refuses the audit row after the run-now dispatched: the answer says it ran. A 503 (as any database
+     * error was answered) would have the operator run it again, and a run-now is not idempotent.
+     */
+    @Test
+    void aRunNowWhoseAuditRowIsRefusedIsAnsweredAsRunNotAsAnOutage() {
+        String id = server.operator.post(SCHEDULES, body("run-now-audit-refused", "0 4 * * *")).text("id");
+        Jdbc jdbc = server.context.getBean(Jdbc.class);
+        jdbc.update("CREATE FUNCTION chard_test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS "
+                + "$$ BEGIN RAISE EXCEPTION 'the audit is refused'; END $$");
+        jdbc.update("CREATE TRIGGER chard_test_refuse_audit BEFORE INSERT ON background_tasks_audit "
+                + "FOR EACH ROW EXECUTE FUNCTION chard_test_refuse_audit()");
+        try {
+            Answer run = server.operator.post(SCHEDULES + "/" + id + "/run", "");
+            assertEquals(202, run.status(), run.body());
+            assertEquals(200, server.viewer.get("/api/background_tasks/tasks/" + run.text("id")).status());
+        } finally {
+            jdbc.update("DROP TRIGGER chard_test_refuse_audit ON background_tasks_audit");
+            jdbc.update("DROP FUNCTION chard_test_refuse_audit()");
+        }
     }
 
     private static long fires(Jdbc jdbc, String schedule) {

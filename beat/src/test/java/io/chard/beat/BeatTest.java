@@ -50,7 +50,7 @@ class BeatTest {
         Map<MisfirePolicy, UUID> byPolicy = new HashMap<>();
         for (MisfirePolicy policy : MisfirePolicy.values()) {
             byPolicy.put(policy, store.create(BeatFixture.definition("every-2-min-" + policy, new ScheduleSpec.Cron("*/2 * * * *"),
-                    policy, t0), "api", null).id());
+                    policy, t0), "api", Instant.EPOCH).id());
         }
         assertEquals(3, beat.tick(t0, Duration.ZERO), "each fires its first due time on time");
         beat.tick(t0.plus(Duration.ofMinutes(5)).plusSeconds(30), Duration.ZERO);
@@ -139,7 +139,7 @@ class BeatTest {
         StoredSchedule.Definition removed = new StoredSchedule.Definition("removed-task", "test.removed",
                 new ScheduleSpec.Interval(Duration.ofMinutes(1)), ZoneOffset.UTC, t0, null, true, "[1, 2]", null, null,
                 null, MisfirePolicy.FIRE_ALL, Duration.ofHours(1));
-        UUID broken = store.create(removed, "api", null).id();
+        UUID broken = store.create(removed, "api", Instant.EPOCH).id();
         for (int minute = 0; minute < 6; minute++) {
             beat.tick(t0.plus(Duration.ofMinutes(minute)), Duration.ZERO);
         }
@@ -200,7 +200,7 @@ class BeatTest {
         Instant t0 = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
         UUID every5s = store.create(BeatFixture.definition("every-5-s",
                 new ScheduleSpec.Interval(Duration.ofSeconds(5)), MisfirePolicy.FIRE_ONCE, t0.minusSeconds(3600)),
-                "api", null).id();
+                "api", Instant.EPOCH).id();
         beat.tick(t0, lookahead);
         Instant previousHorizon = t0.plus(lookahead);
         Instant now = t0.plusSeconds(70);
@@ -224,6 +224,21 @@ class BeatTest {
                 MisfirePolicy.SKIP, null), "api", at).id();
         fixture.bean(Beat.class).tick(now, Duration.ofSeconds(90));
         assertEquals(List.of(at), fixture.fires(once), "due in 10 s, within the tick's lookahead");
+    }
+
+    /** A one-off that fired has no further due time: later ticks neither read it nor write its row. */
+    @Test
+    void aOneOffThatFiredIsNoLongerReadByTheTicks() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Beat beat = fixture.bean(Beat.class);
+        Instant at = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+        UUID once = store.create(BeatFixture.definition("one-off-done", new ScheduleSpec.OneOff(at),
+                MisfirePolicy.FIRE_ONCE, null), "api", at).id();
+        beat.tick(at, Duration.ZERO);
+        assertEquals(List.of(at), fixture.fires(once));
+        assertEquals(null, store.find(once).orElseThrow().nextRunAt());
+        assertTrue(store.due(at.plus(Duration.ofDays(365))).stream().noneMatch(s -> s.id().equals(once)),
+                "a finished one-off is read by every tick");
     }
 
     /**

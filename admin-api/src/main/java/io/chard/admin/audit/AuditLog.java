@@ -6,6 +6,8 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,15 +19,26 @@ import java.util.Objects;
 /** Who did what to what, and when: every operator action of the admin API. */
 @Singleton
 public final class AuditLog {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private final Jdbc jdbc;
 
     public AuditLog(Jdbc jdbc) {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Records an action that has happened. A row PostgreSQL refuses (it went away between the action and this
+     * write) is logged with its content and lost, but does not fail the request: the action stands, and a 503
+     * would have the caller do it again (a schedule's run-now, a purge are not idempotent).
+     */
     public void record(String username, String action, @Nullable String target, @Nullable String detail) {
-        jdbc.update("INSERT INTO background_tasks_audit (username, action, target, detail) VALUES (?, ?, ?, ?)",
-                username, action, target, detail);
+        try {
+            jdbc.update("INSERT INTO background_tasks_audit (username, action, target, detail) VALUES (?, ?, ?, ?)",
+                    username, action, target, detail);
+        } catch (Jdbc.DatabaseException e) {
+            LOG.error("audit entry not written, the action stands: user={} action={} target={} detail={}: {}",
+                    username, action, target, detail, e.getMessage());
+        }
     }
 
     /** Which entries an administrator looks for; null parts match every entry, the others exactly. */

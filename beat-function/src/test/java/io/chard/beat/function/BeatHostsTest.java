@@ -46,7 +46,7 @@ class BeatHostsTest {
         List<UUID> schedules = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             schedules.add(store.create(BeatFixture.definition("race-" + i, new ScheduleSpec.Interval(Duration.ofSeconds(1)),
-                    MisfirePolicy.FIRE_ONCE, null), "api", null).id());
+                    MisfirePolicy.FIRE_ONCE, null), "api", Instant.EPOCH).id());
         }
         Map<String, Object> beatProperties = new HashMap<>(fixture.properties);
         beatProperties.put(ChardSettings.BEAT_ENABLED, true);
@@ -156,7 +156,7 @@ class BeatHostsTest {
     void theLambdaHandlerFiresEverythingDueBeforeItsNextInvocationWithTheirDueTimesAsEta() throws Exception {
         ScheduleStore store = fixture.bean(ScheduleStore.class);
         UUID schedule = store.create(BeatFixture.definition("every-10-s", new ScheduleSpec.Interval(Duration.ofSeconds(10)),
-                MisfirePolicy.FIRE_ONCE, null), "api", null).id();
+                MisfirePolicy.FIRE_ONCE, null), "api", Instant.EPOCH).id();
         Instant invokedAt = Instant.now();
         Instant returnedAt;
         try (ApplicationContext handlerContext = handlerContext()) {

@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -39,7 +40,8 @@ class BeatMetricsTest {
     @Test
     void aRunningBeatServesItsFiresBySchedulesAndTheirLatenessOnItsMetricsPort() throws Exception {
         UUID schedule = fixture.bean(ScheduleStore.class).create(BeatFixture.definition("metrics-every-second",
-                new ScheduleSpec.Interval(Duration.ofSeconds(1)), MisfirePolicy.FIRE_ONCE, null), "api", null).id();
+                new ScheduleSpec.Interval(Duration.ofSeconds(1)), MisfirePolicy.FIRE_ONCE, null), "api",
+                Instant.EPOCH).id();
         Map<String, Object> properties = new HashMap<>(fixture.properties);
         properties.put(ChardSettings.BEAT_ENABLED, true);
         properties.put(ChardSettings.BEAT_METRICS_PORT, 0);
