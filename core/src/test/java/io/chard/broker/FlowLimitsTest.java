@@ -69,6 +69,28 @@ class FlowLimitsTest extends BrokerFixture {
         assertAtMostPerWindow(3, startTimes(rated));
     }
 
+    /**
+     * A backlog of a rate-limited task is parked in steps of at most a thousand a lease call (and the worker told to
+     * come back at once), not in one call: 1,500 parked in one script blocked Redis for as long, and a backlog of a
+     * million for seconds.
+     */
+    @Test
+    void aLeaseCallParksAtMostAThousandHeldExecutionsAndComesBackAtOnceForTheRest() {
+        List<DispatchRequest> backlog = IntStream.range(0, 1_500)
+                .mapToObj(i -> DispatchRequest.of("test.rated", null)).toList();
+        for (int from = 0; from < backlog.size(); from += 500) {
+            client.dispatchAll(backlog.subList(from, from + 500));
+        }
+        BrokerConsumer.LeaseBatch first = worker.lease(DEFAULT, 10, LEASE);
+        assertEquals(3, first.deliveries().size(), "the limit's 3 a second");
+        BrokerMonitor.QueueDepth afterOne = depth("default");
+        assertTrue(afterOne.held() <= 1_000 + 10 && afterOne.ready() > 0, "held " + afterOne.held() + ", ready "
+                + afterOne.ready() + " after one call");
+        assertEquals(Duration.ZERO, first.nextDueIn(), "the rest of the queue waits for the next call");
+        worker.lease(DEFAULT, 10, LEASE);
+        assertEquals(1_497, depth("default").held(), "the second call parks the rest");
+    }
+
     @Test
     void aCappedTaskRunsAtMostItsCapAndAnEndOrALapsedLeaseFreesASlot() {
         List<UUID> capped = dispatch(4, "test.capped");

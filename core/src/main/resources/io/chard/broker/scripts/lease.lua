@@ -39,6 +39,10 @@ local worker, lease_ms, max, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local fit, budget = tonumber(ARGV[6]), tonumber(ARGV[7])
 -- Executions that do not fit are put back after the round at their place; past this many a queue is left.
 local MAX_SKIPPED = 100
+-- Executions popped and not leased (held back by a limit, or ended as expired or revoked) cost a few writes each;
+-- past this many a queue is left until the next call (its wake says to come back at once), so a backlog of a
+-- rate-limited task, or of expired work, is passed over in steps instead of blocking Redis in one call.
+local MAX_PASSED = 1000
 local taken = 0
 local wait = -1
 
@@ -53,6 +57,7 @@ end
 for q = 8, #ARGV do
   local queue = ARGV[q]
   local skipped = {}
+  local passed = 0
   local ready, delayed, leased = queue_key(queue, 'ready'), queue_key(queue, 'delayed'), queue_key(queue, 'leased')
 
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', delayed, '-inf', NOW, 'LIMIT', 0, 1000)) do
@@ -94,7 +99,10 @@ for q = 8, #ARGV do
           emit(id, 'revoked', 'reason', reason, 'finished', ms(NOW))
           workflow_ended(id, ttl) -- canvas: an expired or revoked member still ends its join (workflow.lua)
           unique_release(id, 'end') -- a unique task's lock (unique.lua)
-        elseif limits_admit(id, h, queue) then -- else held back by a rate limit or cap (limits.lua)
+          passed = passed + 1
+        elseif not limits_admit(id, h, queue) then -- held back by a rate limit or cap (limits.lua)
+          passed = passed + 1
+        else
           local token = ms(base + (i + 1) / 2) .. ':' .. stamp
           local deliveries = tonumber(f[4]) + 1
           redis.call('HSET', h, 'state', 'running', 'token', token, 'worker', worker, 'started', ms(NOW),
@@ -112,7 +120,7 @@ for q = 8, #ARGV do
         end
       end
     end
-    if #skipped >= MAX_SKIPPED * 2 then break end
+    if #skipped >= MAX_SKIPPED * 2 or passed >= MAX_PASSED then break end
   end
   if #skipped > 0 then
     redis.call('ZADD', ready, unpack(skipped))
