@@ -142,13 +142,20 @@ class AdministrationController {
             return notFound("user", id);
         }
         boolean losesAdmin = roles != null && !roles.contains(Role.ADMIN) || Boolean.TRUE.equals(body.disabled());
-        if (losesAdmin && target.get().roles().contains(Role.ADMIN)) {
+        boolean removesAnAdmin = losesAdmin && target.get().roles().contains(Role.ADMIN);
+        if (removesAnAdmin) {
             HttpResponse<?> refused = refuseRemovingAnAdmin(target.get(), admin, "demote or disable");
             if (refused != null) {
                 return refused;
             }
         }
-        return users.update(id, body.password(), roles, body.disabled()).<HttpResponse<?>>map(user -> {
+        Optional<User> updated;
+        try {
+            updated = users.update(id, body.password(), roles, body.disabled(), removesAnAdmin);
+        } catch (UserRepository.LastAdminException e) {
+            return lastAdmin(e);
+        }
+        return updated.<HttpResponse<?>>map(user -> {
             access.publish();
             audit.record(admin.getName(), "update_user", user.username(), describe(body));
             return HttpResponse.ok(UserView.of(user));
@@ -163,7 +170,15 @@ class AdministrationController {
             if (refused != null) {
                 return refused;
             }
-            users.delete(id);
+            try {
+                if (user.roles().contains(Role.ADMIN)) {
+                    users.deleteKeepingAnotherAdmin(id);
+                } else {
+                    users.delete(id);
+                }
+            } catch (UserRepository.LastAdminException e) {
+                return lastAdmin(e);
+            }
             access.publish();
             audit.record(admin.getName(), "delete_user", user.username(), null);
             return HttpResponse.noContent();
@@ -240,6 +255,10 @@ class AdministrationController {
                     target.username() + " is the last enabled administrator"));
         }
         return null;
+    }
+
+    private static HttpResponse<?> lastAdmin(UserRepository.LastAdminException e) {
+        return HttpResponse.status(HttpStatus.CONFLICT).body(ApiError.of("last_admin", e.getMessage()));
     }
 
     private static List<Role> roles(List<String> names) {

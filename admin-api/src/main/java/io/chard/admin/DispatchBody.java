@@ -159,7 +159,11 @@ final class DispatchBody {
             return null;
         }
         if (node.isNumber() && "expires".equals(field)) {
-            Instant at = StorableTime.plusSeconds(now, number(node, field, "a number of seconds"));
+            BigDecimal seconds = number(node, field, "a number of seconds");
+            if (seconds.signum() < 0) {
+                throw new InvalidDispatchException(field, field + " must not be negative");
+            }
+            Instant at = StorableTime.plusSeconds(now, seconds);
             if (at == null) {
                 throw new InvalidDispatchException(field, field + " must fall " + StorableTime.range());
             }

@@ -74,6 +74,9 @@ class ExecutionAdminController {
         ExecutionFilter filter(JsonMapper json) {
             ExecutionFilter filter = new ExecutionSearch(null, taskName, queue, since, until, q, args, kwargs, result,
                     error, worker, exceptionType, list, workflow).filter(json);
+            if (ids != null && ids.contains(null)) {
+                throw new InvalidParameterException("ids", "'ids' must hold execution ids, not null");
+            }
             return ids == null ? filter : filter.withIds(List.copyOf(ids));
         }
 

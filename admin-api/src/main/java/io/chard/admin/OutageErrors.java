@@ -24,6 +24,11 @@ class OutageErrors {
 
     @Error(global = true, exception = Jdbc.DatabaseException.class)
     HttpResponse<ApiError> databaseDown(Jdbc.DatabaseException e) {
+        if (UnexpectedErrors.dataException(e)) {
+            LOG.info("answered 400, a value refused by the database as data: {}", e.getMessage());
+            return HttpResponse.<ApiError>status(HttpStatus.BAD_REQUEST).body(ApiError.of("invalid_value",
+                    "a value in the request cannot be stored or compared by the database"));
+        }
         LOG.warn("answered 503: {}", e.getMessage());
         return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)

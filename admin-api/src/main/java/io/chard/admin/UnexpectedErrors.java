@@ -40,7 +40,7 @@ class UnexpectedErrors implements ExceptionHandler<Exception, HttpResponse<ApiEr
                 "the server failed to answer; the error is logged as " + errorId));
     }
 
-    private static boolean dataException(Throwable exception) {
+    static boolean dataException(Throwable exception) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
                 return true;

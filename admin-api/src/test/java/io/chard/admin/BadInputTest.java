@@ -47,6 +47,54 @@ class BadInputTest {
         server.close();
     }
 
+    /**
+     * A username with a NUL character is refused by PostgreSQL as data (SQLSTATE 22021), and every Jdbc failure is
+     * answered as an outage: an anonymous caller gets 503 database_unavailable with Retry-After, for a login that
+     * can only ever be refused.
+     */
+    @Test
+    void aLoginWithANulInTheUsernameIsRefusedNotAnsweredAsADatabaseOutage() {
+        Answer login = server.anonymous.post("/login", "{\"username\":\"admin\\u0000\",\"password\":\""
+                + AdminApiServer.PASSWORD + "\"}");
+        assertEquals(400, login.status(), "a login PostgreSQL cannot even look up: " + login.body());
+    }
+
+    /**
+     * The NUL filter sees raw NULs in query parameters, not the JSON escape in a containment search
+     * ({@code args=["\u0000"]}), which jsonb refuses as data (SQLSTATE 22P05): answered 503 database_unavailable,
+     * where docs/admin-api.md promises 400 invalid_value for a value PostgreSQL refuses as data.
+     */
+    @Test
+    void aSearchForAnEscapedNulInTheArgumentsIs400NotADatabaseOutage() {
+        Answer search = server.viewer.get(EXECUTIONS + "?args=%5B%22%5Cu0000%22%5D");
+        assertEquals(400, search.status(), search.body());
+        Answer bulk = server.operator.post(EXECUTIONS + "/bulk-retry",
+                "{\"kwargs\":\"{\\\"a\\\":\\\"\\\\u0000\\\"}\"}");
+        assertEquals(400, bulk.status(), bulk.body());
+    }
+
+    /** {@code ids} with a null element: List.copyOf throws a NullPointerException, answered 500. */
+    @Test
+    void aBulkSelectionWithANullIdIsRefusedNot500() {
+        Answer answer = server.operator.post(EXECUTIONS + "/bulk-retry", "{\"ids\":[null]}");
+        assertEquals(422, answer.status(), answer.body());
+    }
+
+    /**
+     * docs/admin-api.md: 422 invalid_option for eta, expires or countdown given as "a negative or non-finite
+     * number". A negative countdown is refused; a negative {@code expires} is accepted, and the execution is born
+     * expired (the caller's 202 stands for work that will never run).
+     */
+    @Test
+    void aNegativeExpiresIsRefusedAsANegativeCountdownIs() {
+        Answer countdown = server.operator.post(TASKS,
+                "{\"task\":\"test.add\",\"args\":[1,2],\"countdown\":-1}");
+        assertEquals(422, countdown.status(), countdown.body());
+        Answer expires = server.operator.post(TASKS,
+                "{\"task\":\"test.add\",\"args\":[1,2],\"expires\":-1}");
+        assertEquals(422, expires.status(), "a negative expires: " + expires.body());
+    }
+
     @Test
     void timesTheHistoryCannotStoreAreRefusedNamingTheField() {
         assertRefused(dispatch("\"eta\":\"+10000-01-01T00:00:00Z\""), 422, "eta");

@@ -25,9 +25,9 @@ final class AccessRepository {
     AccessRules read() {
         long generation = jdbc.count("SELECT nextval('background_tasks_access_generation')");
         Map<String, AccessRules.Account> users = new HashMap<>();
-        jdbc.list("SELECT username, roles, session_version FROM background_tasks_user WHERE NOT disabled",
+        jdbc.list("SELECT id, username, roles, session_version FROM background_tasks_user WHERE NOT disabled",
                 row -> users.put(row.getString("username"), new AccessRules.Account(row.getLong("session_version"),
-                        Role.load(row.getString("roles")).stream().map(Role::value).toList())));
+                        Role.load(row.getString("roles")).stream().map(Role::value).toList(), row.getString("id"))));
         Map<String, AccessRules.Token> tokens = new HashMap<>();
         jdbc.list("SELECT t.id, t.name, t.token_hash, t.roles, u.username FROM background_tasks_api_token t "
                         + "JOIN background_tasks_user u ON u.id = t.user_id",

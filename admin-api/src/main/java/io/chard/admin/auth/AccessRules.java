@@ -36,8 +36,12 @@ public record AccessRules(long generation, Map<String, Account> users, Map<Strin
         endedSessions = endedSessions == null ? Map.of() : endedSessions;
     }
 
+    /** @param id the user's id; null in a copy written before ids were kept (its sessions are checked by name) */
     @Serdeable
-    public record Account(long sessionVersion, List<String> roles) {
+    public record Account(long sessionVersion, List<String> roles, @Nullable String id) {
+        public Account(long sessionVersion, List<String> roles) {
+            this(sessionVersion, roles, null);
+        }
     }
 
     @Serdeable
@@ -46,8 +50,17 @@ public record AccessRules(long generation, Map<String, Account> users, Map<Strin
 
     /** Whether a session signed in as {@code username} at {@code version} still holds. */
     boolean sessionHolds(String username, long version, @Nullable String sessionId) {
+        return sessionHolds(username, null, version, sessionId);
+    }
+
+    /**
+     * As above, for the account {@code userId} names: a session of a deleted account must not hold for a new account
+     * that took its name (both start at session version 0).
+     */
+    boolean sessionHolds(String username, @Nullable String userId, long version, @Nullable String sessionId) {
         Account account = users.get(username);
         return account != null && account.sessionVersion() == version
+                && (account.id() == null || account.id().equals(userId))
                 && (sessionId == null || !endedSessions.containsKey(sessionId));
     }
 

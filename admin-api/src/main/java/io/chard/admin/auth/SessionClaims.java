@@ -19,6 +19,7 @@ import jakarta.inject.Singleton;
 final class SessionClaims implements GenericJwtClaimsValidator<HttpRequest<?>> {
     static final String SESSION_ID = "chard_sid";
     static final String SESSION_VERSION = "chard_sv";
+    static final String USER_ID = "chard_uid";
     private final AccessMirror access;
 
     SessionClaims(AccessMirror access) {
@@ -33,7 +34,9 @@ final class SessionClaims implements GenericJwtClaimsValidator<HttpRequest<?>> {
             return false;
         }
         Object sessionId = claims.get(SESSION_ID);
+        Object userId = claims.get(USER_ID);
         return access.rulesFor(subject.toString(), version.longValue())
-                .sessionHolds(subject.toString(), version.longValue(), sessionId == null ? null : sessionId.toString());
+                .sessionHolds(subject.toString(), userId == null ? null : userId.toString(), version.longValue(),
+                        sessionId == null ? null : sessionId.toString());
     }
 }

@@ -144,7 +144,8 @@ public class Sessions {
         List<String> roles = user.roles().stream().map(Role::value).toList();
         Authentication authentication = Authentication.build(user.username(), Role.permissionsOf(user.roles()),
                 Map.of(ROLES_ATTRIBUTE, roles, SessionClaims.SESSION_ID, UUID.randomUUID().toString(),
-                        SessionClaims.SESSION_VERSION, user.sessionVersion()));
+                        SessionClaims.SESSION_VERSION, user.sessionVersion(), SessionClaims.USER_ID,
+                        user.id().toString()));
         String jwt = tokens.generateToken(authentication, (int) LIFETIME.toSeconds())
                 .orElseThrow(() -> new IllegalStateException("no token generator configured"));
         audit.record(user.username(), "login", null, null);

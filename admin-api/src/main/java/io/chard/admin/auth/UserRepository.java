@@ -76,17 +76,64 @@ public final class UserRepository {
      * new roles or disabling ends the user's sessions (the session version moves on).
      */
     public Optional<User> update(UUID id, String password, List<Role> roles, Boolean disabled) {
+        return update(id, password, roles, disabled, false);
+    }
+
+    /**
+     * As {@link #update(UUID, String, List, Boolean)}; with {@code keepAnotherAdmin}, only while another enabled
+     * administrator remains, decided in the statement that changes the user (see {@link #OTHER_ADMINS_LOCKED}).
+     *
+     * @throws LastAdminException when the change would leave no other enabled administrator
+     */
+    public Optional<User> update(UUID id, String password, List<Role> roles, Boolean disabled,
+                                 boolean keepAnotherAdmin) {
         boolean endsSessions = password != null || roles != null || Boolean.TRUE.equals(disabled);
-        jdbc.update("UPDATE background_tasks_user SET password_hash = COALESCE(?, password_hash), "
-                        + "roles = COALESCE(?, roles), disabled = COALESCE(?, disabled), updated_at = now(), "
-                        + "session_version = session_version + ? WHERE id = ?",
-                password == null ? null : hash(password), roles == null ? null : Role.store(roles), disabled,
-                endsSessions ? 1 : 0, id);
-        return find(id);
+        String hash = password == null ? null : hash(password);
+        String set = "UPDATE background_tasks_user SET password_hash = COALESCE(?, password_hash), "
+                + "roles = COALESCE(?, roles), disabled = COALESCE(?, disabled), updated_at = now(), "
+                + "session_version = session_version + ? WHERE id = ?";
+        int updated = keepAnotherAdmin
+                ? jdbc.update(OTHER_ADMINS_LOCKED + set + " AND (SELECT count(*) FROM admins WHERE admins.id <> ?) > 0",
+                hash, roles == null ? null : Role.store(roles), disabled, endsSessions ? 1 : 0, id, id)
+                : jdbc.update(set, hash, roles == null ? null : Role.store(roles), disabled, endsSessions ? 1 : 0, id);
+        Optional<User> user = find(id);
+        if (updated == 0 && user.isPresent()) {
+            throw new LastAdminException(user.get().username());
+        }
+        return user;
     }
 
     public boolean delete(UUID id) {
         return jdbc.update("DELETE FROM background_tasks_user WHERE id = ?", id) > 0;
+    }
+
+    /** @throws LastAdminException when deleting it would leave no other enabled administrator */
+    public boolean deleteKeepingAnotherAdmin(UUID id) {
+        if (jdbc.update(OTHER_ADMINS_LOCKED + "DELETE FROM background_tasks_user WHERE id = ? AND "
+                + "(SELECT count(*) FROM admins WHERE admins.id <> ?) > 0", id, id) > 0) {
+            return true;
+        }
+        Optional<User> user = find(id);
+        if (user.isPresent()) {
+            throw new LastAdminException(user.get().username());
+        }
+        return false;
+    }
+
+    /**
+     * Locks every enabled administrator's row, in one order, before the statement counts them: two requests removing
+     * two administrators at once (each seeing the other as the one that remains) are serialized, and the second counts
+     * the administrators the first left (READ COMMITTED re-reads a row it waited for).
+     */
+    private static final String OTHER_ADMINS_LOCKED = "WITH admins AS (SELECT id FROM background_tasks_user "
+            + "WHERE NOT disabled AND 'admin' = ANY(string_to_array(replace(roles, ' ', ''), ',')) "
+            + "ORDER BY id FOR UPDATE) ";
+
+    /** The change would leave no enabled administrator. */
+    public static final class LastAdminException extends RuntimeException {
+        public LastAdminException(String username) {
+            super(username + " is the last enabled administrator");
+        }
     }
 
     private static Row row(ResultSet row) throws SQLException {

@@ -42,6 +42,26 @@ class SessionsThatEndTest {
         server.close();
     }
 
+    /**
+     * A deleted user's session must stay ended when an account of the same name is created later: the new account
+     * starts at session version 0, the version a never-changed deleted account's sessions carry, and the old JWT
+     * still carries the old account's permissions.
+     */
+    @Test
+    void aDeletedUsersSessionStaysEndedWhenAnAccountOfTheSameNameIsCreated() {
+        ApiClient former = newUser("reused-name", "admin");
+        assertEquals(200, former.get(ADMIN + "/users").status());
+        assertEquals(204, server.admin.delete(ADMIN + "/users/" + id("reused-name")).status());
+        assertEquals(401, former.get(ADMIN + "/me").status(), "the deleted user's session ended");
+
+        Answer recreated = server.admin.post(ADMIN + "/users", "{\"username\":\"reused-name\",\"password\":\""
+                + "another-password\",\"roles\":[\"viewer\"]}");
+        assertEquals(201, recreated.status(), recreated.body());
+        Answer users = former.get(ADMIN + "/users");
+        assertEquals(401, users.status(), "the deleted administrator's session came back with the new viewer "
+                + "account of the same name, as an administrator: " + users.body());
+    }
+
     @Test
     void aBearerTokenStopsWorkingAfterLogout() {
         ApiClient user = newUser("leaving", "viewer");
@@ -217,6 +237,7 @@ class SessionsThatEndTest {
                 .claim("roles", List.of("background_tasks.view", "background_tasks.manage",
                         "background_tasks.dispatch", "background_tasks.admin"))
                 .claim(Sessions.ROLES_ATTRIBUTE, List.of("admin")).claim(SessionClaims.SESSION_VERSION, 0L)
+                .claim(SessionClaims.USER_ID, id(AdminApiServer.ADMIN))
                 .claim(SessionClaims.SESSION_ID, UUID.randomUUID().toString()).issueTime(new Date());
         if (expiry != null) {
             claims.expirationTime(expiry);
@@ -234,7 +255,11 @@ class SessionsThatEndTest {
     }
 
     private static String id(String username) {
-        for (var user : server.admin.get(ADMIN + "/users").json().get("items").values()) {
+        return idIn(server, username);
+    }
+
+    static String idIn(AdminApiServer on, String username) {
+        for (var user : on.admin.get(ADMIN + "/users").json().get("items").values()) {
             if (user.get("username").getStringValue().equals(username)) {
                 return user.get("id").getStringValue();
             }
