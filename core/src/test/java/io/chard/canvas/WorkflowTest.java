@@ -210,9 +210,10 @@ class WorkflowTest {
         UUID callback = run.members().getLast().id();
         assertEquals(1L, redis(c -> c.zscore(broker.partitions().keys(callback).queue("default", "ready"),
                 callback.toString()) != null ? 1L : 0L), "the callback is ready in the same script");
-        // Its reports sent again after a restart are refused as stale: the join is counted once.
+        // Its report sent again after a restart is answered as taken (it was) and changes nothing: the join is
+        // counted once.
         try (BrokerConsumer restarted = broker.consumer("worker-a")) {
-            assertEquals(List.of(false), restarted.settle(List.of(last)));
+            assertEquals(List.of(true), restarted.settle(List.of(last)));
         }
         try (BrokerConsumer other = broker.consumer("worker-b")) {
             List<Delivery> ran = runUntilIdle(other);
@@ -251,7 +252,7 @@ class WorkflowTest {
         assertEquals(failing, second.id(), "a retry does not call the error callback");
         Settlement failure = new Settlement(second.lease(), new Outcome.Failure("IllegalStateException", "boom", ""));
         worker.settle(List.of(failure));
-        assertEquals(List.of(false), worker.settle(List.of(failure)), "a repeated report is refused");
+        assertEquals(List.of(true), worker.settle(List.of(failure)), "a repeated report is taken, and changes nothing");
         List<Delivery> ran = runUntilIdle(worker);
         assertEquals(List.of("$.link_error"), paths(run, ran), "exactly once; the link is not run");
         JsonNode args = args(ran.getFirst());

@@ -8,6 +8,8 @@ import io.chard.broker.Settlement;
 import io.chard.task.TaskOptions;
 import io.chard.trace.TaskLogScope;
 import io.chard.worker.metrics.WorkerMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +33,7 @@ import java.util.function.Consumer;
  * gone, or is being given back), and frees its slots. Knows which executions this worker holds.
  */
 final class ExecutionRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionRunner.class);
     /** The longest envelope (in chars) read on the lease loop's thread; about the parser's recycled read buffer. */
     private static final int READ_ON_LEASE_THREAD_UP_TO = 8_000;
 
@@ -92,6 +95,22 @@ final class ExecutionRunner {
         TaskInvoker.Prepared prepared = envelope != null && envelope.length() <= READ_ON_LEASE_THREAD_UP_TO
                 ? invoker.prepare(execution) : null;
         threads.execute(() -> run(execution, prepared != null ? prepared : invoker.prepare(execution)));
+    }
+
+    /** A drain's deadline and the run budget of executions without a hard time limit. */
+    record Drain(Instant deadline, Duration runBudget) {
+    }
+
+    /** The drain in progress, if any: an execution starts only while its time limit (or budget) fits before it. */
+    private volatile Drain drain;
+
+    void draining(Drain drain) {
+        this.drain = drain;
+    }
+
+    private boolean fits(TaskOptions options, Drain draining) {
+        Duration limit = options.timeLimit().isPositive() ? options.timeLimit() : draining.runBudget();
+        return !clock.instant().plus(limit).isAfter(draining.deadline());
     }
 
     /** The executions this worker holds, running or waiting for a run slot. */
@@ -179,6 +198,21 @@ final class ExecutionRunner {
         if (execution.ended()) {
             if (execution.releaseRunSlot()) {
                 slots.releaseRun();
+            }
+            return;
+        }
+        Drain draining = drain;
+        if (draining != null && !fits(prepared.task().options(), draining)) {
+            // Leased ahead of a run slot, it waited behind other work past its last start: it would be cut at the
+            // deadline mid-run. It goes back unstarted, for an invocation with the time to run it.
+            if (abandon(execution)) {
+                Thread.interrupted(); // abandon interrupts the execution's thread: this one, which still calls Redis
+                try {
+                    broker.release(List.of(execution.lease()));
+                } catch (RuntimeException e) {
+                    LOG.warn("could not give back {} unstarted; it is delivered again when its lease lapses: {}",
+                            execution.delivery.id(), e.toString());
+                }
             }
             return;
         }

@@ -2,6 +2,7 @@ package io.chard.worker;
 
 import io.chard.broker.Envelope;
 import io.chard.broker.Outcome;
+import io.chard.client.StorableTime;
 import io.chard.client.TaskDefaults;
 import io.chard.config.ChardConfig;
 import io.chard.task.ArgumentBinder;
@@ -24,6 +25,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -131,7 +133,7 @@ final class TaskInvoker {
         boolean retriesLeft = retries < defaults.maxRetries(options);
         if (error instanceof RetryRequested requested) {
             return retriesLeft
-                    ? new Outcome.Retry(requested.countdown(), "RetryRequested", "", "")
+                    ? new Outcome.Retry(storable(requested.countdown()), "RetryRequested", "", "")
                     : new Outcome.Failure(MAX_RETRIES, "retry requested after " + retries + " retries", "");
         }
         if (execution.softLimitPassed && (error instanceof InterruptedException || error instanceof TaskCancelled
@@ -143,6 +145,16 @@ final class TaskInvoker {
             return new Outcome.Retry(delay, error.getClass().getName(), message(error), traceback(error));
         }
         return new Outcome.Failure(error.getClass().getName(), message(error), traceback(error));
+    }
+
+    /**
+     * A requested countdown, cut to what the broker and the history can hold: the due time stays before
+     * {@link StorableTime#MAX} (less a day for clock skew), and so within a long of milliseconds. Uncut, a countdown
+     * past that overflowed the settler's {@code toMillis()}, which dropped the whole batch of outcomes.
+     */
+    static Duration storable(Duration countdown) {
+        Duration longest = Duration.between(Instant.now(), StorableTime.MAX).minusDays(1);
+        return countdown.compareTo(longest) > 0 ? longest : countdown;
     }
 
     static String message(Throwable error) {

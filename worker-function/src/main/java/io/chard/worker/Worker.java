@@ -138,18 +138,34 @@ public final class Worker {
      */
     public DrainReport drain(Instant deadline, Duration runBudget) {
         DrainWake idle = new DrainWake();
-        return drain(deadline, new DrainSource(leasing.queues(runBudget), idle, false), idle, null);
+        return drain(new ExecutionRunner.Drain(deadline, runBudget),
+                new DrainSource(leasing.queues(runBudget), idle, false), idle, null);
     }
 
     /** Drains exactly the executions named (a queue trigger's batch), as {@link #drain(Instant, Duration)}. */
     public DrainReport drainIds(List<UUID> ids, Instant deadline, Duration runBudget) {
         IdSource source = new IdSource(broker, ids, runBudget, clock);
         DrainWake idle = new DrainWake();
-        return drain(deadline, new DrainSource(source, idle, true), idle, source);
+        return drain(new ExecutionRunner.Drain(deadline, runBudget), new DrainSource(source, idle, true), idle,
+                source);
     }
 
-    /** @param idle what the drain's source reports its idle rounds to, and what the timer drain's wait sleeps on */
-    private synchronized DrainReport drain(Instant deadline, LeaseLoop.Source source, DrainWake idle, IdSource ids) {
+    /**
+     * @param drain its deadline, and the run budget the runner checks once an execution leased ahead has a run slot
+     * @param idle  what the drain's source reports its idle rounds to, and what the timer drain's wait sleeps on
+     */
+    private synchronized DrainReport drain(ExecutionRunner.Drain drain, LeaseLoop.Source source, DrainWake idle,
+                                           IdSource ids) {
+        Instant deadline = drain.deadline();
+        runner.draining(drain);
+        try {
+            return drained(deadline, source, idle, ids);
+        } finally {
+            runner.draining(null);
+        }
+    }
+
+    private DrainReport drained(Instant deadline, LeaseLoop.Source source, DrainWake idle, IdSource ids) {
         DrainTally counting = new DrainTally();
         tally = counting;
         drainWake = idle;

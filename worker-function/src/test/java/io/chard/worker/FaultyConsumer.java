@@ -21,6 +21,12 @@ final class FaultyConsumer implements BrokerConsumer {
         void before(List<LeaseRef> leases) throws InterruptedException;
     }
 
+    /** Settles in place of the real call, which it is given: a test can settle part of a batch and then fail. */
+    @FunctionalInterface
+    interface SettleHook {
+        List<Boolean> settle(List<Settlement> settlements, BrokerConsumer real);
+    }
+
     /** Runs on the lease loop's thread with what a lease call leased, before the worker is handed it. */
     @FunctionalInterface
     interface LeaseHook {
@@ -30,6 +36,7 @@ final class FaultyConsumer implements BrokerConsumer {
     private final BrokerConsumer real;
     private volatile HeartbeatHook beforeHeartbeat = leases -> { };
     private volatile LeaseHook afterLease = leased -> { };
+    private volatile SettleHook settleWith = (settlements, real) -> real.settle(settlements);
     volatile boolean leaseDown;
     volatile boolean heartbeatDown;
     volatile boolean settleDown;
@@ -44,6 +51,10 @@ final class FaultyConsumer implements BrokerConsumer {
 
     void afterLease(LeaseHook hook) {
         this.afterLease = hook;
+    }
+
+    void settleWith(SettleHook hook) {
+        this.settleWith = hook;
     }
 
     @Override
@@ -77,7 +88,7 @@ final class FaultyConsumer implements BrokerConsumer {
     @Override
     public List<Boolean> settle(List<Settlement> settlements) {
         failIf(settleDown);
-        return real.settle(settlements);
+        return settleWith.settle(settlements, real);
     }
 
     @Override

@@ -1,13 +1,21 @@
 package io.chard.worker;
 
-import io.chard.config.ChardSettings;
 import io.chard.broker.Broker;
+import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
+import io.chard.broker.Partitions;
+import io.chard.broker.Settlement;
 import io.chard.client.TaskClient;
 import io.chard.config.ChardConfig;
+import io.chard.config.ChardSettings;
 import io.chard.testing.Await;
 import io.chard.testing.TestRedis;
+import io.chard.trigger.ReadyTrigger;
+import io.chard.worker.metrics.WorkerMetrics;
+import io.lettuce.core.RedisClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.AfterEach;
@@ -15,8 +23,12 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A worker on real Redis whose broker calls a test can break: dying loops and stale heartbeat replies. */
 class WorkerFaultTest {
@@ -188,6 +201,73 @@ class WorkerFaultTest {
         Await.until("the worker stopped", WAIT, () -> stopper.get() != null && !stopper.get().isAlive());
         assertEquals(ExecutionStatus.PENDING, status(id), "given back at once, for another worker");
         assertEquals(startedBefore, WorkerTestTasks.sleepsStarted.get(), "the stopping worker did not start it");
+    }
+
+    /**
+     * With two partitions a settle batch is one script call per partition, made in turn: when the second call fails
+     * (its shard unreachable) after the first committed, the settler keeps the whole batch and sends it again. The
+     * outcomes the first call settled are then refused as stale: a `stale` event and field on executions their only
+     * worker settled, a stale-report metric, and a drain report that misses them (not succeeded, not settled).
+     */
+    @Test
+    void aSettleBatchWhoseSecondPartitionFailsIsSentAgainWithoutCountingTheFirstPartitionsOutcomesAsStale()
+            throws Exception {
+        Map<String, Object> properties = new HashMap<>(TestRedis.properties());
+        properties.put(ChardSettings.PARTITIONS, 2);
+        context = ApplicationContext.run(properties);
+        client = context.getBean(TaskClient.class);
+        broker = context.getBean(Broker.class);
+        String namespace = (String) properties.get(ChardSettings.NAMESPACE);
+        Partitions partitions = new Partitions(namespace, 2);
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ids.add(client.dispatch("w.add", i, 1).id());
+        }
+        assertTrue(ids.stream().anyMatch(id -> partitions.of(id) == 0)
+                && ids.stream().anyMatch(id -> partitions.of(id) == 1));
+        String workerId = "review-" + UUID.randomUUID().toString().substring(0, 8);
+        FaultyConsumer oneShardFailsOnce = new FaultyConsumer(broker.consumer(workerId));
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        oneShardFailsOnce.settleWith((settlements, real) -> {
+            List<Settlement> first = settlements.stream().filter(s -> partitions.of(s.lease().id()) == 0).toList();
+            if (!first.isEmpty() && first.size() < settlements.size() && failedOnce.compareAndSet(false, true)) {
+                // As RedisBrokerConsumer.settle does: partition 0's script call commits, partition 1's fails.
+                real.settle(first);
+                throw new BrokerUnavailableException("partition 1's shard is unreachable (the test)", null);
+            }
+            return real.settle(settlements);
+        });
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        WorkerConfig config = new WorkerConfig(false, List.of("default"), 8, 0, 256, Duration.ofSeconds(1),
+                Duration.ofSeconds(30));
+        worker = new Worker(workerId, oneShardFailsOnce, config, context.getBean(ChardConfig.class),
+                context.getBean(TaskInvoker.class), context.getBean(JsonMapper.class), Clock.systemUTC(),
+                status -> { }, ReadyTrigger.NONE, new WorkerMetrics(registry));
+        DrainReport report;
+        try {
+            report = worker.drain(Instant.now().plusSeconds(10), Duration.ofSeconds(2));
+        } finally {
+            worker.stop();
+        }
+        assertTrue(failedOnce.get(), "a batch spanned both partitions");
+        ids.forEach(id -> assertEquals(ExecutionStatus.SUCCESS, finished(id).status()));
+        List<String> staleFields = new ArrayList<>();
+        RedisClient redis = RedisClient.create(TestRedis.uri());
+        try (var connection = redis.connect()) {
+            for (UUID id : ids) {
+                String stale = connection.sync().hget(partitions.keys(id).task(id), "stale");
+                if (stale != null) {
+                    staleFields.add(id + " stale=" + stale);
+                }
+            }
+        } finally {
+            redis.shutdown();
+        }
+        String staleMetric = registry.scrape().lines().filter(line -> line.startsWith("chard_worker_stale_reports"))
+                .findFirst().orElse("none");
+        assertEquals(List.of(), staleFields, "executions marked as refused reports; metric " + staleMetric);
+        assertEquals(ids.size(), report.succeeded(), report.summary());
+        assertEquals(Set.copyOf(ids), report.settled());
     }
 
     private ExecutionStatus status(UUID id) {

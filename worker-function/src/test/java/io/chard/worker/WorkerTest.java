@@ -69,6 +69,50 @@ class WorkerTest {
         assertTrue(done.startedAt() != null && done.finishedAt() != null);
     }
 
+    /**
+     * A task asks for a retry with a countdown longer than a long of milliseconds holds: the settler's
+     * {@code Duration.toMillis()} overflowed, the whole batch was logged and dropped, and the execution (and any
+     * outcome in its batch) stayed running until its lease lapsed, then ran again, for ever.
+     */
+    @Test
+    void aRetryWithACountdownBeyondMillisecondsIsSettledNotDroppedAndRunAgain() throws Exception {
+        startWorker(Map.of(ChardSettings.LEASE_DURATION, "900ms"));
+        int before = WorkerTestTasks.foreverRuns.get();
+        UUID id = client.dispatch("w.retry_forever").id();
+        Await.until("it ran once", WAIT, () -> WorkerTestTasks.foreverRuns.get() > before);
+        Thread.sleep(3_000); // more than three leases
+        ExecutionSnapshot now = broker.snapshot(id).orElseThrow();
+        assertEquals(1, WorkerTestTasks.foreverRuns.get() - before, "runs of the task body; state " + now.status()
+                + ", deliveries " + now.deliveries());
+        assertEquals(ExecutionStatus.RETRYING, now.status());
+        assertEquals(1, now.retries());
+    }
+
+    /**
+     * A drain with one run slot leases an execution ahead (the prefetch) and judges its fit by the time left now,
+     * not by when a run slot frees: two executions whose 2 s hard limit each fit the 3 s left are both leased; the
+     * second starts after the first (1.6 s in), is cut at the deadline 1.4 s into its run, and given back, its body
+     * having run half way, to run again in full elsewhere.
+     */
+    @Test
+    void aDrainDoesNotStartAnExecutionPrefetchedBehindABusySlotThatCanNoLongerFinishBeforeItsDeadline()
+            throws Exception {
+        startWorker(Map.of(ChardSettings.WORKER_ENABLED, false, ChardSettings.WORKER_CONCURRENCY, 1));
+        Worker worker = context.getBean(Worker.class);
+        String first = "first-" + UUID.randomUUID();
+        String second = "second-" + UUID.randomUUID();
+        client.dispatch("w.limited_run", first);
+        UUID secondId = client.dispatch("w.limited_run", second).id();
+        DrainReport report = worker.drain(Instant.now().plusMillis(3_000), Duration.ofSeconds(1));
+        assertTrue(WorkerTestTasks.limitedEnded.contains(first), report.summary());
+        assertEquals(ExecutionStatus.PENDING, broker.snapshot(secondId).orElseThrow().status(), "given back unstarted");
+        assertTrue(!WorkerTestTasks.limitedStarted.contains(second), "its body did not run");
+        assertEquals(0, report.givenBack(), report.summary() + "; second started: "
+                + WorkerTestTasks.limitedStarted.contains(second) + ", ended: "
+                + WorkerTestTasks.limitedEnded.contains(second)
+                + ", now " + broker.snapshot(secondId).orElseThrow().status());
+    }
+
     @Test
     void aTaskReturningNothingSucceedsWithANullResult() {
         startWorker(Map.of());

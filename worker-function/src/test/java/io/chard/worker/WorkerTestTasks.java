@@ -5,6 +5,8 @@ import io.chard.task.TaskContext;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Tasks with known behaviour for the worker tests. */
@@ -110,5 +112,26 @@ public class WorkerTestTasks {
     @Task(value = "w.always_retry", maxRetries = 2)
     public int alwaysRetry(TaskContext context) {
         throw context.retry(Duration.ofMillis(50));
+    }
+
+    static final AtomicInteger foreverRuns = new AtomicInteger();
+
+    /** Asks to run again "never sooner than forever": a countdown no millisecond count holds. */
+    @Task(value = "w.retry_forever", maxRetries = 3)
+    public int retryForever(TaskContext context) {
+        foreverRuns.incrementAndGet();
+        throw context.retry(Duration.ofSeconds(Long.MAX_VALUE));
+    }
+
+    static final Set<String> limitedStarted = ConcurrentHashMap.newKeySet();
+    static final Set<String> limitedEnded = ConcurrentHashMap.newKeySet();
+
+    /** Runs 1.6 s under a hard limit of 2 s. */
+    @Task(value = "w.limited_run", timeLimit = 2)
+    public String limitedRun(String label) throws InterruptedException {
+        limitedStarted.add(label);
+        Thread.sleep(1_600);
+        limitedEnded.add(label);
+        return label;
     }
 }

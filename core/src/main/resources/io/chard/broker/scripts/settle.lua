@@ -12,8 +12,9 @@
             failure: a = exception type, b = message, c = traceback
             retry:   a = delay ms, b = exception type, c = message, d = traceback
             revoked: a = reason
-  Returns  per execution: 1 settled, 0 stale (token or state no longer match); then, for the workflow members the
-           joins made ready or delayed, triples id, queue, delay ms (workflow.lua's WF_READY)
+  Returns  per execution: 1 settled (or settled already by this same report, sent again after its answer was lost:
+           `settled` holds its lease's token), 0 stale (token or state no longer match); then, for the workflow
+           members the joins made ready or delayed, triples id, queue, delay ms (workflow.lua's WF_READY)
   Events   succeeded (alike ones, as of tasks that return nothing, as one entry: emit_alike) | failed (with the
            task name, for subscribers) | retrying | revoked; stale (worker, outcome);
            a workflow member's successors: joined | cancelled (workflow.lua)
@@ -24,8 +25,12 @@ for i = 4, #ARGV, 7 do
   local id, token, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local a, b, c, d = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
   local h = task_key(id)
-  local f = redis.call('HMGET', h, 'state', 'token', 'queue', 'task', 'wf', 'unique', 'unique_at')
-  if f[1] ~= 'running' or f[2] ~= token then
+  local f = redis.call('HMGET', h, 'state', 'token', 'queue', 'task', 'wf', 'unique', 'unique_at', 'settled')
+  if f[1] ~= 'running' and f[8] == token then
+    -- This very report, sent again: its first call was taken but its answer was lost (a reply cut off, or a batch
+    -- whose call for another partition failed). Taken already: not a zombie's report.
+    out[#out + 1] = 1
+  elseif f[1] ~= 'running' or f[2] ~= token then
     local stale = redis.call('HINCRBY', h, 'stale', 1)
     if not f[1] then
       redis.call('EXPIRE', h, ttl) -- the hash had expired: the count alone must not stay for ever
@@ -37,25 +42,27 @@ for i = 4, #ARGV, 7 do
     redis.call('ZREM', queue_key(queue, 'leased'), id)
     limits_free(id, h) -- its cap slots, also when it retries later (limits.lua)
     local now = ms(NOW)
+    -- Each outcome's HSET names the lease whose report it took (`settled`): a repeat of that report is no zombie's.
     if outcome == 'success' then
-      redis.call('HSET', h, 'state', 'success', 'result', a, 'finished', now, 'progress', 100)
+      redis.call('HSET', h, 'state', 'success', 'result', a, 'finished', now, 'progress', 100, 'settled', token)
       redis.call('EXPIRE', h, ttl)
       emit_alike(id, 'succeeded', 'result', a, 'finished', now)
     elseif outcome == 'failure' then
-      redis.call('HSET', h, 'state', 'failed', 'exc', a, 'message', b, 'traceback', c, 'finished', now)
+      redis.call('HSET', h, 'state', 'failed', 'exc', a, 'message', b, 'traceback', c, 'finished', now,
+        'settled', token)
       redis.call('EXPIRE', h, ttl)
       emit(id, 'failed', 'task', f[4], 'exc', a, 'message', b, 'traceback', c, 'finished', now)
     elseif outcome == 'retry' then
       local due = NOW + tonumber(a)
       local retries = redis.call('HINCRBY', h, 'retries', 1)
       redis.call('HSET', h, 'state', 'retrying', 'token', '', 'eta', ms(due), 'ready', ms(due), 'exc', b,
-        'message', c, 'traceback', d)
+        'message', c, 'traceback', d, 'settled', token)
       redis.call('ZADD', queue_key(queue, 'delayed'), due, id)
       wake(queue)
       emit(id, 'retrying', 'retries', retries, 'eta', ms(due), 'exc', b, 'message', c, 'traceback', d)
     else
       local reason = redis.call('HGET', h, 'reason') or a
-      redis.call('HSET', h, 'state', 'revoked', 'reason', reason, 'finished', now)
+      redis.call('HSET', h, 'state', 'revoked', 'reason', reason, 'finished', now, 'settled', token)
       redis.call('EXPIRE', h, ttl)
       emit(id, 'revoked', 'reason', reason, 'finished', now)
     end
