@@ -157,13 +157,28 @@ final class TaskInvoker {
         return countdown.compareTo(longest) > 0 ? longest : countdown;
     }
 
+    /**
+     * The error's message. It is the task's code: one that throws itself must not keep the outcome from being
+     * reported (the execution would stay running, its lease renewed, for ever).
+     */
     static String message(Throwable error) {
-        return error.getMessage() == null ? "" : error.getMessage();
+        try {
+            String message = error.getMessage();
+            return message == null ? "" : message;
+        } catch (RuntimeException e) {
+            return "(its getMessage() threw " + e.getClass().getName() + ")";
+        }
     }
 
+    /** The error's stack trace, cut to a size; as {@link #message}, code of the task's that may throw. */
     static String traceback(Throwable error) {
         StringWriter out = new StringWriter();
-        error.printStackTrace(new PrintWriter(out));
+        try {
+            error.printStackTrace(new PrintWriter(out));
+        } catch (RuntimeException e) {
+            return error.getClass().getName() + " (its stack trace could not be printed: " + e.getClass().getName()
+                    + ")";
+        }
         String text = out.toString();
         return text.length() > TRACEBACK_LIMIT ? text.substring(0, TRACEBACK_LIMIT) + "\n..." : text;
     }

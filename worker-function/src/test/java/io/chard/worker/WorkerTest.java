@@ -113,6 +113,16 @@ class WorkerTest {
                 + ", now " + broker.snapshot(secondId).orElseThrow().status());
     }
 
+    /** The error's getMessage() throws: the execution still fails, instead of running (its lease renewed) for ever. */
+    @Test
+    void aTaskWhoseErrorCannotTellItsMessageStillFails() {
+        startWorker(Map.of());
+        ExecutionSnapshot done = finished(client.dispatch("w.poisoned_error").id());
+        assertEquals(ExecutionStatus.FAILED, done.status());
+        assertTrue(done.message().contains("getMessage() threw java.lang.UnsupportedOperationException"),
+                done.message());
+    }
+
     @Test
     void aTaskReturningNothingSucceedsWithANullResult() {
         startWorker(Map.of());

@@ -134,4 +134,15 @@ public class WorkerTestTasks {
         limitedEnded.add(label);
         return label;
     }
+
+    /** Fails with an error whose own message throws (and so does printing its stack trace). */
+    @Task(value = "w.poisoned_error", maxRetries = 0)
+    public void poisonedError() {
+        throw new IllegalStateException() {
+            @Override
+            public String getMessage() {
+                throw new UnsupportedOperationException("no message");
+            }
+        };
+    }
 }
