@@ -262,6 +262,20 @@ class RedisBrokerTest extends BrokerFixture {
         assertEquals(ExecutionStatus.REVOKED, broker.snapshot(id).orElseThrow().status());
     }
 
+    /** It failed before its worker heard of the revoke: it ends revoked, not retrying for its whole backoff. */
+    @Test
+    void anExecutionRevokedWhileRunningThatAsksForARetryEndsRevoked() {
+        UUID id = client.dispatch("test.add", 1, 2).id();
+        Delivery running = worker.lease(DEFAULT, 1, LEASE).deliveries().getFirst();
+        assertEquals(Revocation.STOP_REQUESTED, broker.revoke(id, "operator ada"));
+        assertEquals(List.of(true), worker.settle(List.of(new Settlement(running.lease(),
+                new Outcome.Retry(Duration.ofMinutes(10), "IllegalStateException", "flaky", "")))));
+        ExecutionSnapshot snapshot = broker.snapshot(id).orElseThrow();
+        assertEquals(ExecutionStatus.REVOKED, snapshot.status());
+        assertEquals("operator ada", snapshot.reason());
+        assertEquals(0, snapshot.retries());
+    }
+
     @Test
     void anExecutionRevokedWhileRunningIsNotRunAgainWhenItsWorkerDies() {
         UUID id = client.dispatch("test.add", 1, 2).id();

@@ -1,6 +1,7 @@
 --[[
   settle: records how leased executions ended. The fencing token is checked here: a report from a worker
-  whose lease was taken over (a zombie) changes nothing and is recorded as stale.
+  whose lease was taken over (a zombie) changes nothing and is recorded as stale. A retry of an execution revoked
+  while it ran ends it revoked, with the revoke's reason.
 
   KEYS     1-6 as in the prelude, 7-8 the limits hash and lim:due (limits.lua); hashes and queue sets are built
            from KEYS[1]
@@ -25,7 +26,7 @@ for i = 4, #ARGV, 7 do
   local id, token, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local a, b, c, d = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
   local h = task_key(id)
-  local f = redis.call('HMGET', h, 'state', 'token', 'queue', 'task', 'wf', 'unique', 'unique_at', 'settled')
+  local f = redis.call('HMGET', h, 'state', 'token', 'queue', 'task', 'wf', 'unique', 'unique_at', 'settled', 'revoke')
   if f[1] ~= 'running' and f[8] == token then
     -- This very report, sent again: its first call was taken but its answer was lost (a reply cut off, or a batch
     -- whose call for another partition failed). Taken already: not a zombie's report.
@@ -39,6 +40,11 @@ for i = 4, #ARGV, 7 do
     out[#out + 1] = 0
   else
     local queue = f[3]
+    if outcome == 'retry' and f[9] == '1' then
+      -- Revoked while it ran, and it failed before its worker heard of it: it ends revoked, not retried (it would
+      -- show retrying for its whole backoff, to be revoked only by the lease that met it then).
+      outcome = 'revoked'
+    end
     redis.call('ZREM', queue_key(queue, 'leased'), id)
     limits_free(id, h) -- its cap slots, also when it retries later (limits.lua)
     local now = ms(NOW)
