@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -161,7 +162,7 @@ class LiveController {
     }
 
     private Flux<Event<?>> events() {
-        AtomicReference<Instant> seen = new AtomicReference<>(clock.instant());
+        AtomicReference<Change> seen = new AtomicReference<>(new Change(clock.instant(), new UUID(0, 0)));
         Flux<Event<?>> executions = Flux.interval(Duration.ofSeconds(1))
                 .publishOn(Schedulers.boundedElastic())
                 .concatMapIterable(tick -> changesSince(seen));
@@ -171,13 +172,16 @@ class LiveController {
         return Flux.merge(executions, workers);
     }
 
-    private List<Event<?>> changesSince(AtomicReference<Instant> seen) {
+    /** The last change a stream sent: the next read continues after it, in (updated_at, id) order. */
+    private record Change(Instant updatedAt, UUID id) {
+    }
+
+    private List<Event<?>> changesSince(AtomicReference<Change> seen) {
         List<Event<?>> events = new ArrayList<>();
-        for (ExecutionRecord row : history.changedSince(seen.get(), 500)) {
+        Change from = seen.get();
+        for (ExecutionRecord row : history.changedSince(from.updatedAt(), from.id(), 500)) {
             events.add(Event.of(ExecutionSummary.of(row)).name("execution"));
-            if (row.updatedAt().isAfter(seen.get())) {
-                seen.set(row.updatedAt());
-            }
+            seen.set(new Change(row.updatedAt(), row.id()));
         }
         return events;
     }

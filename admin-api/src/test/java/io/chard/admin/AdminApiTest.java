@@ -1,12 +1,12 @@
 package io.chard.admin;
 
-import io.chard.config.ChardSettings;
 import io.chard.admin.testing.AdminApiServer;
 import io.chard.admin.testing.ApiClient;
 import io.chard.admin.testing.ApiClient.Answer;
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.Outcome;
 import io.chard.broker.RedisBroker;
+import io.chard.config.ChardSettings;
 import io.chard.database.Jdbc;
 import io.chard.history.HistoryStore;
 import io.chard.history.TaskRetried;
@@ -22,11 +22,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
 
 import static io.chard.admin.TaskApiTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -340,6 +348,128 @@ class AdminApiTest {
             int read = in.read(first);
             String text = new String(first, 0, read);
             assertTrue(text.contains("workers") && text.contains("broker_reachable"), text);
+        }
+    }
+
+    /**
+     * One recorder statement writes every row of its batch with the same updated_at (its transaction's now()): a
+     * batch dispatch of 1,000 executions is one insert. The stream reads 500 changes a second and then continues
+     * after the latest updated_at it sent, so the rest of such a batch was never sent.
+     */
+    @Test
+    void theEventStreamSendsEveryChangeOfABatchLargerThanOneRead() throws Exception {
+        try (AdminApiServer oneWriter = new AdminApiServer(Map.of(ChardSettings.HISTORY_WRITERS, 1));
+             EventStream stream = EventStream.open(oneWriter, "viewer")) {
+            String task = "{\"task\":\"test.add\",\"args\":[1,2],\"queue\":\"stream-batch\"}";
+            String items = String.join(",", Collections.nCopies(1_000, task));
+            Answer accepted = oneWriter.operator.post("/api/background_tasks/tasks/batch",
+                    "{\"tasks\":[" + items + "]}");
+            assertEquals(202, accepted.status(), accepted.body());
+            Set<String> dispatched = new HashSet<>();
+            accepted.json().get("tasks").values().forEach(t -> dispatched.add(t.get("id").getStringValue()));
+            Jdbc jdbc = oneWriter.context.getBean(Jdbc.class);
+            Await.until("the batch is recorded", Duration.ofSeconds(30), () -> jdbc.count(
+                    "SELECT count(*) FROM background_tasks_task_execution WHERE queue = 'stream-batch'") == 1_000);
+            try {
+                Await.until("the stream sent every recorded execution", Duration.ofSeconds(10),
+                        () -> stream.executionIds().containsAll(dispatched));
+            } catch (AssertionError timedOut) {
+                // the count below says how many
+            }
+            Set<String> missing = new HashSet<>(dispatched);
+            missing.removeAll(stream.executionIds());
+            assertEquals(0, missing.size(), missing.size() + " of the 1,000 recorded executions never streamed");
+        }
+    }
+
+    /**
+     * A recorder's updated_at is its transaction's start: a write that began before another one committed, and
+     * commits after the stream read the other's rows, is older than what the stream has seen. Two recorders (or the
+     * two writers of one) do this whenever one waits on a row lock: here the test holds the lock for a moment.
+     */
+    @Test
+    void theEventStreamSendsAChangeWhoseWriteCommittedAfterALaterOne() throws Exception {
+        try (AdminApiServer twoRecorders = new AdminApiServer(Map.of(ChardSettings.RECORDER_ENABLED, false))) {
+            UUID first = UUID.fromString(twoRecorders.operator.post("/api/background_tasks/tasks",
+                    "{\"task\":\"test.add\",\"args\":[6,7]}").text("id"));
+            twoRecorders.recordHistory("recorder-1");
+            HistoryStore history = twoRecorders.context.getBean(HistoryStore.class);
+            assertTrue(history.find(first).isPresent());
+            try (EventStream stream = EventStream.open(twoRecorders, "viewer");
+                 Connection holder = twoRecorders.context.getBean(DataSource.class).getConnection()) {
+                holder.setAutoCommit(false);
+                try (var lock = holder.prepareStatement(
+                        "SELECT 1 FROM background_tasks_task_execution WHERE id = ? FOR UPDATE")) {
+                    lock.setObject(1, first);
+                    lock.executeQuery().close();
+                }
+                twoRecorders.settle(first, new Outcome.Success("13"));
+                Thread firstRecorder = Thread.ofVirtual().start(() -> twoRecorders.recordHistory("recorder-1"));
+                Jdbc jdbc = twoRecorders.context.getBean(Jdbc.class);
+                Await.until("recorder-1's write waits on the row", Duration.ofSeconds(10), () -> jdbc.count(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                + "AND wait_event_type = 'Lock'") >= 1);
+                UUID second = UUID.fromString(twoRecorders.operator.post("/api/background_tasks/tasks",
+                        "{\"task\":\"test.add\",\"args\":[8,9]}").text("id"));
+                twoRecorders.recordHistory("recorder-2");
+                assertTrue(history.find(second).isPresent(), "recorder-2 wrote the later change");
+                Thread.sleep(2_500); // the stream reads twice while recorder-1's write waits
+                holder.commit();
+                firstRecorder.join(Duration.ofSeconds(10));
+                assertEquals("success", history.find(first).orElseThrow().status());
+                Thread.sleep(3_000); // three reads of the stream
+                assertTrue(stream.executionIds().contains(second.toString()), "the later change was sent too");
+                assertTrue(stream.data().stream().anyMatch(d -> d.contains(first.toString())
+                                && d.contains("\"status\":\"success\"")),
+                        "the stream never sent " + first + "'s success; of it, it sent: " + stream.data().stream()
+                                .filter(d -> d.contains(first.toString())).toList());
+            }
+        }
+    }
+
+    /** An open event stream, read on a thread of its own: every data line it sent so far. */
+    record EventStream(List<String> lines, Stream<String> body)
+            implements AutoCloseable {
+        static EventStream open(AdminApiServer on, String username) throws Exception {
+            String token = on.anonymous.post("/login", "{\"username\":\"" + username + "\",\"password\":\""
+                    + AdminApiServer.PASSWORD + "\"}").text("access_token");
+            HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(on.baseUrl() + ADMIN + "/stream"))
+                            .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, response.statusCode());
+            List<String> lines = new CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    response.body().forEach(lines::add);
+                } catch (RuntimeException closed) {
+                    // closed by the test
+                }
+            });
+            EventStream stream = new EventStream(lines, response.body());
+            Await.until("the stream is open", Duration.ofSeconds(10),
+                    () -> stream.data().stream().anyMatch(d -> d.contains("broker_reachable")));
+            return stream;
+        }
+
+        List<String> data() {
+            return lines.stream().filter(line -> line.startsWith("data:")).toList();
+        }
+
+        Set<String> executionIds() {
+            Set<String> ids = new HashSet<>();
+            for (String line : data()) {
+                Matcher id = Pattern.compile("^data: ?\\{\"id\":\"([0-9a-f-]{36})\"")
+                        .matcher(line);
+                if (id.find()) {
+                    ids.add(id.group(1));
+                }
+            }
+            return ids;
+        }
+
+        @Override
+        public void close() {
+            body.close();
         }
     }
 

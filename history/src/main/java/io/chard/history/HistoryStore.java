@@ -241,10 +241,21 @@ public final class HistoryStore {
                 row -> row.getObject(1, UUID.class), id);
     }
 
-    /** Rows changed after {@code since} (by the recorder's clock), oldest change first. */
-    public List<ExecutionRecord> changedSince(Instant since, int limit) {
-        return jdbc.list("SELECT * FROM " + TABLE + " WHERE updated_at > ? ORDER BY updated_at LIMIT ?",
-                HistoryStore::record, Timestamp.from(since), limit);
+    /**
+     * Rows changed after the change ({@code since}, {@code afterId}) in the order (updated_at, id), oldest change
+     * first: a keyset, because one recorder statement writes every row of its batch with the same updated_at (its
+     * transaction's now()), so a page that ends inside such a batch continues within it. Only changes older than
+     * the start of every transaction still open in this database are read: updated_at is a write's start, not its
+     * commit, so a write that began earlier and commits later (a second recorder, a writer waiting on a row lock)
+     * would otherwise land behind a reader that has already moved past it.
+     */
+    public List<ExecutionRecord> changedSince(Instant since, UUID afterId, int limit) {
+        return jdbc.list("SELECT * FROM " + TABLE + " WHERE updated_at >= ? AND (updated_at > ? OR id > ?) "
+                        + "AND updated_at < (SELECT coalesce(min(xact_start), now()) FROM pg_stat_activity "
+                        + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' "
+                        + "AND xact_start IS NOT NULL AND backend_type = 'client backend') "
+                        + "ORDER BY updated_at, id LIMIT ?",
+                HistoryStore::record, Timestamp.from(since), Timestamp.from(since), afterId, limit);
     }
 
     /** Successes and failures per minute since {@code since} (key: the status). */
