@@ -6,6 +6,7 @@ import io.chard.broker.BrokerMonitor;
 import io.chard.history.ExecutionRecord;
 import io.chard.history.HistoryStore;
 import io.chard.history.MinuteCount;
+import io.chard.history.TaskMinutes;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -52,12 +53,15 @@ class LiveController {
     private final AtomicInteger streams = new AtomicInteger();
     private final BrokerMonitor monitor;
     private final HistoryStore history;
+    /** Where the per-minute figures come from: the recorder's minute aggregate, not a scan of the history. */
+    private final TaskMinutes taskMinutes;
     private final JsonMapper json;
     private final Clock clock;
 
-    LiveController(BrokerMonitor monitor, HistoryStore history, JsonMapper json, Clock clock) {
+    LiveController(BrokerMonitor monitor, HistoryStore history, TaskMinutes minutes, JsonMapper json, Clock clock) {
         this.monitor = monitor;
         this.history = history;
+        this.taskMinutes = minutes;
         this.json = json;
         this.clock = clock;
     }
@@ -108,7 +112,8 @@ class LiveController {
     @Get("/queues")
     Queues queues() {
         Map<String, List<Map<String, Object>>> throughput = new TreeMap<>();
-        for (MinuteCount count : history.successesPerQueueMinute(clock.instant().minus(HOUR))) {
+        Instant since = clock.instant().minus(HOUR).truncatedTo(ChronoUnit.MINUTES);
+        for (MinuteCount count : taskMinutes.successesPerQueue(since)) {
             throughput.computeIfAbsent(count.key(), q -> new ArrayList<>())
                     .add(Map.of("minute", count.minute().toString(), "count", count.count()));
         }
@@ -128,10 +133,11 @@ class LiveController {
         for (Instant minute = since; !minute.isAfter(clock.instant()); minute = minute.plus(Duration.ofMinutes(1))) {
             perMinute.put(minute, new LinkedHashMap<>(Map.of("minute", minute.toString(), "success", 0L, "failed", 0L)));
         }
-        for (MinuteCount count : history.outcomesPerMinute(since)) {
-            Map<String, Object> row = perMinute.get(count.minute());
+        for (TaskMinutes.OutcomeBucket bucket : taskMinutes.outcomes(since, Duration.ofMinutes(1))) {
+            Map<String, Object> row = perMinute.get(bucket.start());
             if (row != null) {
-                row.put(count.key(), count.count());
+                row.put("success", bucket.outcomes().getOrDefault("success", 0L));
+                row.put("failed", bucket.outcomes().getOrDefault("failed", 0L));
             }
         }
         return new Stats(new ArrayList<>(perMinute.values()));

@@ -308,11 +308,26 @@ class AdminApiTest {
     @Test
     void liveRoutesAnswerWorkersQueuesAndPerMinuteCounts() {
         failedExecution();
+        UUID succeeded = UUID.fromString(server.operator.post("/api/background_tasks/tasks",
+                "{\"task\":\"test.add\",\"args\":[4,5]}").text("id"));
+        server.settle(succeeded, new Outcome.Success("9"));
+        HistoryStore history = server.context.getBean(HistoryStore.class);
+        Await.until("the success is recorded", Duration.ofSeconds(10),
+                () -> history.find(succeeded).map(r -> r.status().equals("success")).orElse(false));
         Answer workers = server.viewer.get(ADMIN + "/workers");
         assertEquals(200, workers.status());
         assertTrue(workers.json().get("broker_reachable").getBooleanValue());
         Answer queues = server.viewer.get(ADMIN + "/queues");
         assertTrue(queues.body().contains("\"name\":\"default\""), queues.body());
+        long successes = 0;
+        for (JsonNode queue : queues.json().get("queues").values()) {
+            if (queue.get("name").getStringValue().equals("default")) {
+                for (JsonNode minute : queue.get("throughput").values()) {
+                    successes += minute.get("count").getLongValue();
+                }
+            }
+        }
+        assertTrue(successes >= 1, "the default queue's successes of the last hour: " + queues.body());
         Answer stats = server.viewer.get(ADMIN + "/stats?minutes=5");
         JsonNode minutes = stats.json().get("minutes");
         assertTrue(minutes.size() >= 5);

@@ -258,23 +258,6 @@ public final class HistoryStore {
                 HistoryStore::record, Timestamp.from(since), Timestamp.from(since), afterId, limit);
     }
 
-    /** Successes and failures per minute since {@code since} (key: the status). */
-    public List<MinuteCount> outcomesPerMinute(Instant since) {
-        return perMinute("status", "status IN ('success', 'failed')", since);
-    }
-
-    /** Successes per queue and minute since {@code since} (key: the queue). */
-    public List<MinuteCount> successesPerQueueMinute(Instant since) {
-        return perMinute("queue", "status = 'success'", since);
-    }
-
-    private List<MinuteCount> perMinute(String key, String condition, Instant since) {
-        return jdbc.list("SELECT date_trunc('minute', finished_at) AS minute, " + key + ", count(*) FROM " + TABLE
-                        + " WHERE " + condition + " AND finished_at >= ? GROUP BY 1, 2 ORDER BY 1",
-                row -> new MinuteCount(row.getTimestamp(1).toInstant(), row.getString(2), row.getLong(3)),
-                Timestamp.from(since));
-    }
-
     private record Where(String sql, List<Object> parameters) {
     }
 

@@ -93,6 +93,14 @@ public final class TaskMinutes {
                 step.toSeconds(), Timestamp.from(from));
     }
 
+    /** Successes per queue and minute from {@code from} on (the queues page's throughput), oldest minute first. */
+    public List<MinuteCount> successesPerQueue(Instant from) {
+        return jdbc.list("SELECT minute, queue, sum(success) FROM " + TABLE + " WHERE minute >= ? GROUP BY 1, 2 "
+                        + "HAVING sum(success) > 0 ORDER BY 1",
+                row -> new MinuteCount(row.getTimestamp(1).toInstant(), row.getString(2), row.getLong(3)),
+                Timestamp.from(from));
+    }
+
     /** Each task's totals from {@code from} on, by task name. */
     public List<TaskTotals> tasks(Instant from) {
         // The histograms are summed element by element in PostgreSQL: a week holds 10,080 minutes per task.
