@@ -25,6 +25,12 @@ import java.util.UUID;
 public final class ExecutionChange {
     final UUID id;
     long seq;
+    /**
+     * The change's oldest event. A row whose last event lies between this and {@link #seq} (another recorder wrote
+     * events that fall between this change's, as when a lingering batch's top-up brings an execution's late event)
+     * is neither newer nor older than the change as a whole: the writer merges such a change event by event.
+     */
+    long firstSeq = Long.MAX_VALUE;
     String taskName;
     String status;
     String queue;
@@ -63,6 +69,12 @@ public final class ExecutionChange {
      */
     boolean created;
     private final List<TimelineEntry> timeline = new ArrayList<>();
+    /** The events folded, in order, kept for {@link #eventByEvent}. */
+    private final List<BrokerEvent> events = new ArrayList<>();
+    private JsonMapper json;
+
+    /** The longest exception message kept, in characters (see {@link #seal}). */
+    static final int MESSAGE_LIMIT = 64 * 1024;
 
     ExecutionChange(UUID id) {
         this.id = id;
@@ -76,7 +88,9 @@ public final class ExecutionChange {
         taskName = text(taskName, 200);
         queue = text(queue, 100);
         exceptionType = text(exceptionType, 300);
-        exceptionMessage = text(exceptionMessage, Integer.MAX_VALUE);
+        // Cut as the worker cuts a traceback: the error search's GIN index holds at most 1 MB of a row's words
+        // (to_tsvector), and PostgreSQL refused a longer message's row with 54000, the batch and every one after it.
+        exceptionMessage = text(exceptionMessage, MESSAGE_LIMIT);
         traceback = text(traceback, Integer.MAX_VALUE);
         revokeReason = text(revokeReason, 200);
         worker = text(worker, 200);
@@ -105,17 +119,83 @@ public final class ExecutionChange {
         return clean.length() <= limit ? clean : clean.substring(0, limit);
     }
 
-    /** jsonb cannot hold the escaped NUL character; it becomes the replacement character. */
-    private static String jsonText(String json) {
-        return json == null || !json.contains("\\u0000") ? json : json.replace("\\u0000", "\\ufffd");
+    /**
+     * jsonb cannot hold the escaped NUL character, nor an escaped surrogate that is not half of a pair (what a
+     * serializer writes for a string cut in the middle of a character): each becomes the replacement character.
+     * PostgreSQL refused the whole change otherwise, and the execution lost its row or its end.
+     */
+    static String jsonText(String json) {
+        if (json == null || !json.contains("\\u")) {
+            return json;
+        }
+        StringBuilder clean = null;
+        int copied = 0;
+        for (int i = json.indexOf('\\'); i >= 0 && i + 1 < json.length(); i = json.indexOf('\\', i)) {
+            if (json.charAt(i + 1) != 'u') {
+                i += 2; // an escaped backslash or another escape: the character after it is not an escape's start
+                continue;
+            }
+            int unit = hex(json, i + 2);
+            boolean refused;
+            int length = 6;
+            if (unit == 0) {
+                refused = true;
+            } else if (Character.isHighSurrogate((char) unit)) {
+                int low = json.startsWith("\\u", i + 6) ? hex(json, i + 8) : -1;
+                refused = low < 0 || !Character.isLowSurrogate((char) low);
+                length = refused ? 6 : 12;
+            } else {
+                refused = Character.isLowSurrogate((char) unit);
+            }
+            if (refused) {
+                if (clean == null) {
+                    clean = new StringBuilder(json.length());
+                }
+                clean.append(json, copied, i).append("\\ufffd");
+                copied = i + length;
+            }
+            i += length;
+        }
+        return clean == null ? json : clean.append(json, copied, json.length()).toString();
+    }
+
+    /** The four hex digits at {@code from} as a number; -1 when they are not four hex digits. */
+    private static int hex(String text, int from) {
+        if (from + 4 > text.length()) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = from; i < from + 4; i++) {
+            int digit = Character.digit(text.charAt(i), 16);
+            if (digit < 0) {
+                return -1;
+            }
+            value = value * 16 + digit;
+        }
+        return value;
     }
 
     boolean failed() {
         return ExecutionStatus.FAILED.value().equals(status);
     }
 
+    /** The change as one sealed change per event, in event order. */
+    List<ExecutionChange> eventByEvent() {
+        List<ExecutionChange> singles = new ArrayList<>(events.size());
+        for (BrokerEvent event : events.stream().sorted(Comparator.comparingLong(BrokerEvent::seq)).toList()) {
+            ExecutionChange single = new ExecutionChange(id);
+            single.apply(event, json);
+            single.seal(json);
+            singles.add(single);
+        }
+        return singles;
+    }
+
     void apply(BrokerEvent event, JsonMapper json) {
         seq = Math.max(seq, event.seq());
+        firstSeq = Math.min(firstSeq, event.seq());
+        events.add(event);
+        this.json = json;
         Map<String, String> d = event.data();
         ExecutionEvent kind = ExecutionEvent.of(event.type()).orElse(null);
         if (kind == null) {

@@ -164,7 +164,7 @@ public final class HistoryWriter {
             try {
                 List<ExecutionChange> unseen = unanswered(changes, write(connection, changes));
                 if (!unseen.isEmpty()) {
-                    warnUnwritten(unanswered(unseen, execute(connection, unseen, Write.MERGE)));
+                    warnUnwritten(unanswered(unseen, merge(connection, unseen)));
                 }
             } catch (SQLException e) {
                 if (!refusedValue(e)) {
@@ -199,7 +199,7 @@ public final class HistoryWriter {
 
     private void applyAlone(Connection connection, ExecutionChange change) throws SQLException {
         try {
-            execute(connection, List.of(change), Write.MERGE);
+            merge(connection, List.of(change));
         } catch (SQLException e) {
             if (!refusedValue(e)) {
                 throw e;
@@ -210,7 +210,28 @@ public final class HistoryWriter {
 
     private static boolean refusedValue(SQLException e) {
         String state = e.getSQLState();
-        return state != null && (state.startsWith("22") || state.startsWith("23"));
+        // 54000: a value past a limit of PostgreSQL's own (a tsvector over 1 MB, an index entry over its page's
+        // share), refused as a value is: the changes are written one by one, so one row cannot stop the history.
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.equals("54000"));
+    }
+
+    /**
+     * Merges the changes ({@link #mergeSql}); a change whose row's last event lies among its own events (see
+     * {@link #STRADDLES}) is merged again one event at a time, in event order, each then newer or older than the row
+     * as a whole. Answers the ids written.
+     */
+    private static Set<UUID> merge(Connection connection, Collection<ExecutionChange> changes) throws SQLException {
+        Set<UUID> straddling = new HashSet<>();
+        Set<UUID> written = execute(connection, changes, Write.MERGE, straddling);
+        for (ExecutionChange change : changes) {
+            if (straddling.contains(change.id)) {
+                for (ExecutionChange single : change.eventByEvent()) {
+                    execute(connection, List.of(single), Write.MERGE, new HashSet<>());
+                }
+                written.add(change.id);
+            }
+        }
+        return written;
     }
 
     /** How a batch is written: its statement, and how many times it takes the ids again after the columns. */
@@ -256,11 +277,11 @@ public final class HistoryWriter {
         Set<UUID> written = new HashSet<>();
         if (!created.isEmpty()) {
             created.sort(BY_ID);
-            written.addAll(execute(connection, created, Write.INSERT));
+            written.addAll(execute(connection, created, Write.INSERT, null));
         }
         if (!existing.isEmpty()) {
             existing.sort(BY_ID);
-            written.addAll(execute(connection, existing, Write.MERGE));
+            written.addAll(merge(connection, existing));
         }
         return written;
     }
@@ -271,8 +292,8 @@ public final class HistoryWriter {
      * then {@link HistoryColumn}; then, for the merge, the ids twice more, for {@code before} and the update (see
      * {@link #mergeSql}). The pool puts auto-commit back when the connection returns.
      */
-    private static Set<UUID> execute(Connection connection, Collection<ExecutionChange> changes, Write write)
-            throws SQLException {
+    private static Set<UUID> execute(Connection connection, Collection<ExecutionChange> changes, Write write,
+                                     Set<UUID> straddling) throws SQLException {
         connection.setAutoCommit(false);
         try (Statement settings = connection.createStatement();
              PreparedStatement statement = connection.prepareStatement(write.sql)) {
@@ -284,6 +305,7 @@ public final class HistoryWriter {
             String ids = arrayLiteral(changes, c -> c.id.toString());
             statement.setObject(parameter++, ids, Types.OTHER);
             statement.setObject(parameter++, arrayLiteral(changes, c -> Long.toString(c.seq)), Types.OTHER);
+            statement.setObject(parameter++, arrayLiteral(changes, c -> Long.toString(c.firstSeq)), Types.OTHER);
             for (HistoryColumn column : HistoryColumn.values()) {
                 statement.setObject(parameter++, arrayLiteral(changes, column::valueOf), Types.OTHER);
             }
@@ -293,7 +315,8 @@ public final class HistoryWriter {
             Set<UUID> written = new HashSet<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    written.add(rows.getObject(1, UUID.class));
+                    (write == Write.MERGE && rows.getBoolean(2) ? straddling : written)
+                            .add(rows.getObject(1, UUID.class));
                 }
             }
             connection.commit();
@@ -378,13 +401,15 @@ public final class HistoryWriter {
                 + "WHERE t.id = ANY(?::uuid[]) ORDER BY t.id FOR UPDATE OF t), "
                 + "inserted AS (" + insertion(" WHERE NOT EXISTS (SELECT 1 FROM before b WHERE b.id = c.id)") + "), "
                 + "updated AS (UPDATE " + table + " t SET " + sets + " FROM c JOIN before b ON b.id = c.id "
-                + "WHERE t.id = c.id AND t.id = ANY(?::uuid[]) AND b.last_event_seq <> c.seq RETURNING "
+                + "WHERE t.id = c.id AND t.id = ANY(?::uuid[]) AND b.last_event_seq <> c.seq AND NOT " + STRADDLES
+                + " RETURNING "
                 + prefixed("t.") + ", b.status AS before_status), "
                 + "ended AS (SELECT " + ENDING + " FROM inserted WHERE " + ended("status") + " UNION ALL SELECT "
                 + ENDING + " FROM updated WHERE " + ended("status") + " AND NOT " + ended("before_status") + "), "
                 + "counted AS (" + TaskMinutes.addSql("ended") + ") "
-                + "SELECT id FROM inserted UNION ALL SELECT id FROM updated UNION ALL "
-                + "SELECT b.id FROM before b JOIN c ON b.id = c.id AND b.last_event_seq = c.seq";
+                + "SELECT id, false FROM inserted UNION ALL SELECT id, false FROM updated UNION ALL "
+                + "SELECT b.id, false FROM before b JOIN c ON b.id = c.id AND b.last_event_seq = c.seq UNION ALL "
+                + "SELECT b.id, true FROM before b JOIN c ON b.id = c.id AND " + STRADDLES;
     }
 
     /**
@@ -405,8 +430,9 @@ public final class HistoryWriter {
 
     /** {@code WITH c AS (SELECT * FROM unnest(?::uuid[], ?::bigint[], ...) AS c(id, seq, ...))}: the batch. */
     private static String changes() {
-        return "WITH c AS (SELECT * FROM unnest(?::uuid[], ?::bigint[], " + each(HistoryColumn::placeholder)
-                + ") AS c(id, seq, " + each(column -> column.column) + "))";
+        return "WITH c AS (SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], "
+                + each(HistoryColumn::placeholder) + ") AS c(id, seq, first_seq, " + each(column -> column.column)
+                + "))";
     }
 
     /**
@@ -419,6 +445,14 @@ public final class HistoryWriter {
                 + HistoryColumn.defaultedOnInsert() + ", " + each(HistoryColumn::inserted) + " FROM c" + filter
                 + " ON CONFLICT (id) DO NOTHING RETURNING " + ENDING;
     }
+
+    /**
+     * Whether the row's last event lies among the change's (after its first, before its last): the change is then
+     * neither newer nor older than the row as a whole, and its columns cannot be merged by its latest seq (an older
+     * start beside a newer stale report took a success back to running). The merge leaves such a row alone and
+     * answers it apart, and the caller merges that change again event by event.
+     */
+    private static final String STRADDLES = "(c.first_seq <= b.last_event_seq AND b.last_event_seq < c.seq)";
 
     /** Whether the status in {@code column} is one an execution ends with. */
     private static String ended(String column) {

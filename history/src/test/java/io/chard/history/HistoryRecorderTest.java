@@ -198,6 +198,61 @@ class HistoryRecorderTest {
         assertEquals("pending", store.find(next).orElseThrow().status(), "the rest of the batch is recorded too");
     }
 
+    /**
+     * A failure's message is the task's own text, uncut: a large one of many distinct words (a response body, a
+     * dump) is more than the error search's GIN index can take ({@code to_tsvector} holds at most 1 MB), and
+     * PostgreSQL refuses the row with 54000, not a class 22/23 value error. The batch must still be written.
+     */
+    @Test
+    void aFailureWithAHugeMessageOfManyWordsDoesNotHoldUpTheHistory() throws Exception {
+        start(false);
+        StringBuilder message = new StringBuilder();
+        for (int i = 0; i < 40_000; i++) {
+            message.append(String.format("%032x ", (long) i * 2_654_435_761L));
+        }
+        UUID id = client.dispatch("test.add", 2, 3).id();
+        runOnWorkerA(new Outcome.Failure("x.Boom", message.toString(), "t"), (worker, delivery) -> { });
+        UUID next = client.dispatch("test.add", 1, 1).id();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                recorder.recordOnce(Duration.ofMillis(100));
+                break;
+            } catch (HistoryUnavailableException e) {
+                if (attempt == 1) {
+                    throw new AssertionError("the batch fails every time: the history is stuck behind it", e);
+                }
+            }
+        }
+        assertEquals("failed", store.find(id).orElseThrow().status());
+        assertEquals("pending", store.find(next).orElseThrow().status(), "the rest of the batch is recorded too");
+        assertEquals(0L, pendingEvents());
+    }
+
+    /**
+     * A string cut in the middle of a character (half of an emoji's surrogate pair) is written by the JSON serializer
+     * as an escaped lone surrogate, {@code \uD800}, which jsonb refuses (invalid input syntax for type json): the
+     * dispatch is accepted and runs, but the change that carried it was left out whole, so the execution had no row
+     * at all (its enqueued event), or stayed running for ever (a result's).
+     */
+    @Test
+    void anArgumentOrResultHoldingHalfACharacterIsStillRecorded() throws Exception {
+        start(false);
+        JsonMapper json = context.getBean(JsonMapper.class);
+        String cut = "\"smile \\ud83d and more\"";
+        UUID id = client.dispatch(io.chard.client.DispatchRequest.of("test.echo",
+                json.readValue("[" + cut + "]", io.micronaut.json.tree.JsonNode.class))).id();
+        recorder.recordOnce(Duration.ofMillis(100));
+        ExecutionRecord dispatched = store.find(id).orElseThrow(() -> new AssertionError("no row for " + id));
+        assertEquals("test.echo", dispatched.taskName());
+        assertTrue(dispatched.args().startsWith("[\"smile ") && dispatched.args().endsWith(" and more\"]"),
+                dispatched.args());
+
+        runOnWorkerA(new Outcome.Success(json.writeValueAsString("smile \ud83d and more")), (worker, delivery) -> { });
+        recorder.recordOnce(Duration.ofMillis(100));
+        assertEquals("success", store.find(id).orElseThrow().status(),
+                "the result's half character does not lose the end");
+    }
+
     @Test
     void quotesBackslashesAndTheWordNullArriveAsTheyWereSent() throws Exception {
         start(false);
@@ -286,6 +341,59 @@ class HistoryRecorderTest {
         assertEquals("w2", row.worker());
         assertEquals(List.of("enqueued", "started", "failed", "started"), timelineEvents(row, json),
                 "a replay adds no entry twice");
+    }
+
+    /**
+     * Two recorders share the group: A's lingering batch holds an execution's enqueued and started events (and
+     * progress), then B reads and writes its lapsed lease, its redelivery to worker-b and its success, then A's
+     * top-up reads the first worker's late report, refused as stale. A's change for it holds events older than the
+     * row (started) and one newer (stale), and the merge takes the whole change as newer than the row: the status
+     * went back from success to running, and the worker and deliveries to the first attempt's.
+     */
+    @Test
+    void aChangeHoldingEventsOlderAndNewerThanTheRowDoesNotMoveItsStatusBack() throws Exception {
+        start(false);
+        UUID id = client.dispatch("test.add", 2, 3).id();
+        HistoryRecorder second = new HistoryRecorder(broker.eventStream("second"), writer,
+                context.getBean(JsonMapper.class), context.getBean(ApplicationEventPublisher.class),
+                HistoryRecorder.LINGER);
+        try (BrokerConsumer workerA = broker.consumer("worker-a");
+             BrokerConsumer workerB = broker.consumer("worker-b")) {
+            Delivery first = workerA.lease(List.of("default"), 1, Duration.ofMillis(300)).deliveries().getFirst();
+            assertEquals(id, first.id());
+            for (int i = 1; i <= 8; i++) {
+                assertTrue(workerA.progress(first.lease(), i, "step " + i));
+            }
+            AtomicInteger reads = new AtomicInteger();
+            HistoryRecorder lingering = new HistoryRecorder(beforeEachRead(broker.eventStream("test"), () -> {
+                if (reads.incrementAndGet() != 2) {
+                    return;
+                }
+                // Between the lingering batch's first read and its top-up: the lease lapses, worker-b runs it, the
+                // other recorder writes that, and then worker-a's late report comes.
+                pause(Duration.ofMillis(400));
+                Delivery again = workerB.lease(List.of("default"), 1, LEASE).deliveries().getFirst();
+                assertEquals(id, again.id());
+                assertEquals(List.of(true), workerB.settle(List.of(new Settlement(again.lease(),
+                        new Outcome.Success("5")))));
+                try {
+                    assertEquals(3, second.recordOnce(Duration.ofMillis(100)));
+                } catch (HistoryUnavailableException e) {
+                    throw new AssertionError(e);
+                }
+                assertEquals("success", store.find(id).orElseThrow().status());
+                assertEquals(List.of(false), workerA.settle(List.of(new Settlement(first.lease(),
+                        new Outcome.Success("5")))));
+            }), writer, context.getBean(JsonMapper.class), context.getBean(ApplicationEventPublisher.class),
+                    Duration.ofSeconds(1));
+            assertEquals(11, lingering.recordOnce(Duration.ofMillis(100)),
+                    "enqueued, started, 8 progress, then the stale report");
+        }
+        ExecutionRecord row = store.find(id).orElseThrow();
+        assertEquals("success", row.status(), "the first attempt's start does not outlive the success");
+        assertEquals("worker-b", row.worker());
+        assertEquals(2, row.deliveries());
+        assertEquals(1, row.staleReports());
     }
 
     private static List<String> timelineEvents(ExecutionRecord row, JsonMapper json) throws Exception {
