@@ -113,6 +113,22 @@ class WorkerTest {
                 + ", now " + broker.snapshot(secondId).orElseThrow().status());
     }
 
+    /** As the timer drain, a drain of named ids (a queue trigger's batch) starts only what still fits its deadline. */
+    @Test
+    void aDrainOfNamedIdsDoesNotStartAnExecutionThatCanNoLongerFinishBeforeItsDeadline() throws Exception {
+        startWorker(Map.of(ChardSettings.WORKER_ENABLED, false, ChardSettings.WORKER_CONCURRENCY, 1));
+        Worker worker = context.getBean(Worker.class);
+        String first = "first-" + UUID.randomUUID();
+        String second = "second-" + UUID.randomUUID();
+        UUID firstId = client.dispatch("w.limited_run", first).id();
+        UUID secondId = client.dispatch("w.limited_run", second).id();
+        DrainReport report = worker.drainIds(List.of(firstId, secondId), Instant.now().plusMillis(3_000),
+                Duration.ofSeconds(1));
+        assertTrue(WorkerTestTasks.limitedEnded.contains(first), report.summary());
+        assertEquals(ExecutionStatus.PENDING, broker.snapshot(secondId).orElseThrow().status(), report.summary());
+        assertTrue(!WorkerTestTasks.limitedStarted.contains(second), "its body did not run");
+    }
+
     /** The error's getMessage() throws: the execution still fails, instead of running (its lease renewed) for ever. */
     @Test
     void aTaskWhoseErrorCannotTellItsMessageStillFails() {
