@@ -171,11 +171,7 @@ class AdministrationController {
                 return refused;
             }
             try {
-                if (user.roles().contains(Role.ADMIN)) {
-                    users.deleteKeepingAnotherAdmin(id);
-                } else {
-                    users.delete(id);
-                }
+                users.delete(id, user.roles().contains(Role.ADMIN));
             } catch (UserRepository.LastAdminException e) {
                 return lastAdmin(e);
             }

@@ -67,9 +67,14 @@ public record StoredSchedule(
                              @Nullable String kwargs, @Nullable String queue, @Nullable Integer priority,
                              MisfirePolicy misfirePolicy, Duration catchUp) {
 
+        /** When it fires: what a stored schedule's {@link StoredSchedule#schedule()} is once this is stored. */
+        public Schedule schedule() {
+            return new Schedule(spec, zone, startAt, expiresAt);
+        }
+
         /** The first due time after {@code instant}, or null when the schedule never fires again. */
         public Instant nextAfter(Instant instant) {
-            List<Instant> next = new Schedule(spec, zone, startAt, expiresAt).next(instant, 1);
+            List<Instant> next = schedule().next(instant, 1);
             return next.isEmpty() ? null : next.getFirst();
         }
     }

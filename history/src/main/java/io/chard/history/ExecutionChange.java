@@ -96,16 +96,16 @@ public final class ExecutionChange {
         worker = text(worker, 200);
         progressStep = text(progressStep, 200);
         idempotencyKey = text(idempotencyKey, 200);
-        args = jsonText(args);
-        kwargs = jsonText(kwargs);
-        result = jsonText(result);
+        args = JsonbText.clean(args);
+        kwargs = JsonbText.clean(kwargs);
+        result = JsonbText.clean(result);
         if (timeline.isEmpty()) {
             return;
         }
         // In seq order, as the row's timeline is kept (the merge appends a change that comes after the row whole).
         timeline.sort(Comparator.comparingLong(TimelineEntry::seq));
         try {
-            timelineJson = jsonText(json.writeValueAsString(timeline));
+            timelineJson = JsonbText.clean(json.writeValueAsString(timeline));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -117,62 +117,6 @@ public final class ExecutionChange {
         }
         String clean = value.indexOf('\u0000') < 0 ? value : value.replace("\u0000", "");
         return clean.length() <= limit ? clean : clean.substring(0, limit);
-    }
-
-    /**
-     * jsonb cannot hold the escaped NUL character, nor an escaped surrogate that is not half of a pair (what a
-     * serializer writes for a string cut in the middle of a character): each becomes the replacement character.
-     * PostgreSQL refused the whole change otherwise, and the execution lost its row or its end.
-     */
-    static String jsonText(String json) {
-        if (json == null || !json.contains("\\u")) {
-            return json;
-        }
-        StringBuilder clean = null;
-        int copied = 0;
-        for (int i = json.indexOf('\\'); i >= 0 && i + 1 < json.length(); i = json.indexOf('\\', i)) {
-            if (json.charAt(i + 1) != 'u') {
-                i += 2; // an escaped backslash or another escape: the character after it is not an escape's start
-                continue;
-            }
-            int unit = hex(json, i + 2);
-            boolean refused;
-            int length = 6;
-            if (unit == 0) {
-                refused = true;
-            } else if (Character.isHighSurrogate((char) unit)) {
-                int low = json.startsWith("\\u", i + 6) ? hex(json, i + 8) : -1;
-                refused = low < 0 || !Character.isLowSurrogate((char) low);
-                length = refused ? 6 : 12;
-            } else {
-                refused = Character.isLowSurrogate((char) unit);
-            }
-            if (refused) {
-                if (clean == null) {
-                    clean = new StringBuilder(json.length());
-                }
-                clean.append(json, copied, i).append("\\ufffd");
-                copied = i + length;
-            }
-            i += length;
-        }
-        return clean == null ? json : clean.append(json, copied, json.length()).toString();
-    }
-
-    /** The four hex digits at {@code from} as a number; -1 when they are not four hex digits. */
-    private static int hex(String text, int from) {
-        if (from + 4 > text.length()) {
-            return -1;
-        }
-        int value = 0;
-        for (int i = from; i < from + 4; i++) {
-            int digit = Character.digit(text.charAt(i), 16);
-            if (digit < 0) {
-                return -1;
-            }
-            value = value * 16 + digit;
-        }
-        return value;
     }
 
     boolean failed() {

@@ -49,6 +49,12 @@ final class ExecutionRunner {
     private final ScheduledThreadPoolExecutor timers;
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /** The drain in progress, if any: an execution starts only while its time limit (or budget) fits before it. */
+    private volatile Drain drain;
+
+    /** A drain's deadline and the run budget of executions without a hard time limit. */
+    record Drain(Instant deadline, Duration runBudget) {
+    }
 
     /** Told of each start (a drain tallies the waits for its invocation's metrics). */
     interface StartListener {
@@ -96,13 +102,6 @@ final class ExecutionRunner {
                 ? invoker.prepare(execution) : null;
         threads.execute(() -> run(execution, prepared != null ? prepared : invoker.prepare(execution)));
     }
-
-    /** A drain's deadline and the run budget of executions without a hard time limit. */
-    record Drain(Instant deadline, Duration runBudget) {
-    }
-
-    /** The drain in progress, if any: an execution starts only while its time limit (or budget) fits before it. */
-    private volatile Drain drain;
 
     void draining(Drain drain) {
         this.drain = drain;

@@ -39,23 +39,16 @@ public record AccessRules(long generation, Map<String, Account> users, Map<Strin
     /** @param id the user's id; null in a copy written before ids were kept (its sessions are checked by name) */
     @Serdeable
     public record Account(long sessionVersion, List<String> roles, @Nullable String id) {
-        public Account(long sessionVersion, List<String> roles) {
-            this(sessionVersion, roles, null);
-        }
     }
 
     @Serdeable
     public record Token(String id, String name, String username, List<String> roles) {
     }
 
-    /** Whether a session signed in as {@code username} at {@code version} still holds. */
-    boolean sessionHolds(String username, long version, @Nullable String sessionId) {
-        return sessionHolds(username, null, version, sessionId);
-    }
-
     /**
-     * As above, for the account {@code userId} names: a session of a deleted account must not hold for a new account
-     * that took its name (both start at session version 0).
+     * Whether a session signed in as {@code username} (the account {@code userId}) at {@code version} still holds. The
+     * id as well as the name: a session of a deleted account must not hold for a new account that took its name
+     * (both start at session version 0).
      */
     boolean sessionHolds(String username, @Nullable String userId, long version, @Nullable String sessionId) {
         Account account = users.get(username);

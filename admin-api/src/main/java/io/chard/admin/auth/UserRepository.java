@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -73,51 +74,49 @@ public final class UserRepository {
 
     /**
      * Changes what is given (null leaves it); answers the updated user, empty if there is none. A new password,
-     * new roles or disabling ends the user's sessions (the session version moves on).
-     */
-    public Optional<User> update(UUID id, String password, List<Role> roles, Boolean disabled) {
-        return update(id, password, roles, disabled, false);
-    }
-
-    /**
-     * As {@link #update(UUID, String, List, Boolean)}; with {@code keepAnotherAdmin}, only while another enabled
-     * administrator remains, decided in the statement that changes the user (see {@link #OTHER_ADMINS_LOCKED}).
+     * new roles or disabling ends the user's sessions (the session version moves on). With {@code keepAnotherAdmin},
+     * only while another enabled administrator remains (see {@link #change}).
      *
      * @throws LastAdminException when the change would leave no other enabled administrator
      */
     public Optional<User> update(UUID id, String password, List<Role> roles, Boolean disabled,
                                  boolean keepAnotherAdmin) {
         boolean endsSessions = password != null || roles != null || Boolean.TRUE.equals(disabled);
-        String hash = password == null ? null : hash(password);
-        String set = "UPDATE background_tasks_user SET password_hash = COALESCE(?, password_hash), "
-                + "roles = COALESCE(?, roles), disabled = COALESCE(?, disabled), updated_at = now(), "
-                + "session_version = session_version + ? WHERE id = ?";
-        int updated = keepAnotherAdmin
-                ? jdbc.update(OTHER_ADMINS_LOCKED + set + " AND (SELECT count(*) FROM admins WHERE admins.id <> ?) > 0",
-                hash, roles == null ? null : Role.store(roles), disabled, endsSessions ? 1 : 0, id, id)
-                : jdbc.update(set, hash, roles == null ? null : Role.store(roles), disabled, endsSessions ? 1 : 0, id);
-        Optional<User> user = find(id);
-        if (updated == 0 && user.isPresent()) {
-            throw new LastAdminException(user.get().username());
-        }
-        return user;
+        change(id, keepAnotherAdmin, "UPDATE background_tasks_user SET password_hash = COALESCE(?, password_hash), "
+                        + "roles = COALESCE(?, roles), disabled = COALESCE(?, disabled), updated_at = now(), "
+                        + "session_version = session_version + ? WHERE id = ?",
+                password == null ? null : hash(password), roles == null ? null : Role.store(roles), disabled,
+                endsSessions ? 1 : 0, id);
+        return find(id);
     }
 
-    public boolean delete(UUID id) {
-        return jdbc.update("DELETE FROM background_tasks_user WHERE id = ?", id) > 0;
+    /**
+     * Deletes the user, with {@code keepAnotherAdmin} only while another enabled administrator remains.
+     *
+     * @throws LastAdminException when deleting it would leave no other enabled administrator
+     */
+    public boolean delete(UUID id, boolean keepAnotherAdmin) {
+        return change(id, keepAnotherAdmin, "DELETE FROM background_tasks_user WHERE id = ?", id) > 0;
     }
 
-    /** @throws LastAdminException when deleting it would leave no other enabled administrator */
-    public boolean deleteKeepingAnotherAdmin(UUID id) {
-        if (jdbc.update(OTHER_ADMINS_LOCKED + "DELETE FROM background_tasks_user WHERE id = ? AND "
-                + "(SELECT count(*) FROM admins WHERE admins.id <> ?) > 0", id, id) > 0) {
-            return true;
+    /**
+     * Runs {@code statement} (ending in {@code WHERE id = ?}); with {@code keepAnotherAdmin}, guarded in that same
+     * statement by {@link #OTHER_ADMINS_LOCKED}, so that a check made before it cannot be outrun.
+     */
+    private int change(UUID id, boolean keepAnotherAdmin, String statement, Object... parameters) {
+        if (!keepAnotherAdmin) {
+            return jdbc.update(statement, parameters);
         }
-        Optional<User> user = find(id);
-        if (user.isPresent()) {
-            throw new LastAdminException(user.get().username());
+        Object[] guarded = Arrays.copyOf(parameters, parameters.length + 1);
+        guarded[parameters.length] = id;
+        int changed = jdbc.update(OTHER_ADMINS_LOCKED + statement
+                + " AND (SELECT count(*) FROM admins WHERE admins.id <> ?) > 0", guarded);
+        if (changed == 0) {
+            find(id).ifPresent(user -> {
+                throw new LastAdminException(user.username());
+            });
         }
-        return false;
+        return changed;
     }
 
     /**

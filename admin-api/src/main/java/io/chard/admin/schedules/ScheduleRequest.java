@@ -3,6 +3,7 @@ package io.chard.admin.schedules;
 import io.chard.beat.StoredSchedule;
 import io.chard.client.StorableTime;
 import io.chard.client.TaskClient;
+import io.chard.history.JsonbText;
 import io.chard.schedule.InvalidCronException;
 import io.chard.schedule.MisfirePolicy;
 import io.chard.schedule.ScheduleSpec;
@@ -74,8 +75,9 @@ record ScheduleRequest(@Nullable String name, @Nullable String taskName, @Nullab
         }
         String argsText = write(args, json);
         String kwargsText = write(kwargs, json);
-        if (hasNul(argsText) || hasNul(kwargsText)) {
-            throw invalidField("args and kwargs must not contain a NUL character (the database cannot store one)");
+        if (refusedByJsonb(argsText) || refusedByJsonb(kwargsText)) {
+            throw invalidField("args and kwargs must not contain a NUL character or half of a character (the "
+                    + "database cannot store them)");
         }
         return new StoredSchedule.Definition(name, taskName, spec(), zoneId(), start, expires,
                 enabled == null || enabled, argsText, kwargsText, queue, priority, policy,
@@ -164,21 +166,8 @@ record ScheduleRequest(@Nullable String name, @Nullable String taskName, @Nullab
         }
     }
 
-    /** Whether JSON text holds a NUL character: a u0000 escape whose backslash is not itself escaped. */
-    private static boolean hasNul(String jsonText) {
-        if (jsonText == null) {
-            return false;
-        }
-        for (int i = jsonText.indexOf("\\u0000"); i >= 0; i = jsonText.indexOf("\\u0000", i + 1)) {
-            int backslashes = 0;
-            for (int j = i; j >= 0 && jsonText.charAt(j) == '\\'; j--) {
-                backslashes++;
-            }
-            if (backslashes % 2 == 1) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean refusedByJsonb(String jsonText) {
+        return jsonText != null && !jsonText.equals(JsonbText.clean(jsonText));
     }
 
     private static InvalidScheduleException invalidField(String message) {

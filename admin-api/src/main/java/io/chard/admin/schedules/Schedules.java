@@ -101,8 +101,7 @@ final class Schedules {
         if (sameName.isPresent() && !sameName.get().id().equals(id)) {
             return new Result.NameTaken(definition.name());
         }
-        boolean retimed = !existing.get().schedule().equals(new Schedule(definition.spec(), definition.zone(),
-                definition.startAt(), definition.expiresAt()));
+        boolean retimed = !existing.get().schedule().equals(definition.schedule());
         StoredSchedule updated = store.update(id, definition, definition.nextAfter(clock.instant()), retimed)
                 .orElseThrow();
         audit.record(user, "update_schedule", updated.name(), null);
