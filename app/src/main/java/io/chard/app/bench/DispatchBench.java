@@ -119,7 +119,7 @@ final class DispatchBench {
                 httpSingle(http, base, token);
                 httpBatches(http, base, token);
             } finally {
-                users.delete(user.id());
+                users.delete(user.id(), false);
             }
         }
     }
