@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -213,6 +214,32 @@ class ScheduleApiTest {
         assertEquals(200, server.viewer.post(SCHEDULES + "/preview", "{\"cron\":\"" + cron + "\"}").status(),
                 "the expression is valid (" + cron.length() + " characters)");
         assertError(server.operator.post(SCHEDULES, body("long-cron", cron)), 422, "invalid_field");
+    }
+
+    /**
+     * A one-off whose time has passed would be stored and never fire (a schedule counts as run up to its creation):
+     * refused as a mistake, on creation and on an edit that retimes it; an edit that leaves its time alone is kept.
+     */
+    @Test
+    void aScheduleThatCouldNeverFireIsRefusedAndAFiredOneOffCanStillBeRenamed() {
+        String past = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(5).toString();
+        String future = Instant.now().plus(Duration.ofDays(1)).toString();
+        assertError(server.operator.post(SCHEDULES, oneOff("late-one-off", past)), 422, "never_fires");
+        assertError(server.operator.post(SCHEDULES, "{\"name\":\"expired\",\"task_name\":\"test.add\","
+                + "\"cron\":\"0 * * * *\",\"args\":[1,2],\"expires_at\":\"" + past + "\"}"), 422, "never_fires");
+        Answer created = server.operator.post(SCHEDULES, oneOff("tomorrow-once", future));
+        assertEquals(201, created.status(), created.body());
+        String id = created.text("id");
+        assertError(server.operator.put(SCHEDULES + "/" + id, oneOff("tomorrow-once", past)), 422, "never_fires");
+        server.context.getBean(Jdbc.class).update("UPDATE background_tasks_schedule SET run_at = ?::timestamptz "
+                + "WHERE id = ?", past, UUID.fromString(id));
+        Answer renamed = server.operator.put(SCHEDULES + "/" + id, oneOff("fired-once", past));
+        assertEquals(200, renamed.status(), "the time is unchanged: " + renamed.body());
+    }
+
+    private static String oneOff(String name, String runAt) {
+        return "{\"name\":\"" + name + "\",\"task_name\":\"test.add\",\"kind\":\"one_off\",\"run_at\":\""
+                + runAt + "\",\"args\":[1,2]}";
     }
 
     private static String body(String name, String cron) {

@@ -82,7 +82,7 @@ final class Schedules {
         if (store.findByName(definition.name()).isPresent()) {
             return new Result.NameTaken(definition.name());
         }
-        StoredSchedule created = store.create(definition, EDITABLE_SOURCE, definition.nextAfter(clock.instant()));
+        StoredSchedule created = store.create(definition, EDITABLE_SOURCE, nextDueTime(definition));
         audit.record(user, "create_schedule", created.name(), null);
         return new Result.Done(created);
     }
@@ -102,10 +102,23 @@ final class Schedules {
             return new Result.NameTaken(definition.name());
         }
         boolean retimed = !existing.get().schedule().equals(definition.schedule());
-        StoredSchedule updated = store.update(id, definition, definition.nextAfter(clock.instant()), retimed)
-                .orElseThrow();
+        Instant next = retimed ? nextDueTime(definition) : definition.nextAfter(clock.instant());
+        StoredSchedule updated = store.update(id, definition, next, retimed).orElseThrow();
         audit.record(user, "update_schedule", updated.name(), null);
         return new Result.Done(updated);
+    }
+
+    // A schedule is counted as run up to the moment it is defined (or retimed), so one with no due time after now
+    // (a one-off whose run_at has passed, an expiry already reached) would be stored and never fire: refused, as a
+    // mistake. An edit that leaves the timing alone is kept (renaming a one-off that has fired).
+    private Instant nextDueTime(StoredSchedule.Definition definition) {
+        Instant next = definition.nextAfter(clock.instant());
+        if (next == null) {
+            throw new InvalidScheduleException("the schedule has no due time after now (a one-off's run_at or the "
+                    + "expires_at has passed), so it would never fire; dispatch the task to run it now", null, null,
+                    "never_fires");
+        }
+        return next;
     }
 
     Result delete(UUID id, String user) {
