@@ -47,12 +47,17 @@ final class RunningTaskContext implements TaskContext {
     /** Best effort: a broker that cannot take the report must not fail the task that made it. */
     @Override
     public void progress(int percent, String step) {
-        String label = step == null || step.length() <= STEP_LIMIT ? step : step.substring(0, STEP_LIMIT);
+        String label = step == null || step.length() <= STEP_LIMIT ? step : step.substring(0, cutAt(step));
         try {
             broker.progress(execution.lease(), Math.clamp(percent, 0, 100), label);
         } catch (RuntimeException e) {
             LOG.debug("progress of {} not recorded: {}", execution.delivery.id(), e.toString());
         }
+    }
+
+    // Not between the two halves of a character outside the BMP: half of one goes to Redis as '?'.
+    private static int cutAt(String step) {
+        return Character.isHighSurrogate(step.charAt(STEP_LIMIT - 1)) ? STEP_LIMIT - 1 : STEP_LIMIT;
     }
 
     @Override

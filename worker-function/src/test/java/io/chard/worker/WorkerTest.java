@@ -7,6 +7,7 @@ import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.Envelope;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
+import io.chard.broker.Partitions;
 import io.chard.broker.QueueControl;
 import io.chard.broker.RedisBroker;
 import io.chard.client.TaskClient;
@@ -15,6 +16,7 @@ import io.chard.testing.Await;
 import io.chard.testing.TcpProxy;
 import io.chard.testing.TestRedis;
 import io.chard.worker.metrics.WorkerMetrics;
+import io.lettuce.core.RedisClient;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +69,26 @@ class WorkerTest {
         assertEquals(1, done.deliveries());
         assertEquals(context.getBean(Worker.class).id(), done.worker());
         assertTrue(done.startedAt() != null && done.finishedAt() != null);
+    }
+
+    /**
+     * A progress step longer than the history's 200 characters is cut there, but not between the two halves of a
+     * character outside the BMP: the lone half went to Redis as '?'.
+     */
+    @Test
+    void aLongProgressStepIsCutBeforeACharacterItWouldSplit() {
+        startWorker(Map.of());
+        String step = "x".repeat(199) + "\uD83D\uDE00 and more";
+        UUID id = client.dispatch("w.progress", step).id();
+        assertEquals(ExecutionStatus.SUCCESS, finished(id).status());
+        RedisClient redis = RedisClient.create(TestRedis.uri());
+        try (var connection = redis.connect()) {
+            String namespace = context.getRequiredProperty(ChardSettings.NAMESPACE, String.class);
+            String key = new Partitions(namespace, 1).keys(id).task(id);
+            assertEquals("x".repeat(199), connection.sync().hget(key, "step"));
+        } finally {
+            redis.shutdown();
+        }
     }
 
     /**

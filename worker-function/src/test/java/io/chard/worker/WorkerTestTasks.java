@@ -46,6 +46,11 @@ public class WorkerTestTasks {
         Thread.sleep(100);
     }
 
+    @Task("w.progress")
+    public void progress(String step, TaskContext context) {
+        context.progress(50, step);
+    }
+
     @Task("w.nothing")
     public void nothing() {
     }
