@@ -95,6 +95,12 @@ public final class RedisBroker implements Broker {
                 encoded -> encoded.envelope().idempotencyKey() == null);
     }
 
+    // The scripts read 0 as "never expires"; an expiry at or before the epoch (a client's zero time, say) has
+    // passed as much as one in 1971 and must end the execution as expired, not let it run.
+    private static String expiresArgument(Envelope envelope) {
+        return envelope.expires() == null ? "0" : Long.toString(Math.max(1, envelope.expires().toEpochMilli()));
+    }
+
     private List<Enqueued> enqueue(RedisKeys keys, List<Envelope.Encoded> envelopes) {
         List<String> argv = new ArrayList<>(2 + envelopes.size() * 13);
         argv.add(keys.prefix());
@@ -114,7 +120,7 @@ public final class RedisBroker implements Broker {
             argv.add(envelope.queue());
             argv.add(Integer.toString(envelope.priority()));
             argv.add(envelope.eta() == null ? "0" : Long.toString(envelope.eta().toEpochMilli()));
-            argv.add(envelope.expires() == null ? "0" : Long.toString(envelope.expires().toEpochMilli()));
+            argv.add(expiresArgument(envelope));
             argv.add(envelope.idempotencyKey() == null ? "" : scopedKey(envelope));
             argv.add(Long.toString(envelope.queuedAt().toEpochMilli()));
             argv.add(envelope.task());
@@ -154,7 +160,7 @@ public final class RedisBroker implements Broker {
             argv.add(envelope.queue());
             argv.add(Integer.toString(envelope.priority()));
             argv.add(envelope.eta() == null ? "0" : Long.toString(envelope.eta().toEpochMilli()));
-            argv.add(envelope.expires() == null ? "0" : Long.toString(envelope.expires().toEpochMilli()));
+            argv.add(expiresArgument(envelope));
             argv.add(Long.toString(envelope.queuedAt().toEpochMilli()));
             argv.add(envelope.task());
             argv.add(member.envelope().json());

@@ -412,6 +412,42 @@ class RedisBrokerTest extends BrokerFixture {
         assertEquals(ExecutionStatus.RUNNING, broker.snapshot(id).orElseThrow().status());
     }
 
+    /**
+     * An expiry the dispatch accepts (from year 1 on) but at or before 1970 was sent as a zero or negative epoch
+     * millisecond, which the scripts read as "never expires": the long expired execution ran, while one that
+     * expired in 1971 was revoked.
+     */
+    @Test
+    void anExecutionWhoseExpiryIsAtOrBeforeTheEpochIsRevokedAsExpiredNotRun() {
+        UUID before = client.dispatch(request().withExpires(Instant.parse("1969-12-31T23:59:59Z"))).id();
+        UUID at = client.dispatch(request().withExpires(Instant.EPOCH)).id();
+        UUID after = client.dispatch(request().withExpires(Instant.parse("1971-01-01T00:00:00Z"))).id();
+        assertEquals(List.of(), worker.lease(DEFAULT, 10, LEASE).deliveries(), "expired executions were leased");
+        for (UUID id : List.of(before, at, after)) {
+            assertEquals(ExecutionStatus.REVOKED, broker.snapshot(id).orElseThrow().status());
+        }
+    }
+
+    /**
+     * A short-lived worker's lease of 4,500 slots meets 4,500 executions that do not fit. It popped them and put
+     * them back in one ZADD, past what Lua's unpack takes: the script failed after its pop, and every popped
+     * execution stayed pending in no queue, never leased again.
+     */
+    @Test
+    void aLeaseOfManySlotsThatSkipsWhatDoesNotFitKeepsEveryOneInItsQueue() {
+        int count = 4_500;
+        List<DispatchRequest> slow = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            slow.add(DispatchRequest.of("test.slow", null)); // a 600 s time limit
+        }
+        List<UUID> ids = client.dispatchAll(slow).stream().map(Dispatched::id).toList();
+        RedisKeys keys = broker.partitions().keys(ids.getFirst());
+        BrokerConsumer.Fit oneMinute = new BrokerConsumer.Fit(Duration.ofMinutes(1), Duration.ofMinutes(1));
+        assertEquals(List.of(), worker.lease(DEFAULT, count, LEASE, oneMinute).deliveries());
+        assertEquals(count, broker.sync().zcard(keys.queue("default", "ready")));
+        assertEquals(count, worker.lease(DEFAULT, count, LEASE).deliveries().size(), "a long-lived worker takes all");
+    }
+
     @Test
     void everyTransitionAppendsAnEventInOrder() {
         UUID id = client.dispatch("test.add", 1, 2).id();

@@ -37,8 +37,11 @@ end
 limits_due() -- rate windows that opened, caps rechecked: their held executions back to ready (limits.lua)
 local worker, lease_ms, max, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local fit, budget = tonumber(ARGV[6]), tonumber(ARGV[7])
--- Executions that do not fit are put back after the round at their place; past this many a queue is left.
-local MAX_SKIPPED = 100
+-- A short-lived worker (a fit set) reads the ready set in place instead of popping it: what does not fit stays
+-- where it is, unwritten, and the scan steps past it; past this many such executions a queue is left for the call.
+-- (It popped them, put them back, and stopped at 100: fitting work queued behind 100 that never fit was never
+-- reached by a drain; and putting back a few thousand in one ZADD broke Lua's unpack after the pop.)
+local MAX_SKIPPED = 1000
 -- Executions popped and not leased (held back by a limit, or ended as expired or revoked) cost a few writes each;
 -- past this many a queue is left until the next call (its wake says to come back at once), so a backlog of a
 -- rate-limited task, or of expired work, is passed over in steps instead of blocking Redis in one call.
@@ -56,7 +59,7 @@ end
 
 for q = 8, #ARGV do
   local queue = ARGV[q]
-  local skipped = {}
+  local skipped = 0
   local passed = 0
   local ready, delayed, leased = queue_key(queue, 'ready'), queue_key(queue, 'delayed'), queue_key(queue, 'leased')
 
@@ -73,7 +76,12 @@ for q = 8, #ARGV do
 
   local open = not paused(queue)
   while open and taken < max do
-    local popped = redis.call('ZPOPMIN', ready, max - taken)
+    local popped
+    if fit > 0 then
+      popped = redis.call('ZRANGE', ready, skipped, skipped + max - taken - 1, 'WITHSCORES')
+    else
+      popped = redis.call('ZPOPMIN', ready, max - taken)
+    end
     if #popped == 0 then break end
     -- One counter step per popped batch: base+1..base+n number this call's fencing tokens. The counter alone
     -- can roll back with the lease (a lost write), so a token also names the worker and the server's clock
@@ -87,9 +95,12 @@ for q = 8, #ARGV do
         'limit', 'ready', 'unique', 'unique_at')
       local limit = tonumber(f[8]) or 0
       if limit <= 0 then limit = budget end
-      if fit > 0 and limit > fit and (f[1] == 'pending' or f[1] == 'retrying') and f[6] ~= '1' then
-        skipped[#skipped + 1] = popped[i + 1]
-        skipped[#skipped + 1] = id
+      local unfit = fit > 0 and limit > fit and (f[1] == 'pending' or f[1] == 'retrying') and f[6] ~= '1'
+      if fit > 0 and not unfit then
+        redis.call('ZREM', ready, id) -- read in place: taken out here, as the pop takes out the rest
+      end
+      if unfit then
+        skipped = skipped + 1
       elseif f[1] == 'pending' or f[1] == 'retrying' then
         local reason = refusal(f[6], f[7], f[2])
         if reason then
@@ -120,16 +131,13 @@ for q = 8, #ARGV do
         end
       end
     end
-    if #skipped >= MAX_SKIPPED * 2 or passed >= MAX_PASSED then break end
-  end
-  if #skipped > 0 then
-    redis.call('ZADD', ready, unpack(skipped))
+    if skipped >= MAX_SKIPPED or passed >= MAX_PASSED then break end
   end
 
   -- When this worker skipped executions that do not fit, it leaves the wake-up to their enqueue (another
   -- worker leases them within its poll interval): waking itself would spin it, round after round.
   -- A paused queue wakes nobody: its resume does.
-  if open and #skipped == 0 and redis.call('ZCARD', ready) > 0 then
+  if open and skipped == 0 and redis.call('ZCARD', ready) > 0 then
     wake(queue)
     wait = 0
   end

@@ -163,6 +163,28 @@ class TimerDrainHandlerTest {
         assertEquals(ExecutionStatus.SUCCESS, snapshot(limited).status(), "a longer invocation runs it");
     }
 
+    /**
+     * 150 tasks whose limit never fits this function wait ahead of one that does. The lease popped what did not fit
+     * and stopped after 100, answering nothing due: every invocation ended at once, the fitting task never ran.
+     */
+    @Test
+    void aTaskThatFitsIsLeasedEvenBehindAHundredThatDoNot() {
+        start(Map.of("chard.function.run-budget", "1s"));
+        // 150 tasks whose 30 s hard limit never fits a 10 s invocation (5 s margin), then one that fits at once.
+        List<DispatchRequest> tooLong = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            tooLong.add(DispatchRequest.of("examples.limited_sleep", client.toJson(List.of(1))));
+        }
+        client.dispatchAll(tooLong);
+        UUID add = client.dispatch("examples.add", 2, 3).id();
+        String line = "";
+        for (int invocation = 0; invocation < 3; invocation++) {
+            line = handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(10)));
+        }
+        assertEquals(ExecutionStatus.SUCCESS, snapshot(add).status(),
+                "ready and fitting, it waits behind executions no invocation of this function can run: " + line);
+    }
+
     @Test
     void whatStillRunsAtTheDeadlineIsGivenBackPendingAndTheWarmInstanceServesTheNextInvocation() {
         start(Map.of("chard.function.run-budget", "1s", "chard.function.safety-margin", "1s"));
