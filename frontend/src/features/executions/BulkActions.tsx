@@ -46,7 +46,12 @@ export function BulkActions({ filters, selected, onDone }: BulkActionsProps) {
     mutationFn: (request: Counted) => runBulk(request.action, filters, request.ids, false),
     onSuccess: async (answer, request) => {
       const done = request.action === 'retry' ? (answer.retried ?? []) : (answer.discarded ?? [])
-      notify(t(request.action === 'retry' ? 'bulk.retried' : 'bulk.discarded', { count: done.length }))
+      const refused = Object.values(answer.refused ?? {})
+      if (refused.length > 0) {
+        notify(t('bulk.retried_refused', { count: done.length, refused: refused.length, first: refused[0] }))
+      } else {
+        notify(t(request.action === 'retry' ? 'bulk.retried' : 'bulk.discarded', { count: done.length }))
+      }
       onDone()
       await queryClient.invalidateQueries({ queryKey: executionKeys.all })
     },

@@ -72,6 +72,22 @@ describe('the operators lists', () => {
     })
   })
 
+  it('tells the operator which matches a bulk retry could not dispatch again', async () => {
+    mockFetch({
+      [LIST]: page(summary(), summary({ id: OTHER_ID })),
+      [`POST ${EXECUTIONS}/bulk-retry`]: (call: RecordedCall) => {
+        const body = call.body as { dry_run: boolean }
+        const refused = { [OTHER_ID]: "unknown task 'examples.renamed'" }
+        return { body: body.dry_run ? { matched: 2 } : { matched: 2, retried: [RETRIED_ID], refused } }
+      },
+    })
+    renderPage(<ExecutionListPage />, { me: OPERATOR, at: '/?list=dead' })
+    await screen.findAllByTestId('execution-row')
+    fireEvent.click(screen.getByTestId('bulk-retry-all'))
+    fireEvent.click(await screen.findByTestId('bulk-confirm'))
+    expect(await screen.findByText(/1 retried; 1 could not be dispatched again .*examples\.renamed/)).toBeTruthy()
+  })
+
   it('discards only the ticked rows, then clears the selection', async () => {
     const calls = mockFetch({
       [LIST]: page(summary(), summary({ id: OTHER_ID })),

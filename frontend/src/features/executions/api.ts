@@ -181,6 +181,8 @@ export function fetchExecution(id: string): Promise<ExecutionDetail> {
 export interface BulkAnswer {
   matched: number
   retried?: string[]
+  /** Matches a bulk retry could not dispatch again, by id: why. */
+  refused?: Record<string, string>
   discarded?: string[]
 }
 

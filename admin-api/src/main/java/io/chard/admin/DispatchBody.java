@@ -89,13 +89,28 @@ final class DispatchBody {
             throw invalid("task", "'task' must be a non-empty string");
         }
         JsonNode priority = root.get("priority");
+        Duration countdown = seconds(root.get("countdown"), "countdown");
+        Instant eta = instant(root.get("eta"), "eta", now);
+        Instant expires = instant(root.get("expires"), "expires", now);
+        refuseExpiryBeforeFirstRun(expires, countdown, eta, now);
         return new DispatchRequest(task.getStringValue(), present(root.get("args")), present(root.get("kwargs")),
                 string(root, "queue"),
                 priority == null || priority.isNull() ? null : priority(priority),
-                seconds(root.get("countdown"), "countdown"),
-                instant(root.get("eta"), "eta", now),
-                instant(root.get("expires"), "expires", now),
-                string(root, "idempotency_key"), null);
+                countdown, eta, expires, string(root, "idempotency_key"), null);
+    }
+
+    /**
+     * An execution that expires before it may first start would be revoked unrun: the caller's 202 would stand for
+     * work that never happens, as with a negative {@code expires} (an instant already past, or before the countdown
+     * or eta).
+     */
+    private static void refuseExpiryBeforeFirstRun(Instant expires, Duration countdown, Instant eta, Instant now) {
+        Instant firstRun = eta != null ? eta : countdown != null ? now.plus(countdown) : now;
+        if (expires != null && !expires.isAfter(firstRun)) {
+            throw new InvalidDispatchException("expires", "expires " + expires + " is not after the execution's "
+                    + "first run (" + (eta != null ? "its eta" : countdown != null ? "its countdown's end" : "now")
+                    + ", " + firstRun + "): it would never run");
+        }
     }
 
     private static JsonNode present(JsonNode node) {

@@ -173,8 +173,8 @@ class ExecutionAdminController {
         if (body.counting()) {
             return HttpResponse.ok(Map.of("matched", matched));
         }
-        List<UUID> retried = executions.retryAll(filter, MAX_BULK, user.getName());
-        return HttpResponse.ok(Map.of("matched", matched, "retried", retried));
+        Executions.BulkRetry retry = executions.retryAll(filter, MAX_BULK, user.getName());
+        return HttpResponse.ok(Map.of("matched", matched, "retried", retry.retried(), "refused", retry.refused()));
     }
 
     private static boolean blank(String value) {

@@ -8,19 +8,26 @@ import io.chard.broker.Promotion;
 import io.chard.broker.Revocation;
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
+import io.chard.client.InvalidDispatchException;
+import io.chard.client.PayloadTooLargeException;
 import io.chard.client.TaskClient;
+import io.chard.database.Jdbc;
 import io.chard.history.ExecutionFilter;
 import io.chard.history.ExecutionRecord;
 import io.chard.history.HistoryStore;
 import io.chard.history.TaskRetried;
+import io.chard.task.ArgumentBindingException;
+import io.chard.task.UnknownTaskException;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -59,13 +66,22 @@ public class Executions {
     /**
      * Revokes a waiting execution at once, or asks the worker of a running one to stop. An execution the history
      * has seen end is refused without asking the broker; otherwise the revoke script decides, atomically, by the
-     * same table.
+     * same table. A revoke works from Redis alone while PostgreSQL is down: the history only answers sooner, and
+     * is needed only to tell an execution Redis has let go from one that never was.
      */
     ActionResult.OfRevoke revoke(UUID id, String username) {
-        Optional<ExecutionStatus> recorded = history.find(id).map(row -> ExecutionStatus.of(row.status()));
+        Optional<ExecutionStatus> recorded;
+        Jdbc.DatabaseException historyDown = null;
+        try {
+            recorded = history.find(id).map(row -> ExecutionStatus.of(row.status()));
+        } catch (Jdbc.DatabaseException e) {
+            recorded = Optional.empty();
+            historyDown = e;
+        }
         if (recorded.isPresent() && !recorded.get().canBecome(ExecutionStatus.REVOKED)) {
             return ended(id, recorded.get());
         }
+        Optional<ExecutionStatus> recordedStatus = recorded;
         try {
             Revocation revocation = client.revoke(id);
             return switch (revocation) {
@@ -73,11 +89,16 @@ public class Executions {
                     audit.record(username, "revoke", id.toString(), revocation.name().toLowerCase(Locale.ROOT));
                     yield new ActionResult.Revoked(id, revocation);
                 }
-                case ALREADY_FINISHED -> ended(id, liveStatus(id).or(() -> recorded).orElse(null));
-                case UNKNOWN -> recorded.<ActionResult.OfRevoke>map(status -> new ActionResult.NotAllowed(id, status,
-                                "the broker no longer holds execution " + id + " (" + status.value()
-                                        + " in the history), so nothing is left to revoke"))
-                        .orElseGet(() -> new ActionResult.NotFound(id));
+                case ALREADY_FINISHED -> ended(id, liveStatus(id).or(() -> recordedStatus).orElse(null));
+                case UNKNOWN -> {
+                    if (historyDown != null) {
+                        throw historyDown; // nothing was changed: the database's outage is the answer (503)
+                    }
+                    yield recordedStatus.<ActionResult.OfRevoke>map(status -> new ActionResult.NotAllowed(id, status,
+                                    "the broker no longer holds execution " + id + " (" + status.value()
+                                            + " in the history), so nothing is left to revoke"))
+                            .orElseGet(() -> new ActionResult.NotFound(id));
+                }
             };
         } catch (BrokerUnavailableException e) {
             return new ActionResult.BrokerUnavailable(e.getMessage());
@@ -143,19 +164,35 @@ public class Executions {
         }
     }
 
+    /** What a bulk retry did: the new executions, and the matches it could not dispatch again, with why. */
+    record BulkRetry(List<UUID> retried, Map<String, String> refused) {
+    }
+
     /**
-     * Retries up to {@code max} executions the filter matches, leaving out those a single retry would refuse;
-     * answers the new ids.
+     * Retries up to {@code max} executions the filter matches, leaving out those a single retry would refuse by
+     * status, and going on past those the client refuses to dispatch (a task no longer deployed, arguments its new
+     * signature does not take): one such row stopped the whole run, every time at the same row, after the newer
+     * ones were retried.
      */
-    List<UUID> retryAll(ExecutionFilter filter, int max, String username) {
+    BulkRetry retryAll(ExecutionFilter filter, int max, String username) {
         List<UUID> created = new ArrayList<>();
+        Map<String, String> refused = new LinkedHashMap<>();
         for (UUID id : history.ids(filter, max)) {
-            history.find(id).filter(original -> retryRefusal(original).isEmpty())
-                    .map(original -> dispatchAgain(original, username))
-                    .filter(dispatched -> !dispatched.duplicate())
-                    .ifPresent(dispatched -> created.add(dispatched.id()));
+            Optional<ExecutionRecord> original = history.find(id).filter(row -> retryRefusal(row).isEmpty());
+            if (original.isEmpty()) {
+                continue;
+            }
+            try {
+                Dispatched dispatched = dispatchAgain(original.get(), username);
+                if (!dispatched.duplicate()) {
+                    created.add(dispatched.id());
+                }
+            } catch (UnknownTaskException | ArgumentBindingException | InvalidDispatchException
+                     | PayloadTooLargeException e) {
+                refused.put(id.toString(), e.getMessage());
+            }
         }
-        return created;
+        return new BulkRetry(created, refused);
     }
 
     /**

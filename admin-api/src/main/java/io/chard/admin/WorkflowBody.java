@@ -95,11 +95,11 @@ final class WorkflowBody {
         String task = taskName(value, path);
         List<JsonNode> items = items(value, path);
         JsonNode size = value.get("size");
-        if (size == null || !size.isNumber() || size.getBigDecimalValue().stripTrailingZeros().scale() > 0
-                || size.getIntValue() < 1) {
+        int each = size == null ? 0 : wholeInt(size, path + ".size", "a positive integer");
+        if (each < 1) {
             throw invalid(path + ".size", "must be a positive integer");
         }
-        return new Canvas.Chunks(task, items, size.getIntValue());
+        return new Canvas.Chunks(task, items, each);
     }
 
     private static String taskName(JsonNode value, String path) {
@@ -163,18 +163,13 @@ final class WorkflowBody {
                         }
                         queue = v.getStringValue();
                     }
-                    case "priority" -> {
-                        if (!v.isNumber() || v.getBigDecimalValue().stripTrailingZeros().scale() > 0) {
-                            throw invalid(at, "must be an integer");
-                        }
-                        priority = v.getIntValue();
-                    }
+                    case "priority" -> priority = wholeInt(v, at, "an integer");
                     default -> {
-                        if (!v.isNumber() || v.getBigDecimalValue().signum() < 0
-                                || v.getBigDecimalValue().compareTo(BigDecimal.valueOf(1_000_000_000L)) > 0) {
+                        BigDecimal seconds = number(v, at, "a number of seconds, 0 to 1e9");
+                        if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(1_000_000_000L)) > 0) {
                             throw invalid(at, "must be a number of seconds, 0 to 1e9");
                         }
-                        countdown = Duration.ofMillis(v.getBigDecimalValue().movePointRight(3).longValue());
+                        countdown = Duration.ofMillis(seconds.movePointRight(3).longValue());
                     }
                 }
             }
@@ -184,6 +179,28 @@ final class WorkflowBody {
         return new Canvas.Signature(task.getStringValue(), args, kwargs, immutable != null && immutable.getBooleanValue(),
                 queue, priority, countdown, link == null ? null : node(link, path + ".link"),
                 linkError == null ? null : node(linkError, path + ".link_error"));
+    }
+
+    /** A finite JSON number: 1e400 parses as infinity, whose BigDecimal throws (it was answered 500). */
+    private static BigDecimal number(JsonNode node, String at, String what) {
+        if (!node.isNumber()) {
+            throw invalid(at, "must be " + what);
+        }
+        try {
+            return node.getBigDecimalValue();
+        } catch (RuntimeException e) {
+            throw invalid(at, "must be " + what + ", and finite");
+        }
+    }
+
+    /** A whole number that fits an int unchanged: 4294967301 was cut to 5 and taken. */
+    private static int wholeInt(JsonNode node, String at, String what) {
+        BigDecimal value = number(node, at, what);
+        try {
+            return value.stripTrailingZeros().intValueExact();
+        } catch (ArithmeticException e) {
+            throw invalid(at, "must be " + what + " (got " + value.toPlainString() + ")");
+        }
     }
 
     private static JsonNode present(JsonNode node) {

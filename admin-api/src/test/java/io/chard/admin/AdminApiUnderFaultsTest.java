@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.chard.admin.TaskApiTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,6 +62,28 @@ class AdminApiUnderFaultsTest {
             assertTrue(login.body().contains("\"database_unavailable\""), login.body());
             assertTrue(login.headers().firstValue("Retry-After").isPresent());
             assertError(server.viewer.get(ADMIN + "/executions"), 503, "database_unavailable");
+        }
+    }
+
+    /**
+     * Revoke works from Redis while PostgreSQL is down, as the API promises: it read the history first and answered
+     * 503, so a waiting execution could not be stopped. An id Redis does not hold is still a 503 then (the history
+     * alone could tell "ended" from "never was").
+     */
+    @Test
+    void withPostgresDownAWaitingExecutionIsRevokedFromRedis() throws Exception {
+        TestPostgres.Server postgres = TestPostgres.server();
+        try (TcpProxy proxy = new TcpProxy(postgres.host(), postgres.port());
+             AdminApiServer server = new AdminApiServer(TestPostgres.properties(TestPostgres.freshDatabase(),
+                     "127.0.0.1", proxy.port()))) {
+            proxy.cut();
+            Answer dispatched = server.operator.post(TASKS, "{\"task\":\"test.add\",\"args\":[1,2],\"countdown\":600}");
+            assertEquals(202, dispatched.status(), dispatched.body());
+            Answer revoked = server.operator.post(TASKS + "/" + dispatched.text("id") + "/revoke", "");
+            assertEquals(200, revoked.status(), revoked.body());
+            assertEquals("revoked", revoked.text("revocation"));
+            assertError(server.operator.post(TASKS + "/" + UUID.randomUUID() + "/revoke", ""), 503,
+                    "database_unavailable");
         }
     }
 

@@ -95,6 +95,20 @@ class BadInputTest {
         assertEquals(422, expires.status(), "a negative expires: " + expires.body());
     }
 
+    /**
+     * An execution that expires before it may first start is revoked unrun, as one with a negative expires would
+     * be: an instant already past, and an expiry before the countdown's end or the eta, were answered 202.
+     */
+    @Test
+    void aDispatchThatExpiresBeforeItsFirstRunIsRefusedAsANegativeExpiresIs() {
+        assertRefused(dispatch("\"expires\":\"2001-01-01T00:00:00Z\""), 422, "expires");
+        assertRefused(dispatch("\"countdown\":600,\"expires\":60"), 422, "expires");
+        assertRefused(dispatch("\"eta\":\"2999-01-01T00:00:00Z\",\"expires\":\"2998-01-01T00:00:00Z\""), 422,
+                "expires");
+        assertRefused(dispatch("\"expires\":0"), 422, "expires");
+        assertEquals(202, dispatch("\"countdown\":60,\"expires\":600").status());
+    }
+
     @Test
     void timesTheHistoryCannotStoreAreRefusedNamingTheField() {
         assertRefused(dispatch("\"eta\":\"+10000-01-01T00:00:00Z\""), 422, "eta");

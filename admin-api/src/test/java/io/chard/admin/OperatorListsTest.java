@@ -8,6 +8,7 @@ import io.chard.broker.Outcome;
 import io.chard.broker.RedisBroker;
 import io.chard.broker.Settlement;
 import io.chard.history.ExecutionRecord;
+import io.chard.database.Jdbc;
 import io.chard.history.HistoryStore;
 import io.chard.testing.Await;
 import io.micronaut.json.tree.JsonNode;
@@ -142,6 +143,26 @@ class OperatorListsTest {
                 "a retried failure leaves the Dead list");
         assertEquals(50, server.viewer.get(EXECUTIONS + "?status=failed&args=" + marker).json().get("total")
                 .getIntValue(), "and stays failed in the history");
+    }
+
+    /**
+     * Three failures, the middle one of a task a later deploy renamed: the bulk retry stopped at it with 404
+     * unknown_task after the newer one was retried, and every run stopped there, so the older one never was.
+     */
+    @Test
+    void aBulkRetryGoesOnPastAFailureWhoseTaskIsNoLongerDeployedAndNamesIt() {
+        String marker = marker();
+        List<UUID> failed = failures(marker, 3);
+        UUID renamed = failed.get(1);
+        server.context.getBean(Jdbc.class).update(
+                "UPDATE background_tasks_task_execution SET task_name = 'test.renamed_since' WHERE id = ?", renamed);
+
+        Answer bulk = server.operator.post(EXECUTIONS + "/bulk-retry", "{\"list\":\"dead\",\"args\":\"" + marker
+                + "\",\"dry_run\":false}");
+        assertEquals(200, bulk.status(), bulk.body());
+        assertEquals(2, bulk.json().get("retried").size(), bulk.body());
+        assertTrue(bulk.json().get("refused").get(renamed.toString()).getStringValue().contains("test.renamed_since"),
+                bulk.body());
     }
 
     private static String marker() {

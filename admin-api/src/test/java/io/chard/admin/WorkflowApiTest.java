@@ -233,6 +233,26 @@ class WorkflowApiTest {
         });
     }
 
+    /** A number a step's option or a chunk size cannot take is refused naming its path, as a dispatch refuses it. */
+    @Test
+    void anOptionOrChunkSizeThatIsNoFiniteIntIsRefusedNotAnsweredAsAServerError() {
+        List<String> wrong = new ArrayList<>();
+        assertEnqueuesNothing(() -> {
+            for (String body : List.of(
+                    "{\"task\": \"test.add\", \"args\": [1, 1], \"options\": {\"priority\": 1e400}}",
+                    "{\"task\": \"test.add\", \"args\": [1, 1], \"options\": {\"countdown\": 1e400}}",
+                    "{\"chunks\": {\"task\": \"test.add\", \"items\": [[1, 2]], \"size\": 1e400}}",
+                    // 4294967301 is 5 once cut to an int: out of 0-9, it must be refused, not run at priority 5.
+                    "{\"task\": \"test.add\", \"args\": [1, 1], \"options\": {\"priority\": 4294967301}}")) {
+                Answer answer = server.operator.post(WORKFLOWS, body);
+                if (answer.status() != 400 && answer.status() != 422) {
+                    wrong.add(body + " -> " + answer.status() + " " + answer.body());
+                }
+            }
+            assertEquals(List.of(), wrong);
+        });
+    }
+
     /** What the result TTL does: the workflow's hash and its members' hashes leave Redis. */
     @SuppressWarnings("unchecked")
     private static void forgetInRedis(Answer workflow) {
