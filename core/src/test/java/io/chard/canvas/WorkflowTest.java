@@ -461,6 +461,26 @@ class WorkflowTest {
         assertEquals(0L, redis(c -> (long) c.keys("{" + namespace + "*").size()));
     }
 
+    /**
+     * A step limited per customer that receives its customer from the step before it is limited by that customer,
+     * as the same task dispatched alone is: two customers' steps run at once. The key was computed at dispatch from
+     * the placeholder the join later replaces, so every customer's step shared one key ("$chard:input$").
+     */
+    @Test
+    void aStepLimitedPerKeyThatReceivesItsKeyFromItsPredecessorIsLimitedByThatKey() {
+        context.getBean(io.chard.broker.LimitDeclarations.class).declare();
+        WorkflowDispatched run = client.dispatch(group(chain(task("test.echo", "a"), task("test.per_customer", 1)),
+                chain(task("test.echo", "g"), task("test.per_customer", 2))));
+        List<Delivery> heads = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(2, heads.size());
+        worker.settle(List.of(new Settlement(heads.get(0).lease(), new Outcome.Success("\"acme\"")),
+                new Settlement(heads.get(1).lease(), new Outcome.Success("\"globex\""))));
+        List<Delivery> steps = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(List.of("acme", "globex"), steps.stream().map(d -> args(d).get(0).getStringValue()).sorted()
+                .toList(), "one step per customer, both at once (one customer each); the headers were "
+                + steps.stream().map(d -> write(read(d.envelope()).get("headers"))).toList());
+    }
+
     private List<Delivery> runUntilIdle(BrokerConsumer consumer) {
         List<Delivery> ran = new ArrayList<>();
         for (int round = 0; round < 50; round++) {

@@ -28,6 +28,22 @@ local function wf_with_ready(answer)
   return answer
 end
 
+-- A per-key limit's key (the envelope's `limit-key` header) taken from the value a join hands on: the dispatcher
+-- computed it from the placeholder, so every step of every workflow shared one key. The same text as
+-- FlowLimits.key: a string as it is, "" for null, else the value's JSON text.
+local WF_INPUT_KEY = '"limit-key":' .. WF_INPUT
+
+local function wf_limit_key(env, input)
+  local s, e = string.find(env, WF_INPUT_KEY, 1, true)
+  if not s then return env end
+  local ok, args = pcall(cjson.decode, '[' .. input .. ']')
+  local v, key = ok and args[1], input
+  if v == nil or v == cjson.null then key = ''
+  elseif type(v) == 'string' then key = v
+  elseif type(v) ~= 'number' then key = cjson.encode(v) end
+  return string.sub(env, 1, s - 1) .. '"limit-key":' .. cjson.encode(key) .. string.sub(env, e + 1)
+end
+
 local function wf_release(id, h)
   local f = redis.call('HMGET', h, 'join', 'slots', 'env', 'queue', 'priority', 'delay', 'expires_in')
   local env, jkey = f[3], prefix .. 'j:' .. id
@@ -41,7 +57,7 @@ local function wf_release(id, h)
     end
     local input = f[1] == 'one' and parts[1] or ('[' .. table.concat(parts, ',') .. ']')
     local s, e = string.find(env, WF_INPUT, 1, true)
-    if s then env = string.sub(env, 1, s - 1) .. input .. string.sub(env, e + 1) end
+    if s then env = wf_limit_key(string.sub(env, 1, s - 1) .. input .. string.sub(env, e + 1), input) end
   end
   redis.call('DEL', jkey)
   local priority = tonumber(f[5])
