@@ -48,6 +48,7 @@ public final class RedisBroker implements Broker {
     private volatile RedisConnection connection;
     /** Set when the application closes the broker: from then on no command opens a connection again. */
     private volatile boolean closed;
+    private volatile boolean layoutChecked;
     private final ChardConfig config;
     /** Told of the workflow members the join or a workflow's enqueue made ready (SQS-triggered queues). */
     private final ReadyTrigger trigger;
@@ -397,7 +398,35 @@ public final class RedisBroker implements Broker {
             // after the broker was closed (the context's order) must get an answer, not hang its process.
             throw new BrokerUnavailableException("the broker is closed (the application is stopping)", null);
         }
-        return call(connector::connect);
+        RedisConnection opened = call(connector::connect);
+        if (!layoutChecked) {
+            try {
+                checkLayout(opened);
+            } catch (RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+            layoutChecked = true;
+        }
+        return opened;
+    }
+
+    /**
+     * Every key's hash tag depends on P (Partitions), so a process with another P than its namespace's reads and
+     * writes keys no other process uses: an execution minted in partition 1 under P = 2 is out of reach under
+     * P = 4, never leased, its settles refused as stale. The first process of a namespace records its P, and one
+     * configured with another refuses every command, naming both, until it is configured back.
+     */
+    private void checkLayout(RedisConnection opened) {
+        String key = partitions.keys(0).layout();
+        String wanted = Integer.toString(partitions.count());
+        Boolean first = call(() -> opened.sync().setnx(key, wanted));
+        String stored = Boolean.TRUE.equals(first) ? wanted : call(() -> opened.sync().get(key));
+        if (!wanted.equals(stored)) {
+            throw new IllegalStateException("chard.partitions is " + wanted + ", but namespace '" + config.namespace()
+                    + "' was created with " + stored + " partitions (" + key + "); the partitions of a namespace "
+                    + "cannot change: configure " + stored + ", or move to a new namespace and drain this one");
+        }
     }
 
     /**

@@ -41,6 +41,11 @@ public record RedisKeys(String prefix) {
         return List.of(queue(queue, "ready"), queue(queue, "delayed"), queue(queue, "leased"), wake(queue));
     }
 
+    /** The namespace's partition count, as its first process recorded it (under partition 0's tag only). */
+    public String layout() {
+        return prefix + "partitions";
+    }
+
     public String idempotency(String key) {
         return prefix + "idem:" + key;
     }

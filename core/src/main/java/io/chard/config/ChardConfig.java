@@ -21,8 +21,8 @@ import java.util.List;
  * @param maxPayloadBytes    largest serialised arguments (and result) accepted
  * @param redisTimeout       how long a Redis command may take before it fails (a dead connection must not
  *                           stall a worker for Lettuce's default minute)
- * @param partitions         hash slots a namespace spreads over (1 = one slot, today's layout); may grow, never
- *                           shrink, at most 1024 (see docs/architecture.md, "Key layout and partitions")
+ * @param partitions         hash slots a namespace spreads over (1 = one slot), at most 1024; fixed for a namespace
+ *                           by its first process (see docs/architecture.md, "Key layout and partitions")
  * @param redisCluster       seed URIs of a Redis Cluster ({@code CHARD_REDIS_CLUSTER=redis://h1:7001,redis://h2:7002});
  *                           when set it is used instead of {@code redis.uri}
  * @param queueRetention     how long a queue may go without work entering it before the maintenance removes it

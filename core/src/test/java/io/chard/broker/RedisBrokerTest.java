@@ -2,8 +2,10 @@ package io.chard.broker;
 
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
+import io.chard.client.TaskClient;
 import io.chard.config.ChardSettings;
 import io.chard.testing.Await;
+import io.chard.testing.TestRedis;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -446,6 +448,39 @@ class RedisBrokerTest extends BrokerFixture {
         assertEquals(List.of(), worker.lease(DEFAULT, count, LEASE, oneMinute).deliveries());
         assertEquals(count, broker.sync().zcard(keys.queue("default", "ready")));
         assertEquals(count, worker.lease(DEFAULT, count, LEASE).deliveries().size(), "a long-lived worker takes all");
+    }
+
+    /**
+     * Every key's tag depends on P, so raising it (as the configuration's comment allowed: "may grow, never shrink")
+     * put an execution of partition 1 out of reach. The namespace keeps its first P, and a process with another
+     * refuses to use it, naming both.
+     */
+    @Test
+    void aProcessConfiguredWithOtherPartitionsThanItsNamespaceRefusesToUseIt() {
+        Map<String, Object> two = new HashMap<>(TestRedis.properties());
+        two.put(ChardSettings.PARTITIONS, 2);
+        UUID waiting;
+        try (ApplicationContext first = ApplicationContext.run(two)) {
+            TaskClient twoClient = first.getBean(TaskClient.class);
+            RedisBroker twoBroker = first.getBean(RedisBroker.class);
+            do {
+                waiting = twoClient.dispatch(request()).id();
+            } while (twoBroker.partitions().of(waiting) != 1);
+        }
+        Map<String, Object> four = new HashMap<>(two);
+        four.put(ChardSettings.PARTITIONS, 4);
+        try (ApplicationContext grown = ApplicationContext.run(four)) {
+            UUID id = waiting;
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> grown.getBean(RedisBroker.class).snapshot(id));
+            assertTrue(refused.getMessage().contains("chard.partitions is 4") && refused.getMessage()
+                    .contains("created with 2"), refused.getMessage());
+            assertThrows(IllegalStateException.class, () -> grown.getBean(TaskClient.class).dispatch(request()));
+        }
+        try (ApplicationContext again = ApplicationContext.run(two)) {
+            assertEquals(ExecutionStatus.PENDING, again.getBean(RedisBroker.class).snapshot(waiting).orElseThrow()
+                    .status());
+        }
     }
 
     @Test

@@ -458,7 +458,8 @@ class WorkflowTest {
         InvalidWorkflowException receiving = assertThrows(InvalidWorkflowException.class, () -> client.dispatch(
                 chain(task("test.add", 1, 1), task("test.add", 1, 2))));
         assertEquals("$.chain[1]", receiving.path(), "a step that receives a value takes one argument fewer");
-        assertEquals(0L, redis(c -> (long) c.keys("{" + namespace + "*").size()));
+        String layout = broker.partitions().keys(0).layout(); // the namespace's P, kept from its first connection
+        assertEquals(0L, redis(c -> c.keys("{" + namespace + "*").stream().filter(k -> !k.equals(layout)).count()));
     }
 
     /**
