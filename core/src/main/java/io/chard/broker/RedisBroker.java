@@ -84,16 +84,18 @@ public final class RedisBroker implements Broker {
      * One script call per partition the envelopes' ids name (the client puts a batch in one partition, except the
      * items whose own keys hash elsewhere). When a call is refused the batch is answered with the refusal, and the
      * partitions written before it keep their items. Sent again, an item with an idempotency key meets the
-     * execution it stored, but any other is stored a second time (a unique task's lock may have been released by
-     * then: it lasts only while the execution waits or runs); so the partitions holding items without an idempotency
-     * key are written last, and a refusal before them stored none of those. A batch's items without keys share one
-     * partition (unless a rate limit or concurrency cap pins some elsewhere), so a refused batch can be sent again
-     * whole.
+     * execution it stored, and a unique task's item meets its lock while the execution it stored still holds it;
+     * any other is stored a second time. So the partitions holding items with neither are written last, and a
+     * refusal before them stored none of those. Such items share the batch's one partition (unless a rate limit or
+     * concurrency cap pins some elsewhere), so a refused batch can be sent again whole. (With a unique item counted
+     * among them, a batch whose unique items' locks fell in two partitions had two partitions to write last: one
+     * stored, the other refused, and the resend stored the first one's plain items again.) A unique item whose
+     * execution ended before the resend is stored again, as any dispatch of it after its lock may be.
      */
     @Override
     public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
         return partitions.perPartition(envelopes, encoded -> encoded.envelope().id(), this::enqueue,
-                encoded -> encoded.envelope().idempotencyKey() == null);
+                encoded -> encoded.envelope().idempotencyKey() == null && encoded.unique() == null);
     }
 
     // The scripts read 0 as "never expires"; an expiry at or before the epoch (a client's zero time, say) has

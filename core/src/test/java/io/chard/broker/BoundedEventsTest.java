@@ -20,6 +20,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.chard.testing.PartitionedStreams.drain;
+import static io.chard.testing.PartitionedStreams.keyIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -270,24 +272,5 @@ class BoundedEventsTest {
 
     private static DispatchRequest resent(TaskClient client, int argument) {
         return DispatchRequest.of("test.add", client.toJson(List.of(argument, 1))).withQueue("resent");
-    }
-
-    /** A key starting with {@code prefix} that the namespace's partitions put in {@code partition}. */
-    private static String keyIn(Partitions partitions, int partition, String prefix) {
-        for (int i = 0; ; i++) {
-            if (partitions.forKey(prefix + "-" + i) == partition) {
-                return prefix + "-" + i;
-            }
-        }
-    }
-
-    private static List<BrokerEvent> drain(EventStream stream) {
-        List<BrokerEvent> all = new ArrayList<>();
-        List<BrokerEvent> batch;
-        while (!(batch = stream.read(1000, Duration.ofMillis(10))).isEmpty()) {
-            all.addAll(batch);
-            stream.acknowledge(batch);
-        }
-        return all;
     }
 }
