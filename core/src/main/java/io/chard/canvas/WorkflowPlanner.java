@@ -40,7 +40,15 @@ public final class WorkflowPlanner {
     private final Partitions partitions;
     private final JsonMapper json;
     private final Clock clock;
+    /**
+     * A workflow is one script call, so its size is Redis' time: twice the largest chord the benchmarks run. The
+     * links count apart, since two maps chained wire every member of the first to every member of the second: a
+     * request of 30 KB asked for 9 million links (400 MB of script arguments). Larger fan-outs go in chunks.
+     */
+    static final int MAX_MEMBERS = 20_000;
+    static final int MAX_LINKS = 100_000;
     private final List<Planned> members = new ArrayList<>();
+    private int links;
     private Instant now;
     private int partition;
     private int minted;
@@ -168,6 +176,11 @@ public final class WorkflowPlanner {
 
     private Step signature(Canvas.Signature signature, String path, Out in, UUID group) {
         require(signature.task() != null && !signature.task().isBlank(), path, "a signature needs a task");
+        require(members.size() < MAX_MEMBERS, path, "a workflow holds at most " + MAX_MEMBERS + " executions "
+                + "(chunks run many items in one)");
+        links += in == null ? 0 : in.tails().size();
+        require(links <= MAX_LINKS, path, "a workflow holds at most " + MAX_LINKS + " links between its steps (each "
+                + "step after a group waits for every member of it)");
         boolean receives = in != null && !signature.immutable();
         Planned member = new Planned(mint(), signature.task(), path);
         JsonNode args = signature.args();

@@ -20,9 +20,11 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static io.chard.canvas.Workflow.chain;
 import static io.chard.canvas.Workflow.chunks;
@@ -437,6 +439,29 @@ class WorkflowTest {
         // 2 -> [2+1+1, 2+5] = [4, 7] -> each sum member gets [4, 7] -> [11, 11] -> 22
         assertEquals("success", state.status(), state.toString());
         assertEquals("22", state.resultJson());
+    }
+
+    /**
+     * Two maps chained wire every member of the first to every member of the second: 300 and 400 items ask for
+     * 120,000 links, and 3,000 each (a 30 KB request) for 9 million, all in one script call. A workflow is bounded in
+     * executions and in links, refused whole before anything is enqueued, naming where it overflows.
+     */
+    @Test
+    void aWorkflowBeyondItsExecutionsOrLinksIsRefusedWholeNamingWhereItOverflows() {
+        Object[] first = IntStream.range(0, 300).mapToObj(String::valueOf).toArray();
+        Object[] second = IntStream.range(0, 400).boxed().toArray();
+        InvalidWorkflowException links = assertThrows(InvalidWorkflowException.class,
+                () -> client.dispatch(chain(map("test.echo", first), map("test.add", second))));
+        assertTrue(links.path().startsWith("$.chain[1].map["), links.path());
+        Object[] many = IntStream.range(0, WorkflowPlanner.MAX_MEMBERS + 1).mapToObj(String::valueOf).toArray();
+        InvalidWorkflowException members = assertThrows(InvalidWorkflowException.class,
+                () -> client.dispatch(map("test.echo", many)));
+        assertEquals("$.map[" + WorkflowPlanner.MAX_MEMBERS + "]", members.path());
+        String layout = broker.partitions().keys(0).layout();
+        assertEquals(0L, redis(c -> c.keys("{" + namespace + "*").stream().filter(k -> !k.equals(layout)).count()));
+        Canvas[] tenThousand = Arrays.stream(many, 0, 10_000).map(item -> task("test.echo", item)).toArray(Canvas[]::new);
+        assertEquals(10_001, client.dispatch(chord(group(tenThousand), task("test.sum"))).members().size(),
+                "a chord of 10,000 and its callback");
     }
 
     @Test
