@@ -81,6 +81,23 @@ class RedisBrokerTest extends BrokerFixture {
         assertEquals(List.of(high, middle, low1, low2), ids(worker.lease(DEFAULT, 10, LEASE).deliveries()));
     }
 
+    /**
+     * A running execution's lease lapses only if its worker dies. A short-lived worker (a drain, with a fit) was told
+     * to wait for it, so it never counted itself dry while anything of its queues ran elsewhere and ran to its
+     * deadline; a long-lived worker is still told, since it is the one that takes a lapsed lease back.
+     */
+    @Test
+    void aShortLivedWorkerIsNotToldToWaitForAnotherWorkersLease() {
+        dispatch(request());
+        assertEquals(1, worker.lease(DEFAULT, 10, LEASE).deliveries().size());
+        BrokerConsumer.Fit oneMinute = new BrokerConsumer.Fit(Duration.ofMinutes(1), Duration.ofMinutes(1));
+        try (BrokerConsumer drain = broker.consumer("worker-b")) {
+            assertEquals(null, drain.lease(DEFAULT, 10, LEASE, oneMinute).nextDueIn(), "nothing is due for a drain");
+            Duration longLived = drain.lease(DEFAULT, 10, LEASE).nextDueIn();
+            assertTrue(longLived != null && longLived.compareTo(LEASE) <= 0, "the lease may lapse in " + longLived);
+        }
+    }
+
     @Test
     void delayedWorkIsNotLeasedBeforeItIsDue() {
         Instant dispatchedAt = Instant.now();

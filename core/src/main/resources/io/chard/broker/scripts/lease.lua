@@ -19,9 +19,10 @@
   Returns  {wait_ms, leased, lapsed per queue (in ARGV order), id1, token1, deliveries1, retries1, env1, waited1,
            id2, ..., then the workflow members this call made ready or delayed, triples id, queue, delay ms
            (workflow.lua's WF_READY: an expired member's error callback)}; wait_ms is how long until the next delayed
-           execution is due or lease may lapse (-1: nothing scheduled); leased, how many executions follow (six
-           values each); lapsed, how many leases of that queue lapsed and were taken back in this call (leasing.lua);
-           waited, how long the execution waited to start, ms (-1: unknown)
+           execution is due or (for a long-lived worker, no fit) a lease may lapse (-1: nothing scheduled);
+           leased, how many executions follow (six values each); lapsed, how many leases of that queue lapsed and
+           were taken back in this call (leasing.lua); waited, how long the execution waited to start, ms (-1:
+           unknown)
   Events   started (worker, deliveries; alike ones as one entry: emit_alike), revoked (reason expired, or the
            revoke reason of an execution revoked while running whose lease then lapsed), lease_expired (worker);
            none, and nothing leased, while the stream holds half of chard.events.max-length (events_held: no
@@ -142,7 +143,10 @@ for q = 8, #ARGV do
     wait = 0
   end
   sooner(delayed)
-  sooner(leased)
+  -- Another worker's lease lapses only if that worker dies, and a renewed one never does: a short-lived worker
+  -- waiting for it never counted itself dry (a timer drain ran to its deadline, every invocation, while any
+  -- task of its queues ran elsewhere). The next drain or a long-lived worker takes back what does lapse.
+  if fit == 0 then sooner(leased) end
 end
 if LIMITED then sooner(LIMITS_DUE) end
 emit_run()
