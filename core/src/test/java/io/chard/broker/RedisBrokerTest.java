@@ -98,6 +98,17 @@ class RedisBrokerTest extends BrokerFixture {
         }
     }
 
+    /** A drain skipped what does not fit before asking whether it had expired: it stayed pending, never ended. */
+    @Test
+    void anExpiredExecutionThatWouldNotFitAShortLivedWorkerIsStillEndedByIt() {
+        Instant expiry = Instant.now().plusMillis(50);
+        UUID id = client.dispatch(DispatchRequest.of("test.slow", null).withExpires(expiry)).id(); // 600 s limit
+        Await.until("its expiry passed", Duration.ofSeconds(5), () -> Instant.now().isAfter(expiry.plusMillis(5)));
+        BrokerConsumer.Fit oneMinute = new BrokerConsumer.Fit(Duration.ofMinutes(1), Duration.ofMinutes(1));
+        assertEquals(List.of(), worker.lease(DEFAULT, 10, LEASE, oneMinute).deliveries());
+        assertEquals(ExecutionStatus.REVOKED, broker.snapshot(id).orElseThrow().status());
+    }
+
     @Test
     void delayedWorkIsNotLeasedBeforeItIsDue() {
         Instant dispatchedAt = Instant.now();

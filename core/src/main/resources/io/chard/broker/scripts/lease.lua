@@ -96,14 +96,17 @@ for q = 8, #ARGV do
         'limit', 'ready', 'unique', 'unique_at')
       local limit = tonumber(f[8]) or 0
       if limit <= 0 then limit = budget end
-      local unfit = fit > 0 and limit > fit and (f[1] == 'pending' or f[1] == 'retrying') and f[6] ~= '1'
+      local waiting = f[1] == 'pending' or f[1] == 'retrying'
+      local reason = waiting and refusal(f[6], f[7], f[2])
+      -- What will never start is ended whether it fits or not: skipped, an expired execution stayed pending for
+      -- as long as only drains served its queue.
+      local unfit = fit > 0 and limit > fit and waiting and not reason
       if fit > 0 and not unfit then
         redis.call('ZREM', ready, id) -- read in place: taken out here, as the pop takes out the rest
       end
       if unfit then
         skipped = skipped + 1
-      elseif f[1] == 'pending' or f[1] == 'retrying' then
-        local reason = refusal(f[6], f[7], f[2])
+      elseif waiting then
         if reason then
           -- Revoked while it ran (its worker then died) or expired while waiting: never started again.
           redis.call('HSET', h, 'state', 'revoked', 'reason', reason, 'finished', ms(NOW))
