@@ -101,15 +101,21 @@ final class DispatchBody {
 
     /**
      * An execution that expires before it may first start would be revoked unrun: the caller's 202 would stand for
-     * work that never happens, as with a negative {@code expires} (an instant already past, or before the countdown
-     * or eta).
+     * work that never happens, as with a negative {@code expires}. It first runs at the latest of now, its eta and
+     * its countdown's end (the client starts it at the later of the two; a past eta runs now).
      */
     private static void refuseExpiryBeforeFirstRun(Instant expires, Duration countdown, Instant eta, Instant now) {
-        Instant firstRun = eta != null ? eta : countdown != null ? now.plus(countdown) : now;
+        Instant firstRun = now;
+        if (eta != null && eta.isAfter(firstRun)) {
+            firstRun = eta;
+        }
+        if (countdown != null && now.plus(countdown).isAfter(firstRun)) {
+            firstRun = now.plus(countdown);
+        }
         if (expires != null && !expires.isAfter(firstRun)) {
             throw new InvalidDispatchException("expires", "expires " + expires + " is not after the execution's "
-                    + "first run (" + (eta != null ? "its eta" : countdown != null ? "its countdown's end" : "now")
-                    + ", " + firstRun + "): it would never run");
+                    + "first run (" + firstRun + ", the latest of now, its eta and its countdown's end): it would "
+                    + "never run");
         }
     }
 

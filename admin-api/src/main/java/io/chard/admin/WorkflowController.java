@@ -1,6 +1,7 @@
 package io.chard.admin;
 
 import io.chard.admin.auth.Permissions;
+import io.chard.broker.BrokerUnavailableException;
 import io.chard.canvas.InvalidWorkflowException;
 import io.chard.canvas.NotRedrivableException;
 import io.chard.canvas.WorkflowDispatched;
@@ -62,8 +63,14 @@ class WorkflowController {
     @Secured(Permissions.DISPATCH)
     HttpResponse<?> dispatch(@Body String body) {
         WorkflowDispatched dispatched = client.dispatch(WorkflowBody.read(body, json));
-        return HttpResponse.accepted().body(workflows.find(dispatched.id()).<Object>map(this::answer)
-                .orElseGet(() -> enqueued(dispatched)));
+        Optional<WorkflowState> state;
+        try {
+            state = workflows.find(dispatched.id());
+        } catch (BrokerUnavailableException e) {
+            // Enqueued already, and a workflow has no idempotency key: a 503 now would have the client send it again.
+            state = Optional.empty();
+        }
+        return HttpResponse.accepted().body(state.<Object>map(this::answer).orElseGet(() -> enqueued(dispatched)));
     }
 
     /** From the broker while it holds the workflow, then from the history (its tree and its members' rows). */

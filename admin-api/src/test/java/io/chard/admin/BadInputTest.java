@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -107,6 +108,19 @@ class BadInputTest {
                 "expires");
         assertRefused(dispatch("\"expires\":0"), 422, "expires");
         assertEquals(202, dispatch("\"countdown\":60,\"expires\":600").status());
+    }
+
+    /**
+     * The first run is the latest of now, the eta and the countdown's end: an eta in ten seconds with a countdown of
+     * 600 runs in 600 s, so an expires of 60 is revoked unrun; an eta in the past runs now, so an expiry between
+     * that eta and now has passed. Both were answered 202 by a check that took the eta alone.
+     */
+    @Test
+    void anExpiryBeforeTheLatestOfNowEtaAndCountdownIsRefused() {
+        String soon = Instant.now().plusSeconds(10).toString();
+        assertRefused(dispatch("\"eta\":\"" + soon + "\",\"countdown\":600,\"expires\":60"), 422, "expires");
+        assertRefused(dispatch("\"eta\":\"2000-01-01T00:00:00Z\",\"expires\":\"2001-01-01T00:00:00Z\""), 422,
+                "expires");
     }
 
     @Test

@@ -495,16 +495,60 @@ class WorkflowTest {
     @Test
     void aStepLimitedPerKeyThatReceivesItsKeyFromItsPredecessorIsLimitedByThatKey() {
         context.getBean(io.chard.broker.LimitDeclarations.class).declare();
-        WorkflowDispatched run = client.dispatch(group(chain(task("test.echo", "a"), task("test.per_customer", 1)),
-                chain(task("test.echo", "g"), task("test.per_customer", 2))));
+        client.dispatch(group(chain(task("test.echo", "a"), task("test.per_customer", 1)),
+                chain(task("test.echo", "g"), task("test.per_customer", 2)),
+                chain(task("test.echo", "a2"), task("test.per_customer", 3))));
         List<Delivery> heads = worker.lease(DEFAULT, 10, LEASE).deliveries();
-        assertEquals(2, heads.size());
+        assertEquals(3, heads.size());
         worker.settle(List.of(new Settlement(heads.get(0).lease(), new Outcome.Success("\"acme\"")),
-                new Settlement(heads.get(1).lease(), new Outcome.Success("\"globex\""))));
+                new Settlement(heads.get(1).lease(), new Outcome.Success("\"globex\"")),
+                new Settlement(heads.get(2).lease(), new Outcome.Success("\"acme\""))));
         List<Delivery> steps = worker.lease(DEFAULT, 10, LEASE).deliveries();
         assertEquals(List.of("acme", "globex"), steps.stream().map(d -> args(d).get(0).getStringValue()).sorted()
-                .toList(), "one step per customer, both at once (one customer each); the headers were "
+                .toList(), "one step per customer at once (acme's second waits); the headers were "
                 + steps.stream().map(d -> write(read(d.envelope()).get("headers"))).toList());
+    }
+
+    /**
+     * A step limited per key whose key is an object its predecessor hands on. Re-encoded by cjson, whose numbers keep
+     * 14 significant digits, the accounts 100000000000001 and 100000000000002 both became {"id":1e+14} and shared
+     * one key, so the second account's step waited for the first's.
+     */
+    @Test
+    void aStepLimitedPerKeyOnAnObjectKeepsTwoAccountsWithLongIdsApart() {
+        context.getBean(io.chard.broker.LimitDeclarations.class).declare();
+        client.dispatch(group(chain(task("test.echo", "a"), task("test.per_account", 1)),
+                chain(task("test.echo", "b"), task("test.per_account", 2))));
+        List<Delivery> heads = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(2, heads.size());
+        worker.settle(List.of(new Settlement(heads.get(0).lease(), new Outcome.Success("{\"id\":100000000000001}")),
+                new Settlement(heads.get(1).lease(), new Outcome.Success("{\"id\":100000000000002}"))));
+        List<Delivery> steps = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(2, steps.size(), "two accounts, one step each, both at once; the headers were "
+                + steps.stream().map(d -> write(read(d.envelope()).get("headers"))).toList());
+    }
+
+    /**
+     * A predecessor hands on an object holding a number past a double's range (a BigDecimal written as 1E+400) to a
+     * step limited per key on it. Decoded (infinity) and re-encoded by cjson, which refuses infinity, it failed the
+     * settle script after it wrote the first step's success (Redis keeps a failed script's writes): the step after it
+     * waited forever with nothing left to release it, and the workflow stayed running.
+     */
+    @Test
+    void aValueOutsideADoublesRangeHandedToAStepLimitedPerKeyDoesNotFailTheSettle() {
+        context.getBean(io.chard.broker.LimitDeclarations.class).declare();
+        WorkflowDispatched run = client.dispatch(chain(task("test.echo", "a"), task("test.per_account", 1)));
+        Delivery head = worker.lease(DEFAULT, 10, LEASE).deliveries().getFirst();
+        RuntimeException failure = null;
+        try {
+            worker.settle(List.of(new Settlement(head.lease(), new Outcome.Success("{\"amount\":1E+400}"))));
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        List<Delivery> steps = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(1, steps.size(), "the step after it, released by its join; the settle failed with " + failure
+                + ", the first step is now " + broker.snapshot(head.id()).orElseThrow().status() + " and the workflow "
+                + workflows.find(run.id()).orElseThrow().status());
     }
 
     private List<Delivery> runUntilIdle(BrokerConsumer consumer) {

@@ -106,6 +106,11 @@ public class CoreTestTasks {
     public void uniqueOrderPerCustomer(String customer, String order) {
     }
 
+    /** One at a time per account, the account an object (its id and region): a per-key limit on a JSON object. */
+    @Task(value = "test.per_account", concurrency = 1, limitKey = "account")
+    public void perAccount(java.util.Map<String, Object> account, int order) {
+    }
+
     /** One at a time per customer, any number of customers at once. */
     @Task(value = "test.per_customer", concurrency = 1, limitKey = "customer")
     public void perCustomer(String customer, int order) {

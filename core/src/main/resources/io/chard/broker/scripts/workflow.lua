@@ -29,18 +29,19 @@ local function wf_with_ready(answer)
 end
 
 -- A per-key limit's key (the envelope's `limit-key` header) taken from the value a join hands on: the dispatcher
--- computed it from the placeholder, so every step of every workflow shared one key. The same text as
--- FlowLimits.key: a string as it is, "" for null, else the value's JSON text.
+-- computed it from the placeholder, so every step of every workflow shared one key. As FlowLimits.key makes it: a
+-- string as it is, "" for null, else the value's own JSON text. (Never re-encoded: cjson keeps 14 digits of a
+-- number, reorders objects, and refuses a number past a double's range, which failed the settle after its writes.)
 local WF_INPUT_KEY = '"limit-key":' .. WF_INPUT
 
 local function wf_limit_key(env, input)
   local s, e = string.find(env, WF_INPUT_KEY, 1, true)
   if not s then return env end
+  -- The first argument: the value itself, or (an error callback's two) the failed execution's id.
   local ok, args = pcall(cjson.decode, '[' .. input .. ']')
   local v, key = ok and args[1], input
-  if v == nil or v == cjson.null then key = ''
-  elseif type(v) == 'string' then key = v
-  elseif type(v) ~= 'number' then key = cjson.encode(v) end
+  if v == cjson.null then key = ''
+  elseif type(v) == 'string' then key = v end
   return string.sub(env, 1, s - 1) .. '"limit-key":' .. cjson.encode(key) .. string.sub(env, e + 1)
 end
 
