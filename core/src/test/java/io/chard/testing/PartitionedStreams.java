@@ -1,12 +1,17 @@
 package io.chard.testing;
 
 import io.chard.broker.BrokerEvent;
+import io.chard.broker.EventBacklogFullException;
 import io.chard.broker.EventStream;
 import io.chard.broker.Partitions;
+import io.chard.client.DispatchRequest;
+import io.chard.client.TaskClient;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** What the tests of a full partition's event stream need: keys that land in a partition, and a drained stream. */
 public final class PartitionedStreams {
@@ -20,6 +25,19 @@ public final class PartitionedStreams {
                 return prefix + "-" + i;
             }
         }
+    }
+
+    /**
+     * Dispatches keyed into {@code partition} until its event stream refuses (a namespace with a small
+     * {@code chard.events.max-length} and no recorder): only that partition's stream is then full.
+     */
+    public static void fillStream(TaskClient client, Partitions partitions, int partition) {
+        assertThrows(EventBacklogFullException.class, () -> {
+            for (int i = 0; i < 1_000; i++) {
+                client.dispatch(DispatchRequest.of("test.add", client.toJson(List.of(i, 1)))
+                        .withIdempotencyKey(keyIn(partitions, partition, "fill-" + i)));
+            }
+        });
     }
 
     /** Reads and acknowledges everything the stream holds; answers it. */

@@ -9,6 +9,7 @@ import io.chard.broker.RedisKeys;
 import io.chard.client.DispatchRequest;
 import io.chard.client.TaskClient;
 import io.chard.config.ChardConfig;
+import io.chard.testing.Await;
 import io.chard.testing.TestRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -23,6 +24,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -217,10 +219,13 @@ class TimerDrainHandlerTest {
     void theInvocationWritesEachTasksWaitsAndTheLeasesItTookBackAsEmbeddedMetricLines() throws Exception {
         start(Map.of());
         client.dispatch("examples.add", 1, 2);
-        // A worker that leased the first and went silent: the drain takes the lease back once it lapses.
+        // A worker that leased the first and went silent: a drain takes back the lease that lapsed before it began
+        // (one that lapses later is the next invocation's: a drain does not wait for other workers' leases).
         try (BrokerConsumer silent = context.getBean(Broker.class).consumer("silent")) {
             assertEquals(1, silent.lease(List.of("default"), 1, Duration.ofMillis(200)).deliveries().size());
         }
+        Instant lapsed = Instant.now().plusMillis(250);
+        Await.until("the silent worker's lease lapsed", Duration.ofSeconds(5), () -> Instant.now().isAfter(lapsed));
         for (int i = 0; i < 3; i++) {
             client.dispatch("examples.add", i, i);
         }
