@@ -71,6 +71,9 @@ public final class Worker {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile boolean stopping;
     private Loop leaseLoop;
+    /** Whether a lease round's batch may start: always once {@link #start()}ed, else while a drain lasts. */
+    private volatile boolean longLived;
+    private volatile boolean drainOpen;
 
     Worker(Broker broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker, JsonMapper json, Clock clock,
            ReadyTrigger trigger, WorkerMetrics metrics) {
@@ -125,6 +128,7 @@ public final class Worker {
         if (leaseLoop == null) {
             LeaseLoop.Source queues = leasing.queues(Duration.ZERO);
             leaseLoop = loops.loop("chard-lease", () -> leasing.round(Instant.MAX, queues));
+            longLived = true;
             leaseLoop.start();
             LOG.info("worker {} consuming {} with concurrency {}", id, config.queues(), config.concurrency());
         }
@@ -171,6 +175,7 @@ public final class Worker {
         drainWake = idle;
         leasing.wet();
         Loop draining = loops.loop("chard-lease", () -> leasing.round(deadline, source));
+        drainOpen = true;
         draining.start();
         // Read in this order: a settlement is counted before its execution leaves the runner (settled), so a look
         // that finds the runner idle also finds the count that tells it the last idle round is out of date.
@@ -181,7 +186,10 @@ public final class Worker {
         }
         idle.end();
         drainWake = null;
-        draining.stop(config.pollInterval().plus(ROUND_PATIENCE));
+        if (!draining.stop(config.pollInterval().plus(ROUND_PATIENCE))) {
+            LOG.warn("a lease call outlasted the drain; what it leased is given back when it answers");
+        }
+        drainOpen = false;
         int givenBack = giveBackAll(deadline);
         if (!settler.flush(SETTLE_PATIENCE)) {
             LOG.warn("some outcomes are not settled yet; they are delivered again when their leases lapse");
@@ -379,11 +387,13 @@ public final class Worker {
         if (!batch.lapsed().isEmpty()) {
             metrics.leasesLapsed(batch.lapsed());
         }
-        if (stopping && !batch.deliveries().isEmpty()) {
+        if ((stopping || !(longLived || drainOpen)) && !batch.deliveries().isEmpty()) {
             // A lease behind a wait was in flight when the stop began: what it leased goes back at once instead of
             // starting in the grace period (the worker stops for good, so its slots are not returned). A batch that
             // passed this check as the stop began still starts before the stop looks at what runs: the stop waits
             // for the lease round in flight, this call, to end, and then gives it the grace as any running task.
+            // So does a batch whose call outlasted its drain (a slow Redis): started then, it ran after the
+            // invocation answered, frozen with it, and again elsewhere once its lease lapsed.
             giveBack(batch.deliveries().stream().map(Delivery::lease).toList());
             return;
         }
