@@ -1,6 +1,7 @@
 package io.chard.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.chard.admin.auth.AccessMirror;
 import io.chard.admin.auth.Permissions;
 import io.chard.broker.BrokerMonitor;
 import io.chard.history.ExecutionRecord;
@@ -57,13 +58,16 @@ class LiveController {
     private final TaskMinutes taskMinutes;
     private final JsonMapper json;
     private final Clock clock;
+    private final AccessMirror access;
 
-    LiveController(BrokerMonitor monitor, HistoryStore history, TaskMinutes minutes, JsonMapper json, Clock clock) {
+    LiveController(BrokerMonitor monitor, HistoryStore history, TaskMinutes minutes, JsonMapper json, Clock clock,
+                   AccessMirror access) {
         this.monitor = monitor;
         this.history = history;
         this.taskMinutes = minutes;
         this.json = json;
         this.clock = clock;
+        this.access = access;
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
@@ -161,7 +165,9 @@ class LiveController {
             throw new OutageErrors.TooManyStreamsException(user.getName() + " has " + MAX_STREAMS_PER_USER
                     + " live streams open; close one first");
         }
-        return events().doFinally(signal -> {
+        // Checked before each event, at least every 2 s (the workers' snapshot): once the session or token ends
+        // (logout, a disabled or demoted user, expiry), the stream ends, and the browser's reconnect meets the 401.
+        return events().takeWhile(event -> access.stillHolds(user, clock.instant())).doFinally(signal -> {
             mine.decrementAndGet();
             streams.decrementAndGet();
         });

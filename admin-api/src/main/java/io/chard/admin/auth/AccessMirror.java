@@ -12,6 +12,8 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.JsonMapper;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.token.Claims;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -20,6 +22,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 
 /**
  * Keeps the access rules where a request reaches them without PostgreSQL: in memory, refreshed every second
@@ -84,6 +88,28 @@ public class AccessMirror {
     /** The rules as this instance knows them (at most about a second old). */
     public AccessRules rules() {
         return rules;
+    }
+
+    /**
+     * Whether an identity authenticated earlier still holds now, for what outlives its request (a live stream): a
+     * session not expired, its user still at its version and not logged out; an API token not revoked, its owner
+     * still there. A stream checked only at its start went on sending after its session ended.
+     */
+    public boolean stillHolds(Authentication user, Instant now) {
+        Map<String, Object> attributes = user.getAttributes();
+        if (attributes.get(AccessRules.TOKEN_ID) instanceof String tokenId) {
+            AccessRules known = rules;
+            return known.tokens().values().stream().anyMatch(token -> token.id().equals(tokenId)
+                    && known.users().containsKey(token.username()));
+        }
+        if (!(attributes.get(SessionClaims.SESSION_VERSION) instanceof Number version)
+                || !Sessions.expiry(attributes.get(Claims.EXPIRATION_TIME)).isAfter(now)) {
+            return false;
+        }
+        Object userId = attributes.get(SessionClaims.USER_ID);
+        Object sessionId = attributes.get(SessionClaims.SESSION_ID);
+        return rules.sessionHolds(user.getName(), userId == null ? null : userId.toString(), version.longValue(),
+                sessionId == null ? null : sessionId.toString());
     }
 
     /**

@@ -159,7 +159,7 @@ public class Sessions {
     }
 
     /** A JWT's expiry as the claims carry it (a date, or seconds since the epoch). */
-    private static Instant expiry(Object exp) {
+    static Instant expiry(Object exp) {
         if (exp instanceof Date date) {
             return date.toInstant();
         }

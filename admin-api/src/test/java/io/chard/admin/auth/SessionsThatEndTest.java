@@ -12,11 +12,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -212,6 +215,46 @@ class SessionsThatEndTest {
         } finally {
             open.forEach(SessionsThatEndTest::close);
         }
+    }
+
+    /**
+     * A live stream outlives its request: it was checked once, when it opened, and went on sending every change and
+     * the workers for as long as the tab stayed open after its user was disabled (or logged out, or its session
+     * expired). It ends with the session; the browser's reconnect then meets the 401.
+     */
+    @Test
+    void anOpenLiveStreamEndsWhenItsSessionEnds() throws Exception {
+        Answer created = server.admin.post(ADMIN + "/users", "{\"username\":\"streamer\",\"password\":\""
+                + AdminApiServer.PASSWORD + "\",\"roles\":[\"viewer\"]}");
+        assertEquals(201, created.status(), created.body());
+        String token = login("streamer", AdminApiServer.PASSWORD).text("access_token");
+        HttpResponse<InputStream> stream = stream(token);
+        assertEquals(200, stream.statusCode());
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            assertTrue(nextEvent(events) != null, "the stream sends while the session holds");
+            assertEquals(200, server.admin.patch(ADMIN + "/users/" + idIn(server, "streamer"), "{\"disabled\":true}")
+                    .status());
+            assertEquals(401, server.anonymous.withToken(token).get(ADMIN + "/me").status(), "the session ended");
+            // The workers' snapshot comes every 2 s: five more after the account was disabled is a stream going on.
+            int after = 0;
+            while (after < 5 && nextEvent(events) != null) {
+                after++;
+            }
+            assertTrue(after < 5, "a disabled user's open stream kept sending");
+        }
+    }
+
+    /** The next event's name, or null at the end of the stream. */
+    private static String nextEvent(BufferedReader events) throws Exception {
+        String name = null;
+        for (String line = events.readLine(); line != null; line = events.readLine()) {
+            if (line.startsWith("event:")) {
+                name = line.substring(6).trim();
+            } else if (line.isEmpty() && name != null) {
+                return name;
+            }
+        }
+        return null;
     }
 
     private static HttpResponse<InputStream> stream(String token) {
