@@ -1,5 +1,6 @@
 package io.chard.app;
 
+import io.chard.config.LaunchProperties;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,7 +133,7 @@ public final class LocalServers implements AutoCloseable {
     }
 
     private static Started startElasticMq(Map<String, String> env) {
-        int port = Integer.parseInt(env.getOrDefault("CHARD_DEV_SQS_PORT", Integer.toString(SQS_PORT)));
+        int port = LaunchProperties.port(env, "CHARD_DEV_SQS_PORT", SQS_PORT);
         SQSRestServer elasticMq;
         try {
             elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port).start();

@@ -65,6 +65,13 @@ final class AdminApi {
             Thread.currentThread().interrupt();
             throw new CliFailure(ExitCode.UNAVAILABLE, "interrupted while waiting for admin-api");
         }
+        if (answer.statusCode() >= 300 && answer.statusCode() < 400) {
+            // Not followed (a POST must not be resent elsewhere unasked), and not done: the request reached no
+            // admin-api. Taken as done, a pause behind a load balancer's redirect printed "paused" and paused nothing.
+            throw new CliFailure(ExitCode.USAGE, base + " answered " + answer.statusCode() + ", a redirect to "
+                    + answer.headers().firstValue("Location").orElse("nowhere") + "; set CHARD_URL to admin-api's own "
+                    + "address");
+        }
         JsonNode body = parse(answer.body());
         if (answer.statusCode() >= 400) {
             throw new CliFailure(ExitCode.ofHttp(answer.statusCode()), refusal(answer.statusCode(), body, path));

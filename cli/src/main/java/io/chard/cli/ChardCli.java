@@ -1,5 +1,6 @@
 package io.chard.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -144,9 +145,11 @@ public final class ChardCli {
             return ExitCode.TASK_FAILED.status;
         }
 
+        /** One JSON value when the whole text is one (else text as it is): "2 apples" is not the number 2. */
         private JsonNode value(String text) {
             try {
-                return api().json().readTree(text);
+                return text.isBlank() ? api().json().getNodeFactory().textNode(text)
+                        : api().json().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
             } catch (IOException notJson) {
                 return api().json().getNodeFactory().textNode(text);
             }

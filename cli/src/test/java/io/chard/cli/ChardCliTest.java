@@ -97,6 +97,52 @@ class ChardCliTest {
         assertTrue(nobody.err().contains("did not answer"), nobody.err());
     }
 
+    /** A text argument is sent whole: "2 apples" is not JSON, so it is text (it was sent as the number 2). */
+    @Test
+    void aPositionalArgumentThatOnlyStartsLikeJsonIsSentAsText() {
+        Run run = chard(operatorToken, "call", "background_tasks.demo_echo", "2 apples", "true story", "",
+                "--wait");
+        assertEquals(0, run.status(), run.toString());
+        assertEquals("{\"args\":[\"2 apples\",\"true story\",\"\"],\"kwargs\":{}}", run.out());
+    }
+
+    /** --kwargs with text after its object is not one JSON object: refused, not cut short to the first. */
+    @Test
+    void kwargsWithTrailingTextAreRefused() {
+        Run run = chard(operatorToken, "call", "background_tasks.demo_echo", "--kwargs", "{\"a\": 1} {\"b\": 2}",
+                "--wait");
+        assertEquals(2, run.status(), run.toString());
+    }
+
+    /**
+     * CHARD_URL names an address that redirects (an http:// name a load balancer sends on to https://, a
+     * moved host). The JDK client follows no redirect, and the CLI took every status below 400 as done: it printed
+     * "paused review-redirect" and exited 0 while nothing was paused.
+     */
+    @Test
+    void aRedirectIsNotTakenAsDone() throws Exception {
+        chard(operatorToken, "call", "examples.add", "1", "2", "--queue", "review-redirect", "--countdown", "600");
+        com.sun.net.httpserver.HttpServer moved = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        moved.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Location", server.baseUrl() + exchange.getRequestURI());
+            exchange.sendResponseHeaders(308, -1);
+            exchange.close();
+        });
+        moved.start();
+        try {
+            Run paused = run(new AdminApi("http://127.0.0.1:" + moved.getAddress().getPort(), operatorToken),
+                    "pause", "review-redirect");
+            Run queues = chard(viewerToken, "inspect", "queues");
+            boolean reallyPaused = queues.out().lines()
+                    .anyMatch(line -> line.startsWith("review-redirect ") && line.endsWith("paused"));
+            assertTrue(paused.status() != 0 || reallyPaused,
+                    "the CLI says " + paused + " but the queue is not paused:\n" + queues.out());
+        } finally {
+            moved.stop(0);
+        }
+    }
+
     private static Run chard(String token, String... args) {
         return run(new AdminApi(server.baseUrl(), token), args);
     }

@@ -31,7 +31,24 @@ public final class LaunchProperties {
         properties.put(ChardSettings.JDBC_URL, jdbcUrl);
         properties.put(ChardSettings.JDBC_USER, env.getOrDefault("CHARD_JDBC_USER", "postgres"));
         properties.put(ChardSettings.JDBC_PASSWORD, env.getOrDefault("CHARD_JDBC_PASSWORD", ""));
-        properties.put("micronaut.server.port", Integer.parseInt(env.getOrDefault("CHARD_HTTP_PORT", "8080")));
+        properties.put("micronaut.server.port", port(env, "CHARD_HTTP_PORT", 8080));
         return properties;
+    }
+
+    /** A TCP port from {@code variable}, else {@code fallback}: a sentence naming it, not a NumberFormatException. */
+    public static int port(Map<String, String> env, String variable, int fallback) {
+        String value = env.get(variable);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException notANumber) {
+            // refused below, with the value
+        }
+        throw new IllegalStateException(variable + " must be a TCP port (0-65535), got '" + value + "'");
     }
 }
