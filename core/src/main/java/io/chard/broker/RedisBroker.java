@@ -76,7 +76,7 @@ public final class RedisBroker implements Broker {
      * An idempotency key holds for one task only: two tasks dispatched with the same business key ("order-7") are
      * two executions. The task's length leads, so that no task name and key can spell another pair's scope.
      */
-    static String scopedKey(Envelope envelope) {
+    public static String scopedKey(Envelope envelope) {
         return envelope.task().length() + ":" + envelope.task() + ":" + envelope.idempotencyKey();
     }
 

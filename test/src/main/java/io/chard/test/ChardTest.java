@@ -12,10 +12,12 @@ import io.micronaut.json.tree.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -69,10 +71,23 @@ public final class ChardTest implements AutoCloseable {
         return clock;
     }
 
-    /** Moves the clock on and runs what fell due (countdowns, etas); answers how many ran. */
+    /**
+     * Moves the clock on by {@code duration}, running what falls due on the way at its due time, in the order a worker
+     * would (due time, then priority): what those runs dispatch due within the window runs too, so a task that
+     * dispatches itself every minute runs sixty times in an hour. Answers how many ran. (It jumped to the end first:
+     * each ran with the clock at the end, and what it dispatched fell due after the window.)
+     */
     public int advance(Duration duration) {
-        clock.advance(duration);
-        return broker.runDue();
+        Instant end = clock.instant().plus(duration);
+        int ran = 0;
+        for (Optional<Instant> next = broker.nextDue(end); next.isPresent(); next = broker.nextDue(end)) {
+            if (next.get().isAfter(clock.instant())) {
+                clock.set(next.get());
+            }
+            ran += broker.runDue();
+        }
+        clock.set(end);
+        return ran;
     }
 
     public List<Envelope> dispatched() {

@@ -7,14 +7,17 @@ import io.chard.broker.Enqueued;
 import io.chard.broker.Envelope;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
+import io.chard.broker.Outcome;
 import io.chard.broker.Promotion;
 import io.chard.broker.RedisBroker;
 import io.chard.broker.Revocation;
 import io.chard.client.TaskDefaults;
+import io.chard.config.ChardConfig;
 import io.chard.config.ChardSettings;
 import io.chard.task.ArgumentBinder;
 import io.chard.task.RetryRequested;
 import io.chard.task.TaskDefinition;
+import io.chard.task.TaskOutcomes;
 import io.chard.task.TaskRegistry;
 import io.chard.task.Unique;
 import io.chard.trace.TaskLogScope;
@@ -26,11 +29,10 @@ import io.micronaut.inject.ExecutableMethod;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,11 +62,17 @@ public final class InlineBroker implements Broker {
     private final boolean propagate;
     private final List<InlineExecution> dispatched = new CopyOnWriteArrayList<>();
     private final Map<UUID, InlineExecution> byId = new ConcurrentHashMap<>();
-    private final Map<String, UUID> idempotencyKeys = new ConcurrentHashMap<>();
+    /** As Redis keeps them: scoped by task, for the idempotency window on the test's clock. */
+    private final Map<String, IdempotencyKey> idempotencyKeys = new ConcurrentHashMap<>();
+    private final ChardConfig config;
     private final InlineUniqueLocks uniqueLocks = new InlineUniqueLocks();
 
+    private record IdempotencyKey(UUID execution, Instant until) {
+    }
+
     InlineBroker(TaskRegistry registry, ArgumentBinder binder, BeanContext beans, JsonMapper json, Clock clock,
-                 @Value("${" + ChardSettings.TASK_EAGER_PROPAGATES + ":true}") boolean propagate) {
+                 @Value("${" + ChardSettings.TASK_EAGER_PROPAGATES + ":true}") boolean propagate, ChardConfig config) {
+        this.config = config;
         this.registry = registry;
         this.binder = binder;
         this.beans = beans;
@@ -84,18 +92,20 @@ public final class InlineBroker implements Broker {
         List<InlineExecution> created = new ArrayList<>();
         for (Envelope.Encoded encoded : envelopes) {
             UUID id = encoded.envelope().id();
-            String key = encoded.envelope().idempotencyKey();
+            String key = encoded.envelope().idempotencyKey() == null ? null : RedisBroker.scopedKey(encoded.envelope());
             // As enqueue.lua: an idempotency key's first execution, else the holder of the task's unique lock; a new
             // idempotency key then names whichever stands for this dispatch.
-            UUID earlier = key == null ? null : idempotencyKeys.get(key);
+            IdempotencyKey held = key == null ? null : idempotencyKeys.get(key);
+            UUID earlier = held == null || !clock.instant().isBefore(held.until()) ? null : held.execution();
             if (earlier == null && encoded.unique() != null) {
                 earlier = uniqueLocks.holder(encoded.unique(), clock.instant());
                 if (earlier != null && waitsPastItsExpiry(byId.get(earlier))) {
                     earlier = null; // as unique.lua: it will never start, so it holds the lock no more
                 }
             }
-            if (key != null) {
-                idempotencyKeys.putIfAbsent(key, earlier == null ? id : earlier);
+            if (key != null && (held == null || held.execution() != earlier)) {
+                idempotencyKeys.put(key, new IdempotencyKey(earlier == null ? id : earlier,
+                        clock.instant().plus(config.idempotencyWindow())));
             }
             if (earlier != null) {
                 answers.add(new Enqueued(earlier, false));
@@ -118,16 +128,35 @@ public final class InlineBroker implements Broker {
         return answers;
     }
 
-    /** Runs, in dispatch order, every waiting execution whose countdown or eta has passed on the clock. */
+    /**
+     * Runs every waiting execution whose countdown or eta has passed on the clock, in the order a worker leases them:
+     * by due time, then priority (higher first), then dispatch order.
+     */
     public int runDue() {
+        Instant now = clock.instant();
+        List<InlineExecution> due = dispatched.stream()
+                .filter(execution -> execution.status == ExecutionStatus.PENDING && execution.due(now))
+                .sorted(Comparator.comparing(InlineBroker::dueAt)
+                        .thenComparing(execution -> -execution.envelope.priority()))
+                .toList();
         int ran = 0;
-        for (InlineExecution execution : dispatched) {
-            if (execution.status == ExecutionStatus.PENDING && execution.due(clock.instant())) {
+        for (InlineExecution execution : due) {
+            if (execution.status == ExecutionStatus.PENDING) {
                 run(execution);
                 ran++;
             }
         }
         return ran;
+    }
+
+    /** The earliest due time of a waiting execution at or before {@code until}, if any. */
+    Optional<Instant> nextDue(Instant until) {
+        return dispatched.stream().filter(execution -> execution.status == ExecutionStatus.PENDING)
+                .map(InlineBroker::dueAt).filter(at -> !at.isAfter(until)).min(Comparator.naturalOrder());
+    }
+
+    private static Instant dueAt(InlineExecution execution) {
+        return execution.envelope.eta() == null ? Instant.MIN : execution.envelope.eta();
     }
 
     /** Every execution dispatched since the start or the last {@link #clear()}, in dispatch order. */
@@ -221,35 +250,50 @@ public final class InlineBroker implements Broker {
         execution.status = ExecutionStatus.RUNNING;
         execution.startedAt = clock.instant();
         uniqueLocks.reached(envelope.id(), Unique.Stage.START);
+        Object result;
         while (true) {
             execution.deliveries++;
             try (TaskLogScope logs = TaskLogScope.open(envelope.id(), envelope.task(), execution.retries + 1,
                     envelope.headers())) {
                 Object[] arguments = binder.bind(task.method(), envelope.args(), envelope.kwargs(), context);
                 Object bean = beans.getBean(task.bean());
-                Object result = ((ExecutableMethod<Object, Object>) task.method()).invoke(bean, arguments);
-                execution.result = json.writeValueAsString(result);
-                end(execution, ExecutionStatus.SUCCESS);
-                return;
+                result = ((ExecutableMethod<Object, Object>) task.method()).invoke(bean, arguments);
+                break;
             } catch (Throwable error) {
-                boolean retry = error instanceof RetryRequested || task.options().retriesOn(error);
                 // TaskDefaults reads no stored settings here (this broker has none): the task's, else the configured.
-                if (retry && execution.retries < beans.getBean(TaskDefaults.class).maxRetries(task.options())) {
+                boolean retriesLeft = execution.retries < beans.getBean(TaskDefaults.class).maxRetries(task.options());
+                if (retriesLeft && (error instanceof RetryRequested || task.options().retriesOn(error))) {
                     execution.retries++;
                     continue;
                 }
-                fail(execution, error);
+                if (error instanceof RetryRequested) {
+                    // As a worker records it: the task asked for one retry too many.
+                    fail(execution, new Outcome.Failure(TaskOutcomes.MAX_RETRIES, "retry requested after "
+                            + execution.retries + " retries", ""), error);
+                    return;
+                }
+                fail(execution, new Outcome.Failure(error.getClass().getName(), TaskOutcomes.message(error),
+                        TaskOutcomes.traceback(error)), error);
                 return;
             }
         }
+        // Outside the retries, as on a worker: a result that cannot be stored fails once, and is not retried.
+        switch (TaskOutcomes.success(result, json, config.maxPayloadBytes())) {
+            case Outcome.Success success -> {
+                execution.result = success.resultJson();
+                end(execution, ExecutionStatus.SUCCESS);
+            }
+            case Outcome.Failure failure -> fail(execution, failure,
+                    new IllegalStateException(failure.exceptionType() + ": " + failure.message()));
+            default -> throw new IllegalStateException("a result is stored or fails");
+        }
     }
 
-    private void fail(InlineExecution execution, Throwable error) {
-        execution.exceptionType = error.getClass().getName();
-        execution.message = error.getMessage();
-        StringWriter traceback = new StringWriter();
-        error.printStackTrace(new PrintWriter(traceback));
-        execution.traceback = traceback.toString();
+    /** Records {@code failure}; with propagation on, {@code error} reaches the dispatcher. */
+    private void fail(InlineExecution execution, Outcome.Failure failure, Throwable error) {
+        execution.exceptionType = failure.exceptionType();
+        execution.message = failure.message();
+        execution.traceback = failure.traceback();
         end(execution, ExecutionStatus.FAILED);
         if (propagate) {
             switch (error) {

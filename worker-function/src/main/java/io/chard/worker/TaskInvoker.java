@@ -12,6 +12,7 @@ import io.chard.task.TaskCancelled;
 import io.chard.task.TaskContext;
 import io.chard.task.TaskDefinition;
 import io.chard.task.TaskOptions;
+import io.chard.task.TaskOutcomes;
 import io.chard.task.TaskRegistry;
 import io.micronaut.context.BeanContext;
 import io.micronaut.inject.ExecutableMethod;
@@ -21,14 +22,15 @@ import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
 import jakarta.inject.Singleton;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+
+import static io.chard.task.TaskOutcomes.MAX_RETRIES;
+import static io.chard.task.TaskOutcomes.message;
+import static io.chard.task.TaskOutcomes.traceback;
 
 /**
  * Runs one execution's task method and turns whatever happens into an {@link Outcome}: the result, a retry
@@ -41,8 +43,6 @@ final class TaskInvoker {
     static final String UNKNOWN_TASK = "UnknownTask";
     static final String BAD_ARGUMENTS = "ArgumentBindingError";
     static final String SOFT_TIME_LIMIT = "SoftTimeLimitExceeded";
-    static final String MAX_RETRIES = "MaxRetriesExceeded";
-    private static final int TRACEBACK_LIMIT = 64 * 1024;
 
     private final TaskRegistry registry;
     private final ArgumentBinder binder;
@@ -106,22 +106,7 @@ final class TaskInvoker {
     }
 
     private Outcome success(Object result) {
-        if (result == null) {
-            return new Outcome.Success("null");
-        }
-        String encoded;
-        try {
-            encoded = json.writeValueAsString(result);
-        } catch (Exception e) {
-            return new Outcome.Failure("ResultNotSerializable", "the result cannot be written as JSON: "
-                    + e.getMessage(), traceback(e));
-        }
-        int size = encoded.getBytes(StandardCharsets.UTF_8).length;
-        if (size > config.maxPayloadBytes()) {
-            return new Outcome.Failure("ResultTooLarge", "the result takes " + size + " bytes; the limit is "
-                    + config.maxPayloadBytes(), "");
-        }
-        return new Outcome.Success(encoded);
+        return TaskOutcomes.success(result, json, config.maxPayloadBytes());
     }
 
     private Outcome afterError(Throwable error, TaskOptions options, Execution execution) {
@@ -155,32 +140,6 @@ final class TaskInvoker {
     static Duration storable(Duration countdown) {
         Duration longest = Duration.between(Instant.now(), StorableTime.MAX).minusDays(1);
         return countdown.compareTo(longest) > 0 ? longest : countdown;
-    }
-
-    /**
-     * The error's message. It is the task's code: one that throws itself must not keep the outcome from being
-     * reported (the execution would stay running, its lease renewed, for ever).
-     */
-    static String message(Throwable error) {
-        try {
-            String message = error.getMessage();
-            return message == null ? "" : message;
-        } catch (RuntimeException e) {
-            return "(its getMessage() threw " + e.getClass().getName() + ")";
-        }
-    }
-
-    /** The error's stack trace, cut to a size; as {@link #message}, code of the task's that may throw. */
-    static String traceback(Throwable error) {
-        StringWriter out = new StringWriter();
-        try {
-            error.printStackTrace(new PrintWriter(out));
-        } catch (RuntimeException e) {
-            return error.getClass().getName() + " (its stack trace could not be printed: " + e.getClass().getName()
-                    + ")";
-        }
-        String text = out.toString();
-        return text.length() > TRACEBACK_LIMIT ? text.substring(0, TRACEBACK_LIMIT) + "\n..." : text;
     }
 
     /**

@@ -12,6 +12,7 @@ import io.chard.broker.QueueControl;
 import io.chard.broker.RedisBroker;
 import io.chard.client.TaskClient;
 import io.chard.client.TaskDefaults;
+import io.chard.task.TaskOutcomes;
 import io.chard.testing.Await;
 import io.chard.testing.TcpProxy;
 import io.chard.testing.TestRedis;
@@ -222,7 +223,7 @@ class WorkerTest {
         assertEquals("2", retried.resultJson());
         ExecutionSnapshot exhausted = finished(client.dispatch("w.always_retry").id());
         assertEquals(ExecutionStatus.FAILED, exhausted.status());
-        assertEquals(TaskInvoker.MAX_RETRIES, exhausted.exceptionType());
+        assertEquals(TaskOutcomes.MAX_RETRIES, exhausted.exceptionType());
     }
 
     @Test
