@@ -83,6 +83,8 @@ export interface ExecutionDetail extends ExecutionSummary {
 export interface Page<T> {
   items: T[]
   total: number
+  /** Past 10,000 matches `total` is the planner's estimate. */
+  total_estimated?: boolean
   page: number
   per_page: number
 }

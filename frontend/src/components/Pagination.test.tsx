@@ -3,11 +3,18 @@ import { describe, expect, it, vi } from 'vitest'
 import { Pagination } from './Pagination'
 import { pageCount } from './pageCount'
 
-function renderPagination(page: number, total: number, perPage = 50) {
+function renderPagination(page: number, total: number, perPage = 50, estimated = false) {
   const onPageChange = vi.fn()
   const onPerPageChange = vi.fn()
   render(
-    <Pagination page={page} perPage={perPage} total={total} onPageChange={onPageChange} onPerPageChange={onPerPageChange} />,
+    <Pagination
+      page={page}
+      perPage={perPage}
+      total={total}
+      estimated={estimated}
+      onPageChange={onPageChange}
+      onPerPageChange={onPerPageChange}
+    />,
   )
   return { onPageChange, onPerPageChange }
 }
@@ -45,5 +52,17 @@ describe('Pagination', () => {
     const { onPerPageChange } = renderPagination(1, 120)
     fireEvent.change(screen.getByTestId('per-page'), { target: { value: '200' } })
     expect(onPerPageChange).toHaveBeenCalledWith(200)
+  })
+
+  it('stops at the deepest page the server serves and says to narrow the search, not to fail on the next', () => {
+    renderPagination(1000, 60_000)
+    expect((screen.getByTestId('page-next') as HTMLButtonElement).disabled).toBe(true)
+    expect(screen.getByTestId('page-limit').textContent).toMatch(/narrow the search/)
+  })
+
+  it('says "about" for a total the server only estimated', () => {
+    renderPagination(1, 2_345_678, 50, true)
+    expect(screen.getByTestId('pagination').textContent).toContain('about 2345678 in total')
+    expect(screen.getByTestId('page-info').textContent).toBe('Page 1 of about 46914')
   })
 })

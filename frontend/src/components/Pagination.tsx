@@ -3,26 +3,37 @@ import { pageCount } from './pageCount'
 
 const PAGE_SIZES = [20, 50, 100, 200] as const
 
+/** The deepest page the server serves by number (deeper, a narrower search). */
+export const MAX_PAGE = 1000
+
 interface PaginationProps {
   page: number
   perPage: number
   total: number
+  /** The server counted only up to a cap: `total` is the planner's estimate. */
+  estimated?: boolean
   onPageChange: (page: number) => void
   onPerPageChange: (perPage: number) => void
 }
 
-export function Pagination({ page, perPage, total, onPageChange, onPerPageChange }: PaginationProps) {
+export function Pagination({ page, perPage, total, estimated = false, onPageChange, onPerPageChange }: PaginationProps) {
   const pages = pageCount(total, perPage)
+  const last = Math.min(pages, MAX_PAGE)
   return (
     <nav className="pagination" data-testid="pagination">
       <button type="button" data-testid="page-previous" disabled={page <= 1} onClick={() => onPageChange(page - 1)}>
         {t('pagination.previous')}
       </button>
-      <span data-testid="page-info">{t('pagination.page_of', { page, pages })}</span>
-      <button type="button" data-testid="page-next" disabled={page >= pages} onClick={() => onPageChange(page + 1)}>
+      <span data-testid="page-info">{t(estimated ? 'pagination.page_of_about' : 'pagination.page_of', { page, pages })}</span>
+      <button type="button" data-testid="page-next" disabled={page >= last} onClick={() => onPageChange(page + 1)}>
         {t('pagination.next')}
       </button>
-      <span className="muted">{t('pagination.total', { total })}</span>
+      <span className="muted">{t(estimated ? 'pagination.total_about' : 'pagination.total', { total })}</span>
+      {page >= MAX_PAGE && pages > MAX_PAGE && (
+        <span className="muted" data-testid="page-limit">
+          {t('pagination.narrow', { pages: MAX_PAGE })}
+        </span>
+      )}
       <label>
         {t('pagination.per_page')}{' '}
         <select

@@ -116,6 +116,7 @@ export function ExecutionListPage() {
           page={filters.page}
           perPage={filters.per_page}
           total={executions.data.total}
+          estimated={executions.data.total_estimated === true}
           onPageChange={(page) => apply({ page })}
           onPerPageChange={(perPage) => apply({ per_page: perPage })}
         />

@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query'
+import { QueryClient, QueryObserver } from '@tanstack/react-query'
 import { describe, expect, it } from 'vitest'
 import type { ExecutionSummary, Page } from '../../api/types'
 import { FAILED_ID, RETRIED_ID, summary } from '../../test/fixtures'
@@ -45,5 +45,34 @@ describe('applyExecutionChange', () => {
     const key = executionKeys.list({ ...DEFAULT_FILTERS, page: 3 })
     client.setQueryData<Page<ExecutionSummary>>(key, { items: [summary()], total: 200, page: 3, per_page: 50 })
     expect(applyExecutionChange(client, summary({ id: RETRIED_ID }))).toBe(false)
+  })
+
+  it('is not undone by a refetch in flight that read the history before the change', async () => {
+    const client = new QueryClient()
+    const key = executionKeys.list(DEFAULT_FILTERS)
+    const running = (): Page<ExecutionSummary> => ({
+      items: [summary({ status: 'running', finished_at: null })], total: 1, page: 1, per_page: 50,
+    })
+    const answers: Array<(page: Page<ExecutionSummary>) => void> = []
+    let calls = 0
+    const observer = new QueryObserver(client, {
+      queryKey: key,
+      queryFn: () => (calls++ === 0 ? Promise.resolve(running())
+        : new Promise<Page<ExecutionSummary>>((resolve) => answers.push(resolve))),
+    })
+    const unsubscribe = observer.subscribe(() => {})
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    // The stream reopens: every list refetches, and this one reads the history while the row still runs.
+    void client.invalidateQueries({ queryKey: executionKeys.all })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    applyExecutionChange(client, summary({ status: 'success' }))
+    answers[0](running()) // the answer of the read made before the change
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(client.getQueryData<Page<ExecutionSummary>>(key)?.items[0].status).toBe('success')
+    expect(answers.length).toBe(2)
+    answers[1]({ ...running(), items: [summary({ status: 'success' })] }) // asked again, after the change
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(client.getQueryData<Page<ExecutionSummary>>(key)?.items[0].status).toBe('success')
+    unsubscribe()
   })
 })

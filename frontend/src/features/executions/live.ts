@@ -17,9 +17,9 @@ function mayMatch(filters: ExecutionFilters, change: ExecutionSummary): boolean 
 
 /**
  * Brings the cached lists and details up to date with one pushed change, asking the server as little as possible:
- * a row on a cached page is replaced in place (no request); a row that leaves a status-filtered page, or one
- * that may join the first page of a list, makes that list refetch once; a cached detail of it refetches (the
- * push carries the summary, not the detail). Answers whether some list was refetched.
+ * a row on a cached page is replaced in place (no request); a row that leaves a status-filtered page, one that may
+ * join the first page of a list, or one on a page whose refetch is in flight makes that list refetch once; a cached
+ * detail of it refetches (the push carries the summary, not the detail). Answers whether some list was refetched.
  */
 export function applyExecutionChange(client: QueryClient, change: ExecutionSummary): boolean {
   let refetch = false
@@ -34,7 +34,9 @@ export function applyExecutionChange(client: QueryClient, change: ExecutionSumma
       const items = page.items.slice()
       items[index] = { ...items[index], ...change }
       client.setQueryData(key, { ...page, items })
-      if (!mayMatch(filters, change)) {
+      // A refetch in flight read the history before this change, and its answer would put the row back as it was
+      // (an ended execution shown running, with no event to come): it is cancelled and asked again.
+      if (!mayMatch(filters, change) || client.isFetching({ queryKey: key, exact: true }) > 0) {
         refetch = true
         void client.invalidateQueries({ queryKey: key, exact: true })
       }
