@@ -121,6 +121,9 @@ public final class ChardCli {
                 out().println(id);
                 return ExitCode.OK.status;
             }
+            // On stderr before the wait: a wait that fails (admin-api gone, exit 5) must not leave a script without
+            // the id of what it dispatched, or it dispatches again.
+            spec.commandLine().getErr().println("dispatched " + id);
             return awaitOutcome(id);
         }
 

@@ -38,7 +38,9 @@ class ChardCliTest {
     @Test
     void callWithWaitPrintsTheResult() {
         Run run = chard(operatorToken, "call", "examples.add", "2", "3", "--wait");
-        assertEquals(new Run(0, "5", ""), run);
+        assertEquals(0, run.status(), run.toString());
+        assertEquals("5", run.out());
+        UUID.fromString(run.err().strip().substring("dispatched ".length()));
     }
 
     @Test
@@ -47,6 +49,8 @@ class ChardCliTest {
         Run failed = chard(operatorToken, "call", "test.fail", "on purpose", "--wait");
         assertEquals(1, failed.status(), failed.toString());
         assertTrue(failed.err().contains("failed") && failed.err().contains("on purpose"), failed.err());
+        assertTrue(failed.err().startsWith("dispatched "), "the id comes before the wait, for a script whose wait "
+                + "fails: " + failed.err());
     }
 
     @Test
@@ -61,7 +65,9 @@ class ChardCliTest {
         } finally {
             assertEquals(new Run(0, "resumed default", ""), chard(operatorToken, "resume", "default"));
         }
-        assertEquals(new Run(0, "13", ""), chard(operatorToken, "call", "examples.add", "6", "7", "--wait"));
+        Run resumed = chard(operatorToken, "call", "examples.add", "6", "7", "--wait");
+        assertEquals(0, resumed.status(), resumed.toString());
+        assertEquals("13", resumed.out());
     }
 
     @Test

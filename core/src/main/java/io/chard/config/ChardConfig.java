@@ -42,4 +42,34 @@ public record ChardConfig(
         @Bindable(defaultValue = "1") int partitions,
         @Nullable List<String> redisCluster,
         @Bindable(defaultValue = "7d") Duration queueRetention) {
+
+    /**
+     * Values no deployment means are refused at start, naming the setting: a lease of 0 s lapsed at once and every
+     * task ran again, a result TTL under a second expired a finished execution as it settled, an idempotency window
+     * under a second failed every keyed dispatch (Redis refuses {@code EX 0}), and a namespace holding a brace broke
+     * every key's hash tag.
+     */
+    public ChardConfig {
+        require(namespace != null && !namespace.isBlank() && namespace.indexOf('{') < 0 && namespace.indexOf('}') < 0,
+                "namespace", "a name without braces", namespace);
+        require(defaultPriority >= 0 && defaultPriority <= 9, "default-priority", "0-9", defaultPriority);
+        require(maxRetries >= 0, "max-retries", "0 or more", maxRetries);
+        require(leaseDuration != null && leaseDuration.isPositive(), "lease-duration", "above 0", leaseDuration);
+        require(atLeastASecond(resultTtl), "result-ttl", "1s or more", resultTtl);
+        require(atLeastASecond(idempotencyWindow), "idempotency-window", "1s or more", idempotencyWindow);
+        require(maxPayloadBytes > 0, "max-payload-bytes", "above 0", maxPayloadBytes);
+        require(redisTimeout != null && redisTimeout.isPositive(), "redis-timeout", "above 0", redisTimeout);
+        require(queueRetention != null && queueRetention.isPositive(), "queue-retention", "above 0", queueRetention);
+    }
+
+    private static boolean atLeastASecond(Duration duration) {
+        return duration != null && duration.compareTo(Duration.ofSeconds(1)) >= 0;
+    }
+
+    private static void require(boolean holds, String setting, String what, Object value) {
+        if (!holds) {
+            throw new IllegalArgumentException(ChardSettings.PREFIX + "." + setting + " must be " + what + ", got "
+                    + value);
+        }
+    }
 }
