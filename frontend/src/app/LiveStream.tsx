@@ -5,6 +5,7 @@ import { RECONNECT_MS, STREAM_PATH } from '../api/live'
 import type { ExecutionSummary, WorkersSnapshot } from '../api/types'
 import { applyExecutionChange } from '../features/executions/live'
 import { executionKeys } from '../features/executions/queries'
+import { sessionKeys } from '../features/session/queries'
 import { workerKeys } from '../features/workers/queries'
 import { ConnectionContext } from './connection'
 import type { ConnectionState } from './connection'
@@ -38,6 +39,9 @@ export function LiveStream({ children }: { children: ReactNode }) {
       source.onerror = () => {
         offline()
         if (source?.readyState === EventSource.CLOSED) {
+          // An EventSource cannot see a 401: the server ends a stream whose session ended, and only asking who
+          // the user is (a 401 there signs out) tells that from a network drop, which the reconnect rides out.
+          void queryClient.invalidateQueries({ queryKey: sessionKeys.me })
           retry = setTimeout(open, RECONNECT_MS)
         }
       }
