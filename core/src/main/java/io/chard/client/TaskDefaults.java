@@ -47,6 +47,11 @@ public final class TaskDefaults {
     }
 
     public TaskDefaults(Broker broker, ChardConfig config) {
+        // Refused here, at start: taken, every dispatch of a task that names no queue was refused, one by one.
+        if (!TaskClient.validQueueName(config.defaultQueue())) {
+            throw new IllegalArgumentException("chard.default-queue must be 1-100 letters, digits, '_', '-' or '.', "
+                    + "got '" + config.defaultQueue() + "'");
+        }
         this.broker = broker;
         this.config = config;
     }
