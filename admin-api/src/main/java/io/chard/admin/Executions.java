@@ -70,18 +70,10 @@ public class Executions {
      * is needed only to tell an execution Redis has let go from one that never was.
      */
     ActionResult.OfRevoke revoke(UUID id, String username) {
-        Optional<ExecutionStatus> recorded;
-        Jdbc.DatabaseException historyDown = null;
-        try {
-            recorded = history.find(id).map(row -> ExecutionStatus.of(row.status()));
-        } catch (Jdbc.DatabaseException e) {
-            recorded = Optional.empty();
-            historyDown = e;
-        }
+        Optional<ExecutionStatus> recorded = recordedUnlessDown(id);
         if (recorded.isPresent() && !recorded.get().canBecome(ExecutionStatus.REVOKED)) {
             return ended(id, recorded.get());
         }
-        Optional<ExecutionStatus> recordedStatus = recorded;
         try {
             Revocation revocation = client.revoke(id);
             return switch (revocation) {
@@ -89,19 +81,29 @@ public class Executions {
                     audit.record(username, "revoke", id.toString(), revocation.name().toLowerCase(Locale.ROOT));
                     yield new ActionResult.Revoked(id, revocation);
                 }
-                case ALREADY_FINISHED -> ended(id, liveStatus(id).or(() -> recordedStatus).orElse(null));
-                case UNKNOWN -> {
-                    if (historyDown != null) {
-                        throw historyDown; // nothing was changed: the database's outage is the answer (503)
-                    }
-                    yield recordedStatus.<ActionResult.OfRevoke>map(status -> new ActionResult.NotAllowed(id, status,
-                                    "the broker no longer holds execution " + id + " (" + status.value()
-                                            + " in the history), so nothing is left to revoke"))
-                            .orElseGet(() -> new ActionResult.NotFound(id));
-                }
+                case ALREADY_FINISHED -> ended(id, liveStatus(id).or(() -> recorded).orElse(null));
+                // Asked again (rare: an id Redis let go, or none): with PostgreSQL down its outage is the answer,
+                // a 503, and nothing was changed.
+                case UNKNOWN -> recordedStatus(id).<ActionResult.OfRevoke>map(status -> new ActionResult.NotAllowed(id,
+                                status, "the broker no longer holds execution " + id + " (" + status.value()
+                                        + " in the history), so nothing is left to revoke"))
+                        .orElseGet(() -> new ActionResult.NotFound(id));
             };
         } catch (BrokerUnavailableException e) {
             return new ActionResult.BrokerUnavailable(e.getMessage());
+        }
+    }
+
+    private Optional<ExecutionStatus> recordedStatus(UUID id) {
+        return history.find(id).map(row -> ExecutionStatus.of(row.status()));
+    }
+
+    /** The history's status, or none while PostgreSQL is down: the revoke script then decides alone. */
+    private Optional<ExecutionStatus> recordedUnlessDown(UUID id) {
+        try {
+            return recordedStatus(id);
+        } catch (Jdbc.DatabaseException e) {
+            return Optional.empty();
         }
     }
 

@@ -72,8 +72,7 @@ public final class Worker {
     private volatile boolean stopping;
     private Loop leaseLoop;
     /** Whether a lease round's batch may start: always once {@link #start()}ed, else while a drain lasts. */
-    private volatile boolean longLived;
-    private volatile boolean drainOpen;
+    private volatile boolean batchesStart;
 
     Worker(Broker broker, WorkerConfig config, ChardConfig chard, TaskInvoker invoker, JsonMapper json, Clock clock,
            ReadyTrigger trigger, WorkerMetrics metrics) {
@@ -128,7 +127,7 @@ public final class Worker {
         if (leaseLoop == null) {
             LeaseLoop.Source queues = leasing.queues(Duration.ZERO);
             leaseLoop = loops.loop("chard-lease", () -> leasing.round(Instant.MAX, queues));
-            longLived = true;
+            batchesStart = true;
             leaseLoop.start();
             LOG.info("worker {} consuming {} with concurrency {}", id, config.queues(), config.concurrency());
         }
@@ -175,7 +174,7 @@ public final class Worker {
         drainWake = idle;
         leasing.wet();
         Loop draining = loops.loop("chard-lease", () -> leasing.round(deadline, source));
-        drainOpen = true;
+        batchesStart = true;
         draining.start();
         // Read in this order: a settlement is counted before its execution leaves the runner (settled), so a look
         // that finds the runner idle also finds the count that tells it the last idle round is out of date.
@@ -189,7 +188,7 @@ public final class Worker {
         if (!draining.stop(config.pollInterval().plus(ROUND_PATIENCE))) {
             LOG.warn("a lease call outlasted the drain; what it leased is given back when it answers");
         }
-        drainOpen = false;
+        batchesStart = leaseLoop != null; // drain and start hold the worker's lock
         int givenBack = giveBackAll(deadline);
         if (!settler.flush(SETTLE_PATIENCE)) {
             LOG.warn("some outcomes are not settled yet; they are delivered again when their leases lapse");
@@ -387,7 +386,7 @@ public final class Worker {
         if (!batch.lapsed().isEmpty()) {
             metrics.leasesLapsed(batch.lapsed());
         }
-        if ((stopping || !(longLived || drainOpen)) && !batch.deliveries().isEmpty()) {
+        if ((stopping || !batchesStart) && !batch.deliveries().isEmpty()) {
             // A lease behind a wait was in flight when the stop began: what it leased goes back at once instead of
             // starting in the grace period (the worker stops for good, so its slots are not returned). A batch that
             // passed this check as the stop began still starts before the stop looks at what runs: the stop waits
