@@ -85,8 +85,11 @@ export interface Page<T> {
   total: number
   /** Past 10,000 matches `total` is the planner's estimate. */
   total_estimated?: boolean
-  page: number
+  /** Null when the page was asked for by cursor. */
+  page: number | null
   per_page: number
+  /** Continues after this page's last row (the default order of the executions list only); null on the last. */
+  next_cursor?: string | null
 }
 
 export interface Revocation {

@@ -12,24 +12,38 @@ interface PaginationProps {
   total: number
   /** The server counted only up to a cap: `total` is the planner's estimate. */
   estimated?: boolean
+  /**
+   * Given when the list walks by cursor: whether a page follows. The count then bounds nothing (rows come and go
+   * while the reader walks) and the walk goes deeper than the pages served by number.
+   */
+  hasNext?: boolean
   onPageChange: (page: number) => void
   onPerPageChange: (perPage: number) => void
 }
 
-export function Pagination({ page, perPage, total, estimated = false, onPageChange, onPerPageChange }: PaginationProps) {
+export function Pagination({
+  page,
+  perPage,
+  total,
+  estimated = false,
+  hasNext,
+  onPageChange,
+  onPerPageChange,
+}: PaginationProps) {
   const pages = pageCount(total, perPage)
-  const last = Math.min(pages, MAX_PAGE)
+  const byNumber = hasNext === undefined
+  const nextDisabled = byNumber ? page >= Math.min(pages, MAX_PAGE) : !hasNext
   return (
     <nav className="pagination" data-testid="pagination">
       <button type="button" data-testid="page-previous" disabled={page <= 1} onClick={() => onPageChange(page - 1)}>
         {t('pagination.previous')}
       </button>
       <span data-testid="page-info">{t(estimated ? 'pagination.page_of_about' : 'pagination.page_of', { page, pages })}</span>
-      <button type="button" data-testid="page-next" disabled={page >= last} onClick={() => onPageChange(page + 1)}>
+      <button type="button" data-testid="page-next" disabled={nextDisabled} onClick={() => onPageChange(page + 1)}>
         {t('pagination.next')}
       </button>
       <span className="muted">{t(estimated ? 'pagination.total_about' : 'pagination.total', { total })}</span>
-      {page >= MAX_PAGE && pages > MAX_PAGE && (
+      {byNumber && page >= MAX_PAGE && pages > MAX_PAGE && (
         <span className="muted" data-testid="page-limit">
           {t('pagination.narrow', { pages: MAX_PAGE })}
         </span>

@@ -167,4 +167,51 @@ describe('ExecutionListPage', () => {
     fireEvent.click(screen.getByTestId('page-next'))
     await waitFor(() => expect(lastQuery(calls).page).toBe('2'))
   })
+
+  it('walks the default order by cursor, so rows dispatched meanwhile neither repeat nor push rows past Next', async () => {
+    // The server's pages: the first (by number) and two more, each opened by the cursor the one before ended with.
+    const following: Record<string, string | null> = { '': 'after-50', 'after-50': 'after-100', 'after-100': null }
+    const calls = mockFetch({
+      [LIST]: (call) => {
+        const cursor = new URL(call.url, 'http://x').searchParams.get('cursor') ?? ''
+        const body = { ...listAnswer().body, total: 150, next_cursor: following[cursor] }
+        return { body: cursor === '' ? body : { ...body, page: null } }
+      },
+    })
+    renderPage(<ExecutionListPage />, { me: VIEWER })
+    await screen.findAllByTestId('execution-row')
+    const next = () => screen.getByTestId('page-next') as HTMLButtonElement
+    const previous = () => screen.getByTestId('page-previous') as HTMLButtonElement
+
+    fireEvent.click(next())
+    await waitFor(() => expect(lastQuery(calls)).toEqual({ cursor: 'after-50', per_page: '50' }))
+    await waitFor(() => expect(screen.getByTestId('page-info').textContent).toBe('Page 2 of 3'))
+    await waitFor(() => expect(next().disabled).toBe(false))
+    fireEvent.click(next())
+    await waitFor(() => expect(lastQuery(calls)).toEqual({ cursor: 'after-100', per_page: '50' }))
+    await waitFor(() => expect(next().disabled).toBe(true))
+
+    fireEvent.click(previous())
+    await waitFor(() => expect(lastQuery(calls)).toEqual({ cursor: 'after-50', per_page: '50' }))
+    await waitFor(() => expect(screen.getByTestId('page-info').textContent).toBe('Page 2 of 3'))
+    fireEvent.click(previous())
+    await waitFor(() => expect(lastQuery(calls)).toEqual({ page: '1', per_page: '50' }))
+  })
+
+  it('pages by number in any other order, where the server gives no cursor', async () => {
+    const calls = mockFetch({ [LIST]: { body: { ...listAnswer().body, next_cursor: null } } })
+    renderPage(<ExecutionListPage />, { me: VIEWER, at: '/?sort=task_name' })
+    await screen.findAllByTestId('execution-row')
+    fireEvent.click(screen.getByTestId('page-next'))
+    await waitFor(() => expect(lastQuery(calls)).toEqual({ sort: 'task_name', page: '2', per_page: '50' }))
+  })
+
+  it('a search changed on a page reached by cursor starts again on the first page, without the cursor', async () => {
+    const calls = mockFetch({ [LIST]: listAnswer() })
+    renderPage(<ExecutionListPage />, { me: VIEWER, at: '/?page=4&cursor=after-150' })
+    await screen.findAllByTestId('execution-row')
+    expect(lastQuery(calls)).toEqual({ cursor: 'after-150', per_page: '50' })
+    fireEvent.click(screen.getByTestId('list-dead'))
+    await waitFor(() => expect(lastQuery(calls)).toEqual({ list: 'dead', page: '1', per_page: '50' }))
+  })
 })

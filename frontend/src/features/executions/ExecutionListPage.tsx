@@ -1,6 +1,6 @@
 import { useState } from 'react'
-import { Link, useSearchParams } from 'react-router'
-import { Pagination } from '../../components/Pagination'
+import { Link, useLocation, useSearchParams } from 'react-router'
+import { MAX_PAGE, Pagination } from '../../components/Pagination'
 import { LivePageHeader } from '../../components/LivePageHeader'
 import { QueryState } from '../../components/QueryState'
 import { useNow } from '../../components/useNow'
@@ -28,21 +28,55 @@ function useSelection(search: string) {
   return { selected: ids, onChange: change, clear: () => setSelection({ search, ids: new Set() }) }
 }
 
+/**
+ * Where Previous goes on a walk by cursor: the cursors that opened the pages before this one, kept in the history
+ * entry (so Back, Forward and a reload keep them). A page reached otherwise (a shared address) has none, and
+ * Previous asks for the page before by number.
+ */
+interface Walk {
+  before: string[]
+}
+
+function walkOf(state: unknown): string[] {
+  const before = (state as Partial<Walk> | null)?.before
+  return Array.isArray(before) ? before : []
+}
+
 /** The filters live in the address, so a filtered list can be bookmarked and shared. */
 export function ExecutionListPage() {
   const [searchParams, setSearchParams] = useSearchParams()
+  const location = useLocation()
   const filters = filtersFromSearch(searchParams)
   const now = useNow()
   const executions = useExecutions(filters)
   const canManage = useCan(PERMISSIONS.manage)
-  const selection = useSelection(searchFromFilters({ ...filters, page: 1 }).toString())
+  const selection = useSelection(searchFromFilters({ ...filters, page: 1, cursor: '' }).toString())
   const dead = filters.list === 'dead' && canManage
   const waiting = (filters.list === 'retrying' || filters.list === 'scheduled') && canManage
 
   function apply(change: Partial<Filters>) {
-    setSearchParams(searchFromFilters({ ...filters, page: 1, ...change }))
+    setSearchParams(searchFromFilters({ ...filters, page: 1, cursor: '', ...change }))
   }
 
+  /**
+   * Next continues after the page's last row when the server gave a cursor (the default order), so executions
+   * dispatched meanwhile, or leaving a list that shrinks, neither repeat nor skip rows; other orders page by number.
+   */
+  function turnPage(page: number) {
+    const before = walkOf(location.state)
+    const nextCursor = executions.data?.next_cursor
+    if (page === filters.page + 1 && nextCursor) {
+      const walk: Walk = { before: [...before, filters.cursor] }
+      setSearchParams(searchFromFilters({ ...filters, page, cursor: nextCursor }), { state: walk })
+    } else if (page === filters.page - 1 && before.length > 0) {
+      const walk: Walk = { before: before.slice(0, -1) }
+      setSearchParams(searchFromFilters({ ...filters, page, cursor: before[before.length - 1] }), { state: walk })
+    } else {
+      apply({ page: page > MAX_PAGE ? 1 : page })
+    }
+  }
+
+  const walksByCursor = filters.sort === DEFAULT_FILTERS.sort && executions.data?.next_cursor !== undefined
   return (
     <section>
       <LivePageHeader title={listTitle(filters.list)} />
@@ -117,7 +151,8 @@ export function ExecutionListPage() {
           perPage={filters.per_page}
           total={executions.data.total}
           estimated={executions.data.total_estimated === true}
-          onPageChange={(page) => apply({ page })}
+          hasNext={walksByCursor ? executions.data.next_cursor !== null : undefined}
+          onPageChange={turnPage}
           onPerPageChange={(perPage) => apply({ per_page: perPage })}
         />
       )}

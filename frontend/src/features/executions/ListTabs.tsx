@@ -13,7 +13,7 @@ export function ListTabs({ filters }: { filters: ExecutionFilters }) {
       {EXECUTION_LISTS.map((list) => (
         <Link
           key={list || 'all'}
-          to={`?${searchFromFilters({ ...filters, list, status: '', page: 1 }).toString()}`}
+          to={`?${searchFromFilters({ ...filters, list, status: '', page: 1, cursor: '' }).toString()}`}
           aria-current={filters.list === list ? 'page' : undefined}
           data-testid={`list-${list || 'all'}`}
         >

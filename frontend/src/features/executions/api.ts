@@ -65,6 +65,11 @@ export interface ExecutionFilters {
   until: string
   page: number
   per_page: number
+  /**
+   * Where a walk through the default order reached: the page opens after this (the API's `next_cursor`), so rows
+   * dispatched meanwhile are not seen again on the next page; `page` then only numbers it. Empty: page by number.
+   */
+  cursor: string
 }
 
 export const DEFAULT_FILTERS: ExecutionFilters = {
@@ -85,6 +90,7 @@ export const DEFAULT_FILTERS: ExecutionFilters = {
   until: '',
   page: 1,
   per_page: 50,
+  cursor: '',
 }
 
 const MAX_PER_PAGE = 200
@@ -124,6 +130,7 @@ export function filtersFromSearch(params: URLSearchParams): ExecutionFilters {
   const status = params.get('status')
   const text = (name: string) => params.get(name)?.trim() ?? ''
   const list = params.get('list')
+  const sort = sortOf(params.get('sort'))
   return {
     list: EXECUTION_LISTS.includes(list as ExecutionList) ? (list as ExecutionList) : '',
     status: isStatus(status) ? status : '',
@@ -137,11 +144,13 @@ export function filtersFromSearch(params: URLSearchParams): ExecutionFilters {
     worker: text('worker'),
     exception_type: text('exception_type'),
     workflow: isExecutionId(text('workflow')) ? text('workflow') : '',
-    sort: sortOf(params.get('sort')),
+    sort,
     since: instant(params.get('since')),
     until: instant(params.get('until')),
     page: positiveInteger(params.get('page'), DEFAULT_FILTERS.page),
     per_page: positiveInteger(params.get('per_page'), DEFAULT_FILTERS.per_page, MAX_PER_PAGE),
+    // The server's cursor pages the default order only.
+    cursor: sort === DEFAULT_FILTERS.sort ? text('cursor') : '',
   }
 }
 
@@ -157,10 +166,14 @@ export function searchFromFilters(filters: ExecutionFilters): URLSearchParams {
   return params
 }
 
-/** The API query: every non-empty filter, and always the page and its size. */
+/** The API query: every non-empty filter, the page's size, and the cursor or else the page's number. */
 export function executionsQuery(filters: ExecutionFilters): string {
   const params = searchFromFilters(filters)
-  params.set('page', String(filters.page))
+  if (filters.cursor === '') {
+    params.set('page', String(filters.page))
+  } else {
+    params.delete('page')
+  }
   params.set('per_page', String(filters.per_page))
   return params.toString()
 }
@@ -193,6 +206,7 @@ export function runBulk(action: BulkAction, filters: ExecutionFilters, ids: stri
   const search: Record<string, unknown> = Object.fromEntries(searchFromFilters({ ...filters, sort: DEFAULT_FILTERS.sort }))
   delete search.page
   delete search.per_page
+  delete search.cursor
   return apiSend('POST', `${ADMIN_API}/executions/bulk-${action}`, { ...search, ids, dry_run: dryRun })
 }
 
