@@ -214,4 +214,23 @@ describe('ExecutionListPage', () => {
     fireEvent.click(screen.getByTestId('list-dead'))
     await waitFor(() => expect(lastQuery(calls)).toEqual({ list: 'dead', page: '1', per_page: '50' }))
   })
+
+  it('waits for the page it would continue before Next follows a cursor again', async () => {
+    let answer: (() => void) | undefined
+    const calls = mockFetch({ [LIST]: { body: { ...listAnswer().body, next_cursor: 'after-50' } } })
+    renderPage(<ExecutionListPage />, { me: VIEWER })
+    await screen.findAllByTestId('execution-row')
+    const held = new Promise<void>((resolve) => (answer = resolve))
+    const fetch = globalThis.fetch
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+      await held
+      return fetch(input, init)
+    })
+    fireEvent.click(screen.getByTestId('page-next'))
+    await waitFor(() => expect(screen.getByTestId('page-info').textContent).toBe('Page 2 of 3'))
+    expect((screen.getByTestId('page-next') as HTMLButtonElement).disabled).toBe(true)
+    answer?.()
+    await waitFor(() => expect(lastQuery(calls)).toEqual({ cursor: 'after-50', per_page: '50' }))
+    await waitFor(() => expect((screen.getByTestId('page-next') as HTMLButtonElement).disabled).toBe(false))
+  })
 })

@@ -76,6 +76,7 @@ export function ExecutionListPage() {
     }
   }
 
+  // While the next page loads the last one stays on screen, with its cursor: Next waits for the page it continues.
   const walksByCursor = filters.sort === DEFAULT_FILTERS.sort && executions.data?.next_cursor !== undefined
   return (
     <section>
@@ -151,7 +152,7 @@ export function ExecutionListPage() {
           perPage={filters.per_page}
           total={executions.data.total}
           estimated={executions.data.total_estimated === true}
-          hasNext={walksByCursor ? executions.data.next_cursor !== null : undefined}
+          hasNext={walksByCursor ? !executions.isPlaceholderData && executions.data.next_cursor !== null : undefined}
           onPageChange={turnPage}
           onPerPageChange={(perPage) => apply({ per_page: perPage })}
         />
