@@ -89,3 +89,53 @@ describe('an operator on the Dead list', { timeout: 240_000 }, () => {
     })
   })
 })
+
+describe('a reader walking the Scheduled list while executions are scheduled', { timeout: 180_000 }, () => {
+  const session = openBrowser()
+  const marker = `e2e-walk-${Date.now()}`
+  const scheduled = `${ADMIN_API}/executions?list=scheduled&args=${marker}&per_page=1`
+  const schedule = () => dispatch(session.page, 'examples.fail', [marker], { queue: 'e2e-walk', countdown: 3600 })
+  const shownIds = (page) =>
+    page.getByTestId('execution-row').evaluateAll((rows) => rows.map((row) => row.dataset.id))
+
+  /** Clicks `button` and waits until the rows shown are others than `before`; answers them. */
+  async function turn(page, button, before) {
+    await page.getByTestId(button).click()
+    await page.waitForFunction((ids) => {
+      const rows = [...document.querySelectorAll('[data-testid="execution-row"]')]
+      return rows.length > 0 && !ids.includes(rows[0].dataset.id)
+    }, before)
+    return shownIds(page)
+  }
+
+  test('sees each execution once, though ten more arrive before the last page', async () => {
+    const { page } = session
+    await signIn(page, account('ADMIN'))
+    const first = new Set()
+    for (let i = 0; i < 45; i++) {
+      first.add(await schedule())
+    }
+    await waitUntil(page, scheduled, '45 scheduled', (body) => body.total === 45)
+    await step(page, 'lists-cursor-walk', async () => {
+      await page.goto(`${APP_PATH}/?list=scheduled&args=${marker}&per_page=20`)
+      await page.getByTestId('execution-row').first().waitFor()
+      const one = await shownIds(page)
+      const two = await turn(page, 'page-next', one)
+      assert.match(page.url(), /cursor=/)
+      await page.getByTestId('page-info').filter({ hasText: 'Page 2 of 3' }).waitFor()
+
+      for (let i = 0; i < 10; i++) {
+        await schedule()
+      }
+      await waitUntil(page, scheduled, '55 scheduled', (body) => body.total === 55)
+      const three = await turn(page, 'page-next', two)
+      // By number the third page would now start ten rows earlier and show ten rows of the second again.
+      const seen = [...one, ...two, ...three]
+      assert.equal(seen.length, 45)
+      assert.equal(new Set(seen).size, 45)
+      assert.ok(seen.every((id) => first.has(id)), 'the walk showed an execution scheduled after it started')
+
+      assert.deepEqual(await turn(page, 'page-previous', three), two)
+    })
+  })
+})
