@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.auth.AccessMirror;
 import io.chard.admin.auth.Permissions;
 import io.chard.broker.BrokerMonitor;
+import io.chard.database.Jdbc;
 import io.chard.history.ExecutionRecord;
 import io.chard.history.HistoryStore;
 import io.chard.history.MinuteCount;
@@ -154,6 +155,7 @@ class LiveController {
      */
     @Get(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM)
     Publisher<Event<?>> stream(Authentication user) {
+        Instant from = changeHorizon();
         AtomicInteger mine = streamsByUser.computeIfAbsent(user.getName(), name -> new AtomicInteger());
         if (streams.incrementAndGet() > MAX_STREAMS) {
             streams.decrementAndGet();
@@ -167,14 +169,29 @@ class LiveController {
         }
         // Checked before each event, at least every 2 s (the workers' snapshot): once the session or token ends
         // (logout, a disabled or demoted user, expiry), the stream ends, and the browser's reconnect meets the 401.
-        return events().takeWhile(event -> access.stillHolds(user, clock.instant())).doFinally(signal -> {
+        return events(from).takeWhile(event -> access.stillHolds(user, clock.instant())).doFinally(signal -> {
             mine.decrementAndGet();
             streams.decrementAndGet();
         });
     }
 
-    private Flux<Event<?>> events() {
-        AtomicReference<Change> seen = new AtomicReference<>(new Change(clock.instant(), new UUID(0, 0)));
+    /**
+     * Where the stream's first read starts. The SPA refetches its pages when a stream opens, so a change committed
+     * before is on them; one whose write began before and commits after is neither there nor, read from now on, in
+     * the stream (the page kept it as it was for good). From the oldest write still open, it is sent.
+     */
+    private Instant changeHorizon() {
+        try {
+            return history.changeHorizon();
+        } catch (Jdbc.DatabaseException down) {
+            // Nothing commits while PostgreSQL is down; the stream's first read then fails and ends the stream, and
+            // the browser's reconnect starts from a horizon again. Meanwhile it still sends the workers.
+            return clock.instant();
+        }
+    }
+
+    private Flux<Event<?>> events(Instant from) {
+        AtomicReference<Change> seen = new AtomicReference<>(new Change(from, new UUID(0, 0)));
         Flux<Event<?>> executions = Flux.interval(Duration.ofSeconds(1))
                 .publishOn(Schedulers.boundedElastic())
                 .concatMapIterable(tick -> changesSince(seen));

@@ -442,6 +442,43 @@ class AdminApiTest {
         }
     }
 
+    /**
+     * The SPA refetches its pages when the stream opens, so a change committed before is on them. A write that
+     * began before the stream opened and commits after it is on neither the page (not committed when read) nor, if
+     * the stream read only changes from its own start, in the stream: the page showed the execution running for good.
+     */
+    @Test
+    void theEventStreamSendsAChangeWhoseWriteBeganBeforeItOpenedAndCommittedAfter() throws Exception {
+        try (AdminApiServer server = new AdminApiServer(Map.of(ChardSettings.RECORDER_ENABLED, false))) {
+            UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks",
+                    "{\"task\":\"test.add\",\"args\":[6,7]}").text("id"));
+            server.recordHistory("recorder");
+            try (Connection holder = server.context.getBean(DataSource.class).getConnection()) {
+                holder.setAutoCommit(false);
+                try (var lock = holder.prepareStatement(
+                        "SELECT 1 FROM background_tasks_task_execution WHERE id = ? FOR UPDATE")) {
+                    lock.setObject(1, id);
+                    lock.executeQuery().close();
+                }
+                server.settle(id, new Outcome.Success("13"));
+                Thread recorder = Thread.ofVirtual().start(() -> server.recordHistory("recorder"));
+                Jdbc jdbc = server.context.getBean(Jdbc.class);
+                Await.until("the recorder's write waits on the row", Duration.ofSeconds(10), () -> jdbc.count(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                + "AND wait_event_type = 'Lock'") >= 1);
+                Thread.sleep(50); // the stream opens strictly after the write began
+                try (EventStream stream = EventStream.open(server, "viewer")) {
+                    holder.commit();
+                    recorder.join(Duration.ofSeconds(10));
+                    HistoryStore history = server.context.getBean(HistoryStore.class);
+                    assertEquals("success", history.find(id).orElseThrow().status());
+                    Await.until("the stream sends the success", Duration.ofSeconds(10), () -> stream.data().stream()
+                            .anyMatch(d -> d.contains(id.toString()) && d.contains("\"status\":\"success\"")));
+                }
+            }
+        }
+    }
+
     /** An open event stream, read on a thread of its own: every data line it sent so far. */
     record EventStream(List<String> lines, Stream<String> body)
             implements AutoCloseable {

@@ -251,12 +251,24 @@ public final class HistoryStore {
      */
     public List<ExecutionRecord> changedSince(Instant since, UUID afterId, int limit) {
         return jdbc.list("SELECT * FROM " + TABLE + " WHERE updated_at >= ? AND (updated_at > ? OR id > ?) "
-                        + "AND updated_at < (SELECT coalesce(min(xact_start), now()) FROM pg_stat_activity "
-                        + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' "
-                        + "AND xact_start IS NOT NULL AND backend_type = 'client backend') "
-                        + "ORDER BY updated_at, id LIMIT ?",
+                        + "AND updated_at < " + OPEN_WRITES_HORIZON + " ORDER BY updated_at, id LIMIT ?",
                 HistoryStore::record, Timestamp.from(since), Timestamp.from(since), afterId, limit);
     }
+
+    /**
+     * Where a reader of {@link #changedSince} that must miss no change from now on starts: the start of the oldest
+     * transaction still open in this database, else now, on PostgreSQL's clock. A write that began before the reader
+     * started and commits after it has an updated_at before "now": started at now, the reader passed it by, and a
+     * page read at the same moment could not see it either (not yet committed). What it reads twice is harmless.
+     */
+    public Instant changeHorizon() {
+        return jdbc.one("SELECT " + OPEN_WRITES_HORIZON, row -> row.getTimestamp(1).toInstant()).orElseThrow();
+    }
+
+    /** The start of the oldest transaction of another session still open in this database, else now. */
+    private static final String OPEN_WRITES_HORIZON = "(SELECT coalesce(min(xact_start), now()) FROM pg_stat_activity "
+            + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' "
+            + "AND xact_start IS NOT NULL AND backend_type = 'client backend')";
 
     private record Where(String sql, List<Object> parameters) {
     }
