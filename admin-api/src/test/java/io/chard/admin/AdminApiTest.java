@@ -411,19 +411,9 @@ class AdminApiTest {
             HistoryStore history = twoRecorders.context.getBean(HistoryStore.class);
             assertTrue(history.find(first).isPresent());
             try (EventStream stream = EventStream.open(twoRecorders, "viewer");
-                 Connection holder = twoRecorders.context.getBean(DataSource.class).getConnection()) {
-                holder.setAutoCommit(false);
-                try (var lock = holder.prepareStatement(
-                        "SELECT 1 FROM background_tasks_task_execution WHERE id = ? FOR UPDATE")) {
-                    lock.setObject(1, first);
-                    lock.executeQuery().close();
-                }
+                 Connection holder = lockRow(twoRecorders, first)) {
                 twoRecorders.settle(first, new Outcome.Success("13"));
-                Thread firstRecorder = Thread.ofVirtual().start(() -> twoRecorders.recordHistory("recorder-1"));
-                Jdbc jdbc = twoRecorders.context.getBean(Jdbc.class);
-                Await.until("recorder-1's write waits on the row", Duration.ofSeconds(10), () -> jdbc.count(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                + "AND wait_event_type = 'Lock'") >= 1);
+                Thread firstRecorder = recordWaitingOnTheLock(twoRecorders, "recorder-1");
                 UUID second = UUID.fromString(twoRecorders.operator.post("/api/background_tasks/tasks",
                         "{\"task\":\"test.add\",\"args\":[8,9]}").text("id"));
                 twoRecorders.recordHistory("recorder-2");
@@ -453,19 +443,9 @@ class AdminApiTest {
             UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks",
                     "{\"task\":\"test.add\",\"args\":[6,7]}").text("id"));
             server.recordHistory("recorder");
-            try (Connection holder = server.context.getBean(DataSource.class).getConnection()) {
-                holder.setAutoCommit(false);
-                try (var lock = holder.prepareStatement(
-                        "SELECT 1 FROM background_tasks_task_execution WHERE id = ? FOR UPDATE")) {
-                    lock.setObject(1, id);
-                    lock.executeQuery().close();
-                }
+            try (Connection holder = lockRow(server, id)) {
                 server.settle(id, new Outcome.Success("13"));
-                Thread recorder = Thread.ofVirtual().start(() -> server.recordHistory("recorder"));
-                Jdbc jdbc = server.context.getBean(Jdbc.class);
-                Await.until("the recorder's write waits on the row", Duration.ofSeconds(10), () -> jdbc.count(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                + "AND wait_event_type = 'Lock'") >= 1);
+                Thread recorder = recordWaitingOnTheLock(server, "recorder");
                 Thread.sleep(50); // the stream opens strictly after the write began
                 try (EventStream stream = EventStream.open(server, "viewer")) {
                     holder.commit();
@@ -477,6 +457,28 @@ class AdminApiTest {
                 }
             }
         }
+    }
+
+    /** A transaction holding {@code id}'s history row locked until it commits. */
+    private static Connection lockRow(AdminApiServer server, UUID id) throws Exception {
+        Connection holder = server.context.getBean(DataSource.class).getConnection();
+        holder.setAutoCommit(false);
+        try (var lock = holder.prepareStatement(
+                "SELECT 1 FROM background_tasks_task_execution WHERE id = ? FOR UPDATE")) {
+            lock.setObject(1, id);
+            lock.executeQuery().close();
+        }
+        return holder;
+    }
+
+    /** Starts {@code recorder}'s write of the events in Redis, and waits until it waits on a row lock. */
+    private static Thread recordWaitingOnTheLock(AdminApiServer server, String recorder) {
+        Thread writing = Thread.ofVirtual().start(() -> server.recordHistory(recorder));
+        Jdbc jdbc = server.context.getBean(Jdbc.class);
+        Await.until(recorder + "'s write waits on the row", Duration.ofSeconds(10), () -> jdbc.count(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        + "AND wait_event_type = 'Lock'") >= 1);
+        return writing;
     }
 
     /** An open event stream, read on a thread of its own: every data line it sent so far. */
