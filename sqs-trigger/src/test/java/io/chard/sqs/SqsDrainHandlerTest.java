@@ -2,6 +2,7 @@ package io.chard.sqs;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.chard.broker.Broker;
 import io.chard.broker.BrokerConsumer.LeaseBatch;
 import io.chard.broker.BrokerUnavailableException;
@@ -14,6 +15,7 @@ import io.chard.client.TaskClient;
 import io.chard.testing.TestRedis;
 import io.chard.worker.function.DeadlineContext;
 import io.chard.worker.function.FunctionHandler;
+import io.chard.worker.function.TimerDrainHandler;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -314,6 +316,34 @@ class SqsDrainHandlerTest {
             assertThrows(BrokerUnavailableException.class,
                     () -> unreachable.handleRequest(batch, new DeadlineContext(Duration.ofSeconds(30))));
         }
+    }
+
+    /**
+     * A task whose hard limit (30 s) exceeds what this function ever has (30 s timeout - 5 s margin): its message goes
+     * back at each delivery (and, past the redrive policy's count, to the DLQ), while the execution waits in Redis,
+     * where the queue's timer drain (docs/deploy-aws.md: every SQS-triggered queue also needs one; 300 s beside the
+     * SQS function's 60 s in the template) runs it. The message's next delivery is then acknowledged.
+     */
+    @Test
+    void aMessageWhoseTasksLimitNeverFitsThisFunctionGoesBackAndTheQueuesTimerDrainRunsTheExecution() {
+        start(Map.of("chard.function.timeout", "30s", "chard.function.run-budget", "1s"));
+        UUID id = client.dispatch("examples.limited_sleep", 0.1).id();
+        List<Message> messages = receive(10, 5);
+        assertEquals(List.of(id.toString()), messages.stream().map(Message::body).toList());
+        for (int delivery = 0; delivery < 2; delivery++) {
+            SQSBatchResponse response = handler.handleRequest(event(messages),
+                    new DeadlineContext(Duration.ofSeconds(30)));
+            assertEquals(List.of(messages.getFirst().messageId()), response.getBatchItemFailures().stream()
+                    .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList(), "no_fit: tried again");
+            assertEquals(ExecutionStatus.PENDING, snapshot(id).status());
+            assertEquals(0, snapshot(id).deliveries());
+        }
+        TimerDrainHandler timer = new TimerDrainHandler(context);
+        timer.handleRequest(new ScheduledEvent(),
+                new DeadlineContext(Duration.ofSeconds(40)));
+        assertEquals(ExecutionStatus.SUCCESS, snapshot(id).status(), "the timer drain, with the time, ran it");
+        SQSBatchResponse after = handler.handleRequest(event(messages), new DeadlineContext(Duration.ofSeconds(30)));
+        assertEquals(List.of(), after.getBatchItemFailures(), "ended: the message is acknowledged");
     }
 
     @Test

@@ -35,6 +35,8 @@ final class Heartbeater {
     private final JsonMapper json;
     private final Clock clock;
     private final Outage outage = new Outage(LOG, "heartbeat to Redis");
+    /** When Redis last took a heartbeat (at first, when the worker started). */
+    private volatile Instant renewedAt;
 
     /** What the registry entry says about this worker besides its running tasks. */
     record Identity(String id, String host, WorkerConfig config, Instant startedAt) {
@@ -52,6 +54,7 @@ final class Heartbeater {
         this.every = Duration.ofNanos(lease.toNanos() / 3);
         this.json = json;
         this.clock = clock;
+        this.renewedAt = identity.startedAt();
     }
 
     /** One heartbeat; answers the pause before the next. */
@@ -63,6 +66,11 @@ final class Heartbeater {
     /** True while heartbeats fail: the leases held may be lapsing on Redis' clock. */
     boolean failing() {
         return outage.failures() > 0;
+    }
+
+    /** When Redis last took a heartbeat. */
+    Instant renewedAt() {
+        return renewedAt;
     }
 
     /** Renews every lease held now (also called by the lease loop after an outage); true when Redis took it. */
@@ -100,6 +108,7 @@ final class Heartbeater {
                     leaseCalls.afterLeasesInFlight(() -> dropIfStillUnder(execution, token));
                 }
             }
+            renewedAt = clock.instant();
             outage.recovered();
             return true;
         } catch (BrokerUnavailableException e) {

@@ -64,6 +64,8 @@ public final class Worker {
     private final IntConsumer exit;
     private final ReadyTrigger trigger;
     private final WorkerMetrics metrics;
+    private final Heartbeater heartbeater;
+    private final Duration leaseDuration;
     /** The drain in progress, if any: counts what it leases and how those executions end. */
     private volatile DrainTally tally;
     /** The drain in progress' idle wait, if any: woken as its tasks' outcomes are settled. */
@@ -110,7 +112,8 @@ public final class Worker {
         this.runner = new ExecutionRunner(invoker, broker, slots, clock, settler::submit, metrics, this::started);
         metrics.slots(config.concurrency(), slots::freeRunSlots, slots::prefetch);
         LeaseCalls leaseCalls = new LeaseCalls();
-        Heartbeater heartbeater = new Heartbeater(broker, runner, leaseCalls,
+        this.leaseDuration = chard.leaseDuration();
+        this.heartbeater = new Heartbeater(broker, runner, leaseCalls,
                 new Heartbeater.Identity(id, host(), config, clock.instant()), chard.leaseDuration(), json, clock);
         this.leasing = new LeaseLoop(broker, config, chard.leaseDuration(), slots, this::leased, settler,
                 heartbeater, leaseCalls, clock);
@@ -169,6 +172,7 @@ public final class Worker {
     }
 
     private DrainReport drained(Instant deadline, LeaseLoop.Source source, DrainWake idle, IdSource ids) {
+        Instant began = clock.instant();
         DrainTally counting = new DrainTally();
         tally = counting;
         drainWake = idle;
@@ -179,9 +183,16 @@ public final class Worker {
         // Read in this order: a settlement is counted before its execution leaves the runner (settled), so a look
         // that finds the runner idle also finds the count that tells it the last idle round is out of date.
         while (!stopping && clock.instant().isBefore(deadline)
-                && !(leasing.dry() && runner.idle() && settler.idle() && idle.idleRoundCurrent())) {
+                && !(leasing.dry() && runner.idle() && settler.idle() && idle.idleRoundCurrent())
+                && !unreachable(began)) {
             Duration left = Duration.between(clock.instant(), deadline);
             idle.awaitMayBeDone(left.compareTo(CHECK_PERIOD) < 0 ? left : CHECK_PERIOD);
+        }
+        boolean unreachable = unreachable(began);
+        if (unreachable) {
+            LOG.warn("Redis has not taken a heartbeat for {} (a lease duration): the drain ends before its deadline; "
+                    + "what still runs is given back or lapses, outcomes not settled are settled once Redis answers "
+                    + "(else their executions run again)", leaseDuration);
         }
         idle.end();
         drainWake = null;
@@ -189,12 +200,26 @@ public final class Worker {
             LOG.warn("a lease call outlasted the drain; what it leased is given back when it answers");
         }
         batchesStart = leaseLoop != null; // drain and start hold the worker's lock
-        int givenBack = giveBackAll(deadline);
-        if (!settler.flush(SETTLE_PATIENCE)) {
+        int givenBack = giveBackAll(unreachable ? clock.instant() : deadline);
+        if (!settler.flush(unreachable ? Duration.ZERO : SETTLE_PATIENCE)) {
             LOG.warn("some outcomes are not settled yet; they are delivered again when their leases lapse");
         }
         tally = null;
         return counting.report(givenBack, ids == null ? Map.of() : Map.copyOf(ids.found()));
+    }
+
+    /**
+     * Whether Redis has taken no heartbeat for a lease duration, counted from the later of the last one it took and
+     * the drain's start (a warm instance's last heartbeat may be from its previous invocation): every lease this
+     * worker holds has lapsed on Redis' clock by then, and the drain would only back off until its deadline.
+     */
+    private boolean unreachable(Instant began) {
+        if (!heartbeater.failing()) {
+            return false;
+        }
+        Instant renewed = heartbeater.renewedAt();
+        Instant since = renewed.isAfter(began) ? renewed : began;
+        return !clock.instant().isBefore(since.plus(leaseDuration));
     }
 
     /**

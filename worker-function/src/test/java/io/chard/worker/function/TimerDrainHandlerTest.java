@@ -9,7 +9,9 @@ import io.chard.broker.RedisKeys;
 import io.chard.client.DispatchRequest;
 import io.chard.client.TaskClient;
 import io.chard.config.ChardConfig;
+import io.chard.config.ChardSettings;
 import io.chard.testing.Await;
+import io.chard.testing.TcpProxy;
 import io.chard.testing.TestRedis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +32,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -245,6 +250,45 @@ class TimerDrainHandlerTest {
                 .get("CloudWatchMetrics")).getFirst();
         assertEquals(List.of(List.of("Function", "Task", "Queue"), List.of("Function")), directive.get("Dimensions"));
         assertEquals(List.of(Map.of("Name", "TaskWait", "Unit", "Milliseconds")), directive.get("Metrics"));
+    }
+
+    /**
+     * Redis goes away while the drain's only task runs: the task ends, its outcome cannot be settled, and nothing
+     * else can be leased. The drain held the invocation to its deadline, backing off against a dead Redis (a
+     * 300 s timer function burnt 295 s for nothing). Once Redis has been unreachable for a whole lease duration
+     * (every lease it holds has lapsed on Redis' clock by then) and nothing still runs, the invocation ends; the
+     * execution is not lost: once Redis answers, the warm instance settles it or another drain runs it again.
+     */
+    @Test
+    void aDrainWhoseRedisGoesAwayEndsOnceALeaseDurationPassedInsteadOfHoldingTheInvocationToItsDeadline()
+            throws Exception {
+        URI redis = URI.create(TestRedis.uri());
+        try (TcpProxy proxy = new TcpProxy(redis.getHost(), redis.getPort())) {
+            start(Map.of(ChardSettings.REDIS_URI, "redis://127.0.0.1:" + proxy.port(),
+                    "chard.lease-duration", "6s"));
+            UUID sleep = client.dispatch("examples.sleep", 2).id();
+            java.util.concurrent.CompletableFuture<String> invocation = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> handler.handleRequest(new ScheduledEvent(),
+                            new DeadlineContext(Duration.ofSeconds(45))));
+            Await.until("it runs", Duration.ofSeconds(10), () -> snapshot(sleep).status() == ExecutionStatus.RUNNING);
+            proxy.cut();
+            long cut = System.nanoTime();
+            String line = invocation.get(60, TimeUnit.SECONDS);
+            Duration held = Duration.ofNanos(System.nanoTime() - cut);
+            assertTrue(held.compareTo(Duration.ofSeconds(20)) < 0,
+                    "held the invocation " + held.toMillis() + " ms after Redis went away (deadline 40 s): " + line);
+            proxy.restore();
+            Await.until("the client reconnected", Duration.ofSeconds(20), () -> {
+                try {
+                    context.getBean(Broker.class).ping();
+                    return true;
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            });
+            handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(20)));
+            Await.until("it ends", Duration.ofSeconds(20), () -> snapshot(sleep).status() == ExecutionStatus.SUCCESS);
+        }
     }
 
     /** The embedded-metric lines {@code invocation} writes to standard output (passed on to it as well). */
