@@ -282,6 +282,33 @@ class FlowLimitsTest extends BrokerFixture {
     }
 
     /**
+     * An idempotency key on a dispatch a limit pins (the task's, a per-key one, the queue's) is stored where the
+     * execution goes, the limit's partition; a repeat of that dispatch goes there too and is answered as a duplicate.
+     */
+    @Test
+    void aRepeatedIdempotencyKeyOnALimitedDispatchIsAnsweredByTheFirstExecution() {
+        for (int n = 1; n <= 8; n++) {
+            String key = "click-" + n;
+            List<DispatchRequest> calls = List.of(
+                    DispatchRequest.of("test.rated", null).withIdempotencyKey(key),
+                    DispatchRequest.of("test.per_customer", client.toJson(List.of("c-" + n, n)))
+                            .withIdempotencyKey(key),
+                    DispatchRequest.of("test.add", client.toJson(List.of(n, n))).withQueue("reports")
+                            .withIdempotencyKey(key));
+            for (DispatchRequest call : calls) {
+                Dispatched first = client.dispatch(call);
+                Dispatched again = client.dispatch(call);
+                List<Dispatched> inBatch = client.dispatchAll(
+                        List.of(DispatchRequest.of("test.add", client.toJson(List.of(0, 0))), call));
+                assertFalse(first.duplicate(), call.task() + " " + key);
+                assertTrue(again.duplicate() && again.id().equals(first.id()), call.task() + " " + key + " ran twice");
+                assertTrue(inBatch.get(1).duplicate() && inBatch.get(1).id().equals(first.id()),
+                        call.task() + " " + key + " ran twice from a batch");
+            }
+        }
+    }
+
+    /**
      * A unique task limited per key on another argument than its lock's: two dispatches of one order for two
      * customers have two limits, which could sit in two partitions; the lock decides, so they meet.
      */

@@ -149,6 +149,68 @@ class RedisBrokerTest extends BrokerFixture {
         assertTrue(eventTypes(id).contains("stale"), "the refused report is recorded: " + eventTypes(id));
     }
 
+    /**
+     * A lease that lapses puts its execution back into its own queue at its place (ahead of what was dispatched
+     * after it), and nothing else: an execution of the same queue waiting for a retry stays in its delayed set only.
+     */
+    @Test
+    void aLapsedLeaseGoesBackToItsOwnQueueAtItsPlaceAndARetryWaitingForItsDelayStaysDelayed() {
+        UUID retried = dispatch(request().withQueue("lapsing")).id();
+        Delivery failing = worker.lease(List.of("lapsing"), 1, LEASE).deliveries().getFirst();
+        assertEquals(retried, failing.id());
+        assertEquals(List.of(true), worker.settle(List.of(new Settlement(failing.lease(),
+                new Outcome.Retry(Duration.ofHours(1), "java.io.IOException", "boom", "")))));
+        UUID lapsing = dispatch(request().withQueue("lapsing")).id();
+        assertEquals(List.of(lapsing), ids(worker.lease(List.of("lapsing"), 1, Duration.ofMillis(200)).deliveries()));
+        UUID behind; // in the lapsed one's partition: the order of two partitions' executions is not defined
+        do {
+            behind = dispatch(request().withQueue("lapsing")).id();
+        } while (broker.partitions().of(behind) != broker.partitions().of(lapsing));
+        UUID elsewhere = dispatch(request().withQueue("elsewhere")).id();
+        RedisKeys keys = broker.partitions().keys(lapsing);
+        try (BrokerConsumer other = broker.consumer("worker-b")) {
+            BrokerConsumer.LeaseBatch taken = Await.value("the lapsed lease is taken back", Duration.ofSeconds(5),
+                    () -> {
+                if (Instant.now().isBefore(broker.snapshot(lapsing).orElseThrow().startedAt().plusMillis(250))) {
+                    return null;
+                }
+                return other.lease(List.of("lapsing"), 1, LEASE);
+            });
+            assertEquals(List.of(lapsing), ids(taken.deliveries()), "back at its place, ahead of the later one");
+            assertEquals(Map.of("lapsing", 1), taken.lapsed());
+            assertTrue(ids(other.lease(List.of("lapsing"), 100, LEASE).deliveries()).contains(behind));
+        }
+        assertEquals(ExecutionStatus.RETRYING, broker.snapshot(retried).orElseThrow().status());
+        RedisKeys retriedKeys = broker.partitions().keys(retried);
+        assertEquals(null, broker.sync().zscore(retriedKeys.queue("lapsing", "ready"), retried.toString()));
+        assertTrue(broker.sync().zscore(retriedKeys.queue("lapsing", "delayed"), retried.toString()) != null);
+        assertEquals(null, broker.sync().zscore(keys.queue("elsewhere", "ready"), lapsing.toString()));
+        assertEquals(List.of(elsewhere), ids(worker.lease(List.of("elsewhere"), 10, LEASE).deliveries()));
+    }
+
+    /**
+     * An execution that expires while its queue is paused stays waiting until the resume (a paused queue's ready set
+     * is not read), and the first lease after the resume ends it as expired, unrun, as a worker drops an expired
+     * message it receives.
+     */
+    @Test
+    void anExecutionThatExpiresWhileItsQueueIsPausedIsEndedAsExpiredByTheFirstLeaseAfterTheResumeAndNeverRuns() {
+        QueueControl control = context.getBean(QueueControl.class);
+        control.pause("default");
+        UUID id = client.dispatch(DispatchRequest.of("test.short_lived", null)).id(); // expires after 0.2 s
+        Await.until("its expiry passed", Duration.ofSeconds(2),
+                () -> Instant.now().isAfter(broker.snapshot(id).orElseThrow().queuedAt().plusMillis(300)));
+        assertEquals(List.of(), worker.lease(DEFAULT, 10, LEASE).deliveries());
+        assertEquals(ExecutionStatus.PENDING, broker.snapshot(id).orElseThrow().status(), "while the queue is paused");
+        control.resume("default");
+        assertEquals(List.of(), worker.lease(DEFAULT, 10, LEASE).deliveries(), "never run");
+        ExecutionSnapshot after = broker.snapshot(id).orElseThrow();
+        assertEquals(ExecutionStatus.REVOKED, after.status());
+        assertEquals("expired", after.reason());
+        assertEquals(0, context.getBean(BrokerMonitor.class).queues().stream()
+                .filter(queue -> queue.name().equals("default")).findFirst().orElseThrow().ready());
+    }
+
     @Test
     void aLeaseAnswersHowLongEachExecutionWaitedSinceItBecameReadyNotSinceItsDispatch() throws InterruptedException {
         Instant before = Instant.now();
