@@ -1,6 +1,7 @@
 package io.chard.client;
 
 import io.chard.broker.UniqueLock;
+import io.chard.task.FlowLimits;
 import io.chard.task.TaskDefinition;
 import io.chard.task.Uniqueness;
 import io.micronaut.core.annotation.Nullable;
@@ -92,6 +93,9 @@ final class UniqueLocks {
     }
 
     private String scalar(JsonNode node) {
+        if (node.isNumber()) {
+            return FlowLimits.numberText(node);
+        }
         try {
             return json.writeValueAsString(node);
         } catch (IOException e) {

@@ -4,6 +4,8 @@ import io.chard.config.QueueLimitConfig;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +65,32 @@ public final class FlowLimits {
             return Optional.of("");
         }
         return Optional.of(value.isString() ? value.getStringValue()
-                : value.isNumber() ? value.getNumberValue().toString() : value.toString());
+                : value.isNumber() ? numberText(value) : value.toString());
     }
+
+    /**
+     * A number's text for a key: a whole number as an integer, however it was written (1, 1.0 and 1e0 bind to the
+     * same long, so they are one key; workflow.lua's wf_limit_key strips a zero fraction likewise), else its
+     * decimal form. A whole number of more than {@value #WHOLE_DIGITS} digits keeps its own text: no argument binds
+     * it, and writing out 1e999999999 would take the dispatching thread's memory and time.
+     */
+    public static String numberText(JsonNode number) {
+        if (number.getNumberValue() instanceof Long || number.getNumberValue() instanceof Integer
+                || number.getNumberValue() instanceof BigInteger) {
+            return number.getNumberValue().toString();
+        }
+        try {
+            BigDecimal value = number.getBigDecimalValue().stripTrailingZeros();
+            if (value.scale() <= 0 && value.precision() - value.scale() <= WHOLE_DIGITS) {
+                return value.toBigInteger().toString();
+            }
+        } catch (NumberFormatException notFinite) {
+            // NaN or infinite: its own text
+        }
+        return number.getNumberValue().toString();
+    }
+
+    private static final int WHOLE_DIGITS = 40;
 
     /**
      * Every limit by its Redis name, {@link FlowLimit#NONE} for this process's tasks and configured queues without

@@ -8,9 +8,12 @@ import io.chard.task.BadLimitTasks;
 import io.chard.task.FlowLimit;
 import io.chard.testing.Await;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -220,6 +223,23 @@ class FlowLimitsTest extends BrokerFixture {
         assertEquals(List.of(true), worker.settle(List.of(new Settlement(acmeFirst.lease(),
                 new Outcome.Success("null")))));
         assertEquals(List.of(acme2), ids(worker.lease(DEFAULT, 10, LEASE).deliveries()));
+    }
+
+    /**
+     * test.per_tenant is one at a time per tenant, a long: tenant 1 dispatched from Java and as 1.0 over HTTP JSON
+     * is the same tenant to the task, but the key was the number's text ("1" and "1.0"), so both ran at once.
+     */
+    @Test
+    void aPerKeyCapOnANumberHoldsForOneTenantWhetherItIsWrittenAsOneOrOnePointZero() throws IOException {
+        JsonMapper json = context.getBean(JsonMapper.class);
+        UUID fromJava = client.dispatch("test.per_tenant", 1, 1).id();
+        UUID fromJson = client.dispatch(DispatchRequest.of("test.per_tenant",
+                json.readValue("[1.0, 2]", JsonNode.class))).id();
+        UUID byExponent = client.dispatch(DispatchRequest.of("test.per_tenant",
+                json.readValue("[1e0, 3]", JsonNode.class))).id();
+        List<UUID> first = ids(worker.lease(DEFAULT, 10, LEASE).deliveries());
+        assertEquals(List.of(fromJava), first, "one at a time for tenant 1 (1.0 is " + fromJson + ", 1e0 is "
+                + byExponent + ")");
     }
 
     @Test

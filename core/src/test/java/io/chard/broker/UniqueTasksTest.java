@@ -3,8 +3,11 @@ package io.chard.broker;
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
 import io.chard.testing.Await;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -108,6 +111,21 @@ class UniqueTasksTest extends BrokerFixture {
         assertDuplicateOf(first, client.dispatch(DispatchRequest.of("test.unique_order", null)
                 .withKwargs(client.toJson(Map.of("note", "named", "orderId", "order-7")))));
         assertFalse(client.dispatch("test.unique_order", "order-8", "first note").duplicate());
+    }
+
+    /**
+     * test.unique_running takes a long: 1 from Java, 1 or 1.0 or 1e0 from HTTP JSON bind to the same 1L, so they
+     * are one call; the lock hashed the number's text (1 and 1.0 two locks) and ran the same call twice at once.
+     */
+    @Test
+    void aWholeNumberIsOneLockWhetherWrittenAsOneOrOnePointZeroOrOneEZero() throws IOException {
+        JsonMapper json = context.getBean(JsonMapper.class);
+        Dispatched first = client.dispatch("test.unique_running", 1);
+        for (String args : List.of("[1]", "[1.0]", "[1e0]", "[10e-1]")) {
+            assertDuplicateOf(first, client.dispatch(DispatchRequest.of("test.unique_running",
+                    json.readValue(args, JsonNode.class))), "args " + args + " bind to 1");
+        }
+        assertFalse(client.dispatch("test.unique_running", 2).duplicate(), "another number is another lock");
     }
 
     @Test

@@ -2,17 +2,18 @@ package io.chard.canvas;
 
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.Delivery;
+import io.chard.broker.LimitDeclarations;
 import io.chard.broker.Outcome;
 import io.chard.broker.RedisBroker;
 import io.chard.broker.Settlement;
 import io.chard.client.TaskClient;
 import io.chard.config.ChardSettings;
 import io.chard.testing.TestRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,9 +28,9 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 import static io.chard.canvas.Workflow.chain;
-import static io.chard.canvas.Workflow.chunks;
 import static io.chard.canvas.Workflow.chord;
 import static io.chard.canvas.Workflow.chordCallingOnFailure;
+import static io.chard.canvas.Workflow.chunks;
 import static io.chard.canvas.Workflow.group;
 import static io.chard.canvas.Workflow.map;
 import static io.chard.canvas.Workflow.task;
@@ -494,7 +495,7 @@ class WorkflowTest {
      */
     @Test
     void aStepLimitedPerKeyThatReceivesItsKeyFromItsPredecessorIsLimitedByThatKey() {
-        context.getBean(io.chard.broker.LimitDeclarations.class).declare();
+        context.getBean(LimitDeclarations.class).declare();
         client.dispatch(group(chain(task("test.echo", "a"), task("test.per_customer", 1)),
                 chain(task("test.echo", "g"), task("test.per_customer", 2)),
                 chain(task("test.echo", "a2"), task("test.per_customer", 3))));
@@ -516,7 +517,7 @@ class WorkflowTest {
      */
     @Test
     void aStepLimitedPerKeyOnAnObjectKeepsTwoAccountsWithLongIdsApart() {
-        context.getBean(io.chard.broker.LimitDeclarations.class).declare();
+        context.getBean(LimitDeclarations.class).declare();
         client.dispatch(group(chain(task("test.echo", "a"), task("test.per_account", 1)),
                 chain(task("test.echo", "b"), task("test.per_account", 2))));
         List<Delivery> heads = worker.lease(DEFAULT, 10, LEASE).deliveries();
@@ -536,7 +537,7 @@ class WorkflowTest {
      */
     @Test
     void aValueOutsideADoublesRangeHandedToAStepLimitedPerKeyDoesNotFailTheSettle() {
-        context.getBean(io.chard.broker.LimitDeclarations.class).declare();
+        context.getBean(LimitDeclarations.class).declare();
         WorkflowDispatched run = client.dispatch(chain(task("test.echo", "a"), task("test.per_account", 1)));
         Delivery head = worker.lease(DEFAULT, 10, LEASE).deliveries().getFirst();
         RuntimeException failure = null;
@@ -549,6 +550,20 @@ class WorkflowTest {
         assertEquals(1, steps.size(), "the step after it, released by its join; the settle failed with " + failure
                 + ", the first step is now " + broker.snapshot(head.id()).orElseThrow().status() + " and the workflow "
                 + workflows.find(run.id()).orElseThrow().status());
+    }
+
+    /** A step limited per tenant (a long) handed 1.0 by its predecessor waits for tenant 1's running execution. */
+    @Test
+    void aStepLimitedPerKeyHandedAWholeNumberWithAFractionSharesTheKeyOfThatInteger() {
+        context.getBean(LimitDeclarations.class).declare();
+        WorkflowDispatched run = client.dispatch(chain(task("test.echo", "a"), task("test.per_tenant", 2)));
+        Delivery head = worker.lease(DEFAULT, 10, LEASE).deliveries().getFirst();
+        UUID tenantOne = client.dispatch("test.per_tenant", 1, 9).id();
+        assertEquals(List.of(tenantOne), worker.lease(DEFAULT, 10, LEASE).deliveries().stream().map(Delivery::id)
+                .toList());
+        worker.settle(List.of(new Settlement(head.lease(), new Outcome.Success("1.0"))));
+        assertEquals(List.of(), worker.lease(DEFAULT, 10, LEASE).deliveries().stream().map(Delivery::id).toList(),
+                "step " + run.members().getLast().id() + " runs for tenant 1 while " + tenantOne + " runs");
     }
 
     private List<Delivery> runUntilIdle(BrokerConsumer consumer) {

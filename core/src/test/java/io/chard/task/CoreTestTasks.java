@@ -111,6 +111,11 @@ public class CoreTestTasks {
     public void perAccount(java.util.Map<String, Object> account, int order) {
     }
 
+    /** One at a time per tenant, the tenant a number: a per-key limit on a numeric argument. */
+    @Task(value = "test.per_tenant", concurrency = 1, limitKey = "tenant")
+    public void perTenant(long tenant, int order) {
+    }
+
     /** One at a time per customer, any number of customers at once. */
     @Task(value = "test.per_customer", concurrency = 1, limitKey = "customer")
     public void perCustomer(String customer, int order) {

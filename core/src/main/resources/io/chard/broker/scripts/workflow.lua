@@ -41,7 +41,8 @@ local function wf_limit_key(env, input)
   local ok, args = pcall(cjson.decode, '[' .. input .. ']')
   local v, key = ok and args[1], input
   if v == cjson.null then key = ''
-  elseif type(v) == 'string' then key = v end
+  elseif type(v) == 'string' then key = v
+  elseif type(v) == 'number' then key = string.gsub(input, '^(%-?%d+)%.0+$', '%1') end
   return string.sub(env, 1, s - 1) .. '"limit-key":' .. cjson.encode(key) .. string.sub(env, e + 1)
 end
 
