@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -159,10 +160,26 @@ public class Executions {
             if (refused.isPresent()) {
                 return refused.get();
             }
-            UUID newId = dispatchAgain(found.get(), username).id();
-            return new ActionResult.Retried(detail(newId).orElseThrow());
+            Dispatched dispatched = dispatchAgain(found.get(), username);
+            return new ActionResult.Retried(readBack(dispatched));
         } catch (BrokerUnavailableException e) {
             return new ActionResult.BrokerUnavailable(e.getMessage());
+        }
+    }
+
+    /**
+     * The retry just dispatched, read back; once a new execution was enqueued, a read that fails (PostgreSQL or Redis
+     * gone a moment) answers what was dispatched, never an error that would have the operator retry again. A
+     * duplicate changed nothing, so its read may fail as any read does.
+     */
+    private ExecutionDetail readBack(Dispatched dispatched) {
+        try {
+            return detail(dispatched.id()).orElseThrow();
+        } catch (Jdbc.DatabaseException | BrokerUnavailableException | NoSuchElementException e) {
+            if (dispatched.duplicate()) {
+                throw e;
+            }
+            return ExecutionDetail.dispatched(dispatched.envelope());
         }
     }
 

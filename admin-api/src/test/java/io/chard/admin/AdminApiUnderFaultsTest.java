@@ -3,13 +3,18 @@ package io.chard.admin;
 import io.chard.admin.testing.AdminApiServer;
 import io.chard.admin.testing.ApiClient;
 import io.chard.admin.testing.ApiClient.Answer;
+import io.chard.broker.Outcome;
+import io.chard.client.TaskClient;
+import io.chard.history.HistoryStore;
+import io.chard.history.TaskRetried;
 import io.chard.testing.Await;
 import io.chard.testing.TcpProxy;
 import io.chard.testing.TestPostgres;
 import io.chard.testing.TestRedis;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +26,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 import static io.chard.admin.TaskApiTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -183,6 +189,49 @@ class AdminApiUnderFaultsTest {
                 Answer again = server.operator.post(TASKS, body);
                 assertEquals(202, again.status());
                 assertEquals(first.text("id"), again.text("id"));
+            }
+        }
+    }
+
+    /** Runs {@code onRetry} inside a manual retry, after its dispatch and before its read-back. */
+    @Singleton
+    static class FaultAfterRetryDispatch {
+        volatile Runnable onRetry;
+
+        @EventListener
+        void on(TaskRetried retried) {
+            Runnable fault = onRetry;
+            if (fault != null) {
+                fault.run();
+            }
+        }
+    }
+
+    /**
+     * A manual retry dispatches the new execution, then reads it back from PostgreSQL: PostgreSQL gone between the
+     * two answered 503 database_unavailable for a retry that was dispatched, inviting the operator to click again.
+     * Once dispatched, the retry is answered from what was dispatched, as a dispatch or a workflow is.
+     */
+    @Test
+    void aRetryWhosePostgresGoesAwayAfterItsDispatchAnswersTheDispatchedExecutionNotA503() throws Exception {
+        TestPostgres.Server postgres = TestPostgres.server();
+        try (TcpProxy proxy = new TcpProxy(postgres.host(), postgres.port());
+             AdminApiServer server = new AdminApiServer(TestPostgres.properties(TestPostgres.freshDatabase(),
+                     "127.0.0.1", proxy.port()))) {
+            UUID failed = UUID.fromString(server.operator.post(TASKS, DISPATCH).text("id"));
+            server.settle(failed, new Outcome.Failure("java.lang.IllegalStateException", "boom", ""));
+            HistoryStore history = server.context.getBean(HistoryStore.class);
+            Await.until("the failure is recorded", Duration.ofSeconds(10),
+                    () -> history.find(failed).map(r -> r.status().equals("failed")).orElse(false));
+            server.context.getBean(FaultAfterRetryDispatch.class).onRetry = proxy::cut;
+            try {
+                Answer retried = server.operator.post(ADMIN + "/executions/" + failed + "/retry", "");
+                assertEquals(200, retried.status(), "a dispatched retry answered " + retried.body());
+                assertEquals(failed.toString(), retried.text("retried_from_id"));
+                assertTrue(server.context.getBean(TaskClient.class)
+                        .snapshot(UUID.fromString(retried.text("id"))).isPresent(), "the answer names the retry");
+            } finally {
+                server.context.getBean(FaultAfterRetryDispatch.class).onRetry = null;
             }
         }
     }

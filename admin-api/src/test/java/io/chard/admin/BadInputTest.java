@@ -146,6 +146,30 @@ class BadInputTest {
         assertRefused(dispatch("\"countdown\":-1"), 422, "countdown");
     }
 
+    /**
+     * A JSON number is read as a double, as Python's json reads it for Celery: 1e-400 is 0.0 before any check sees
+     * it, so a priority of 1e-400 is priority 0, in a dispatch as in a workflow's options; a priority of 0.5 is
+     * refused (400, naming it) in both; a countdown or expiry of 0.5 is half a second, and of 1e-400 none (a countdown
+     * of 0 runs now; an expiry of 0 would never run, so it is refused).
+     */
+    @Test
+    void aPriorityThatUnderflowsToZeroIsPriorityZeroAndAFractionalOneIsRefusedInADispatchAsInAWorkflow() {
+        Answer underflow = dispatch("\"priority\":1e-400");
+        assertEquals(202, underflow.status(), underflow.body());
+        assertEquals(0, underflow.json().get("priority").getIntValue(), underflow.body());
+        assertRefused(dispatch("\"priority\":0.5"), 400, "priority");
+        Answer workflow = api.post("/api/background_tasks/workflows",
+                "{\"task\": \"test.add\", \"args\": [1, 1], \"options\": {\"priority\": 1e-400}}");
+        assertEquals(202, workflow.status(), workflow.body());
+        Answer half = api.post("/api/background_tasks/workflows",
+                "{\"task\": \"test.add\", \"args\": [1, 1], \"options\": {\"priority\": 0.5}}");
+        assertTrue(half.status() == 400 || half.status() == 422, half.body());
+        assertEquals(202, dispatch("\"countdown\":0.5").status());
+        assertEquals(202, dispatch("\"countdown\":1e-400").status());
+        assertEquals(202, dispatch("\"expires\":0.5").status());
+        assertRefused(dispatch("\"expires\":1e-400"), 422, "expires");
+    }
+
     @Test
     void argumentsAreNeverCoercedIntoAnotherValue() {
         for (String args : List.of("[1.5, 2]", "[true, 1]", "[\"1\", 2]", "[1e400, 2]", "[9223372036854775808, 2]")) {
