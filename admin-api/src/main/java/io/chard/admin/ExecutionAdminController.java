@@ -26,6 +26,8 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +63,8 @@ class ExecutionAdminController {
 
     /**
      * A bulk retry or discard: the list's search (with its {@code list}), or the operator's selection ({@code ids}:
-     * only those of them the search matches), and whether to only count.
+     * only those of them the search matches), and whether to only count. {@code asOf}, the count's answer, bounds
+     * the action to what that count saw: nothing that failed or changed since (the dialog named the count).
      */
     @Serdeable(naming = SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -69,7 +72,8 @@ class ExecutionAdminController {
                       @Nullable String since, @Nullable String until, @Nullable String q, @Nullable String args,
                       @Nullable String kwargs, @Nullable String result, @Nullable String error,
                       @Nullable String worker, @Nullable String exceptionType, @Nullable String list,
-                      @Nullable String workflow, @Nullable List<UUID> ids, @Nullable Boolean dryRun) {
+                      @Nullable String workflow, @Nullable List<UUID> ids, @Nullable Boolean dryRun,
+                      @Nullable String asOf) {
 
         ExecutionFilter filter(JsonMapper json) {
             ExecutionFilter filter = new ExecutionSearch(null, taskName, queue, since, until, q, args, kwargs, result,
@@ -77,7 +81,19 @@ class ExecutionAdminController {
             if (ids != null && ids.contains(null)) {
                 throw new InvalidParameterException("ids", "'ids' must hold execution ids, not null");
             }
+            if (asOf != null && !counting()) {
+                filter = filter.withChangedBefore(countedAt());
+            }
             return ids == null ? filter : filter.withIds(List.copyOf(ids));
+        }
+
+        private Instant countedAt() {
+            try {
+                return Instant.parse(asOf);
+            } catch (DateTimeParseException e) {
+                throw new InvalidParameterException("as_of", "'as_of' must be the as_of a dry run answered, an "
+                        + "ISO-8601 instant; got " + asOf);
+            }
         }
 
         boolean counting() {
@@ -151,10 +167,10 @@ class ExecutionAdminController {
             return invalid("only failed executions can be discarded, not " + body.status());
         }
         ExecutionFilter filter = body.filter(json).withLane(ExecutionLane.DEAD);
-        long matched = history.search(filter, 1, 1).total();
         if (body.counting()) {
-            return HttpResponse.ok(Map.of("matched", matched));
+            return HttpResponse.ok(counted(filter));
         }
+        long matched = history.search(filter, 1, 1).total();
         List<UUID> discarded = executions.discardAll(filter, MAX_BULK, user.getName());
         return HttpResponse.ok(Map.of("matched", matched, "discarded", discarded));
     }
@@ -169,12 +185,21 @@ class ExecutionAdminController {
             return invalid("only failed or stuck executions can be retried, not " + body.status());
         }
         ExecutionFilter filter = body.filter(json).withStatuses(statuses);
-        long matched = history.search(filter, 1, 1).total();
         if (body.counting()) {
-            return HttpResponse.ok(Map.of("matched", matched));
+            return HttpResponse.ok(counted(filter));
         }
+        long matched = history.search(filter, 1, 1).total();
         Executions.BulkRetry retry = executions.retryAll(filter, MAX_BULK, user.getName());
         return HttpResponse.ok(Map.of("matched", matched, "retried", retry.retried(), "refused", retry.refused()));
+    }
+
+    /**
+     * A dry run's answer: how many match, and as of when, which the confirmed action sends back to stay within what
+     * was counted. The horizon is read before the count, so every change committed before it is in the count.
+     */
+    private Map<String, Object> counted(ExecutionFilter filter) {
+        Instant asOf = history.changeHorizon();
+        return Map.of("matched", history.search(filter, 1, 1).total(), "as_of", asOf.toString());
     }
 
     private static boolean blank(String value) {

@@ -116,6 +116,39 @@ class OperatorListsTest {
         assertError(server.viewer.get(EXECUTIONS + "?list=graveyard"), 422, "invalid_parameter");
     }
 
+    /**
+     * The dialog names what the dry run counted; what failed between the count and the confirmation is left alone.
+     * The action searched again, and discarded or retried the later failures too, which no one had been shown.
+     */
+    @Test
+    void aBulkActionConfirmedAfterMoreFailedActsOnlyOnWhatItsCountSaw() {
+        String marker = marker();
+        List<UUID> counted = failures(marker, 2);
+        String search = "\"list\":\"dead\",\"args\":\"" + marker + "\"";
+        Answer count = server.operator.post(EXECUTIONS + "/bulk-discard", "{" + search + "}");
+        assertEquals(2, count.json().get("matched").getIntValue(), count.body());
+        String asOf = count.text("as_of");
+        UUID later = failures(marker, 1).getFirst();
+
+        Answer discard = server.operator.post(EXECUTIONS + "/bulk-discard",
+                "{" + search + ",\"dry_run\":false,\"as_of\":\"" + asOf + "\"}");
+        assertEquals(Set.copyOf(counted.stream().map(UUID::toString).toList()),
+                Set.copyOf(strings(discard.json().get("discarded"))), discard.body());
+        assertEquals(List.of(later), ids(server.viewer.get(EXECUTIONS + "?list=dead&args=" + marker)));
+
+        Answer retryCount = server.operator.post(EXECUTIONS + "/bulk-retry", "{" + search + "}");
+        assertEquals(1, retryCount.json().get("matched").getIntValue(), retryCount.body());
+        UUID latest = failures(marker, 1).getFirst();
+        Answer retry = server.operator.post(EXECUTIONS + "/bulk-retry",
+                "{" + search + ",\"dry_run\":false,\"as_of\":\"" + retryCount.text("as_of") + "\"}");
+        assertEquals(1, retry.json().get("retried").size(), retry.body());
+        assertEquals(later.toString(), server.viewer.get(EXECUTIONS + "/" + retry.json().get("retried").get(0)
+                .getStringValue()).text("retried_from_id"), "the counted failure was retried, not " + latest);
+
+        assertError(server.operator.post(EXECUTIONS + "/bulk-discard",
+                "{" + search + ",\"dry_run\":false,\"as_of\":\"yesterday\"}"), 422, "invalid_parameter");
+    }
+
     @Test
     void aBulkRetryOfFiftyDeadFailuresClickedTwiceAtOnceRetriesEachExactlyOnce() throws Exception {
         String marker = marker();
