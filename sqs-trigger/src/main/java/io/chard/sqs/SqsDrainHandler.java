@@ -65,6 +65,7 @@ public class SqsDrainHandler extends FunctionHandler<SQSEvent, SQSBatchResponse>
         DrainReport report = worker().drainIds(List.copyOf(messages.values()), deadline, config.runBudget());
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         int unknown = 0;
+        int tooLong = 0;
         for (Map.Entry<String, UUID> message : messages.entrySet()) {
             UUID id = message.getValue();
             IdLease found = report.found().get(id);
@@ -73,9 +74,18 @@ public class SqsDrainHandler extends FunctionHandler<SQSEvent, SQSBatchResponse>
                 LOG.warn("SQS message {} names execution {}, which Redis does not know; acknowledged",
                         message.getKey(), id);
             }
+            if (found != null && found.code() == IdLeaseCode.NO_FIT && !report.settled().contains(id)) {
+                tooLong++;
+            }
             if (!handled(id, found, report)) {
                 failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(message.getKey()).build());
             }
+        }
+        if (tooLong > 0) {
+            // Each comes back until the redrive policy moves it to the DLQ; only this line says why.
+            LOG.warn("{} SQS messages name executions whose time limit does not fit in what this invocation had "
+                    + "left; they go back to SQS while the executions wait in Redis for this queue's timer drain or "
+                    + "a container worker (a task longer than this function's timeout never runs here)", tooLong);
         }
         LOG.info("sqs drain of {} messages: {}; {} to try again, {} unknown, {} unreadable; {} ms left",
                 event.getRecords().size(), report.summary(), failures.size(), unknown, unreadable,

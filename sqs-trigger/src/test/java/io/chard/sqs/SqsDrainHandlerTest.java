@@ -1,5 +1,9 @@
 package io.chard.sqs;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -330,14 +335,26 @@ class SqsDrainHandlerTest {
         UUID id = client.dispatch("examples.limited_sleep", 0.1).id();
         List<Message> messages = receive(10, 5);
         assertEquals(List.of(id.toString()), messages.stream().map(Message::body).toList());
-        for (int delivery = 0; delivery < 2; delivery++) {
-            SQSBatchResponse response = handler.handleRequest(event(messages),
-                    new DeadlineContext(Duration.ofSeconds(30)));
-            assertEquals(List.of(messages.getFirst().messageId()), response.getBatchItemFailures().stream()
-                    .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList(), "no_fit: tried again");
-            assertEquals(ExecutionStatus.PENDING, snapshot(id).status());
-            assertEquals(0, snapshot(id).deliveries());
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        Logger log = (Logger) LoggerFactory.getLogger(SqsDrainHandler.class);
+        lines.start();
+        log.addAppender(lines);
+        try {
+            for (int delivery = 0; delivery < 2; delivery++) {
+                SQSBatchResponse response = handler.handleRequest(event(messages),
+                        new DeadlineContext(Duration.ofSeconds(30)));
+                assertEquals(List.of(messages.getFirst().messageId()), response.getBatchItemFailures().stream()
+                        .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList(), "no_fit: tried again");
+                assertEquals(ExecutionStatus.PENDING, snapshot(id).status());
+                assertEquals(0, snapshot(id).deliveries());
+            }
+        } finally {
+            log.detachAppender(lines);
         }
+        String why = "1 SQS messages name executions whose time limit does not fit";
+        assertEquals(2, lines.list.stream().filter(line -> line.getLevel() == Level.WARN
+                && line.getFormattedMessage().startsWith(why)).count(),
+                "each invocation says why the message goes back: " + lines.list);
         TimerDrainHandler timer = new TimerDrainHandler(context);
         timer.handleRequest(new ScheduledEvent(),
                 new DeadlineContext(Duration.ofSeconds(40)));
