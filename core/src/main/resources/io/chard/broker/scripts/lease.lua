@@ -39,9 +39,12 @@ limits_due() -- rate windows that opened, caps rechecked: their held executions 
 local worker, lease_ms, max, ttl = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local fit, budget = tonumber(ARGV[6]), tonumber(ARGV[7])
 -- A short-lived worker (a fit set) reads the ready set in place instead of popping it: what does not fit stays
--- where it is, unwritten, and the scan steps past it; past this many such executions a queue is left for the call.
--- (It popped them, put them back, and stopped at 100: fitting work queued behind 100 that never fit was never
--- reached by a drain; and putting back a few thousand in one ZADD broke Lua's unpack after the pop.)
+-- where it is, unwritten, and the scan steps past it. (It popped them, put them back, and stopped at 100: fitting
+-- work queued behind 100 that never fit was never reached by a drain; and putting back a few thousand in one ZADD
+-- broke Lua's unpack after the pop.) A scan steps past this many from the head, then as many again from where the
+-- last scan that went that far stopped (`q:<queue>:skip`, the id of the last one it stepped past), and leaves the
+-- queue for the call: the head is always read first, and fitting work behind thousands that never fit is reached
+-- a thousand further each call instead of never. A scan that reads to the end deletes the mark.
 local MAX_SKIPPED = 1000
 -- Executions popped and not leased (held back by a limit, or ended as expired or revoked) cost a few writes each;
 -- past this many a queue is left until the next call (its wake says to come back at once), so a backlog of a
@@ -62,6 +65,9 @@ for q = 8, #ARGV do
   local queue = ARGV[q]
   local skipped = 0
   local passed = 0
+  local offset = 0 -- where a short-lived worker's scan reads next: what it stepped past stays in place
+  local stretch = 0 -- stepped past since the scan started, or since it jumped to the mark
+  local last_unfit, jumped = nil, false
   local ready, delayed, leased = queue_key(queue, 'ready'), queue_key(queue, 'delayed'), queue_key(queue, 'leased')
 
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', delayed, '-inf', NOW, 'LIMIT', 0, 1000)) do
@@ -79,11 +85,14 @@ for q = 8, #ARGV do
   while open and taken < max do
     local popped
     if fit > 0 then
-      popped = redis.call('ZRANGE', ready, skipped, skipped + max - taken - 1, 'WITHSCORES')
+      popped = redis.call('ZRANGE', ready, offset, offset + max - taken - 1, 'WITHSCORES')
     else
       popped = redis.call('ZPOPMIN', ready, max - taken)
     end
-    if #popped == 0 then break end
+    if #popped == 0 then
+      if jumped then redis.call('DEL', queue_key(queue, 'skip')) end -- read to the end: from the head next time
+      break
+    end
     -- One counter step per popped batch: base+1..base+n number this call's fencing tokens. The counter alone
     -- can roll back with the lease (a lost write), so a token also names the worker and the server's clock
     -- in microseconds: a lease handed out again after a rollback never repeats a lost token.
@@ -105,7 +114,7 @@ for q = 8, #ARGV do
         redis.call('ZREM', ready, id) -- read in place: taken out here, as the pop takes out the rest
       end
       if unfit then
-        skipped = skipped + 1
+        skipped, stretch, offset, last_unfit = skipped + 1, stretch + 1, offset + 1, id
       elseif waiting then
         if reason then
           -- Revoked while it ran (its worker then died) or expired while waiting: never started again.
@@ -135,7 +144,17 @@ for q = 8, #ARGV do
         end
       end
     end
-    if skipped >= MAX_SKIPPED or passed >= MAX_PASSED then break end
+    if passed >= MAX_PASSED then break end
+    if stretch >= MAX_SKIPPED then
+      if jumped then
+        redis.call('SET', queue_key(queue, 'skip'), last_unfit, 'PX', 600000)
+        break
+      end
+      local mark = redis.call('GET', queue_key(queue, 'skip'))
+      local rank = mark and redis.call('ZRANK', ready, mark)
+      if rank and rank >= offset then offset = rank + 1 end
+      jumped, stretch = true, 0
+    end
   end
 
   -- When this worker skipped executions that do not fit, it leaves the wake-up to their enqueue (another
