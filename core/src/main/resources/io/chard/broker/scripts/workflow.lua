@@ -34,6 +34,18 @@ end
 -- number, reorders objects, and refuses a number past a double's range, which failed the settle after its writes.)
 local WF_INPUT_KEY = '"limit-key":' .. WF_INPUT
 
+-- A whole number's text as FlowLimits.numberText writes it (1.0, 1e0, 1.0E7, -0.0: 1, 1, 10000000, 0); else its own.
+local function wf_whole(text)
+  local sign, int, frac, exp = string.match(text, '^(%-?)(%d+)%.?(%d*)[eE]?([+-]?%d*)$')
+  if not sign then return text end
+  local shift = (tonumber(exp) or 0) - #frac
+  local digits = (string.gsub(int .. frac, '^0+', ''))
+  while string.sub(digits, -1) == '0' do digits, shift = string.sub(digits, 1, -2), shift + 1 end
+  if digits == '' then return '0' end
+  if shift < 0 or #digits + shift > 40 then return text end
+  return (sign == '-' and '-' or '') .. digits .. string.rep('0', shift)
+end
+
 local function wf_limit_key(env, input)
   local s, e = string.find(env, WF_INPUT_KEY, 1, true)
   if not s then return env end
@@ -42,7 +54,7 @@ local function wf_limit_key(env, input)
   local v, key = ok and args[1], input
   if v == cjson.null then key = ''
   elseif type(v) == 'string' then key = v
-  elseif type(v) == 'number' then key = string.gsub(input, '^(%-?%d+)%.0+$', '%1') end
+  elseif type(v) == 'number' then key = wf_whole(input) end
   return string.sub(env, 1, s - 1) .. '"limit-key":' .. cjson.encode(key) .. string.sub(env, e + 1)
 end
 
