@@ -65,4 +65,12 @@ describe('Pagination', () => {
     expect(screen.getByTestId('pagination').textContent).toContain('about 2345678 in total')
     expect(screen.getByTestId('page-info').textContent).toBe('Page 1 of about 46914')
   })
+
+  it('on a walk by cursor never shows a page past the last one counted', () => {
+    render(
+      <Pagination page={4} perPage={50} total={120} hasNext onPageChange={vi.fn()} onPerPageChange={vi.fn()} />,
+    )
+    expect(screen.getByTestId('page-info').textContent).toBe('Page 4 of 4')
+    expect((screen.getByTestId('page-next') as HTMLButtonElement).disabled).toBe(false)
+  })
 })

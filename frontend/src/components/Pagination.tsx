@@ -30,8 +30,9 @@ export function Pagination({
   onPageChange,
   onPerPageChange,
 }: PaginationProps) {
-  const pages = pageCount(total, perPage)
   const byNumber = hasNext === undefined
+  // A walk by cursor can pass the count taken on its first page (rows arrived meanwhile): never "page 4 of 3".
+  const pages = byNumber ? pageCount(total, perPage) : Math.max(pageCount(total, perPage), page)
   const nextDisabled = byNumber ? page >= Math.min(pages, MAX_PAGE) : !hasNext
   return (
     <nav className="pagination" data-testid="pagination">
