@@ -63,7 +63,7 @@ class ExecutionAdminController {
 
     /**
      * A bulk retry or discard: the list's search (with its {@code list}), or the operator's selection ({@code ids}:
-     * only those of them the search matches), and whether to only count. {@code asOf}, the count's answer, bounds
+     * only those of them the search matches), and whether to only count. {@code as_of}, the count's answer, bounds
      * the action to what that count saw: nothing that failed or changed since (the dialog named the count).
      */
     @Serdeable(naming = SnakeCaseStrategy.class)
