@@ -16,8 +16,6 @@ interface Request {
 /** A request the server has counted, waiting for the operator to confirm that number. */
 interface Counted extends Request {
   matched: number
-  /** When the server counted: the action leaves alone what failed since, which the dialog did not name. */
-  asOf?: string
 }
 
 interface BulkActionsProps {
@@ -40,14 +38,15 @@ export function BulkActions({ filters, selected, onDone }: BulkActionsProps) {
   const count = useMutation({
     mutationFn: (request: Request) => runBulk(request.action, filters, request.ids, true),
     onSuccess: (answer, request) =>
+      // All matching is confirmed as the executions counted, so what fails after the count is left alone.
       answer.matched === 0
         ? notify(t('bulk.nothing'))
-        : setAsking({ ...request, matched: answer.matched, asOf: answer.as_of }),
+        : setAsking({ ...request, ids: request.ids ?? answer.ids ?? null, matched: answer.matched }),
     onError: notifyFailure,
   })
 
   const act = useMutation({
-    mutationFn: (request: Counted) => runBulk(request.action, filters, request.ids, false, request.asOf),
+    mutationFn: (request: Counted) => runBulk(request.action, filters, request.ids, false),
     onSuccess: async (answer, request) => {
       const done = request.action === 'retry' ? (answer.retried ?? []) : (answer.discarded ?? [])
       const refused = Object.values(answer.refused ?? {})

@@ -14,14 +14,11 @@ function page(...items: ReturnType<typeof summary>[]) {
   return { body: { items, total: items.length, page: 1, per_page: 50 } }
 }
 
-/** When the server's dry run counted; the confirmation sends it back. */
-const AS_OF = '2026-11-29T13:00:00.123456Z'
-
-/** The bulk endpoint: a dry run counts `matched`, a real run retries or discards these ids. */
+/** The bulk endpoint: a dry run counts `matched` (these ids), a real run retries or discards `done`. */
 function bulk(matched: number, done: string[], key: 'retried' | 'discarded') {
   return (call: RecordedCall) => {
     const body = call.body as { dry_run: boolean }
-    return { body: body.dry_run ? { matched, as_of: AS_OF } : { matched, [key]: done } }
+    return { body: body.dry_run ? { matched, ids: done } : { matched, [key]: done } }
   }
 }
 
@@ -67,13 +64,12 @@ describe('the operators lists', () => {
 
     fireEvent.click(screen.getByTestId('bulk-confirm'))
     expect(await screen.findByText('2 retried.')).toBeTruthy()
-    // With when it counted: the server leaves alone what failed since, which the dialog did not count.
+    // As the executions counted: what failed after the count, which the dialog did not name, is left alone.
     expect(posts(calls, 'bulk-retry').at(-1)!.body).toEqual({
       list: 'dead',
       task_name: 'examples.fail',
-      ids: null,
+      ids: [RETRIED_ID, FAILED_ID],
       dry_run: false,
-      as_of: AS_OF,
     })
   })
 
@@ -110,12 +106,7 @@ describe('the operators lists', () => {
     )
     fireEvent.click(screen.getByTestId('bulk-confirm'))
     expect(await screen.findByText('1 discarded.')).toBeTruthy()
-    expect(posts(calls, 'bulk-discard').at(-1)!.body).toEqual({
-      list: 'dead',
-      ids: [OTHER_ID],
-      dry_run: false,
-      as_of: AS_OF,
-    })
+    expect(posts(calls, 'bulk-discard').at(-1)!.body).toEqual({ list: 'dead', ids: [OTHER_ID], dry_run: false })
     await waitFor(() => expect(screen.getByTestId('bulk-discard-selected').textContent).toBe('Discard selected (0)'))
   })
 

@@ -193,8 +193,8 @@ export function fetchExecution(id: string): Promise<ExecutionDetail> {
 /** What a bulk action would touch (a dry run), or touched. */
 export interface BulkAnswer {
   matched: number
-  /** A dry run's: when it counted; the confirmed action sends it back and acts on nothing that failed since. */
-  as_of?: string
+  /** A dry run's: the executions one action would take (at most 10,000, newest first), to be confirmed as such. */
+  ids?: string[]
   retried?: string[]
   /** Matches a bulk retry could not dispatch again, by id: why. */
   refused?: Record<string, string>
@@ -203,22 +203,13 @@ export interface BulkAnswer {
 
 export type BulkAction = 'retry' | 'discard'
 
-/**
- * A bulk action over the list's search, or over `ids` (a selection) within it; `dryRun` only counts. `asOf`, a
- * dry run's answer, keeps the action to what that count saw.
- */
-export function runBulk(
-  action: BulkAction,
-  filters: ExecutionFilters,
-  ids: string[] | null,
-  dryRun: boolean,
-  asOf?: string,
-): Promise<BulkAnswer> {
+/** A bulk action over the list's search, or over `ids` (a selection) within it; `dryRun` only counts. */
+export function runBulk(action: BulkAction, filters: ExecutionFilters, ids: string[] | null, dryRun: boolean): Promise<BulkAnswer> {
   const search: Record<string, unknown> = Object.fromEntries(searchFromFilters({ ...filters, sort: DEFAULT_FILTERS.sort }))
   delete search.page
   delete search.per_page
   delete search.cursor
-  return apiSend('POST', `${ADMIN_API}/executions/bulk-${action}`, { ...search, ids, dry_run: dryRun, as_of: asOf })
+  return apiSend('POST', `${ADMIN_API}/executions/bulk-${action}`, { ...search, ids, dry_run: dryRun })
 }
 
 /** Runs a retrying or scheduled execution now; `retries` is what the page showed, so a later retry is left alone. */

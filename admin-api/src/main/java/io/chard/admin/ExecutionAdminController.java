@@ -26,8 +26,6 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +61,7 @@ class ExecutionAdminController {
 
     /**
      * A bulk retry or discard: the list's search (with its {@code list}), or the operator's selection ({@code ids}:
-     * only those of them the search matches), and whether to only count. {@code as_of}, the count's answer, bounds
-     * the action to what that count saw: nothing that failed or changed since (the dialog named the count).
+     * only those of them the search matches), and whether to only count.
      */
     @Serdeable(naming = SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -72,8 +69,7 @@ class ExecutionAdminController {
                       @Nullable String since, @Nullable String until, @Nullable String q, @Nullable String args,
                       @Nullable String kwargs, @Nullable String result, @Nullable String error,
                       @Nullable String worker, @Nullable String exceptionType, @Nullable String list,
-                      @Nullable String workflow, @Nullable List<UUID> ids, @Nullable Boolean dryRun,
-                      @Nullable String asOf) {
+                      @Nullable String workflow, @Nullable List<UUID> ids, @Nullable Boolean dryRun) {
 
         ExecutionFilter filter(JsonMapper json) {
             ExecutionFilter filter = new ExecutionSearch(null, taskName, queue, since, until, q, args, kwargs, result,
@@ -81,19 +77,7 @@ class ExecutionAdminController {
             if (ids != null && ids.contains(null)) {
                 throw new InvalidParameterException("ids", "'ids' must hold execution ids, not null");
             }
-            if (asOf != null && !counting()) {
-                filter = filter.withChangedBefore(countedAt());
-            }
             return ids == null ? filter : filter.withIds(List.copyOf(ids));
-        }
-
-        private Instant countedAt() {
-            try {
-                return Instant.parse(asOf);
-            } catch (DateTimeParseException e) {
-                throw new InvalidParameterException("as_of", "'as_of' must be the as_of a dry run answered, an "
-                        + "ISO-8601 instant; got " + asOf);
-            }
         }
 
         boolean counting() {
@@ -194,12 +178,11 @@ class ExecutionAdminController {
     }
 
     /**
-     * A dry run's answer: how many match, and as of when, which the confirmed action sends back to stay within what
-     * was counted. The horizon is read before the count, so every change committed before it is in the count.
+     * A dry run's answer: how many match, and the ids of those one action would take (the newest {@value #MAX_BULK}),
+     * which the confirmation sends back as its selection, so it acts on nothing the dialog did not count.
      */
     private Map<String, Object> counted(ExecutionFilter filter) {
-        Instant asOf = history.changeHorizon();
-        return Map.of("matched", history.search(filter, 1, 1).total(), "as_of", asOf.toString());
+        return Map.of("matched", history.search(filter, 1, 1).total(), "ids", history.ids(filter, MAX_BULK));
     }
 
     private static boolean blank(String value) {

@@ -45,7 +45,7 @@ record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Null
         return new ExecutionFilter(blank(status) ? null : List.of(status.trim()), trimmed(taskName), trimmed(queue),
                 instant("since", since), instant("until", until), trimmed(q), arguments(json),
                 keywordArguments(json), blank(result) ? null : write(value(result, json), json), trimmed(error),
-                trimmed(worker), trimmed(exceptionType), lane(), workflowId(), null, null);
+                trimmed(worker), trimmed(exceptionType), lane(), workflowId(), null);
     }
 
     /** One of the operators' lists, or none (the whole history). */

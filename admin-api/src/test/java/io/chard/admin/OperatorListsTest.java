@@ -7,8 +7,8 @@ import io.chard.broker.Delivery;
 import io.chard.broker.Outcome;
 import io.chard.broker.RedisBroker;
 import io.chard.broker.Settlement;
-import io.chard.history.ExecutionRecord;
 import io.chard.database.Jdbc;
+import io.chard.history.ExecutionRecord;
 import io.chard.history.HistoryStore;
 import io.chard.testing.Await;
 import io.micronaut.json.tree.JsonNode;
@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import static io.chard.admin.TaskApiTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -117,36 +118,35 @@ class OperatorListsTest {
     }
 
     /**
-     * The dialog names what the dry run counted; what failed between the count and the confirmation is left alone.
-     * The action searched again, and discarded or retried the later failures too, which no one had been shown.
+     * The dialog names what the dry run counted, and the dry run names those executions (the ones an action takes),
+     * which the confirmation sends back as its selection: what failed between the count and the click is left
+     * alone. The action searched again, and retried or discarded the later failures too, which no one had been shown.
      */
     @Test
-    void aBulkActionConfirmedAfterMoreFailedActsOnlyOnWhatItsCountSaw() {
+    void aBulkActionConfirmedAsTheExecutionsItsDryRunNamedLeavesLaterFailuresAlone() {
         String marker = marker();
         List<UUID> counted = failures(marker, 2);
         String search = "\"list\":\"dead\",\"args\":\"" + marker + "\"";
         Answer count = server.operator.post(EXECUTIONS + "/bulk-discard", "{" + search + "}");
         assertEquals(2, count.json().get("matched").getIntValue(), count.body());
-        String asOf = count.text("as_of");
+        assertEquals(List.of(counted.get(1).toString(), counted.get(0).toString()),
+                strings(count.json().get("ids")), "the executions counted, newest first");
         UUID later = failures(marker, 1).getFirst();
 
-        Answer discard = server.operator.post(EXECUTIONS + "/bulk-discard",
-                "{" + search + ",\"dry_run\":false,\"as_of\":\"" + asOf + "\"}");
-        assertEquals(Set.copyOf(counted.stream().map(UUID::toString).toList()),
-                Set.copyOf(strings(discard.json().get("discarded"))), discard.body());
+        Answer discard = server.operator.post(EXECUTIONS + "/bulk-discard", "{" + search + ",\"ids\":"
+                + jsonArray(strings(count.json().get("ids"))) + ",\"dry_run\":false}");
+        assertEquals(Set.copyOf(strings(count.json().get("ids"))), Set.copyOf(strings(discard.json()
+                .get("discarded"))), discard.body());
         assertEquals(List.of(later), ids(server.viewer.get(EXECUTIONS + "?list=dead&args=" + marker)));
 
         Answer retryCount = server.operator.post(EXECUTIONS + "/bulk-retry", "{" + search + "}");
-        assertEquals(1, retryCount.json().get("matched").getIntValue(), retryCount.body());
+        assertEquals(List.of(later.toString()), strings(retryCount.json().get("ids")), retryCount.body());
         UUID latest = failures(marker, 1).getFirst();
-        Answer retry = server.operator.post(EXECUTIONS + "/bulk-retry",
-                "{" + search + ",\"dry_run\":false,\"as_of\":\"" + retryCount.text("as_of") + "\"}");
+        Answer retry = server.operator.post(EXECUTIONS + "/bulk-retry", "{" + search + ",\"ids\":"
+                + jsonArray(strings(retryCount.json().get("ids"))) + ",\"dry_run\":false}");
         assertEquals(1, retry.json().get("retried").size(), retry.body());
         assertEquals(later.toString(), server.viewer.get(EXECUTIONS + "/" + retry.json().get("retried").get(0)
                 .getStringValue()).text("retried_from_id"), "the counted failure was retried, not " + latest);
-
-        assertError(server.operator.post(EXECUTIONS + "/bulk-discard",
-                "{" + search + ",\"dry_run\":false,\"as_of\":\"yesterday\"}"), 422, "invalid_parameter");
     }
 
     @Test
@@ -255,6 +255,10 @@ class OperatorListsTest {
         List<UUID> ids = new ArrayList<>();
         page.json().get("items").values().forEach(item -> ids.add(UUID.fromString(item.get("id").getStringValue())));
         return ids;
+    }
+
+    private static String jsonArray(List<String> values) {
+        return values.stream().map(value -> "\"" + value + "\"").collect(Collectors.joining(",", "[", "]"));
     }
 
     private static List<String> strings(JsonNode array) {

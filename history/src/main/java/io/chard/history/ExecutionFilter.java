@@ -22,39 +22,31 @@ import java.util.UUID;
  * @param lane          one of the operators' lists (Retrying, Scheduled, Dead)
  * @param workflow      the members of this canvas workflow (their {@code root_id})
  * @param ids           only these executions (an operator's selection)
- * @param changedBefore only rows whose last change was committed before this ({@link HistoryStore#changeHorizon}):
- *                      what a bulk action counted, and nothing that changed or arrived since
  */
 public record ExecutionFilter(@Nullable List<String> statuses, @Nullable String taskName, @Nullable String queue,
                               @Nullable Instant since, @Nullable Instant until, @Nullable String text,
                               @Nullable String args, @Nullable String kwargs, @Nullable String result,
                               @Nullable String error, @Nullable String worker, @Nullable String exceptionType,
-                              @Nullable ExecutionLane lane, @Nullable UUID workflow, @Nullable List<UUID> ids,
-                              @Nullable Instant changedBefore) {
+                              @Nullable ExecutionLane lane, @Nullable UUID workflow, @Nullable List<UUID> ids) {
 
     /** The filter of the list's first version: status, task, queue, time range and text. */
     public ExecutionFilter(@Nullable List<String> statuses, @Nullable String taskName, @Nullable String queue,
                            @Nullable Instant since, @Nullable Instant until, @Nullable String text) {
-        this(statuses, taskName, queue, since, until, text, null, null, null, null, null, null, null, null, null, null);
+        this(statuses, taskName, queue, since, until, text, null, null, null, null, null, null, null, null, null);
     }
 
     public ExecutionFilter withStatuses(List<String> value) {
         return new ExecutionFilter(value, taskName, queue, since, until, text, args, kwargs, result, error, worker,
-                exceptionType, lane, workflow, ids, changedBefore);
+                exceptionType, lane, workflow, ids);
     }
 
     public ExecutionFilter withIds(List<UUID> value) {
         return new ExecutionFilter(statuses, taskName, queue, since, until, text, args, kwargs, result, error, worker,
-                exceptionType, lane, workflow, value, changedBefore);
+                exceptionType, lane, workflow, value);
     }
 
     public ExecutionFilter withLane(ExecutionLane value) {
         return new ExecutionFilter(statuses, taskName, queue, since, until, text, args, kwargs, result, error, worker,
-                exceptionType, value, workflow, ids, changedBefore);
-    }
-
-    public ExecutionFilter withChangedBefore(Instant value) {
-        return new ExecutionFilter(statuses, taskName, queue, since, until, text, args, kwargs, result, error, worker,
-                exceptionType, lane, workflow, ids, value);
+                exceptionType, value, workflow, ids);
     }
 }

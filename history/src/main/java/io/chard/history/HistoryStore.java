@@ -294,10 +294,6 @@ public final class HistoryStore {
             conditions.add("id = ANY(?)");
             parameters.add(filter.ids().toArray(UUID[]::new));
         }
-        if (filter.changedBefore() != null) {
-            conditions.add("updated_at < ?");
-            parameters.add(Timestamp.from(filter.changedBefore()));
-        }
         if (filter.taskName() != null) {
             conditions.add("task_name = ?");
             parameters.add(filter.taskName());
