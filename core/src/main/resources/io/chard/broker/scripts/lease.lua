@@ -147,7 +147,9 @@ for q = 8, #ARGV do
     if passed >= MAX_PASSED then break end
     if stretch >= MAX_SKIPPED then
       if jumped then
-        redis.call('SET', queue_key(queue, 'skip'), last_unfit, 'PX', 600000)
+        -- Kept a day, so drains a few minutes apart still move on (a mark whose execution left is read past);
+        -- the expiry only cleans up after a queue gone for good.
+        redis.call('SET', queue_key(queue, 'skip'), last_unfit, 'PX', 86400000)
         break
       end
       local mark = redis.call('GET', queue_key(queue, 'skip'))
