@@ -90,7 +90,11 @@ public final class DeclaredSchedules {
             StoredSchedule.Definition kept = new StoredSchedule.Definition(definition.name(), definition.taskName(),
                     definition.spec(), definition.zone(), null, null, existing.get().enabled(), definition.args(),
                     definition.kwargs(), definition.queue(), null, definition.misfirePolicy(), definition.catchUp());
-            store.update(existing.get().id(), kept, next);
+            // The next due time after the last fire, not after now: one missed while beat was down (this merge
+            // runs at boot, before the first tick) stays due, and the tick applies the misfire policy to it.
+            StoredSchedule stored = existing.get();
+            Instant last = stored.lastRunAt() != null ? stored.lastRunAt() : stored.createdAt();
+            store.update(stored.id(), kept, kept.nextAfter(last));
         }
     }
 

@@ -153,10 +153,15 @@ public final class ScheduleStore {
      * stays.
      */
     public void advance(UUID id, Instant lastFire, int claimed, Instant next, Instant read) {
-        jdbc.update("UPDATE " + TABLE + " SET last_run_at = GREATEST(COALESCE(last_run_at, ?), ?), "
+        // last_run_at too only while the row holds what was read: a retime that landed meanwhile counted the schedule
+        // as run up to its own now, and a lookahead tick's latest fire (up to 90 s ahead) would skip the new
+        // definition's due times before it. The claims' primary key keeps a later tick from firing them again.
+        jdbc.update("UPDATE " + TABLE + " SET last_run_at = CASE WHEN next_run_at IS NOT DISTINCT FROM "
+                        + "?::timestamptz THEN GREATEST(COALESCE(last_run_at, ?), ?) ELSE last_run_at END, "
                         + "total_runs = total_runs + ?, next_run_at = CASE WHEN next_run_at IS NOT DISTINCT FROM "
                         + "?::timestamptz THEN ?::timestamptz ELSE next_run_at END WHERE id = ?",
-                Timestamp.from(lastFire), Timestamp.from(lastFire), claimed, timestamp(read), timestamp(next), id);
+                timestamp(read), Timestamp.from(lastFire), Timestamp.from(lastFire), claimed, timestamp(read),
+                timestamp(next), id);
     }
 
     public StoredSchedule create(StoredSchedule.Definition definition, String source, Instant next) {

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -59,6 +60,66 @@ class BeatTest {
         assertEquals(List.of(t0), fixture.fires(byPolicy.get(MisfirePolicy.SKIP)));
         assertEquals(List.of(t0, t0.plusSeconds(120), t0.plusSeconds(240)), fixture.fires(byPolicy.get(MisfirePolicy.FIRE_ALL)));
         assertEquals(t0.plusSeconds(360), store.find(byPolicy.get(MisfirePolicy.SKIP)).orElseThrow().nextRunAt());
+    }
+
+    /**
+     * A code-declared hourly schedule (fire_once, an hour's catch-up); the beat is down over one due time and its
+     * boot merges the declarations before the first tick. The architecture says the merge keeps last_run_at "so a beat
+     * that was down catches up as its policy says": the missed due time must fire on the first tick after the boot.
+     */
+    @Test
+    void aBeatRestartedAfterMissingADueTimeOfACodeScheduleCatchesItUpOnItsFirstTick() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Instant t0 = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
+        io.chard.schedule.ScheduleSource source = () -> List.of(io.chard.schedule.ScheduleDeclaration.of(
+                "hourly-report", "test.add", new ScheduleSpec.Cron("0 * * * *")));
+        java.util.function.Function<Instant, DeclaredSchedules> bootAt = at -> new DeclaredSchedules(store,
+                List.of(source), fixture.bean(io.chard.settings.Settings.class), fixture.bean(JsonMapper.class),
+                Clock.fixed(at, ZoneOffset.UTC));
+        Beat beat = fixture.bean(Beat.class);
+
+        bootAt.apply(t0.minus(Duration.ofMinutes(30))).merge();
+        beat.tick(t0, Duration.ZERO);
+        UUID id = store.findByName("hourly-report").orElseThrow().id();
+        assertEquals(List.of(t0), fixture.fires(id));
+
+        // Down from t0 + 30 min to t0 + 75 min: the due time t0 + 60 min was missed. The restart merges, then ticks.
+        Instant restart = t0.plus(Duration.ofMinutes(75));
+        bootAt.apply(restart).merge();
+        beat.tick(restart, Duration.ZERO);
+        assertEquals(List.of(t0, t0.plus(Duration.ofHours(1))), fixture.fires(id),
+                "next_run_at after the merge is " + store.find(id).orElseThrow().nextRunAt());
+    }
+
+    /** New York's clocks: 2027-03-14 02:00 EST becomes 03:00 EDT; 2027-11-07 02:00 EDT becomes 01:00 EST. */
+    @Test
+    void aDailyCronInNewYorkFiresOnceOnBothDaylightSavingChangesUnderTicksTenSecondsApart() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Beat beat = fixture.bean(Beat.class);
+        ZoneId newYork = ZoneId.of("America/New_York");
+        UUID spring = store.create(new StoredSchedule.Definition("spring", "test.add",
+                new ScheduleSpec.Cron("30 2 * * *"), newYork, null, null, true, "[1, 2]", null, null, null,
+                MisfirePolicy.FIRE_ALL, Duration.ofHours(1)),
+                "api", Instant.parse("2027-03-14T06:00:00Z")).id();
+        UUID autumn = store.create(new StoredSchedule.Definition("autumn", "test.add",
+                new ScheduleSpec.Cron("30 1 * * *"), newYork, null, null, true, "[1, 2]", null, null, null,
+                MisfirePolicy.FIRE_ALL, Duration.ofHours(1)),
+                "api", Instant.parse("2027-11-07T05:00:00Z")).id();
+        Jdbc jdbc = fixture.bean(Jdbc.class);
+        jdbc.update("UPDATE background_tasks_schedule SET last_run_at = ? WHERE id = ?",
+                Timestamp.from(Instant.parse("2027-03-14T06:00:00Z")), spring);
+        jdbc.update("UPDATE background_tasks_schedule SET last_run_at = ? WHERE id = ?",
+                Timestamp.from(Instant.parse("2027-11-07T05:00:00Z")), autumn);
+        for (Instant t = Instant.parse("2027-03-14T06:50:00Z"); t.isBefore(Instant.parse("2027-03-14T07:10:00Z"));
+                t = t.plusSeconds(10)) {
+            beat.tick(t, Duration.ZERO);
+        }
+        for (Instant t = Instant.parse("2027-11-07T05:20:00Z"); t.isBefore(Instant.parse("2027-11-07T06:40:00Z"));
+                t = t.plusSeconds(10)) {
+            beat.tick(t, Duration.ZERO);
+        }
+        assertEquals(List.of(Instant.parse("2027-03-14T07:00:00Z")), fixture.fires(spring));
+        assertEquals(List.of(Instant.parse("2027-11-07T05:30:00Z")), fixture.fires(autumn));
     }
 
     /** At boot on a fresh database admin-api and beat both merge the declared schedules, at the same moment. */
@@ -272,6 +333,41 @@ class BeatTest {
         beat.tick(t0.plusSeconds(120), Duration.ZERO);
         assertEquals(List.of(t0, t0.plusSeconds(60), t0.plusSeconds(120)), fixture.fires(id),
                 "next_run_at is " + store.find(id).orElseThrow().nextRunAt());
+    }
+
+    /**
+     * A Lambda tick (lookahead 90 s) claims a one-off due in 60 s; while it dispatches, the operator retimes the
+     * schedule to every 10 s (as Schedules.update does: retimed, run up to now). The new definition's due times after
+     * the edit must fire; the tick's advance must not move last_run_at past them to the old definition's fire time.
+     */
+    @Test
+    void aRetimeDuringALookaheadTicksDispatchFiresTheNewDefinitionsDueTimesBeforeTheOldFireTime() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant at = now.plusSeconds(60);
+        StoredSchedule.Definition oneOff = BeatFixture.definition("retimed-while-looking-ahead",
+                new ScheduleSpec.OneOff(at), MisfirePolicy.FIRE_ALL, null);
+        UUID id = store.create(oneOff, "api", at).id();
+        StoredSchedule.Definition every10s = new StoredSchedule.Definition(oneOff.name(), oneOff.taskName(),
+                new ScheduleSpec.Interval(Duration.ofSeconds(10)), oneOff.zone(), null, null, true, oneOff.args(),
+                null, null, null, MisfirePolicy.FIRE_ALL, Duration.ofHours(1));
+        AtomicBoolean edited = new AtomicBoolean();
+        FireObserver operator = (name, lateness) -> {
+            if (edited.compareAndSet(false, true)) {
+                store.update(id, every10s, every10s.nextAfter(Instant.now()), true);
+            }
+        };
+        Beat beat = new Beat(store, fixture.bean(TaskClient.class), fixture.bean(JsonMapper.class),
+                Clock.systemUTC(), List.of(operator));
+        assertEquals(1, beat.tick(now, Duration.ofSeconds(90)));
+        assertTrue(edited.get());
+
+        Instant next = now.plusSeconds(60); // the next Lambda invocation
+        beat.tick(next, Duration.ofSeconds(90));
+        List<Instant> fired = fixture.fires(id);
+        Instant firstOfNew = every10s.nextAfter(now.plusSeconds(1));
+        assertTrue(fired.contains(firstOfNew), "the every-10-s time " + firstOfNew + " after the edit fired: " + fired
+                + ", last_run_at " + store.find(id).orElseThrow().lastRunAt());
     }
 
     /**
