@@ -91,10 +91,14 @@ public final class DeclaredSchedules {
                     definition.spec(), definition.zone(), null, null, existing.get().enabled(), definition.args(),
                     definition.kwargs(), definition.queue(), null, definition.misfirePolicy(), definition.catchUp());
             // The next due time after the last fire, not after now: one missed while beat was down (this merge
-            // runs at boot, before the first tick) stays due, and the tick applies the misfire policy to it.
+            // runs at boot, before the first tick) stays due, and the tick applies the misfire policy to it. A
+            // deploy that changes when it runs counts it as run up to now, as an edit through the API does: the new
+            // definition's due times before the deploy never existed.
             StoredSchedule stored = existing.get();
-            Instant last = stored.lastRunAt() != null ? stored.lastRunAt() : stored.createdAt();
-            store.update(stored.id(), kept, kept.nextAfter(last));
+            boolean retimed = !stored.schedule().equals(kept.schedule());
+            Instant since = retimed ? clock.instant()
+                    : stored.lastRunAt() != null ? stored.lastRunAt() : stored.createdAt();
+            store.update(stored.id(), kept, kept.nextAfter(since), retimed);
         }
     }
 

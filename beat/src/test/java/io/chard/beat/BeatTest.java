@@ -6,7 +6,10 @@ import io.chard.client.TaskClient;
 import io.chard.database.Jdbc;
 import io.chard.history.HistoryPartitions;
 import io.chard.schedule.MisfirePolicy;
+import io.chard.schedule.ScheduleDeclaration;
+import io.chard.schedule.ScheduleSource;
 import io.chard.schedule.ScheduleSpec;
+import io.chard.settings.Settings;
 import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -71,10 +75,10 @@ class BeatTest {
     void aBeatRestartedAfterMissingADueTimeOfACodeScheduleCatchesItUpOnItsFirstTick() {
         ScheduleStore store = fixture.bean(ScheduleStore.class);
         Instant t0 = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
-        io.chard.schedule.ScheduleSource source = () -> List.of(io.chard.schedule.ScheduleDeclaration.of(
+        ScheduleSource source = () -> List.of(ScheduleDeclaration.of(
                 "hourly-report", "test.add", new ScheduleSpec.Cron("0 * * * *")));
         java.util.function.Function<Instant, DeclaredSchedules> bootAt = at -> new DeclaredSchedules(store,
-                List.of(source), fixture.bean(io.chard.settings.Settings.class), fixture.bean(JsonMapper.class),
+                List.of(source), fixture.bean(Settings.class), fixture.bean(JsonMapper.class),
                 Clock.fixed(at, ZoneOffset.UTC));
         Beat beat = fixture.bean(Beat.class);
 
@@ -89,6 +93,17 @@ class BeatTest {
         beat.tick(restart, Duration.ZERO);
         assertEquals(List.of(t0, t0.plus(Duration.ofHours(1))), fixture.fires(id),
                 "next_run_at after the merge is " + store.find(id).orElseThrow().nextRunAt());
+
+        // A deploy that makes it run every ten minutes counts it as run up to the boot, as an edit does: the new
+        // definition's due times before it are not caught up.
+        ScheduleSource retimed = () -> List.of(ScheduleDeclaration.of(
+                "hourly-report", "test.add", new ScheduleSpec.Cron("*/10 * * * *")));
+        Instant deploy = t0.plus(Duration.ofMinutes(95));
+        new DeclaredSchedules(store, List.of(retimed), fixture.bean(Settings.class),
+                fixture.bean(JsonMapper.class), Clock.fixed(deploy, ZoneOffset.UTC)).merge();
+        beat.tick(deploy, Duration.ZERO);
+        beat.tick(t0.plus(Duration.ofMinutes(100)), Duration.ZERO);
+        assertEquals(List.of(t0, t0.plus(Duration.ofHours(1)), t0.plus(Duration.ofMinutes(100))), fixture.fires(id));
     }
 
     /** New York's clocks: 2027-03-14 02:00 EST becomes 03:00 EDT; 2027-11-07 02:00 EDT becomes 01:00 EST. */
