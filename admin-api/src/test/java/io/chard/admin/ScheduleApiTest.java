@@ -1,10 +1,11 @@
 package io.chard.admin;
 
-import io.chard.beat.Beat;
-import io.chard.config.ChardSettings;
-import io.chard.database.Jdbc;
 import io.chard.admin.testing.AdminApiServer;
 import io.chard.admin.testing.ApiClient.Answer;
+import io.chard.beat.Beat;
+import io.chard.beat.ScheduleStore;
+import io.chard.config.ChardSettings;
+import io.chard.database.Jdbc;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -164,6 +165,26 @@ class ScheduleApiTest {
                 Duration.ZERO);
         long fired = fires(jdbc, id);
         assertTrue(fired <= 2, fired + " fires at the first tick after the edit");
+    }
+
+    /**
+     * The beat was down over a due time, and an operator changes the schedule's arguments meanwhile: the edit keeps
+     * the timing, so the missed due time stays due for the next tick's misfire policy, as a restart keeps it. The
+     * edit set the next due time after now, and the catch-up was dropped.
+     */
+    @Test
+    void anEditThatKeepsTheTimingKeepsADueTimeTheBeatMissed() {
+        String common = "\"name\":\"edited-while-beat-was-down\",\"task_name\":\"test.add\",\"kind\":\"interval\","
+                + "\"interval_seconds\":60,\"misfire_policy\":\"fire_once\",\"catch_up_seconds\":3600";
+        UUID id = UUID.fromString(server.operator.post(SCHEDULES, "{" + common + ",\"args\":[1,2]}").text("id"));
+        server.context.getBean(Jdbc.class).update("UPDATE background_tasks_schedule SET "
+                + "last_run_at = now() - interval '5 minutes', next_run_at = now() - interval '4 minutes' WHERE id = ?",
+                id);
+
+        Answer edited = server.operator.put(SCHEDULES + "/" + id, "{" + common + ",\"args\":[3,4]}");
+        assertEquals(200, edited.status(), edited.body());
+        Instant next = server.context.getBean(ScheduleStore.class).find(id).orElseThrow().nextRunAt();
+        assertTrue(next.isBefore(Instant.now()), "the missed due time stays due; the edit set " + next);
     }
 
     /**
