@@ -164,7 +164,7 @@ public final class Beat {
 
     private int fire(StoredSchedule stored, Instant now, Instant horizon) {
         Schedule schedule = stored.schedule();
-        Instant last = stored.lastRunAt() != null ? stored.lastRunAt() : stored.createdAt();
+        Instant last = stored.ranUpTo();
         List<Instant> due = schedule.dueNow(last, now, horizon, stored.misfirePolicy(), stored.catchUp());
         int claimed = 0;
         Instant latest = last;

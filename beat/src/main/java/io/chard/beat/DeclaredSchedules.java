@@ -96,8 +96,7 @@ public final class DeclaredSchedules {
             // definition's due times before the deploy never existed.
             StoredSchedule stored = existing.get();
             boolean retimed = !stored.schedule().equals(kept.schedule());
-            Instant since = retimed ? clock.instant()
-                    : stored.lastRunAt() != null ? stored.lastRunAt() : stored.createdAt();
+            Instant since = retimed ? clock.instant() : stored.ranUpTo();
             store.update(stored.id(), kept, kept.nextAfter(since), retimed);
         }
     }

@@ -44,6 +44,11 @@ public record StoredSchedule(
         return new Schedule(spec, zone, startAt, expiresAt);
     }
 
+    /** Up to when it counts as run: its last fire, else its creation. Its due times after this are still owed. */
+    public Instant ranUpTo() {
+        return lastRunAt != null ? lastRunAt : createdAt;
+    }
+
     /** A spec flattened into the columns (and API fields) of its kind; the other kinds' fields are null. */
     public record SpecFields(@Nullable String cron, @Nullable Long intervalSeconds, @Nullable String solarEvent,
                              @Nullable Double latitude, @Nullable Double longitude, @Nullable Instant runAt) {

@@ -104,9 +104,7 @@ final class Schedules {
         boolean retimed = !existing.get().schedule().equals(definition.schedule());
         // An edit that keeps the timing keeps a due time the beat has not reached yet (it was down, say), for its
         // next tick to catch up by the misfire policy, as the declarations' merge at boot does.
-        StoredSchedule stored = existing.get();
-        Instant next = retimed ? nextDueTime(definition)
-                : definition.nextAfter(stored.lastRunAt() != null ? stored.lastRunAt() : stored.createdAt());
+        Instant next = retimed ? nextDueTime(definition) : definition.nextAfter(existing.get().ranUpTo());
         StoredSchedule updated = store.update(id, definition, next, retimed).orElseThrow();
         audit.record(user, "update_schedule", updated.name(), null);
         return new Result.Done(updated);
