@@ -41,12 +41,16 @@ class AdminApiUnderFaultsTest {
     static final String ADMIN = "/api/background_tasks/admin";
     static final String DISPATCH = "{\"task\":\"test.add\",\"args\":[1,2]}";
 
+    /** A server on a fresh database that it reaches only through {@code proxy}, so a test can cut PostgreSQL. */
+    private static AdminApiServer serverBehind(TcpProxy proxy) {
+        return new AdminApiServer(TestPostgres.properties(TestPostgres.freshDatabase(), "127.0.0.1", proxy.port()));
+    }
+
     @Test
     void withPostgresDownDispatchAnswers202ForSessionsAndApiTokensAndLoginAnswersA503() throws Exception {
         TestPostgres.Server postgres = TestPostgres.server();
         try (TcpProxy proxy = new TcpProxy(postgres.host(), postgres.port());
-             AdminApiServer server = new AdminApiServer(TestPostgres.properties(TestPostgres.freshDatabase(),
-                     "127.0.0.1", proxy.port()))) {
+             AdminApiServer server = serverBehind(proxy)) {
             ApiClient service = server.anonymous.withToken(server.admin.post(ADMIN + "/tokens",
                     "{\"name\":\"svc\",\"roles\":[\"operator\"]}").text("token"));
             assertEquals(202, service.post(TASKS, DISPATCH).status());
@@ -80,8 +84,7 @@ class AdminApiUnderFaultsTest {
     void withPostgresDownAWaitingExecutionIsRevokedFromRedis() throws Exception {
         TestPostgres.Server postgres = TestPostgres.server();
         try (TcpProxy proxy = new TcpProxy(postgres.host(), postgres.port());
-             AdminApiServer server = new AdminApiServer(TestPostgres.properties(TestPostgres.freshDatabase(),
-                     "127.0.0.1", proxy.port()))) {
+             AdminApiServer server = serverBehind(proxy)) {
             proxy.cut();
             Answer dispatched = server.operator.post(TASKS, "{\"task\":\"test.add\",\"args\":[1,2],\"countdown\":600}");
             assertEquals(202, dispatched.status(), dispatched.body());
@@ -97,8 +100,7 @@ class AdminApiUnderFaultsTest {
     void withPostgresDownHealthAnswersAtOnceAndNamesPostgresql() throws Exception {
         TestPostgres.Server postgres = TestPostgres.server();
         try (TcpProxy proxy = new TcpProxy(postgres.host(), postgres.port());
-             AdminApiServer server = new AdminApiServer(TestPostgres.properties(TestPostgres.freshDatabase(),
-                     "127.0.0.1", proxy.port()))) {
+             AdminApiServer server = serverBehind(proxy)) {
             assertEquals(200, server.anonymous.get("/health").status());
             proxy.cut();
             long start = System.nanoTime();
@@ -216,8 +218,7 @@ class AdminApiUnderFaultsTest {
     void aRetryWhosePostgresGoesAwayAfterItsDispatchAnswersTheDispatchedExecutionNotA503() throws Exception {
         TestPostgres.Server postgres = TestPostgres.server();
         try (TcpProxy proxy = new TcpProxy(postgres.host(), postgres.port());
-             AdminApiServer server = new AdminApiServer(TestPostgres.properties(TestPostgres.freshDatabase(),
-                     "127.0.0.1", proxy.port()))) {
+             AdminApiServer server = serverBehind(proxy)) {
             UUID failed = UUID.fromString(server.operator.post(TASKS, DISPATCH).text("id"));
             server.settle(failed, new Outcome.Failure("java.lang.IllegalStateException", "boom", ""));
             HistoryStore history = server.context.getBean(HistoryStore.class);
