@@ -3,6 +3,7 @@ package io.chard.beat;
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
 import io.chard.client.TaskClient;
+import io.chard.database.Jdbc;
 import io.chard.schedule.Schedule;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -34,9 +35,9 @@ public final class Beat {
     private static final Logger LOG = LoggerFactory.getLogger(Beat.class);
     /** A claim older than this without an execution is taken to be orphaned and is dispatched again. */
     private static final Duration ORPHANED_AFTER = Duration.ofSeconds(10);
-    /** How far a fire's execution id may be minted before its claim (the clocks of beat and PostgreSQL differ). */
     /** Claims due within this of now are on time, whatever the misfire policy (as in {@link Schedule#dueNow}). */
     private static final Duration GRACE = Duration.ofMinutes(1);
+    /** How far a fire's execution id may be minted before its claim (the clocks of beat and PostgreSQL differ). */
     private static final Duration MINT_SKEW = Duration.ofHours(1);
 
     private final ScheduleStore store;
@@ -133,10 +134,11 @@ public final class Beat {
     /**
      * Counts one failed tick per schedule (a renamed task, arguments that no longer bind); after
      * {@link ScheduleStore#MAX_ERRORS} in a row the schedule is in error and skipped until enabled again or updated.
-     * Logs once per broken schedule, not once per tick. Redis being down is no fault of the schedule's.
+     * Logs once per broken schedule, not once per tick. Redis or PostgreSQL failing is no fault of the schedule's:
+     * the tick ends as in an outage, and the claims it made are repaired by a later one.
      */
     private void failed(StoredSchedule schedule, RuntimeException e, Set<UUID> failedThisTick) {
-        if (e instanceof io.chard.broker.BrokerUnavailableException) {
+        if (e instanceof io.chard.broker.BrokerUnavailableException || e instanceof Jdbc.DatabaseException) {
             throw e;
         }
         if (!failedThisTick.add(schedule.id())) {

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,6 +34,7 @@ import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -234,6 +236,37 @@ class BeatTest {
         assertTrue(store.error(broken).isPresent(), "in error again");
         store.update(broken, removed, t0.plus(Duration.ofMinutes(9)));
         assertTrue(store.error(broken).isEmpty(), "updating it clears the error");
+    }
+
+    /**
+     * PostgreSQL fails the fire's bookkeeping (a failover in the middle of a tick, a full disk): that is an outage,
+     * like Redis being down, and no fault of the schedule's. Counted as the schedule's failure, three such ticks put
+     * a sound schedule in error, skipped until an operator enabled it again.
+     */
+    @Test
+    void aDatabaseErrorWhileFiringIsAnOutageAndDoesNotPutTheScheduleInError() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Jdbc jdbc = fixture.bean(Jdbc.class);
+        Beat beat = fixture.bean(Beat.class);
+        Instant t0 = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
+        UUID schedule = store.create(BeatFixture.definition("sound", new ScheduleSpec.Interval(Duration.ofMinutes(1)),
+                MisfirePolicy.FIRE_ALL, t0), "api", Instant.EPOCH).id();
+        jdbc.update("CREATE FUNCTION refuse_fire_bookkeeping() RETURNS trigger LANGUAGE plpgsql AS "
+                + "$$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$");
+        jdbc.update("CREATE TRIGGER refuse_fire_bookkeeping BEFORE UPDATE ON background_tasks_schedule_fire "
+                + "FOR EACH ROW EXECUTE FUNCTION refuse_fire_bookkeeping()");
+        for (int minute = 0; minute < 5; minute++) {
+            Instant now = t0.plus(Duration.ofMinutes(minute));
+            assertThrows(Jdbc.DatabaseException.class, () -> beat.tick(now, Duration.ZERO),
+                    "the tick ends as in any outage: the beat's loop backs off and ticks again");
+        }
+        assertEquals(Optional.empty(), store.error(schedule), "the schedule is not in error");
+
+        jdbc.update("DROP TRIGGER refuse_fire_bookkeeping ON background_tasks_schedule_fire");
+        beat.tick(t0.plus(Duration.ofMinutes(5)), Duration.ZERO);
+        assertEquals(0, jdbc.count("SELECT count(*) FROM background_tasks_schedule_fire WHERE execution_id IS NULL"),
+                "every claim of the outage was dispatched or recorded");
+        assertEquals(6, fixture.executionsInRedis(), "once per due time: the repair found the earlier dispatches");
     }
 
     /** The tick claimed in PostgreSQL while Redis was down; the repair after Redis returned follows the policy. */
