@@ -39,6 +39,12 @@ public final class Beat {
     private static final Duration GRACE = Duration.ofMinutes(1);
     /** How far a fire's execution id may be minted before its claim (the clocks of beat and PostgreSQL differ). */
     private static final Duration MINT_SKEW = Duration.ofHours(1);
+    /**
+     * Most due times one schedule fires in one tick. A {@code fire_all} schedule every second with a day's catch-up
+     * window has 86,400 after a day's outage: fired in one tick they took minutes of claims and dispatches while every
+     * other schedule waited. Capped, the oldest fire first and the rest in the ticks after, a second apart in the loop.
+     */
+    static final int MAX_FIRES_PER_TICK = 1_000;
 
     private final ScheduleStore store;
     private final TaskClient client;
@@ -168,16 +174,18 @@ public final class Beat {
         Schedule schedule = stored.schedule();
         Instant last = stored.ranUpTo();
         List<Instant> due = schedule.dueNow(last, now, horizon, stored.misfirePolicy(), stored.catchUp());
+        List<Instant> firing = due.subList(0, Math.min(due.size(), MAX_FIRES_PER_TICK));
         int claimed = 0;
         Instant latest = last;
-        for (Instant fireTime : due) {
+        for (Instant fireTime : firing) {
             if (store.claim(stored.id(), fireTime)) {
                 claimed++;
                 dispatch(stored, fireTime);
             }
             latest = fireTime.isAfter(latest) ? fireTime : latest;
         }
-        List<Instant> next = schedule.next(horizon, 1);
+        // Capped, the next due time is the first one left, already due: the next tick reads the schedule again.
+        List<Instant> next = schedule.next(firing.size() < due.size() ? latest : horizon, 1);
         store.advance(stored.id(), latest, claimed, next.isEmpty() ? null : next.getFirst(), stored.nextRunAt());
         return claimed;
     }

@@ -239,6 +239,37 @@ class BeatTest {
     }
 
     /**
+     * A fire_all schedule every second, back after half an hour down with a half-hour catch-up window: 1,800 due
+     * times. The tick fires the oldest {@link Beat#MAX_FIRES_PER_TICK} and the next tick the rest, in order, each
+     * once; an hourly schedule due at the same time fires in the first tick, not after the whole catch-up.
+     */
+    @Test
+    void aFireAllCatchUpIsSpreadOverTicksAndDoesNotHoldBackTheOtherSchedules() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Beat beat = fixture.bean(Beat.class);
+        Instant now = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
+        StoredSchedule.Definition everySecond = new StoredSchedule.Definition("every-second", "test.add",
+                new ScheduleSpec.Interval(Duration.ofSeconds(1)), ZoneOffset.UTC, now.minus(Duration.ofHours(2)), null,
+                true, "[1, 2]", null, null, null, MisfirePolicy.FIRE_ALL, Duration.ofMinutes(30));
+        UUID storm = store.create(everySecond, "api", now.minus(Duration.ofHours(1))).id();
+        UUID hourly = store.create(BeatFixture.definition("hourly", new ScheduleSpec.Interval(Duration.ofHours(1)),
+                MisfirePolicy.FIRE_ONCE, now.minus(Duration.ofHours(2))), "api", now.minus(Duration.ofMinutes(1))).id();
+
+        assertEquals(Beat.MAX_FIRES_PER_TICK + 1, beat.tick(now, Duration.ZERO));
+        assertEquals(List.of(now), fixture.fires(hourly), "the hourly schedule fired in the first tick");
+        List<Instant> first = fixture.fires(storm);
+        assertEquals(Beat.MAX_FIRES_PER_TICK, first.size());
+        assertEquals(now.minus(Duration.ofMinutes(30)).plusSeconds(1), first.getFirst(), "the oldest due times first");
+
+        assertEquals(1_800 - Beat.MAX_FIRES_PER_TICK, beat.tick(now.plusMillis(500), Duration.ZERO));
+        List<Instant> all = fixture.fires(storm);
+        assertEquals(1_800, all.size());
+        assertEquals(now, all.getLast());
+        assertEquals(1_800 + 1, fixture.executionsInRedis(), "each due time dispatched once");
+        assertEquals(0, beat.tick(now.plusMillis(900), Duration.ZERO), "nothing left to catch up");
+    }
+
+    /**
      * PostgreSQL fails the fire's bookkeeping (a failover in the middle of a tick, a full disk): that is an outage,
      * like Redis being down, and no fault of the schedule's. Counted as the schedule's failure, three such ticks put
      * a sound schedule in error, skipped until an operator enabled it again.
