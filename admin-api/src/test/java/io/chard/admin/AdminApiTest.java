@@ -459,6 +459,30 @@ class AdminApiTest {
         }
     }
 
+    /**
+     * A report, or a backup's pg_dump, keeps a read-only transaction open in the history's database for minutes.
+     * Taken for a write that may yet commit, it held the stream's horizon at its start: nothing newer was sent.
+     */
+    @Test
+    void aLongReadOnlyTransactionDoesNotHoldTheEventStreamBack() throws Exception {
+        try (AdminApiServer server = new AdminApiServer(Map.of(ChardSettings.RECORDER_ENABLED, false));
+             Connection report = server.context.getBean(DataSource.class).getConnection()) {
+            report.setAutoCommit(false);
+            try (var reading = report.prepareStatement("SELECT count(*) FROM background_tasks_task_execution")) {
+                reading.executeQuery().close();
+            }
+            Thread.sleep(11_000); // past the 10 s in which a writer makes its first write
+            try (EventStream stream = EventStream.open(server, "viewer")) {
+                String id = server.operator.post("/api/background_tasks/tasks", "{\"task\":\"test.add\",\"args\":[1,2]}")
+                        .text("id");
+                server.recordHistory("recorder");
+                Await.until("the stream sends the execution recorded while the report is open", Duration.ofSeconds(10),
+                        () -> stream.executionIds().contains(id));
+            }
+            report.rollback();
+        }
+    }
+
     /** A transaction holding {@code id}'s history row locked until it commits. */
     private static Connection lockRow(AdminApiServer server, UUID id) throws Exception {
         Connection holder = server.context.getBean(DataSource.class).getConnection();

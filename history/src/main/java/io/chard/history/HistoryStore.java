@@ -265,10 +265,18 @@ public final class HistoryStore {
         return jdbc.one("SELECT " + OPEN_WRITES_HORIZON, row -> row.getTimestamp(1).toInstant()).orElseThrow();
     }
 
-    /** The start of the oldest transaction of another session still open in this database, else now. */
+    /**
+     * The start of the oldest transaction of another session still open in this database that may yet commit a
+     * history write, else now. That is one that wrote (it holds a transaction id), waits on a lock (a writer queued
+     * behind a row), or began within the last 10 s (a writer before its first row: every writer of the history is one
+     * statement, or a planner setting and one statement, that writes within milliseconds of its start). A reader
+     * that never writes (a report, a backup's pg_dump, a session idle in a transaction) held the horizon at its own
+     * start, and the live feed sent nothing for as long as it stayed open.
+     */
     private static final String OPEN_WRITES_HORIZON = "(SELECT coalesce(min(xact_start), now()) FROM pg_stat_activity "
             + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' "
-            + "AND xact_start IS NOT NULL AND backend_type = 'client backend')";
+            + "AND xact_start IS NOT NULL AND backend_type = 'client backend' AND (backend_xid IS NOT NULL "
+            + "OR wait_event_type = 'Lock' OR xact_start > now() - interval '10 seconds'))";
 
     private record Where(String sql, List<Object> parameters) {
     }
