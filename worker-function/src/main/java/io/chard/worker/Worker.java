@@ -57,6 +57,7 @@ public final class Worker {
     private final String id;
     private final BrokerConsumer broker;
     private final Settler settler;
+    private final Slots slots;
     private final ExecutionRunner runner;
     private final LeaseLoop leasing;
     private final Loop heartbeat;
@@ -107,7 +108,7 @@ public final class Worker {
         this.broker = broker;
         this.exit = exit;
         this.loops = new LoopGuard(this::failed);
-        Slots slots = new Slots(config.concurrency(), config.prefetch(), config.leaseBatch());
+        this.slots = new Slots(config.concurrency(), config.prefetch(), config.leaseBatch());
         this.settler = new Settler(broker, this::settled, this::accepted, loops, metrics);
         this.runner = new ExecutionRunner(invoker, broker, slots, clock, settler::submit, metrics, this::started);
         metrics.slots(config.concurrency(), slots::freeRunSlots, slots::prefetch);
@@ -413,12 +414,14 @@ public final class Worker {
         }
         if ((stopping || !batchesStart) && !batch.deliveries().isEmpty()) {
             // A lease behind a wait was in flight when the stop began: what it leased goes back at once instead of
-            // starting in the grace period (the worker stops for good, so its slots are not returned). A batch that
-            // passed this check as the stop began still starts before the stop looks at what runs: the stop waits
-            // for the lease round in flight, this call, to end, and then gives it the grace as any running task.
-            // So does a batch whose call outlasted its drain (a slow Redis): started then, it ran after the
-            // invocation answered, frozen with it, and again elsewhere once its lease lapsed.
+            // starting in the grace period. A batch that passed this check as the stop began still starts before
+            // the stop looks at what runs: the stop waits for the lease round in flight, this call, to end, and then
+            // gives it the grace as any running task. So does a batch whose call outlasted its drain (a slow Redis):
+            // started then, it ran after the invocation answered, frozen with it, and again elsewhere once its lease
+            // lapsed. Its slots come back: a warm function's worker drains again at the next invocation, and with
+            // one slot it never leased again.
             giveBack(batch.deliveries().stream().map(Delivery::lease).toList());
+            slots.returnLeaseSlots(batch.deliveries().size());
             return;
         }
         DrainTally counting = tally;

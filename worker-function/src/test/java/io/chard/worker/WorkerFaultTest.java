@@ -239,6 +239,44 @@ class WorkerFaultTest {
     }
 
     /**
+     * The late batch of a lease call that outlasted its drain goes back to Redis, but its lease slots never came back
+     * to the worker: a warm function instance keeps its worker for the next invocations, and with one slot (a
+     * concurrency of 1, no prefetch) it leases nothing ever again; each later drain holds its invocation to its
+     * deadline with ready work left in Redis.
+     */
+    @Test
+    void aWarmWorkerStillLeasesAfterALeaseCallOutlastedItsPreviousDrain() throws Exception {
+        context = ApplicationContext.run(TestRedis.properties());
+        client = context.getBean(TaskClient.class);
+        broker = context.getBean(Broker.class);
+        UUID first = client.dispatch("w.sleep", 0.1).id();
+        String workerId = "fault-" + UUID.randomUUID().toString().substring(0, 8);
+        FaultyConsumer slow = new FaultyConsumer(broker.consumer(workerId));
+        CountDownLatch drainEnded = new CountDownLatch(1);
+        AtomicBoolean slowedOnce = new AtomicBoolean();
+        slow.afterLease(leased -> {
+            if (!leased.isEmpty() && slowedOnce.compareAndSet(false, true)) {
+                drainEnded.await(1, TimeUnit.MINUTES);
+            }
+        });
+        WorkerConfig config = new WorkerConfig(false, List.of("default"), 1, 0, 256, Duration.ofSeconds(1),
+                Duration.ofSeconds(30));
+        worker = new Worker(workerId, slow, config, context.getBean(ChardConfig.class),
+                context.getBean(TaskInvoker.class), context.getBean(JsonMapper.class), Clock.systemUTC(),
+                status -> { }, ReadyTrigger.NONE, new WorkerMetrics(new PrometheusMeterRegistry(
+                        PrometheusConfig.DEFAULT)));
+        worker.drain(Instant.now().plusSeconds(2), Duration.ofSeconds(1));
+        drainEnded.countDown();
+        Await.until("the late lease's execution is given back", WAIT, () -> status(first) == ExecutionStatus.PENDING);
+        // The next invocation of the same warm instance: the given-back execution is ready, and so is a new one.
+        UUID second = client.dispatch("w.add", 1, 2).id();
+        DrainReport next = worker.drain(Instant.now().plusSeconds(6), Duration.ofSeconds(1));
+        assertEquals(2, next.leased(), "the next drain of the warm worker leased nothing: " + next.summary()
+                + "; first " + status(first) + ", second " + status(second));
+        assertEquals(ExecutionStatus.SUCCESS, finished(second).status());
+    }
+
+    /**
      * A settle call that Redis took but whose answer the worker never had (a reply cut off; or, with partitions, the
      * call for another partition failed after this one's committed): the settler keeps the batch and sends it
      * again. Its outcomes were refused as stale then: a `stale` event and field on executions their only worker
