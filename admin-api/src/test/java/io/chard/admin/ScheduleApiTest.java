@@ -258,6 +258,40 @@ class ScheduleApiTest {
         assertEquals(200, renamed.status(), "the time is unchanged: " + renamed.body());
     }
 
+    /**
+     * Enabling a disabled schedule by an edit counts it as run up to now, as the enable switch does, so its next run is
+     * after now; the edit answers (and stores) the first due time after its last fire half an hour ago instead, a
+     * next_run_at in the past that the beat will never fire. Disabling by an edit keeps a next_run_at, which the
+     * disable switch clears.
+     */
+    @Test
+    void aScheduleEnabledOrDisabledByAnEditShowsTheNextRunTheSwitchesWould() {
+        String definition = "\"name\":\"switched-by-edit\",\"task_name\":\"test.add\",\"args\":[1,2],"
+                + "\"kind\":\"interval\",\"interval_seconds\":60,\"misfire_policy\":\"fire_all\"";
+        String id = server.operator.post(SCHEDULES, "{" + definition + "}").text("id");
+        assertEquals(200, server.operator.post(SCHEDULES + "/" + id + "/disable", "").status());
+        server.context.getBean(Jdbc.class).update("UPDATE background_tasks_schedule SET created_at = now() - "
+                + "interval '2 hours', last_run_at = now() - interval '30 minutes' WHERE id = ?", UUID.fromString(id));
+
+        Instant before = Instant.now();
+        Answer enabled = server.operator.put(SCHEDULES + "/" + id, "{" + definition + ",\"enabled\":true}");
+        assertEquals(200, enabled.status(), enabled.body());
+        Instant next = Instant.parse(enabled.text("next_run_at"));
+        assertTrue(next.isAfter(before), "enabled by the edit at " + before + ", next_run_at " + next
+                + ", last_run_at " + enabled.text("last_run_at"));
+
+        Answer disabled = server.operator.put(SCHEDULES + "/" + id, "{" + definition + ",\"enabled\":false}");
+        assertEquals(null, disabled.text("next_run_at"), "disabled by the edit");
+    }
+
+    /** A negative interval is refused, however large: -(2^64 - 1) seconds was taken (its low 64 bits) as 1 second. */
+    @Test
+    void aNegativeIntervalBeyondTheLongRangeIsRefusedNotStoredAsOneSecond() {
+        Answer created = server.operator.post(SCHEDULES, "{\"name\":\"negative-interval\",\"task_name\":\"test.add\","
+                + "\"args\":[1,2],\"kind\":\"interval\",\"interval_seconds\":-18446744073709551615}");
+        assertEquals(422, created.status(), created.body());
+    }
+
     private static String oneOff(String name, String runAt) {
         return "{\"name\":\"" + name + "\",\"task_name\":\"test.add\",\"kind\":\"one_off\",\"run_at\":\""
                 + runAt + "\",\"args\":[1,2]}";

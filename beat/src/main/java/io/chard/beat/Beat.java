@@ -186,7 +186,7 @@ public final class Beat {
         }
         // Capped, the next due time is the first one left, already due: the next tick reads the schedule again.
         List<Instant> next = schedule.next(firing.size() < due.size() ? latest : horizon, 1);
-        store.advance(stored.id(), latest, claimed, next.isEmpty() ? null : next.getFirst(), stored.nextRunAt());
+        store.advance(stored, latest, claimed, next.isEmpty() ? null : next.getFirst());
         return claimed;
     }
 

@@ -148,20 +148,24 @@ public final class ScheduleStore {
 
     /**
      * Records progress: the latest fire, how many fires this caller claimed, and the next due time. That one was
-     * computed from the definition the tick read, so it is written only while the row still holds the {@code read}
-     * one: an edit, an enable or a disable that landed meanwhile computed its own from the new definition, which
-     * stays.
+     * computed from the definition the tick {@code read}, so it is written only while the row still holds that
+     * version of it and its next due time: an edit, an enable or a disable that landed meanwhile computed its own
+     * from the new definition, which stays. (The next due time alone was no version: a retime whose first due time
+     * is the one the tick read, every two hours made hourly, took the old definition's following one over the new.)
+     * A racing beat that advanced first moved the next due time, and this one leaves it.
      */
-    public void advance(UUID id, Instant lastFire, int claimed, Instant next, Instant read) {
+    public void advance(StoredSchedule read, Instant lastFire, int claimed, Instant next) {
         // last_run_at too only while the row holds what was read: a retime that landed meanwhile counted the schedule
         // as run up to its own now, and a lookahead tick's latest fire (up to 90 s ahead) would skip the new
         // definition's due times before it. The claims' primary key keeps a later tick from firing them again.
-        jdbc.update("UPDATE " + TABLE + " SET last_run_at = CASE WHEN next_run_at IS NOT DISTINCT FROM "
-                        + "?::timestamptz THEN GREATEST(COALESCE(last_run_at, ?), ?) ELSE last_run_at END, "
-                        + "total_runs = total_runs + ?, next_run_at = CASE WHEN next_run_at IS NOT DISTINCT FROM "
-                        + "?::timestamptz THEN ?::timestamptz ELSE next_run_at END WHERE id = ?",
-                timestamp(read), Timestamp.from(lastFire), Timestamp.from(lastFire), claimed, timestamp(read),
-                timestamp(next), id);
+        String unchanged = "updated_at = ? AND next_run_at IS NOT DISTINCT FROM ?::timestamptz";
+        jdbc.update("UPDATE " + TABLE + " SET last_run_at = CASE WHEN " + unchanged
+                        + " THEN GREATEST(COALESCE(last_run_at, ?), ?) ELSE last_run_at END, "
+                        + "total_runs = total_runs + ?, next_run_at = CASE WHEN " + unchanged
+                        + " THEN ?::timestamptz ELSE next_run_at END WHERE id = ?",
+                Timestamp.from(read.updatedAt()), timestamp(read.nextRunAt()), Timestamp.from(lastFire),
+                Timestamp.from(lastFire), claimed, Timestamp.from(read.updatedAt()), timestamp(read.nextRunAt()),
+                timestamp(next), read.id());
     }
 
     public StoredSchedule create(StoredSchedule.Definition definition, String source, Instant next) {
@@ -189,8 +193,10 @@ public final class ScheduleStore {
 
     /**
      * Replaces the definition. With {@code retimed} (its due times changed) it counts as run up to now, as a new
-     * schedule does: the new definition's due times before the edit never existed and are not caught up. Enabling a
-     * disabled schedule by this edit does the same, as {@link #setEnabled} does.
+     * schedule does: the new definition's due times before the edit never existed and are not caught up. Up to now,
+     * not later: a lookahead tick counted the old definition as run up to a fire up to 90 s ahead, and kept, that
+     * skipped the new definition's due times before it (the claims' primary key keeps a time both share from firing
+     * twice). Enabling a disabled schedule by this edit counts it as run up to now too, as {@link #setEnabled} does.
      */
     public Optional<StoredSchedule> update(UUID id, StoredSchedule.Definition definition, Instant next,
                                            boolean retimed) {
@@ -198,8 +204,9 @@ public final class ScheduleStore {
                 + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, now()), "
                 + "error_count = 0, last_error = NULL, "
                 // Enabled by this edit: as setEnabled, the disabled period is not caught up.
-                + "last_run_at = CASE WHEN ? OR ? AND NOT enabled THEN GREATEST(COALESCE(last_run_at, now()), now()) "
-                + "ELSE last_run_at END WHERE id = ?",
+                + "last_run_at = CASE WHEN ? THEN now() "
+                + "WHEN ? AND NOT enabled THEN GREATEST(COALESCE(last_run_at, now()), now()) ELSE last_run_at END "
+                + "WHERE id = ?",
                 values(definition, timestamp(next), retimed, definition.enabled(), id));
         return find(id);
     }
@@ -261,6 +268,7 @@ public final class ScheduleStore {
                 row.getObject("priority", Integer.class),
                 MisfirePolicy.valueOf(row.getString("misfire_policy").toUpperCase(Locale.ROOT)),
                 Duration.ofSeconds(row.getInt("catch_up_seconds")), row.getString("source"), instant(row, "last_run_at"),
-                row.getLong("total_runs"), instant(row, "next_run_at"), row.getTimestamp("created_at").toInstant());
+                row.getLong("total_runs"), instant(row, "next_run_at"), row.getTimestamp("created_at").toInstant(),
+                row.getTimestamp("updated_at").toInstant());
     }
 }

@@ -18,6 +18,7 @@ import java.util.UUID;
  * @param kwargs   JSON object text, or null
  * @param catchUp  how far back missed due times are considered (the misfire window)
  * @param source   api (editable), code (declared by a module), builtin (Chard's own)
+ * @param updatedAt when its definition or switch last changed: the version a tick's bookkeeping is written against
  */
 public record StoredSchedule(
         UUID id,
@@ -38,7 +39,8 @@ public record StoredSchedule(
         @Nullable Instant lastRunAt,
         long totalRuns,
         @Nullable Instant nextRunAt,
-        Instant createdAt) {
+        Instant createdAt,
+        Instant updatedAt) {
 
     public Schedule schedule() {
         return new Schedule(spec, zone, startAt, expiresAt);

@@ -450,6 +450,71 @@ class BeatTest {
     }
 
     /**
+     * The same retime as above, landing a few seconds after the Lambda tick finished rather than during its dispatch.
+     * The tick set last_run_at to the one-off's time, 60 s ahead; the edit counts the schedule as run up to now, but
+     * with GREATEST(last_run_at, now()) it keeps the old definition's future fire time, and the next invocation skips
+     * every due time of the new definition before it (next_run_at, as the API shows it, is one of them).
+     */
+    @Test
+    void aRetimeShortlyAfterALookaheadTickFiresTheNewDefinitionsDueTimesBeforeTheOldFireTime() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Beat beat = fixture.bean(Beat.class);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant at = now.plusSeconds(60);
+        StoredSchedule.Definition oneOff = BeatFixture.definition("retimed-after-looking-ahead",
+                new ScheduleSpec.OneOff(at), MisfirePolicy.FIRE_ALL, null);
+        UUID id = store.create(oneOff, "api", at).id();
+        assertEquals(1, beat.tick(now, Duration.ofSeconds(90)));
+
+        // The operator's PUT, after the tick (as Schedules.update does it: retimed, next due time after now).
+        StoredSchedule.Definition every10s = new StoredSchedule.Definition(oneOff.name(), oneOff.taskName(),
+                new ScheduleSpec.Interval(Duration.ofSeconds(10)), oneOff.zone(), null, null, true, oneOff.args(),
+                null, null, null, MisfirePolicy.FIRE_ALL, Duration.ofHours(1));
+        Instant edit = Instant.now();
+        Instant shownNext = store.update(id, every10s, every10s.nextAfter(edit), true).orElseThrow().nextRunAt();
+
+        beat.tick(now.plusSeconds(60), Duration.ofSeconds(90)); // the next Lambda invocation
+        List<Instant> fired = fixture.fires(id);
+        assertTrue(fired.contains(shownNext), "the every-10-s time " + shownNext + " (next_run_at after the edit) "
+                + "fired: " + fired + ", last_run_at " + store.find(id).orElseThrow().lastRunAt());
+    }
+
+    /**
+     * A Lambda tick reads a schedule every two hours, due in 30 s; while it dispatches, the operator makes it hourly,
+     * whose next due time is the same instant. The tick's advance compares next_run_at with what it read, finds it
+     * equal, and writes the old definition's next due time (two hours on) over the new one's (one hour on): the
+     * hourly fire in between is not read in time and, under skip, never fires.
+     */
+    @Test
+    void aRetimeDuringALookaheadTickThatKeepsTheNextDueTimeKeepsTheNewDefinitionsFollowingOne() {
+        ScheduleStore store = fixture.bean(ScheduleStore.class);
+        Instant t0 = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.DAYS);
+        StoredSchedule.Definition everyTwoHours = BeatFixture.definition("two-hourly-then-hourly",
+                new ScheduleSpec.Cron("0 */2 * * *"), MisfirePolicy.SKIP, null);
+        UUID id = store.create(everyTwoHours, "api", t0).id();
+        StoredSchedule.Definition hourly = new StoredSchedule.Definition(everyTwoHours.name(),
+                everyTwoHours.taskName(), new ScheduleSpec.Cron("0 * * * *"), everyTwoHours.zone(), null, null, true,
+                everyTwoHours.args(), null, null, null, MisfirePolicy.SKIP, Duration.ofHours(1));
+        Instant tickAt = t0.minusSeconds(30);
+        AtomicBoolean edited = new AtomicBoolean();
+        FireObserver operator = (name, lateness) -> {
+            if (edited.compareAndSet(false, true)) {
+                store.update(id, hourly, hourly.nextAfter(tickAt), true);
+            }
+        };
+        Beat beat = new Beat(store, fixture.bean(TaskClient.class), fixture.bean(JsonMapper.class),
+                Clock.systemUTC(), List.of(operator));
+        assertEquals(1, beat.tick(tickAt, Duration.ofSeconds(90)));
+        assertTrue(edited.get());
+
+        // Lambda invocations every minute from then on, up to past the second hour.
+        for (Instant at = tickAt.plusSeconds(60); at.isBefore(t0.plus(Duration.ofMinutes(121))); at = at.plusSeconds(60)) {
+            beat.tick(at, Duration.ofSeconds(90));
+        }
+        assertEquals(List.of(t0, t0.plus(Duration.ofHours(1)), t0.plus(Duration.ofHours(2))), fixture.fires(id));
+    }
+
+    /**
      * Claims made while Redis was down, then the operator disables the schedule (say its task misbehaves). When Redis
      * returns, the repair must not dispatch a disabled schedule's claims.
      */
@@ -515,7 +580,7 @@ class BeatTest {
         store.dispatched(hourly, dispatched, UUID.randomUUID());
         store.skip(hourly, skipped, "misfire");
         store.dispatched(hourly, recent, UUID.randomUUID());
-        store.advance(hourly, recent, 4, recent.plusSeconds(3600), store.find(hourly).orElseThrow().nextRunAt());
+        store.advance(store.find(hourly).orElseThrow(), recent, 4, recent.plusSeconds(3600));
         // Claimed and dispatched, then beat died before advancing last_run_at: the claim still guards that time.
         UUID unadvanced = store.create(BeatFixture.definition("unadvanced", new ScheduleSpec.Interval(Duration.ofHours(1)),
                 MisfirePolicy.FIRE_ONCE, null), "api", Instant.now().plus(Duration.ofHours(1))).id();

@@ -128,7 +128,11 @@ record ScheduleRequest(@Nullable String name, @Nullable String taskName, @Nullab
     /** Whole seconds only: 1.5 was stored as 1 before, and 1e18 overflowed the due times. */
     private Duration interval() {
         BigDecimal seconds = require(intervalSeconds, "interval_seconds");
-        if (seconds.signum() != 0 && seconds.stripTrailingZeros().scale() > 0) {
+        if (seconds.signum() <= 0) {
+            // Before any conversion: longValue() keeps the low 64 bits, so -(2^64 - 1) read as 1 second.
+            throw invalidField("interval_seconds must be at least 1, got " + seconds.toPlainString());
+        }
+        if (seconds.stripTrailingZeros().scale() > 0) {
             throw invalidField("interval_seconds must be a whole number of seconds, got " + seconds.toPlainString());
         }
         if (seconds.compareTo(BigDecimal.valueOf(ScheduleSpec.Interval.LONGEST.toSeconds())) > 0) {

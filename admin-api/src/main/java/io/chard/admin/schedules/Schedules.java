@@ -102,9 +102,12 @@ final class Schedules {
             return new Result.NameTaken(definition.name());
         }
         boolean retimed = !existing.get().schedule().equals(definition.schedule());
-        // An edit that keeps the timing keeps a due time the beat has not reached yet (it was down, say), for its
-        // next tick to catch up by the misfire policy, as the declarations' merge at boot does.
-        Instant next = retimed ? nextDueTime(definition) : definition.nextAfter(existing.get().ranUpTo());
+        // As the switches do: disabled, no next run; enabled by this edit, the disabled spell is not caught up. An
+        // edit that keeps the timing keeps a due time the beat has not reached yet (it was down, say), for its next
+        // tick to catch up by the misfire policy, as the declarations' merge at boot does.
+        Instant next = !definition.enabled() ? null
+                : retimed || !existing.get().enabled() ? nextDueTime(definition)
+                : definition.nextAfter(existing.get().ranUpTo());
         StoredSchedule updated = store.update(id, definition, next, retimed).orElseThrow();
         audit.record(user, "update_schedule", updated.name(), null);
         return new Result.Done(updated);
