@@ -114,6 +114,33 @@ class AdminApiUnderFaultsTest {
     }
 
     /**
+     * PostgreSQL that stops answering without closing its connections (a network partition, a host that froze) is
+     * an outage too: a read the pool hands a live-looking connection waited for an answer that never came, and held
+     * that connection for good. From a review.
+     */
+    @Test
+    void withPostgresNotAnsweringAnAdminReadIsA503NotAHang() throws Exception {
+        TestPostgres.Server postgres = TestPostgres.server();
+        try (TcpProxy proxy = new TcpProxy(postgres.host(), postgres.port());
+             AdminApiServer server = serverBehind(proxy)) {
+            String token = server.anonymous.post("/login", "{\"username\":\"viewer\",\"password\":\""
+                    + AdminApiServer.PASSWORD + "\"}").text("access_token");
+            HttpRequest list = HttpRequest.newBuilder(URI.create(server.baseUrl() + ADMIN + "/executions"))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build();
+            HttpClient http = HttpClient.newHttpClient();
+            assertEquals(200, http.send(list, HttpResponse.BodyHandlers.ofString()).statusCode());
+            proxy.freeze();
+            long start = System.nanoTime();
+            HttpResponse<String> answer = http.send(list, HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, answer.statusCode(), "after " + millisSince(start) + " ms: " + answer.body());
+            assertTrue(answer.body().contains("database_unavailable"), answer.body());
+            proxy.restore();
+            Await.until("the admin API reads again once PostgreSQL answers", Duration.ofSeconds(20),
+                    () -> server.viewer.get(ADMIN + "/executions").status() == 200);
+        }
+    }
+
+    /**
      * Issue 9 item 2, "10 minutes with no recorder" shortened: with no recorder and a small cap, dispatch under
      * load; the health check turns unhealthy first, then dispatch answers 503 naming the reason, and no stream
      * ever passes the cap.

@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP forwarder on a port of its own, for fault tests: {@link #cut()} drops every connection and refuses
- * new ones, as a server that went away; {@link #restore()} lets them through again. The shared servers the
- * other tests use are never touched.
+ * new ones, as a server that went away; {@link #freeze()} keeps every connection open and forwards nothing, as a
+ * server behind a network partition or on a host that froze; {@link #restore()} lets them through again. The
+ * shared servers the other tests use are never touched.
  */
 public final class TcpProxy implements AutoCloseable {
     private final String targetHost;
@@ -21,6 +22,8 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean up = true;
     private volatile boolean closed;
+    private final Object thawed = new Object();
+    private volatile boolean frozen;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -47,13 +50,22 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    public void freeze() {
+        frozen = true;
+    }
+
     public void restore() {
         up = true;
+        synchronized (thawed) {
+            frozen = false;
+            thawed.notifyAll();
+        }
     }
 
     @Override
     public void close() {
         closed = true;
+        restore();
         cut();
         closeQuietly(server);
     }
@@ -84,10 +96,15 @@ public final class TcpProxy implements AutoCloseable {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int read;
             while ((read = in.read(buffer)) >= 0) {
+                synchronized (thawed) {
+                    while (frozen && !closed) {
+                        thawed.wait();
+                    }
+                }
                 out.write(buffer, 0, read);
                 out.flush();
             }
-        } catch (IOException ignored) {
+        } catch (IOException | InterruptedException ignored) {
             // the other side closed, or the proxy was cut
         } finally {
             closeQuietly(from);

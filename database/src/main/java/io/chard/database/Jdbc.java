@@ -17,6 +17,15 @@ import java.util.Optional;
  */
 @Singleton
 public final class Jdbc {
+    /**
+     * How long a statement may go without a byte from PostgreSQL before its connection counts as lost. Without it a
+     * server behind a network partition, or on a host that froze, kept a request waiting for ever, and the pool's
+     * connection with it; the pool checks a connection only when it was idle for half a second. Every statement made
+     * here is a request's read or write, a beat step or a maintenance batch, each far shorter; the recorder's and
+     * the partitions' statements have connections of their own.
+     */
+    static final int NETWORK_TIMEOUT_MILLIS = 10_000;
+
     private final DataSource dataSource;
 
     public Jdbc(DataSource dataSource) {
@@ -61,6 +70,8 @@ public final class Jdbc {
 
     private static PreparedStatement prepare(Connection connection, String sql, Object[] parameters)
             throws SQLException {
+        // The pool puts the connection's own timeout back when it returns.
+        connection.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
         PreparedStatement statement = connection.prepareStatement(sql);
         for (int i = 0; i < parameters.length; i++) {
             statement.setObject(i + 1, parameters[i]);
