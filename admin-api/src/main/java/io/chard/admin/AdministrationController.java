@@ -20,12 +20,16 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -48,12 +52,15 @@ class AdministrationController {
     private final TokenRepository tokens;
     private final AuditLog audit;
     private final AccessMirror access;
+    private final JsonMapper json;
 
-    AdministrationController(UserRepository users, TokenRepository tokens, AuditLog audit, AccessMirror access) {
+    AdministrationController(UserRepository users, TokenRepository tokens, AuditLog audit, AccessMirror access,
+                             JsonMapper json) {
         this.users = users;
         this.tokens = tokens;
         this.audit = audit;
         this.access = access;
+        this.json = json;
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
@@ -107,7 +114,9 @@ class AdministrationController {
     }
 
     @Post("/users")
-    HttpResponse<?> createUser(@Body NewUser body, Authentication admin) {
+    @RequestBody(content = @Content(schema = @Schema(implementation = NewUser.class)))
+    HttpResponse<?> createUser(@Body String text, Authentication admin) {
+        NewUser body = StrictJson.bind(text, json, NewUser.class);
         if (body.username() == null || !body.username().matches("[A-Za-z0-9_.@-]{1,100}")) {
             return invalid("username must be 1-100 letters, digits or _ . @ -");
         }
@@ -129,7 +138,9 @@ class AdministrationController {
     }
 
     @Patch("/users/{id}")
-    HttpResponse<?> updateUser(UUID id, @Body UserChange body, Authentication admin) {
+    @RequestBody(content = @Content(schema = @Schema(implementation = UserChange.class)))
+    HttpResponse<?> updateUser(UUID id, @Body String text, Authentication admin) {
+        UserChange body = StrictJson.bind(text, json, UserChange.class);
         if (body.password() != null && body.password().length() < MIN_PASSWORD) {
             return invalid("password must have at least " + MIN_PASSWORD + " characters");
         }
@@ -187,7 +198,9 @@ class AdministrationController {
     }
 
     @Post("/tokens")
-    HttpResponse<?> createToken(@Body NewToken body, Authentication admin) {
+    @RequestBody(content = @Content(schema = @Schema(implementation = NewToken.class)))
+    HttpResponse<?> createToken(@Body String text, Authentication admin) {
+        NewToken body = StrictJson.bind(text, json, NewToken.class);
         if (body.name() == null || body.name().isBlank() || body.name().length() > 100) {
             return invalid("name must be 1-100 characters");
         }

@@ -25,6 +25,9 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 
 import java.util.Arrays;
 import java.util.List;
@@ -146,7 +149,9 @@ class ExecutionAdminController {
 
     @Post("/bulk-discard")
     @Secured(Permissions.MANAGE)
-    HttpResponse<?> bulkDiscard(@Body BulkAction body, Authentication user) {
+    @RequestBody(content = @Content(schema = @Schema(implementation = BulkAction.class)))
+    HttpResponse<?> bulkDiscard(@Body String text, Authentication user) {
+        BulkAction body = StrictJson.bind(text, json, BulkAction.class);
         if (body.status() != null && !body.status().equals(ExecutionStatus.FAILED.value())) {
             return invalid("only failed executions can be discarded, not " + body.status());
         }
@@ -161,7 +166,9 @@ class ExecutionAdminController {
 
     @Post("/bulk-retry")
     @Secured(Permissions.MANAGE)
-    HttpResponse<?> bulkRetry(@Body BulkAction body, Authentication user) {
+    @RequestBody(content = @Content(schema = @Schema(implementation = BulkAction.class)))
+    HttpResponse<?> bulkRetry(@Body String text, Authentication user) {
+        BulkAction body = StrictJson.bind(text, json, BulkAction.class);
         List<String> retryable = ExecutionStatus.retryableValues();
         List<String> statuses = body.status() == null ? retryable
                 : retryable.contains(body.status()) ? List.of(body.status()) : List.of();

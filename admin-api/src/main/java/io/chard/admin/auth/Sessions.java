@@ -2,13 +2,13 @@ package io.chard.admin.auth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.ApiError;
+import io.chard.admin.StrictJson;
 import io.chard.admin.audit.AuditLog;
 import io.chard.config.ChardSettings;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.security.token.Claims;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
@@ -17,13 +17,18 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.http.cookie.SameSite;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.security.token.Claims;
 import io.micronaut.security.token.generator.TokenGenerator;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -54,10 +59,11 @@ public class Sessions {
     private final AccessMirror mirror;
     private final LoginThrottle throttle;
     private final boolean secureCookie;
+    private final JsonMapper json;
 
     Sessions(UserRepository users, TokenGenerator tokens, AuditLog audit, AccessRepository access,
              AccessMirror mirror, LoginThrottle throttle,
-             @Value("${" + ChardSettings.ADMIN_SECURE_COOKIE + ":true}") boolean secureCookie) {
+             @Value("${" + ChardSettings.ADMIN_SECURE_COOKIE + ":true}") boolean secureCookie, JsonMapper json) {
         this.users = users;
         this.tokens = tokens;
         this.audit = audit;
@@ -65,6 +71,7 @@ public class Sessions {
         this.mirror = mirror;
         this.throttle = throttle;
         this.secureCookie = secureCookie;
+        this.json = json;
     }
 
     @Serdeable
@@ -88,7 +95,9 @@ public class Sessions {
 
     @Post("/login")
     @Secured(SecurityRule.IS_ANONYMOUS)
-    HttpResponse<?> login(@Body Credentials credentials, HttpRequest<?> request) {
+    @RequestBody(content = @Content(schema = @Schema(implementation = Credentials.class)))
+    HttpResponse<?> login(@Body String body, HttpRequest<?> request) {
+        Credentials credentials = StrictJson.bind(body, json, Credentials.class);
         if (credentials.username() == null || credentials.password() == null) {
             return HttpResponse.badRequest(ApiError.of("invalid_field", "username and password are required"));
         }

@@ -2,6 +2,7 @@ package io.chard.admin.schedules;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.ApiError;
+import io.chard.admin.StrictJson;
 import io.chard.admin.auth.Permissions;
 import io.chard.admin.schedules.Schedules.Result;
 import io.chard.beat.StoredSchedule;
@@ -21,6 +22,9 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -62,13 +66,17 @@ class ScheduleController {
 
     @Post
     @Secured(Permissions.MANAGE)
-    HttpResponse<?> create(@Body ScheduleRequest body, Authentication user) {
+    @RequestBody(content = @Content(schema = @Schema(implementation = ScheduleRequest.class)))
+    HttpResponse<?> create(@Body String text, Authentication user) {
+        ScheduleRequest body = StrictJson.bind(text, json, ScheduleRequest.class);
         return answer(schedules.create(body, user.getName()), HttpStatus.CREATED);
     }
 
     @Put("/{id}")
     @Secured(Permissions.MANAGE)
-    HttpResponse<?> update(UUID id, @Body ScheduleRequest body, Authentication user) {
+    @RequestBody(content = @Content(schema = @Schema(implementation = ScheduleRequest.class)))
+    HttpResponse<?> update(UUID id, @Body String text, Authentication user) {
+        ScheduleRequest body = StrictJson.bind(text, json, ScheduleRequest.class);
         return answer(schedules.update(id, body, user.getName()), HttpStatus.OK);
     }
 
@@ -98,7 +106,9 @@ class ScheduleController {
 
     @Post("/preview")
     @Secured(Permissions.VIEW)
-    HttpResponse<?> preview(@Body ScheduleRequest body) {
+    @RequestBody(content = @Content(schema = @Schema(implementation = ScheduleRequest.class)))
+    HttpResponse<?> preview(@Body String text) {
+        ScheduleRequest body = StrictJson.bind(text, json, ScheduleRequest.class);
         return HttpResponse.ok(Map.of("next", schedules.preview(body).stream().map(OffsetDateTime::toString).toList()));
     }
 

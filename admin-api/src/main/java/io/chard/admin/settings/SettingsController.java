@@ -2,6 +2,7 @@ package io.chard.admin.settings;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.ApiError;
+import io.chard.admin.StrictJson;
 import io.chard.admin.audit.AuditLog;
 import io.chard.admin.auth.Permissions;
 import io.chard.settings.Settings;
@@ -12,12 +13,16 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Put;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -38,11 +43,13 @@ class SettingsController {
     private final Settings settings;
     private final SettingsMirror mirror;
     private final AuditLog audit;
+    private final JsonMapper json;
 
-    SettingsController(Settings settings, SettingsMirror mirror, AuditLog audit) {
+    SettingsController(Settings settings, SettingsMirror mirror, AuditLog audit, JsonMapper json) {
         this.settings = settings;
         this.mirror = mirror;
         this.audit = audit;
+        this.json = json;
     }
 
     /**
@@ -83,7 +90,9 @@ class SettingsController {
 
     @Put("/{key}")
     @Secured(Permissions.ADMIN)
-    HttpResponse<?> update(String key, @Body NewValue body, Authentication admin) {
+    @RequestBody(content = @Content(schema = @Schema(implementation = NewValue.class)))
+    HttpResponse<?> update(String key, @Body String text, Authentication admin) {
+        NewValue body = StrictJson.bind(text, json, NewValue.class);
         Optional<Settings.Key> known = Settings.Key.of(key);
         if (known.isEmpty()) {
             return HttpResponse.status(HttpStatus.NOT_FOUND).body(ApiError.of("not_found", "no setting " + key
