@@ -117,8 +117,8 @@ class AdministrationController {
     @RequestBody(content = @Content(schema = @Schema(implementation = NewUser.class)))
     HttpResponse<?> createUser(@Body String text, Authentication admin) {
         NewUser body = StrictJson.bind(text, json, NewUser.class);
-        if (body.username() == null || !body.username().matches("[A-Za-z0-9_.@-]{1,100}")) {
-            return invalid("username must be 1-100 letters, digits or _ . @ -");
+        if (body.username() == null || !body.username().matches("[A-Za-z0-9_.@-]{1," + User.MAX_USERNAME + "}")) {
+            return invalid("username must be 1-" + User.MAX_USERNAME + " letters, digits or _ . @ -");
         }
         if (body.password() == null || body.password().length() < MIN_PASSWORD) {
             return invalid("password must have at least " + MIN_PASSWORD + " characters");

@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Limits failed logins: 5 a minute per username and 20 a minute per client address (per admin-api instance).
  * Beyond either, logins are refused with 429 until the oldest failure leaves the minute, even with the right
  * password, so guessing costs an attacker minutes per handful of tries. The price: someone who knows a
- * username can keep its owner out, a minute at a time, while they keep failing.
+ * username can keep its owner out, a minute at a time, while they keep failing. A name no account can have (longer
+ * than {@link User#MAX_USERNAME}) counts against the address only: kept, anonymous callers filled the memory with
+ * names of up to the 4 MiB a body may hold, 10,000 of them before any was pruned.
  */
 @Singleton
 final class LoginThrottle {
@@ -33,7 +35,7 @@ final class LoginThrottle {
     /** How long the caller must wait before trying again; empty when it may try now. */
     Optional<Duration> wait(String username, String address) {
         long now = clock.millis();
-        long until = Math.max(blockedUntil("user:" + username, MAX_PER_USER, now),
+        long until = Math.max(blockedUntil(userKey(username), MAX_PER_USER, now),
                 blockedUntil("address:" + address, MAX_PER_ADDRESS, now));
         return until > now ? Optional.of(Duration.ofMillis(until - now)) : Optional.empty();
     }
@@ -43,7 +45,10 @@ final class LoginThrottle {
         if (failures.size() > PRUNE_ABOVE) {
             failures.values().removeIf(times -> expire(times, now).isEmpty());
         }
-        for (String key : new String[]{"user:" + username, "address:" + address}) {
+        for (String key : new String[]{userKey(username), "address:" + address}) {
+            if (key == null) {
+                continue;
+            }
             Deque<Long> times = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
             synchronized (times) {
                 times.addLast(now);
@@ -52,11 +57,20 @@ final class LoginThrottle {
     }
 
     void succeeded(String username) {
-        failures.remove("user:" + username);
+        failures.remove(userKey(username));
+    }
+
+    /** Names and addresses with failures kept (for tests). */
+    int tracked() {
+        return failures.size();
+    }
+
+    private static String userKey(String username) {
+        return username.length() > User.MAX_USERNAME ? null : "user:" + username;
     }
 
     private long blockedUntil(String key, int max, long now) {
-        Deque<Long> times = failures.get(key);
+        Deque<Long> times = key == null ? null : failures.get(key);
         if (times == null) {
             return 0;
         }

@@ -11,4 +11,6 @@ import java.util.UUID;
  */
 public record User(UUID id, String username, List<Role> roles, boolean disabled, Instant createdAt,
                    long sessionVersion) {
+    /** The longest username (the column's width). */
+    public static final int MAX_USERNAME = 100;
 }
