@@ -404,6 +404,50 @@ class FlowLimitsTest extends BrokerFixture {
     }
 
     /**
+     * A deploy that lifts the namespace's last limit (the one rate-limited task loses its rateLimit, or the one
+     * queue limit leaves the configuration) leaves every partition's limits hash empty: LimitDeclarations HDELs each
+     * name it lifts, and Redis deletes a hash with no field. The executions that limit held back must then go back
+     * to their queue, as they do when another limit is still declared (limits_due: "the limit was lifted: its held
+     * executions go back at once"). But limits.lua skips limits_due altogether while the hash does not exist
+     * (LIMITED), so they stayed in the limit's wait set, counted as held, never to start.
+     */
+    @Test
+    void executionsHeldByTheLastLimitOfTheNamespaceStartOnceADeployLiftsIt() {
+        List<UUID> rated = dispatch(6, "test.rated");
+        List<UUID> started = new ArrayList<>(ids(worker.lease(DEFAULT, 20, LEASE).deliveries()));
+        assertEquals(3, started.size(), "3 of 6 start, 3 are held back");
+        assertEquals(3, depth("default").held());
+
+        // The next deploy declares no limit: every name it lifts is HDEL'd, which leaves no limits hash.
+        for (int p = 0; p < broker.partitions().count(); p++) {
+            String key = broker.partitions().keys(p).limits();
+            List<String> names = List.copyOf(broker.sync().hkeys(key));
+            if (!names.isEmpty()) {
+                broker.sync().hdel(key, names.toArray(String[]::new));
+            }
+        }
+
+        Duration within = Duration.ofSeconds(8);
+        Instant until = Instant.now().plus(within);
+        while (!started.containsAll(rated) && Instant.now().isBefore(until)) {
+            started.addAll(ids(worker.lease(DEFAULT, 20, LEASE).deliveries()));
+            sleep(100);
+        }
+        assertEquals(Set.copyOf(rated), Set.copyOf(started), "no limit is declared any more, yet after " + within
+                + " these still wait, held: " + rated.stream().filter(id -> !started.contains(id)).toList()
+                + " (queue depth held = " + depth("default").held() + ")");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * An end hands its freed slot to the first execution its cap holds back; when that one expired while held, the
      * slot must still go to one that can start, not sit free until the cap's 5 s recheck.
      */

@@ -172,7 +172,7 @@ for q = 8, #ARGV do
   -- task of its queues ran elsewhere). The next drain or a long-lived worker takes back what does lapse.
   if fit == 0 then sooner(leased) end
 end
-if LIMITED then sooner(LIMITS_DUE) end
+if LIMITS_PENDING then sooner(LIMITS_DUE) end
 emit_run()
 out[1] = wait
 out[2] = taken

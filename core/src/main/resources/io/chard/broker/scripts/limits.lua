@@ -22,7 +22,7 @@
 ]]
 local LIMITS = prefix .. 'limits'
 local LIMITS_DUE = prefix .. 'lim:due'
--- One EXISTS per call: a namespace without limits pays nothing else.
+-- One EXISTS per call (a lease two: limits_due): a namespace without limits pays nothing else.
 local LIMITED = redis.call('EXISTS', LIMITS) == 1
 -- A held-back cap is looked at again after this long even if no end freed a slot (a slot freed by an expired
 -- hash, say): its waiters cannot be forgotten.
@@ -108,10 +108,15 @@ local function limit_recheck(name, again)
   end
 end
 
+-- Whether a held execution may be waiting for limits_due: a limit is declared, or a lifted one still holds some.
+-- A deploy that lifts the namespace's last limit deletes the hash, and its waiters must still go back.
+local LIMITS_PENDING = LIMITED
+
 -- Lease: first, every limit whose window opened (or whose recheck is due) hands back as many held executions
 -- as it has room for, so the round that follows can start them.
 local function limits_due()
-  if not LIMITED then
+  LIMITS_PENDING = LIMITED or redis.call('EXISTS', LIMITS_DUE) == 1
+  if not LIMITS_PENDING then
     return
   end
   for _, name in ipairs(redis.call('ZRANGEBYSCORE', LIMITS_DUE, '-inf', NOW, 'LIMIT', 0, 100)) do
