@@ -408,7 +408,8 @@ public final class HistoryWriter {
                 + ENDING + " FROM updated WHERE " + ended("status") + " AND NOT " + ended("before_status") + "), "
                 + "counted AS (" + TaskMinutes.addSql("ended") + ") "
                 + "SELECT id, false FROM inserted UNION ALL SELECT id, false FROM updated UNION ALL "
-                + "SELECT b.id, false FROM before b JOIN c ON b.id = c.id AND b.last_event_seq = c.seq UNION ALL "
+                + "SELECT b.id, false FROM before b JOIN c ON b.id = c.id AND b.last_event_seq = c.seq "
+                + "AND c.first_seq = c.seq UNION ALL "
                 + "SELECT b.id, true FROM before b JOIN c ON b.id = c.id AND " + STRADDLES;
     }
 
@@ -447,12 +448,16 @@ public final class HistoryWriter {
     }
 
     /**
-     * Whether the row's last event lies among the change's (after its first, before its last): the change is then
+     * Whether the row's last event lies among the change's several (from its first to its last): the change is then
      * neither newer nor older than the row as a whole, and its columns cannot be merged by its latest seq (an older
      * start beside a newer stale report took a success back to running). The merge leaves such a row alone and
-     * answers it apart, and the caller merges that change again event by event.
+     * answers it apart, and the caller merges that change again event by event. That includes a change whose last
+     * event is the row's last: only a change of one event is a plain replay. Taken for one, the older events it also
+     * held were dropped: an `enqueued` claimed from a dead recorder together with the `started` and `succeeded`
+     * another had written never reached the row (its task name, arguments and queue time stayed empty).
      */
-    private static final String STRADDLES = "(c.first_seq <= b.last_event_seq AND b.last_event_seq < c.seq)";
+    private static final String STRADDLES = "(c.first_seq <= b.last_event_seq AND b.last_event_seq <= c.seq "
+            + "AND c.first_seq < c.seq)";
 
     /** Whether the status in {@code column} is one an execution ends with. */
     private static String ended(String column) {

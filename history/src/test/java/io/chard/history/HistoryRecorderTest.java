@@ -396,6 +396,50 @@ class HistoryRecorderTest {
         assertEquals(1, row.staleReports());
     }
 
+    /**
+     * From a review: recorder A read an execution's enqueued event and died; recorder B read its start and its
+     * success, wrote them (the row now holds B's last event) and died before acknowledging. A minute later a third
+     * recorder claims both dead consumers' entries (XAUTOCLAIM; claimed here at once with XCLAIM) and reads them as
+     * one batch: enqueued, started, succeeded. The change's newest event is the row's last one, so the merge takes
+     * the whole change for a replay and writes nothing, though its enqueued event was never written: the row keeps
+     * no task name, arguments or queue time, and its timeline no "enqueued", for good (the entries are acknowledged).
+     */
+    @Test
+    void anOlderEventClaimedTogetherWithTheRowsLastEventIsStillWritten() throws Exception {
+        start(false);
+        JsonMapper json = context.getBean(JsonMapper.class);
+        UUID id = client.dispatch("test.add", 2, 3).id();
+        List<String> entries = new java.util.ArrayList<>();
+        try (EventStream a = broker.eventStream("a")) {
+            List<BrokerEvent> read = a.read(10, Duration.ofMillis(100));
+            assertEquals(List.of("enqueued"), read.stream().map(BrokerEvent::type).toList());
+            read.forEach(event -> entries.add(event.streamId()));
+        }
+        runOnWorkerA(new Outcome.Success("5"), (worker, delivery) -> { });
+        try (EventStream b = broker.eventStream("b")) {
+            List<BrokerEvent> read = b.read(10, Duration.ofMillis(100));
+            assertEquals(List.of("started", "succeeded"), read.stream().map(BrokerEvent::type).toList());
+            read.forEach(event -> entries.add(event.streamId()));
+            writer.apply(HistoryRecorder.fold(read, json).values());
+        }
+        assertEquals("success", store.find(id).orElseThrow().status());
+
+        redis().xclaim(keys().events(), io.lettuce.core.Consumer.from("recorder", "c"), 0,
+                entries.toArray(String[]::new));
+        HistoryRecorder third = new HistoryRecorder(broker.eventStream("c"), writer, json,
+                context.getBean(ApplicationEventPublisher.class), HistoryRecorder.LINGER);
+        assertEquals(3, third.recordOnce(Duration.ofMillis(100)));
+        assertEquals(0L, pendingEvents(), "every entry acknowledged");
+
+        ExecutionRecord row = store.find(id).orElseThrow();
+        assertEquals("success", row.status());
+        assertEquals(List.of("enqueued", "started", "succeeded"), timelineEvents(row, json),
+                "the claimed enqueued event is in the timeline");
+        assertEquals("test.add", row.taskName(), "the claimed enqueued event fills what the row lacked");
+        assertEquals("[2,3]", row.args());
+        assertNotNull(row.queuedAt());
+    }
+
     private static List<String> timelineEvents(ExecutionRecord row, JsonMapper json) throws Exception {
         List<String> events = new java.util.ArrayList<>();
         json.readValue(row.timeline(), io.micronaut.json.tree.JsonNode.class).values()
