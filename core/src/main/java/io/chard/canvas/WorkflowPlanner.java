@@ -187,11 +187,16 @@ public final class WorkflowPlanner {
         try {
             TaskDefinition task = registry.require(signature.task());
             if (receives) {
-                // An error callback's placeholder becomes two arguments: the failed execution's id and its error.
+                // An error callback receives two arguments, the failed execution's id and its error, and its
+                // placeholder takes both places, so a per-key limit's key is read where the callback will find it:
+                // with one place, a customer given as the callback's own argument read past the list's end, and
+                // every customer's callbacks shared the key "".
                 int received = in.link() == Link.ERROR ? 2 : 1;
                 binder.validateWithLaterFirst(task.method(), received, args, signature.kwargs());
                 List<JsonNode> values = new ArrayList<>();
-                values.add(INPUT);
+                for (int place = 0; place < received; place++) {
+                    values.add(INPUT);
+                }
                 if (args != null && args.isArray()) {
                     args.values().forEach(values::add);
                 }

@@ -524,6 +524,26 @@ class WorkflowTest {
     }
 
     /**
+     * An error callback limited per customer, its customer the argument given after the two the failure hands it:
+     * two customers' callbacks run at once. The dispatcher computed the key from the envelope's arguments
+     * with one placeholder where the failure puts two, so the customer's position lay past their end: every error
+     * callback of every customer got the key "" and a cap of one per customer ran one callback at a time.
+     */
+    @Test
+    void anErrorCallbackLimitedPerKeyOnAnArgumentAfterTheFailureIsLimitedByThatArgument() {
+        context.getBean(LimitDeclarations.class).declare();
+        client.dispatch(group(task("test.fail", "a").withLinkError(task("test.errback_per_customer", "acme")),
+                task("test.fail", "g").withLinkError(task("test.errback_per_customer", "globex"))));
+        List<Delivery> heads = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(2, heads.size());
+        worker.settle(heads.stream().map(d -> new Settlement(d.lease(), run(d))).toList());
+        List<Delivery> errbacks = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(List.of("acme", "globex"), errbacks.stream().map(d -> args(d).get(2).getStringValue()).sorted()
+                .toList(), "one error callback per customer at once; the headers were "
+                + errbacks.stream().map(d -> write(read(d.envelope()).get("headers"))).toList());
+    }
+
+    /**
      * A step limited per key whose key is an object its predecessor hands on. Re-encoded by cjson, whose numbers keep
      * 14 significant digits, the accounts 100000000000001 and 100000000000002 both became {"id":1e+14} and shared
      * one key, so the second account's step waited for the first's.

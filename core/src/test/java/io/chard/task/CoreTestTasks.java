@@ -116,6 +116,14 @@ public class CoreTestTasks {
     public void perTenant(long tenant, int order) {
     }
 
+    /**
+     * An error callback limited per customer: the failed execution's id and its error come first, the customer is
+     * the third argument (the callback's own, given in its signature).
+     */
+    @Task(value = "test.errback_per_customer", concurrency = 1, limitKey = "customer")
+    public void errbackPerCustomer(String failed, java.util.Map<String, Object> error, String customer) {
+    }
+
     /** One at a time per customer, any number of customers at once. */
     @Task(value = "test.per_customer", concurrency = 1, limitKey = "customer")
     public void perCustomer(String customer, int order) {

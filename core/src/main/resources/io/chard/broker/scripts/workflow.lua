@@ -11,6 +11,9 @@
 -- `list`: the values in slot order as a list, `none`: immutable) and `slots`. Values wait in {tag}:j:<id>.
 -- The workflow hash {tag}:wf:<wf> counts its members not ended (`left`) and expires with the last of them.
 local WF_INPUT = '"$chard:input$"'
+-- An error callback's placeholder takes the places of both its values (its template holds it twice; one written by
+-- an earlier version holds it once, and is spliced at that one).
+local WF_INPUT_PAIR = WF_INPUT .. ',' .. WF_INPUT
 local WF_CHUNK = 1000
 -- The members this call made ready or delayed, as triples id, queue, delay ms: every script that includes this file
 -- returns them after its own answer, so the caller tells a queue trigger (SQS) of them, as a dispatch does.
@@ -70,7 +73,8 @@ local function wf_release(id, h)
       for _, v in ipairs(redis.call('HMGET', jkey, unpack(fields))) do parts[#parts + 1] = v or 'null' end
     end
     local input = f[1] == 'one' and parts[1] or ('[' .. table.concat(parts, ',') .. ']')
-    local s, e = string.find(env, WF_INPUT, 1, true)
+    local s, e = string.find(env, WF_INPUT_PAIR, 1, true)
+    if not s then s, e = string.find(env, WF_INPUT, 1, true) end
     if s then env = wf_limit_key(string.sub(env, 1, s - 1) .. input .. string.sub(env, e + 1), input) end
   end
   redis.call('DEL', jkey)
