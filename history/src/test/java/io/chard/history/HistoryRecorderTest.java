@@ -979,6 +979,38 @@ class HistoryRecorderTest {
         assertEquals(40, totals.waitMillisSum(), "the wait runs from the retry's due time to its start");
     }
 
+    /**
+     * From a review: an execution whose attempt asked for a retry, revoked (or expired) while it waits out the
+     * backoff. revoke.lua stamps the revoke's time as its finish; the aggregate takes finished - started as the run
+     * time, so the half hour of backoff counts as 30 minutes of running in the task's run sum and histogram (the
+     * overview's mean and p95), where "earlier attempts and backoffs count in neither" (docs, "The overview's minute
+     * aggregate"). The attempt ran 10 ms.
+     */
+    @Test
+    void anExecutionRevokedWhileWaitingForItsRetryCountsNoBackoffAsRunTime() throws Exception {
+        start(false);
+        JsonMapper json = context.getBean(JsonMapper.class);
+        UUID id = UUID.randomUUID();
+        Instant queued = Instant.parse("2026-01-01T00:00:00Z");
+        BrokerEvent enqueued = at(id, 1, "enqueued", queued, Map.of("env", envelope("agg.revoked", queued), "eta", ""));
+        BrokerEvent started = at(id, 2, "started", queued.plusMillis(10), Map.of("worker", "w", "deliveries", "1",
+                "retries", "0"));
+        BrokerEvent retrying = at(id, 3, "retrying", queued.plusMillis(20), Map.of("retries", "1", "exc", "E",
+                "message", "m", "traceback", "t", "eta", Long.toString(queued.plus(Duration.ofHours(1)).toEpochMilli())));
+        Instant revokedAt = queued.plus(Duration.ofMinutes(30));
+        BrokerEvent revoked = at(id, 4, "revoked", revokedAt, Map.of("reason", "revoked by admin",
+                "finished", Long.toString(revokedAt.toEpochMilli())));
+        for (List<BrokerEvent> batch : List.of(List.of(enqueued, started), List.of(retrying), List.of(revoked))) {
+            writer.apply(HistoryRecorder.fold(batch, json).values());
+        }
+
+        TaskMinutes.TaskTotals totals = totals("agg.revoked");
+        assertEquals(1, totals.outcomes().get("revoked"));
+        assertTrue(totals.runMillisSum() <= 10, "the run time holds no backoff: " + totals.runMillisSum() + " ms over "
+                + totals.runCount() + " run(s)");
+        assertEquals(0, totals.waitCount(), "nor a wait: the retry never started");
+    }
+
     @Test
     void percentilesFromTheMergedMinutesAreWithinTheHistogramsResolution() throws Exception {
         start(false);
