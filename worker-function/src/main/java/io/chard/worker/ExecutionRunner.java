@@ -78,13 +78,23 @@ final class ExecutionRunner {
         timers.setRemoveOnCancelPolicy(true);
     }
 
-    /** Takes on a delivery that holds a lease slot and runs it when a run slot is free. */
-    void start(Delivery delivery) {
+    /**
+     * Whether the delivery is of an execution this worker still runs (handed back to it after its heartbeat came
+     * later than the lease): the run carries on under the new lease instead of starting again, and the new lease's
+     * slot goes back.
+     */
+    boolean adopt(Delivery delivery) {
         Execution held = active.get(delivery.id());
         if (held != null && held.adopt(delivery)) {
-            // Handed back an execution this worker still runs (its heartbeat came later than the lease): the run
-            // carries on under the new lease instead of starting again, and the new lease's slot goes back.
             slots.returnLeaseSlots(1);
+            return true;
+        }
+        return false;
+    }
+
+    /** Takes on a delivery that holds a lease slot and runs it when a run slot is free. */
+    void start(Delivery delivery) {
+        if (adopt(delivery)) {
             return;
         }
         Execution execution = new Execution(delivery, clock.instant());

@@ -419,9 +419,12 @@ public final class Worker {
             // gives it the grace as any running task. So does a batch whose call outlasted its drain (a slow Redis):
             // started then, it ran after the invocation answered, frozen with it, and again elsewhere once its lease
             // lapsed. Its slots come back: a warm function's worker drains again at the next invocation, and with
-            // one slot it never leased again.
-            giveBack(batch.deliveries().stream().map(Delivery::lease).toList());
-            slots.returnLeaseSlots(batch.deliveries().size());
+            // one slot it never leased again. An execution this worker still runs, handed back to it, carries on
+            // under the new lease, as at any time: given back, another worker ran it beside this one's grace.
+            List<Delivery> notRunHere = batch.deliveries().stream().filter(delivery -> !runner.adopt(delivery))
+                    .toList();
+            giveBack(notRunHere.stream().map(Delivery::lease).toList());
+            slots.returnLeaseSlots(notRunHere.size());
             return;
         }
         DrainTally counting = tally;

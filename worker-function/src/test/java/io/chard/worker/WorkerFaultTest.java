@@ -205,6 +205,42 @@ class WorkerFaultTest {
     }
 
     /**
+     * The worker begins to stop while a lease call brings back an execution it still runs (its heartbeat came later
+     * than the lease, and the lapsed lease was handed to this worker again). Given back with the rest of the late
+     * batch, it went to the queue while this worker still ran it in its grace: another worker would run it again,
+     * and this one's report, under the old lease, was refused. It carries on under the new lease instead.
+     */
+    @Test
+    void aStoppingWorkerHandedBackAnExecutionItStillRunsFinishesItInsteadOfGivingItBack() throws Exception {
+        startWorker("1500ms", 2);
+        AtomicReference<UUID> watched = new AtomicReference<>();
+        AtomicBoolean stalled = new AtomicBoolean();
+        consumer.beforeHeartbeat(leases -> {
+            UUID id = watched.get();
+            if (leases.stream().anyMatch(lease -> lease.id().equals(id)) && stalled.compareAndSet(false, true)) {
+                Await.until("the lapsed lease is handed to this worker again", WAIT,
+                        () -> broker.snapshot(id).orElseThrow().deliveries() == 2);
+            }
+        });
+        AtomicReference<Thread> stopper = new AtomicReference<>();
+        consumer.afterLease(leased -> {
+            if (stopper.get() == null && leased.stream().anyMatch(delivery -> delivery.id().equals(watched.get()))
+                    && leased.stream().anyMatch(delivery -> delivery.deliveries() == 2)) {
+                stopper.set(Thread.ofPlatform().start(worker::stop));
+                Await.until("the stop has begun", WAIT, worker::stopping);
+            }
+        });
+        int startedBefore = WorkerTestTasks.sleepsStarted.get();
+        UUID id = client.dispatch("w.sleep", 3).id();
+        watched.set(id);
+        Await.until("the worker stopped", WAIT, () -> stopper.get() != null && !stopper.get().isAlive());
+        ExecutionSnapshot done = broker.snapshot(id).orElseThrow();
+        assertEquals(ExecutionStatus.SUCCESS, done.status(), "its report, under the new lease, is accepted");
+        assertEquals(2, done.deliveries());
+        assertEquals(1, WorkerTestTasks.sleepsStarted.get() - startedBefore, "the task body ran once");
+    }
+
+    /**
      * A drain's lease call that answers only after the drain ended (Redis slower than the drain waits for a round in
      * flight): what it leased started after the invocation had answered, frozen with it, and ran again elsewhere
      * once its lease lapsed. It is given back instead.
