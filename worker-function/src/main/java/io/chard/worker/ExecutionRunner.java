@@ -139,7 +139,12 @@ final class ExecutionRunner {
         return failed.get();
     }
 
-    /** A revoke reached this execution: stop it (at once when it has not started yet). */
+    /**
+     * A revoke reached this execution: stop it (at once when it has not started yet). The flag is written before the
+     * thread is read, and {@link #run} writes the thread before it reads the flag, so at least one of the two sees
+     * the other: a revoke that saw no thread yet settled the execution while its run, past its check of the end,
+     * started the body uninterrupted with its slot already freed.
+     */
     void cancel(Execution execution) {
         execution.cancelRequested = true;
         if (execution.thread == null) {
@@ -204,6 +209,9 @@ final class ExecutionRunner {
             return;
         }
         execution.holdRunSlot();
+        if (execution.cancelRequested) {
+            finish(execution, new Outcome.Revoked("revoked")); // nothing when the revoke already ended it
+        }
         if (execution.ended()) {
             if (execution.releaseRunSlot()) {
                 slots.releaseRun();
