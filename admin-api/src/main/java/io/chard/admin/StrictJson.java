@@ -13,6 +13,7 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 import java.io.IOException;
 import java.lang.reflect.ParameterizedType;
+import java.math.BigDecimal;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.Arrays;
@@ -86,6 +87,22 @@ public final class StrictJson {
         return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** The integer types by their largest value. */
+    private static final Map<Type, BigDecimal> WHOLE_NUMBERS = Map.of(
+            Integer.class, BigDecimal.valueOf(Integer.MAX_VALUE), int.class, BigDecimal.valueOf(Integer.MAX_VALUE),
+            Long.class, BigDecimal.valueOf(Long.MAX_VALUE), long.class, BigDecimal.valueOf(Long.MAX_VALUE));
+
+    private static boolean fitsWhole(JsonNode value, BigDecimal max) {
+        BigDecimal number;
+        try {
+            number = value.getBigDecimalValue();
+        } catch (NumberFormatException infinite) {
+            return false; // 1e400, read into the tree as an infinite double
+        }
+        return number.signum() == 0 || number.stripTrailingZeros().scale() <= 0
+                && number.compareTo(max) <= 0 && number.compareTo(max.negate().subtract(BigDecimal.ONE)) >= 0;
+    }
+
     /** What {@code value} should have been, or null when it fits the field's type (null fits every field). */
     private static String mismatch(JsonNode value, Type expected) {
         if (value.isNull()) {
@@ -96,6 +113,12 @@ public final class StrictJson {
         }
         if (expected == Boolean.class || expected == boolean.class) {
             return value.isBoolean() ? null : "true or false";
+        }
+        if (WHOLE_NUMBERS.containsKey(expected)) {
+            // A fraction was cut off by the binder (priority 5.5 stored as 5): refused, as a dispatch refuses it.
+            return value.isNumber() && fitsWhole(value, WHOLE_NUMBERS.get(expected))
+                    ? null : "a whole number from " + WHOLE_NUMBERS.get(expected).negate().subtract(BigDecimal.ONE)
+                    + " to " + WHOLE_NUMBERS.get(expected);
         }
         if (expected instanceof Class<?> number && (Number.class.isAssignableFrom(number) || number.isPrimitive())) {
             return value.isNumber() ? null : "a number";

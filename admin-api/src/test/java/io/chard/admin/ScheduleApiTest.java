@@ -297,6 +297,29 @@ class ScheduleApiTest {
                 + runAt + "\",\"args\":[1,2]}";
     }
 
+    /**
+     * From the fixes review: every admin body is read strictly, "never coerced into another value"
+     * (docs/admin-api.md: 400 invalid_field for {@code priority: 5.5}). StrictJson's type check takes any JSON number
+     * for an Integer field, and the binder then truncates it: a schedule asked to run at priority 5.5 is stored at 5,
+     * a catch-up window of 90.9 s as 90, and a preview of 2.9 fire times lists 2.
+     */
+    @Test
+    void aFractionalNumberForAnIntegerFieldIsRefusedNotTruncated() {
+        Answer created = server.operator.post(SCHEDULES, "{\"name\":\"fractional-priority\",\"task_name\":\"test.add\","
+                + "\"cron\":\"0 5 * * *\",\"args\":[1,2],\"priority\":5.5,\"catch_up_seconds\":90.9}");
+        Answer preview = server.viewer.post(SCHEDULES + "/preview", "{\"cron\":\"0 * * * *\",\"count\":2.9}");
+        try {
+            assertTrue(created.status() == 400 || created.status() == 422, "priority 5.5 answered " + created.status()
+                    + " " + created.body());
+            assertTrue(preview.status() == 400 || preview.status() == 422, "count 2.9 answered " + preview.status()
+                    + " " + preview.body());
+        } finally {
+            if (created.status() == 201) {
+                server.operator.delete(SCHEDULES + "/" + created.text("id"));
+            }
+        }
+    }
+
     private static String body(String name, String cron) {
         return "{\"name\":\"" + name + "\",\"task_name\":\"test.add\",\"cron\":\"" + cron + "\","
                 + "\"timezone\":\"Europe/Berlin\",\"args\":[1,2]}";

@@ -57,7 +57,10 @@ final class LoginThrottle {
     }
 
     void succeeded(String username) {
-        failures.remove(userKey(username));
+        String key = userKey(username);
+        if (key != null) {
+            failures.remove(key);
+        }
     }
 
     /** Names and addresses with failures kept (for tests). */
@@ -66,7 +69,9 @@ final class LoginThrottle {
     }
 
     private static String userKey(String username) {
-        return username.length() > User.MAX_USERNAME ? null : "user:" + username;
+        // Counted in code points, as the column counts characters: an emoji is two chars to Java, one to it.
+        return username.length() > 2 * User.MAX_USERNAME
+                || username.codePointCount(0, username.length()) > User.MAX_USERNAME ? null : "user:" + username;
     }
 
     private long blockedUntil(String key, int max, long now) {
