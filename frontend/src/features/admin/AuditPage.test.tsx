@@ -1,4 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { render } from '@testing-library/react'
+import { MemoryRouter, Route, Routes, useNavigate } from 'react-router'
 import { describe, expect, it } from 'vitest'
 import { mockFetch } from '../../test/fetchMock'
 import { FAILED_ID } from '../../test/fixtures'
@@ -43,5 +46,31 @@ describe('AuditPage', () => {
         per_page: '50',
       }),
     )
+  })
+  it('keeps the page it was on when the reader follows a target and comes back', async () => {
+    const many = () => ({ body: { ...entries().body, total: 120 } })
+    const calls = mockFetch({ [AUDIT]: many() })
+    function Back() {
+      const navigate = useNavigate()
+      return <button type="button" data-testid="back" onClick={() => void navigate(-1)} />
+    }
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <MemoryRouter initialEntries={['/audit']}>
+          <Routes>
+            <Route path="/audit" element={<AuditPage />} />
+            <Route path="/:id" element={<Back />} />
+          </Routes>
+        </MemoryRouter>
+      </QueryClientProvider>,
+    )
+    await screen.findAllByTestId('audit-row')
+    fireEvent.click(screen.getByTestId('page-next'))
+    await waitFor(() => expect(screen.getByTestId('page-info').textContent).toContain('2'))
+    await waitFor(() => expect(new URL(calls.at(-1)!.url, 'http://x').searchParams.get('page')).toBe('2'))
+    fireEvent.click(within(screen.getAllByTestId('audit-row')[0]).getByRole('link')) // the execution it names
+    fireEvent.click(await screen.findByTestId('back'))
+    await screen.findAllByTestId('audit-row')
+    expect(screen.getByTestId('page-info').textContent).toMatch(/^Page 2 /)
   })
 })

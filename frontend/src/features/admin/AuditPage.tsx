@@ -9,11 +9,14 @@ import { Pagination } from '../../components/Pagination'
 import { QueryState } from '../../components/QueryState'
 import { Time } from '../../components/Time'
 import { usePageTitle } from '../../components/usePageTitle'
+import { MAX_PER_PAGE, positiveInteger } from '../executions/api'
 import { formatDetail } from '../../format'
 import { t } from '../../i18n'
 import { AUDIT_FILTER_NAMES, auditFiltersFrom, auditSearch, targetLink } from './audit'
 import type { AuditFilters } from './audit'
 import { useAudit } from './queries'
+
+const DEFAULT_PER_PAGE = 50
 
 /** The target as a link to its page when the app has one (an execution's detail, the schedules, the users). */
 function Target({ entry }: { entry: AuditEntry }) {
@@ -60,15 +63,27 @@ function AuditFilterForm({ filters, onApply }: { filters: AuditFilters; onApply:
 export function AuditPage() {
   const [searchParams, setSearchParams] = useSearchParams()
   const filters = auditFiltersFrom(searchParams)
-  const [page, setPage] = useState(1)
-  const [perPage, setPerPage] = useState<number>(50)
+  // In the address, as the executions list keeps them: a reader who follows a target and comes back is on the page
+  // they left (kept in the component, Back landed on page 1).
+  const page = positiveInteger(searchParams.get('page'), 1)
+  const perPage = positiveInteger(searchParams.get('per_page'), DEFAULT_PER_PAGE, MAX_PER_PAGE)
   const audit = useAudit(filters, page, perPage)
   usePageTitle(t('audit.title'))
   const filtered = AUDIT_FILTER_NAMES.some((name) => filters[name] !== '')
 
+  function show(next: AuditFilters, nextPage: number, nextPerPage: number) {
+    const params = auditSearch(next)
+    if (nextPage !== 1) {
+      params.set('page', String(nextPage))
+    }
+    if (nextPerPage !== DEFAULT_PER_PAGE) {
+      params.set('per_page', String(nextPerPage))
+    }
+    setSearchParams(params)
+  }
+
   function apply(next: AuditFilters) {
-    setPage(1)
-    setSearchParams(auditSearch(next))
+    show(next, 1, perPage)
   }
 
   return (
@@ -96,11 +111,8 @@ export function AuditPage() {
           page={page}
           perPage={perPage}
           total={audit.data.total}
-          onPageChange={setPage}
-          onPerPageChange={(size) => {
-            setPerPage(size)
-            setPage(1)
-          }}
+          onPageChange={(next) => show(filters, next, perPage)}
+          onPerPageChange={(size) => show(filters, 1, size)}
         />
       )}
     </section>

@@ -4,8 +4,9 @@ import { EXECUTION_STATUSES } from '../../api/types'
 import type { ExecutionStatus } from '../../api/types'
 import { SelectField } from '../../components/form/SelectField'
 import { TextField } from '../../components/form/TextField'
+import { useTimeZone } from '../../app/zoneChoice'
 import { t } from '../../i18n'
-import { browserTimeZone, instantAt, wallTimeIn } from '../../timeZones'
+import { instantAt, wallTimeIn } from '../../timeZones'
 import type { ExecutionFilters as Filters } from './api'
 
 /** Any status first, then each status of the contract. */
@@ -29,7 +30,7 @@ const PLACEHOLDERS: Record<(typeof DEEP_FIELDS)[number], string | undefined> = {
   exception_type: t('filters.exception_type_placeholder'),
 }
 
-/** The fields that apply on submit; `since` and `until` as the inputs show them, in the browser's zone. */
+/** The fields that apply on submit; `since` and `until` as the inputs show them, in the zone the page shows. */
 type Draft = Pick<Filters, 'task_name' | 'queue' | 'q' | 'since' | 'until' | (typeof DEEP_FIELDS)[number]>
 
 function draftOf(filters: Filters, zone: string): Draft {
@@ -56,7 +57,8 @@ interface ExecutionFiltersProps {
 
 /** The status applies at once; the text and time fields apply on Enter or with the Apply button. */
 export function ExecutionFilters({ filters, onApply, onClear }: ExecutionFiltersProps) {
-  const zone = browserTimeZone()
+  // The zone every time on the page is shown in (the navbar's choice): a time copied from a row filters on it.
+  const zone = useTimeZone()
   const [draft, setDraft] = useState(() => draftOf(filters, zone))
 
   function submit(event: FormEvent) {
@@ -96,8 +98,8 @@ export function ExecutionFilters({ filters, onApply, onClear }: ExecutionFilters
         placeholder={t('filters.queue_placeholder')}
         {...field('queue')}
       />
-      <TextField label={t('filters.since')} testId="filter-since" type="datetime-local" {...field('since')} />
-      <TextField label={t('filters.until')} testId="filter-until" type="datetime-local" {...field('until')} />
+      <TextField label={`${t('filters.since')} (${zone})`} testId="filter-since" type="datetime-local" {...field('since')} />
+      <TextField label={`${t('filters.until')} (${zone})`} testId="filter-until" type="datetime-local" {...field('until')} />
       <TextField
         label={t('filters.q')}
         testId="filter-q"

@@ -4,6 +4,7 @@ import { mockFetch } from '../../test/fetchMock'
 import type { RecordedCall } from '../../test/fetchMock'
 import { RETRIED_ID, summary } from '../../test/fixtures'
 import { VIEWER, renderPage } from '../../test/render'
+import { pickZone } from '../../app/zoneChoice'
 import { ExecutionListPage } from './ExecutionListPage'
 
 const LIST = 'GET /api/background_tasks/admin/executions'
@@ -232,5 +233,20 @@ describe('ExecutionListPage', () => {
     answer?.()
     await waitFor(() => expect(lastQuery(calls)).toEqual({ cursor: 'after-50', per_page: '50' }))
     await waitFor(() => expect((screen.getByTestId('page-next') as HTMLButtonElement).disabled).toBe(false))
+  })
+  it('reads the time range in the zone the page shows its times in when UTC is picked', async () => {
+    vi.stubEnv('TZ', 'Asia/Kolkata')
+    pickZone('utc') // every time on the page, queued_at included, is shown in UTC
+    try {
+      const calls = mockFetch({ [LIST]: listAnswer() })
+      renderPage(<ExecutionListPage />, { me: VIEWER })
+      await screen.findAllByTestId('execution-row')
+      fireEvent.change(screen.getByTestId('filter-since'), { target: { value: '2026-01-31T09:00' } })
+      fireEvent.click(screen.getByTestId('filter-apply'))
+      await waitFor(() => expect(lastQuery(calls).since).toBeDefined())
+      expect(lastQuery(calls).since).toBe('2026-01-31T09:00:00.000Z')
+    } finally {
+      pickZone('local')
+    }
   })
 })

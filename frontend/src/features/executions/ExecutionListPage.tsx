@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { Link, useLocation, useSearchParams } from 'react-router'
+import { useTimeZone } from '../../app/zoneChoice'
 import { MAX_PAGE, Pagination } from '../../components/Pagination'
 import { LivePageHeader } from '../../components/LivePageHeader'
 import { QueryState } from '../../components/QueryState'
@@ -48,6 +49,7 @@ export function ExecutionListPage() {
   const location = useLocation()
   const filters = filtersFromSearch(searchParams)
   const now = useNow()
+  const zone = useTimeZone()
   const executions = useExecutions(filters)
   const canManage = useCan(PERMISSIONS.manage)
   const selection = useSelection(searchFromFilters({ ...filters, page: 1, cursor: '' }).toString())
@@ -118,6 +120,7 @@ export function ExecutionListPage() {
           filters.error,
           filters.worker,
           filters.exception_type,
+          zone,
         ].join('\n')}
         filters={filters}
         onApply={apply}

@@ -93,9 +93,10 @@ export const DEFAULT_FILTERS: ExecutionFilters = {
   cursor: '',
 }
 
-const MAX_PER_PAGE = 200
+export const MAX_PER_PAGE = 200
 
-function positiveInteger(text: string | null, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+/** A page number or size read from the address: a whole number from 1 (up to `max`), else `fallback`. */
+export function positiveInteger(text: string | null, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const value = Number(text)
   return Number.isInteger(value) && value >= 1 ? Math.min(value, max) : fallback
 }

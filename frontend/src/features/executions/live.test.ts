@@ -75,4 +75,25 @@ describe('applyExecutionChange', () => {
     expect(client.getQueryData<Page<ExecutionSummary>>(key)?.items[0].status).toBe('success')
     unsubscribe()
   })
+  it('is not lost when it comes while the list is being fetched for the first time', async () => {
+    const client = new QueryClient()
+    const key = executionKeys.list({ ...DEFAULT_FILTERS, task_name: 'examples.fail' })
+    const running = (): Page<ExecutionSummary> => ({
+      items: [summary({ status: 'running', finished_at: null })], total: 1, page: 1, per_page: 50,
+    })
+    const answers: Array<(page: Page<ExecutionSummary>) => void> = []
+    const observer = new QueryObserver(client, {
+      queryKey: key,
+      queryFn: () => new Promise<Page<ExecutionSummary>>((resolve) => answers.push(resolve)),
+    })
+    const unsubscribe = observer.subscribe(() => {}) // a new filter: its first answer is on its way, no data yet
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    applyExecutionChange(client, summary({ status: 'success' }))
+    answers[0](running()) // the answer of the read made before the change
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    answers[1]?.({ ...running(), items: [summary({ status: 'success' })] })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(client.getQueryData<Page<ExecutionSummary>>(key)?.items[0].status).toBe('success')
+    unsubscribe()
+  })
 })

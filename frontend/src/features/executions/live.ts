@@ -18,14 +18,23 @@ function mayMatch(filters: ExecutionFilters, change: ExecutionSummary): boolean 
 /**
  * Brings the cached lists and details up to date with one pushed change, asking the server as little as possible:
  * a row on a cached page is replaced in place (no request); a row that leaves a status-filtered page, one that may
- * join the first page of a list, or one on a page whose refetch is in flight makes that list refetch once; a cached
- * detail of it refetches (the push carries the summary, not the detail). Answers whether some list was refetched.
+ * join the first page of a list, or one on a page whose refetch (or first fetch) is in flight makes that list
+ * refetch once; a cached detail of it refetches (the push carries the summary, not the detail). Answers whether
+ * some list was refetched.
  */
 export function applyExecutionChange(client: QueryClient, change: ExecutionSummary): boolean {
   let refetch = false
   const lists = client.getQueriesData<Page<ExecutionSummary>>({ queryKey: [...executionKeys.all, 'list'] })
   for (const [key, page] of lists) {
     if (page === undefined) {
+      // Its first answer is on its way and read the history before this change (a new filter, a slow search): it is
+      // cancelled, then asked again. Invalidated alone, TanStack hands a query with no data its running fetch.
+      if (client.isFetching({ queryKey: key, exact: true }) > 0) {
+        refetch = true
+        void client
+          .cancelQueries({ queryKey: key, exact: true })
+          .then(() => client.invalidateQueries({ queryKey: key, exact: true }))
+      }
       continue
     }
     const filters = key[2] as ExecutionFilters
