@@ -67,7 +67,7 @@ for q = 8, #ARGV do
   local passed = 0
   local offset = 0 -- where a short-lived worker's scan reads next: what it stepped past stays in place
   local stretch = 0 -- stepped past since the scan started, or since it jumped to the mark
-  local last_unfit, jumped = nil, false
+  local last_unfit, jumped, cut = nil, false, false
   local ready, delayed, leased = queue_key(queue, 'ready'), queue_key(queue, 'delayed'), queue_key(queue, 'leased')
 
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', delayed, '-inf', NOW, 'LIMIT', 0, 1000)) do
@@ -150,6 +150,7 @@ for q = 8, #ARGV do
         -- Kept a day, so drains a few minutes apart still move on (a mark whose execution left is read past);
         -- the expiry only cleans up after a queue gone for good.
         redis.call('SET', queue_key(queue, 'skip'), last_unfit, 'PX', 86400000)
+        cut = true
         break
       end
       local mark = redis.call('GET', queue_key(queue, 'skip'))
@@ -166,6 +167,10 @@ for q = 8, #ARGV do
     wake(queue)
     wait = 0
   end
+  -- A scan cut at its bound, not at the queue's end, may have fitting work behind: this caller comes back at once
+  -- (the mark moves the next scan on), and wakes nobody else. Answered as no work, a drain counted itself dry and
+  -- ended with its time unused, a thousand further each invocation.
+  if cut then wait = 0 end
   sooner(delayed)
   -- Another worker's lease lapses only if that worker dies, and a renewed one never does: a short-lived worker
   -- waiting for it never counted itself dry (a timer drain ran to its deadline, every invocation, while any

@@ -192,6 +192,26 @@ class TimerDrainHandlerTest {
                 "ready and fitting, it waits behind executions no invocation of this function can run: " + line);
     }
 
+    /**
+     * 6,000 tasks that never fit a 10 s invocation wait ahead of one that fits. A lease call steps past about 2,000
+     * of them (a thousand from the head, a thousand from its mark) and stops; answered as no work, the drain counted
+     * itself dry and the invocation ended with 9.9 s left, a thousand further each invocation: the task ran at the
+     * fourth (15 minutes later under rate(5 minutes)). From a review.
+     */
+    @Test
+    void oneInvocationRunsATaskThatFitsQueuedBehindThousandsThatDoNot() {
+        start(Map.of("chard.function.run-budget", "1s"));
+        List<DispatchRequest> tooLong = new ArrayList<>();
+        for (int i = 0; i < 6_000; i++) {
+            tooLong.add(DispatchRequest.of("examples.limited_sleep", client.toJson(List.of(1))));
+        }
+        client.dispatchAll(tooLong);
+        UUID add = client.dispatch("examples.add", 2, 3).id();
+        String line = handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(10)));
+        assertEquals(ExecutionStatus.SUCCESS, snapshot(add).status(),
+                "ready and fitting, it was left behind by an invocation that ended early: " + line);
+    }
+
     @Test
     void whatStillRunsAtTheDeadlineIsGivenBackPendingAndTheWarmInstanceServesTheNextInvocation() {
         start(Map.of("chard.function.run-budget", "1s", "chard.function.safety-margin", "1s"));
