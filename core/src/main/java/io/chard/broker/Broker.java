@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 
 /**
  * The seam between Chard and its message store. Producers enqueue and revoke; workers open a
@@ -14,7 +15,17 @@ import java.util.UUID;
 public interface Broker {
 
     /** Enqueues in one atomic step; answers in the same order. */
-    List<Enqueued> enqueue(List<Envelope.Encoded> envelopes);
+    default List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
+        return enqueue(envelopes, (step, answers) -> { });
+    }
+
+    /**
+     * As {@link #enqueue(List)}, handing {@code stored} each atomic step's envelopes and answers as soon as that step
+     * returned. A broker that stores in several steps (one per partition) may be refused at a later one after the
+     * earlier ones kept their items: the caller still hears of those, to tell the queue trigger of them.
+     */
+    List<Enqueued> enqueue(List<Envelope.Encoded> envelopes,
+                           BiConsumer<List<Envelope.Encoded>, List<Enqueued>> stored);
 
     /**
      * Whether concurrent single dispatches may share one {@link #enqueue} call made on a thread of the client's own

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -93,9 +94,13 @@ public final class RedisBroker implements Broker {
      * execution ended before the resend is stored again, as any dispatch of it after its lock may be.
      */
     @Override
-    public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
-        return partitions.perPartition(envelopes, encoded -> encoded.envelope().id(), this::enqueue,
-                encoded -> encoded.envelope().idempotencyKey() == null && encoded.unique() == null);
+    public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes,
+                                  BiConsumer<List<Envelope.Encoded>, List<Enqueued>> stored) {
+        return partitions.perPartition(envelopes, encoded -> encoded.envelope().id(), (keys, step) -> {
+            List<Enqueued> answers = enqueue(keys, step);
+            stored.accept(step, answers);
+            return answers;
+        }, encoded -> encoded.envelope().idempotencyKey() == null && encoded.unique() == null);
     }
 
     // The scripts read 0 as "never expires"; an expiry at or before the epoch (a client's zero time, say) has

@@ -223,26 +223,36 @@ public final class TaskClient {
         return envelope(placement.request(), now, partition).withUnique(placement.lock());
     }
 
-    /** Stores checked envelopes (one atomic step per partition), then tells the queue trigger of the new ones. */
+    /**
+     * Stores checked envelopes (one atomic step per partition), telling the queue trigger of the new ones after each
+     * step: a message must never name an execution Redis does not have yet, and a step refused after others leaves
+     * theirs stored. Told only once every step had returned, those were never triggered: the batch, sent again as
+     * it should be, met them as duplicates, and they waited for the timer drain.
+     */
     private List<Dispatched> enqueue(List<Envelope.Encoded> envelopes) {
-        List<Enqueued> enqueued = broker.enqueue(envelopes);
+        List<Enqueued> enqueued = broker.enqueue(envelopes, this::triggerCreated);
         List<Dispatched> dispatched = new ArrayList<>(envelopes.size());
-        List<ReadyTrigger.Ready> created = new ArrayList<>(envelopes.size());
         for (int i = 0; i < envelopes.size(); i++) {
-            Envelope envelope = envelopes.get(i).envelope();
-            dispatched.add(new Dispatched(enqueued.get(i).id(), envelope, !enqueued.get(i).created()));
-            if (enqueued.get(i).created()) {
+            dispatched.add(new Dispatched(enqueued.get(i).id(), envelopes.get(i).envelope(),
+                    !enqueued.get(i).created()));
+        }
+        return dispatched;
+    }
+
+    private void triggerCreated(List<Envelope.Encoded> step, List<Enqueued> answers) {
+        List<ReadyTrigger.Ready> created = new ArrayList<>(step.size());
+        for (int i = 0; i < step.size(); i++) {
+            if (answers.get(i).created()) {
+                Envelope envelope = step.get(i).envelope();
                 Instant now = envelope.queuedAt();
                 Duration delay = envelope.eta() == null || !envelope.eta().isAfter(now) ? Duration.ZERO
                         : Duration.between(now, envelope.eta());
                 created.add(new ReadyTrigger.Ready(envelope.id(), envelope.queue(), delay));
             }
         }
-        // After the script returned: a message must never name an execution Redis does not have yet.
         if (!created.isEmpty()) {
             trigger.ready(created);
         }
-        return dispatched;
     }
 
     public Revocation revoke(UUID id) {

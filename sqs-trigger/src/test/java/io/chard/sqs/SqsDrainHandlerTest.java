@@ -10,12 +10,17 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.chard.broker.Broker;
 import io.chard.broker.BrokerConsumer.LeaseBatch;
 import io.chard.broker.BrokerUnavailableException;
+import io.chard.broker.EventBacklogFullException;
+import io.chard.broker.EventStream;
 import io.chard.broker.ExecutionSnapshot;
 import io.chard.broker.ExecutionStatus;
+import io.chard.broker.Partitions;
 import io.chard.broker.QueueControl;
+import io.chard.broker.RedisBroker;
 import io.chard.canvas.WorkflowDispatched;
 import io.chard.client.DispatchRequest;
 import io.chard.client.TaskClient;
+import io.chard.config.ChardSettings;
 import io.chard.testing.TestRedis;
 import io.chard.worker.function.DeadlineContext;
 import io.chard.worker.function.FunctionHandler;
@@ -37,12 +42,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import static io.chard.canvas.Workflow.chain;
 import static io.chard.canvas.Workflow.task;
+import static io.chard.testing.PartitionedStreams.drain;
+import static io.chard.testing.PartitionedStreams.fillStream;
+import static io.chard.testing.PartitionedStreams.keyIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -67,8 +76,14 @@ class SqsDrainHandlerTest {
     }
 
     private void start(Map<String, Object> overrides) {
+        start("default", overrides);
+    }
+
+    /** With {@code triggered} the one queue SQS triggers. */
+    private void start(String triggered, Map<String, Object> overrides) {
         queueUrl = sqs.createQueue("chard-" + UUID.randomUUID().toString().substring(0, 8));
         Map<String, Object> properties = new HashMap<>(properties(queueUrl));
+        properties.put("chard.sqs.queue-urls", triggered + "=" + queueUrl);
         properties.putAll(overrides);
         context = ApplicationContext.builder().properties(properties).deduceEnvironment(false).start();
         handler = new SqsDrainHandler(context);
@@ -104,6 +119,38 @@ class SqsDrainHandlerTest {
         SQSBatchResponse response = handler.handleRequest(event(messages), new DeadlineContext(Duration.ofSeconds(30)));
         assertEquals(List.of(), response.getBatchItemFailures());
         assertEquals("5", snapshot(id).resultJson());
+    }
+
+    /**
+     * A batch refused part-way (a later partition's event stream full) keeps what the earlier partitions stored, and
+     * is sent again whole, as the architecture notes say: those items are then duplicates. Each must still reach
+     * SQS: told only after every partition had returned, the trigger never heard of the one stored by the refused
+     * call, and it waited in Redis for the timer drain. From a review.
+     */
+    @Test
+    void everyItemOfABatchSentAgainAfterAPartialRefusalReachesSqs() {
+        start("resent", Map.of(ChardSettings.PARTITIONS, 2, ChardSettings.EVENTS_MAX_LENGTH, 600));
+        RedisBroker broker = context.getBean(RedisBroker.class);
+        Partitions partitions = broker.partitions();
+        fillStream(client, partitions, 1); // only the second partition's stream is full (of the default queue's)
+        List<DispatchRequest> batch = List.of(
+                DispatchRequest.of("examples.add", client.toJson(List.of(1, 1))).withQueue("resent")
+                        .withIdempotencyKey(keyIn(partitions, 0, "first")),
+                DispatchRequest.of("examples.add", client.toJson(List.of(2, 1))).withQueue("resent")
+                        .withIdempotencyKey(keyIn(partitions, 1, "second")));
+        assertThrows(EventBacklogFullException.class, () -> client.dispatchAll(batch));
+        try (EventStream stream = broker.eventStream("test")) {
+            drain(stream);
+            stream.trim();
+        }
+        Set<String> stored = new TreeSet<>(client.dispatchAll(batch).stream().map(d -> d.id().toString()).toList());
+
+        Set<String> messages = new TreeSet<>();
+        for (int i = 0; i < 3; i++) {
+            sqs.client.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+                    .messages().forEach(message -> messages.add(message.body()));
+        }
+        assertEquals(stored, messages, "each stored execution has a message");
     }
 
     @Test

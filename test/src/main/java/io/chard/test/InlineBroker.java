@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 
 /**
  * Test mode's broker, in place of Redis when {@code chard.task-always-eager} is true: a dispatch runs its task
@@ -87,7 +88,8 @@ public final class InlineBroker implements Broker {
     }
 
     @Override
-    public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes) {
+    public List<Enqueued> enqueue(List<Envelope.Encoded> envelopes,
+                                  BiConsumer<List<Envelope.Encoded>, List<Enqueued>> stored) {
         List<Enqueued> answers = new ArrayList<>(envelopes.size());
         List<InlineExecution> created = new ArrayList<>();
         for (Envelope.Encoded encoded : envelopes) {
@@ -120,6 +122,7 @@ public final class InlineBroker implements Broker {
             created.add(execution);
             answers.add(new Enqueued(execution.envelope.id(), true));
         }
+        stored.accept(envelopes, answers);
         for (InlineExecution execution : created) {
             if (execution.due(clock.instant())) {
                 run(execution);
