@@ -1,5 +1,6 @@
 import { t } from './i18n'
 import type { Json } from './api/types'
+import { stringifyJson } from './api/json'
 
 const SECOND = 1_000
 const MINUTE = 60 * SECOND
@@ -60,7 +61,7 @@ export function formatInterval(seconds: number): string {
 }
 
 export function formatJson(value: Json): string {
-  return JSON.stringify(value, null, 2)
+  return stringifyJson(value, 2)
 }
 
 /** Short free-form values (an event's or audit entry's detail) on one line. */
@@ -68,7 +69,7 @@ export function formatDetail(value: Json): string {
   if (value === null) {
     return ''
   }
-  return typeof value === 'string' ? value : JSON.stringify(value)
+  return typeof value === 'string' ? value : stringifyJson(value)
 }
 
 export function shortId(id: string): string {

@@ -1,3 +1,5 @@
+import { parseJson, stringifyJson } from './json'
+
 /** Where a 422 found the problem in an expression, when the server says: the 1-based field and the character. */
 interface ProblemPlace {
   field: number | null
@@ -41,7 +43,7 @@ async function send(method: Method, path: string, body?: unknown): Promise<Respo
       body === undefined
         ? { Accept: 'application/json' }
         : { Accept: 'application/json', 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : stringifyJson(body),
   })
 }
 
@@ -65,7 +67,7 @@ async function read<T>(response: Response): Promise<T> {
   if (response.status === 204) {
     return undefined as T
   }
-  return (await response.json()) as T
+  return parseJson(await response.text()) as T
 }
 
 export async function apiGet<T>(path: string): Promise<T> {

@@ -9,6 +9,7 @@ import { sessionKeys } from '../features/session/queries'
 import { workerKeys } from '../features/workers/queries'
 import { ConnectionContext } from './connection'
 import type { ConnectionState } from './connection'
+import { parseJson } from '../api/json'
 
 /**
  * One event stream for the signed-in app: pushed execution changes update the cached lists and details, and
@@ -47,7 +48,7 @@ export function LiveStream({ children }: { children: ReactNode }) {
       }
       source.addEventListener('execution', (event) => {
         heard()
-        applyExecutionChange(queryClient, JSON.parse((event as MessageEvent<string>).data) as ExecutionSummary)
+        applyExecutionChange(queryClient, parseJson((event as MessageEvent<string>).data) as ExecutionSummary)
       })
       source.addEventListener('workers', (event) => {
         heard()

@@ -13,6 +13,7 @@ import { createSchedule, updateSchedule } from './api'
 import type { PreviewRequest, ScheduleDefinition, ScheduleOptions, ScheduleSpec } from './api'
 import { scheduleKeys } from './queries'
 import { SchedulePreview } from './SchedulePreview'
+import { parseJson, stringifyJson } from '../../api/json'
 
 const PREVIEW_COUNT = 5
 
@@ -48,8 +49,8 @@ function draftOf(schedule: Schedule | null): Draft {
     run_at: schedule?.run_at ? wallTimeIn(schedule.run_at, schedule.timezone) : '',
     timezone: schedule?.timezone ?? DEFAULT_TIME_ZONE,
     misfire_policy: schedule?.misfire_policy ?? 'fire_once',
-    args: JSON.stringify(schedule?.args ?? []),
-    kwargs: JSON.stringify(schedule?.kwargs ?? {}),
+    args: stringifyJson(schedule?.args ?? []),
+    kwargs: stringifyJson(schedule?.kwargs ?? {}),
   }
 }
 
@@ -81,21 +82,21 @@ function specOf(draft: Draft, timezone: string): ScheduleSpec | null {
   }
 }
 
-function parseJson(text: string): Json | undefined {
+function jsonIn(text: string): Json | undefined {
   try {
-    return JSON.parse(text) as Json
+    return parseJson(text) as Json
   } catch {
     return undefined
   }
 }
 
 function jsonArray(text: string): Json[] | null {
-  const value = parseJson(text)
+  const value = jsonIn(text)
   return Array.isArray(value) ? value : null
 }
 
 function jsonObject(text: string): { [key: string]: Json } | null {
-  const value = parseJson(text)
+  const value = jsonIn(text)
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : null
 }
 

@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { pickZone } from '../../app/zoneChoice'
 import { mockFetch } from '../../test/fetchMock'
 import { FAILED_ID, schedule } from '../../test/fixtures'
@@ -9,6 +9,7 @@ import { SchedulesPage } from './SchedulesPage'
 
 const SCHEDULES = '/api/background_tasks/admin/schedules'
 const LIST = `GET ${SCHEDULES}`
+const PREVIEW = `POST ${SCHEDULES}/preview`
 
 const SCHEDULE_LIST = [
   schedule({ id: '1', name: 'background-tasks-purge-old', source: 'builtin', timezone: 'UTC' }),
@@ -140,5 +141,28 @@ describe('SchedulesPage', () => {
     mockFetch({ [LIST]: { body: { items: [] } } })
     renderPage(<SchedulesPage />, { me: VIEWER })
     expect(await screen.findByTestId('schedules-empty')).toBeTruthy()
+  })
+  it('saves an edit without changing the arguments it did not touch, however large their numbers', async () => {
+    // A Java long beyond 2^53 (a snowflake id), as the server stores and answers it.
+    const stored = JSON.stringify(schedule({ args: [0] })).replace('"args":[0]', '"args":[9007199254740993]')
+    const sent: string[] = []
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
+        const route = `${init.method ?? 'GET'} ${String(input)}`
+        if (route === `PUT ${SCHEDULES}/7`) {
+          sent.push(String(init.body))
+        }
+        const text = route === LIST ? `{"items":[${stored}]}` : route === PREVIEW ? '{"next":[]}' : stored
+        return new Response(text, { status: 200, headers: { 'Content-Type': 'application/json' } })
+      }),
+    )
+    renderPage(<SchedulesPage />, { me: OPERATOR, path: '/schedules', at: '/schedules' })
+    fireEvent.click(within(await row('nightly-report')).getByTestId('schedule-edit'))
+    await waitFor(() => expect((screen.getByTestId('schedule-name') as HTMLInputElement).value).toBe('nightly-report'))
+    fireEvent.change(screen.getByTestId('schedule-name'), { target: { value: 'nightly-report-v2' } })
+    fireEvent.click(screen.getByTestId('schedule-save'))
+    await waitFor(() => expect(sent).toHaveLength(1))
+    expect(sent[0]).toContain('"args":[9007199254740993]')
   })
 })
