@@ -22,22 +22,31 @@ function mayMatch(filters: ExecutionFilters, change: ExecutionSummary): boolean 
  * refetch once; a cached detail of it refetches (the push carries the summary, not the detail). Answers whether
  * some list was refetched.
  */
+/** Lists whose first answer is on its way and must be asked again once it lands. */
+const askAgain = new WeakSet<object>()
+
 export function applyExecutionChange(client: QueryClient, change: ExecutionSummary): boolean {
   let refetch = false
   const lists = client.getQueriesData<Page<ExecutionSummary>>({ queryKey: [...executionKeys.all, 'list'] })
   for (const [key, page] of lists) {
+    const filters = key[2] as ExecutionFilters
     if (page === undefined) {
-      // Its first answer is on its way and read the history before this change (a new filter, a slow search): it is
-      // cancelled, then asked again. Invalidated alone, TanStack hands a query with no data its running fetch.
-      if (client.isFetching({ queryKey: key, exact: true }) > 0) {
+      // Its first answer is on its way (a new filter, a slow search) and may have read the history before this
+      // change: once it lands, the list asks again, once however many changes came meanwhile. Cancelled and asked
+      // again at each change instead, a busy stream kept a slow list from ever showing.
+      const query = client.getQueryCache().find({ queryKey: key, exact: true })
+      const landing = query?.promise
+      if (query !== undefined && landing !== undefined && mayMatch(filters, change) && !askAgain.has(query)) {
         refetch = true
-        void client
-          .cancelQueries({ queryKey: key, exact: true })
-          .then(() => client.invalidateQueries({ queryKey: key, exact: true }))
+        askAgain.add(query)
+        const again = () => {
+          askAgain.delete(query)
+          void client.invalidateQueries({ queryKey: key, exact: true })
+        }
+        landing.then(again, again)
       }
       continue
     }
-    const filters = key[2] as ExecutionFilters
     const index = page.items.findIndex((item) => item.id === change.id)
     if (index >= 0) {
       const items = page.items.slice()

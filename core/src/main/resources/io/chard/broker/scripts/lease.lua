@@ -47,7 +47,7 @@ local fit, budget = tonumber(ARGV[6]), tonumber(ARGV[7])
 -- a thousand further each call instead of never. A scan that reads to the end deletes the mark.
 local MAX_SKIPPED = 1000
 -- Executions popped and not leased (held back by a limit, or ended as expired or revoked) cost a few writes each;
--- past this many a queue is left until the next call (its wake says to come back at once), so a backlog of a
+-- past this many a queue is left until the next call (the answer says to come back at once), so a backlog of a
 -- rate-limited task, or of expired work, is passed over in steps instead of blocking Redis in one call.
 local MAX_PASSED = 1000
 local taken = 0
@@ -144,7 +144,7 @@ for q = 8, #ARGV do
         end
       end
     end
-    if passed >= MAX_PASSED then break end
+    if passed >= MAX_PASSED then cut = true break end
     if stretch >= MAX_SKIPPED then
       if jumped then
         -- Kept a day, so drains a few minutes apart still move on (a mark whose execution left is read past);
@@ -167,8 +167,9 @@ for q = 8, #ARGV do
     wake(queue)
     wait = 0
   end
-  -- A scan cut at its bound, not at the queue's end, may have fitting work behind: this caller comes back at once
-  -- (the mark moves the next scan on), and wakes nobody else. Answered as no work, a drain counted itself dry and
+  -- A scan cut at a bound (what it stepped past, or what it ended or held back), not at the queue's end, may have
+  -- fitting work behind: this caller comes back at once (the mark, or the queue's shrinking, moves the next scan
+  -- on), and wakes nobody else. Answered as no work, a drain counted itself dry and
   -- ended with its time unused, a thousand further each invocation.
   if cut then wait = 0 end
   sooner(delayed)

@@ -212,6 +212,30 @@ class TimerDrainHandlerTest {
                 "ready and fitting, it was left behind by an invocation that ended early: " + line);
     }
 
+    /**
+     * From the fixes review: a lease call is also cut after it passed 1,000 executions it ended or held back
+     * (MAX_PASSED), and there, as at the 2,000-step bound, the queue may hold fitting work behind. When the same call
+     * stepped past one that does not fit, it neither wakes the queue (skipped > 0) nor sets {@code cut}: it answers
+     * dry, and the invocation ends with its time unused, leaving a ready task that fits for the next one.
+     */
+    @Test
+    void oneInvocationRunsATaskThatFitsQueuedBehindOneThatDoesNotAndAThousandExpired() throws InterruptedException {
+        start(Map.of("chard.function.run-budget", "1s"));
+        List<DispatchRequest> batch = new ArrayList<>();
+        batch.add(DispatchRequest.of("examples.limited_sleep", client.toJson(List.of(1)))); // 30 s: never fits 10 s
+        Instant soon = Instant.now().plusMillis(1_500);
+        for (int i = 0; i < 1_100; i++) {
+            batch.add(DispatchRequest.of("examples.noop", client.toJson(List.of())).withExpires(soon));
+        }
+        batch.add(DispatchRequest.of("examples.add", client.toJson(List.of(2, 3))));
+        List<UUID> ids = client.dispatchAll(batch).stream().map(d -> d.id()).toList(); // one partition, in this order
+        UUID add = ids.getLast();
+        Thread.sleep(Duration.between(Instant.now(), soon).toMillis() + 200);
+        String line = handler.handleRequest(new ScheduledEvent(), new DeadlineContext(Duration.ofSeconds(10)));
+        assertEquals(ExecutionStatus.SUCCESS, snapshot(add).status(),
+                "ready and fitting, it was left behind by an invocation that ended early: " + line);
+    }
+
     @Test
     void whatStillRunsAtTheDeadlineIsGivenBackPendingAndTheWarmInstanceServesTheNextInvocation() {
         start(Map.of("chard.function.run-budget", "1s", "chard.function.safety-margin", "1s"));
