@@ -154,7 +154,10 @@ public final class HistoryPartitions {
 
     /**
      * Deletes the DEFAULT partition's rows whose status is one of {@code purged} and that ended (or, never ended,
-     * were queued) before {@code cutoff}, {@code batch} rows per statement so no statement holds long locks.
+     * were queued) before {@code cutoff}, {@code batch} rows per statement so no statement holds long locks; and,
+     * whatever their status, rows that never had their execution's {@code enqueued} event and have not changed since
+     * the cutoff. Such a row is a late event's (a zombie's refused report after its day was dropped): it has no times
+     * and takes the default status, so the first condition never reached it, and it stayed pending for good.
      */
     public long purgeDefault(Instant cutoff, String[] purged, int batch) {
         long deleted = 0;
@@ -162,10 +165,11 @@ public final class HistoryPartitions {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement("DELETE FROM " + DEFAULT_PARTITION
                      + " WHERE id IN (SELECT id FROM " + DEFAULT_PARTITION + " WHERE status = ANY(?) "
-                     + "AND COALESCE(finished_at, queued_at) < ? LIMIT ?)")) {
+                     + "AND COALESCE(finished_at, queued_at) < ? OR queued_at IS NULL AND updated_at < ? LIMIT ?)")) {
             statement.setObject(1, purged);
             statement.setTimestamp(2, Timestamp.from(cutoff));
-            statement.setInt(3, batch);
+            statement.setTimestamp(3, Timestamp.from(cutoff));
+            statement.setInt(4, batch);
             do {
                 last = statement.executeUpdate();
                 deleted += last;

@@ -131,6 +131,37 @@ class HistoryPartitionsTest {
         assertNull(firstAndOnly.nextCursor());
     }
 
+    /**
+     * A zombie's refused report (`stale`) that comes after its execution's day was dropped writes the row anew, as
+     * the recorder does for any late event. That row has no status of its own (the insert default, `pending`) and no
+     * queued or finished time, so neither the day drop (it moves unfinished rows to the default partition) nor the
+     * default partition's purge (ended or stuck rows, by COALESCE(finished_at, queued_at)) ever removes it.
+     */
+    @Test
+    void aRowALateStaleReportWritesAfterItsDayWasDroppedIsPurgedInTheEnd() throws Exception {
+        String[] purged = {"success", "failed", "revoked", "cancelled", "stuck"}; // as MaintenanceTasks
+        String[] kept = {"pending", "running", "retrying"};
+        LocalDate old = LocalDate.now(ZoneOffset.UTC).minusDays(30);
+        partitions.create(old);
+        Instant dispatched = old.atTime(12, 0).toInstant(ZoneOffset.UTC);
+        UUID id = uuid7(dispatched);
+        apply(event(id, 1, "enqueued", Map.of("env", envelope(dispatched))));
+        apply(event(id, 2, "started", Map.of("worker", "w1", "deliveries", "1", "retries", "0")));
+        apply(event(id, 3, "succeeded", Map.of("result", "3", "finished", Long.toString(dispatched.toEpochMilli()))));
+        Instant cutoff = Instant.now().minus(java.time.Duration.ofDays(14));
+        partitions.dropBefore(cutoff, kept);
+        assertEquals(0, jdbc.count("SELECT count(*) FROM " + HistoryStore.TABLE + " WHERE id = ?", id));
+
+        // The worker whose lease had lapsed reports at last: refused, recorded as stale.
+        apply(event(id, 4, "stale", Map.of("worker", "w0", "outcome", "success", "stale", "1")));
+        // Every later daily purge, even one whose cutoff is far in the future.
+        partitions.dropBefore(Instant.now().plus(java.time.Duration.ofDays(3650)), kept);
+        partitions.purgeDefault(Instant.now().plus(java.time.Duration.ofDays(3650)), purged, 10_000);
+        assertEquals(0, jdbc.count("SELECT count(*) FROM " + HistoryStore.TABLE + " WHERE id = ?", id),
+                "the row a late stale report wrote stays for ever: " + store.find(id).map(r -> r.status()
+                        + ", queued " + r.queuedAt() + ", finished " + r.finishedAt()).orElse("?"));
+    }
+
     private List<UUID> walk(ExecutionFilter filter, int perPage) {
         List<UUID> seen = new ArrayList<>();
         Set<UUID> distinct = new HashSet<>();
