@@ -182,6 +182,56 @@ class BoundedEventsTest {
         }
     }
 
+    /**
+     * The stream's bound (chard.events.max-length) holds whatever an operator does while no recorder drains it: a
+     * purge writes one `revoked` entry per waiting execution, and stops at half the cap (as leasing does) with a
+     * refusal; a recorder back, the purge finishes. The backlog was dispatched while a recorder kept the stream
+     * short; the recorder then stops (PostgreSQL down) and the operator purges the queue. From a review: the purge
+     * took the stream to 2,000 entries past a cap of 600.
+     */
+    @Test
+    void aPurgeOfADeepQueueWithNoRecorderKeepsTheStreamWithinItsCap() {
+        Map<String, Object> properties = TestRedis.properties();
+        properties.put(ChardSettings.EVENTS_MAX_LENGTH, 600);
+        try (ApplicationContext context = ApplicationContext.run(properties)) {
+            RedisBroker broker = context.getBean(RedisBroker.class);
+            TaskClient client = context.getBean(TaskClient.class);
+            try (EventStream recorder = broker.eventStream("recorder")) {
+                for (int batch = 0; batch < 20; batch++) {
+                    List<DispatchRequest> requests = new ArrayList<>();
+                    for (int i = 0; i < 100; i++) {
+                        requests.add(DispatchRequest.of("test.add", client.toJson(List.of(i, batch))));
+                    }
+                    client.dispatchAll(requests);
+                    drain(recorder);
+                    recorder.trim();
+                }
+            }
+            assertTrue(broker.eventBacklog().getFirst() < 200, "the recorder kept the stream short");
+            // No recorder from here on.
+            QueueControl queues = context.getBean(QueueControl.class);
+            assertThrows(EventBacklogFullException.class, () -> queues.purge("default"));
+            long length = broker.eventBacklog().getFirst();
+            assertTrue(length <= 600, "a purge with no recorder took the stream to " + length
+                    + " entries, past its cap of 600");
+            Set<String> revoked = new HashSet<>();
+            try (EventStream recorder = broker.eventStream("recorder")) {
+                while (true) {
+                    drain(recorder).forEach(event -> revoked.add(event.id().toString()));
+                    recorder.trim();
+                    try {
+                        queues.purge("default");
+                        drain(recorder).forEach(event -> revoked.add(event.id().toString()));
+                        break;
+                    } catch (EventBacklogFullException refused) {
+                        assertTrue(broker.eventBacklog().getFirst() <= 600);
+                    }
+                }
+            }
+            assertEquals(2_000, revoked.size(), "the recorder back, every execution was purged");
+        }
+    }
+
     @Test
     void withTheHistoryOffNoEventIsWritten() {
         Map<String, Object> properties = TestRedis.properties();

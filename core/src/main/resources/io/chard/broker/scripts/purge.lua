@@ -11,10 +11,22 @@
   ARGV[3]  result TTL, seconds
   ARGV[4]  most executions to revoke in this call
   Returns  {how many were revoked, then the error callbacks their workflows released: triples id, queue, delay ms
-           (workflow.lua's WF_READY)}
+           (workflow.lua's WF_READY)}; or {'full', stream length}, revoking nothing, while the event stream holds half
+           of chard.events.max-length (no recorder drains it)
   Events   revoked (reason purged)
 ]]
 local ttl, most = tonumber(ARGV[3]), tonumber(ARGV[4])
+-- Each purged execution writes its `revoked`: while no recorder drains the stream, a purge stops at half its cap,
+-- as starting executions does (events_held), and takes no more than the room left. A purge of a deep queue during
+-- a PostgreSQL outage, a backlog the recorder had kept short, took the stream to millions of entries past its cap.
+if HISTORY then
+  local length = redis.call('XLEN', KEYS[2])
+  local room = math.floor(EVENTS_MAX / 2) - length
+  if room <= 0 then
+    return {'full', length}
+  end
+  most = math.min(most, room)
+end
 local purged = 0
 for _, key in ipairs({KEYS[7], KEYS[8], KEYS[9]}) do
   for _, id in ipairs(redis.call('ZRANGE', key, 0, most - purged - 1)) do
