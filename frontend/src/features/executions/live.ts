@@ -43,7 +43,8 @@ export function applyExecutionChange(client: QueryClient, change: ExecutionSumma
           askAgain.delete(query)
           void client.invalidateQueries({ queryKey: key, exact: true })
         }
-        landing.then(again, again)
+        // A refused list (a 4xx is an answer) is not asked again: at each landing under a busy stream, it looped.
+        landing.then(again, () => askAgain.delete(query))
       }
       continue
     }

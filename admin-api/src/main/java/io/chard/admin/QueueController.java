@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.audit.AuditLog;
 import io.chard.admin.auth.Permissions;
 import io.chard.broker.BrokerMonitor;
+import io.chard.broker.PurgeStoppedException;
 import io.chard.broker.QueueControl;
 import io.chard.client.TaskDefaults;
 import io.chard.task.TaskDefinition;
@@ -69,7 +70,16 @@ class QueueController {
         if (!known(name)) {
             return unknown(name);
         }
-        long purged = control.purge(name);
+        long purged;
+        try {
+            purged = control.purge(name);
+        } catch (PurgeStoppedException stopped) {
+            // What it revoked before the stop stays revoked: audited as such, then refused as a full backlog is.
+            audit.record(operator.getName(), "purge_queue", name, stopped.purged() + " revoked, stopped: the "
+                    + "history's event stream is full");
+            return HttpResponse.<ApiError>status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "10")
+                    .body(ApiError.of("history_backlog_full", stopped.getMessage()));
+        }
         audit.record(operator.getName(), "purge_queue", name, purged + " revoked");
         return HttpResponse.ok(new Purged(name, purged));
     }

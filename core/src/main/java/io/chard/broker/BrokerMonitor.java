@@ -1,5 +1,6 @@
 package io.chard.broker;
 
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
@@ -94,14 +95,23 @@ public final class BrokerMonitor {
         return new long[]{0, 0, 0, Long.MAX_VALUE, 0};
     }
 
-    /** The dispatch time of the execution next in line in this partition, ms; MAX_VALUE when none is ready. */
+    /**
+     * When the execution next in line in this partition became ready (its due time, its retry's, its release from a
+     * workflow or a limit), ms; MAX_VALUE when none is ready. Counted from its dispatch, a countdown's hour or a
+     * backoff showed as lateness, and an autoscaler on the age scaled out at once for work that was on time.
+     * Hashes written before the field was kept fall back to the dispatch time.
+     */
     private long headQueuedAt(RedisKeys keys, String queue) {
         List<String> head = broker.commands().zrange(keys.queue(queue, "ready"), 0, 0);
         if (head.isEmpty()) {
             return Long.MAX_VALUE;
         }
-        String queued = broker.commands().hget(keys.task(head.getFirst()), "queued");
-        return queued == null || queued.isEmpty() ? Long.MAX_VALUE : (long) Double.parseDouble(queued);
+        List<KeyValue<String, String>> times = broker.commands().hmget(keys.task(head.getFirst()), "ready", "queued");
+        String at = times.get(0).getValueOrElse(null);
+        if (at == null || at.isEmpty()) {
+            at = times.get(1).getValueOrElse(null);
+        }
+        return at == null || at.isEmpty() ? Long.MAX_VALUE : (long) Double.parseDouble(at);
     }
 
     /**

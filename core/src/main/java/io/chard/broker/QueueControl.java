@@ -60,6 +60,8 @@ public final class QueueControl {
      * left to finish.
      *
      * @return how many were revoked
+     * @throws PurgeStoppedException when the history's event stream reached its bound with work left (no recorder
+     *                               drains it); the executions revoked before stay revoked
      */
     public long purge(String queue) {
         Partitions partitions = broker.partitions();
@@ -73,12 +75,19 @@ public final class QueueControl {
             declared.add(keys.queue(queue, "held"));
             List<String> argv = List.of(keys.prefix(), queue, ttl, Integer.toString(PURGE_BATCH));
             long revoked;
+            boolean cut;
             do {
-                List<Object> reply = broker.refusedWhenFull(broker.run(LuaScripts.Script.PURGE, declared, argv));
-                broker.triggerReady(reply, 1); // error callbacks the purged members' workflows released
+                List<Object> reply = broker.run(LuaScripts.Script.PURGE, declared, argv);
+                if ("full".equals(reply.getFirst())) {
+                    throw new PurgeStoppedException(purged, (Long) reply.get(1));
+                }
+                broker.triggerReady(reply, 2); // error callbacks the purged members' workflows released
                 revoked = (Long) reply.getFirst();
+                cut = (Long) reply.get(1) == 1;
                 purged += revoked;
-            } while (revoked > 0); // a call may take fewer than a batch: what the event stream had room for
+                // Again only while a call took all it could: one more after a short call would purge the error
+                // callbacks the last one released into this queue, which must run.
+            } while (revoked == PURGE_BATCH || cut);
         }
         return purged;
     }

@@ -196,11 +196,8 @@ public final class RedisBroker implements Broker {
                 : stored == -2 ? WorkflowBatch.Result.ALREADY_REDRIVEN : WorkflowBatch.Result.ORIGINAL_EXPIRED;
     }
 
-    /**
-     * An enqueue's (or a purge's) answer, unless it refused to write while no recorder drains the event stream
-     * (events_full; a purge at half the cap).
-     */
-    List<Object> refusedWhenFull(List<Object> reply) {
+    /** An enqueue's answer, unless it refused new work while no recorder drains the event stream (events_full). */
+    private List<Object> refusedWhenFull(List<Object> reply) {
         if ("full".equals(reply.getFirst())) {
             throw new EventBacklogFullException((Long) reply.get(1), events.maxLength());
         }

@@ -224,7 +224,9 @@ final class RedisBrokerConsumer implements BrokerConsumer {
             argv.add(keys.prefix());
             argv.add(workerId);
             argv.add(Long.toString(leaseDuration.toMillis()));
-            argv.add(Long.toString(Math.max(1, entryTtl.toSeconds())));
+            // Whole seconds, rounded up: rounded down, three beats of 666 ms lived 1 s, and one beat a third late
+            // dropped a live worker from the registry.
+            argv.add(Long.toString(Math.max(1, (entryTtl.toMillis() + 999) / 1000)));
             argv.add(partition == 0 ? registryEntry : "");
             addLeases(argv, positions.stream().map(leases::get).toList());
             List<String> declared = keys.scriptKeys();

@@ -210,7 +210,7 @@ class BoundedEventsTest {
             assertTrue(broker.eventBacklog().getFirst() < 200, "the recorder kept the stream short");
             // No recorder from here on.
             QueueControl queues = context.getBean(QueueControl.class);
-            assertThrows(EventBacklogFullException.class, () -> queues.purge("default"));
+            assertThrows(PurgeStoppedException.class, () -> queues.purge("default"));
             long length = broker.eventBacklog().getFirst();
             assertTrue(length <= 600, "a purge with no recorder took the stream to " + length
                     + " entries, past its cap of 600");
@@ -223,12 +223,45 @@ class BoundedEventsTest {
                         queues.purge("default");
                         drain(recorder).forEach(event -> revoked.add(event.id().toString()));
                         break;
-                    } catch (EventBacklogFullException refused) {
+                    } catch (PurgeStoppedException refused) {
                         assertTrue(broker.eventBacklog().getFirst() <= 600);
                     }
                 }
             }
             assertEquals(2_000, revoked.size(), "the recorder back, every execution was purged");
+        }
+    }
+
+    /**
+     * A purge that took every waiting execution, the last of them filling the
+     * stream to exactly half its cap, is done; its loop's closing call (which would revoke nothing, so write
+     * nothing) must not turn it into a refusal that says "the rest still waiting" (admin API: 503, no audit row).
+     */
+    @Test
+    void aPurgeThatTookEveryWaitingExecutionIsAnsweredWhenItsLastOneFilledTheStreamToHalfItsCap() {
+        Map<String, Object> properties = TestRedis.properties();
+        properties.put(ChardSettings.EVENTS_MAX_LENGTH, 600);
+        try (ApplicationContext context = ApplicationContext.run(properties)) {
+            RedisBroker broker = context.getBean(RedisBroker.class);
+            TaskClient client = context.getBean(TaskClient.class);
+            List<DispatchRequest> requests = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                requests.add(DispatchRequest.of("test.add", client.toJson(List.of(i, 1))).withQueue("bulk"));
+            }
+            client.dispatchAll(requests);
+            while (broker.eventBacklog().getFirst() < 150) { // other work, no recorder
+                client.dispatch(DispatchRequest.of("test.add", client.toJson(List.of(1, 1))).withQueue("other"));
+            }
+            assertEquals(150L, broker.eventBacklog().getFirst(), "room below half the cap for exactly the 150");
+            QueueControl queues = context.getBean(QueueControl.class);
+            long purged;
+            try {
+                purged = queues.purge("bulk");
+            } catch (PurgeStoppedException refused) {
+                purged = -1;
+            }
+            assertEquals(150L, purged, "the purge revoked all 150 (" + context.getBean(BrokerMonitor.class).queues() + ", stream "
+                    + broker.eventBacklog().getFirst() + ") and was answered as refused");
         }
     }
 

@@ -625,6 +625,18 @@ class RedisBrokerTest extends BrokerFixture {
         assertEquals(null, broker.sync().get(keys.worker("worker-a")));
     }
 
+    /**
+     * The registry entry lives three heartbeats (docs/architecture.md, data model: "TTL 3 heartbeats"). A worker with a
+     * 2 s lease beats every 666 ms and asks for 1,998 ms; the TTL was cut to whole seconds, 1 s: a beat 334 ms late
+     * (a GC pause, a slow call) took a live worker off the workers page.
+     */
+    @Test
+    void theRegistryEntryLivesTheWholeTtlTheWorkerAsksForNotItsWholeSecondsOnly() {
+        worker.heartbeat(List.of(), Duration.ofSeconds(2), "{\"id\":\"worker-a\"}", Duration.ofMillis(1998));
+        long pttl = broker.sync().pttl(broker.keys().worker("worker-a"));
+        assertTrue(pttl > 1_500, "three heartbeats of 666 ms asked for, the entry lives " + pttl + " ms");
+    }
+
     @Test
     void workDispatchedWhileAWorkerWaitsIsLeasedByTheWait() throws Exception {
         try (ExecutorService waiter = Executors.newSingleThreadExecutor()) {

@@ -201,6 +201,23 @@ class WorkflowTest {
                 "the workflow hash expires with its last member");
     }
 
+    /**
+     * A purge revokes the queue's waiting executions; the error callback a purged member's end releases runs (as it
+     * does after a revoke). A purge loop that called again until a call revoked nothing revoked the callback the
+     * call before had just released into the same queue.
+     */
+    @Test
+    void aPurgeLetsTheErrorCallbackItsPurgedStepReleasedRun() {
+        WorkflowDispatched run = client.dispatch(task("test.add", 1, 1).withLinkError(task("test.echo")));
+        long purged = context.getBean(io.chard.broker.QueueControl.class).purge("default");
+        WorkflowState state = workflows.find(run.id()).orElseThrow();
+        assertEquals(1, purged, "the purge revoked the released error callback too: "
+                + state.members().stream().map(m -> m.status() + " " + m.reason()).toList());
+        List<Delivery> ran = runUntilIdle(worker);
+        assertEquals(List.of(run.members().getLast().id()), ran.stream().map(Delivery::id).toList(),
+                "the error callback runs");
+    }
+
     @Test
     void revokingAWorkflowRevokesEveryMemberNotEndedAndCancelsWhatWaits() {
         WorkflowDispatched run = client.dispatch(chain(task("test.add", 1, 1), task("test.add", 2),

@@ -13,7 +13,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
@@ -35,7 +39,9 @@ public final class AdminMetrics {
     private final PrometheusMeterRegistry registry;
     private final BrokerMonitor monitor;
     private final Clock clock;
+    private static final long READ_WITHIN_MS = 1_000;
     private final AtomicInteger brokerUp = new AtomicInteger();
+    private CompletableFuture<Void> reading;
     private final MultiGauge ready;
     private final MultiGauge delayed;
     private final MultiGauge inFlight;
@@ -92,8 +98,32 @@ public final class AdminMetrics {
     private record TaskQueue(String task, String queue) {
     }
 
-    /** Every meter in the Prometheus text format, the queue gauges read from Redis just before. */
+    /**
+     * Every meter in the Prometheus text format, the queue gauges read from Redis just before: within a second, else
+     * with {@code chard_broker_up} 0 and the gauges as last read. A Redis that stops answering without closing the
+     * connection held the scrape for the client's 10 s timeout, Prometheus' own, so the whole scrape was lost,
+     * {@code chard_broker_up} with it. One read is in flight at a time; a scrape during a slow one waits on it.
+     */
     public String scrape() {
+        try {
+            currentRead().get(READ_WITHIN_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            brokerUp.set(0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            brokerUp.set(0);
+        }
+        return registry.scrape();
+    }
+
+    private synchronized CompletableFuture<Void> currentRead() {
+        if (reading == null || reading.isDone()) {
+            reading = CompletableFuture.runAsync(this::readBroker, Thread::startVirtualThread);
+        }
+        return reading;
+    }
+
+    private void readBroker() {
         try {
             List<BrokerMonitor.QueueDepth> queues = monitor.queues();
             long now = clock.millis();
@@ -111,7 +141,6 @@ public final class AdminMetrics {
         } catch (BrokerUnavailableException e) {
             brokerUp.set(0);
         }
-        return registry.scrape();
     }
 
     private MultiGauge queueGauge(String name, String description) {

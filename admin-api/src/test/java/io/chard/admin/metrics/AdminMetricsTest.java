@@ -51,6 +51,53 @@ class AdminMetricsTest extends SharedAdminApi {
         assertEquals(0.0, sample(drained, "chard_queue_oldest_ready_age_seconds", "queue=\"metered\""), drained);
     }
 
+    /**
+     * docs/architecture.md, "Metrics": the oldest-ready age "grows only when workers fall behind, whatever the tasks'
+     * length", and a hold or a due time is not lateness. An execution dispatched with a 2 s countdown that came due
+     * 0.3 s ago has waited 0.3 s for a worker, not the 2.3 s since its dispatch (the worker's own wait-to-start
+     * histogram counts it from its due time, the hash's `ready`).
+     */
+    @Test
+    void theOldestReadyAgeOfACountdownsExecutionCountsFromItsDueTimeNotItsDispatch() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            assertEquals(202, server.operator.post("/api/background_tasks/tasks", "{\"task\":\"test.add\","
+                    + "\"args\":[1,2],\"queue\":\"metered-due\",\"countdown\":2}").status());
+        }
+        Thread.sleep(2300);
+        try (BrokerConsumer worker = server.context.getBean(RedisBroker.class).consumer("metrics-worker")) {
+            // The lease moves both due executions to ready and takes one: the other waits for a free worker.
+            assertEquals(1, worker.lease(List.of("metered-due"), 1, Duration.ofSeconds(30)).deliveries().size());
+        }
+        String text = scrape();
+        assertEquals(1.0, sample(text, "chard_queue_depth", "queue=\"metered-due\""), text);
+        double age = sample(text, "chard_queue_oldest_ready_age_seconds", "queue=\"metered-due\"");
+        assertTrue(age < 1.0, "ready for about 0.3 s (due 2 s after its dispatch), yet the gauge says " + age + " s");
+    }
+
+    /**
+     * docs/architecture.md, "Metrics": "While Redis does not answer, chard_broker_up is 0 and the scrape still
+     * answers 200 (a 503 would lose every other metric for that interval)". A Redis that stops answering without
+     * closing its connection (a partition, a frozen host) is the outage /health already bounds to a second; the
+     * scrape waited each command's chard.redis-timeout (10 s), Prometheus' default scrape timeout, so the whole scrape
+     * was lost, chard_broker_up with it.
+     */
+    @Test
+    void withRedisNotAnsweringTheScrapeStillAnswersPromptlyWithTheBrokerDown() throws Exception {
+        java.net.URI redis = java.net.URI.create(io.chard.testing.TestRedis.uri());
+        try (io.chard.testing.TcpProxy proxy = new io.chard.testing.TcpProxy(redis.getHost(), redis.getPort());
+             io.chard.admin.testing.AdminApiServer api = new io.chard.admin.testing.AdminApiServer(
+                     java.util.Map.of("redis.uri", "redis://127.0.0.1:" + proxy.port()))) {
+            assertEquals(1.0, sample(api.anonymous.get("/metrics").body(), "chard_broker_up", null));
+            proxy.freeze();
+            long start = System.nanoTime();
+            Answer frozen = api.anonymous.get("/metrics");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(200, frozen.status(), frozen.body());
+            assertEquals(0.0, sample(frozen.body(), "chard_broker_up", null), frozen.body());
+            assertTrue(millis < 3_000, "the scrape answered after " + millis + " ms");
+        }
+    }
+
     @Test
     void dispatchesIntoMoreQueuesThanTheSeriesLimitAreCountedUnderOtherQueuesAndNoneIsLost() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
