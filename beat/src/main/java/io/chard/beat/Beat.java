@@ -1,5 +1,6 @@
 package io.chard.beat;
 
+import io.chard.broker.BrokerUnavailableException;
 import io.chard.client.DispatchRequest;
 import io.chard.client.Dispatched;
 import io.chard.client.TaskClient;
@@ -144,7 +145,7 @@ public final class Beat {
      * the tick ends as in an outage, and the claims it made are repaired by a later one.
      */
     private void failed(StoredSchedule schedule, RuntimeException e, Set<UUID> failedThisTick) {
-        if (e instanceof io.chard.broker.BrokerUnavailableException || e instanceof Jdbc.DatabaseException) {
+        if (e instanceof BrokerUnavailableException || e instanceof Jdbc.DatabaseException) {
             throw e;
         }
         if (!failedThisTick.add(schedule.id())) {

@@ -80,7 +80,7 @@ public final class BrokerMonitor {
                     sum[0] += broker.commands().zcard(keys.queue(queue, "ready"));
                     sum[1] += broker.commands().zcard(keys.queue(queue, "delayed"));
                     sum[2] += broker.commands().zcard(keys.queue(queue, "leased"));
-                    sum[3] = Math.min(sum[3], headQueuedAt(keys, queue));
+                    sum[3] = Math.min(sum[3], headReadyAt(keys, queue));
                     sum[4] += broker.commands().zcard(keys.queue(queue, "held"));
                 }
             }
@@ -101,7 +101,7 @@ public final class BrokerMonitor {
      * backoff showed as lateness, and an autoscaler on the age scaled out at once for work that was on time.
      * Hashes written before the field was kept fall back to the dispatch time.
      */
-    private long headQueuedAt(RedisKeys keys, String queue) {
+    private long headReadyAt(RedisKeys keys, String queue) {
         List<String> head = broker.commands().zrange(keys.queue(queue, "ready"), 0, 0);
         if (head.isEmpty()) {
             return Long.MAX_VALUE;
