@@ -4,11 +4,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.auth.AccessMirror;
 import io.chard.admin.auth.Permissions;
 import io.chard.broker.BrokerMonitor;
+import io.chard.broker.BrokerUnavailableException;
 import io.chard.database.Jdbc;
 import io.chard.history.ExecutionRecord;
 import io.chard.history.HistoryStore;
 import io.chard.history.MinuteCount;
 import io.chard.history.TaskMinutes;
+import io.chard.loop.BoundedRead;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -51,19 +53,25 @@ class LiveController {
     /** Each stream polls the history every second; these bound what viewers can ask of PostgreSQL. */
     static final int MAX_STREAMS_PER_USER = 4;
     static final int MAX_STREAMS = 64;
+    private static final Duration WORKERS_WITHIN = Duration.ofSeconds(1);
+    private static final Workers WORKERS_LATE = new Workers(false, "Redis did not answer within "
+            + WORKERS_WITHIN.toMillis() + " ms", List.of());
     private final Map<String, AtomicInteger> streamsByUser = new ConcurrentHashMap<>();
     private final AtomicInteger streams = new AtomicInteger();
     private final BrokerMonitor monitor;
+    private final QueueDepths queueDepths;
     private final HistoryStore history;
     /** Where the per-minute figures come from: the recorder's minute aggregate, not a scan of the history. */
     private final TaskMinutes taskMinutes;
     private final JsonMapper json;
     private final Clock clock;
     private final AccessMirror access;
+    private final BoundedRead<Workers> workersRead = new BoundedRead<>(WORKERS_WITHIN, this::readWorkers);
 
-    LiveController(BrokerMonitor monitor, HistoryStore history, TaskMinutes minutes, JsonMapper json, Clock clock,
-                   AccessMirror access) {
+    LiveController(BrokerMonitor monitor, QueueDepths queueDepths, HistoryStore history, TaskMinutes minutes,
+                   JsonMapper json, Clock clock, AccessMirror access) {
         this.monitor = monitor;
+        this.queueDepths = queueDepths;
         this.history = history;
         this.taskMinutes = minutes;
         this.json = json;
@@ -96,15 +104,24 @@ class LiveController {
     record Stats(List<Map<String, Object>> minutes) {
     }
 
-    /** Never a 500: with Redis down the answer says so (the dashboard shows a banner). */
+    /**
+     * Never a 500 and never a hang: with Redis down, or not answering within a second, the answer says so (the
+     * dashboard shows a banner). Every live stream asks every 2 s; they share one read ({@link BoundedRead}).
+     */
     @Get("/workers")
     Workers workers() {
-        String unreachable = monitor.unreachableReason();
-        if (unreachable != null) {
-            return new Workers(false, unreachable, List.of());
+        return workersRead.await(WORKERS_LATE);
+    }
+
+    private Workers readWorkers() {
+        List<String> entries;
+        try {
+            entries = monitor.workers();
+        } catch (BrokerUnavailableException e) {
+            return new Workers(false, e.getMessage(), List.of());
         }
         List<JsonNode> workers = new ArrayList<>();
-        for (String entry : monitor.workers()) {
+        for (String entry : entries) {
             try {
                 workers.add(json.readValue(entry, JsonNode.class));
             } catch (IOException e) {
@@ -123,7 +140,7 @@ class LiveController {
                     .add(Map.of("minute", count.minute().toString(), "count", count.count()));
         }
         List<Queue> queues = new ArrayList<>();
-        for (BrokerMonitor.QueueDepth depth : monitor.queues()) {
+        for (BrokerMonitor.QueueDepth depth : queueDepths.read()) {
             queues.add(new Queue(depth.name(), depth.ready(), depth.delayed(), depth.leased(), depth.held(),
                     depth.paused(), throughput.getOrDefault(depth.name(), List.of())));
         }

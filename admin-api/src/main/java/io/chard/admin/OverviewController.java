@@ -3,6 +3,7 @@ package io.chard.admin;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.auth.Permissions;
 import io.chard.broker.BrokerMonitor;
+import io.chard.broker.BrokerUnavailableException;
 import io.chard.broker.ExecutionStatus;
 import io.chard.history.HistoryStore;
 import io.chard.history.RuntimeHistogram;
@@ -36,13 +37,13 @@ import java.util.Map;
 class OverviewController {
     private final HistoryStore history;
     private final TaskMinutes minutes;
-    private final BrokerMonitor monitor;
+    private final QueueDepths queueDepths;
     private final Clock clock;
 
-    OverviewController(HistoryStore history, TaskMinutes minutes, BrokerMonitor monitor, Clock clock) {
+    OverviewController(HistoryStore history, TaskMinutes minutes, QueueDepths queueDepths, Clock clock) {
         this.history = history;
         this.minutes = minutes;
-        this.monitor = monitor;
+        this.queueDepths = queueDepths;
         this.clock = clock;
     }
 
@@ -128,14 +129,19 @@ class OverviewController {
         List<StatusRow> unfinished = Arrays.stream(ExecutionStatus.values()).filter(status -> !status.ended())
                 .map(status -> history.countStatus(status.value()))
                 .map(count -> new StatusRow(count.status(), count.count(), count.estimated())).toList();
-        String unreachable = monitor.unreachableReason();
-        List<QueueRow> queues = unreachable != null ? List.of() : monitor.queues().stream()
+        List<BrokerMonitor.QueueDepth> depths;
+        try {
+            depths = queueDepths.read();
+        } catch (BrokerUnavailableException e) {
+            depths = null;
+        }
+        List<QueueRow> queues = depths == null ? List.of() : depths.stream()
                 .map(depth -> new QueueRow(depth.name(), depth.ready(), depth.delayed(), depth.leased(), depth.paused(),
                         depth.oldestReady() == null ? null
                                 : Math.max(0, Duration.between(depth.oldestReady(), now).toSeconds())))
                 .toList();
         return new Overview(chosen.label, from, to, chosen.step.toSeconds(), unfinished, ended, buckets, tasks,
-                unreachable == null, queues);
+                depths != null, queues);
     }
 
     /** Failed among those that succeeded or failed (revoked and cancelled are decisions, not failures). */

@@ -201,6 +201,41 @@ class AdminApiUnderFaultsTest {
         }
     }
 
+    /**
+     * A Redis that stops answering without closing the connection held the dashboard's reads for the client's 10 s
+     * timeout: the workers' list (and every live stream's workers event), the overview and the queues page. Each
+     * now answers within a second or so, saying Redis is unreachable.
+     */
+    @Test
+    void withRedisNotAnsweringTheDashboardsReadsAnswerPromptlySayingSo() throws Exception {
+        URI redis = URI.create(TestRedis.uri());
+        try (TcpProxy proxy = new TcpProxy(redis.getHost(), redis.getPort());
+             AdminApiServer server = new AdminApiServer(Map.of("redis.uri", "redis://127.0.0.1:" + proxy.port()))) {
+            assertEquals("true", server.viewer.get(ADMIN + "/workers").text("broker_reachable"));
+            assertEquals("true", server.viewer.get(ADMIN + "/overview").text("broker_reachable"));
+            assertEquals(200, server.viewer.get(ADMIN + "/queues").status());
+            proxy.freeze();
+
+            long start = System.nanoTime();
+            Answer workers = server.viewer.get(ADMIN + "/workers");
+            assertTrue(millisSince(start) < 4_000, "the workers answered after " + millisSince(start) + " ms");
+            assertEquals("false", workers.text("broker_reachable"), workers.body());
+            assertTrue(workers.text("error").contains("did not answer"), workers.body());
+            start = System.nanoTime();
+            Answer overview = server.viewer.get(ADMIN + "/overview");
+            assertTrue(millisSince(start) < 4_000, "the overview answered after " + millisSince(start) + " ms");
+            assertEquals("false", overview.text("broker_reachable"), overview.body());
+            start = System.nanoTime();
+            Answer queues = server.viewer.get(ADMIN + "/queues");
+            assertTrue(millisSince(start) < 4_000, "the queues answered after " + millisSince(start) + " ms");
+            assertError(queues, 503, "broker_unavailable");
+
+            proxy.restore();
+            Await.until("the workers are read again once Redis answers", Duration.ofSeconds(20),
+                    () -> "true".equals(server.viewer.get(ADMIN + "/workers").text("broker_reachable")));
+        }
+    }
+
     @Test
     void retryingAFailedDispatchWithTheSameIdempotencyKeyYieldsExactlyOneExecution() throws Exception {
         URI redis = URI.create(TestRedis.uri());

@@ -174,14 +174,4 @@ public final class BrokerMonitor {
         return broker.commands().xrange(stream, Range.from(from, Range.Boundary.unbounded()), Limit.from(1)).stream()
                 .findFirst().map(StreamMessage::getId).orElse(null);
     }
-
-    /** Answers nothing when Redis answers; the reason otherwise. */
-    public String unreachableReason() {
-        try {
-            broker.ping();
-            return null;
-        } catch (BrokerUnavailableException e) {
-            return e.getMessage();
-        }
-    }
 }

@@ -1,52 +1,39 @@
 package io.chard.admin.health;
 
+import io.chard.loop.BoundedRead;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthResult;
 import org.reactivestreams.Publisher;
 
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Runs a health check on a virtual thread and answers within a second whatever it does: a dependency that hangs
- * (a connection pool waiting its 5 s for PostgreSQL) is reported down at once, by name, instead of holding
- * {@code /health}. One check at a time: a request that comes while one is still running waits on the same one.
+ * A health check answered within a second whatever it does: a dependency that hangs (a connection pool waiting its
+ * 5 s for PostgreSQL) is reported down at once, by name, instead of holding {@code /health}. One check at a time: a
+ * request that comes while one is still running waits on the same one ({@link BoundedRead}).
  */
 final class BoundedCheck {
-    private static final long ANSWER_WITHIN_MS = 1_000;
-    private final String name;
-    private final String dependency;
-    private final Supplier<HealthResult> check;
-    private CompletableFuture<HealthResult> running;
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(1);
+    private final HealthResult late;
+    private final BoundedRead<HealthResult> check;
 
     BoundedCheck(String name, String dependency, Supplier<HealthResult> check) {
-        this.name = name;
-        this.dependency = dependency;
-        this.check = check;
+        this.late = HealthResult.builder(name, HealthStatus.DOWN).details(Map.of("error", dependency
+                + " did not answer within " + ANSWER_WITHIN.toMillis() + " ms")).build();
+        this.check = new BoundedRead<>(ANSWER_WITHIN, () -> {
+            try {
+                return check.get();
+            } catch (RuntimeException e) {
+                return HealthResult.builder(name, HealthStatus.DOWN)
+                        .details(Map.of("error", dependency + " is down: " + e.getMessage())).build();
+            }
+        });
     }
 
     Publisher<HealthResult> result() {
-        return Publishers.fromCompletableFuture(current().copy().completeOnTimeout(HealthResult.builder(name,
-                HealthStatus.DOWN).details(Map.of("error", dependency + " did not answer within "
-                + ANSWER_WITHIN_MS + " ms")).build(), ANSWER_WITHIN_MS, TimeUnit.MILLISECONDS));
-    }
-
-    private synchronized CompletableFuture<HealthResult> current() {
-        if (running == null || running.isDone()) {
-            running = CompletableFuture.supplyAsync(this::checkOrDown, Thread::startVirtualThread);
-        }
-        return running;
-    }
-
-    private HealthResult checkOrDown() {
-        try {
-            return check.get();
-        } catch (RuntimeException e) {
-            return HealthResult.builder(name, HealthStatus.DOWN)
-                    .details(Map.of("error", dependency + " is down: " + e.getMessage())).build();
-        }
+        return Publishers.fromCompletableFuture(check.within(late));
     }
 }

@@ -2,6 +2,7 @@ package io.chard.admin.metrics;
 
 import io.chard.broker.BrokerMonitor;
 import io.chard.broker.BrokerUnavailableException;
+import io.chard.loop.BoundedRead;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
@@ -13,11 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
@@ -39,9 +36,9 @@ public final class AdminMetrics {
     private final PrometheusMeterRegistry registry;
     private final BrokerMonitor monitor;
     private final Clock clock;
-    private static final long READ_WITHIN_MS = 1_000;
     private final AtomicInteger brokerUp = new AtomicInteger();
-    private CompletableFuture<Void> reading;
+    /** The queue gauges' read of Redis, bounded to a second (see {@link #scrape()}). */
+    private final BoundedRead<Boolean> brokerRead = new BoundedRead<>(Duration.ofSeconds(1), this::readBroker);
     private final MultiGauge ready;
     private final MultiGauge delayed;
     private final MultiGauge inFlight;
@@ -105,25 +102,12 @@ public final class AdminMetrics {
      * {@code chard_broker_up} with it. One read is in flight at a time; a scrape during a slow one waits on it.
      */
     public String scrape() {
-        try {
-            currentRead().get(READ_WITHIN_MS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            brokerUp.set(0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            brokerUp.set(0);
-        }
+        brokerUp.set(brokerRead.await(false) ? 1 : 0);
         return registry.scrape();
     }
 
-    private synchronized CompletableFuture<Void> currentRead() {
-        if (reading == null || reading.isDone()) {
-            reading = CompletableFuture.runAsync(this::readBroker, Thread::startVirtualThread);
-        }
-        return reading;
-    }
-
-    private void readBroker() {
+    /** Reads the gauges from Redis; whether Redis answered. */
+    private boolean readBroker() {
         try {
             List<BrokerMonitor.QueueDepth> queues = monitor.queues();
             long now = clock.millis();
@@ -137,9 +121,9 @@ public final class AdminMetrics {
             BrokerMonitor.RecorderLag lag = monitor.recorderLag();
             recorderEvents.set(lag.events());
             recorderOldestMillis.set(lag.oldest() == null ? 0 : Math.max(0, now - lag.oldest().toEpochMilli()));
-            brokerUp.set(1);
+            return true;
         } catch (BrokerUnavailableException e) {
-            brokerUp.set(0);
+            return false;
         }
     }
 

@@ -4,21 +4,25 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.chard.broker.Broker;
 import io.chard.broker.BrokerUnavailableException;
+import io.chard.loop.BoundedRead;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
  * The scrape port of a worker or a beat: {@code GET /metrics} (Prometheus text) and {@code GET /health} (200 while
- * Redis answers, else 503 naming why), served by the JDK's own HTTP server so neither carries a Netty HTTP server
+ * Redis answers within a second, else 503 naming why), served by the JDK's own HTTP server so neither carries a Netty HTTP server
  * (the worker's enforcer rule bans it). One virtual thread per request: a scrape is rare and short.
  */
 public final class MetricsServer implements AutoCloseable {
+    /** A probe's answer comes within this, whatever Redis does: its client would wait 10 s (see BoundedRead). */
+    private static final Duration HEALTH_WITHIN = Duration.ofSeconds(1);
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private final HttpServer server;
 
@@ -31,12 +35,21 @@ public final class MetricsServer implements AutoCloseable {
         }
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/metrics", exchange -> answer(exchange, 200, PROMETHEUS_TEXT, scrape.get()));
-        server.createContext("/health", exchange -> {
+        BoundedRead<String> redisDown = new BoundedRead<>(HEALTH_WITHIN, () -> {
             try {
                 broker.ping();
-                answer(exchange, 200, "application/json", "{\"status\":\"UP\"}");
+                return null;
             } catch (BrokerUnavailableException e) {
-                answer(exchange, 503, "application/json", "{\"status\":\"DOWN\",\"redis\":" + quoted(e.getMessage()) + "}");
+                return String.valueOf(e.getMessage());
+            }
+        });
+        String late = "Redis did not answer within " + HEALTH_WITHIN.toMillis() + " ms";
+        server.createContext("/health", exchange -> {
+            String down = redisDown.await(late);
+            if (down == null) {
+                answer(exchange, 200, "application/json", "{\"status\":\"UP\"}");
+            } else {
+                answer(exchange, 503, "application/json", "{\"status\":\"DOWN\",\"redis\":" + quoted(down) + "}");
             }
         });
         server.start();

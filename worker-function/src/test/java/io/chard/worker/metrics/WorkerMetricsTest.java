@@ -7,6 +7,7 @@ import io.chard.client.DispatchRequest;
 import io.chard.client.TaskClient;
 import io.chard.config.ChardSettings;
 import io.chard.testing.Await;
+import io.chard.testing.TcpProxy;
 import io.chard.testing.TestRedis;
 import io.chard.worker.Worker;
 import io.micronaut.context.ApplicationContext;
@@ -126,6 +127,42 @@ class WorkerMetricsTest {
         HttpResponse<String> health = get("/health");
         assertEquals(200, health.statusCode());
         assertTrue(health.body().contains("\"UP\""), health.body());
+    }
+
+    /**
+     * A Redis that stops answering without closing the connection held a probe for the client's 10 s timeout, past
+     * the orchestrator's own probe timeout, so a worker read as dead for the wrong reason, or not at all.
+     */
+    @Test
+    void healthAnswersDownWithinSecondsWhileRedisDoesNotAnswer() throws Exception {
+        URI redis = URI.create(TestRedis.uri());
+        Map<String, Object> properties = new HashMap<>(TestRedis.properties());
+        try (TcpProxy proxy = new TcpProxy(redis.getHost(), redis.getPort())) {
+            properties.put("redis.uri", "redis://127.0.0.1:" + proxy.port());
+            try (ApplicationContext behindProxy = ApplicationContext.run(properties);
+                 MetricsServer server = new MetricsServer(0, () -> "", behindProxy.getBean(Broker.class))) {
+                HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + "/health")).build();
+                assertEquals(200, status(health));
+                proxy.freeze();
+                long start = System.nanoTime();
+                HttpResponse<String> frozen = http.send(health, HttpResponse.BodyHandlers.ofString());
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(millis < 4_000, "/health answered after " + millis + " ms");
+                assertEquals(503, frozen.statusCode(), frozen.body());
+                assertTrue(frozen.body().contains("did not answer"), frozen.body());
+                proxy.restore();
+                Await.until("/health is up again once Redis answers", WAIT, () -> status(health) == 200);
+            }
+        }
+    }
+
+    private int status(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(request.uri() + " failed", e);
+        }
     }
 
     private String scrape() {
