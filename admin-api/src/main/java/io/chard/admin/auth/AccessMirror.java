@@ -33,13 +33,20 @@ import java.util.Map;
  *
  * <p>Which copy wins is decided by its generation (see {@link AccessRepository#read()}), inside one script, so
  * two instances publishing at once cannot leave the older copy in Redis. A copy that could not be written
- * (Redis down) is written by the refresh once Redis answers; with Redis down, the refresh reads PostgreSQL.
+ * (Redis down) is written by the refresh once Redis answers; with Redis down, the refresh reads PostgreSQL. A change
+ * committed but not published (PostgreSQL gone before the read, or the instance gone before it) is published by
+ * the refresh: at its next step on the instance whose read failed, within {@link #REPUBLISH} on every instance.
  */
 @Singleton
 @Requires(property = ChardSettings.ADMIN_ENABLED, value = "true")
 public class AccessMirror {
     private static final Logger LOG = LoggerFactory.getLogger(AccessMirror.class);
     static final Duration REFRESH = Duration.ofSeconds(1);
+    /**
+     * How often each instance reads the rules from PostgreSQL whatever Redis says: a change whose instance died
+     * between its commit and its publication reaches every instance within this.
+     */
+    static final Duration REPUBLISH = Duration.ofSeconds(30);
     /** KEYS: generation, copy. ARGV: generation, copy (JSON). Result: 1 written, 0 Redis holds a newer copy. */
     private static final String PUBLISH = """
             local stored = tonumber(redis.call('GET', KEYS[1]) or '-1')
@@ -60,6 +67,8 @@ public class AccessMirror {
     private volatile RedisConnection connection;
     private volatile AccessRules rules = AccessRules.NONE;
     private volatile long lastLagCheck;
+    private volatile boolean unpublished;
+    private volatile long lastPublished = System.nanoTime();
 
     AccessMirror(AccessRepository repository, RedisConnector connector, JsonMapper json, ChardConfig config) {
         this.repository = repository;
@@ -126,9 +135,23 @@ public class AccessMirror {
         return rules;
     }
 
-    /** After a change in PostgreSQL: read the rules there and publish them here and in Redis. */
+    /**
+     * After a change in PostgreSQL: read the rules there and publish them here and in Redis. A read that fails after
+     * the change committed (PostgreSQL gone between the two statements) is read again by the refresh each second
+     * until it succeeds: the refresh follows Redis' generation, which nothing moved, so a user disabled in
+     * PostgreSQL kept their sessions until some other change was published.
+     */
     public void publish() {
-        AccessRules fresh = repository.read();
+        // Cleared before the read, set again if it fails: a read that began after a failed one sees its change.
+        unpublished = false;
+        AccessRules fresh;
+        try {
+            fresh = repository.read();
+        } catch (RuntimeException e) {
+            unpublished = true;
+            throw e;
+        }
+        lastPublished = System.nanoTime();
         adopt(fresh);
         try {
             write(fresh);
@@ -139,6 +162,14 @@ public class AccessMirror {
     }
 
     private Duration refreshStep() {
+        if (unpublished || System.nanoTime() - lastPublished >= REPUBLISH.toNanos()) {
+            try {
+                publish();
+                databaseOutage.recovered();
+            } catch (RuntimeException e) {
+                databaseOutage.failed(e);
+            }
+        }
         refresh();
         return REFRESH;
     }

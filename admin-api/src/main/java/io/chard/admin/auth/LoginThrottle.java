@@ -6,9 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Limits failed logins: 5 a minute per username and 20 a minute per client address (per admin-api instance).
@@ -25,46 +25,53 @@ final class LoginThrottle {
     static final int MAX_PER_ADDRESS = 20;
     /** Beyond this many tracked names and addresses, the expired ones are dropped (memory stays bounded). */
     private static final int PRUNE_ABOVE = 10_000;
-    private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
+    /** Guarded by this: a check and its count are one step (see {@link #attempt}); a login is rare. */
+    private final Map<String, Deque<Long>> failures = new HashMap<>();
     private final Clock clock;
 
     LoginThrottle(Clock clock) {
         this.clock = clock;
     }
 
-    /** How long the caller must wait before trying again; empty when it may try now. */
-    Optional<Duration> wait(String username, String address) {
-        long now = clock.millis();
-        long until = Math.max(blockedUntil(userKey(username), MAX_PER_USER, now),
-                blockedUntil("address:" + address, MAX_PER_ADDRESS, now));
-        return until > now ? Optional.of(Duration.ofMillis(until - now)) : Optional.empty();
-    }
-
-    void failed(String username, String address) {
+    /**
+     * Asks to check a password: how long the caller must wait first, or empty when it may check now, in which case
+     * the attempt is counted as a failure at once, before the check, and taken back by {@link #succeeded}. Counted
+     * only after the check (about 50 ms of BCrypt), a burst of guesses sent at the same moment all passed the limit:
+     * 30 of 30 were checked where 5 a minute were allowed.
+     */
+    synchronized Optional<Duration> attempt(String username, String address) {
         long now = clock.millis();
         if (failures.size() > PRUNE_ABOVE) {
             failures.values().removeIf(times -> expire(times, now).isEmpty());
         }
-        for (String key : new String[]{userKey(username), "address:" + address}) {
-            if (key == null) {
-                continue;
-            }
-            Deque<Long> times = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
-            synchronized (times) {
-                times.addLast(now);
+        String user = userKey(username);
+        String from = addressKey(address);
+        long until = Math.max(blockedUntil(user, MAX_PER_USER, now), blockedUntil(from, MAX_PER_ADDRESS, now));
+        if (until > now) {
+            return Optional.of(Duration.ofMillis(until - now));
+        }
+        for (String key : new String[]{user, from}) {
+            if (key != null) {
+                failures.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(now);
             }
         }
+        return Optional.empty();
     }
 
-    void succeeded(String username) {
-        String key = userKey(username);
-        if (key != null) {
-            failures.remove(key);
+    /** The attempt was right: the user's failures are forgotten and the address's count gives this one back. */
+    synchronized void succeeded(String username, String address) {
+        String user = userKey(username);
+        if (user != null) {
+            failures.remove(user);
+        }
+        Deque<Long> times = failures.get(addressKey(address));
+        if (times != null) {
+            times.pollLast();
         }
     }
 
     /** Names and addresses with failures kept (for tests). */
-    int tracked() {
+    synchronized int tracked() {
         return failures.size();
     }
 
@@ -74,23 +81,23 @@ final class LoginThrottle {
                 || username.codePointCount(0, username.length()) > User.MAX_USERNAME ? null : "user:" + username;
     }
 
+    private static String addressKey(String address) {
+        return "address:" + address;
+    }
+
     private long blockedUntil(String key, int max, long now) {
         Deque<Long> times = key == null ? null : failures.get(key);
         if (times == null) {
             return 0;
         }
-        synchronized (times) {
-            expire(times, now);
-            return times.size() < max ? 0 : times.peekFirst() + WINDOW.toMillis();
-        }
+        expire(times, now);
+        return times.size() < max ? 0 : times.peekFirst() + WINDOW.toMillis();
     }
 
     private static Deque<Long> expire(Deque<Long> times, long now) {
-        synchronized (times) {
-            while (!times.isEmpty() && times.peekFirst() <= now - WINDOW.toMillis()) {
-                times.removeFirst();
-            }
-            return times;
+        while (!times.isEmpty() && times.peekFirst() <= now - WINDOW.toMillis()) {
+            times.removeFirst();
         }
+        return times;
     }
 }

@@ -105,7 +105,7 @@ public class Sessions {
             return HttpResponse.badRequest(ApiError.ofField("invalid_field", PasswordLimit.MESSAGE, "password"));
         }
         String address = request.getRemoteAddress().getAddress().getHostAddress();
-        Optional<Duration> wait = throttle.wait(credentials.username(), address);
+        Optional<Duration> wait = throttle.attempt(credentials.username(), address);
         if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             return HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER,
@@ -114,11 +114,10 @@ public class Sessions {
         }
         Optional<User> user = users.authenticate(credentials.username(), credentials.password());
         if (user.isEmpty()) {
-            throttle.failed(credentials.username(), address);
             return HttpResponse.status(HttpStatus.UNAUTHORIZED)
                     .body(ApiError.of("invalid_credentials", "unknown user or wrong password"));
         }
-        throttle.succeeded(credentials.username());
+        throttle.succeeded(credentials.username(), address);
         return signIn(user.get());
     }
 
