@@ -76,6 +76,13 @@ final class AdminApi {
         if (answer.statusCode() >= 400) {
             throw new CliFailure(ExitCode.ofHttp(answer.statusCode()), refusal(answer.statusCode(), body, path));
         }
+        String type = answer.headers().firstValue("Content-Type").orElse("none");
+        if (!answer.body().isBlank() && !type.contains("json")) {
+            // Not admin-api's answer (a sign-in page in front of it, or CHARD_URL naming the SPA): taken as done,
+            // "chard pause q" printed "paused q" and paused nothing.
+            throw new CliFailure(ExitCode.USAGE, base + " answered " + answer.statusCode() + " with " + type
+                    + ", not admin-api's JSON; set CHARD_URL to admin-api's own address");
+        }
         return body;
     }
 

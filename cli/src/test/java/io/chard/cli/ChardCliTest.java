@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 
@@ -146,6 +147,33 @@ class ChardCliTest {
                     "the CLI says " + paused + " but the queue is not paused:\n" + queues.out());
         } finally {
             moved.stop(0);
+        }
+    }
+
+    /**
+     * A 200 that is not admin-api's JSON (a sign-in page in front of it, or CHARD_URL naming the SPA) was taken as
+     * done: "chard pause" printed "paused" and "chard call" an empty id, both exiting 0. From a review.
+     */
+    @Test
+    void aSuccessStatusWhoseBodyIsNotAdminApisAnswerIsNotTakenAsDone() throws Exception {
+        com.sun.net.httpserver.HttpServer page = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        page.createContext("/", exchange -> {
+            byte[] html = "<!doctype html><html><body>Sign in</body></html>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, html.length);
+            exchange.getResponseBody().write(html);
+            exchange.close();
+        });
+        page.start();
+        try {
+            AdminApi signIn = new AdminApi("http://127.0.0.1:" + page.getAddress().getPort(), operatorToken);
+            Run paused = run(signIn, "pause", "review-sso");
+            assertTrue(paused.status() != 0 && paused.err().contains("not admin-api's JSON"), paused.toString());
+            Run called = run(signIn, "call", "examples.add", "1", "2");
+            assertTrue(called.status() != 0, "nothing was dispatched, yet the CLI says " + called);
+        } finally {
+            page.stop(0);
         }
     }
 

@@ -70,7 +70,7 @@ final class DispatchCoalescer implements AutoCloseable {
      * after the one in flight. Throws the broker's exception, or {@link BrokerUnavailableException} once closed.
      */
     Dispatched store(Envelope.Encoded envelope) {
-        Pending pending = new Pending(envelope, new CompletableFuture<>());
+        Pending pending = new Pending(envelope, new CompletableFuture<>(), true);
         boolean leads;
         lock.lock();
         try {
@@ -105,7 +105,7 @@ final class DispatchCoalescer implements AutoCloseable {
      * future at once with {@link BrokerUnavailableException} (a caller on an event loop must not block).
      */
     CompletableFuture<Dispatched> submit(Envelope.Encoded envelope, boolean waitForRoom) {
-        Pending pending = new Pending(envelope, new CompletableFuture<>());
+        Pending pending = new Pending(envelope, new CompletableFuture<>(), false);
         lock.lock();
         try {
             refuseWhenClosed();
@@ -215,23 +215,44 @@ final class DispatchCoalescer implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers a caller that waits ({@link #store}) here, and the futures handed over by {@link #submit} on a virtual
+     * thread of their own: a callback on such a future runs where it completes, and one that dispatched again (a
+     * chain of {@code dispatchAsync(a).thenApply(d -> dispatch(b))}) queued behind the call in flight, the one this
+     * thread was making, and waited for it for ever, and every dispatch of the process behind it.
+     */
     private void flush(List<Pending> batch) {
         Map<Integer, List<Pending>> byPartition = new LinkedHashMap<>();
         for (Pending pending : batch) {
             byPartition.computeIfAbsent(partition.applyAsInt(pending.envelope()), p -> new ArrayList<>()).add(pending);
         }
+        List<Runnable> handedOver = new ArrayList<>();
         for (List<Pending> group : byPartition.values()) {
             try {
                 List<Dispatched> stored = enqueue.apply(group.stream().map(Pending::envelope).toList());
                 for (int i = 0; i < group.size(); i++) {
-                    group.get(i).answer().complete(stored.get(i));
+                    Pending pending = group.get(i);
+                    Dispatched dispatched = stored.get(i);
+                    answer(pending, () -> pending.answer().complete(dispatched), handedOver);
                 }
             } catch (RuntimeException | Error e) {
-                group.forEach(pending -> pending.answer().completeExceptionally(e));
+                group.forEach(pending -> answer(pending, () -> pending.answer().completeExceptionally(e), handedOver));
             }
+        }
+        if (!handedOver.isEmpty()) {
+            Thread.startVirtualThread(() -> handedOver.forEach(Runnable::run));
         }
     }
 
-    private record Pending(Envelope.Encoded envelope, CompletableFuture<Dispatched> answer) {
+    private static void answer(Pending pending, Runnable completion, List<Runnable> handedOver) {
+        if (pending.callerWaits()) {
+            completion.run();
+        } else {
+            handedOver.add(completion);
+        }
+    }
+
+    /** @param callerWaits the caller blocks on {@code answer} and attaches nothing to it ({@link #store}) */
+    private record Pending(Envelope.Encoded envelope, CompletableFuture<Dispatched> answer, boolean callerWaits) {
     }
 }

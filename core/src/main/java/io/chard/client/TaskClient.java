@@ -343,8 +343,15 @@ public final class TaskClient {
         if (expires == null && defaultExpiry && !options.expires().isZero()) {
             expires = now.plus(options.expires());
         }
+        String idempotencyKey = blankToNull(request.idempotencyKey());
+        if (idempotencyKey != null && !wellFormed(idempotencyKey)) {
+            // UTF-8 has no lone surrogate: Redis' key got '?' in its place, so the keys "\ud800" and "?" were one
+            // key, and one dispatch was answered with the other's execution.
+            throw new InvalidDispatchException("idempotency_key", "idempotency_key holds a lone surrogate (half of "
+                    + "a UTF-16 pair), which cannot be stored as UTF-8");
+        }
         Envelope envelope = new Envelope(id, task.name(), request.args(), request.kwargs(), queue,
-                priority, eta, expires, blankToNull(request.idempotencyKey()), now, request.retriedFrom());
+                priority, eta, expires, idempotencyKey, now, request.retriedFrom());
         Optional<String> limitKey = limits.key(task, request.args(), request.kwargs());
         if (limitKey.isPresent()) {
             envelope = envelope.withHeader(FlowLimit.KEY_HEADER, limitKey.get());
@@ -384,6 +391,19 @@ public final class TaskClient {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Whether {@code text} has no lone surrogate, so that its UTF-8 bytes read back as the same text. */
+    private static boolean wellFormed(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String blankToNull(String value) {

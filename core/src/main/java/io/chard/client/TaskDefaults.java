@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The copy is read again when it is older than {@link #REFRESH}, on a virtual thread started by the one caller
  * that finds it so (every caller goes on with the copy it has: an HTTP dispatch on an event loop never waits for
  * Redis here), so a change reaches every dispatcher and worker within about two seconds at the cost of one
- * {@code HGETALL} per process every two seconds while it works. Only the first use waits for the read. When Redis
+ * {@code HGETALL} per process every two seconds while it works. Only the first read is waited for, by every caller
+ * that comes before it ends. When Redis
  * does not answer, the last copy serves; before any copy, this process's configuration.
  */
 @Singleton
@@ -35,6 +37,7 @@ public final class TaskDefaults {
     private final Broker broker;
     private final ChardConfig config;
     private final AtomicBoolean reading = new AtomicBoolean();
+    private final CountDownLatch firstRead = new CountDownLatch(1);
     /** Before the first read: this process's configuration serves, and the first use reads the hash in place. */
     private static final Copy NONE = new Copy(Map.of(), 0);
     private volatile Copy copy = NONE;
@@ -90,18 +93,34 @@ public final class TaskDefaults {
 
     private Map<String, String> stored() {
         Copy known = copy;
-        if (known.current() || !reading.compareAndSet(false, true)) {
+        if (known.current()) {
             return known.values();
         }
-        if (known != NONE) {
+        if (known == NONE) {
+            // Never read: every caller waits for the first read, so none dispatches by the configuration what a copy
+            // overrides. Only the first caller did: the others, during a read that may take Redis' 10 s, went to
+            // chard.default-queue, perhaps a queue no worker serves.
+            if (reading.compareAndSet(false, true)) {
+                read(known);
+            } else {
+                awaitFirstRead();
+            }
+            return copy.values();
+        }
+        if (reading.compareAndSet(false, true)) {
             // Merely aged: read again beside the caller, who goes on with the copy it has. A caller may be an HTTP
             // dispatch on a Netty event loop, which must not wait for Redis.
             Thread.ofVirtual().name("chard-settings-read").start(() -> read(known));
-            return known.values();
         }
-        // Never read: this first caller waits, so it does not dispatch by the configuration what a copy overrides.
-        read(known);
-        return copy.values();
+        return known.values();
+    }
+
+    private void awaitFirstRead() {
+        try {
+            firstRead.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void read(Copy known) {
@@ -113,6 +132,7 @@ public final class TaskDefaults {
             copy = new Copy(known.values(), System.nanoTime());
         } finally {
             reading.set(false);
+            firstRead.countDown();
         }
     }
 }

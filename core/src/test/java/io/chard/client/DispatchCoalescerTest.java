@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -155,6 +156,29 @@ class DispatchCoalescerTest {
     }
 
     /** A script call that stays in flight until {@link #release}, as Redis stuck on a call would. */
+    /**
+     * The natural chain of two dispatches, {@code dispatchAsync(a).thenApply(d -> dispatch(b))}: the first's future
+     * completed on the flusher thread, so the second queued behind the flusher's own call and waited for it for ever,
+     * and every dispatch of the process behind it. From a review.
+     */
+    @Test
+    void aDispatchMadeInTheCallbackOfAnAsyncDispatchIsStoredAndDoesNotStallTheClient() throws Exception {
+        DispatchCoalescer coalescer = new DispatchCoalescer(this::storedOnRelease, encoded -> 0);
+        CompletableFuture<Dispatched> chained = coalescer.submit(envelope(), true)
+                .thenApply(first -> coalescer.store(envelope()));
+        assertTrue(inFlight.await(10, TimeUnit.SECONDS));
+        release.countDown();
+        try {
+            chained.get(10, TimeUnit.SECONDS);
+            coalescer.submit(envelope(), true).get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException stalled) {
+            // Not closed: close() would wait for the stalled call for ever.
+            throw new AssertionError("the dispatch made in the first one's callback never returned", stalled);
+        }
+        coalescer.close();
+        assertEquals(3, calls.stream().mapToInt(List::size).sum());
+    }
+
     private List<Dispatched> storedOnRelease(List<Envelope.Encoded> batch) {
         inFlight.countDown();
         await(release);

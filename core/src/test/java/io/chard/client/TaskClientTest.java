@@ -74,6 +74,21 @@ class TaskClientTest {
         assertNothingEnqueued();
     }
 
+    /**
+     * UTF-8 has no lone surrogate: in Redis' key it became '?', so the keys "\ud800" and "?" were one key, and the
+     * second was answered with the first's execution. (Arguments are JSON, which escapes it.) From a review.
+     */
+    @Test
+    void aLoneSurrogateInAnIdempotencyKeyIsRefusedNamingTheField() {
+        DispatchRequest add = DispatchRequest.of("test.add", client.toJson(List.of(1, 2)));
+        assertEquals("idempotency_key", assertThrows(InvalidDispatchException.class,
+                () -> client.dispatch(add.withIdempotencyKey("\uD800"))).field());
+        assertNothingEnqueued();
+        Dispatched emoji = client.dispatch(add.withIdempotencyKey("\uD83D\uDE00"));
+        assertEquals(false, client.dispatch(add.withIdempotencyKey("?")).id().equals(emoji.id()),
+                "a whole pair (an emoji) is well-formed, and its own key");
+    }
+
     @Test
     void anIdempotencyKeyIsScopedByTaskName() {
         var add = DispatchRequest.of("test.add", client.toJson(List.of(1, 2))).withIdempotencyKey("order-7");
