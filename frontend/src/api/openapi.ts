@@ -496,8 +496,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Never a 500: with Redis down the answer says so (the dashboard shows a banner).
-         * @description Never a 500: with Redis down the answer says so (the dashboard shows a banner).
+         * Never a 500 and never a hang: with Redis down, or not answering within a second, the answer says so (the dashboard shows a banner).
+         * @description Never a 500 and never a hang: with Redis down, or not answering within a second, the answer says so (the dashboard shows a banner). Every live stream asks every 2 s; they share one read (BoundedRead).
          */
         get: operations["workers"];
         put?: never;

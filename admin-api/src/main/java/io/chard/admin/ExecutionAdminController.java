@@ -48,11 +48,13 @@ class ExecutionAdminController {
     private final Executions executions;
 
     private final JsonMapper json;
+    private final Redactor redactor;
 
-    ExecutionAdminController(HistoryStore history, Executions executions, JsonMapper json) {
+    ExecutionAdminController(HistoryStore history, Executions executions, JsonMapper json, Redactor redactor) {
         this.history = history;
         this.executions = executions;
         this.json = json;
+        this.redactor = redactor;
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
@@ -74,9 +76,9 @@ class ExecutionAdminController {
                       @Nullable String worker, @Nullable String exceptionType, @Nullable String list,
                       @Nullable String workflow, @Nullable List<UUID> ids, @Nullable Boolean dryRun) {
 
-        ExecutionFilter filter(JsonMapper json) {
+        ExecutionFilter filter(JsonMapper json, Redactor redactor) {
             ExecutionFilter filter = new ExecutionSearch(null, taskName, queue, since, until, q, args, kwargs, result,
-                    error, worker, exceptionType, list, workflow).filter(json);
+                    error, worker, exceptionType, list, workflow).filter(json, redactor.tasksHidingArguments());
             if (ids != null && ids.contains(null)) {
                 throw new InvalidParameterException("ids", "'ids' must hold execution ids, not null");
             }
@@ -112,14 +114,15 @@ class ExecutionAdminController {
         if (!blank(cursor) && !order.equals(ExecutionOrder.DEFAULT)) {
             return invalid("a cursor pages the default order (newest first) only; use page with sort");
         }
-        ExecutionFilter filter = ExecutionSearch.of(request.getParameters()).filter(json);
+        ExecutionFilter filter = ExecutionSearch.of(request.getParameters()).filter(json,
+                redactor.tasksHidingArguments());
         HistoryStore.Page found;
         try {
             found = blank(cursor) ? history.search(filter, order, pageNumber, size) : history.after(filter, cursor, size);
         } catch (IllegalArgumentException e) {
             return invalid(e.getMessage());
         }
-        return HttpResponse.ok(new ExecutionList(found.items().stream().map(ExecutionSummary::of).toList(),
+        return HttpResponse.ok(new ExecutionList(found.items().stream().map(redactor::summary).toList(),
                 found.total(), found.estimated(), blank(cursor) ? pageNumber : null, size, found.nextCursor()));
     }
 
@@ -155,7 +158,7 @@ class ExecutionAdminController {
         if (body.status() != null && !body.status().equals(ExecutionStatus.FAILED.value())) {
             return invalid("only failed executions can be discarded, not " + body.status());
         }
-        ExecutionFilter filter = body.filter(json).withLane(ExecutionLane.DEAD);
+        ExecutionFilter filter = body.filter(json, redactor).withLane(ExecutionLane.DEAD);
         if (body.counting()) {
             return HttpResponse.ok(counted(filter));
         }
@@ -175,7 +178,7 @@ class ExecutionAdminController {
         if (statuses.isEmpty()) {
             return invalid("only failed or stuck executions can be retried, not " + body.status());
         }
-        ExecutionFilter filter = body.filter(json).withStatuses(statuses);
+        ExecutionFilter filter = body.filter(json, redactor).withStatuses(statuses);
         if (body.counting()) {
             return HttpResponse.ok(counted(filter));
         }

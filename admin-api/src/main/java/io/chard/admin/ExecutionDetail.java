@@ -98,6 +98,14 @@ public record ExecutionDetail(
                 .orElse(null), List.of(), null);
     }
 
+    /** The same execution showing these arguments instead ({@link Redactor}). */
+    ExecutionDetail withArguments(@Nullable JsonNode shownArgs, @Nullable JsonNode shownKwargs) {
+        return new ExecutionDetail(id, taskId, taskName, status, queue, priority, progress, progressStep, shownArgs,
+                shownKwargs, result, exceptionType, exceptionMessage, traceback, revokeReason, retries, deliveries,
+                staleReports, worker, queuedAt, eta, expiresAt, startedAt, finishedAt, heartbeatAt, retriedFromId,
+                retriedBy, timeline, traceId, attempts, workflowId);
+    }
+
     private static Instant millis(Instant at) {
         return at.truncatedTo(ChronoUnit.MILLIS);
     }

@@ -40,12 +40,13 @@ record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Null
                 query.get("list"), query.get("workflow"));
     }
 
-    ExecutionFilter filter(JsonMapper json) {
+    /** @param argumentsHidden the tasks a match on arguments must leave out ({@link Redactor}) */
+    ExecutionFilter filter(JsonMapper json, List<String> argumentsHidden) {
         refuseNul();
         return new ExecutionFilter(blank(status) ? null : List.of(status.trim()), trimmed(taskName), trimmed(queue),
                 instant("since", since), instant("until", until), trimmed(q), arguments(json),
                 keywordArguments(json), blank(result) ? null : write(value(result, json), json), trimmed(error),
-                trimmed(worker), trimmed(exceptionType), lane(), workflowId(), null);
+                trimmed(worker), trimmed(exceptionType), lane(), workflowId(), null, argumentsHidden);
     }
 
     /** One of the operators' lists, or none (the whole history). */

@@ -23,10 +23,11 @@ public record ExecutionSummary(UUID id, @Nullable String taskName, String status
     /** Characters of the arguments' JSON text the list shows; the detail page has the rest. */
     static final int PREVIEW = 120;
 
-    public static ExecutionSummary of(ExecutionRecord r) {
+    /** @param args the arguments' JSON text as shown ({@link Redactor}) */
+    static ExecutionSummary of(ExecutionRecord r, @Nullable String args) {
         return new ExecutionSummary(r.id(), r.taskName(), r.status(), r.queue(), r.priority(), r.retries(),
                 r.deliveries(), r.worker(), r.progress(), r.exceptionType(), r.queuedAt(), r.startedAt(),
-                r.finishedAt(), preview(r.args()), r.eta());
+                r.finishedAt(), preview(args), r.eta());
     }
 
     private static String preview(String args) {

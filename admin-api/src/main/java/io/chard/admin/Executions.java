@@ -45,23 +45,31 @@ public class Executions {
     private final AuditLog audit;
     private final ApplicationEventPublisher<TaskRetried> retried;
     private final JsonMapper json;
+    private final Redactor redactor;
 
     Executions(TaskClient client, HistoryStore history, AuditLog audit,
-               ApplicationEventPublisher<TaskRetried> retried, JsonMapper json) {
+               ApplicationEventPublisher<TaskRetried> retried, JsonMapper json, Redactor redactor) {
         this.client = client;
         this.history = history;
         this.audit = audit;
         this.retried = retried;
         this.json = json;
+        this.redactor = redactor;
     }
 
+    /** The execution as the history has it, else as Redis has it; its hidden arguments hidden ({@link Redactor}). */
     public Optional<ExecutionDetail> detail(UUID id) {
-        return recorded(id).or(() -> client.snapshot(id).map(snapshot -> ExecutionDetail.of(snapshot, json)));
+        return recorded(id).or(() -> live(id));
     }
 
     /** The execution as the history has it (PostgreSQL only). */
     Optional<ExecutionDetail> recorded(UUID id) {
-        return history.find(id).map(row -> ExecutionDetail.of(row, history.retriedBy(id), json));
+        return history.find(id).map(row -> redactor.detail(ExecutionDetail.of(row, history.retriedBy(id), json)));
+    }
+
+    /** The execution as Redis has it; empty when Redis no longer holds it. */
+    Optional<ExecutionDetail> live(UUID id) {
+        return client.snapshot(id).map(snapshot -> redactor.detail(ExecutionDetail.of(snapshot, json)));
     }
 
     /**
@@ -179,7 +187,7 @@ public class Executions {
             if (dispatched.duplicate()) {
                 throw e;
             }
-            return ExecutionDetail.dispatched(dispatched.envelope());
+            return redactor.detail(ExecutionDetail.dispatched(dispatched.envelope()));
         }
     }
 

@@ -66,10 +66,11 @@ class LiveController {
     private final JsonMapper json;
     private final Clock clock;
     private final AccessMirror access;
+    private final Redactor redactor;
     private final BoundedRead<Workers> workersRead = new BoundedRead<>(WORKERS_WITHIN, this::readWorkers);
 
     LiveController(BrokerMonitor monitor, QueueDepths queueDepths, HistoryStore history, TaskMinutes minutes,
-                   JsonMapper json, Clock clock, AccessMirror access) {
+                   JsonMapper json, Clock clock, AccessMirror access, Redactor redactor) {
         this.monitor = monitor;
         this.queueDepths = queueDepths;
         this.history = history;
@@ -77,6 +78,7 @@ class LiveController {
         this.json = json;
         this.clock = clock;
         this.access = access;
+        this.redactor = redactor;
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
@@ -226,7 +228,7 @@ class LiveController {
         List<Event<?>> events = new ArrayList<>();
         Change from = seen.get();
         for (ExecutionRecord row : history.changedSince(from.updatedAt(), from.id(), 500)) {
-            events.add(Event.of(ExecutionSummary.of(row)).name("execution"));
+            events.add(Event.of(redactor.summary(row)).name("execution"));
             seen.set(new Change(row.updatedAt(), row.id()));
         }
         return events;

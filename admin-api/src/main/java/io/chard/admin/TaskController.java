@@ -148,7 +148,7 @@ class TaskController {
     /** The execution in Redis; empty when it is not there or Redis does not answer. */
     private Optional<ExecutionDetail> live(UUID id) {
         try {
-            return client.snapshot(id).map(snapshot -> ExecutionDetail.of(snapshot, json));
+            return executions.live(id);
         } catch (BrokerUnavailableException e) {
             return Optional.empty();
         }

@@ -81,4 +81,13 @@ public @interface Task {
      * value apart (each customer its own 10/s), as BullMQ Pro's groups. Blank: one limit for the whole task.
      */
     String limitKey() default "";
+
+    /**
+     * Arguments the admin views do not show (a password, a card number, an access token): parameter names, or
+     * {@code "*"} for every argument. Each such value reads {@value Redaction#PLACEHOLDER} in the execution list and
+     * detail, the live stream and the task API's read, and the arguments of a task with any cannot be searched. The
+     * value is still stored, reaches the task and is sent again by a retry. A name that is no parameter stops the
+     * start-up.
+     */
+    String[] redact() default {};
 }

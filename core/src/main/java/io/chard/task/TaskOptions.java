@@ -10,7 +10,7 @@ import java.util.List;
  * stored settings an operator may change while the process runs, so {@code declaredQueue} and
  * {@code declaredMaxRetries} are null when the task declares none, and {@code io.chard.client.TaskDefaults} fills
  * them in at each use. Zero durations mean "none"; {@code limit} is {@link FlowLimit#NONE} when the task declares no
- * rate limit or concurrency cap.
+ * rate limit or concurrency cap; {@code redaction} is {@link Redaction#NONE} when it hides no argument.
  */
 public record TaskOptions(
         @Nullable String declaredQueue,
@@ -22,7 +22,8 @@ public record TaskOptions(
         Duration timeLimit,
         Duration expires,
         Uniqueness uniqueness,
-        FlowLimit limit) {
+        FlowLimit limit,
+        Redaction redaction) {
 
     public TaskOptions {
         autoretryFor = List.copyOf(autoretryFor);

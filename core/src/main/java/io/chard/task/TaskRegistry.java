@@ -75,7 +75,15 @@ public final class TaskRegistry implements ExecutableMethodProcessor<Task> {
                 seconds(task, "timeLimit", 0),
                 seconds(task, "expires", 0),
                 uniqueness(name, task, method),
-                limit(name, task, method));
+                limit(name, task, method),
+                redaction(name, task, method));
+    }
+
+    private static Redaction redaction(String name, AnnotationValue<Task> task, ExecutableMethod<?, ?> method) {
+        List<String> declared = Arrays.asList(task.stringValues("redact"));
+        List<Integer> positions = declared.stream().filter(parameter -> !parameter.equals("*"))
+                .map(parameter -> position(name, "redact", parameter, method)).toList();
+        return Redaction.of(declared, positions);
     }
 
     /** A uniqueness that cannot work (a period of zero, a key naming no parameter) stops the start-up. */

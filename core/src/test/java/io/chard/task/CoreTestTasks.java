@@ -128,4 +128,9 @@ public class CoreTestTasks {
     @Task(value = "test.per_customer", concurrency = 1, limitKey = "customer")
     public void perCustomer(String customer, int order) {
     }
+
+    /** A password the admin views must not show. */
+    @Task(value = "test.sign_in", redact = "password")
+    public void signIn(String user, String password) {
+    }
 }

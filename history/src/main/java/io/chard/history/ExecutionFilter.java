@@ -22,31 +22,39 @@ import java.util.UUID;
  * @param lane          one of the operators' lists (Retrying, Scheduled, Dead)
  * @param workflow      the members of this canvas workflow (their {@code root_id})
  * @param ids           only these executions (an operator's selection)
+ * @param argumentsHiddenFor tasks whose arguments are hidden from the admin views: a match on {@code args} or
+ *                      {@code kwargs} leaves their executions out, since it would tell a hidden value
  */
 public record ExecutionFilter(@Nullable List<String> statuses, @Nullable String taskName, @Nullable String queue,
                               @Nullable Instant since, @Nullable Instant until, @Nullable String text,
                               @Nullable String args, @Nullable String kwargs, @Nullable String result,
                               @Nullable String error, @Nullable String worker, @Nullable String exceptionType,
-                              @Nullable ExecutionLane lane, @Nullable UUID workflow, @Nullable List<UUID> ids) {
+                              @Nullable ExecutionLane lane, @Nullable UUID workflow, @Nullable List<UUID> ids,
+                              List<String> argumentsHiddenFor) {
+
+    public ExecutionFilter {
+        argumentsHiddenFor = List.copyOf(argumentsHiddenFor);
+    }
 
     /** The filter of the list's first version: status, task, queue, time range and text. */
     public ExecutionFilter(@Nullable List<String> statuses, @Nullable String taskName, @Nullable String queue,
                            @Nullable Instant since, @Nullable Instant until, @Nullable String text) {
-        this(statuses, taskName, queue, since, until, text, null, null, null, null, null, null, null, null, null);
+        this(statuses, taskName, queue, since, until, text, null, null, null, null, null, null, null, null, null,
+                List.of());
     }
 
     public ExecutionFilter withStatuses(List<String> value) {
         return new ExecutionFilter(value, taskName, queue, since, until, text, args, kwargs, result, error, worker,
-                exceptionType, lane, workflow, ids);
+                exceptionType, lane, workflow, ids, argumentsHiddenFor);
     }
 
     public ExecutionFilter withIds(List<UUID> value) {
         return new ExecutionFilter(statuses, taskName, queue, since, until, text, args, kwargs, result, error, worker,
-                exceptionType, lane, workflow, value);
+                exceptionType, lane, workflow, value, argumentsHiddenFor);
     }
 
     public ExecutionFilter withLane(ExecutionLane value) {
         return new ExecutionFilter(statuses, taskName, queue, since, until, text, args, kwargs, result, error, worker,
-                exceptionType, value, workflow, ids);
+                exceptionType, value, workflow, ids, argumentsHiddenFor);
     }
 }

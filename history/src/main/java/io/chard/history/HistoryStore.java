@@ -332,6 +332,10 @@ public final class HistoryStore {
                 parameters.add(containment[1]);
             }
         }
+        if ((filter.args() != null || filter.kwargs() != null) && !filter.argumentsHiddenFor().isEmpty()) {
+            conditions.add("coalesce(task_name, '') <> ALL (?)");
+            parameters.add(filter.argumentsHiddenFor().toArray(String[]::new));
+        }
         if (filter.error() != null) {
             conditions.add("exception_type IS NOT NULL AND " + ERROR_DOCUMENT + " @@ plainto_tsquery('simple', ?)");
             parameters.add(filter.error());
