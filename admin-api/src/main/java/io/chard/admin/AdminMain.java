@@ -49,6 +49,10 @@ public final class AdminMain {
         defaults.put(ChardSettings.RECORDER_ENABLED, true);
         defaults.put(ChardSettings.ADMIN_ENABLED, true);
         defaults.put("micronaut.server.max-request-size", 4 * 1024 * 1024);
+        // Micronaut's management endpoints are on by default and "sensitive" means any signed-in user: a viewer
+        // could read the environment and the thread dump, change log levels (/loggers) and refresh beans (/refresh),
+        // and /beans, /routes and /threaddump answered 500 with a stack trace in the log at each call. Only /health.
+        defaults.put("endpoints.all.enabled", false);
         defaults.put("endpoints.health.enabled", true);
         defaults.put("endpoints.health.sensitive", false);
         defaults.put("endpoints.health.details-visible", "ANONYMOUS");

@@ -157,6 +157,21 @@ class AdminApiTest {
         assertError(server.viewer.get(EXECUTIONS + "?sort=password"), 422, "invalid_parameter");
     }
 
+    /**
+     * Micronaut's management endpoints were on, and "sensitive" means any signed-in user: a viewer could read the
+     * environment, change log levels and refresh beans; /beans, /routes and /threaddump answered 500. From a review.
+     */
+    @Test
+    void noManagementEndpointButHealthIsServedEvenToAnAdministrator() {
+        for (String path : List.of("/beans", "/info", "/loggers", "/routes", "/threaddump", "/env", "/caches")) {
+            int status = server.admin.get(path).status();
+            assertEquals(404, status, "GET " + path);
+        }
+        assertEquals(404, server.admin.post("/loggers/io.chard", "{\"configuredLevel\":\"TRACE\"}").status());
+        assertEquals(404, server.admin.post("/refresh", "{}").status());
+        assertEquals(200, server.anonymous.get("/health").status());
+    }
+
     @Test
     void theDetailAndTheListShowArgumentsWithTheirKeysInTheOrderTheyWereDispatched() {
         UUID id = UUID.fromString(server.operator.post("/api/background_tasks/tasks", "{\"task\":\"test.echo\","
