@@ -73,12 +73,7 @@ public final class AdminMain {
      * draws a random secret, which signs everyone out on restart and cannot be shared by several instances.
      */
     private static Map<String, Object> security() {
-        String secret = System.getenv().getOrDefault("CHARD_JWT_SECRET", "");
-        if (secret.length() < 32) {
-            byte[] random = new byte[48];
-            new SecureRandom().nextBytes(random);
-            secret = Base64.getEncoder().encodeToString(random);
-        }
+        String secret = jwtSecret(System.getenv().getOrDefault("CHARD_JWT_SECRET", ""));
         Map<String, Object> security = new HashMap<>();
         security.put("micronaut.security.enabled", true);
         security.put("micronaut.security.redirect.enabled", false);
@@ -96,5 +91,24 @@ public final class AdminMain {
                 Map.of("pattern", "/admin/background-tasks/**", "access", List.of("isAnonymous()")),
                 Map.of("pattern", "/health/**", "access", List.of("isAnonymous()"))));
         return security;
+    }
+
+    /**
+     * The configured secret; a random one when none is set. One set but shorter than 32 characters stops the start:
+     * replaced by a random secret per process, as it was, the sessions one instance signed failed on the others, at
+     * random behind a load balancer, with nothing in the log to say why.
+     */
+    static String jwtSecret(String configured) {
+        if (configured.isEmpty()) {
+            byte[] random = new byte[48];
+            new SecureRandom().nextBytes(random);
+            return Base64.getEncoder().encodeToString(random);
+        }
+        if (configured.length() < 32) {
+            throw new IllegalStateException("CHARD_JWT_SECRET must hold at least 32 characters, it holds "
+                    + configured.length() + "; unset, each process draws a random one (sessions then end at a "
+                    + "restart and are not shared between instances)");
+        }
+        return configured;
     }
 }
