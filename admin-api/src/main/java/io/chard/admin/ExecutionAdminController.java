@@ -74,11 +74,13 @@ class ExecutionAdminController {
                       @Nullable String since, @Nullable String until, @Nullable String q, @Nullable String args,
                       @Nullable String kwargs, @Nullable String result, @Nullable String error,
                       @Nullable String worker, @Nullable String exceptionType, @Nullable String list,
-                      @Nullable String workflow, @Nullable List<UUID> ids, @Nullable Boolean dryRun) {
+                      @Nullable String workflow, @Nullable String traceId, @Nullable List<UUID> ids,
+                      @Nullable Boolean dryRun) {
 
         ExecutionFilter filter(JsonMapper json, Redactor redactor) {
             ExecutionFilter filter = new ExecutionSearch(null, taskName, queue, since, until, q, args, kwargs, result,
-                    error, worker, exceptionType, list, workflow).filter(json, redactor.tasksHidingArguments());
+                    error, worker, exceptionType, list, workflow, traceId).filter(json,
+                    redactor.tasksHidingArguments());
             if (ids != null && ids.contains(null)) {
                 throw new InvalidParameterException("ids", "'ids' must hold execution ids, not null");
             }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The list's search as an operator types it, the same in the list's query and a bulk retry's body, turned into
@@ -31,22 +32,39 @@ record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Null
                        @Nullable String since, @Nullable String until, @Nullable String q, @Nullable String args,
                        @Nullable String kwargs, @Nullable String result, @Nullable String error,
                        @Nullable String worker, @Nullable String exceptionType, @Nullable String list,
-                       @Nullable String workflow) {
+                       @Nullable String workflow, @Nullable String traceId) {
 
     static ExecutionSearch of(HttpParameters query) {
         return new ExecutionSearch(query.get("status"), query.get("task_name"), query.get("queue"),
                 query.get("since"), query.get("until"), query.get("q"), query.get("args"), query.get("kwargs"),
                 query.get("result"), query.get("error"), query.get("worker"), query.get("exception_type"),
-                query.get("list"), query.get("workflow"));
+                query.get("list"), query.get("workflow"), query.get("trace_id"));
     }
+
+    static final int MAX_ERROR_SEARCH = 1_000;
+    private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
 
     /** @param argumentsHidden the tasks a match on arguments must leave out ({@link Redactor}) */
     ExecutionFilter filter(JsonMapper json, List<String> argumentsHidden) {
         refuseNul();
         return new ExecutionFilter(blank(status) ? null : List.of(status.trim()), trimmed(taskName), trimmed(queue),
                 instant("since", since), instant("until", until), trimmed(q), arguments(json),
-                keywordArguments(json), blank(result) ? null : write(value(result, json), json), trimmed(error),
-                trimmed(worker), trimmed(exceptionType), lane(), workflowId(), null, argumentsHidden);
+                keywordArguments(json), blank(result) ? null : Value.of(result, json).json(), words(error),
+                trimmed(worker), trimmed(exceptionType), lane(), workflowId(), traceIdFilter(), null, argumentsHidden);
+    }
+
+    /**
+     * The error search's words, at most {@value #MAX_ERROR_SEARCH} characters: PostgreSQL's text search parses a
+     * query in time that grows with the square of its words (100,000 took 2.2 s), a 4 MiB body would have run for
+     * minutes past the request's 10 s, and been answered as a database outage.
+     */
+    private String words(String text) {
+        String words = trimmed(text);
+        if (words != null && words.length() > MAX_ERROR_SEARCH) {
+            throw new InvalidParameterException("error", "'error' must be at most " + MAX_ERROR_SEARCH
+                    + " characters of words, got " + words.length());
+        }
+        return words;
     }
 
     /** One of the operators' lists, or none (the whole history). */
@@ -57,6 +75,19 @@ record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Null
         return ExecutionLane.of(list.trim()).orElseThrow(() -> new InvalidParameterException("list", "'list' must be "
                 + "one of " + java.util.Arrays.stream(ExecutionLane.values()).map(ExecutionLane::key).toList()
                 + ", got " + list));
+    }
+
+    /** A trace's id as the detail shows it: 32 hex digits, lower case (W3C trace context). */
+    private String traceIdFilter() {
+        if (blank(traceId)) {
+            return null;
+        }
+        String id = traceId.trim();
+        if (!TRACE_ID.matcher(id).matches()) {
+            throw new InvalidParameterException("trace_id", "'trace_id' must be 32 lower-case hex digits, got "
+                    + traceId);
+        }
+        return id;
     }
 
     /** A workflow's id (its members' root), as the workflow API and page name it. */
@@ -77,8 +108,8 @@ record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Null
         if (blank(args)) {
             return null;
         }
-        JsonNode value = value(args, json);
-        return write(value.isArray() ? value : JsonNode.createArrayNode(List.of(value)), json);
+        Value value = Value.of(args, json);
+        return value.array() ? value.json() : "[" + value.json() + "]";
     }
 
     /** An object is matched as given; {@code key=value} means {@code {"key": value}}. */
@@ -86,33 +117,42 @@ record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Null
         if (blank(kwargs)) {
             return null;
         }
-        JsonNode value = value(kwargs, json);
-        if (value.isObject()) {
-            return write(value, json);
+        Value value = Value.of(kwargs, json);
+        if (value.object()) {
+            return value.json();
         }
         int equals = kwargs.indexOf('=');
         if (equals <= 0) {
             throw new InvalidParameterException("'kwargs' must be a JSON object such as {\"user\": 7}, or key=value");
         }
-        Map<String, JsonNode> pair = new LinkedHashMap<>();
-        pair.put(kwargs.substring(0, equals).trim(), value(kwargs.substring(equals + 1), json));
-        return write(JsonNode.createObjectNode(pair), json);
+        return "{" + Value.string(kwargs.substring(0, equals).trim(), json) + ":"
+                + Value.of(kwargs.substring(equals + 1), json).json() + "}";
     }
 
-    private static JsonNode value(String text, JsonMapper json) {
-        String trimmed = text.trim();
-        try {
-            return json.readValue(trimmed, JsonNode.class);
-        } catch (IOException | RuntimeException e) {
-            return JsonNode.createStringNode(trimmed);
+    /**
+     * A searched value as JSON text: as typed when it is JSON, so that PostgreSQL reads it and every digit of a
+     * decimal is kept (read here it became a double: {@code 0.30000000000000000001} matched nothing) and the
+     * word {@code null} is JSON's null (read here it was Java's null, and the search answered 500); else the text
+     * as a JSON string ({@code args=e2e} means {@code ["e2e"]}).
+     */
+    private record Value(String json, boolean array, boolean object) {
+        static Value of(String text, JsonMapper mapper) {
+            String trimmed = text.trim();
+            JsonNode parsed;
+            try {
+                parsed = mapper.readValue(trimmed, JsonNode.class);
+            } catch (IOException | RuntimeException e) {
+                return new Value(string(trimmed, mapper), false, false);
+            }
+            return new Value(trimmed, parsed != null && parsed.isArray(), parsed != null && parsed.isObject());
         }
-    }
 
-    private static String write(JsonNode value, JsonMapper json) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        static String string(String text, JsonMapper mapper) {
+            try {
+                return mapper.writeValueAsString(JsonNode.createStringNode(text));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -120,7 +160,7 @@ record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Null
     private void refuseNul() {
         String[][] fields = {{"status", status}, {"task_name", taskName}, {"queue", queue}, {"q", q}, {"args", args},
                 {"kwargs", kwargs}, {"result", result}, {"error", error}, {"worker", worker},
-                {"exception_type", exceptionType}, {"list", list}, {"workflow", workflow}};
+                {"exception_type", exceptionType}, {"list", list}, {"workflow", workflow}, {"trace_id", traceId}};
         for (String[] field : fields) {
             if (field[1] != null && field[1].indexOf('\0') >= 0) {
                 throw new MalformedRequestException("invalid_parameter", "'" + field[0] + "' contains a NUL character",

@@ -21,6 +21,7 @@ import java.util.UUID;
  * @param exceptionType the exception's class name, in full or without its package
  * @param lane          one of the operators' lists (Retrying, Scheduled, Dead)
  * @param workflow      the members of this canvas workflow (their {@code root_id})
+ * @param traceId       the executions of this trace (W3C trace id, 32 hex digits; the partial index of V160)
  * @param ids           only these executions (an operator's selection)
  * @param argumentsHiddenFor tasks whose arguments are hidden from the admin views: a match on {@code args} or
  *                      {@code kwargs} leaves their executions out, since it would tell a hidden value
@@ -29,8 +30,8 @@ public record ExecutionFilter(@Nullable List<String> statuses, @Nullable String 
                               @Nullable Instant since, @Nullable Instant until, @Nullable String text,
                               @Nullable String args, @Nullable String kwargs, @Nullable String result,
                               @Nullable String error, @Nullable String worker, @Nullable String exceptionType,
-                              @Nullable ExecutionLane lane, @Nullable UUID workflow, @Nullable List<UUID> ids,
-                              List<String> argumentsHiddenFor) {
+                              @Nullable ExecutionLane lane, @Nullable UUID workflow, @Nullable String traceId,
+                              @Nullable List<UUID> ids, List<String> argumentsHiddenFor) {
 
     public ExecutionFilter {
         argumentsHiddenFor = List.copyOf(argumentsHiddenFor);
@@ -40,21 +41,21 @@ public record ExecutionFilter(@Nullable List<String> statuses, @Nullable String 
     public ExecutionFilter(@Nullable List<String> statuses, @Nullable String taskName, @Nullable String queue,
                            @Nullable Instant since, @Nullable Instant until, @Nullable String text) {
         this(statuses, taskName, queue, since, until, text, null, null, null, null, null, null, null, null, null,
-                List.of());
+                null, List.of());
     }
 
     public ExecutionFilter withStatuses(List<String> value) {
         return new ExecutionFilter(value, taskName, queue, since, until, text, args, kwargs, result, error, worker,
-                exceptionType, lane, workflow, ids, argumentsHiddenFor);
+                exceptionType, lane, workflow, traceId, ids, argumentsHiddenFor);
     }
 
     public ExecutionFilter withIds(List<UUID> value) {
         return new ExecutionFilter(statuses, taskName, queue, since, until, text, args, kwargs, result, error, worker,
-                exceptionType, lane, workflow, value, argumentsHiddenFor);
+                exceptionType, lane, workflow, traceId, value, argumentsHiddenFor);
     }
 
     public ExecutionFilter withLane(ExecutionLane value) {
         return new ExecutionFilter(statuses, taskName, queue, since, until, text, args, kwargs, result, error, worker,
-                exceptionType, value, workflow, ids, argumentsHiddenFor);
+                exceptionType, value, workflow, traceId, ids, argumentsHiddenFor);
     }
 }

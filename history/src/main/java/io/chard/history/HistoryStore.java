@@ -30,8 +30,9 @@ public final class HistoryStore {
     private static final String ORDER = "queued_at DESC NULLS LAST, id DESC";
     private static final Pattern PLAN_ROWS = Pattern.compile("rows=(\\d+)");
     /** The text the error search reads; the same expression as the index of V101, or the index is not used. */
-    static final String ERROR_DOCUMENT = "to_tsvector('simple', coalesce(exception_type, '') || ' ' "
-            + "|| coalesce(exception_message, ''))";
+    /** As the index of V194 has it: the type's dotted name split into its parts, the message as it is. */
+    static final String ERROR_DOCUMENT = "to_tsvector('simple', translate(coalesce(exception_type, ''), '.$', '  ') "
+            + "|| ' ' || coalesce(exception_message, ''))";
 
     private final Jdbc jdbc;
 
@@ -298,6 +299,10 @@ public final class HistoryStore {
             conditions.add("root_id = ?"); // the root index of V170: a workflow's few members, sorted after
             parameters.add(filter.workflow());
         }
+        if (filter.traceId() != null) {
+            conditions.add("trace_id = ?");
+            parameters.add(filter.traceId());
+        }
         if (filter.ids() != null) {
             conditions.add("id = ANY(?)");
             parameters.add(filter.ids().toArray(UUID[]::new));
@@ -337,7 +342,11 @@ public final class HistoryStore {
             parameters.add(filter.argumentsHiddenFor().toArray(String[]::new));
         }
         if (filter.error() != null) {
-            conditions.add("exception_type IS NOT NULL AND " + ERROR_DOCUMENT + " @@ plainto_tsquery('simple', ?)");
+            // The words as typed (a dotted word of the message, "file.txt", is one word there), or with their dots
+            // as spaces (a class named in full, "java.lang.IllegalStateException", is its parts in the type).
+            conditions.add("exception_type IS NOT NULL AND (" + ERROR_DOCUMENT + " @@ plainto_tsquery('simple', ?) "
+                    + "OR " + ERROR_DOCUMENT + " @@ plainto_tsquery('simple', translate(?, '.$', '  ')))");
+            parameters.add(filter.error());
             parameters.add(filter.error());
         }
         if (filter.worker() != null) {

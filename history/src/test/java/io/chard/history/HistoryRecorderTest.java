@@ -121,7 +121,7 @@ class HistoryRecorderTest {
         assertEquals(kwargs, row.kwargs());
         assertEquals("[\"first\",{\"b\":1,\"a\":2}]", row.args());
         assertEquals(List.of(id), store.search(new ExecutionFilter(null, null, null, null, null, null, null,
-                "{\"apple\":{\"y\":true}}", null, null, null, null, null, null, null, List.of()), 1, 10).items().stream()
+                "{\"apple\":{\"y\":true}}", null, null, null, null, null, null, null, null, List.of()), 1, 10).items().stream()
                 .map(ExecutionRecord::id).toList(), "the jsonb copy still serves the search");
     }
 
