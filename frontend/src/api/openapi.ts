@@ -775,6 +775,7 @@ export interface components {
             exception_type: string | null;
             list: string | null;
             workflow: string | null;
+            trace_id: string | null;
             ids: string[] | null;
             dry_run: boolean | null;
         };
