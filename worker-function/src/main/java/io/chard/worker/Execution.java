@@ -70,6 +70,10 @@ final class Execution {
     }
 
     /** True for the one caller that must give the run slot back. */
+    boolean holdsRunSlot() {
+        return runSlotHeld.get();
+    }
+
     boolean releaseRunSlot() {
         return runSlotHeld.compareAndSet(true, false);
     }

@@ -51,6 +51,8 @@ final class ExecutionRunner {
     private final AtomicLong failed = new AtomicLong();
     /** The drain in progress, if any: an execution starts only while its time limit (or budget) fits before it. */
     private volatile Drain drain;
+    /** A stop began: what has not started goes back ({@link #stopStarting}). */
+    private volatile boolean stopping;
 
     /** A drain's deadline and the run budget of executions without a hard time limit. */
     record Drain(Instant deadline, Duration runBudget) {
@@ -193,7 +195,23 @@ final class ExecutionRunner {
         threads.shutdownNow();
     }
 
+    /**
+     * Runs one execution to its end. Whatever escapes (an Error while reading a task's error, a fault in the
+     * worker's own bookkeeping) still ends it, as a failure naming what escaped: escaped, it left the execution
+     * running for ever, its lease renewed by the heartbeat and its run slot held.
+     */
     private void run(Execution execution, TaskInvoker.Prepared prepared) {
+        try {
+            runPrepared(execution, prepared);
+        } catch (Throwable escaped) {
+            Thread.interrupted();
+            LOG.error("execution {} ended by an error around its task", execution.delivery.id(), escaped);
+            finish(execution, new Outcome.Failure(escaped.getClass().getName(), "the worker could not run or report "
+                    + "this task: " + escaped.getClass().getSimpleName() + " around it", ""));
+        }
+    }
+
+    private void runPrepared(Execution execution, TaskInvoker.Prepared prepared) {
         if (prepared.poison() != null) {
             finish(execution, prepared.poison());
             return;
@@ -205,7 +223,11 @@ final class ExecutionRunner {
         try {
             slots.acquireRun();
         } catch (InterruptedException e) {
-            finish(execution, new Outcome.Revoked("revoked"));
+            if (stopping && !execution.cancelRequested) {
+                giveBackUnstarted(execution);
+            } else {
+                finish(execution, new Outcome.Revoked("revoked"));
+            }
             return;
         }
         execution.holdRunSlot();
@@ -219,18 +241,18 @@ final class ExecutionRunner {
             return;
         }
         Drain draining = drain;
-        if (draining != null && !fits(prepared.task().options(), draining)) {
-            // Leased ahead of a run slot, it waited behind other work past its last start: it would be cut at the
-            // deadline mid-run. It goes back unstarted, for an invocation with the time to run it.
-            if (abandon(execution)) {
-                Thread.interrupted(); // abandon interrupts the execution's thread: this one, which still calls Redis
-                try {
-                    broker.release(List.of(execution.lease()));
-                } catch (RuntimeException e) {
-                    LOG.warn("could not give back {} unstarted; it is delivered again when its lease lapses: {}",
-                            execution.delivery.id(), e.toString());
-                }
-            }
+        if (stopping || draining != null && !fits(prepared.task().options(), draining)) {
+            // Leased ahead of a run slot: a stopping worker starts nothing more (started in the grace, it was cut
+            // at its end, half run, and given back); in a drain, it waited behind other work past its last start
+            // and would be cut at the deadline mid-run. It goes back unstarted.
+            giveBackUnstarted(execution);
+            return;
+        }
+        Instant expires = prepared.envelope().expires();
+        if (expires != null && !clock.instant().isBefore(expires)) {
+            // Leased ahead before its expiry, it waited for a run slot past it: never started, as the lease would
+            // have it had it been leased now.
+            finish(execution, new Outcome.Revoked("expired"));
             return;
         }
         execution.startedAt = clock.instant();
@@ -244,6 +266,34 @@ final class ExecutionRunner {
         } finally {
             execution.thread = null;
             Thread.interrupted();
+        }
+    }
+
+    /** Gives an execution that has not started back to the broker, for another worker or invocation. */
+    private void giveBackUnstarted(Execution execution) {
+        if (abandon(execution)) {
+            Thread.interrupted(); // abandon interrupts the execution's thread: this one, which still calls Redis
+            try {
+                broker.release(List.of(execution.lease()));
+            } catch (RuntimeException e) {
+                LOG.warn("could not give back {} unstarted; it is delivered again when its lease lapses: {}",
+                        execution.delivery.id(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * A stop began: nothing more starts here. Executions still waiting for a run slot are woken and go back at
+     * once, for a worker that stays (the design: what was leased ahead goes back instead of starting in the
+     * grace). One that holds its slot already checks the flag before it starts. The flag is set before the slots
+     * are read, and a run holds its slot before it reads the flag, so at least one of the two sees the other.
+     */
+    void stopStarting() {
+        stopping = true;
+        for (Execution execution : active.values()) {
+            if (!execution.holdsRunSlot()) {
+                execution.interrupt();
+            }
         }
     }
 

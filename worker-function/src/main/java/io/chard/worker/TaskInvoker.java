@@ -144,11 +144,12 @@ final class TaskInvoker {
 
     /**
      * The parts of an {@link Envelope} a worker needs to run it; reading only these skips parsing the rest
-     * (timestamps are the costly part) on every execution.
+     * (timestamps are the costly part) on every execution. {@code expires} is the one timestamp read: null for
+     * nearly every task, and checked again when a run slot frees up after a wait.
      */
     @Serdeable
     record Call(String task, @Nullable JsonNode args, @Nullable JsonNode kwargs, @Nullable String queue,
-                @Nullable Map<String, String> headers) {
+                @Nullable Instant expires, @Nullable Map<String, String> headers) {
     }
 
     /** An envelope ready to run, or the failure that stands for a poison message. */

@@ -130,7 +130,10 @@ public final class Worker {
     public synchronized void start() {
         if (leaseLoop == null) {
             LeaseLoop.Source queues = leasing.queues(Duration.ZERO);
-            leaseLoop = loops.loop("chard-lease", () -> leasing.round(Instant.MAX, queues));
+            // A stopping worker leases nothing more while its loop winds down: what it gave back unstarted at the
+            // stop would otherwise be leased again at once, and given back again, until the loop ended.
+            leaseLoop = loops.loop("chard-lease", () -> stopping ? config.pollInterval()
+                    : leasing.round(Instant.MAX, queues));
             batchesStart = true;
             leaseLoop.start();
             LOG.info("worker {} consuming {} with concurrency {}", id, config.queues(), config.concurrency());
@@ -344,6 +347,7 @@ public final class Worker {
         // The grace counts from the stop: running tasks go on while the lease loop ends its wait for work.
         Instant graceEnds = clock.instant().plus(grace);
         stopping = true;
+        runner.stopStarting();
         DrainWake draining = drainWake;
         if (draining != null) {
             draining.stopping();

@@ -405,6 +405,88 @@ class WorkerTest {
         assertEquals(4, leased, "two run slots and two ahead, as a worker starts");
     }
 
+    /**
+     * An error whose getMessage() recurses through toString() throws a StackOverflowError while the worker reads its
+     * message: TaskOutcomes catches only RuntimeExceptions, so the Error escapes the invoker and the execution's
+     * thread, the execution is never finished nor settled, and its lease is renewed for ever: running for good, its
+     * run slot held.
+     */
+    @Test
+    void aTaskWhoseErrorsMessageOverflowsTheStackStillFailsAndFreesItsSlot() {
+        startWorker(Map.of(ChardSettings.WORKER_CONCURRENCY, 1, ChardSettings.LEASE_DURATION, "900ms"));
+        ExecutionSnapshot done = finished(client.dispatch("w.self_describing_error").id());
+        assertEquals(ExecutionStatus.FAILED, done.status());
+        assertEquals(ExecutionStatus.SUCCESS, finished(client.dispatch("w.add", 1, 1).id()).status(),
+                "the only run slot is free again");
+    }
+
+    /**
+     * A stopping worker gives back at once what it leased ahead and has not started: with one run slot, B waits
+     * (prefetched) behind A. Stopped with a 3 s grace, the worker started B once A ended 1 s into the grace, cut it
+     * at the grace's end half way and gave it back then: B's body ran twice (here and on the next worker) and
+     * waited the whole grace before another worker could start it.
+     */
+    @Test
+    void aStoppingWorkerGivesBackAtOnceWhatItLeasedAheadAndDoesNotStartItInTheGrace() throws Exception {
+        startWorker(Map.of(ChardSettings.WORKER_CONCURRENCY, 1, ChardSettings.WORKER_SHUTDOWN_GRACE, "3s"));
+        String a = "a-" + UUID.randomUUID();
+        String b = "b-" + UUID.randomUUID();
+        UUID first = client.dispatch("w.sleep_labelled", a, 1.2).id();
+        UUID second = client.dispatch("w.sleep_labelled", b, 4.0).id();
+        Await.until("A runs and B is leased ahead", WAIT,
+                () -> status(first) == ExecutionStatus.RUNNING && status(second) == ExecutionStatus.RUNNING);
+        Worker worker = context.getBean(Worker.class);
+        Thread stopping = Thread.ofVirtual().start(worker::stop);
+        Thread.sleep(500);
+        ExecutionStatus secondHalfASecondIntoTheStop = status(second);
+        stopping.join();
+        assertEquals(ExecutionStatus.SUCCESS, status(first), "A finished within the grace");
+        assertEquals(0, WorkerTestTasks.sleepStarts.getOrDefault(b, new java.util.concurrent.atomic.AtomicInteger())
+                .get(), "B's body never started on the stopping worker");
+        assertEquals(ExecutionStatus.PENDING, secondHalfASecondIntoTheStop,
+                "B, never started, was given back for another worker as the stop began");
+    }
+
+    /**
+     * Leased ahead of its run slot (the prefetch) before its expiry, B waits behind A and gets the slot after its
+     * {@code expires}: the worker does not know the expiry (the lease script alone checks it) and runs B anyway,
+     * though an execution whose expires passed before it started must not run (revoked, reason expired), as
+     * Celery's worker checks again right before it executes.
+     */
+    @Test
+    void anExecutionLeasedAheadThatExpiresWhileWaitingForARunSlotIsNotRun() {
+        startWorker(Map.of(ChardSettings.WORKER_CONCURRENCY, 1));
+        String a = "a-" + UUID.randomUUID();
+        String b = "b-" + UUID.randomUUID();
+        UUID first = client.dispatch("w.sleep_labelled", a, 2.5).id();
+        UUID second = client.dispatch(io.chard.client.DispatchRequest.of("w.sleep_labelled", client.toJson(List.of(b, 0.1)))
+                .withExpires(Instant.now().plusMillis(1_200))).id();
+        Await.until("A runs and B is leased ahead", WAIT,
+                () -> status(first) == ExecutionStatus.RUNNING && status(second) == ExecutionStatus.RUNNING);
+        assertEquals(ExecutionStatus.SUCCESS, finished(first).status());
+        ExecutionSnapshot expired = finished(second);
+        assertEquals(0, WorkerTestTasks.sleepStarts.getOrDefault(b, new java.util.concurrent.atomic.AtomicInteger())
+                .get(), "B's body ran after its expiry");
+        assertEquals(ExecutionStatus.REVOKED, expired.status());
+    }
+
+    /**
+     * An envelope that names a registered task and binds, but carries no queue (a producer other than TaskClient, or
+     * an older one): the run hands the null queue to WorkerMetrics.started, whose ConcurrentHashMap lookup throws a
+     * NullPointerException out of the execution's thread. Nothing ends the execution: it stays running, its lease
+     * renewed for ever, its slot held. (finish() reads a null queue as unknown; started() does not.)
+     */
+    @Test
+    void anEnvelopeWithoutAQueueRunsOrFailsInsteadOfHangingRunningForEver() {
+        startWorker(Map.of(ChardSettings.WORKER_CONCURRENCY, 1));
+        UUID id = UUID.randomUUID();
+        broker.enqueue(List.of(new Envelope.Encoded(envelope(id, "w.add", client.toJson(List.of(2, 3))),
+                "{\"task\":\"w.add\",\"args\":[2,3]}")));
+        ExecutionSnapshot done = finished(id);
+        assertTrue(done.status() == ExecutionStatus.SUCCESS || done.status() == ExecutionStatus.FAILED,
+                done.status().toString());
+    }
+
     /** How many of {@code ids} a worker has taken (running or ended). */
     private long started(List<UUID> ids) {
         return ids.stream().filter(id -> status(id) != ExecutionStatus.PENDING).count();

@@ -150,4 +150,29 @@ public class WorkerTestTasks {
             }
         };
     }
+
+    /**
+     * Fails with an error whose message names the error itself, a common slip: Throwable.toString() reads
+     * getMessage(), so reading the message recurses until the stack overflows (a StackOverflowError, not a
+     * RuntimeException).
+     */
+    @Task(value = "w.self_describing_error", maxRetries = 0)
+    public void selfDescribingError() {
+        throw new IllegalStateException() {
+            @Override
+            public String getMessage() {
+                return "failed: " + this;
+            }
+        };
+    }
+
+    static final java.util.Map<String, AtomicInteger> sleepStarts = new ConcurrentHashMap<>();
+
+    /** Sleeps, counting its starts by label. */
+    @Task("w.sleep_labelled")
+    public String sleepLabelled(String label, double seconds) throws InterruptedException {
+        sleepStarts.computeIfAbsent(label, l -> new AtomicInteger()).incrementAndGet();
+        Thread.sleep(Math.round(seconds * 1000));
+        return label;
+    }
 }
