@@ -239,4 +239,12 @@ public final class BlockingCommands {
     public List<Object> xinfoGroups(String key) {
         return await(async.xinfoGroups(key));
     }
+
+    public List<Object> xinfoConsumers(String key, String group) {
+        return await(async.xinfoConsumers(key, group));
+    }
+
+    public Long xgroupDelconsumer(String key, Consumer<String> consumer) {
+        return await(async.xgroupDelconsumer(key, consumer));
+    }
 }

@@ -27,6 +27,8 @@ import java.util.UUID;
 final class RedisEventStream implements EventStream {
     static final String GROUP = "recorder";
     private static final Duration ABANDONED_AFTER = Duration.ofMinutes(1);
+    /** A consumer idle this long with nothing pending is forgotten ({@link #trim}). */
+    private static final Duration FORGOTTEN_AFTER = Duration.ofDays(1);
     /** Events per millisecond that the order number can tell apart (a million: far beyond what Redis writes). */
     private static final int SEQUENCE_BITS = 20;
     /** The cursor XAUTOCLAIM returns when its scan reached the end of the pending list. */
@@ -41,6 +43,7 @@ final class RedisEventStream implements EventStream {
      */
     private final Duration maxBlock;
     private final Duration abandonedAfter;
+    private final Duration forgottenAfter;
     /**
      * How often a read looks for abandoned entries. XAUTOCLAIM walks the group's pending list from its start, and
      * that list holds everything read and not acknowledged yet: a lingering recorder's batch, thousands of entries,
@@ -74,7 +77,14 @@ final class RedisEventStream implements EventStream {
 
     /** @param abandonedAfter how long an entry stays unacknowledged before another consumer takes it (tests shorten it) */
     RedisEventStream(RedisBroker broker, RedisKeys keys, String consumerName, Duration abandonedAfter) {
+        this(broker, keys, consumerName, abandonedAfter, FORGOTTEN_AFTER);
+    }
+
+    /** @param forgottenAfter how long a consumer with nothing pending stays idle before it is removed (tests shorten it) */
+    RedisEventStream(RedisBroker broker, RedisKeys keys, String consumerName, Duration abandonedAfter,
+                     Duration forgottenAfter) {
         this.broker = broker;
+        this.forgottenAfter = forgottenAfter;
         this.stream = keys.events();
         this.consumer = Consumer.from(GROUP, consumerName);
         this.maxBlock = broker.config().redisTimeout().dividedBy(2);
@@ -189,6 +199,27 @@ final class RedisEventStream implements EventStream {
             }
             return redis().xtrim(stream, XTrimArgs.Builder.minId(keepFrom));
         });
+        RedisBroker.call(this::forgetIdleConsumers);
+    }
+
+    /**
+     * Removes the group's consumers idle past {@link #FORGOTTEN_AFTER} with nothing pending. A recorder's consumer
+     * is named after its host, a container's changes at each restart, and each restart left one in the group for
+     * ever. Nothing is lost: a consumer with entries pending is kept until another claims them (a minute), and a
+     * live recorder reads every few seconds; one removed all the same is made again by its next read.
+     */
+    private int forgetIdleConsumers() {
+        int forgotten = 0;
+        for (Object info : redis().xinfoConsumers(stream, GROUP)) {
+            Map<String, Object> fields = fields(info);
+            String name = String.valueOf(fields.get("name"));
+            if (!name.equals(consumer.getName()) && fields.get("pending") instanceof Long pending && pending == 0
+                    && fields.get("idle") instanceof Long idle && idle >= forgottenAfter.toMillis()) {
+                redis().xgroupDelconsumer(stream, Consumer.from(GROUP, name));
+                forgotten++;
+            }
+        }
+        return forgotten;
     }
 
     @Override
@@ -206,16 +237,22 @@ final class RedisEventStream implements EventStream {
     /** The recorder group's XINFO GROUPS fields (name, pending, last-delivered-id, lag, ...); null before it exists. */
     static Map<String, Object> group(BlockingCommands redis, String stream) {
         for (Object group : redis.xinfoGroups(stream)) {
-            List<?> fields = (List<?>) group;
-            Map<String, Object> info = new HashMap<>();
-            for (int i = 0; i + 1 < fields.size(); i += 2) {
-                info.put(String.valueOf(fields.get(i)), fields.get(i + 1));
-            }
+            Map<String, Object> info = fields(group);
             if (GROUP.equals(info.get("name"))) {
                 return info;
             }
         }
         return null;
+    }
+
+    /** One entry of an XINFO answer, a flat list of names and values, by name. */
+    private static Map<String, Object> fields(Object entry) {
+        List<?> fields = (List<?>) entry;
+        Map<String, Object> named = new HashMap<>();
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+            named.put(String.valueOf(fields.get(i)), fields.get(i + 1));
+        }
+        return named;
     }
 
     /** The smallest stream id after {@code id}, so MINID keeps nothing that was delivered. */
