@@ -2,6 +2,9 @@ package io.chard.admin;
 
 import io.chard.client.StorableTime;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.chard.history.ExecutionFilter;
 import io.chard.history.ExecutionLane;
 import io.micronaut.core.annotation.Nullable;
@@ -136,15 +139,30 @@ record ExecutionSearch(@Nullable String status, @Nullable String taskName, @Null
      * as a JSON string ({@code args=e2e} means {@code ["e2e"]}).
      */
     private record Value(String json, boolean array, boolean object) {
+        private static final JsonFactory FACTORY = new JsonFactory();
+
         static Value of(String text, JsonMapper mapper) {
             String trimmed = text.trim();
-            JsonNode parsed;
-            try {
-                parsed = mapper.readValue(trimmed, JsonNode.class);
-            } catch (IOException | RuntimeException e) {
-                return new Value(string(trimmed, mapper), false, false);
+            JsonToken first = wholeJson(trimmed);
+            return first == null ? new Value(string(trimmed, mapper), false, false)
+                    : new Value(trimmed, first == JsonToken.START_ARRAY, first == JsonToken.START_OBJECT);
+        }
+
+        /**
+         * The first token of {@code text} when it is exactly one JSON value, else null. A reader that stops after
+         * the first value took "2 apples" for JSON, and PostgreSQL refused it (400) where it is text to find.
+         */
+        private static JsonToken wholeJson(String text) {
+            try (JsonParser parser = FACTORY.createParser(text)) {
+                JsonToken first = parser.nextToken();
+                if (first == null) {
+                    return null;
+                }
+                parser.skipChildren();
+                return parser.nextToken() == null ? first : null;
+            } catch (IOException e) {
+                return null;
             }
-            return new Value(trimmed, parsed != null && parsed.isArray(), parsed != null && parsed.isObject());
         }
 
         static String string(String text, JsonMapper mapper) {

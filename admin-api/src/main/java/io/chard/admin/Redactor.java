@@ -17,13 +17,13 @@ import java.util.Map;
 
 /**
  * Hides the arguments a task declares secret ({@code @Task(redact)}) in every execution the API answers: the list,
- * the detail, the live stream and the task API's read. Shape is kept (how many arguments, which names), values are
+ * the detail, the live stream and the task API's read; and in a schedule's arguments, to those who cannot manage it. Shape is kept (how many arguments, which names), values are
  * not. Applied on the way out, not when stored: a retry dispatches the original arguments again from the history.
  * A task unknown to this process (not on admin-api's classpath, where it must be to be dispatched over HTTP) hides
  * nothing.
  */
 @Singleton
-final class Redactor {
+public final class Redactor {
     private static final JsonNode HIDDEN = JsonNode.createStringNode(Redaction.PLACEHOLDER);
     private final TaskRegistry registry;
     private final JsonMapper json;
@@ -37,6 +37,18 @@ final class Redactor {
         Redaction redaction = of(detail.taskName());
         return redaction.any() ? detail.withArguments(args(detail.args(), redaction), kwargs(detail.kwargs(), redaction))
                 : detail;
+    }
+
+    /** {@code task}'s positional arguments as shown. */
+    public @Nullable JsonNode args(@Nullable String task, @Nullable JsonNode args) {
+        Redaction redaction = of(task);
+        return redaction.any() ? args(args, redaction) : args;
+    }
+
+    /** {@code task}'s keyword arguments as shown. */
+    public @Nullable JsonNode kwargs(@Nullable String task, @Nullable JsonNode kwargs) {
+        Redaction redaction = of(task);
+        return redaction.any() ? kwargs(kwargs, redaction) : kwargs;
     }
 
     ExecutionSummary summary(ExecutionRecord row) {

@@ -80,6 +80,30 @@ class AdminApiUnderFaultsTest {
      * 503, so a waiting execution could not be stopped. An id Redis does not hold is still a 503 then (the history
      * alone could tell "ended" from "never was").
      */
+    /**
+     * A login counts against the throttle before its password is checked; one PostgreSQL could not check was kept,
+     * so five tries during an outage locked the right password out for a minute once it was back. From a review.
+     */
+    @Test
+    void loginsPostgresCouldNotCheckDoNotLockOutTheUserOnceItIsBack() throws Exception {
+        TestPostgres.Server postgres = TestPostgres.server();
+        try (TcpProxy proxy = new TcpProxy(postgres.host(), postgres.port());
+             AdminApiServer server = serverBehind(proxy)) {
+            String right = "{\"username\":\"viewer\",\"password\":\"" + AdminApiServer.PASSWORD + "\"}";
+            assertEquals(200, server.anonymous.post("/login", right).status());
+            proxy.cut();
+            for (int i = 0; i < 5; i++) { // the throttle's limit per user and minute
+                assertError(server.anonymous.post("/login", right), 503, "database_unavailable");
+            }
+            proxy.restore();
+            Await.until("the right password signs in once PostgreSQL is back", Duration.ofSeconds(20), () -> {
+                int status = server.anonymous.post("/login", right).status();
+                assertTrue(status == 200 || status == 503, "the right password after the outage: " + status);
+                return status == 200;
+            });
+        }
+    }
+
     @Test
     void withPostgresDownAWaitingExecutionIsRevokedFromRedis() throws Exception {
         TestPostgres.Server postgres = TestPostgres.server();

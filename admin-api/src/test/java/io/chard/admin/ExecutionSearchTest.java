@@ -55,6 +55,16 @@ class ExecutionSearchTest {
         assertEquals(0, total(search("task_name=" + task + "&args=0.3")));
     }
 
+    /** Read up to its first value, "2 apples" was JSON, and PostgreSQL refused it: it is text to find. */
+    @Test
+    void aSearchedTextThatOnlyBeginsWithJsonIsSearchedAsAString() {
+        String task = "search.text." + UUID.randomUUID();
+        row(task, "[\"2 apples\", \"[1] x\"]", null, null);
+        assertEquals(1, total(search("task_name=" + task + "&args=" + encode("2 apples"))));
+        assertEquals(1, total(search("task_name=" + task + "&args=" + encode("[1] x"))));
+        assertEquals(1, total(search("task_name=" + task + "&args=" + encode("[\"2 apples\"]"))));
+    }
+
     /** The trace index exists so that a trace leads to its executions; the parameter was ignored. */
     @Test
     void theListFindsTheExecutionsOfATrace() {

@@ -1,6 +1,7 @@
 package io.chard.admin;
 
 import io.chard.admin.testing.AdminApiServer;
+import io.chard.admin.testing.ApiClient.Answer;
 import io.chard.broker.Outcome;
 import io.chard.history.HistoryStore;
 import io.chard.testing.Await;
@@ -74,6 +75,26 @@ class RedactedArgumentsTest {
         String counted = server.operator.post(EXECUTIONS + "/bulk-retry", "{\"kwargs\":\"password=" + SECRET
                 + "\",\"dry_run\":true}").body();
         assertTrue(counted.contains("\"matched\":0"), counted);
+    }
+
+    /**
+     * A schedule's arguments are shown to those who cannot manage schedules as its executions are; a manager sees
+     * them, since the edit form sends them back. They showed the password to every viewer. From a review.
+     */
+    @Test
+    void aScheduleOfATaskThatHidesAnArgumentHidesItFromAViewerNotFromAManager() {
+        String schedules = "/api/background_tasks/admin/schedules";
+        Answer created = server.operator.post(schedules, "{\"name\":\"sign-in-" + UUID.randomUUID() + "\","
+                + "\"task_name\":\"test.sign_in\",\"cron\":\"30 2 * * *\",\"timezone\":\"UTC\","
+                + "\"args\":[\"ann\",\"" + SECRET + "\"],\"kwargs\":{}}");
+        assertEquals(201, created.status(), created.body());
+        String id = created.text("id");
+        String one = server.viewer.get(schedules + "/" + id).body();
+        assertFalse(one.contains(SECRET), "the schedule's page: " + one);
+        assertTrue(one.contains("\"args\":[\"ann\",\"[redacted]\"]"), one);
+        String all = server.viewer.get(schedules).body();
+        assertFalse(all.contains(SECRET), "the schedules list: " + all);
+        assertTrue(server.operator.get(schedules + "/" + id).body().contains(SECRET), "a manager edits them");
     }
 
     private static UUID dispatch(String body) {

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -77,7 +78,7 @@ final class AdminApi {
             throw new CliFailure(ExitCode.ofHttp(answer.statusCode()), refusal(answer.statusCode(), body, path));
         }
         String type = answer.headers().firstValue("Content-Type").orElse("none");
-        if (!answer.body().isBlank() && !type.contains("json")) {
+        if (!answer.body().isBlank() && !type.toLowerCase(Locale.ROOT).contains("json")) {
             // Not admin-api's answer (a sign-in page in front of it, or CHARD_URL naming the SPA): taken as done,
             // "chard pause q" printed "paused q" and paused nothing.
             throw new CliFailure(ExitCode.USAGE, base + " answered " + answer.statusCode() + " with " + type

@@ -220,6 +220,11 @@ final class ExecutionRunner {
         execution.queue = prepared.envelope().queue();
         // Set before anything can interrupt it: a revoke from here on interrupts this thread instead of settling.
         execution.thread = Thread.currentThread();
+        if (stopping && !execution.cancelRequested) {
+            // The stop found no thread to wake here; read after the write above, the flag is seen.
+            giveBackUnstarted(execution);
+            return;
+        }
         try {
             slots.acquireRun();
         } catch (InterruptedException e) {

@@ -64,7 +64,20 @@ final class LoginThrottle {
         if (user != null) {
             failures.remove(user);
         }
-        Deque<Long> times = failures.get(addressKey(address));
+        giveBack(addressKey(address));
+    }
+
+    /**
+     * The attempt could not be checked (PostgreSQL did not answer): it counts neither way. Kept, five tries during an
+     * outage locked the right password out for a minute once PostgreSQL was back, and everyone behind one address.
+     */
+    synchronized void unchecked(String username, String address) {
+        giveBack(userKey(username));
+        giveBack(addressKey(address));
+    }
+
+    private void giveBack(String key) {
+        Deque<Long> times = key == null ? null : failures.get(key);
         if (times != null) {
             times.pollLast();
         }

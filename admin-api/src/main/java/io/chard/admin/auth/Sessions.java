@@ -112,7 +112,13 @@ public class Sessions {
                     Long.toString(seconds)).body(ApiError.of("too_many_attempts", "too many failed logins for this "
                     + "user or from this address; try again in " + seconds + " s"));
         }
-        Optional<User> user = users.authenticate(credentials.username(), credentials.password());
+        Optional<User> user;
+        try {
+            user = users.authenticate(credentials.username(), credentials.password());
+        } catch (RuntimeException unchecked) {
+            throttle.unchecked(credentials.username(), address);
+            throw unchecked;
+        }
         if (user.isEmpty()) {
             return HttpResponse.status(HttpStatus.UNAUTHORIZED)
                     .body(ApiError.of("invalid_credentials", "unknown user or wrong password"));

@@ -1,7 +1,6 @@
 package io.chard.admin.metrics;
 
 import io.chard.broker.BrokerMonitor;
-import io.chard.broker.BrokerUnavailableException;
 import io.chard.loop.BoundedRead;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -122,7 +121,9 @@ public final class AdminMetrics {
             recorderEvents.set(lag.events());
             recorderOldestMillis.set(lag.oldest() == null ? 0 : Math.max(0, now - lag.oldest().toEpochMilli()));
             return true;
-        } catch (BrokerUnavailableException e) {
+        } catch (RuntimeException e) {
+            // Unavailable, or an error Redis answered (a key of another type, an ACL): either way the broker's
+            // figures are not known, and the rest of the scrape is still served.
             return false;
         }
     }

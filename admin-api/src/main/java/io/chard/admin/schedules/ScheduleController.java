@@ -2,6 +2,7 @@ package io.chard.admin.schedules;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.chard.admin.ApiError;
+import io.chard.admin.Redactor;
 import io.chard.admin.StrictJson;
 import io.chard.admin.auth.Permissions;
 import io.chard.admin.schedules.Schedules.Result;
@@ -40,10 +41,12 @@ import java.util.UUID;
 class ScheduleController {
     private final Schedules schedules;
     private final JsonMapper json;
+    private final Redactor redactor;
 
-    ScheduleController(Schedules schedules, JsonMapper json) {
+    ScheduleController(Schedules schedules, JsonMapper json, Redactor redactor) {
         this.schedules = schedules;
         this.json = json;
+        this.redactor = redactor;
     }
 
     @Serdeable
@@ -53,15 +56,15 @@ class ScheduleController {
 
     @Get
     @Secured(Permissions.VIEW)
-    Map<String, List<ScheduleView>> list() {
-        return Map.of("items", schedules.list().stream().map(this::view).toList());
+    Map<String, List<ScheduleView>> list(Authentication user) {
+        return Map.of("items", schedules.list().stream().map(schedule -> view(schedule, user)).toList());
     }
 
     @Get("/{id}")
     @Secured(Permissions.VIEW)
-    HttpResponse<?> get(UUID id) {
-        return answer(schedules.find(id).<Result>map(Result.Done::new).orElseGet(() -> new Result.NotFound(id)),
-                HttpStatus.OK);
+    HttpResponse<?> get(UUID id, Authentication user) {
+        return schedules.find(id).<HttpResponse<?>>map(schedule -> HttpResponse.ok(view(schedule, user)))
+                .orElseGet(() -> answer(new Result.NotFound(id), HttpStatus.OK));
     }
 
     @Post
@@ -136,6 +139,17 @@ class ScheduleController {
 
     private ScheduleView view(StoredSchedule schedule) {
         return ScheduleView.of(schedule, json);
+    }
+
+    /**
+     * As {@code user} may see it: the arguments its task hides ({@code @Task(redact)}) are hidden from those who
+     * cannot manage schedules. A manager sees them: the edit form sends them back, and "[redacted]" would be stored.
+     */
+    private ScheduleView view(StoredSchedule schedule, Authentication user) {
+        ScheduleView view = view(schedule);
+        return user.getRoles().contains(Permissions.MANAGE) ? view
+                : view.withArguments(redactor.args(view.taskName(), view.args()),
+                redactor.kwargs(view.taskName(), view.kwargs()));
     }
 
     private static HttpResponse<?> refuse(HttpStatus status, String code, String message) {

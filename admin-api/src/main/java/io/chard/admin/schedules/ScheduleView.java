@@ -32,6 +32,13 @@ record ScheduleView(UUID id, String name, String taskName, String kind, @Nullabl
                 s.totalRuns(), s.nextRunAt());
     }
 
+    /** The same schedule showing these arguments instead ({@link io.chard.admin.Redactor}). */
+    ScheduleView withArguments(@Nullable JsonNode shownArgs, @Nullable JsonNode shownKwargs) {
+        return new ScheduleView(id, name, taskName, kind, cron, intervalSeconds, solarEvent, latitude, longitude, runAt,
+                timezone, startAt, expiresAt, enabled, shownArgs, shownKwargs, queue, priority, misfirePolicy,
+                catchUpSeconds, source, lastRunAt, totalRuns, nextRunAt);
+    }
+
     /** Stored JSON text as a tree; text that no longer parses is answered as a string rather than failing. */
     private static JsonNode parse(String text, JsonMapper json) {
         try {

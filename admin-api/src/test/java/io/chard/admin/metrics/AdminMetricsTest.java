@@ -5,6 +5,9 @@ import io.chard.admin.testing.ApiClient.Answer;
 import io.chard.broker.BrokerConsumer;
 import io.chard.broker.LimitDeclarations;
 import io.chard.broker.RedisBroker;
+import io.chard.broker.RedisKeys;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.json.tree.JsonNode;
@@ -96,6 +99,29 @@ class AdminMetricsTest extends SharedAdminApi {
             assertEquals(0.0, sample(frozen.body(), "chard_broker_up", null), frozen.body());
             assertTrue(millis < 3_000, "the scrape answered after " + millis + " ms");
         }
+    }
+
+    /**
+     * An error Redis answers (a key of another type, an ACL refusal) is not an outage the client reports as such; it
+     * failed the whole scrape with a 500 once the read was bounded, where the broker's gauges alone are unknown.
+     */
+    @Test
+    void anErrorRedisAnswersToTheGaugesReadStillServesTheScrapeWithTheBrokerDown() {
+        RedisKeys keys = server.context.getBean(RedisBroker.class).partitions().keys(0);
+        @SuppressWarnings("unchecked")
+        RedisCommands<String, String> redis = server.context.getBean(StatefulRedisConnection.class).sync();
+        String queue = "metered-wrong-type";
+        try {
+            redis.sadd(keys.queues(), queue);
+            redis.set(keys.queue(queue, "ready"), "not a sorted set");
+            Answer scraped = server.anonymous.get("/metrics");
+            assertEquals(200, scraped.status(), scraped.body());
+            assertEquals(0.0, sample(scraped.body(), "chard_broker_up", null), scraped.body());
+        } finally {
+            redis.srem(keys.queues(), queue);
+            redis.del(keys.queue(queue, "ready"));
+        }
+        assertEquals(1.0, sample(scrape(), "chard_broker_up", null));
     }
 
     @Test
