@@ -59,7 +59,8 @@ class SettingsApiTest {
         items.values().forEach(item -> keys.add(item.get("key").getStringValue()
                 + " " + item.get("kind").getStringValue() + " " + item.get("applies").getStringValue()
                 + (item.get("requires_restart").getBooleanValue() ? " (restart)" : "")));
-        assertEquals(List.of("max_retries retries within_seconds", "purge_interval_seconds seconds next_use",
+        assertEquals(List.of("audit_retention_days days next_use", "max_retries retries within_seconds",
+                "purge_interval_seconds seconds next_use",
                 "retention_days days next_use", "stuck_after_seconds seconds next_use",
                 "stuck_sweep_interval_seconds seconds next_use", "task_always_eager boolean restart (restart)",
                 "task_default_queue queue within_seconds", "task_eager_propagates boolean restart (restart)"), keys);

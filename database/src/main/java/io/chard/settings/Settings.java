@@ -96,6 +96,8 @@ public final class Settings {
         STUCK_SWEEP_INTERVAL_SECONDS(Kind.SECONDS, Applies.NEXT_USE),
         PURGE_INTERVAL_SECONDS(Kind.SECONDS, Applies.NEXT_USE),
         RETENTION_DAYS(Kind.DAYS, Applies.NEXT_USE),
+        /** How long admin-api keeps its audit log ({@code AuditRetention}): a year unless set. */
+        AUDIT_RETENTION_DAYS(Kind.DAYS, Applies.NEXT_USE),
         /** Named as {@code TaskDefaults.DEFAULT_QUEUE}, the field of the Redis copy (SettingsApiTest checks both). */
         TASK_DEFAULT_QUEUE(Kind.QUEUE, Applies.WITHIN_SECONDS),
         MAX_RETRIES(Kind.RETRIES, Applies.WITHIN_SECONDS),
@@ -138,6 +140,7 @@ public final class Settings {
                 case STUCK_SWEEP_INTERVAL_SECONDS -> "60";
                 case PURGE_INTERVAL_SECONDS -> "86400";
                 case RETENTION_DAYS -> "14";
+                case AUDIT_RETENTION_DAYS -> "365";
                 // From this process's chard.default-queue / chard.max-retries, so a deployment that set those keeps them.
                 case TASK_DEFAULT_QUEUE -> config.defaultQueue();
                 case MAX_RETRIES -> Integer.toString(config.maxRetries());

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,21 @@ public final class AuditLog {
             LOG.error("audit entry not written, the action stands: user={} action={} target={} detail={}: {}",
                     username, action, target, detail, e.getMessage());
         }
+    }
+
+    /**
+     * Deletes the entries older than {@code cutoff}, oldest first, at most {@code batch} per statement so that no
+     * statement holds the table long; answers how many went.
+     */
+    public long purgeBefore(Instant cutoff, int batch) {
+        long purged = 0;
+        int deleted;
+        do {
+            deleted = jdbc.update("DELETE FROM background_tasks_audit WHERE id IN (SELECT id FROM background_tasks_audit"
+                    + " WHERE at < ? ORDER BY at LIMIT ?)", Timestamp.from(cutoff), batch);
+            purged += deleted;
+        } while (deleted == batch);
+        return purged;
     }
 
     /** Which entries an administrator looks for; null parts match every entry, the others exactly. */
