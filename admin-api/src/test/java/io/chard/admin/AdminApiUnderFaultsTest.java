@@ -43,7 +43,14 @@ class AdminApiUnderFaultsTest {
 
     /** A server on a fresh database that it reaches only through {@code proxy}, so a test can cut PostgreSQL. */
     private static AdminApiServer serverBehind(TcpProxy proxy) {
-        return new AdminApiServer(TestPostgres.properties(TestPostgres.freshDatabase(), "127.0.0.1", proxy.port()));
+        return serverBehind(proxy, Map.of());
+    }
+
+    private static AdminApiServer serverBehind(TcpProxy proxy, Map<String, Object> more) {
+        Map<String, Object> properties = new HashMap<>(TestPostgres.properties(TestPostgres.freshDatabase(),
+                "127.0.0.1", proxy.port()));
+        properties.putAll(more);
+        return new AdminApiServer(properties);
     }
 
     @Test
@@ -88,7 +95,7 @@ class AdminApiUnderFaultsTest {
     void loginsPostgresCouldNotCheckDoNotLockOutTheUserOnceItIsBack() throws Exception {
         TestPostgres.Server postgres = TestPostgres.server();
         try (TcpProxy proxy = new TcpProxy(postgres.host(), postgres.port());
-             AdminApiServer server = serverBehind(proxy)) {
+             AdminApiServer server = serverBehind(proxy, Map.of("datasources.default.connection-timeout", 1_000))) {
             String right = "{\"username\":\"viewer\",\"password\":\"" + AdminApiServer.PASSWORD + "\"}";
             assertEquals(200, server.anonymous.post("/login", right).status());
             proxy.cut();

@@ -78,11 +78,17 @@ public final class DevMain {
         if (viewerCreated) {
             users.create("viewer", viewerPassword, List.of(Role.VIEWER));
         }
+        // On a database of an earlier run the administrator exists already, with the password it was made with: the
+        // one drawn now was printed all the same, and refused.
+        String adminUser = env.getOrDefault("CHARD_ADMIN_USER", "admin");
+        String adminSignIn = users.authenticate(adminUser, adminPassword).isPresent()
+                ? "sign in as " + adminUser + " / " + adminPassword
+                : "sign in with the administrator this database already has (its password is the one it was made with)";
         int port = application.context().getBean(EmbeddedServer.class).getPort();
         System.out.printf("%nChard is running: http://localhost:%d/admin/background-tasks/  (health: /health)%n"
-                + "  sign in as admin / %s%n%s"
+                + "  %s%n%s"
                 + "  queues served through SQS (%s): %s%n"
-                + "  the README shows how to dispatch with curl%n%n", port, adminPassword,
+                + "  the README shows how to dispatch with curl%n%n", port, adminSignIn,
                 viewerCreated ? "  or as viewer / " + viewerPassword + System.lineSeparator() : "",
                 env.get("CHARD_SQS_ENDPOINT"), sqsQueues(env));
         String signal = signals.await();

@@ -51,8 +51,12 @@ public final class ChardSettings {
     public static final String RECORDER_LINGER = PREFIX + ".recorder.linger";
     /** Set by admin-api's launcher: this process serves the admin API (and must have an administrator). */
     public static final String ADMIN_ENABLED = PREFIX + ".admin.enabled";
-    /** The first administrator, created when there are no users yet ({@code CHARD_ADMIN_PASSWORD}). */
-    public static final String ADMIN_USERNAME = PREFIX + ".admin.username";
+    /**
+     * The first administrator, created when there are no users yet: {@code CHARD_ADMIN_USER} (default {@code admin})
+     * and {@code CHARD_ADMIN_PASSWORD}. The key is what the variable maps to: named {@code .admin.username}, the
+     * documented variable reached no key and the first administrator was always {@code admin}.
+     */
+    public static final String ADMIN_USER = PREFIX + ".admin.user";
     public static final String ADMIN_PASSWORD = PREFIX + ".admin.password";
     /** The session cookie is {@code Secure} (sent over HTTPS only); {@code ./chard dev} turns it off. */
     public static final String ADMIN_SECURE_COOKIE = PREFIX + ".admin.secure-cookie";

@@ -23,7 +23,7 @@ class AdminBootstrap {
     private final String username;
     private final String password;
 
-    AdminBootstrap(UserRepository users, @Value("${" + ChardSettings.ADMIN_USERNAME + ":admin}") String username,
+    AdminBootstrap(UserRepository users, @Value("${" + ChardSettings.ADMIN_USER + ":admin}") String username,
                    @Value("${" + ChardSettings.ADMIN_PASSWORD + ":}") String password) {
         this.users = users;
         this.username = username;

@@ -106,7 +106,7 @@ final class DispatchBench {
         String password = UUID.randomUUID().toString();
         String username = "bench-" + namespace;
         // Only used when the database has no users yet: then the first administrator is this one, deleted below.
-        properties.put(ChardSettings.ADMIN_USERNAME, username);
+        properties.put(ChardSettings.ADMIN_USER, username);
         properties.put(ChardSettings.ADMIN_PASSWORD, password);
         try (ApplicationContext admin = AdminMain.start(new String[0], properties)) {
             UserRepository users = admin.getBean(UserRepository.class);
