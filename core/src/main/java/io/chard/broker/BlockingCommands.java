@@ -12,6 +12,7 @@ import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XTrimArgs;
+import io.lettuce.core.ZAddArgs;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.BooleanOutput;
@@ -188,6 +189,11 @@ public final class BlockingCommands {
 
     public KeyValue<String, String> blpop(double timeoutSeconds, String... keys) {
         return await(async.blpop(timeoutSeconds, keys));
+    }
+
+    /** Moves {@code member}'s score to {@code score} if it is in the set; adds nothing. */
+    public Long zaddExisting(String key, double score, String member) {
+        return await(async.zadd(key, ZAddArgs.Builder.xx(), score, member));
     }
 
     public Long zcard(String key) {

@@ -13,7 +13,8 @@ import java.util.Map;
  * Writes this process's rate limits and caps to every partition's {@code limits} hash, where the lease scripts
  * read them (limits.lua). Every partition, not only the pinned one: a task on a limited queue is pinned by the
  * queue, so its own limit must be readable there too, and P hash writes at start cost nothing. Last writer wins:
- * workers of one namespace are expected to run the same task code.
+ * workers of one namespace are expected to run the same task code. A limit whose spec changed has its held
+ * executions rechecked at the next lease.
  */
 @Singleton
 public final class LimitDeclarations {
@@ -38,20 +39,30 @@ public final class LimitDeclarations {
         RedisBroker.call(() -> {
             Partitions partitions = broker.partitions();
             for (int p = 0; p < partitions.count(); p++) {
-                String key = partitions.keys(p).limits();
+                RedisKeys keys = partitions.keys(p);
+                String key = keys.limits();
+                Map<String, String> before = broker.commands().hgetall(key);
                 if (!specs.isEmpty()) {
                     broker.commands().hset(key, specs);
                 }
                 // A queue's limit comes from configuration every process shares: one no longer configured is
                 // lifted too (its executions are no longer pinned, so it would go on counting per partition).
                 List<String> gone = new ArrayList<>(lifted);
-                for (String name : broker.commands().hgetall(key).keySet()) {
+                for (String name : before.keySet()) {
                     if (name.startsWith(FlowLimit.ofQueue("")) && !specs.containsKey(name)) {
                         gone.add(name);
                     }
                 }
                 if (!gone.isEmpty()) {
                     broker.commands().hdel(key, gone.toArray(String[]::new));
+                }
+                // A limit changed or lifted is rechecked at the next lease: what it holds waited for the old
+                // limit's window to open (up to an hour for N/h) while new dispatches started at once.
+                String due = keys.limitKeys().get(1);
+                for (String name : before.keySet()) {
+                    if (!before.get(name).equals(specs.get(name))) {
+                        broker.commands().zaddExisting(due, 0, name);
+                    }
                 }
             }
             return null;

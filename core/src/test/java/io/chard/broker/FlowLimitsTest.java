@@ -438,6 +438,62 @@ class FlowLimitsTest extends BrokerFixture {
                 + " (queue depth held = " + depth("default").held() + ")");
     }
 
+    /**
+     * A deploy that raises a rate limit (3 an hour, too strict, becomes 3 a second) must apply to the executions the
+     * old limit holds back: "a limit changed by a deploy applies to executions already waiting". LimitDeclarations
+     * rewrites the limits hash but leaves lim:due, which the old limit set to when its oldest start leaves its hour:
+     * the held executions wait up to an hour, while a dispatch made after the deploy starts at once.
+     */
+    @Test
+    void executionsHeldByARateLimitStartOnceADeployRaisesItNotAfterTheOldWindow() {
+        for (int p = 0; p < broker.partitions().count(); p++) { // the previous deploy declared 3 an hour
+            broker.sync().hset(broker.partitions().keys(p).limits(), FlowLimit.ofTask("test.rated"), "3 3600000 0 0");
+        }
+        List<UUID> rated = dispatch(5, "test.rated");
+        List<UUID> started = new ArrayList<>(ids(worker.lease(DEFAULT, 20, LEASE).deliveries()));
+        assertEquals(3, started.size(), "3 of 5 start in the hour, 2 are held back");
+        assertEquals(2, depth("default").held());
+
+        context.getBean(LimitDeclarations.class).declare(); // the new deploy's worker starts: 3 a second
+        sleep(1_100); // the 3 starts left the new one-second window
+        UUID afterDeploy = client.dispatch("test.rated").id();
+        Instant until = Instant.now().plus(Duration.ofSeconds(6));
+        while (!started.containsAll(rated) && Instant.now().isBefore(until)) {
+            started.addAll(ids(worker.lease(DEFAULT, 20, LEASE).deliveries()));
+            sleep(100);
+        }
+        assertEquals(Set.copyOf(rated), Set.copyOf(rated.stream().filter(started::contains).toList()),
+                "the limit is 3 a second now, yet these still wait, held: " + rated.stream()
+                        .filter(id -> !started.contains(id)).toList() + " (held = " + depth("default").held()
+                        + "), while the dispatch after the deploy started: " + started.contains(afterDeploy));
+    }
+
+    /**
+     * A task's cap counts its executions on every queue. A worker serving only `other` dies holding both slots of
+     * test.capped; no worker serves `other` any more, so no lease call takes those lapsed leases back, and the cap's
+     * recheck (limit_room) only drops members whose state is no longer `running`: the task's executions on the
+     * default queue, served by a live worker, are held for ever although nothing runs.
+     */
+    @Test
+    void aCapSlotHeldByALapsedLeaseOnAQueueNoWorkerServesIsFreedForTheTasksOtherQueues() {
+        for (int i = 0; i < 2; i++) {
+            client.dispatch(DispatchRequest.of("test.capped", null).withQueue("other"));
+        }
+        BrokerConsumer dead = broker.consumer("worker-dead");
+        try {
+            assertEquals(2, dead.lease(List.of("other"), 10, Duration.ofSeconds(1)).deliveries().size());
+        } finally {
+            dead.close(); // it dies: no heartbeat, no settle, and nobody serves `other` after it
+        }
+        UUID waiting = client.dispatch("test.capped").id();
+        Delivery started = Await.value("the default queue's execution starts once the dead leases lapsed",
+                Duration.ofSeconds(10), () -> {
+                    List<Delivery> leased = worker.lease(DEFAULT, 10, LEASE).deliveries();
+                    return leased.isEmpty() ? null : leased.getFirst();
+                });
+        assertEquals(waiting, started.id());
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
