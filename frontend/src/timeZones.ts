@@ -64,10 +64,14 @@ export function wallClockAsUtc(time: number, timeZone: string): number {
   return Date.UTC(year, month - 1, day, hour, minute, second)
 }
 
-/** `instant` as a `datetime-local` input shows it in `timeZone` (`YYYY-MM-DDTHH:mm`); empty for a zone unknown here. */
+/**
+ * `instant` as a `datetime-local` input shows it in `timeZone` (`YYYY-MM-DDTHH:mm`, with `:ss` when its seconds are
+ * not 0: cut, an edit that changed only a one-off schedule's name moved its time); empty for a zone unknown here.
+ */
 export function wallTimeIn(instant: string, timeZone: string): string {
   try {
-    return new Date(wallClockAsUtc(Date.parse(instant), timeZone)).toISOString().slice(0, 16)
+    const wall = new Date(wallClockAsUtc(Date.parse(instant), timeZone)).toISOString()
+    return wall.slice(0, wall.slice(17, 19) === '00' ? 16 : 19)
   } catch {
     return ''
   }

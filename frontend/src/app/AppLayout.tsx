@@ -16,7 +16,9 @@ export function AppLayout() {
   if (me.isPending) {
     return <p className="page">{t('app.loading')}</p>
   }
-  if (me.isError) {
+  // Only with nothing to show: a refetch that fails (the stream dropped and asked again, and the server answered 503)
+  // keeps the last answer, so the navigation, the offline banner and the page stay, and the stream reconnects.
+  if (me.isError && me.data === undefined) {
     return (
       <main className="page">
         <ErrorMessage error={me.error} />

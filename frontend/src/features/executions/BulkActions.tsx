@@ -13,9 +13,14 @@ interface Request {
   ids: string[] | null
 }
 
-/** A request the server has counted, waiting for the operator to confirm that number. */
+/**
+ * A request the server has counted, waiting for the operator to confirm it: `acting` is how many the confirmation
+ * acts on (the counted ids: at most the newest 10,000 of `matched`), under the search that was counted.
+ */
 interface Counted extends Request {
+  acting: number
   matched: number
+  filters: ExecutionFilters
 }
 
 interface BulkActionsProps {
@@ -37,16 +42,21 @@ export function BulkActions({ filters, selected, onDone }: BulkActionsProps) {
 
   const count = useMutation({
     mutationFn: (request: Request) => runBulk(request.action, filters, request.ids, true),
-    onSuccess: (answer, request) =>
-      // All matching is confirmed as the executions counted, so what fails after the count is left alone.
-      answer.matched === 0
-        ? notify(t('bulk.nothing'))
-        : setAsking({ ...request, ids: request.ids ?? answer.ids ?? null, matched: answer.matched }),
+    onSuccess: (answer, request) => {
+      // All matching is confirmed as the executions counted, so what fails after the count is left alone, and under
+      // the search counted: one changed meanwhile (Back, with the dialog open) kept none of the counted ids.
+      const ids = request.ids ?? answer.ids ?? null
+      if (answer.matched === 0) {
+        notify(t('bulk.nothing'))
+      } else {
+        setAsking({ ...request, ids, acting: ids?.length ?? answer.matched, matched: answer.matched, filters })
+      }
+    },
     onError: notifyFailure,
   })
 
   const act = useMutation({
-    mutationFn: (request: Counted) => runBulk(request.action, filters, request.ids, false),
+    mutationFn: (request: Counted) => runBulk(request.action, request.filters, request.ids, false),
     onSuccess: async (answer, request) => {
       const done = request.action === 'retry' ? (answer.retried ?? []) : (answer.discarded ?? [])
       const refused = Object.values(answer.refused ?? {})
@@ -84,10 +94,13 @@ export function BulkActions({ filters, selected, onDone }: BulkActionsProps) {
       {asking && (
         <ConfirmDialog
           testId="bulk"
-          title={t(asking.action === 'retry' ? 'bulk.retry_title' : 'bulk.discard_title', { count: asking.matched })}
-          message={t(asking.action === 'retry' ? 'bulk.retry_message' : 'bulk.discard_message')}
+          title={t(asking.action === 'retry' ? 'bulk.retry_title' : 'bulk.discard_title', { count: asking.acting })}
+          message={
+            t(asking.action === 'retry' ? 'bulk.retry_message' : 'bulk.discard_message') +
+            (asking.matched > asking.acting ? ' ' + t('bulk.more_match', { count: asking.acting, matched: asking.matched }) : '')
+          }
           confirmLabel={t(asking.action === 'retry' ? 'bulk.confirm_retry' : 'bulk.confirm_discard', {
-            count: asking.matched,
+            count: asking.acting,
           })}
           cancelLabel={t('bulk.cancel')}
           busy={act.isPending}

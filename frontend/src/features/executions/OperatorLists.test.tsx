@@ -1,5 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
+import { useNavigate } from 'react-router'
 import { mockFetch } from '../../test/fetchMock'
 import type { RecordedCall } from '../../test/fetchMock'
 import { FAILED_ID, RETRIED_ID, summary } from '../../test/fixtures'
@@ -143,5 +144,61 @@ describe('the operators lists', () => {
     expect(within(row).getByTestId('execution-due').textContent).toBe('in 3 min')
     expect(within(row).getByTestId('run-now').textContent).toBe('Run now')
     expect(within(row).getByTestId('revoke-button')).toBeTruthy()
+  })
+
+  it('names in its dialog the number a bulk retry of more than 10,000 matches will act on, not the total', async () => {
+    // The dry run counts every match (an estimate past 10,000) but answers the newest 10,000 ids, and the
+    // confirmation sends back exactly those: 10,000 are retried, whatever the dialog said.
+    const ids = Array.from({ length: 10_000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
+    const calls = mockFetch({
+      [LIST]: page(summary(), summary({ id: OTHER_ID })),
+      [`POST ${EXECUTIONS}/bulk-retry`]: (call: RecordedCall) => {
+        const body = call.body as { dry_run: boolean }
+        return { body: body.dry_run ? { matched: 25_000, ids } : { matched: 10_000, retried: ids } }
+      },
+    })
+    renderPage(<ExecutionListPage />, { me: OPERATOR, at: '/?list=dead' })
+    await screen.findAllByTestId('execution-row')
+    fireEvent.click(screen.getByTestId('bulk-retry-all'))
+    const dialog = await screen.findByTestId('bulk-dialog')
+    fireEvent.click(screen.getByTestId('bulk-confirm'))
+    await screen.findByText('10000 retried.')
+    expect((posts(calls, 'bulk-retry').at(-1)!.body as { ids: string[] }).ids).toHaveLength(10_000)
+    // What the operator confirmed must be what was done.
+    expect(within(dialog).getByRole('heading').textContent).not.toMatch(/25,?000/)
+    expect(within(dialog).getByTestId('bulk-confirm').textContent).not.toMatch(/25,?000/)
+  })
+
+  it('acts on the search it counted when the address changes while its dialog is open (Back)', async () => {
+    function Back({ to }: { to: string }) {
+      const navigate = useNavigate()
+      return <button type="button" data-testid="browser-back" onClick={() => void navigate(to)} />
+    }
+    const calls = mockFetch({
+      [LIST]: page(summary(), summary({ id: OTHER_ID })),
+      [`POST ${EXECUTIONS}/bulk-retry`]: bulk(2, [FAILED_ID, OTHER_ID], 'retried'),
+    })
+    renderPage(
+      <>
+        <ExecutionListPage />
+        <Back to="/?list=dead&task_name=examples.other" />
+      </>,
+      { me: OPERATOR, at: '/?list=dead&task_name=examples.fail' },
+    )
+    await screen.findAllByTestId('execution-row')
+    fireEvent.click(screen.getByTestId('bulk-retry-all'))
+    await screen.findByTestId('bulk-dialog')
+    fireEvent.click(screen.getByTestId('browser-back'))
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toContain('examples.other'))
+    fireEvent.click(screen.getByTestId('bulk-confirm'))
+    await screen.findByText('2 retried.')
+    // The dialog named the 2 failures of examples.fail: the confirmation must act on that search, not on the new one
+    // (the server keeps only the ids the new search matches, and retries none of the 2 the operator confirmed).
+    expect(posts(calls, 'bulk-retry').at(-1)!.body).toEqual({
+      list: 'dead',
+      task_name: 'examples.fail',
+      ids: [FAILED_ID, OTHER_ID],
+      dry_run: false,
+    })
   })
 })

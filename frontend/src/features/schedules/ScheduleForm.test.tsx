@@ -176,4 +176,36 @@ describe('saving a schedule', () => {
     renderForm(schedule({ kind: 'one_off', cron: null, run_at: '2026-07-01T16:30:00Z' }))
     expect((screen.getByTestId('schedule-run-at') as HTMLInputElement).value).toBe('2026-07-01T12:30')
   })
+
+  it('keeps the seconds of a one-off time when an edit changes only its name', async () => {
+    // A one-off made through the API (or in code) at 10:00:30: renaming it must not move it to 10:00:00.
+    const existing = schedule({ kind: 'one_off', cron: null, run_at: '2026-12-01T10:00:30Z', timezone: 'UTC' })
+    const calls = mockFetch({
+      [PREVIEW]: { body: { next: [] } },
+      [`PUT ${SCHEDULES}/7`]: { body: existing },
+    })
+    const onDone = renderForm(existing)
+    type('schedule-name', 'renamed-report')
+    fireEvent.click(screen.getByTestId('schedule-save'))
+    await waitFor(() => expect(onDone).toHaveBeenCalledOnce())
+    const sent = callsTo(calls, `PUT ${SCHEDULES}/7`)[0].body as { run_at: string }
+    expect(Date.parse(sent.run_at)).toBe(Date.parse('2026-12-01T10:00:30Z'))
+  })
+
+  it('shows a refusal of the server next to the field it is about, as the users form does', async () => {
+    mockFetch({
+      [PREVIEW]: { body: { next: [] } },
+      [`POST ${SCHEDULES}`]: {
+        status: 409,
+        body: { error: 'name_taken', message: "a schedule named 'e2e-every-minute' exists" },
+      },
+    })
+    const onDone = renderForm()
+    fillCron()
+    fireEvent.click(screen.getByTestId('schedule-save'))
+    // Not only a toast that is gone 5 s later: the name is the field to change.
+    const error = await screen.findByTestId('schedule-name-error')
+    expect(error.textContent).toContain('exists')
+    expect(onDone).not.toHaveBeenCalled()
+  })
 })

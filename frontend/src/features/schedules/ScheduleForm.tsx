@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import type { ComponentProps, FormEvent } from 'react'
+import { ApiError } from '../../api/client'
 import { MISFIRE_POLICIES, SCHEDULE_KINDS, SOLAR_EVENTS } from '../../api/types'
 import type { Json, MisfirePolicy, Schedule, ScheduleKind, SolarEvent } from '../../api/types'
 import { SelectField } from '../../components/form/SelectField'
@@ -180,6 +181,7 @@ function SpecFields({ draft, change }: { draft: Draft; change: ChangeDraft }) {
           label={t('schedules.run_at')}
           testId="schedule-run-at"
           type="datetime-local"
+          step={1}
           required
           value={draft.run_at}
           onChange={(value) => change('run_at', value)}
@@ -199,11 +201,22 @@ interface ScheduleFormProps {
   onDone: () => void
 }
 
+/** The fields a refusal of the server can be about, shown next to them rather than in a passing toast. */
+type RefusedField = 'name' | 'task_name' | 'args'
+
+const REFUSED_FIELDS: Record<string, RefusedField> = {
+  name_taken: 'name',
+  unknown_task: 'task_name',
+  invalid_arguments: 'args',
+}
+
 /** Creates or edits an `api` schedule, previewing its next runs while the spec is typed. */
 export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
   const [draft, setDraft] = useState(() => draftOf(schedule))
+  const [refusal, setRefusal] = useState<{ field: RefusedField; message: string } | null>(null)
   const queryClient = useQueryClient()
   const notify = useToast()
+  const notifyFailure = useNotifyFailure()
   const save = useMutation({
     mutationFn: (definition: ScheduleDefinition) =>
       schedule ? updateSchedule(schedule.id, definition) : createSchedule(definition),
@@ -212,10 +225,21 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
       await queryClient.invalidateQueries({ queryKey: scheduleKeys.all })
       onDone()
     },
-    onError: useNotifyFailure(),
+    onError: (error) => {
+      const field = error instanceof ApiError ? REFUSED_FIELDS[error.code] : undefined
+      if (field) {
+        setRefusal({ field, message: error.message })
+      } else {
+        notifyFailure(error)
+      }
+    },
   })
+  const refused = (field: RefusedField) => (refusal?.field === field ? refusal.message : null)
 
-  const change: ChangeDraft = (name, value) => setDraft((current) => ({ ...current, [name]: value }))
+  const change: ChangeDraft = (name, value) => {
+    setDraft((current) => ({ ...current, [name]: value }))
+    setRefusal((current) => (current?.field === name ? null : current))
+  }
   const timezone = draft.timezone.trim() || DEFAULT_TIME_ZONE
   const spec = specOf(draft, timezone)
   const preview: PreviewRequest | null = spec && { ...spec, timezone, count: PREVIEW_COUNT }
@@ -246,6 +270,7 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
       <TextField
         label={t('schedules.name')}
         testId="schedule-name"
+        error={refused('name')}
         required
         value={draft.name}
         onChange={(value) => change('name', value)}
@@ -253,6 +278,7 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
       <TextField
         label={t('schedules.task_name')}
         testId="schedule-task"
+        error={refused('task_name')}
         mono
         required
         placeholder={t('schedules.task_placeholder')}
@@ -296,7 +322,7 @@ export function ScheduleForm({ schedule, onDone }: ScheduleFormProps) {
       <JsonField
         label={t('schedules.args')}
         testId="schedule-args"
-        error={args === null ? t('schedules.args_invalid') : null}
+        error={args === null ? t('schedules.args_invalid') : refused('args')}
         value={draft.args}
         onChange={(value) => change('args', value)}
       />
