@@ -57,11 +57,13 @@ public final class LimitDeclarations {
                     broker.commands().hdel(key, gone.toArray(String[]::new));
                 }
                 // A limit changed or lifted is rechecked at the next lease: what it holds waited for the old
-                // limit's window to open (up to an hour for N/h) while new dispatches started at once.
+                // limit's window to open (up to an hour for N/h) while new dispatches started at once. A per-key
+                // limit waits under its task's name, a newline and the key (limits.lua), once per key.
                 String due = keys.limitKeys().get(1);
-                for (String name : before.keySet()) {
-                    if (!before.get(name).equals(specs.get(name))) {
-                        broker.commands().zaddExisting(due, 0, name);
+                for (String waiting : broker.commands().zrange(due, 0, -1)) {
+                    String name = waiting.split("\n", 2)[0];
+                    if (before.containsKey(name) && !before.get(name).equals(specs.get(name))) {
+                        broker.commands().zaddExisting(due, 0, waiting);
                     }
                 }
             }

@@ -92,12 +92,6 @@ public final class FlowLimits {
 
     private static final int WHOLE_DIGITS = 40;
 
-    /** Whether an execution of {@code task} in {@code queue} counts against a rate limit (its task's or queue's). */
-    public boolean rateLimited(TaskDefinition task, String queue) {
-        return task.options().limit().starts() > 0
-                || queue != null && queues.getOrDefault(queue, FlowLimit.NONE).starts() > 0;
-    }
-
     /**
      * Every limit by its Redis name, {@link FlowLimit#NONE} for this process's tasks and configured queues without
      * one, so writing them also lifts a limit that was removed.

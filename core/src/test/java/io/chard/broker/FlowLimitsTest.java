@@ -438,6 +438,31 @@ class FlowLimitsTest extends BrokerFixture {
                 + " (queue depth held = " + depth("default").held() + ")");
     }
 
+    /** As the next, for a per-key limit: its held executions wait under the task's name and the key. From a review. */
+    @Test
+    void executionsHeldByAPerKeyRateLimitStartOnceADeployChangesIt() {
+        for (int p = 0; p < broker.partitions().count(); p++) { // the previous deploy: 1 an hour per customer
+            broker.sync().hset(broker.partitions().keys(p).limits(), FlowLimit.ofTask("test.per_customer"),
+                    "1 3600000 0 1");
+        }
+        UUID acme1 = client.dispatch("test.per_customer", "acme", 1).id();
+        UUID acme2 = client.dispatch("test.per_customer", "acme", 2).id();
+        List<Delivery> first = worker.lease(DEFAULT, 10, LEASE).deliveries();
+        assertEquals(List.of(acme1), ids(first), "1 an hour per customer: acme's second is held");
+        assertEquals(List.of(true), worker.settle(List.of(new Settlement(first.getFirst().lease(),
+                new Outcome.Success("null")))));
+
+        context.getBean(LimitDeclarations.class).declare(); // the new deploy: one at a time per customer, no rate
+        List<UUID> started = new ArrayList<>();
+        Instant until = Instant.now().plus(Duration.ofSeconds(6));
+        while (!started.contains(acme2) && Instant.now().isBefore(until)) {
+            started.addAll(ids(worker.lease(DEFAULT, 10, LEASE).deliveries()));
+            sleep(100);
+        }
+        assertTrue(started.contains(acme2), "the limit is now 1 running per customer and none runs, yet acme's "
+                + "second is still held (held = " + depth("default").held() + ")");
+    }
+
     /**
      * A deploy that raises a rate limit (3 an hour, too strict, becomes 3 a second) must apply to the executions the
      * old limit holds back: "a limit changed by a deploy applies to executions already waiting". LimitDeclarations
@@ -466,32 +491,6 @@ class FlowLimitsTest extends BrokerFixture {
                 "the limit is 3 a second now, yet these still wait, held: " + rated.stream()
                         .filter(id -> !started.contains(id)).toList() + " (held = " + depth("default").held()
                         + "), while the dispatch after the deploy started: " + started.contains(afterDeploy));
-    }
-
-    /**
-     * A task's cap counts its executions on every queue. A worker serving only `other` dies holding both slots of
-     * test.capped; no worker serves `other` any more, so no lease call takes those lapsed leases back, and the cap's
-     * recheck (limit_room) only drops members whose state is no longer `running`: the task's executions on the
-     * default queue, served by a live worker, are held for ever although nothing runs.
-     */
-    @Test
-    void aCapSlotHeldByALapsedLeaseOnAQueueNoWorkerServesIsFreedForTheTasksOtherQueues() {
-        for (int i = 0; i < 2; i++) {
-            client.dispatch(DispatchRequest.of("test.capped", null).withQueue("other"));
-        }
-        BrokerConsumer dead = broker.consumer("worker-dead");
-        try {
-            assertEquals(2, dead.lease(List.of("other"), 10, Duration.ofSeconds(1)).deliveries().size());
-        } finally {
-            dead.close(); // it dies: no heartbeat, no settle, and nobody serves `other` after it
-        }
-        UUID waiting = client.dispatch("test.capped").id();
-        Delivery started = Await.value("the default queue's execution starts once the dead leases lapsed",
-                Duration.ofSeconds(10), () -> {
-                    List<Delivery> leased = worker.lease(DEFAULT, 10, LEASE).deliveries();
-                    return leased.isEmpty() ? null : leased.getFirst();
-                });
-        assertEquals(waiting, started.id());
     }
 
     private static void sleep(long millis) {

@@ -225,18 +225,8 @@ final class ExecutionRunner {
             giveBackUnstarted(execution);
             return;
         }
-        if (prepared.rateLimited() && !slots.tryAcquireRun()) {
-            // A rate limit counts a start when the lease hands the execution out. Leased ahead, it ran when a run
-            // slot freed, perhaps a window later and next to that window's own: a task limited to 1/s ran twice
-            // 3 ms apart. It goes back unstarted instead; its start stays counted, so it returns no sooner than the
-            // limit allows, and runs at once when leased with a slot free.
-            giveBackUnstarted(execution);
-            return;
-        }
         try {
-            if (!prepared.rateLimited()) {
-                slots.acquireRun();
-            }
+            slots.acquireRun();
         } catch (InterruptedException e) {
             if (stopping && !execution.cancelRequested) {
                 giveBackUnstarted(execution);

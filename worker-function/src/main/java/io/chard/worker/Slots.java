@@ -140,11 +140,6 @@ final class Slots {
         runSlots.acquire();
     }
 
-    /** A run slot if one is free now; false, without waiting, if none is. */
-    boolean tryAcquireRun() {
-        return runSlots.tryAcquire();
-    }
-
     /** Frees what an ended execution held: its lease slot, and its run slot when it had one. */
     void free(boolean heldRunSlot) {
         if (heldRunSlot) {

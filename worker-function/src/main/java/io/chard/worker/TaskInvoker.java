@@ -13,7 +13,6 @@ import io.chard.task.TaskContext;
 import io.chard.task.TaskDefinition;
 import io.chard.task.TaskOptions;
 import io.chard.task.TaskOutcomes;
-import io.chard.task.FlowLimits;
 import io.chard.task.TaskRegistry;
 import io.micronaut.context.BeanContext;
 import io.micronaut.inject.ExecutableMethod;
@@ -51,7 +50,6 @@ final class TaskInvoker {
     private final JsonMapper json;
     private final ChardConfig config;
     private final TaskDefaults defaults;
-    private final FlowLimits limits;
     /**
      * By task name: a task's name is unique in the registry and its hash is cached, where the definition record's
      * hash walks its options, bean and method on every execution (1 % of a worker's CPU in a profile).
@@ -59,9 +57,8 @@ final class TaskInvoker {
     private final Map<String, Object> singletons = new ConcurrentHashMap<>();
 
     TaskInvoker(TaskRegistry registry, ArgumentBinder binder, BeanContext beans, JsonMapper json,
-                ChardConfig config, TaskDefaults defaults, FlowLimits limits) {
+                ChardConfig config, TaskDefaults defaults) {
         this.defaults = defaults;
-        this.limits = limits;
         this.registry = registry;
         this.binder = binder;
         this.beans = beans;
@@ -85,7 +82,7 @@ final class TaskInvoker {
             return Prepared.poison(new Outcome.Failure(UNKNOWN_TASK,
                     "no task '" + envelope.task() + "' is registered on this worker", ""));
         }
-        return new Prepared(envelope, definition.get(), null, limits.rateLimited(definition.get(), envelope.queue()));
+        return new Prepared(envelope, definition.get(), null);
     }
 
     @SuppressWarnings("unchecked")
@@ -155,14 +152,10 @@ final class TaskInvoker {
                 @Nullable Instant expires, @Nullable Map<String, String> headers) {
     }
 
-    /**
-     * An envelope ready to run, or the failure that stands for a poison message.
-     *
-     * @param rateLimited its lease counted as a start against a rate limit (its task's or its queue's)
-     */
-    record Prepared(Call envelope, TaskDefinition task, Outcome.Failure poison, boolean rateLimited) {
+    /** An envelope ready to run, or the failure that stands for a poison message. */
+    record Prepared(Call envelope, TaskDefinition task, Outcome.Failure poison) {
         static Prepared poison(Outcome.Failure failure) {
-            return new Prepared(null, null, failure, false);
+            return new Prepared(null, null, failure);
         }
     }
 }

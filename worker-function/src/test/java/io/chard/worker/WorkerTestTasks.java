@@ -40,14 +40,6 @@ public class WorkerTestTasks {
     public void rated() {
     }
 
-    /** When each run of w.rated_once began, on this JVM's clock (ms). */
-    static final java.util.Queue<Long> ratedOnceRuns = new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-    @Task(value = "w.rated_once", rateLimit = "1/s")
-    public void ratedOnce() {
-        ratedOnceRuns.add(System.currentTimeMillis());
-    }
-
     /** Runs long enough that two workers with free slots would overlap many of them without the cap. */
     @Task(value = "w.capped", concurrency = 2)
     public void capped() throws InterruptedException {

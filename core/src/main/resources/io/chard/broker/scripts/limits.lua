@@ -53,15 +53,9 @@ local function limit_room(l)
     local running = limit_key(l.name, 'running')
     room = l.cap - redis.call('SCARD', running)
     if room <= 0 then
-      -- A member gives its slot back here when its execution no longer runs (its hash expired with it), or when
-      -- its lease lapsed (its worker went silent) and no lease of its own queue took it back yet: a cap counts
-      -- the task's every queue, and one no worker serves any more held the slot for good. The lapsed lease is
-      -- still taken back by its queue's next lease (leasing.lua): the one held execution it then hands back is one
-      -- too many, and the lease that meets it holds it back again.
+      -- A member whose execution no longer runs (its hash expired with it) gives its slot back here.
       for _, other in ipairs(redis.call('SMEMBERS', running)) do
-        local f = redis.call('HMGET', task_key(other), 'state', 'queue')
-        local deadline = f[1] == 'running' and f[2] and tonumber(redis.call('ZSCORE', queue_key(f[2], 'leased'), other))
-        if f[1] ~= 'running' or (deadline and deadline < NOW) then
+        if redis.call('HGET', task_key(other), 'state') ~= 'running' then
           redis.call('SREM', running, other)
           room = room + 1
         end
