@@ -438,6 +438,63 @@ class FlowLimitsTest extends BrokerFixture {
                 + " (queue depth held = " + depth("default").held() + ")");
     }
 
+    /**
+     * A task's cap counts its executions on every queue. A worker serving only `other` dies holding both slots of
+     * test.capped, and no worker serves `other` any more: no lease of it takes those lapsed leases back, and the
+     * task's executions everywhere else were held for good. From a review.
+     */
+    @Test
+    void aCapSlotHeldByALapsedLeaseOnAQueueNoWorkerServesIsFreedForTheTasksOtherQueues() {
+        for (int i = 0; i < 2; i++) {
+            client.dispatch(DispatchRequest.of("test.capped", null).withQueue("other"));
+        }
+        BrokerConsumer dead = broker.consumer("worker-dead");
+        try {
+            assertEquals(2, dead.lease(List.of("other"), 10, Duration.ofSeconds(1)).deliveries().size());
+        } finally {
+            dead.close(); // it dies: no heartbeat, no settle, and nobody serves `other` after it
+        }
+        UUID waiting = client.dispatch("test.capped").id();
+        Delivery started = Await.value("the default queue's execution starts once the dead leases lapsed",
+                Duration.ofSeconds(10), () -> {
+                    List<Delivery> leased = worker.lease(DEFAULT, 10, LEASE).deliveries();
+                    return leased.isEmpty() ? null : leased.getFirst();
+                });
+        assertEquals(waiting, started.id());
+    }
+
+    /**
+     * The cap's slot of a lapsed lease given to another execution: the late worker's next heartbeat renewed that
+     * lease, and three ran under a cap of two. The lease is taken back with the slot. From a review.
+     */
+    @Test
+    void aCapSlotTakenFromALateWorkersLapsedLeaseIsNotAlsoKeptByThatWorker() {
+        for (int i = 0; i < 2; i++) {
+            client.dispatch(DispatchRequest.of("test.capped", null).withQueue("other"));
+        }
+        BrokerConsumer late = broker.consumer("worker-late");
+        try {
+            List<Delivery> held = late.lease(List.of("other"), 10, Duration.ofSeconds(1)).deliveries();
+            assertEquals(2, held.size());
+            UUID waiting = client.dispatch("test.capped").id();
+            Delivery started = Await.value("the default queue's execution starts once the late leases lapsed",
+                    Duration.ofSeconds(10), () -> {
+                        List<Delivery> leased = worker.lease(DEFAULT, 10, LEASE).deliveries();
+                        return leased.isEmpty() ? null : leased.getFirst();
+                    });
+            assertEquals(waiting, started.id());
+            // The late worker wakes: its heartbeat comes before any lease of `other` took its leases back.
+            HeartbeatReply reply = late.heartbeat(held.stream().map(Delivery::lease).toList(), LEASE, "{}", LEASE);
+            List<UUID> running = new ArrayList<>(List.of(started.id()));
+            held.stream().map(Delivery::id).filter(id -> !reply.lost().contains(id)).forEach(running::add);
+            assertTrue(running.size() <= 2, "test.capped allows 2 running at once, yet " + running.size()
+                    + " hold live leases: " + running + " (heartbeat renewed " + (running.size() - 1)
+                    + " of the late worker's lapsed leases whose slots were given away)");
+        } finally {
+            late.close();
+        }
+    }
+
     /** As the next, for a per-key limit: its held executions wait under the task's name and the key. From a review. */
     @Test
     void executionsHeldByAPerKeyRateLimitStartOnceADeployChangesIt() {

@@ -46,6 +46,26 @@ local function limit_of(name)
   return limit_spec(name, redis.call('HGET', LIMITS, string.match(name, '^[^\n]*')))
 end
 
+-- A cap's member whose lease lapsed (its worker went silent) is taken back here, as its own queue's next lease would
+-- (leasing.lua's take_back): a cap counts the task's every queue, and a dead worker's slots on a queue no worker
+-- serves any more held the task back everywhere for good. Taken back, not merely uncounted: the lease stayed with
+-- a late worker, whose next heartbeat renewed it, and three ran under a cap of two. Its other caps' slots go too;
+-- their held executions wait for those caps' recheck.
+local function take_back_lapsed(id, queue, deadline)
+  local h = task_key(id)
+  redis.call('ZREM', queue_key(queue, 'leased'), id)
+  local f = redis.call('HMGET', h, 'worker', 'score', 'caps')
+  if f[3] then
+    redis.call('HDEL', h, 'caps')
+    for _, name in ipairs(cjson.decode(f[3])) do
+      redis.call('SREM', limit_key(name, 'running'), id)
+    end
+  end
+  redis.call('HSET', h, 'state', 'pending', 'token', '', 'ready', ms(deadline))
+  redis.call('ZADD', queue_key(queue, 'ready'), f[2], id)
+  emit(id, 'lease_expired', 'worker', f[1] or '')
+end
+
 -- Room left under one limit right now (a large number when it sets no bound), and when it next grows when none.
 local function limit_room(l)
   local room, again = math.huge, nil
@@ -53,10 +73,16 @@ local function limit_room(l)
     local running = limit_key(l.name, 'running')
     room = l.cap - redis.call('SCARD', running)
     if room <= 0 then
-      -- A member whose execution no longer runs (its hash expired with it) gives its slot back here.
+      -- A member whose execution no longer runs (its hash expired with it) gives its slot back here, and one whose
+      -- lease lapsed is taken back (take_back_lapsed).
       for _, other in ipairs(redis.call('SMEMBERS', running)) do
-        if redis.call('HGET', task_key(other), 'state') ~= 'running' then
+        local f = redis.call('HMGET', task_key(other), 'state', 'queue')
+        local deadline = f[1] == 'running' and f[2] and tonumber(redis.call('ZSCORE', queue_key(f[2], 'leased'), other))
+        if f[1] ~= 'running' then
           redis.call('SREM', running, other)
+          room = room + 1
+        elseif deadline and deadline < NOW then
+          take_back_lapsed(other, f[2], deadline)
           room = room + 1
         end
       end
