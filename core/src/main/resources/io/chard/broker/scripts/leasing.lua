@@ -4,12 +4,8 @@
 -- its queue, ready since that deadline, and its cap slots are freed. The caller answers the lapse to the worker,
 -- which counts it (chard_lease_expiries_total).
 local function take_back(id, h, queue, deadline)
-  redis.call('ZREM', queue_key(queue, 'leased'), id)
   limits_free(id, h)
-  local f = redis.call('HMGET', h, 'worker', 'score')
-  redis.call('HSET', h, 'state', 'pending', 'token', '', 'ready', ms(deadline))
-  redis.call('ZADD', queue_key(queue, 'ready'), f[2], id)
-  emit(id, 'lease_expired', 'worker', f[1] or '')
+  return_lapsed(id, h, queue, deadline)
 end
 
 -- How long an execution being leased has waited to start, ms, from its `ready` (see make_ready), on Redis' clock

@@ -46,24 +46,31 @@ local function limit_of(name)
   return limit_spec(name, redis.call('HGET', LIMITS, string.match(name, '^[^\n]*')))
 end
 
--- A cap's member whose lease lapsed (its worker went silent) is taken back here, as its own queue's next lease would
--- (leasing.lua's take_back): a cap counts the task's every queue, and a dead worker's slots on a queue no worker
--- serves any more held the task back everywhere for good. Taken back, not merely uncounted: the lease stayed with
--- a late worker, whose next heartbeat renewed it, and three ran under a cap of two. Its other caps' slots go too;
--- their held executions wait for those caps' recheck.
-local function take_back_lapsed(id, queue, deadline)
-  local h = task_key(id)
+-- Returns the execution of a lapsed lease (its worker went silent) to its place in its queue, ready since the
+-- lease's deadline; the caller frees its cap slots. leasing.lua's take_back, and a full cap's recheck below.
+local function return_lapsed(id, h, queue, deadline)
   redis.call('ZREM', queue_key(queue, 'leased'), id)
-  local f = redis.call('HMGET', h, 'worker', 'score', 'caps')
-  if f[3] then
-    redis.call('HDEL', h, 'caps')
-    for _, name in ipairs(cjson.decode(f[3])) do
-      redis.call('SREM', limit_key(name, 'running'), id)
-    end
-  end
+  local f = redis.call('HMGET', h, 'worker', 'score')
   redis.call('HSET', h, 'state', 'pending', 'token', '', 'ready', ms(deadline))
   redis.call('ZADD', queue_key(queue, 'ready'), f[2], id)
   emit(id, 'lease_expired', 'worker', f[1] or '')
+end
+
+-- A cap's member whose lease lapsed is taken back here, as its own queue's next lease would: a cap counts the
+-- task's every queue, and a dead worker's slots on a queue no worker serves any more held the task back everywhere
+-- for good. Taken back, not merely uncounted: the lease stayed with a late worker, whose next heartbeat renewed it,
+-- and three ran under a cap of two. Its other caps' slots go too; their held executions wait for those caps'
+-- recheck (limit_release comes later in this file).
+local function take_back_lapsed(id, queue, deadline)
+  local h = task_key(id)
+  local caps = redis.call('HGET', h, 'caps')
+  if caps then
+    redis.call('HDEL', h, 'caps')
+    for _, name in ipairs(cjson.decode(caps)) do
+      redis.call('SREM', limit_key(name, 'running'), id)
+    end
+  end
+  return_lapsed(id, h, queue, deadline)
 end
 
 -- Room left under one limit right now (a large number when it sets no bound), and when it next grows when none.
