@@ -1,37 +1,22 @@
 package io.chard.admin;
 
-import io.chard.admin.testing.AdminApiServer;
+import io.chard.admin.testing.SharedAdminApi;
 import io.chard.admin.testing.ApiClient.Answer;
 import io.chard.database.Jdbc;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 
 import static io.chard.admin.TaskApiTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The list's search over history rows written straight into the table. From a review of the read side. */
-class ExecutionSearchTest {
+class ExecutionSearchTest extends SharedAdminApi {
     static final String EXECUTIONS = "/api/background_tasks/admin/executions";
-    static AdminApiServer server;
-
-    @BeforeAll
-    static void start() {
-        server = new AdminApiServer(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     /** "null" read as JSON was Java's null, and the search answered 500 (kwargs are an object: a clear 422). */
     @Test
     void aSearchForJsonsNullFindsTheRowsThatHoldIt() {

@@ -1,18 +1,15 @@
 package io.chard.admin;
 
-import io.chard.admin.testing.AdminApiServer;
+import io.chard.admin.testing.SharedAdminApi;
 import io.chard.admin.testing.ApiClient.Answer;
 import io.chard.broker.Outcome;
 import io.chard.history.HistoryStore;
 import io.chard.testing.Await;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,21 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A task's arguments declared secret ({@code @Task(value = "test.sign_in", redact = "password")}) are hidden in
  * every answer that shows an execution, and cannot be found by searching, while the rest of the call shows.
  */
-class RedactedArgumentsTest {
+class RedactedArgumentsTest extends SharedAdminApi {
     static final String EXECUTIONS = "/api/background_tasks/admin/executions";
     static final String SECRET = "hunter2-secret";
-    static AdminApiServer server;
-
-    @BeforeAll
-    static void start() {
-        server = new AdminApiServer(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     @Test
     void aRedactedArgumentIsHiddenInTheListTheDetailAndTheTaskApiPositionalOrNamed() {
         UUID positional = dispatch("{\"task\":\"test.sign_in\",\"args\":[\"ann\",\"" + SECRET + "\"]}");
